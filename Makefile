@@ -1,0 +1,71 @@
+# revbench - top-level Makefile.
+#
+#   make            userspace build into build/ (library, runner)
+#   make check      every test: userspace (plain, ASan+UBSan, TSan) and the
+#                   kernel module in qemu
+#   make bench      the quick userspace benchmark run, results and plots
+#   make deps       install the Debian packages (prints the command if not root)
+
+CC	?= gcc
+CXX	?= g++
+BUILD	?= build
+
+WARN	:= -Wall -Wextra -Werror
+CSTD	:= -std=c11 -D_GNU_SOURCE
+INCS	:= -Iprimitives -Iworkloads
+CFLAGS_BASE := $(CSTD) $(WARN) -O2 -g -pthread $(INCS)
+LDLIBS_BASE := -pthread -lurcu-memb -lurcu-common -lm
+
+SAN_asan := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+SAN_tsan := -fsanitize=thread
+
+LIB_SRCS  := $(wildcard primitives/*.c primitives/user/*.c workloads/*.c)
+TEST_SRCS := $(wildcard tests/*.c)
+TESTS     := $(patsubst tests/%.c,%,$(TEST_SRCS))
+
+.PHONY: all deps check check-user check-asan check-tsan clean
+all: deps-user lib-release
+
+deps:
+	@scripts/deps.sh all
+deps-user:
+	@scripts/deps.sh user
+deps-vm:
+	@scripts/deps.sh vm
+
+# $(1) = variant name, $(2) = extra compiler flags.
+# Every variant gets its own object tree under $(BUILD)/$(1).
+define VARIANT
+$(BUILD)/$(1)/%.o: %.c $$(wildcard primitives/*.h workloads/*.h tests/*.h) Makefile
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS_BASE) $(2) -c $$< -o $$@
+
+$(BUILD)/$(1)/librevbench.a: $$(patsubst %.c,$(BUILD)/$(1)/%.o,$$(LIB_SRCS))
+	@rm -f $$@
+	ar rcs $$@ $$^
+
+$(BUILD)/$(1)/tests/%: $(BUILD)/$(1)/tests/%.o $(BUILD)/$(1)/librevbench.a
+	$$(CC) $$(CFLAGS_BASE) $(2) $$^ -o $$@ $$(LDLIBS_BASE)
+
+lib-$(1): $(BUILD)/$(1)/librevbench.a
+tests-$(1): $$(addprefix $(BUILD)/$(1)/tests/,$$(TESTS))
+.PHONY: lib-$(1) tests-$(1)
+endef
+
+$(eval $(call VARIANT,release,))
+$(eval $(call VARIANT,test,-DREVBENCH_BUGS))
+$(eval $(call VARIANT,asan,-DREVBENCH_BUGS $(SAN_asan)))
+$(eval $(call VARIANT,tsan,-DREVBENCH_BUGS $(SAN_tsan)))
+
+check-user: deps-user tests-test
+	@scripts/run-tests.sh $(BUILD)/test/tests plain
+check-asan: deps-user tests-asan
+	@scripts/run-tests.sh $(BUILD)/asan/tests asan
+check-tsan: deps-user tests-tsan
+	@TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" \
+		scripts/run-tests.sh $(BUILD)/tsan/tests tsan
+
+check: check-user check-asan check-tsan
+
+clean:
+	rm -rf $(BUILD)
