@@ -17,14 +17,26 @@ CFLAGS_BASE := $(CSTD) $(WARN) -O2 -g -pthread $(INCS)
 LDLIBS_BASE := -pthread -lurcu-memb -lurcu-common -lm
 
 SAN_asan := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-SAN_tsan := -fsanitize=thread
+# -Wno-tsan: GCC 12 warns that TSan ignores atomic_thread_fence (smp_mb);
+# code that relies on a fence for ordering states the edge TSan needs.
+SAN_tsan := -fsanitize=thread -Wno-tsan
 
 LIB_SRCS  := $(wildcard primitives/*.c primitives/user/*.c workloads/*.c)
 TEST_SRCS := $(wildcard tests/*.c)
 TESTS     := $(patsubst tests/%.c,%,$(TEST_SRCS))
 
-.PHONY: all deps check check-user check-asan check-tsan clean
+.PHONY: all deps deps-user deps-vm check check-results-clean check-user check-asan check-tsan bench clean
 all: deps-user lib-release
+
+# Each area keeps its own rules in mk/<area>.mk and appends to these:
+#   ALL_TARGETS    built by "make"
+#   CHECK_TARGETS  run by "make check", in order, after the userspace tests
+#   BENCH_TARGETS  run by "make bench", in order
+ALL_TARGETS :=
+CHECK_TARGETS :=
+BENCH_TARGETS :=
+include $(sort $(wildcard mk/*.mk))
+all: $(ALL_TARGETS)
 
 deps:
 	@scripts/deps.sh all
@@ -57,15 +69,23 @@ $(eval $(call VARIANT,test,-DREVBENCH_BUGS))
 $(eval $(call VARIANT,asan,-DREVBENCH_BUGS $(SAN_asan)))
 $(eval $(call VARIANT,tsan,-DREVBENCH_BUGS $(SAN_tsan)))
 
+check-results-clean:
+	@rm -rf $(BUILD)/check-results
+
 check-user: deps-user tests-test
-	@scripts/run-tests.sh $(BUILD)/test/tests plain
+	@BUILD=$(BUILD) scripts/run-tests.sh $(BUILD)/test/tests plain
 check-asan: deps-user tests-asan
-	@scripts/run-tests.sh $(BUILD)/asan/tests asan
+	@BUILD=$(BUILD) scripts/run-tests.sh $(BUILD)/asan/tests asan
 check-tsan: deps-user tests-tsan
 	@TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" \
-		scripts/run-tests.sh $(BUILD)/tsan/tests tsan
+		BUILD=$(BUILD) scripts/run-tests.sh $(BUILD)/tsan/tests tsan
 
-check: check-user check-asan check-tsan
+check: check-results-clean check-user check-asan check-tsan $(CHECK_TARGETS)
+	@scripts/check-summary.sh $(BUILD)/check-results
+
+bench: deps-user $(BENCH_TARGETS)
+
+.SECONDARY:
 
 clean:
 	rm -rf $(BUILD)

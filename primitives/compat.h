@@ -112,6 +112,66 @@ static inline void rb_yield(void)
 #define rb_pr_err(fmt, ...)	pr_err("revbench: " fmt, ##__VA_ARGS__)
 #define rb_pr_warn(fmt, ...)	pr_warn("revbench: " fmt, ##__VA_ARGS__)
 
+/*
+ * Kernel-version differences used by the module (kmod/).  Everything that
+ * depends on LINUX_VERSION_CODE lives here and nowhere else.
+ */
+#include <linux/version.h>
+#include <linux/platform_device.h>
+#include <linux/srcu.h>
+
+/*
+ * platform_driver.remove returns void since 6.11 (int before; 6.3-6.10
+ * and some stable 6.1 also had .remove_new).  RB_PLATFORM_REMOVE(name, fn)
+ * defines name() with the right type around void fn(struct platform_device *)
+ * for use as ".remove = name".
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#define RB_PLATFORM_REMOVE(name, fn)					\
+static void name(struct platform_device *pdev)				\
+{									\
+	fn(pdev);							\
+}
+#else
+#define RB_PLATFORM_REMOVE(name, fn)					\
+static int name(struct platform_device *pdev)				\
+{									\
+	fn(pdev);							\
+	return 0;							\
+}
+#endif
+
+/*
+ * Bytes one Tree SRCU domain costs: the srcu_struct, its per-CPU
+ * srcu_data (one per possible CPU), since 6.4 the separately allocated
+ * srcu_usage, and the srcu_node combining tree if this domain has grown
+ * one (SRCU allocates it only after contention, "convert_to_big"; its
+ * slab size is read with ksize()).  Not counted: slab rounding of the
+ * structs themselves and percpu allocator chunk overhead.
+ */
+#ifdef CONFIG_TREE_SRCU
+static inline size_t rb_srcu_footprint(const struct srcu_struct *ssp)
+{
+	size_t sz = sizeof(*ssp) + sizeof(struct srcu_data) * nr_cpu_ids;
+	const struct srcu_node *node;
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	sz += sizeof(struct srcu_usage);
+	node = READ_ONCE(ssp->srcu_sup->node);
+#else
+	node = READ_ONCE(ssp->node);
+#endif
+	if (node)
+		sz += ksize(node);
+	return sz;
+}
+#else
+static inline size_t rb_srcu_footprint(const struct srcu_struct *ssp)
+{
+	return sizeof(*ssp);
+}
+#endif
+
 #else /* !__KERNEL__: userspace, C11 + GCC builtins */
 
 #include <errno.h>

@@ -19,7 +19,7 @@
  *     REV_CAP_RETRY primitives: any speculative access still in flight will
  *     fail its release() with -EAGAIN and never act on what it read);
  *   - release(res, arg) has run exactly once (REV_CAP_DEFERRED variants:
- *     it runs exactly once before ops->barrier() returns).
+ *     it runs exactly once before ops->deferred_barrier() returns).
  *
  * The handle is per access and lives on the caller's stack; it is never
  * shared between threads (sharing one is what hung the C revocable series).
@@ -49,7 +49,8 @@ struct rev_handle {
 #define REV_CAP_BOUNDED		(1U << 2) /* revoke completes in bounded time
 					   * even with a stalled reader */
 #define REV_CAP_DEFERRED	(1U << 3) /* revoke returns before release()
-					   * ran; ops->barrier() waits */
+					   * ran; ops->deferred_barrier()
+					   * waits */
 #define REV_CAP_EXPEDITED	(1U << 4) /* revoke uses an expedited wait */
 #define REV_CAP_UNSAFE		(1U << 5) /* revoke does not protect readers
 					   * (the "none" floor): tests that
@@ -70,7 +71,7 @@ struct revocable_ops {
 	/* NULL on allocation failure. */
 	struct revocable *(*create)(void *res, rev_release_fn release,
 				    void *arg);
-	/* Only after revoke() (and barrier() for DEFERRED variants). */
+	/* Only after revoke() (and deferred_barrier() if DEFERRED). */
 	void (*destroy)(struct revocable *rev);
 	/* Bytes this revocable costs, per-CPU/per-thread parts included. */
 	size_t (*footprint)(const struct revocable *rev);
@@ -86,8 +87,11 @@ struct revocable_ops {
 	 * can only wait per object.
 	 */
 	void (*revoke_many)(struct revocable **revs, int n);
-	/* REV_CAP_DEFERRED only: wait until every deferred release ran. */
-	void (*barrier)(void);
+	/*
+	 * REV_CAP_DEFERRED only: wait until every deferred release ran (the
+	 * rcu_barrier() of the variant).  Not named "barrier": that is a macro.
+	 */
+	void (*deferred_barrier)(void);
 };
 
 extern const struct revocable_ops *const rev_ops_all[];

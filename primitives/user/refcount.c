@@ -14,6 +14,7 @@
 struct rev_refcount {
 	atomic_long_t count ____cacheline_aligned;
 	void *res ____cacheline_aligned;
+	int revoked;		/* only the first revoke() does the work */
 	rev_release_fn release;
 	void *arg;
 };
@@ -68,6 +69,8 @@ static void refcount_revoke(struct revocable *rev)
 	struct rev_refcount *r = (struct rev_refcount *)rev;
 	unsigned int spins = 0;
 
+	if (xchg(&r->revoked, 1))
+		return;
 	atomic_long_dec_return(&r->count);
 	while (smp_load_acquire(&r->count.counter) != 0) {
 		if (++spins < 1000)

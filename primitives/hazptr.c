@@ -1,0 +1,564 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hazptr, hazptr-asym - hazard pointers (the shape of the 2024-26 kernel
+ * proposals: shazptr, hpref, hazptr).  Shared by userspace and the kernel
+ * module; hazptr-asym is userspace only.
+ *
+ * One domain per process (or module): a slot array of rb_nr_ctx()
+ * contexts x HP_SLOTS_PER_CTX pointer slots, each context's slots on a
+ * cache line of their own.  A slot holds the revocable a reader is using,
+ * or NULL.
+ *
+ * Reader (try_access):
+ *   ctx = rb_ctx_get(); claim a NULL slot of ctx; publish rev in it;
+ *   rb_ctx_put(); fence; if rev->revoked: clear the slot, return NULL.
+ *   release(): smp_store_release(slot, NULL), from any CPU or thread.
+ *
+ * Revoker:
+ *   set rev->revoked (cmpxchg); fence; scan every slot of every context,
+ *   waiting (cpu_relax, then rb_yield) while a slot still holds rev; wait
+ *   for rev's overflow count to reach zero; run the release callback.
+ *
+ * The two fences make a store-buffering pair: either the reader sees the
+ * flag (and backs out), or the revoker's scan sees the reader's slot and
+ * waits for it.  Scans use load-acquire, so the reader's accesses, which
+ * precede its store-release of NULL, happen before the release callback.
+ *
+ * Claiming: in the kernel rb_ctx_get() disables preemption, so no other
+ * task can claim a slot of this CPU between our check and our store; once
+ * claimed, the slot is ours until release, so the reader may sleep or
+ * migrate (REV_CAP_SLEEP) and release from another CPU.  Not IRQ/NMI-safe:
+ * an interrupt handler on the same CPU could claim the same slot between
+ * the check and the store (that would need local_irq_save() or cmpxchg).
+ * In userspace the slots are per registered thread and only the owner
+ * claims them; release may still come from another thread.  Peeking at a
+ * slot is a load-acquire and publishing a store-release in userspace only:
+ * free on x86, and it lets ThreadSanitizer (which does not model fences)
+ * follow "another thread released this slot, its owner reused it, the
+ * revoker saw the new value".  The kernel build uses READ_ONCE/WRITE_ONCE,
+ * where the control dependency gives that ordering.
+ *
+ * Overflow: when all of the context's slots are busy (many handles in
+ * flight on one context), or the thread has no context (userspace thread
+ * not registered), the reader increments an atomic_long on the revocable
+ * instead (fully ordered, so it is its own fence), re-checks the flag the
+ * same way, and decrements it on release.  h->slot records the path: the
+ * slot's address, or NULL for the overflow count.
+ *
+ * Flavours of the reader fence:
+ *   hazptr       smp_mb() after publishing; the revoker smp_mb().
+ *   hazptr-asym  barrier() only; the revoker issues membarrier(2)
+ *                MEMBARRIER_CMD_PRIVATE_EXPEDITED instead of its fence,
+ *                which runs a full barrier on every CPU running one of our
+ *                threads, so every publication that could have been
+ *                missed is ordered before the scan.  Registered once
+ *                (REGISTER_PRIVATE_EXPEDITED).  If membarrier is not
+ *                available (MEMBARRIER_CMD_QUERY), readers fall back to
+ *                smp_mb() and a warning goes to stderr once; see
+ *                rev_hazptr_membarrier_state().  The choice is made before
+ *                the first hazptr-asym revocable exists and never changes.
+ *
+ * revoke_many(): set every flag, one fence, one scan pass that waits for
+ * all of them (membership through a small hash set when n is large), then
+ * the overflow counts, then the release callbacks.
+ *
+ * Caps: REV_CAP_SLEEP, and REV_CAP_BOUNDED in this sense: revoke(rev)
+ * waits only for readers that actually hold rev - its own readers'
+ * critical sections, plus a few instructions for readers that published
+ * rev and are backing out - over a scan of fixed size (rb_nr_ctx() *
+ * HP_SLOTS_PER_CTX slots).  A reader stalled while holding rev still
+ * blocks revoke(rev), as it must; a reader stalled while holding another
+ * revocable, or stalled outside any access, does not (unlike an RCU grace
+ * period, which waits for every reader of the whole domain).  In theory a
+ * never-ending stream of readers that publish rev and back out could keep
+ * one slot, or the overflow count, busy forever; each such reader holds it
+ * for a few instructions only.
+ *
+ * Memory: footprint() reports the per-revocable struct only.  The slot
+ * array is a fixed per-domain cost, rb_nr_ctx() * SMP_CACHE_BYTES
+ * (HP_SLOTS_PER_CTX * 8 bytes of pointers padded to a line per context:
+ * 16 KiB for the 256 userspace contexts), paid once however many
+ * revocables exist.  It is allocated by global_init() or, failing that,
+ * by the first create(), and freed by the last global_exit() if no
+ * revocable is alive.  global_init/global_exit must not race with
+ * create/destroy (the callers run them once, single-threaded).
+ *
+ * A second revoke() (or a revoke_many() naming an already revoked
+ * revocable) is a no-op that returns once the first one has run the
+ * release callback: the first revoker claims the flag with cmpxchg().
+ */
+#include "revocable.h"
+#include "hazptr.h"
+
+struct hp_ctx {
+	struct revocable *slot[HP_SLOTS_PER_CTX];
+} ____cacheline_aligned;
+
+struct hp_domain {
+	void *mem;		/* what rb_zalloc() returned (unaligned) */
+	int nr_ctx;
+	struct hp_ctx ctx[];	/* nr_ctx entries, one cache line each */
+};
+
+/* rev_hazptr.revoked: readers fail once it is non-zero. */
+enum { HP_LIVE, HP_REVOKING, HP_RELEASED };
+
+struct rev_hazptr {
+	int revoked;		/* HP_LIVE, HP_REVOKING, HP_RELEASED */
+	struct hp_domain *dom;
+	void *res;
+	rev_release_fn release;
+	void *arg;
+	atomic_long_t overflow;	/* readers on the overflow path */
+};
+
+static struct hp_domain *hp_dom;
+static atomic_t hp_init_count;	/* global_init()s not yet exited */
+static atomic_long_t hp_live;	/* revocables created, not destroyed */
+
+#ifdef __KERNEL__
+#define hp_slot_peek(p)		READ_ONCE(*(p))
+#define hp_slot_publish(p, v)	WRITE_ONCE(*(p), (v))
+#else
+#define hp_slot_peek(p)		smp_load_acquire(p)
+#define hp_slot_publish(p, v)	smp_store_release((p), (v))
+#endif
+
+/* Small revoke_many() batches are matched by a linear search. */
+#define HP_LINEAR_MAX		8
+
+static struct hp_domain *hp_domain_get(void)
+{
+	struct hp_domain *d = smp_load_acquire(&hp_dom);
+	struct hp_domain *old;
+	size_t bytes;
+	void *mem;
+	int nr;
+
+	if (likely(d))
+		return d;
+	nr = rb_nr_ctx();
+	bytes = sizeof(*d) + (size_t)nr * sizeof(struct hp_ctx) +
+		SMP_CACHE_BYTES;
+	mem = rb_zalloc(bytes);
+	if (!mem)
+		return NULL;
+	d = (struct hp_domain *)(((uintptr_t)mem + SMP_CACHE_BYTES - 1) &
+				 ~(uintptr_t)(SMP_CACHE_BYTES - 1));
+	d->mem = mem;
+	d->nr_ctx = nr;
+	old = cmpxchg(&hp_dom, NULL, d);	/* fully ordered: publishes */
+	if (old) {
+		rb_free(mem);
+		return old;
+	}
+	return d;
+}
+
+static int hp_global_init(void)
+{
+	atomic_inc(&hp_init_count);
+	return hp_domain_get() ? 0 : -ENOMEM;
+}
+
+static void hp_global_exit(void)
+{
+	struct hp_domain *d;
+	long live;
+
+	if (!atomic_dec_and_test(&hp_init_count))
+		return;
+	live = atomic_long_read(&hp_live);
+	if (live) {
+		rb_pr_warn("hazptr: global_exit with %ld revocables alive, "
+			   "slot array kept\n", live);
+		return;
+	}
+	d = xchg(&hp_dom, NULL);
+	if (d)
+		rb_free(d->mem);
+}
+
+static struct revocable *hp_create(void *res, rev_release_fn release,
+				   void *arg)
+{
+	struct hp_domain *d = hp_domain_get();
+	struct rev_hazptr *r;
+
+	if (!d)
+		return NULL;
+	r = rb_zalloc(sizeof(*r));
+	if (!r)
+		return NULL;
+	r->dom = d;
+	r->res = res;
+	r->release = release;
+	r->arg = arg;
+	atomic_long_inc(&hp_live);
+	return (struct revocable *)r;
+}
+
+static void hp_destroy(struct revocable *rev)
+{
+	atomic_long_dec(&hp_live);
+	rb_free(rev);
+}
+
+static size_t hp_footprint(const struct revocable *rev)
+{
+	(void)rev;
+	return sizeof(struct rev_hazptr);
+}
+
+static inline void hp_put(struct rev_hazptr *r, struct rev_handle *h)
+{
+	if (likely(h->slot))
+		smp_store_release((struct revocable **)h->slot, NULL);
+	else
+		atomic_long_dec_return(&r->overflow);	/* fully ordered */
+}
+
+/* light: a compiler barrier suffices (the revoker uses membarrier). */
+static inline void *hp_try_access(struct revocable *rev, struct rev_handle *h,
+				  bool light)
+{
+	struct rev_hazptr *r = (struct rev_hazptr *)rev;
+	struct revocable **slot = NULL;
+	int ctx, i;
+
+	ctx = rb_ctx_get();
+	if (likely(ctx >= 0)) {
+		struct revocable **s = r->dom->ctx[ctx].slot;
+
+		for (i = 0; i < HP_SLOTS_PER_CTX; i++) {
+			if (!hp_slot_peek(&s[i])) {
+				slot = &s[i];
+				hp_slot_publish(slot, rev);
+				break;
+			}
+		}
+	}
+	rb_ctx_put();
+	h->slot = slot;
+	if (likely(slot)) {
+		if (light)
+			barrier();
+		else
+			smp_mb(); /* publish before the re-check (pairs revoke) */
+	} else {
+		atomic_long_inc_return(&r->overflow);	/* fully ordered */
+	}
+	if (unlikely(READ_ONCE(r->revoked))) {
+		hp_put(r, h);
+		return NULL;
+	}
+	return r->res;
+}
+
+static int hp_release(struct revocable *rev, struct rev_handle *h)
+{
+	hp_put((struct rev_hazptr *)rev, h);
+	return 0;
+}
+
+static inline void hp_backoff(unsigned int *spins)
+{
+	if (++*spins < 1000)
+		cpu_relax();
+	else
+		rb_yield();
+}
+
+/* Open-addressing set of the revocables a revoke_many() waits for. */
+struct hp_set {
+	struct revocable **tab;	/* NULL: search revs[] linearly */
+	unsigned int bits;
+};
+
+static inline unsigned long hp_hash(const struct revocable *p,
+				    unsigned int bits)
+{
+	return (unsigned long)(((u64)(uintptr_t)p *
+				0x9e3779b97f4a7c15ULL) >> (64 - bits));
+}
+
+static void hp_set_build(struct hp_set *set, struct revocable **revs, int n)
+{
+	unsigned long mask, i;
+	int k;
+
+	set->tab = NULL;
+	set->bits = 1;
+	if (n <= HP_LINEAR_MAX)
+		return;
+	while ((1UL << set->bits) < 2UL * (unsigned long)n)
+		set->bits++;
+	set->tab = rb_zalloc(sizeof(*set->tab) << set->bits);
+	if (!set->tab)
+		return;		/* fall back to the linear search */
+	mask = (1UL << set->bits) - 1;
+	for (k = 0; k < n; k++) {
+		for (i = hp_hash(revs[k], set->bits); set->tab[i];
+		     i = (i + 1) & mask)
+			if (set->tab[i] == revs[k])
+				break;
+		set->tab[i] = revs[k];
+	}
+}
+
+static bool hp_set_has(const struct hp_set *set, struct revocable **revs,
+		       int n, const struct revocable *p)
+{
+	unsigned long mask, i;
+	int k;
+
+	if (!set->tab) {
+		for (k = 0; k < n; k++)
+			if (revs[k] == p)
+				return true;
+		return false;
+	}
+	mask = (1UL << set->bits) - 1;
+	for (i = hp_hash(p, set->bits); set->tab[i]; i = (i + 1) & mask)
+		if (set->tab[i] == p)
+			return true;
+	return false;
+}
+
+#ifndef __KERNEL__
+static void hp_asym_fence(void);
+#endif
+
+static void hp_revoke_many_common(struct revocable **revs, int n, bool asym)
+{
+	bool mine_one[1], *mine = mine_one;
+	struct hp_domain *d;
+	struct hp_set set;
+	int i, j, k;
+
+	if (n <= 0)
+		return;
+	if (n > 1) {
+		mine = rb_zalloc(sizeof(*mine) * n);
+		if (!mine) {
+			/* No memory for the batch: one at a time. */
+			for (k = 0; k < n; k++)
+				hp_revoke_many_common(&revs[k], 1, asym);
+			return;
+		}
+	}
+	d = ((struct rev_hazptr *)revs[0])->dom;
+	hp_set_build(&set, revs, n);
+
+	/*
+	 * Claim each flag; a revocable someone else is already revoking
+	 * stays in the scan (harmless: its readers are leaving) but is not
+	 * released by us.  cmpxchg() is fully ordered; the fence below is
+	 * what the readers' fence pairs with.
+	 */
+	for (k = 0; k < n; k++) {
+		struct rev_hazptr *r = (struct rev_hazptr *)revs[k];
+
+		mine[k] = cmpxchg(&r->revoked, HP_LIVE, HP_REVOKING) == HP_LIVE;
+	}
+#ifndef __KERNEL__
+	if (asym)
+		hp_asym_fence();
+	else
+#endif
+		smp_mb(); /* flags before the scan (pairs the readers' fence) */
+
+	for (i = 0; i < d->nr_ctx; i++) {
+		for (j = 0; j < HP_SLOTS_PER_CTX; j++) {
+			struct revocable **slot = &d->ctx[i].slot[j];
+			struct revocable *p;
+			unsigned int spins = 0;
+
+			while ((p = smp_load_acquire(slot)) &&
+			       hp_set_has(&set, revs, n, p))
+				hp_backoff(&spins);
+		}
+	}
+	for (k = 0; k < n; k++) {
+		struct rev_hazptr *r = (struct rev_hazptr *)revs[k];
+		unsigned int spins = 0;
+
+		while (smp_load_acquire(&r->overflow.counter))
+			hp_backoff(&spins);
+	}
+	if (set.tab)
+		rb_free(set.tab);
+	for (k = 0; k < n; k++) {
+		struct rev_hazptr *r = (struct rev_hazptr *)revs[k];
+
+		if (mine[k]) {
+			r->release(r->res, r->arg);
+			smp_store_release(&r->revoked, HP_RELEASED);
+		}
+	}
+	/*
+	 * Revoked by someone else: return once they released.  Only after
+	 * releasing all of ours, so overlapping batches cannot wait on each
+	 * other.
+	 */
+	for (k = 0; k < n; k++) {
+		struct rev_hazptr *r = (struct rev_hazptr *)revs[k];
+		unsigned int spins = 0;
+
+		while (!mine[k] &&
+		       smp_load_acquire(&r->revoked) != HP_RELEASED)
+			hp_backoff(&spins);
+	}
+	if (mine != mine_one)
+		rb_free(mine);
+}
+
+static void *hp_mb_try_access(struct revocable *rev, struct rev_handle *h)
+{
+	return hp_try_access(rev, h, false);
+}
+
+static void hp_mb_revoke(struct revocable *rev)
+{
+	hp_revoke_many_common(&rev, 1, false);
+}
+
+static void hp_mb_revoke_many(struct revocable **revs, int n)
+{
+	hp_revoke_many_common(revs, n, false);
+}
+
+const struct revocable_ops rev_ops_hazptr = {
+	.name = "hazptr",
+	.family = "hazptr",
+	.desc = "hazard pointers: publish + smp_mb + re-check; revoke scans "
+		"all slots",
+	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED,
+	.global_init = hp_global_init,
+	.global_exit = hp_global_exit,
+	.create = hp_create,
+	.destroy = hp_destroy,
+	.footprint = hp_footprint,
+	.try_access = hp_mb_try_access,
+	.release = hp_release,
+	.revoke = hp_mb_revoke,
+	.revoke_many = hp_mb_revoke_many,
+};
+
+#ifndef __KERNEL__
+/* hazptr-asym: userspace only (the kernel would use IPIs or RCU). */
+#include <linux/membarrier.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+enum { HP_MB_UNKNOWN, HP_MB_READY, HP_MB_FALLBACK };
+static int hp_mb_state = HP_MB_UNKNOWN;
+
+static long hp_membarrier(int cmd)
+{
+	return syscall(__NR_membarrier, cmd, 0, 0);
+}
+
+/* Idempotent; decides once, before any hazptr-asym revocable exists. */
+static void hp_membarrier_probe(void)
+{
+	const long need = MEMBARRIER_CMD_PRIVATE_EXPEDITED |
+			  MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED;
+	const char *env = getenv("REVBENCH_NO_MEMBARRIER");
+	const char *why = NULL;
+	int state = HP_MB_READY;
+	long cmds;
+
+	if (READ_ONCE(hp_mb_state) != HP_MB_UNKNOWN)
+		return;
+	if (env && *env && strcmp(env, "0")) {
+		why = "disabled by REVBENCH_NO_MEMBARRIER";
+	} else {
+		cmds = hp_membarrier(MEMBARRIER_CMD_QUERY);
+		if (cmds < 0)
+			why = strerror(errno);
+		else if ((cmds & need) != need)
+			why = "MEMBARRIER_CMD_PRIVATE_EXPEDITED not supported";
+		else if (hp_membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED))
+			why = strerror(errno);
+	}
+	if (why)
+		state = HP_MB_FALLBACK;
+	if (cmpxchg(&hp_mb_state, HP_MB_UNKNOWN, state) == HP_MB_UNKNOWN &&
+	    why)
+		fprintf(stderr,
+			"revbench: WARNING: hazptr-asym: membarrier(2) "
+			"unavailable (%s): readers FALL BACK to smp_mb(), "
+			"hazptr-asym measures the same thing as hazptr\n", why);
+}
+
+const char *rev_hazptr_membarrier_state(void)
+{
+	hp_membarrier_probe();
+	return READ_ONCE(hp_mb_state) == HP_MB_READY ?
+	       "private-expedited" : "unavailable: fallback to smp_mb";
+}
+
+static void hp_asym_fence(void)
+{
+	if (READ_ONCE(hp_mb_state) != HP_MB_READY) {
+		smp_mb();	/* readers use smp_mb() too */
+		return;
+	}
+	while (hp_membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED)) {
+		if (errno == EINTR)
+			continue;
+		/* Readers used barrier() only: no safe way on.  Say so. */
+		fprintf(stderr, "revbench: FATAL: hazptr-asym: "
+			"membarrier(PRIVATE_EXPEDITED) failed after "
+			"registration: %s\n", strerror(errno));
+		abort();
+	}
+}
+
+static int hp_asym_global_init(void)
+{
+	hp_membarrier_probe();
+	return hp_global_init();
+}
+
+static struct revocable *hp_asym_create(void *res, rev_release_fn release,
+					void *arg)
+{
+	hp_membarrier_probe();
+	return hp_create(res, release, arg);
+}
+
+static void *hp_asym_try_access(struct revocable *rev, struct rev_handle *h)
+{
+	return hp_try_access(rev, h,
+			     READ_ONCE(hp_mb_state) == HP_MB_READY);
+}
+
+static void hp_asym_revoke(struct revocable *rev)
+{
+	hp_revoke_many_common(&rev, 1, true);
+}
+
+static void hp_asym_revoke_many(struct revocable **revs, int n)
+{
+	hp_revoke_many_common(revs, n, true);
+}
+
+const struct revocable_ops rev_ops_hazptr_asym = {
+	.name = "hazptr-asym",
+	.family = "hazptr",
+	.desc = "hazard pointers: publish + compiler barrier; revoke issues "
+		"membarrier(2), then scans",
+	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED,
+	.global_init = hp_asym_global_init,
+	.global_exit = hp_global_exit,
+	.create = hp_asym_create,
+	.destroy = hp_destroy,
+	.footprint = hp_footprint,
+	.try_access = hp_asym_try_access,
+	.release = hp_release,
+	.revoke = hp_asym_revoke,
+	.revoke_many = hp_asym_revoke_many,
+};
+#endif /* !__KERNEL__ */

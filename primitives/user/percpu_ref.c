@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * percpu-ref - lib/percpu-refcount.c's algorithm in userspace, used the
+ * way a driver would use percpu_ref_tryget_live() + percpu_ref_kill_and_
+ * confirm() to guard a resource.
+ *
+ * State, as in the kernel:
+ *   - one counter per context (rb_ctx_get(): the registered thread here,
+ *     the CPU in the kernel), each written only by its owning thread with
+ *     a READ_ONCE/WRITE_ONCE increment - the analogue of this_cpu_inc(),
+ *     never an atomic RMW on a shared line.  A counter may go negative
+ *     (get on thread A, put on thread B): only the sum means anything;
+ *   - a mode word with ATOMIC and DEAD bits (the kernel keeps them in the
+ *     low bits of percpu_count_ptr);
+ *   - an atomic_long count for atomic mode, started at 1 + PCPU_COUNT_BIAS
+ *     (the initial reference plus the bias, like percpu_ref_init()).
+ *
+ * try_access() = percpu_ref_tryget_live(): inside urcu_memb_read_lock(),
+ * if the mode has neither bit, increment this context's counter; else if
+ * not DEAD, atomic_long_inc_not_zero(); else fail.  release() =
+ * percpu_ref_put(): inside the read lock, decrement this context's counter
+ * in percpu mode, else atomic_long_dec_and_test() and signal the revoker
+ * when it hit zero.  Between the two the reader holds a reference, not an
+ * RCU section, so it may sleep (REV_CAP_SLEEP).
+ *
+ * revoke() = percpu_ref_kill_and_confirm() + wait, done synchronously:
+ *   1. set ATOMIC|DEAD: from now on a reader that sees the mode uses the
+ *      atomic count, and tryget_live fails on DEAD;
+ *   2. urcu_memb_synchronize_rcu(): a reader that still saw percpu mode
+ *      did so inside a read-side section, so after the grace period none is
+ *      left in the percpu fast path and the per-context counters are final
+ *      (the kernel does this step in the call_rcu callback
+ *      percpu_ref_switch_to_atomic_rcu());
+ *   3. add (sum of counters - PCPU_COUNT_BIAS) to the atomic count.  The
+ *      bias is why the atomic count cannot reach zero during the grace
+ *      period although puts of percpu-mode gets already decrement it;
+ *   4. "confirm": from here on tryget_live is guaranteed to fail (before
+ *      step 2, a reader that had not yet seen DEAD could still succeed on
+ *      the percpu path - why only kill_and_confirm() is usable for a
+ *      revoke);
+ *   5. drop the initial reference, wait for the count to reach zero (the
+ *      kernel's release callback is typically a complete() that the killer
+ *      waits on, e.g. blk-mq's q_usage_counter), then run the release
+ *      callback here, on the revoker's thread, outside any RCU section.
+ * revoke_many(): set ATOMIC|DEAD on all, ONE grace period, then switch and
+ * drain each.  A second revoke finds DEAD already set and returns at once.
+ *
+ * Waiting for the drain: a short spin (the common case - readers hold
+ * their reference for nanoseconds) then sleep on one process-wide
+ * mutex + condvar.  Sleeping rather than spin/yield, because readers may
+ * sleep holding a reference and a yielding revoker would burn one of the
+ * two CPUs meanwhile.  The lock is shared by every percpu-ref revocable
+ * but taken only by the put that reaches zero (once per revocable's life)
+ * and by a revoker that has to wait, never on the fast path.  The waker's
+ * last touch of the revocable is the store of done, made under the lock,
+ * so the revoker may destroy it as soon as it sees done.
+ *
+ * Counter layout: one counter per context, each padded to its own cache
+ * line, inside the revocable: RB_MAX_CTX (256) * 64 B = 16 KiB per
+ * revocable, and footprint() reports all of it.  Packing the 256 counters
+ * per revocable (2 KiB) would put eight threads' counters on one line, and
+ * every get/put would bounce it between CPUs - exactly what percpu_ref
+ * exists to avoid.  The kernel gets both (8 B * nr_cpu_ids and no sharing)
+ * because its per-CPU allocator packs the counters of *different* refs
+ * together inside one CPU's unit; a userspace per-thread allocator doing
+ * the same is possible but is not written here, so this layout pays the
+ * memory instead and says so.  Readers touch the mode line (read-mostly,
+ * shared) and their own counter line; the atomic count has its own line.
+ *
+ * Every reader and revoker thread must have called rb_thread_init().
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include "tsan_hb.h"
+#if RB_URCU_INLINE
+#define _LGPL_SOURCE		/* inline read-side fast path */
+#endif
+#include <urcu/urcu-memb.h>
+#include <limits.h>
+
+#include "../revocable.h"
+
+#define PCPU_REF_ATOMIC		1UL
+#define PCPU_REF_DEAD		2UL
+#define PCPU_REF_ATOMIC_DEAD	(PCPU_REF_ATOMIC | PCPU_REF_DEAD)
+#define PCPU_COUNT_BIAS		(1UL << (sizeof(long) * CHAR_BIT - 1))
+
+struct pcpu_ctr {
+	unsigned long v;	/* written only by the owning context */
+} ____cacheline_aligned;
+
+struct rev_pcpu {
+	/* read-mostly: every reader loads these */
+	unsigned long mode;	/* 0, or PCPU_REF_ATOMIC_DEAD once killed */
+	void *res;
+	rev_release_fn release;
+	void *arg;
+	void *batch_owner;	/* revoke_many(): the call that killed it */
+	/* atomic mode only */
+	atomic_long_t count ____cacheline_aligned;
+	int done;		/* count reached zero; under pcpu_done_lock */
+	struct pcpu_ctr ctr[];	/* rb_nr_ctx() of them */
+};
+
+static pthread_mutex_t pcpu_done_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pcpu_done_cond = PTHREAD_COND_INITIALIZER;
+
+static size_t pcpu_size(void)
+{
+	return sizeof(struct rev_pcpu) +
+	       (size_t)rb_nr_ctx() * sizeof(struct pcpu_ctr);
+}
+
+static struct revocable *pcpu_create(void *res, rev_release_fn release,
+				     void *arg)
+{
+	struct rev_pcpu *p;
+
+	if (posix_memalign((void **)&p, SMP_CACHE_BYTES, pcpu_size()))
+		return NULL;
+	memset(p, 0, pcpu_size());
+	atomic_long_set(&p->count, (long)(1 + PCPU_COUNT_BIAS));
+	p->res = res;
+	p->release = release;
+	p->arg = arg;
+	return (struct revocable *)p;
+}
+
+static void pcpu_destroy(struct revocable *rev)
+{
+	free(rev);
+}
+
+static size_t pcpu_footprint(const struct revocable *rev)
+{
+	(void)rev;
+	return pcpu_size();
+}
+
+/* this_cpu_add(): single writer, so a plain load + store is enough. */
+static inline void pcpu_this_ctx_add(struct rev_pcpu *p, unsigned long d)
+{
+	unsigned long *c = &p->ctr[rb_ctx_get()].v;
+
+	WRITE_ONCE(*c, READ_ONCE(*c) + d);
+	rb_ctx_put();
+}
+
+/* percpu_ref_tryget_live() */
+static void *pcpu_try_access(struct revocable *rev, struct rev_handle *h)
+{
+	struct rev_pcpu *p = (struct rev_pcpu *)rev;
+	unsigned long mode;
+	bool ok;
+
+	(void)h;
+	urcu_memb_read_lock();
+	mode = READ_ONCE(p->mode);
+	if (likely(!(mode & PCPU_REF_ATOMIC_DEAD))) {
+		pcpu_this_ctx_add(p, 1);
+		ok = true;
+	} else if (!(mode & PCPU_REF_DEAD)) {
+		/* atomic but alive: never happens here (no switch without
+		 * kill), kept because tryget_live has it */
+		ok = atomic_long_inc_not_zero(&p->count);
+	} else {
+		ok = false;
+	}
+	urcu_memb_read_unlock();
+	return ok ? p->res : NULL;
+}
+
+/* The ref's release: count hit zero.  Like complete(&done). */
+static void pcpu_ref_zero(struct rev_pcpu *p)
+{
+	pthread_mutex_lock(&pcpu_done_lock);
+	smp_store_release(&p->done, 1);	/* last touch of p */
+	pthread_cond_broadcast(&pcpu_done_cond);
+	pthread_mutex_unlock(&pcpu_done_lock);
+}
+
+/* percpu_ref_put() */
+static int pcpu_release(struct revocable *rev, struct rev_handle *h)
+{
+	struct rev_pcpu *p = (struct rev_pcpu *)rev;
+	bool zero = false;
+
+	(void)h;
+	urcu_memb_read_lock();
+	if (likely(!(READ_ONCE(p->mode) & PCPU_REF_ATOMIC_DEAD))) {
+		rb_tsan_release(p);	/* ordered by the kill's GP */
+		pcpu_this_ctx_add(p, -1UL);
+	} else {
+		zero = atomic_long_dec_and_test(&p->count);
+	}
+	urcu_memb_read_unlock();
+	if (zero)
+		pcpu_ref_zero(p);
+	return 0;
+}
+
+/* Step 1 (percpu_ref_kill): true if this call killed it. */
+static bool pcpu_kill(struct rev_pcpu *p)
+{
+	unsigned long old = __atomic_fetch_or(&p->mode, PCPU_REF_ATOMIC_DEAD,
+					      __ATOMIC_SEQ_CST);
+
+	return !(old & PCPU_REF_DEAD);
+}
+
+/* Steps 3-5, after the grace period of step 2. */
+static void pcpu_switch_and_drain(struct rev_pcpu *p)
+{
+	unsigned long sum = 0;
+	unsigned int spins;
+	int i;
+
+	rb_tsan_acquire(p);
+	for (i = 0; i < rb_nr_ctx(); i++)
+		sum += READ_ONCE(p->ctr[i].v);
+	atomic_long_add((long)(sum - PCPU_COUNT_BIAS), &p->count);
+	/* Confirmed: every reader now sees DEAD, tryget_live fails. */
+	if (atomic_long_dec_and_test(&p->count))	/* initial ref */
+		pcpu_ref_zero(p);
+
+	for (spins = 0; spins < 1000; spins++) {
+		if (smp_load_acquire(&p->done))
+			goto drained;
+		cpu_relax();
+	}
+	pthread_mutex_lock(&pcpu_done_lock);
+	while (!smp_load_acquire(&p->done))
+		pthread_cond_wait(&pcpu_done_cond, &pcpu_done_lock);
+	pthread_mutex_unlock(&pcpu_done_lock);
+drained:
+	p->release(p->res, p->arg);
+}
+
+static void pcpu_revoke(struct revocable *rev)
+{
+	struct rev_pcpu *p = (struct rev_pcpu *)rev;
+
+	if (!pcpu_kill(p))
+		return;			/* already revoked: no-op */
+	urcu_memb_synchronize_rcu();
+	pcpu_switch_and_drain(p);
+}
+
+/*
+ * Kill all, one grace period, then switch and drain each.  batch_owner
+ * marks the revocables this call killed (see rcu.c: a stack address is
+ * unique among concurrent calls and is cleared before returning).
+ */
+static void pcpu_revoke_many(struct revocable **revs, int n)
+{
+	char token;
+	bool any = false;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		struct rev_pcpu *p = (struct rev_pcpu *)revs[i];
+
+		if (pcpu_kill(p)) {
+			WRITE_ONCE(p->batch_owner, (void *)&token);
+			any = true;
+		}
+	}
+	if (!any)
+		return;
+	urcu_memb_synchronize_rcu();
+	for (i = 0; i < n; i++) {
+		struct rev_pcpu *p = (struct rev_pcpu *)revs[i];
+
+		if (READ_ONCE(p->batch_owner) != (void *)&token)
+			continue;
+		WRITE_ONCE(p->batch_owner, NULL);
+		pcpu_switch_and_drain(p);
+	}
+}
+
+const struct revocable_ops rev_ops_percpu_ref = {
+	.name = "percpu-ref",
+	.family = "percpu-ref",
+	.desc = "percpu_ref: per-thread counters under RCU; revoke = "
+		"kill_and_confirm (1 GP) + drain",
+	.caps = REV_CAP_SLEEP,
+	.create = pcpu_create,
+	.destroy = pcpu_destroy,
+	.footprint = pcpu_footprint,
+	.try_access = pcpu_try_access,
+	.release = pcpu_release,
+	.revoke = pcpu_revoke,
+	.revoke_many = pcpu_revoke_many,
+};

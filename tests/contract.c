@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * contract - the revocation contract, checked for every ops table in
+ * rev_ops_all[] (primitives/revocable.h states it):
+ *
+ *   - try_access() succeeds before revoke and fails after it;
+ *   - revoke() does not complete while a reader holds access, and does
+ *     complete once that reader releases (DEFERRED variants: the release
+ *     callback does not run while the reader holds access);
+ *   - the release callback runs exactly once, and a second revoke is a no-op;
+ *   - a reader that spans a revoke on a RETRY primitive is told to retry;
+ *   - footprint() reports a size;
+ *   - sleepable primitives: a reader that sleeps inside its access delays
+ *     revoke and still sees the resource intact afterwards;
+ *   - many handles in flight at once from one thread;
+ *   - revoke_many(), where provided, keeps the same contract per object.
+ *
+ * "Does not complete while held" is checked by holding for HOLD_MS and
+ * looking: a correct primitive can never fail that check however slow the
+ * machine is; a broken one that returns early is caught whenever it returns
+ * within the hold (the bug zoo's entries are expected to fail here).
+ * REV_CAP_UNSAFE ("none") skips the safety checks and says so.
+ */
+#include <getopt.h>
+
+#include "common.h"
+#include "tap.h"
+
+#define HOLD_MS		50
+#define NESTED		12	/* more than any per-thread slot array */
+
+struct holder {
+	const struct revocable_ops *ops;
+	struct revocable *rev;
+	struct tres *res;
+	bool sleep_inside;	/* sleep, rather than spin, while holding */
+	int held;	/* 1: access taken; -1: access failed */
+	int go;		/* main says: release now */
+	int intact;	/* resource intact after the hold */
+	int release_rc;
+};
+
+static void *holder_fn(void *arg)
+{
+	struct holder *h = arg;
+	struct rev_handle hd;
+	struct tres *p;
+
+	if (rb_thread_init())
+		abort();
+	p = h->ops->try_access(h->rev, &hd);
+	if (!p) {
+		T_STORE(h->held, -1);
+		goto out;
+	}
+	T_STORE(h->held, 1);
+	while (!T_LOAD(h->go)) {
+		if (h->sleep_inside)
+			rb_sleep_us(1000);
+		else
+			cpu_relax();
+	}
+	T_STORE(h->intact, tres_intact(p));
+	T_STORE(h->release_rc, h->ops->release(h->rev, &hd));
+out:
+	rb_thread_exit();
+	return NULL;
+}
+
+struct revoker {
+	const struct revocable_ops *ops;
+	struct revocable **revs;
+	int n;
+	int done;
+};
+
+static void *revoker_fn(void *arg)
+{
+	struct revoker *r = arg;
+
+	if (rb_thread_init())
+		abort();
+	if (r->n == 1)
+		r->ops->revoke(r->revs[0]);
+	else
+		r->ops->revoke_many(r->revs, r->n);
+	T_STORE(r->done, 1);
+	rb_thread_exit();
+	return NULL;
+}
+
+static void wait_held(struct holder *h)
+{
+	while (!T_LOAD(h->held))
+		rb_sleep_us(100);
+}
+
+static void settle(const struct revocable_ops *ops)
+{
+	if (ops->deferred_barrier)
+		ops->deferred_barrier();
+}
+
+/*
+ * One reader holds access on revs[hold]; revoke (or revoke_many over all
+ * n) runs in another thread.  Checks blocking, release-once, and the
+ * retry verdict.  Returns nothing; reports through TAP.
+ */
+static void check_blocking(const struct revocable_ops *ops, int n,
+			   bool sleep_inside)
+{
+	struct revocable *revs[16];
+	struct tres *res[16];
+	struct holder h = { .ops = ops, .sleep_inside = sleep_inside };
+	struct revoker rk = { .ops = ops, .revs = revs, .n = n };
+	const char *what = n > 1 ? "revoke_many" : "revoke";
+	const char *how = sleep_inside ? "sleeping" : "spinning";
+	bool deferred = ops->caps & REV_CAP_DEFERRED;
+	pthread_t ht, rt;
+	int i, released_early = 0, all_once = 1;
+	bool done_early;
+
+	for (i = 0; i < n; i++) {
+		res[i] = tres_new();
+		revs[i] = ops->create(res[i], tres_release, NULL);
+		if (!revs[i]) {
+			tap_ok(0, "%s: create", ops->name);
+			return;
+		}
+	}
+	h.rev = revs[n / 2];
+	h.res = res[n / 2];
+	pthread_create(&ht, NULL, holder_fn, &h);
+	wait_held(&h);
+	if (T_LOAD(h.held) != 1) {
+		tap_ok(0, "%s: access before %s succeeds", ops->name, what);
+		T_STORE(h.go, 1);
+		pthread_join(ht, NULL);
+		return;
+	}
+	pthread_create(&rt, NULL, revoker_fn, &rk);
+	rb_sleep_us(HOLD_MS * 1000);
+	done_early = T_LOAD(rk.done);
+	released_early = tres_released(h.res);
+	if (deferred) {
+		tap_ok(!released_early,
+		       "%s: %s: release callback not run while a %s reader holds access",
+		       ops->name, what, how);
+	} else if (ops->caps & REV_CAP_RETRY) {
+		/* Speculative readers may be overtaken; memory must not go. */
+		tap_ok(!released_early,
+		       "%s: %s: resource not released under a %s speculating reader",
+		       ops->name, what, how);
+	} else {
+		tap_ok(!done_early && !released_early,
+		       "%s: %s blocks while a %s reader holds access (returned=%d released=%d)",
+		       ops->name, what, how, done_early, released_early);
+	}
+	T_STORE(h.go, 1);
+	pthread_join(ht, NULL);
+	pthread_join(rt, NULL);
+	settle(ops);
+	tap_ok(T_LOAD(h.intact),
+	       "%s: %s: the %s reader was never cut off (resource intact at release)",
+	       ops->name, what, how);
+	if (ops->caps & REV_CAP_RETRY)
+		tap_ok(T_LOAD(h.release_rc) == -EAGAIN,
+		       "%s: %s: reader spanning the revoke is told to retry (rc=%d)",
+		       ops->name, what, T_LOAD(h.release_rc));
+	else
+		tap_ok(T_LOAD(h.release_rc) == 0,
+		       "%s: %s: release returns 0 (rc=%d)", ops->name, what,
+		       T_LOAD(h.release_rc));
+	for (i = 0; i < n; i++)
+		if (tres_released(res[i]) != 1)
+			all_once = 0;
+	tap_ok(all_once, "%s: %s completes and runs every release exactly once",
+	       ops->name, what);
+	for (i = 0; i < n; i++) {
+		struct rev_handle hd;
+
+		if (ops->try_access(revs[i], &hd)) {
+			ops->release(revs[i], &hd);
+			all_once = -1;
+		}
+	}
+	tap_ok(all_once != -1, "%s: access after %s fails", ops->name, what);
+	for (i = 0; i < n; i++)
+		ops->destroy(revs[i]);
+	tres_drain();
+}
+
+static void check_basic(const struct revocable_ops *ops)
+{
+	struct rev_handle hd[NESTED];
+	struct tres *res = tres_new();
+	struct revocable *rev = ops->create(res, tres_release, NULL);
+	int i, ok, failed_after = 0;
+	size_t fp;
+
+	if (!tap_ok(rev != NULL, "%s: create", ops->name))
+		return;
+	fp = ops->footprint(rev);
+	tap_ok(fp > 0, "%s: footprint reported: %zu bytes", ops->name, fp);
+
+	ok = 1;
+	for (i = 0; i < NESTED; i++)
+		if (ops->try_access(rev, &hd[i]) != res)
+			ok = 0;
+	for (i = NESTED - 1; i >= 0; i--)
+		if (ops->release(rev, &hd[i]) != 0)
+			ok = 0;
+	tap_ok(ok, "%s: %d handles in flight at once, all succeed and release",
+	       ops->name, NESTED);
+
+	ops->revoke(rev);
+	settle(ops);
+	for (i = 0; i < 1000; i++) {
+		if (ops->try_access(rev, &hd[0])) {
+			ops->release(rev, &hd[0]);
+			failed_after++;
+		}
+	}
+	tap_ok(failed_after == 0, "%s: access after revoke fails (%d/1000 succeeded)",
+	       ops->name, failed_after);
+	tap_ok(tres_released(res) == 1,
+	       "%s: release callback ran exactly once (%d)", ops->name,
+	       tres_released(res));
+	ops->revoke(rev);
+	settle(ops);
+	tap_ok(tres_released(res) == 1, "%s: a second revoke is a no-op (%d)",
+	       ops->name, tres_released(res));
+	ops->destroy(rev);
+	tres_drain();
+}
+
+static void check_ops(const struct revocable_ops *ops)
+{
+	char caps[96];
+
+	tap_diag("%s (%s): caps %s", ops->name, ops->family,
+		 rev_caps_str(ops->caps, caps, sizeof(caps)));
+	check_basic(ops);
+	if (ops->caps & REV_CAP_UNSAFE) {
+		tap_skip("unsafe by design: revoke does not wait for readers",
+			 "%s: revoke blocks while a reader holds access", ops->name);
+		return;
+	}
+	check_blocking(ops, 1, false);
+	if (ops->caps & REV_CAP_SLEEP)
+		check_blocking(ops, 1, true);
+	else
+		tap_skip("readers may not sleep in this primitive",
+			 "%s: a sleeping reader delays revoke", ops->name);
+	if (ops->revoke_many)
+		check_blocking(ops, 16, false);
+	else
+		tap_skip("no batched revoke for this primitive",
+			 "%s: revoke_many", ops->name);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: contract [--primitive NAME]... [--list]\n"
+		"  Checks the revocation contract for every primitive and variant\n"
+		"  (or only the named ones).  Deliberately broken variants (test\n"
+		"  builds) are expected to fail at least one check; the run passes\n"
+		"  for them when they do.\n");
+}
+
+/*
+ * Run the checks for a broken variant with the TAP output captured, and
+ * report one point: the contract test caught it.
+ */
+static void check_broken(const struct revocable_ops *ops)
+{
+	int caught;
+
+	tap_diag("--- %s is deliberately broken: failures expected ---",
+		 ops->name);
+	tap_sub = 1;
+	tap_sub_failed = 0;
+	check_ops(ops);
+	tap_sub = 0;
+	caught = tap_sub_failed;
+	tap_ok(caught > 0, "contract test catches %s (%d checks failed)",
+	       ops->name, caught);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "primitive", required_argument, NULL, 'p' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct revocable_ops *only[64];
+	int nonly = 0, c, i;
+
+	while ((c = getopt_long(argc, argv, "p:lh", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			if (nonly == (int)ARRAY_SIZE(only) ||
+			    !(only[nonly++] = rev_ops_find(optarg))) {
+				fprintf(stderr, "contract: unknown primitive '%s'\n",
+					optarg);
+				usage(stderr);
+				return 2;
+			}
+			break;
+		case 'l':
+			for (i = 0; i < rev_ops_count; i++)
+				printf("%s\n", rev_ops_all[i]->name);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "contract: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+	if (rb_thread_init()) {
+		fprintf(stderr, "contract: rb_thread_init failed\n");
+		return 1;
+	}
+	for (i = 0; i < rev_ops_count; i++)
+		if (rev_ops_all[i]->global_init && rev_ops_all[i]->global_init()) {
+			tap_ok(0, "%s: global_init", rev_ops_all[i]->name);
+			return tap_done();
+		}
+	for (i = 0; i < (nonly ? nonly : rev_ops_count); i++) {
+		const struct revocable_ops *ops = nonly ? only[i] : rev_ops_all[i];
+
+		if (ops->caps & REV_CAP_BROKEN)
+			check_broken(ops);
+		else
+			check_ops(ops);
+	}
+	for (i = 0; i < rev_ops_count; i++)
+		if (rev_ops_all[i]->global_exit)
+			rev_ops_all[i]->global_exit();
+	rb_thread_exit();
+	return tap_done();
+}
