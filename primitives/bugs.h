@@ -3,6 +3,25 @@
  * The bug zoo: deliberately broken variants that exist to prove the tests
  * have teeth.  Every one carries REV_CAP_BROKEN.  Compiled into test builds
  * only (-DREVBENCH_BUGS); benchmark builds never link them.
+ *
+ * Two lists:
+ *   REV_BUG_OPS_LIST  entries appended to rev_ops_all[] (registry.c), so
+ *                     that the contract and stress tests run them and must
+ *                     report them.  Only bugs those tests catch on every
+ *                     run belong here: a hanging bug would hang them.
+ *   REV_BUG_ZOO_LIST  the whole zoo, for "revbench torture --bug NAME"
+ *                     (runner/torture.c) and its make check step: every
+ *                     entry must be caught by the torture oracle.
+ *
+ * Where each lives (and why):
+ *   bug-nowait              primitives/bugs.c (kernel-portable)
+ *   bug-double-release      primitives/bugs.c (kernel-portable)
+ *   bug-hazptr-nofence      primitives/hazptr.c (kernel-portable)
+ *   bug-hazptr-norecheck    primitives/hazptr.c (kernel-portable)
+ *   bug-srcu-shared-handle  primitives/user/srcu.c
+ *   bug-percpu-noconfirm    primitives/user/percpu_ref.c
+ *   bug-seqlock-noretry     primitives/user/seqlock.c
+ * Each one's comment says what the one bug is and what catches it.
  */
 #ifndef REVBENCH_BUGS_H
 #define REVBENCH_BUGS_H
@@ -11,7 +30,40 @@
 
 /* refcount whose revoke releases at once, without waiting for readers. */
 extern const struct revocable_ops rev_ops_bug_nowait;
+/* two overlapping revokes both run the release callback. */
+extern const struct revocable_ops rev_ops_bug_double_release;
+/* hazptr reader without the fence between publish and re-check. */
+extern const struct revocable_ops rev_ops_bug_hazptr_nofence;
+/* hazptr reader that checks the flag before publishing, never after. */
+extern const struct revocable_ops rev_ops_bug_hazptr_norecheck;
 
+#define REV_BUG_ZOO_SHARED	\
+	&rev_ops_bug_nowait,	\
+	&rev_ops_bug_double_release, \
+	&rev_ops_bug_hazptr_nofence, \
+	&rev_ops_bug_hazptr_norecheck,
+
+#ifndef __KERNEL__
+/* srcu whose one handle (the SRCU index) is shared by all readers. */
+extern const struct revocable_ops rev_ops_bug_srcu_shared_handle;
+/* percpu-ref killed without confirm: no grace period before the switch. */
+extern const struct revocable_ops rev_ops_bug_percpu_noconfirm;
+/* seqlock reader whose release() never checks the sequence. */
+extern const struct revocable_ops rev_ops_bug_seqlock_noretry;
+
+#define REV_BUG_ZOO_LIST	\
+	REV_BUG_ZOO_SHARED	\
+	&rev_ops_bug_srcu_shared_handle, \
+	&rev_ops_bug_percpu_noconfirm, \
+	/* TODO seqlock */
+
+/* The userspace zoo table (user/bugs.c). */
+extern const struct revocable_ops *const rev_bug_zoo[];
+extern const int rev_bug_zoo_count;
+const struct revocable_ops *rev_bug_find(const char *name);
+#endif
+
+/* Caught by contract and stress on every run (see above). */
 #define REV_BUG_OPS_LIST	\
 	&rev_ops_bug_nowait,
 

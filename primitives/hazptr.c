@@ -445,6 +445,92 @@ const struct revocable_ops rev_ops_hazptr = {
 	.revoke_many = hp_mb_revoke_many,
 };
 
+#ifdef REVBENCH_BUGS
+/*
+ * ---- Bug zoo (bugs.h), test builds only: deliberately broken readers. ----
+ *
+ * bug-hazptr-nofence: hazptr with the reader's smp_mb() between publishing
+ * the slot and re-checking the flag replaced by a compiler barrier, and
+ * the revoker unchanged (smp_mb(), no membarrier).  The store-buffering
+ * pair is broken: the CPU may satisfy the flag load before the slot store
+ * is visible (x86 store buffer), so the reader sees "live" while the
+ * revoker's scan sees an empty slot and releases under it.
+ *
+ * bug-hazptr-norecheck: the reader checks the flag, then publishes, and
+ * never looks again.  A revoke that sets the flag and scans between the
+ * check and the publication misses the reader.
+ */
+static void *hp_bug_nofence_try_access(struct revocable *rev,
+				       struct rev_handle *h)
+{
+	return hp_try_access(rev, h, true);	/* barrier() instead of smp_mb() */
+}
+
+const struct revocable_ops rev_ops_bug_hazptr_nofence = {
+	.name = "bug-hazptr-nofence",
+	.family = "hazptr",
+	.desc = "BROKEN on purpose: hazptr reader without the fence between "
+		"publish and re-check",
+	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP,
+	.global_init = hp_global_init,
+	.global_exit = hp_global_exit,
+	.create = hp_create,
+	.destroy = hp_destroy,
+	.footprint = hp_footprint,
+	.try_access = hp_bug_nofence_try_access,
+	.release = hp_release,
+	.revoke = hp_mb_revoke,
+	.revoke_many = hp_mb_revoke_many,
+};
+
+static void *hp_bug_norecheck_try_access(struct revocable *rev,
+					 struct rev_handle *h)
+{
+	struct rev_hazptr *r = (struct rev_hazptr *)rev;
+	struct revocable **slot = NULL;
+	int ctx, i;
+
+	if (READ_ONCE(r->revoked))	/* BUG: checked before publishing... */
+		return NULL;
+	ctx = rb_ctx_get();
+	if (likely(ctx >= 0)) {
+		struct revocable **s = r->dom->ctx[ctx].slot;
+
+		for (i = 0; i < HP_SLOTS_PER_CTX; i++) {
+			if (!hp_slot_peek(&s[i])) {
+				slot = &s[i];
+				hp_slot_publish(slot, rev);
+				break;
+			}
+		}
+	}
+	rb_ctx_put();
+	h->slot = slot;
+	if (likely(slot))
+		smp_mb();
+	else
+		atomic_long_inc_return(&r->overflow);
+	return r->res;			/* ...and never re-checked after */
+}
+
+const struct revocable_ops rev_ops_bug_hazptr_norecheck = {
+	.name = "bug-hazptr-norecheck",
+	.family = "hazptr",
+	.desc = "BROKEN on purpose: hazptr reader that does not re-check "
+		"after publishing",
+	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP,
+	.global_init = hp_global_init,
+	.global_exit = hp_global_exit,
+	.create = hp_create,
+	.destroy = hp_destroy,
+	.footprint = hp_footprint,
+	.try_access = hp_bug_norecheck_try_access,
+	.release = hp_release,
+	.revoke = hp_mb_revoke,
+	.revoke_many = hp_mb_revoke_many,
+};
+#endif /* REVBENCH_BUGS */
+
 #ifndef __KERNEL__
 /* hazptr-asym: userspace only (the kernel would use IPIs or RCU). */
 #include <linux/membarrier.h>

@@ -46,8 +46,10 @@ struct rev_handle {
 /* Capability flags. */
 #define REV_CAP_SLEEP		(1U << 0) /* readers may sleep inside access */
 #define REV_CAP_RETRY		(1U << 1) /* release() may ask for a retry */
-#define REV_CAP_BOUNDED		(1U << 2) /* revoke completes in bounded time
-					   * even with a stalled reader */
+#define REV_CAP_BOUNDED		(1U << 2) /* revoke waits only for readers of
+					   * this revocable: a reader stalled
+					   * inside an access to another one
+					   * does not delay it (see below) */
 #define REV_CAP_DEFERRED	(1U << 3) /* revoke returns before release()
 					   * ran; ops->deferred_barrier()
 					   * waits */
@@ -58,6 +60,19 @@ struct rev_handle {
 #define REV_CAP_BROKEN		(1U << 6) /* deliberately broken, test builds
 					   * only: the tests must catch it */
 
+/*
+ * REV_CAP_BOUNDED, precisely.  A revoke must wait for the readers that hold
+ * the revocable being revoked (that is the contract), so no blocking
+ * primitive can bound a revoke against a reader stalled inside *that*
+ * revocable.  What separates the designs is a reader stalled inside an
+ * access to a *different* revocable of the same primitive (another device
+ * of the same driver): RCU's grace period waits for it, an SRCU domain
+ * shared by all revocables waits for it, a per-revocable SRCU domain, a
+ * refcount, a hazard-pointer scan, an rwsem or a seqcount bump does not.
+ * The unbind workload's --stall-us measures exactly that (workload.h).
+ * REV_CAP_RETRY primitives with a bounded revoke do not wait even for
+ * their own readers; those are told to retry.
+ */
 struct revocable_ops {
 	const char *name;	/* unique: "rwsem-wpref", "hazptr-asym" */
 	const char *family;	/* primitive it is a variant of: "rwsem" */

@@ -8,7 +8,9 @@
  *     complete once that reader releases (DEFERRED variants: the release
  *     callback does not run while the reader holds access);
  *   - the release callback runs exactly once, and a second revoke is a no-op;
- *   - a reader that spans a revoke on a RETRY primitive is told to retry;
+ *   - a reader that spans a revoke on a RETRY primitive is told to retry
+ *     (a bounded RETRY revoke may complete under it; a validated access
+ *     must never have seen the resource released);
  *   - footprint() reports a size;
  *   - sleepable primitives: a reader that sleeps inside its access delays
  *     revoke and still sees the resource intact afterwards;
@@ -147,10 +149,19 @@ static void check_blocking(const struct revocable_ops *ops, int n,
 		       "%s: %s: release callback not run while a %s reader holds access",
 		       ops->name, what, how);
 	} else if (ops->caps & REV_CAP_RETRY) {
-		/* Speculative readers may be overtaken; memory must not go. */
-		tap_ok(!released_early,
-		       "%s: %s: resource not released under a %s speculating reader",
-		       ops->name, what, how);
+		/*
+		 * A speculating reader does not hold the revoker up: a bounded
+		 * revoke may complete under it; the reader must then be told
+		 * to retry (checked below), never validated.
+		 */
+		if (ops->caps & REV_CAP_BOUNDED)
+			tap_ok(done_early,
+			       "%s: %s completes under a %s speculating reader (bounded)",
+			       ops->name, what, how);
+		else
+			tap_ok(!released_early,
+			       "%s: %s: resource not released under a %s speculating reader",
+			       ops->name, what, how);
 	} else {
 		tap_ok(!done_early && !released_early,
 		       "%s: %s blocks while a %s reader holds access (returned=%d released=%d)",
@@ -160,9 +171,14 @@ static void check_blocking(const struct revocable_ops *ops, int n,
 	pthread_join(ht, NULL);
 	pthread_join(rt, NULL);
 	settle(ops);
-	tap_ok(T_LOAD(h.intact),
-	       "%s: %s: the %s reader was never cut off (resource intact at release)",
-	       ops->name, what, how);
+	if (ops->caps & REV_CAP_RETRY)
+		tap_ok(T_LOAD(h.release_rc) == -EAGAIN || T_LOAD(h.intact),
+		       "%s: %s: the %s reader either saw the resource intact or is told to retry",
+		       ops->name, what, how);
+	else
+		tap_ok(T_LOAD(h.intact),
+		       "%s: %s: the %s reader was never cut off (resource intact at release)",
+		       ops->name, what, how);
 	if (ops->caps & REV_CAP_RETRY)
 		tap_ok(T_LOAD(h.release_rc) == -EAGAIN,
 		       "%s: %s: reader spanning the revoke is told to retry (rc=%d)",
@@ -338,6 +354,18 @@ int main(int argc, char **argv)
 		}
 	for (i = 0; i < (nonly ? nonly : rev_ops_count); i++) {
 		const struct revocable_ops *ops = nonly ? only[i] : rev_ops_all[i];
+
+		/*
+		 * By default the one canonical broken variant proves this
+		 * test has teeth; the rest of the zoo (some of which hang by
+		 * design) is judged by the torture run, which has a watchdog.
+		 */
+		if (!nonly && (ops->caps & REV_CAP_BROKEN) &&
+		    strcmp(ops->name, "bug-nowait")) {
+			tap_diag("%s: zoo entry, judged by revbench torture (name it with --primitive to run it here)",
+				 ops->name);
+			continue;
+		}
 
 		if (ops->caps & REV_CAP_BROKEN)
 			check_broken(ops);

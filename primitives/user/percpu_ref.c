@@ -284,7 +284,7 @@ const struct revocable_ops rev_ops_percpu_ref = {
 	.family = "percpu-ref",
 	.desc = "percpu_ref: per-thread counters under RCU; revoke = "
 		"kill_and_confirm (1 GP) + drain",
-	.caps = REV_CAP_SLEEP,
+	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED,
 	.create = pcpu_create,
 	.destroy = pcpu_destroy,
 	.footprint = pcpu_footprint,
@@ -293,3 +293,41 @@ const struct revocable_ops rev_ops_percpu_ref = {
 	.revoke = pcpu_revoke,
 	.revoke_many = pcpu_revoke_many,
 };
+
+#ifdef REVBENCH_BUGS
+/*
+ * ---- Bug zoo (bugs.h), test builds only: bug-percpu-noconfirm. ----
+ *
+ * percpu_ref_kill() used where percpu_ref_kill_and_confirm() is needed:
+ * revoke() kills and goes straight on to summing the per-context counters,
+ * without the grace period (step 2 above) after which every reader is
+ * known to see DEAD.  A tryget_live that loaded the mode before the kill
+ * still takes the percpu path and increments its counter after the sum
+ * was taken: that reference is never counted, the count drains to zero
+ * under it, and the release callback runs while it holds access - a
+ * tryget that succeeded after revoke had "confirmed" the kill.
+ */
+static void pcpu_bug_noconfirm_revoke(struct revocable *rev)
+{
+	struct rev_pcpu *p = (struct rev_pcpu *)rev;
+
+	if (!pcpu_kill(p))
+		return;
+	/* BUG (deliberate): no urcu_memb_synchronize_rcu() here. */
+	pcpu_switch_and_drain(p);
+}
+
+const struct revocable_ops rev_ops_bug_percpu_noconfirm = {
+	.name = "bug-percpu-noconfirm",
+	.family = "percpu-ref",
+	.desc = "BROKEN on purpose: percpu_ref killed without confirm (no GP "
+		"before the switch)",
+	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP,
+	.create = pcpu_create,
+	.destroy = pcpu_destroy,
+	.footprint = pcpu_footprint,
+	.try_access = pcpu_try_access,
+	.release = pcpu_release,
+	.revoke = pcpu_bug_noconfirm_revoke,
+};
+#endif /* REVBENCH_BUGS */

@@ -24,7 +24,10 @@
  * Capabilities: readers must not sleep - the model is the kernel's RCU
  * read side, where sleeping is forbidden (liburcu itself would allow it,
  * the benchmark must not rely on that).  Not bounded: a reader stalled in
- * its section delays the grace period, so revoke() waits as long as it.
+ * its section - on ANY revocable, since the grace period is global -
+ * delays the grace period, so revoke() waits as long as it.  rcu-deferred
+ * is bounded (its revoke waits for nobody) but its release, and the
+ * memory, wait just as long.
  * The cost that matters is on the update side: one grace period per
  * revocable.  revoke_many() shows the batched alternative: clear every
  * flag, one grace period, release all.
@@ -223,7 +226,7 @@ const struct revocable_ops rev_ops_rcu_deferred = {
 	.family = "rcu",
 	.desc = "Rust Revocable reader; revoke clears the flag and defers "
 		"the release with call_rcu",
-	.caps = REV_CAP_DEFERRED,
+	.caps = REV_CAP_DEFERRED | REV_CAP_BOUNDED,
 	.create = rcu_create,
 	.destroy = rcu_destroy,
 	.footprint = rcu_footprint,

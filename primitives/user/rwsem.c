@@ -192,7 +192,7 @@ const struct revocable_ops rev_ops_rwsem = {
 	.family = "rwsem",
 	.desc = "pthread rwlock (glibc default: prefers readers, starves "
 		"revoke) + revoked flag",
-	.caps = REV_CAP_SLEEP,
+	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED,
 	.create = rwsem_create,
 	.destroy = rwsem_destroy,
 	.footprint = rwsem_footprint,
@@ -206,7 +206,7 @@ const struct revocable_ops rev_ops_rwsem_wpref = {
 	.family = "rwsem",
 	.desc = "pthread rwlock preferring writers (like the kernel "
 		"rwsem) + revoked flag",
-	.caps = REV_CAP_SLEEP,
+	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED,
 	.create = rwsem_wpref_create,
 	.destroy = rwsem_destroy,
 	.footprint = rwsem_footprint,

@@ -3,51 +3,50 @@
  * seqlock - a sequence counter guarding a revoked flag and the resource
  * pointer; readers speculate and validate, they never write shared memory.
  *
- * THE TYPE-STABLE-MEMORY RULE.  A seqcount reader reads first and checks
- * afterwards, so it may be touching the resource at the very moment a
- * revoke happens.  Two questions, two mechanisms:
- *   - was this speculative read valid?  The seqcount decides: release()
- *     returns -EAGAIN if the count moved, and the caller retries and must
- *     not act on anything it read;
- *   - when may the memory a speculating reader may still be touching be
- *     released?  RCU decides: every reader runs inside a liburcu (memb)
- *     read-side section from try_access() to release(), and revoke() waits
- *     for a grace period after bumping the count and before running the
- *     release callback (which poisons or frees the resource).
- * This is the SLAB_TYPESAFE_BY_RCU discipline: the seqcount alone would
- * let the release callback free memory under a reader that has not yet
- * re-checked - a use-after-free that validation only notices afterwards.
- * So the release callback never runs under a speculating reader, and the
- * revocable itself is alive until every reader's release() has returned.
- *
  * Reader (C11-correct, Boehm's seqlock recipe):
- *   try_access(): urcu_memb_read_lock(); s = acquire load of seq, spinning
- *                 with cpu_relax() while odd; relaxed loads of revoked and
- *                 res; NULL (and leave the section) if revoked, else the
- *                 resource, with s kept in the handle.
- *   release():    acquire fence (smp_rmb()), relaxed re-load of seq, leave
- *                 the section; -EAGAIN if seq != s, else 0.
- * Writer (revoke): writer mutex; seq++ (odd); smp_wmb(); set revoked;
- * smp_wmb(); seq++ (even); unlock; THEN urcu_memb_synchronize_rcu(); run
- * the release callback.  A reader that saw the old flag either finished
- * before the first increment (valid) or sees seq moved (retries, and then
- * gets NULL).  A second revoke sees the flag under the mutex: no-op.
+ *   try_access(): s = acquire load of seq, spinning with cpu_relax() while
+ *                 odd; relaxed loads of revoked and res; NULL if revoked,
+ *                 else the resource, with s kept in the handle.
+ *   release():    acquire fence (smp_rmb()), relaxed re-load of seq;
+ *                 -EAGAIN if seq != s, else 0.  On -EAGAIN the caller must
+ *                 not act on anything it read, and retries (and then gets
+ *                 NULL: the only writer is revoke).
+ * Revoke: writer mutex; seq++ (odd); smp_wmb(); set revoked; smp_wmb();
+ * seq++ (even); unlock; smp_wmb(); run the release callback AT ONCE.  It
+ * waits for nobody, so it is bounded (REV_CAP_BOUNDED): a stalled reader
+ * costs the revoker nothing.  A second revoke sees the flag: no-op.
  *
- * Caps: REV_CAP_RETRY.  Not SLEEP: the reader is inside an RCU section
- * and, in the kernel, a seqcount reader must not sleep either.  Not
- * bounded: a stalled reader delays the grace period.  revoke_many():
- * bump every count, one grace period, release all.  Every reader and
- * revoker thread must have called rb_thread_init().
+ * THE TYPE-STABLE-MEMORY RULE.  Because revoke does not wait, a reader may
+ * still be reading the resource while (and after) the release callback
+ * poisons it.  That is harmless only if the memory stays readable *as the
+ * same type* - the SLAB_TYPESAFE_BY_RCU discipline without the RCU:
+ *   - the release callback may poison or recycle the resource for another
+ *     object of the same type, but must not hand its memory back to a
+ *     general-purpose allocator (or unmap it) while any reader could still
+ *     be speculating on it;
+ *   - the owner frees the memory only once it knows no reader can be
+ *     inside an access: revbench's tests keep released resources in a
+ *     quarantine freed when the readers have stopped; the page-table
+ *     workload keeps released tables on a graveyard freed at the end of the
+ *     cell, and counts them as "pending" (unreclaimed) memory;
+ *   - what a reader computes from such memory must be safe to compute from
+ *     garbage of the same type (the page-table walk stops at a poisoned
+ *     entry, whose valid bit is clear) and is discarded on -EAGAIN.
+ * The smp_wmb() after the write section orders the seq update before the
+ * callback's poison stores: a reader that saw poison sees the new seq at
+ * its re-check (release fence / acquire fence pairing), so a validated
+ * access never saw poison.  The stress and torture tests check exactly
+ * that.  This is the design point that trades a bounded revoke and a
+ * write-free reader for unreclaimed memory and retries.
+ *
+ * Caps: REV_CAP_RETRY | REV_CAP_BOUNDED.  Not SLEEP (as a kernel seqcount
+ * reader, which must not block the writer's progress either).
+ * revoke_many(): bump every count, then release all; nothing to batch but
+ * the loop, since there is no wait.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include "tsan_hb.h"
-#if RB_URCU_INLINE
-#define _LGPL_SOURCE		/* inline read-side fast path */
-#endif
-#include <urcu/urcu-memb.h>
-
 #include "../revocable.h"
 
 struct rev_seqlock {
@@ -56,7 +55,6 @@ struct rev_seqlock {
 	void *res;
 	rev_release_fn release;
 	void *arg;
-	void *batch_owner;	/* revoke_many(): the call that revoked it */
 	rb_mutex_t lock;	/* serialises writers */
 };
 
@@ -97,13 +95,10 @@ static void *seqlock_try_access(struct revocable *rev, struct rev_handle *h)
 	unsigned long s;
 	void *res;
 
-	urcu_memb_read_lock();
 	while (unlikely((s = smp_load_acquire(&r->seq)) & 1))
 		cpu_relax();
-	if (unlikely(READ_ONCE(r->revoked))) {
-		urcu_memb_read_unlock();
+	if (unlikely(READ_ONCE(r->revoked)))
 		return NULL;
-	}
 	res = READ_ONCE(r->res);
 	h->seq = s;
 	return res;
@@ -116,8 +111,6 @@ static int seqlock_release(struct revocable *rev, struct rev_handle *h)
 
 	smp_rmb();		/* the speculative loads before the re-check */
 	s = READ_ONCE(r->seq);
-	rb_tsan_release(r);	/* the edge the grace period provides */
-	urcu_memb_read_unlock();
 	return s != h->seq ? -EAGAIN : 0;
 }
 
@@ -138,6 +131,7 @@ static bool seqlock_bump(struct rev_seqlock *r)
 	smp_wmb();
 	WRITE_ONCE(r->seq, s + 2);
 	rb_mutex_unlock(&r->lock);
+	smp_wmb();	/* seq before the release callback's poison stores */
 	return true;
 }
 
@@ -147,46 +141,24 @@ static void seqlock_revoke(struct revocable *rev)
 
 	if (!seqlock_bump(r))
 		return;			/* already revoked: no-op */
-	urcu_memb_synchronize_rcu();	/* no reader still speculating */
-	rb_tsan_acquire(r);
-	r->release(r->res, r->arg);
+	r->release(r->res, r->arg);	/* at once: type-stable rule above */
 }
 
-/* Bump all, one grace period, release those this call revoked (rcu.c). */
+/* Bump and release each: there is no wait to share. */
 static void seqlock_revoke_many(struct revocable **revs, int n)
 {
-	char token;
-	bool any = false;
 	int i;
 
-	for (i = 0; i < n; i++) {
-		struct rev_seqlock *r = (struct rev_seqlock *)revs[i];
-
-		if (seqlock_bump(r)) {
-			WRITE_ONCE(r->batch_owner, (void *)&token);
-			any = true;
-		}
-	}
-	if (!any)
-		return;
-	urcu_memb_synchronize_rcu();
-	for (i = 0; i < n; i++) {
-		struct rev_seqlock *r = (struct rev_seqlock *)revs[i];
-
-		if (READ_ONCE(r->batch_owner) != (void *)&token)
-			continue;
-		WRITE_ONCE(r->batch_owner, NULL);
-		rb_tsan_acquire(r);
-		r->release(r->res, r->arg);
-	}
+	for (i = 0; i < n; i++)
+		seqlock_revoke(revs[i]);
 }
 
 const struct revocable_ops rev_ops_seqlock = {
 	.name = "seqlock",
 	.family = "seqlock",
 	.desc = "seqcount + flag: speculate, re-check (-EAGAIN); revoke "
-		"bumps, then one GP before release",
-	.caps = REV_CAP_RETRY,
+		"bumps and releases at once (type-stable memory)",
+	.caps = REV_CAP_RETRY | REV_CAP_BOUNDED,
 	.create = seqlock_create,
 	.destroy = seqlock_destroy,
 	.footprint = seqlock_footprint,

@@ -62,12 +62,12 @@
  * larger still: the same 32 bytes of counters plus, on its own cache line,
  * the update-side lock, callback list, timer and work item.)
  *
- * Caps: readers may sleep (REV_CAP_SLEEP).  Not flagged REV_CAP_BOUNDED: a
- * stalled reader of this revocable blocks revoke() indefinitely.  Note
- * that a reader stalled on another revocable does not (it lives in another
- * domain), which is the sense in which hazptr claims REV_CAP_BOUNDED; a
- * domain shared by many revocables (the kernel's srcu-shared) would lose
- * that.
+ * Caps: readers may sleep (REV_CAP_SLEEP), and REV_CAP_BOUNDED in the
+ * sense of revocable.h: a reader stalled on another revocable does not
+ * delay this revoke, because it lives in another domain.  (A stalled
+ * reader of this revocable blocks it, as it must for every blocking
+ * primitive.)  A domain shared by many revocables - the kernel module's
+ * srcu-shared - loses that.
  */
 #include <stdbool.h>
 
@@ -88,6 +88,9 @@ struct rev_srcu {
 	rev_release_fn release;
 	void *arg;
 	rb_mutex_t gp_mutex;	/* serialises revoke()s of this domain */
+#ifdef REVBENCH_BUGS
+	struct rev_handle bug_shared;	/* bug-srcu-shared-handle only */
+#endif
 	struct srcu_ctr ctr[];	/* nr_ctx entries, one cache line each */
 };
 
@@ -243,7 +246,7 @@ const struct revocable_ops rev_ops_srcu = {
 	.family = "srcu",
 	.desc = "per-revocable SRCU domain (classic lock/unlock counts): "
 		"revoke = synchronize",
-	.caps = REV_CAP_SLEEP,
+	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED,
 	.create = srcu_create,
 	.destroy = srcu_destroy,
 	.footprint = srcu_footprint,
@@ -252,3 +255,57 @@ const struct revocable_ops rev_ops_srcu = {
 	.revoke = srcu_revoke,
 	/* no revoke_many: one domain per revocable, nothing to share */
 };
+
+#ifdef REVBENCH_BUGS
+/*
+ * ---- Bug zoo (bugs.h), test builds only: bug-srcu-shared-handle. ----
+ *
+ * The hang that got the C revocable series reverted: one consumer handle,
+ * holding the SRCU index, shared by several threads.  Every reader writes
+ * the index it locked into the revocable's one handle and unlocks with
+ * whatever the handle holds at that moment - also on the failure path,
+ * as a scope guard that always unlocks through the handle would.  Reader
+ * A locks half 0 before a revoke; the revoke flips to half 1; reader B
+ * locks half 1, finds the flag clear and unlocks with the shared index,
+ * having overwritten it with 1; A then unlocks half 1 too.  Half 0 keeps
+ * one lock without an unlock forever and synchronize never returns.
+ * Caught by the torture watchdog (revoke not finished in time).
+ */
+static void *srcu_bug_shared_try_access(struct revocable *rev,
+					struct rev_handle *h)
+{
+	struct rev_srcu *r = (struct rev_srcu *)rev;
+
+	(void)h;			/* BUG: the caller's handle is ignored */
+	r->bug_shared.seq = srcu_lock(r);
+	if (unlikely(!READ_ONCE(r->available))) {
+		srcu_unlock(r, (int)r->bug_shared.seq);
+		return NULL;
+	}
+	return r->res;
+}
+
+static int srcu_bug_shared_release(struct revocable *rev,
+				   struct rev_handle *h)
+{
+	struct rev_srcu *r = (struct rev_srcu *)rev;
+
+	(void)h;
+	srcu_unlock(r, (int)r->bug_shared.seq);	/* whoever wrote it last */
+	return 0;
+}
+
+const struct revocable_ops rev_ops_bug_srcu_shared_handle = {
+	.name = "bug-srcu-shared-handle",
+	.family = "srcu",
+	.desc = "BROKEN on purpose: srcu whose one handle (the SRCU index) is "
+		"shared by all readers: revoke hangs",
+	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP,
+	.create = srcu_create,
+	.destroy = srcu_destroy,
+	.footprint = srcu_footprint,
+	.try_access = srcu_bug_shared_try_access,
+	.release = srcu_bug_shared_release,
+	.revoke = srcu_revoke,
+};
+#endif /* REVBENCH_BUGS */

@@ -1,0 +1,895 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * workload.c - the workload table and the per-participant bodies, shared
+ * by the userspace runner and the kernel module.  See workload.h for the
+ * run protocol and the timing method.  Kernel style, compat.h only.
+ */
+#include "workload.h"
+
+#ifndef __always_inline
+#define __always_inline inline __attribute__((__always_inline__))
+#endif
+
+const struct rb_workload rb_workloads[RB_WL_NR] = {
+	[RB_WL_TRANSLATE] = {
+		.id = RB_WL_TRANSLATE,
+		.name = "translate",
+		.measures = "reader cost: try_access, K iova_to_phys over a mapped working set, release",
+		.unit = "access",
+		.kind = RB_WLK_LOOP,
+		.knobs = RB_WL_KNOB_CS | RB_WL_KNOB_DELAY | RB_WL_KNOB_SLEEP,
+		.min_threads = 1,
+	},
+	[RB_WL_MAP_UNMAP] = {
+		.id = RB_WL_MAP_UNMAP,
+		.name = "map-unmap",
+		.measures = "DMA map path: try_access, map+unmap npages 4K entries in a private IOVA range, release",
+		.unit = "access",
+		.kind = RB_WLK_LOOP,
+		.knobs = RB_WL_KNOB_NPAGES | RB_WL_KNOB_DELAY | RB_WL_KNOB_SLEEP,
+		.min_threads = 1,
+	},
+	[RB_WL_UNBIND] = {
+		.id = RB_WL_UNBIND,
+		.name = "unbind",
+		.measures = "revoke latency per bind/revoke cycle; threads:T = 1 revoker + T-1 readers running translate",
+		.unit = "revoke",
+		.kind = RB_WLK_CYCLE,
+		.knobs = RB_WL_KNOB_CS | RB_WL_KNOB_DELAY | RB_WL_KNOB_SLEEP |
+			 RB_WL_KNOB_STALL,
+		.min_threads = 1,
+	},
+	[RB_WL_ERROR_PATH] = {
+		.id = RB_WL_ERROR_PATH,
+		.name = "error-path",
+		.measures = "cost of a failing try_access (-ENODEV) on an already revoked revocable",
+		.unit = "failed access",
+		.kind = RB_WLK_LOOP,
+		.knobs = 0,
+		.min_threads = 1,
+	},
+	[RB_WL_LIFECYCLE] = {
+		.id = RB_WL_LIFECYCLE,
+		.name = "lifecycle",
+		.measures = "create + revoke + destroy, no readers (open/close cost); DEFERRED: barrier amortised",
+		.unit = "create+destroy",
+		.kind = RB_WLK_LOOP,
+		.knobs = 0,
+		.min_threads = 1,
+	},
+	[RB_WL_UNBIND_MANY] = {
+		.id = RB_WL_UNBIND_MANY,
+		.name = "unbind-many",
+		.measures = "one unbind revoking N revocables: one by one (a wait each) or batched (revoke_many)",
+		.unit = "unbind",
+		.kind = RB_WLK_CYCLE,
+		.knobs = RB_WL_KNOB_CS | RB_WL_KNOB_DELAY | RB_WL_KNOB_SLEEP |
+			 RB_WL_KNOB_STALL | RB_WL_KNOB_N | RB_WL_KNOB_MODE,
+		.min_threads = 1,
+	},
+};
+
+const struct rb_workload *rb_workload_find(const char *name)
+{
+	int i;
+
+	for (i = 0; i < RB_WL_NR; i++)
+		if (!strcmp(rb_workloads[i].name, name))
+			return &rb_workloads[i];
+	return NULL;
+}
+
+/* ---- small helpers ---------------------------------------------------- */
+
+/* Spin politely: pause, and give the CPU away now and then (oversubscribed
+ * runs, non-preemptible kernels).  Never inside a read-side section. */
+static inline void wl_spin(unsigned int *spins)
+{
+	if (++*spins & 1023)
+		cpu_relax();
+	else
+		rb_yield();
+}
+
+static void wl_barrier_init(struct rb_wl_barrier *b, int n)
+{
+	atomic_set(&b->arrived, 0);
+	b->gen = 0;
+	b->n = n;
+}
+
+static void wl_barrier_wait(struct rb_wl_barrier *b)
+{
+	int gen = smp_load_acquire(&b->gen);
+	unsigned int spins = 0;
+
+	if (atomic_inc_return(&b->arrived) == b->n) {
+		atomic_set(&b->arrived, 0);
+		smp_store_release(&b->gen, gen + 1);
+		return;
+	}
+	while (smp_load_acquire(&b->gen) == gen)
+		wl_spin(&spins);
+}
+
+static void wl_fail(struct rb_wl_run *run, const char *why)
+{
+	cmpxchg(&run->fail, (const char *)NULL, why);
+	WRITE_ONCE(run->abort, 1);
+}
+
+void rb_wl_abort(struct rb_wl_run *run)
+{
+	WRITE_ONCE(run->abort, 1);
+}
+
+static inline bool wl_aborted(struct rb_wl_run *run)
+{
+	return READ_ONCE(run->abort);
+}
+
+/* splitmix64: per-participant walk of the working set from the seed. */
+static u64 wl_mix(u64 x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+void rb_wl_walk_init(u64 seed, int idx, unsigned int wset, unsigned int *pos,
+		     unsigned int *stride)
+{
+	u64 r = wl_mix(seed ^ ((u64)idx << 32));
+
+	*pos = (unsigned int)r & (wset - 1);
+	*stride = ((unsigned int)(r >> 32) & (wset - 1)) | 1;
+}
+
+/* Busy-wait at least ns nanoseconds, by the clock (refscale: ndelay). */
+static void wl_delay(u64 ns)
+{
+	u64 end = rb_now_ns() + ns;
+
+	while (rb_now_ns() < end)
+		cpu_relax();
+}
+
+static void wl_release_pgt(void *res, void *arg)
+{
+	struct rb_wl_run *run = arg;
+
+	if (run->p.ops->caps & REV_CAP_RETRY) {
+		/*
+		 * Type-stable rule: speculating readers may still walk this
+		 * table; keep it until the cycle's stop barrier.  Only the
+		 * revoker (or set-up/tear-down) releases, one at a time.
+		 */
+		if (run->ntstable < RB_WL_TSTABLE_CAP)
+			run->tstable[run->ntstable++] = res;
+		else
+			wl_fail(run, "type-stable page-table list overflowed");
+	} else {
+		rb_pgt_free(res);
+	}
+	atomic_long_inc_return(&run->released);
+}
+
+/* Free the type-stable leftovers: no reader may be inside an access. */
+static void wl_free_tstable(struct rb_wl_run *run)
+{
+	while (run->ntstable)
+		rb_pgt_free(run->tstable[--run->ntstable]);
+}
+
+/* The bystander is not part of any cycle: no release accounting. */
+static void wl_release_bystander(void *res, void *arg)
+{
+	struct rb_wl_run *run = arg;
+
+	if ((run->p.ops->caps & REV_CAP_RETRY) &&
+	    run->ntstable < RB_WL_TSTABLE_CAP)
+		run->tstable[run->ntstable++] = res;	/* freed in fini */
+	else
+		rb_pgt_free(res);	/* fini: every reader has stopped */
+}
+
+static void wl_release_count(void *res, void *arg)
+{
+	struct rb_wl_run *run = arg;
+
+	(void)res;
+	atomic_long_inc_return(&run->released);
+}
+
+/* lifecycle: one counter per participant, no shared line in the loop. */
+struct wl_lc_arg {
+	atomic_long_t released;
+} ____cacheline_aligned;
+
+static void wl_release_lc(void *res, void *arg)
+{
+	struct wl_lc_arg *a = arg;
+
+	(void)res;
+	atomic_long_inc(&a->released);
+}
+
+/*
+ * Revoked revocables go to the grave: destroyed at once, or - DEFERRED
+ * variants - kept until a deferred_barrier() proves their release ran
+ * (destroy() is only allowed after it).
+ */
+static void wl_flush(struct rb_wl_run *run, struct rb_wl_thread *t)
+{
+	const struct revocable_ops *ops = run->p.ops;
+	int i;
+
+	if (!t->ngrave)
+		return;
+	ops->deferred_barrier();
+	for (i = 0; i < t->ngrave; i++)
+		ops->destroy(t->grave[i]);
+	t->ngrave = 0;
+}
+
+static void wl_bury(struct rb_wl_run *run, struct rb_wl_thread *t,
+		    struct revocable *rev)
+{
+	const struct revocable_ops *ops = run->p.ops;
+
+	if (!(ops->caps & REV_CAP_DEFERRED)) {
+		ops->destroy(rev);
+		return;
+	}
+	if (t->ngrave == RB_WL_GRAVE_CAP)
+		wl_flush(run, t);
+	t->grave[t->ngrave++] = rev;
+}
+
+/* ---- the critical sections --------------------------------------------- */
+
+static __always_inline unsigned int
+wl_cs_translate(struct rb_wl_run *run, struct rb_wl_thread *t,
+		struct rb_pgtable *pgt)
+{
+	unsigned int k, bad = 0, mask = run->p.wset - 1;
+
+	for (k = 0; k < run->p.cs; k++)
+		bad += rb_wl_lookup(pgt, &t->pos, t->stride, mask, &t->sink);
+	return bad;
+}
+
+static __always_inline unsigned int
+wl_cs_map(struct rb_wl_run *run, struct rb_wl_thread *t,
+	  struct rb_pgtable *pgt)
+{
+	size_t bytes = (size_t)run->p.npages * RB_PGT_SIZE_4K;
+	u64 iova = RB_WL_MAP_IOVA(t->idx);
+	size_t mapped = 0;
+	unsigned int bad = 0;
+
+	if (rb_pgt_map_pages(pgt, iova, RB_WL_MAP_PHYS(t->idx),
+			     RB_PGT_SIZE_4K, run->p.npages, RB_PGT_PROT_RW,
+			     &mapped) || mapped != bytes)
+		bad++;
+	if (rb_pgt_unmap_pages(pgt, iova, RB_PGT_SIZE_4K,
+			       run->p.npages) != mapped)
+		bad++;
+	return bad;
+}
+
+/* Park inside the access (busy: the section may not be sleepable). */
+static void wl_park(struct rb_wl_run *run)
+{
+	u64 end = rb_now_ns() + (u64)run->p.stall_us * 1000;
+
+	WRITE_ONCE(run->staller_parked, 1);
+	while (rb_now_ns() < end && !wl_aborted(run))
+		cpu_relax();
+}
+
+/*
+ * One access: try_access, the critical section, release; a release that
+ * asks for a retry (REV_CAP_RETRY) redoes the whole access.  Returns
+ * false on -ENODEV.
+ */
+static __always_inline bool wl_access(struct rb_wl_run *run,
+				      struct rb_wl_thread *t,
+				      struct revocable *rev, bool map,
+				      bool stall)
+{
+	const struct revocable_ops *ops = run->p.ops;
+	struct rev_handle h;
+	unsigned int bad;
+	void *res;
+	int ret;
+
+	for (;;) {
+		res = ops->try_access(rev, &h);
+		if (!res) {
+			t->errors++;
+			return false;
+		}
+		if (map)
+			bad = wl_cs_map(run, t, res);
+		else
+			bad = wl_cs_translate(run, t, res);
+		if (unlikely(run->p.delay_ns))
+			wl_delay(run->p.delay_ns);
+		if (unlikely(run->p.sleep_us))
+			rb_sleep_us(run->p.sleep_us);
+		if (unlikely(stall))
+			wl_park(run);
+		ret = ops->release(rev, &h);
+		if (likely(!ret)) {
+			if (unlikely(bad)) {
+				t->bad += bad;
+				wl_fail(run, map ? "map/unmap failed inside an access"
+					: "iova_to_phys() returned a wrong translation");
+			}
+			return true;
+		}
+		if (ret == -EAGAIN && (ops->caps & REV_CAP_RETRY)) {
+			t->retries++;
+			stall = false;
+			continue;
+		}
+		t->bad++;
+		wl_fail(run, "release() returned an unexpected error");
+		return false;
+	}
+}
+
+static inline void wl_error_access(struct rb_wl_run *run,
+				   struct rb_wl_thread *t)
+{
+	const struct revocable_ops *ops = run->p.ops;
+	struct rev_handle h;
+
+	if (likely(!ops->try_access(run->cur, &h))) {
+		t->errors++;
+		return;
+	}
+	ops->release(run->cur, &h);
+	t->bad++;
+	wl_fail(run, "try_access() succeeded on a revoked revocable");
+}
+
+static inline void wl_lifecycle_op(struct rb_wl_run *run,
+				   struct rb_wl_thread *t, struct wl_lc_arg *a)
+{
+	const struct revocable_ops *ops = run->p.ops;
+	struct revocable *rev;
+
+	rev = ops->create(&run->dummy_res, wl_release_lc, a);
+	if (unlikely(!rev)) {
+		t->bad++;
+		wl_fail(run, "create() failed (out of memory)");
+		return;
+	}
+	ops->revoke(rev);
+	wl_bury(run, t, rev);
+}
+
+/*
+ * n operations of a LOOP workload; the switch is outside the loops so
+ * each loop is a straight call sequence.  Checks for an abort every 1024
+ * operations only.  Returns the operations done.
+ */
+static u64 wl_ops(struct rb_wl_run *run, struct rb_wl_thread *t, u64 n,
+		  struct wl_lc_arg *lc)
+{
+	u64 i;
+
+#define WL_LOOP(stmt)							\
+	for (i = 0; i < n; i++) {					\
+		if (unlikely(!(i & 1023)) && wl_aborted(run))		\
+			break;						\
+		stmt;							\
+	}
+
+	switch (run->wl->id) {
+	case RB_WL_TRANSLATE:
+		WL_LOOP(wl_access(run, t, run->cur, false, false));
+		break;
+	case RB_WL_MAP_UNMAP:
+		WL_LOOP(wl_access(run, t, run->cur, true, false));
+		break;
+	case RB_WL_ERROR_PATH:
+		WL_LOOP(wl_error_access(run, t));
+		break;
+	case RB_WL_LIFECYCLE:
+		WL_LOOP(wl_lifecycle_op(run, t, lc));
+		break;
+	default:
+		i = 0;
+		break;
+	}
+#undef WL_LOOP
+	return i;
+}
+
+/* ---- LOOP workloads: refscale's reader ---------------------------------- */
+
+static void wl_loop_thread(struct rb_wl_run *run, struct rb_wl_thread *t)
+{
+	struct wl_lc_arg lc;
+	u64 warm, t0, t1, done;
+
+	atomic_long_set(&lc.released, 0);
+	/* Warm-up: an eighth of the window, at least 16, at most 2^20 ops. */
+	warm = (run->p.iters >> 3) + 16;
+	if (warm > (1ULL << 20))
+		warm = 1ULL << 20;
+	t->tail_ops += wl_ops(run, t, warm, &lc);
+	if (run->wl->id == RB_WL_LIFECYCLE)
+		wl_flush(run, t);
+
+	wl_barrier_wait(&run->start);
+	t0 = rb_now_ns();
+	done = wl_ops(run, t, run->p.iters, &lc);
+	/* lifecycle: the deferred releases of the window are its cost too */
+	if (run->wl->id == RB_WL_LIFECYCLE)
+		wl_flush(run, t);
+	t1 = rb_now_ns();
+	t->time_ns = t1 - t0;
+	t->ops = done;
+
+	/* Keep the load on until every participant has measured. */
+	atomic_inc_return(&run->done);
+	while (atomic_read(&run->done) < run->p.threads && !wl_aborted(run)) {
+		t->tail_ops += wl_ops(run, t, 1, &lc);
+		if (!(t->tail_ops & 1023))
+			rb_yield();	/* kernel: non-preemptible kthreads */
+	}
+	if (run->wl->id == RB_WL_LIFECYCLE) {
+		wl_flush(run, t);
+		if ((u64)atomic_long_read(&lc.released) != t->ops + t->tail_ops) {
+			t->bad++;
+			wl_fail(run, "release callbacks ran a different number of times than revokes");
+		}
+	}
+	wl_barrier_wait(&run->stop);
+}
+
+/* ---- CYCLE workloads: bind, read, revoke ---------------------------------- */
+
+/* Returns the number of revocables bound (0 on failure). */
+static int wl_bind(struct rb_wl_run *run)
+{
+	const struct revocable_ops *ops = run->p.ops;
+	struct rb_pgtable *pgt;
+	struct revocable *rev;
+	int i;
+
+	if (run->wl->id == RB_WL_UNBIND) {
+		pgt = rb_pgt_alloc(NULL, NULL);
+		if (!pgt) {
+			wl_fail(run, "page-table allocation failed");
+			return 0;
+		}
+		if (rb_pgt_populate(pgt, RB_WL_IOVA_BASE, RB_WL_PHYS_BASE,
+				    RB_PGT_SIZE_4K, run->p.wset)) {
+			rb_pgt_free(pgt);
+			wl_fail(run, "page-table populate failed");
+			return 0;
+		}
+		rev = ops->create(pgt, wl_release_pgt, run);
+		if (!rev) {
+			rb_pgt_free(pgt);
+			wl_fail(run, "create() failed (out of memory)");
+			return 0;
+		}
+		if (!run->bytes_per_rev)
+			run->bytes_per_rev = ops->footprint(rev);
+		WRITE_ONCE(run->cur, rev);
+		return 1;
+	}
+	for (i = 0; i < (int)run->p.n; i++) {
+		rev = ops->create(run->pgt, wl_release_count, run);
+		if (!rev) {
+			wl_fail(run, "create() failed (out of memory)");
+			break;
+		}
+		if (!run->bytes_per_rev)
+			run->bytes_per_rev = ops->footprint(rev);
+		WRITE_ONCE(run->revs[i], rev);
+	}
+	return i;
+}
+
+static void wl_wait_readers(struct rb_wl_run *run)
+{
+	unsigned int spins = 0;
+	int i;
+
+	for (i = 1; i < run->p.threads; i++) {
+		struct rb_wl_thread *r = &run->th[i];
+
+		if (i == 1 && run->p.stall_us) {
+			while (!READ_ONCE(run->staller_parked) &&
+			       !wl_aborted(run))
+				wl_spin(&spins);
+			continue;
+		}
+		while (READ_ONCE(r->cycle_ops) < RB_WL_CYCLE_WARM_OPS &&
+		       !wl_aborted(run))
+			wl_spin(&spins);
+	}
+}
+
+static void wl_revoker_thread(struct rb_wl_run *run, struct rb_wl_thread *t)
+{
+	const struct revocable_ops *ops = run->p.ops;
+	bool deferred = ops->caps & REV_CAP_DEFERRED;
+	u64 c, cycles = run->p.iters + RB_WL_WARM_CYCLES, t0, t1;
+	int i, nb;
+
+	for (c = 0; c < cycles && !wl_aborted(run); c++) {
+		nb = wl_bind(run);
+		if (!nb && run->wl->id == RB_WL_UNBIND)
+			break;
+		WRITE_ONCE(run->cycle_end, 0);
+		WRITE_ONCE(run->staller_parked, 0);
+		wl_barrier_wait(&run->start);
+		wl_wait_readers(run);
+
+		t0 = rb_now_ns();
+		if (run->wl->id == RB_WL_UNBIND)
+			ops->revoke(run->cur);
+		else if (run->p.batched)
+			ops->revoke_many(run->revs, nb);
+		else
+			for (i = 0; i < nb; i++)
+				ops->revoke(run->revs[i]);
+		t1 = rb_now_ns();
+		if (c >= RB_WL_WARM_CYCLES && !wl_aborted(run))
+			run->samples[run->nsamples++] = t1 - t0;
+		atomic_long_add_return(nb, &run->revoked);
+
+		WRITE_ONCE(run->cycle_end, 1);
+		wl_barrier_wait(&run->stop);
+		wl_free_tstable(run);
+
+		/* Every reader is out: the revocables can go. */
+		if (!deferred && atomic_long_read(&run->released) !=
+				 atomic_long_read(&run->revoked)) {
+			t->bad++;
+			wl_fail(run, "release callback had not run when revoke() returned");
+		}
+		if (run->wl->id == RB_WL_UNBIND) {
+			wl_bury(run, t, run->cur);
+			WRITE_ONCE(run->cur, NULL);
+		} else {
+			for (i = 0; i < nb; i++) {
+				wl_bury(run, t, run->revs[i]);
+				WRITE_ONCE(run->revs[i], NULL);
+			}
+		}
+	}
+	WRITE_ONCE(run->finished, 1);
+	wl_barrier_wait(&run->start);
+
+	run->pending = atomic_long_read(&run->revoked) -
+		       atomic_long_read(&run->released);
+	wl_flush(run, t);
+	if (atomic_long_read(&run->released) != atomic_long_read(&run->revoked)) {
+		t->bad++;
+		wl_fail(run, deferred ?
+			"deferred releases had not all run after deferred_barrier()" :
+			"release callbacks and revokes do not match");
+	}
+}
+
+static void wl_reader_thread(struct rb_wl_run *run, struct rb_wl_thread *t)
+{
+	bool many = run->wl->id == RB_WL_UNBIND_MANY;
+	unsigned int j = 0;
+	struct revocable *rev;
+	bool stall;
+
+	for (;;) {
+		wl_barrier_wait(&run->start);
+		if (READ_ONCE(run->finished))
+			break;
+		stall = t->idx == 1 && run->p.stall_us;
+		if (stall) {
+			/* Park inside an access to the bystander. */
+			wl_access(run, t, run->bystander, false, true);
+			stall = false;
+		}
+		while (!READ_ONCE(run->cycle_end) && !wl_aborted(run)) {
+			if (many) {
+				rev = READ_ONCE(run->revs[j]);
+				if (++j >= run->p.n)
+					j = 0;
+				if (!rev)	/* create() failed: aborting */
+					continue;
+			} else {
+				rev = READ_ONCE(run->cur);
+			}
+			wl_access(run, t, rev, false, stall);
+			stall = false;
+			t->ops++;
+			WRITE_ONCE(t->cycle_ops, t->cycle_ops + 1);
+			if (!(t->ops & 255))
+				rb_yield();	/* kernel: non-preemptible kthreads */
+		}
+		WRITE_ONCE(t->cycle_ops, 0);
+		wl_barrier_wait(&run->stop);
+	}
+}
+
+void rb_wl_thread(struct rb_wl_run *run, int idx)
+{
+	struct rb_wl_thread *t = &run->th[idx];
+
+	if (run->wl->kind == RB_WLK_LOOP)
+		wl_loop_thread(run, t);
+	else if (t->is_revoker)
+		wl_revoker_thread(run, t);
+	else
+		wl_reader_thread(run, t);
+}
+
+/* ---- set-up and tear-down ------------------------------------------------ */
+
+const char *rb_wl_check(const struct rb_workload *wl,
+			const struct rb_wl_params *p)
+{
+	const struct revocable_ops *ops = p->ops;
+
+	if (!ops)
+		return "no primitive given";
+	if (p->threads < wl->min_threads || p->threads > RB_WL_MAX_THREADS)
+		return "thread count out of range";
+	if ((ops->caps & REV_CAP_DEFERRED) && !ops->deferred_barrier)
+		return "DEFERRED primitive without deferred_barrier()";
+	if (p->sleep_us && (wl->knobs & RB_WL_KNOB_SLEEP) &&
+	    !(ops->caps & REV_CAP_SLEEP))
+		return "readers of this primitive may not sleep (no REV_CAP_SLEEP)";
+	if (wl->kind == RB_WLK_CYCLE && p->threads > 1 &&
+	    (ops->caps & REV_CAP_UNSAFE))
+		return "its revoke does not wait for readers (REV_CAP_UNSAFE): revoking under readers would free the page table under them; only threads:1 (revoker alone) runs";
+	if (wl->kind == RB_WLK_CYCLE && p->stall_us && p->threads < 2)
+		return "a stalled reader needs a reader: threads >= 2";
+	if (wl->id == RB_WL_MAP_UNMAP && (ops->caps & REV_CAP_RETRY))
+		return "speculative (REV_CAP_RETRY) readers must not write through what they read, and map/unmap writes";
+	if (wl->id == RB_WL_MAP_UNMAP &&
+	    (p->npages < 1 || p->npages > RB_PGT_PTRS_PER_TABLE))
+		return "npages must be 1..512 (one leaf table)";
+	if (wl->id == RB_WL_UNBIND_MANY && (p->n < 1 || p->n > 1000000))
+		return "n must be 1..1000000";
+	if (wl->id == RB_WL_UNBIND_MANY && p->batched && !ops->revoke_many)
+		return "no batched revoke (ops->revoke_many is NULL)";
+	if (wl->knobs & RB_WL_KNOB_CS && (p->cs < 1 || p->cs > 1000000))
+		return "cs must be 1..1000000";
+	if (p->wset && (p->wset & (p->wset - 1)))
+		return "working set must be a power of two";
+	if (p->iters < 1)
+		return "iterations must be >= 1";
+	return NULL;
+}
+
+int rb_wl_run_init(struct rb_wl_run *run, const struct rb_workload *wl,
+		   const struct rb_wl_params *p)
+{
+	const struct revocable_ops *ops = p->ops;
+	bool deferred = ops->caps & REV_CAP_DEFERRED;
+	unsigned long a;
+	int i, n = p->threads;
+
+	*run = (struct rb_wl_run){ 0 };
+	run->wl = wl;
+	run->p = *p;
+	if (!run->p.cs || !(wl->knobs & RB_WL_KNOB_CS))
+		run->p.cs = 1;
+	if (!run->p.wset)
+		run->p.wset = wl->id == RB_WL_UNBIND_MANY ? RB_WL_WSET_MANY :
+			      RB_WL_WSET_DEFAULT;
+	run->nreaders = wl->kind == RB_WLK_CYCLE ? n - 1 : n;
+	wl_barrier_init(&run->start, n);
+	wl_barrier_init(&run->stop, n);
+	atomic_set(&run->done, 0);
+	atomic_long_set(&run->released, 0);
+	atomic_long_set(&run->revoked, 0);
+
+	run->th_mem = rb_zalloc(sizeof(*run->th) * n + SMP_CACHE_BYTES);
+	if (!run->th_mem)
+		goto nomem;
+	a = ((unsigned long)run->th_mem + SMP_CACHE_BYTES - 1) &
+	    ~(unsigned long)(SMP_CACHE_BYTES - 1);
+	run->th = (struct rb_wl_thread *)a;
+	for (i = 0; i < n; i++) {
+		struct rb_wl_thread *t = &run->th[i];
+
+		t->idx = i;
+		t->is_revoker = wl->kind == RB_WLK_CYCLE && i == 0;
+		rb_wl_walk_init(run->p.seed, i, run->p.wset, &t->pos,
+				&t->stride);
+		if (deferred && (wl->id == RB_WL_LIFECYCLE || t->is_revoker)) {
+			t->grave = rb_zalloc(sizeof(*t->grave) *
+					     RB_WL_GRAVE_CAP);
+			if (!t->grave)
+				goto nomem;
+		}
+	}
+
+	switch (wl->id) {
+	case RB_WL_TRANSLATE:
+	case RB_WL_ERROR_PATH:
+	case RB_WL_MAP_UNMAP:
+	case RB_WL_UNBIND_MANY:
+		run->pgt = rb_pgt_alloc(NULL, NULL);
+		if (!run->pgt)
+			goto nomem;
+		if (wl->id == RB_WL_MAP_UNMAP) {
+			/* Install the tables once: the loop never allocates
+			 * (io-pgtable's benchmark discards that first map). */
+			for (i = 0; i < n; i++) {
+				size_t m = 0;
+
+				if (rb_pgt_map_pages(run->pgt, RB_WL_MAP_IOVA(i),
+						     RB_WL_MAP_PHYS(i),
+						     RB_PGT_SIZE_4K,
+						     run->p.npages,
+						     RB_PGT_PROT_RW, &m))
+					goto nomem;
+				rb_pgt_unmap_pages(run->pgt, RB_WL_MAP_IOVA(i),
+						   RB_PGT_SIZE_4K,
+						   run->p.npages);
+			}
+		} else if (rb_pgt_populate(run->pgt, RB_WL_IOVA_BASE,
+					   RB_WL_PHYS_BASE, RB_PGT_SIZE_4K,
+					   run->p.wset)) {
+			goto nomem;
+		}
+		if (wl->id == RB_WL_UNBIND_MANY)
+			break;
+		run->cur = ops->create(run->pgt, wl_release_pgt, run);
+		if (!run->cur)
+			goto nomem;
+		run->pgt = NULL;	/* the revocable owns it now */
+		run->bytes_per_rev = ops->footprint(run->cur);
+		if (wl->id == RB_WL_ERROR_PATH) {
+			ops->revoke(run->cur);
+			if (deferred)
+				ops->deferred_barrier();
+			if (atomic_long_read(&run->released) != 1) {
+				run->fail = "release callback did not run on revoke";
+				return -EINVAL;
+			}
+		}
+		break;
+	case RB_WL_LIFECYCLE: {
+		struct revocable *rev = ops->create(&run->dummy_res,
+						    wl_release_count, run);
+
+		if (!rev)
+			goto nomem;
+		run->bytes_per_rev = ops->footprint(rev);
+		ops->revoke(rev);
+		if (deferred)
+			ops->deferred_barrier();
+		ops->destroy(rev);
+		atomic_long_set(&run->released, 0);
+		break;
+	}
+	case RB_WL_UNBIND:
+	default:
+		break;
+	}
+	if (wl->kind == RB_WLK_CYCLE) {
+		run->samples = rb_zalloc(sizeof(*run->samples) * run->p.iters);
+		if (!run->samples)
+			goto nomem;
+		if (run->p.stall_us) {
+			struct rb_pgtable *bp = rb_pgt_alloc(NULL, NULL);
+
+			if (!bp || rb_pgt_populate(bp, RB_WL_IOVA_BASE,
+						   RB_WL_PHYS_BASE,
+						   RB_PGT_SIZE_4K,
+						   run->p.wset)) {
+				if (bp)
+					rb_pgt_free(bp);
+				goto nomem;
+			}
+			run->bystander = ops->create(bp, wl_release_bystander,
+						     run);
+			if (!run->bystander) {
+				rb_pgt_free(bp);
+				goto nomem;
+			}
+		}
+		if (wl->id == RB_WL_UNBIND_MANY) {
+			run->revs = rb_zalloc(sizeof(*run->revs) * run->p.n);
+			if (!run->revs)
+				goto nomem;
+		}
+	}
+	return 0;
+nomem:
+	run->fail = "out of memory (or page-table set-up failed) in set-up";
+	return -ENOMEM;
+}
+
+void rb_wl_run_fini(struct rb_wl_run *run)
+{
+	const struct revocable_ops *ops = run->p.ops;
+	bool deferred = ops->caps & REV_CAP_DEFERRED;
+	int i;
+
+	if (run->th) {
+		for (i = 0; i < run->p.threads; i++) {
+			if (run->th[i].ngrave)
+				wl_flush(run, &run->th[i]);
+			rb_free(run->th[i].grave);
+		}
+	}
+	if (run->cur) {
+		if (run->wl->id != RB_WL_ERROR_PATH) {
+			ops->revoke(run->cur);
+			if (deferred)
+				ops->deferred_barrier();
+		}
+		ops->destroy(run->cur);
+		run->cur = NULL;
+	}
+	if (run->revs) {
+		/* Only after an aborted bind: revoke what is left. */
+		for (i = 0; i < (int)run->p.n; i++) {
+			if (!run->revs[i])
+				continue;
+			ops->revoke(run->revs[i]);
+			if (deferred)
+				ops->deferred_barrier();
+			ops->destroy(run->revs[i]);
+		}
+		rb_free(run->revs);
+		run->revs = NULL;
+	}
+	if (run->bystander) {
+		ops->revoke(run->bystander);
+		if (deferred)
+			ops->deferred_barrier();
+		ops->destroy(run->bystander);
+		run->bystander = NULL;
+	}
+	wl_free_tstable(run);
+	if (run->pgt) {
+		rb_pgt_free(run->pgt);
+		run->pgt = NULL;
+	}
+	rb_free(run->samples);
+	run->samples = NULL;
+	rb_free(run->th_mem);
+	run->th_mem = NULL;
+	run->th = NULL;
+}
+
+void rb_wl_totals(const struct rb_wl_run *run, struct rb_wl_totals *tot)
+{
+	bool first = true;
+	int i;
+
+	*tot = (struct rb_wl_totals){ 0 };
+	for (i = 0; i < run->p.threads; i++) {
+		const struct rb_wl_thread *t = &run->th[i];
+		u64 all = t->ops + t->tail_ops;
+
+		tot->time_ns += t->time_ns;
+		tot->ops += t->ops;
+		tot->tail_ops += t->tail_ops;
+		tot->errors += t->errors;
+		tot->retries += t->retries;
+		tot->bad += t->bad;
+		if (t->is_revoker)
+			continue;
+		if (first || all < tot->ops_min)
+			tot->ops_min = all;
+		if (first || all > tot->ops_max)
+			tot->ops_max = all;
+		first = false;
+	}
+}

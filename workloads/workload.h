@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * workload.h - the benchmark workloads, shared by the userspace runner
+ * (runner/, pthreads) and the kernel module (kmod/, kthreads).  Written in
+ * kernel style against compat.h only: no libc, no pthreads, no floating
+ * point, no 64-bit division.
+ *
+ * One struct rb_workload per workload, in rb_workloads[].  A benchmark
+ * "run" is one measurement of one cell (workload x primitive x knobs):
+ *
+ *   environment (benchmark thread / module)     participants (threads)
+ *   ---------------------------------------     ----------------------
+ *   rb_wl_check(wl, &p)   may the cell run?
+ *   rb_wl_run_init(&run, wl, &p)  (untimed set-up)
+ *   start p.threads threads, each calls ->      rb_wl_thread(&run, idx)
+ *   wait for all of them (watchdog: rb_wl_abort)
+ *   read run.th[], run.samples, run.fail
+ *   rb_wl_run_fini(&run)
+ *
+ * The environment provides the threads (pinned, and in userspace each
+ * one has called rb_thread_init()), the wait for them and a watchdog.
+ * Everything inside a run - start/stop barriers, warm-up, the timed
+ * windows, the revoke/bind cycles - is here, built from compat.h atomics
+ * and rb_now_ns(), so both environments measure exactly the same way.
+ *
+ * Timing, refscale's method (kernel/rcu/refscale.c).  LOOP workloads
+ * (translate, map-unmap, error-path, lifecycle): every participant warms up,
+ * meets the others at a start barrier, times exactly one window of
+ * p.iters operations, then keeps running untimed until every participant
+ * has finished its window (so the load is constant while anyone
+ * measures), then meets the others at a stop barrier.  Result: per
+ * participant time_ns and ops; ns per op = sum(time_ns) / sum(ops).
+ *
+ * CYCLE workloads (unbind, unbind-many): participant 0 is the revoker,
+ * the others are readers running the translate access.  One cycle: the
+ * revoker binds (new revocable(s)), releases the readers, waits until
+ * each has done RB_WL_CYCLE_WARM_OPS accesses on the new binding (and,
+ * with a stall, until the stalled reader is parked inside its access),
+ * then times the revoke - one sample - and ends the cycle; readers that
+ * access after the revoke count errors (-ENODEV).  p.iters timed cycles
+ * follow RB_WL_WARM_CYCLES untimed ones; samples[] holds the p.iters
+ * revoke latencies in ns.
+ *
+ * The stalled reader (p.stall_us): in every cycle, reader 1 first parks
+ * for stall_us inside an access to a *bystander* revocable - another
+ * revocable of the same primitive, over its own page table, that is never
+ * revoked during the run (another device of the same driver, still
+ * bound).  A stall inside the revocable being revoked would block every
+ * correct blocking primitive by definition; a stall on a bystander is what
+ * separates revokes that wait only for their own readers (bounded) from
+ * those that wait for every reader in the domain (RCU's grace period).
+ *
+ * REV_CAP_RETRY primitives (seqlock) release at once without waiting for
+ * speculating readers, so the page table they release must stay readable
+ * (the type-stable rule, primitives/user/seqlock.c): their released
+ * tables are parked on run->tstable and freed after the cycle's stop
+ * barrier, when no reader can be inside an access.
+ *
+ * Errors a workload cannot measure through (a contract violation: wrong
+ * translation, try_access() succeeding after revoke, a release callback
+ * that did not run, an allocation failure) set run->fail to a static
+ * message and abort the run; the environment reports the cell as failed.
+ */
+#ifndef REVBENCH_WORKLOAD_H
+#define REVBENCH_WORKLOAD_H
+
+#include "revocable.h"
+#include "pgtable.h"
+
+enum rb_wl_id {
+	RB_WL_TRANSLATE,
+	RB_WL_MAP_UNMAP,
+	RB_WL_UNBIND,
+	RB_WL_ERROR_PATH,
+	RB_WL_LIFECYCLE,
+	RB_WL_UNBIND_MANY,
+	RB_WL_NR
+};
+
+enum rb_wl_kind {
+	RB_WLK_LOOP,		/* every participant loops over one op */
+	RB_WLK_CYCLE,		/* participant 0 revokes, the others read */
+};
+
+/* Knobs a workload honours (anything else is ignored and not named). */
+#define RB_WL_KNOB_CS		(1U << 0) /* lookups per critical section */
+#define RB_WL_KNOB_DELAY	(1U << 1) /* busy-wait inside the section */
+#define RB_WL_KNOB_SLEEP	(1U << 2) /* sleep inside (SLEEP prims) */
+#define RB_WL_KNOB_STALL	(1U << 3) /* one reader parks in its access */
+#define RB_WL_KNOB_NPAGES	(1U << 4) /* map-unmap: pages per map */
+#define RB_WL_KNOB_N		(1U << 5) /* unbind-many: revocables */
+#define RB_WL_KNOB_MODE		(1U << 6) /* unbind-many: oneby|batched */
+
+struct rb_workload {
+	enum rb_wl_id id;
+	const char *name;	/* "translate", ... (results name component) */
+	const char *measures;	/* one line, for "revbench list" */
+	const char *unit;	/* what one iteration is: "access", "revoke" */
+	enum rb_wl_kind kind;
+	unsigned int knobs;	/* RB_WL_KNOB_* */
+	int min_threads;	/* CYCLE: 1 = the revoker alone */
+};
+
+extern const struct rb_workload rb_workloads[RB_WL_NR];
+const struct rb_workload *rb_workload_find(const char *name);
+
+/* One cell's parameters.  Zero = default/unused. */
+struct rb_wl_params {
+	const struct revocable_ops *ops;
+	int threads;		/* participants (readers + revoker) */
+	unsigned int cs;	/* lookups per access (>= 1) */
+	u64 delay_ns;		/* busy-wait inside each access */
+	unsigned int sleep_us;	/* sleep inside each access (SLEEP only) */
+	unsigned int stall_us;	/* CYCLE: one reader parks this long
+				 * inside an access to a bystander */
+	unsigned int npages;	/* map-unmap: 4K pages per map/unmap */
+	unsigned int n;		/* unbind-many: revocables per unbind */
+	int batched;		/* unbind-many: ops->revoke_many() */
+	u64 iters;		/* LOOP: ops per participant; CYCLE: samples */
+	u64 seed;		/* working-set walk start/stride */
+	unsigned int wset;	/* pages in the translate working set (2^k) */
+};
+
+#define RB_WL_WSET_DEFAULT	256	/* 1 MiB of IOVA, one leaf table */
+#define RB_WL_WSET_MANY		16	/* unbind-many: per revocable */
+#define RB_WL_MAX_THREADS	1024
+#define RB_WL_WARM_CYCLES	2	/* untimed bind/revoke cycles first */
+#define RB_WL_CYCLE_WARM_OPS	16	/* accesses per reader before revoke */
+#define RB_WL_TSTABLE_CAP	8	/* RETRY: released, not yet freed */
+#define RB_WL_GRAVE_CAP		1024	/* DEFERRED: revoked, kept until a
+					 * deferred_barrier() */
+
+/* Translate working set: IOVA 0.., "physical" 1 TiB + same offset. */
+#define RB_WL_IOVA_BASE		((u64)0)
+#define RB_WL_PHYS_BASE		((u64)1 << 40)
+/* map-unmap: participant i maps at (i + 1) GiB, private to it. */
+#define RB_WL_MAP_IOVA(i)	((u64)((i) + 1) << 30)
+#define RB_WL_MAP_PHYS(i)	(((u64)1 << 41) + ((u64)(i) << 30))
+
+/* Per-participant state and results.  One cache line (or more) each. */
+struct rb_wl_thread {
+	int idx;
+	int is_revoker;
+	/* results */
+	u64 time_ns;		/* LOOP: the timed window */
+	u64 ops;		/* LOOP: timed ops (= p.iters) */
+	u64 tail_ops;		/* untimed ops: warm-up + keep-running */
+	u64 errors;		/* try_access() failures seen */
+	u64 retries;		/* REV_CAP_RETRY releases that said -EAGAIN */
+	u64 bad;		/* contract violations seen */
+	u64 sink;		/* keeps the lookups alive */
+	/* working-set walk */
+	unsigned int pos;
+	unsigned int stride;
+	/* CYCLE: accesses on the current binding, read by the revoker */
+	unsigned long cycle_ops;
+	/* LOOP lifecycle / CYCLE revoker: revoked, not yet destroyed */
+	struct revocable **grave;
+	int ngrave;
+} ____cacheline_aligned;
+
+/* Spin barrier over compat.h atomics. */
+struct rb_wl_barrier {
+	atomic_t arrived;
+	int gen;
+	int n;
+};
+
+struct rb_wl_run {
+	const struct rb_workload *wl;
+	struct rb_wl_params p;
+	struct rb_wl_thread *th;	/* p.threads entries */
+	void *th_mem;			/* th, before cache-line alignment */
+	int nreaders;			/* participants that read */
+	struct rb_wl_barrier start, stop;
+	atomic_t done;			/* LOOP: windows finished */
+	int abort;			/* set by rb_wl_abort() */
+	const char *fail;		/* first contract violation */
+
+	struct rb_pgtable *pgt;		/* translate/error-path/map-unmap,
+					 * unbind-many's shared table */
+	struct revocable *cur;		/* the bound revocable (LOOP, unbind) */
+	struct revocable **revs;	/* unbind-many: the N revocables */
+	u64 dummy_res;			/* lifecycle: the resource */
+
+	/* the stalled reader's bystander (CYCLE with p.stall_us) */
+	struct revocable *bystander;
+
+	/* RETRY: released page tables kept readable until no reader runs */
+	struct rb_pgtable *tstable[RB_WL_TSTABLE_CAP];
+	int ntstable;
+
+	/* CYCLE */
+	int cycle_end;
+	int finished;
+	int staller_parked;
+	u64 *samples;			/* p.iters revoke latencies, ns */
+	u64 nsamples;
+
+	/* release-callback accounting */
+	atomic_long_t released;		/* release callbacks that ran */
+	atomic_long_t revoked;		/* revokes issued */
+	long pending;			/* revoked, not released, at the end
+					 * (DEFERRED variants) */
+	size_t bytes_per_rev;		/* ops->footprint() of one revocable */
+};
+
+/*
+ * NULL when the cell can run, else a static reason to skip it, which the
+ * environment prints (never silently): e.g. the "none" floor under
+ * readers in a revoke workload (its revoke does not wait for them).
+ */
+const char *rb_wl_check(const struct rb_workload *wl,
+			const struct rb_wl_params *p);
+
+/* Untimed set-up; 0 or -ENOMEM/-EINVAL (run->fail says why). */
+int rb_wl_run_init(struct rb_wl_run *run, const struct rb_workload *wl,
+		   const struct rb_wl_params *p);
+/* The body of participant idx, in [0, p.threads), on its own thread. */
+void rb_wl_thread(struct rb_wl_run *run, int idx);
+/* Ask every participant to stop as soon as it can (watchdog, signal). */
+void rb_wl_abort(struct rb_wl_run *run);
+/* Untimed tear-down after every participant returned. */
+void rb_wl_run_fini(struct rb_wl_run *run);
+
+/* Sums over participants, for the environment's counters. */
+struct rb_wl_totals {
+	u64 time_ns, ops, tail_ops, errors, retries, bad;
+	u64 ops_min, ops_max;	/* per reader/worker: ops + tail_ops */
+};
+void rb_wl_totals(const struct rb_wl_run *run, struct rb_wl_totals *tot);
+
+/* Where participant idx starts its walk of a wset-page working set, and
+ * its stride (odd: the walk visits every page). */
+void rb_wl_walk_init(u64 seed, int idx, unsigned int wset, unsigned int *pos,
+		     unsigned int *stride);
+
+/*
+ * The translate lookup itself, for the environment's no-harness
+ * baselines (the "bare loop" the harness overhead is measured against).
+ * Advances *pos; returns the number of wrong translations (0).
+ */
+static inline unsigned int rb_wl_lookup(struct rb_pgtable *pgt,
+					unsigned int *pos, unsigned int stride,
+					unsigned int mask, u64 *sink)
+{
+	unsigned int i = *pos;
+	u64 off = ((u64)i * 8) & 0xff8;
+	u64 iova = RB_WL_IOVA_BASE + ((u64)i << 12) + off;
+	phys_addr_t pa = rb_pgt_iova_to_phys(pgt, iova);
+
+	*pos = (i + stride) & mask;
+	*sink += pa;
+	return pa != RB_WL_PHYS_BASE + ((u64)i << 12) + off;
+}
+
+#endif /* REVBENCH_WORKLOAD_H */
