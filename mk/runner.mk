@@ -1,0 +1,61 @@
+# Userspace runner: build/revbench, C11 over a small C++ shim to Google
+# Benchmark 1.7.1 (runner/gbench_shim.cc), linked with the release library.
+#
+#   make                 builds $(BUILD)/revbench (ALL_TARGETS)
+#   make bench-run       the quick matrix into results/user-HOST-STAMP.json
+#                        (part of "make bench"); BENCH_ARGS=... adds flags
+#   make check-runner    bad-input exit codes and a JSON smoke run
+#                        (part of "make check")
+#
+# The build facts a results file records (git commit, compiler, flags) are
+# passed to runner/bench.c with -D; a stamp file makes bench.o rebuild when
+# one of them changes (e.g. a new commit).
+
+RUNNER_C    := $(wildcard runner/*.c)
+RUNNER_CXX  := $(wildcard runner/*.cc)
+RUNNER_OBJS := $(patsubst runner/%.c,$(BUILD)/runner/%.o,$(RUNNER_C)) \
+	       $(patsubst runner/%.cc,$(BUILD)/runner/%.o,$(RUNNER_CXX))
+RUNNER_HDRS := $(wildcard runner/*.h primitives/*.h primitives/user/*.h workloads/*.h)
+RUNNER_CFLAGS   := $(CFLAGS_BASE) -Iprimitives/user -Irunner
+RUNNER_CXXFLAGS := -std=c++17 $(WARN) -O2 -g -pthread -Irunner
+RUNNER_LDLIBS   := -lbenchmark -lhwloc -lurcu-memb -lurcu-common -ljansson -pthread -lm
+
+RUNNER_GIT   := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
+RUNNER_CCVER := $(shell $(CC) --version 2>/dev/null | head -n1)
+RUNNER_INFO  := REVBENCH_GIT="$(RUNNER_GIT)" CC="$(RUNNER_CCVER)" CFLAGS="$(RUNNER_CFLAGS)"
+RUNNER_DEFS  := -DREVBENCH_GIT='"$(RUNNER_GIT)"' -DREVBENCH_CC='"$(RUNNER_CCVER)"' \
+		-DREVBENCH_CFLAGS='"$(RUNNER_CFLAGS)"'
+
+ALL_TARGETS   += $(BUILD)/revbench
+CHECK_TARGETS += check-runner
+BENCH_TARGETS += bench-run
+.PHONY: runner bench-run check-runner FORCE
+runner: $(BUILD)/revbench
+
+$(BUILD)/runner/buildinfo.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(RUNNER_INFO)' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
+$(BUILD)/runner/bench.o: $(BUILD)/runner/buildinfo.stamp
+$(BUILD)/runner/bench.o: RUNNER_EXTRA := $(RUNNER_DEFS)
+
+$(BUILD)/runner/%.o: runner/%.c $(RUNNER_HDRS) mk/runner.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(RUNNER_CFLAGS) $(RUNNER_EXTRA) -c $< -o $@
+
+$(BUILD)/runner/%.o: runner/%.cc runner/gbench_shim.h mk/runner.mk
+	@mkdir -p $(dir $@)
+	$(CXX) $(RUNNER_CXXFLAGS) -c $< -o $@
+
+$(BUILD)/revbench: $(RUNNER_OBJS) $(BUILD)/release/librevbench.a
+	$(CXX) $(RUNNER_CXXFLAGS) $^ -o $@ $(RUNNER_LDLIBS)
+
+bench-run: deps-user $(BUILD)/revbench
+	@mkdir -p results
+	@out=results/user-$$(hostname)-$$(date +%Y%m%d-%H%M%S).json; \
+	$(BUILD)/revbench run --quick --out "$$out" $(BENCH_ARGS) || exit $$?; \
+	echo "bench-run: results in $$out (raw revoke samples: $$out.samples.csv)"
+
+check-runner: deps-user $(BUILD)/revbench
+	@BUILD=$(BUILD) tests/runner_cli.sh $(BUILD)/revbench

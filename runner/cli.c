@@ -1,0 +1,405 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cli.c - "revbench run" argument parsing.  Every bad input gets one clear
+ * message on stderr and the caller exits 2; nothing is run or written.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "revbench.h"
+
+const char *const rb_placement_names[] = {
+	[RB_PLACE_COMPACT] = "compact",
+	[RB_PLACE_CORES] = "cores",
+	[RB_PLACE_SMT] = "smt",
+	[RB_PLACE_SCATTER] = "scatter",
+	[RB_PLACE_NONE] = "none",
+};
+
+void rb_usage_run(FILE *f)
+{
+	fprintf(f,
+"usage: revbench run [options] [--benchmark_* flags of Google Benchmark]\n"
+"  --primitive LIST   primitives (revbench list), or \"all\" (default all);\n"
+"                     the none and refcount baselines are always added\n"
+"  --no-baselines     do not add none and refcount\n"
+"  --workload LIST    workloads, or \"all\" (default: all; --quick: translate,\n"
+"                     unbind,error-path,lifecycle)\n"
+"  --threads LIST     threads per cell (default 1,2,4.. up to the CPUs the\n"
+"                     placement gives; --quick: 1,2).  unbind, unbind-many:\n"
+"                     thread 0 revokes, the others read\n"
+"  --cs LIST          lookups per critical section (default: translate\n"
+"                     1,16,256, --quick 1; other workloads 1)\n"
+"  --npages LIST      map-unmap: 4K entries per map (default 1,256)\n"
+"  --n LIST           unbind-many: revocables per unbind (default\n"
+"                     1,10,100,1000; --quick 1,10,100)\n"
+"  --mode LIST        unbind-many: oneby,batched (default both)\n"
+"  --delay-ns N       busy-wait N ns inside every critical section\n"
+"  --sleep-us N       sleep N us inside every critical section (primitives\n"
+"                     with the sleep capability only; others are skipped)\n"
+"  --stall-us N       unbind*: reader 1 parks N us inside its first access\n"
+"                     of every cycle, and the revoke starts while it is parked\n"
+"  --placement P      compact|cores|smt|scatter|none (default compact)\n"
+"  --oversubscribe    allow more threads than the placement has CPUs\n"
+"  --repetitions N    repetitions per cell (default 10, --quick 9)\n"
+"  --min-time S       seconds per repetition of loop workloads (default\n"
+"                     0.1, --quick 0.01)\n"
+"  --samples N        revoke samples per repetition of unbind* (default\n"
+"                     1000, --quick 100)\n"
+"  --timeout S        watchdog per repetition (default 60, --quick 20)\n"
+"  --quick            the quick matrix (make bench)\n"
+"  --out FILE         results file (default results/user-HOST-STAMP.json);\n"
+"                     raw revoke samples go to FILE.samples.csv\n"
+"  --seed N           working-set walk seed (default 1)\n"
+"Lists are comma-separated.  Exit status: 0 ok, 1 a cell failed its\n"
+"contract, 2 bad input, 130 interrupted (no file is left behind).\n");
+}
+
+int rb_parse_u64(const char *s, u64 *v)
+{
+	unsigned long long x;
+	char *end;
+
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+		return -1;
+	errno = 0;
+	x = strtoull(s, &end, 10);
+	if (errno || *end)
+		return -1;
+	*v = x;
+	return 0;
+}
+
+int rb_parse_double(const char *s, double *v)
+{
+	char *end;
+	double x;
+
+	if (!s || !*s || *s == ' ')
+		return -1;
+	errno = 0;
+	x = strtod(s, &end);
+	if (errno || *end || !isfinite(x) || x < 0)
+		return -1;
+	*v = x;
+	return 0;
+}
+
+static int bad(const char *opt, const char *val, const char *what)
+{
+	fprintf(stderr, "revbench run: %s: '%s' %s\n", opt, val, what);
+	return -1;
+}
+
+/* Comma-separated positive integers in [1, max]. */
+static int parse_ulist(const char *opt, const char *s, unsigned int *out,
+		       int *n, u64 max)
+{
+	char buf[1024], *tok, *save;
+	u64 v;
+
+	if (strlen(s) >= sizeof(buf) || !*s)
+		return bad(opt, s, "is not a list of numbers");
+	strcpy(buf, s);
+	*n = 0;
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (rb_parse_u64(tok, &v))
+			return bad(opt, tok, "is not a number");
+		if (v < 1 || v > max) {
+			fprintf(stderr, "revbench run: %s: %s is out of range "
+				"1..%llu\n", opt, tok, (unsigned long long)max);
+			return -1;
+		}
+		if (*n == RB_MAX_LIST)
+			return bad(opt, s, "has too many entries");
+		out[(*n)++] = (unsigned int)v;
+	}
+	if (!*n)
+		return bad(opt, s, "is an empty list");
+	return 0;
+}
+
+static int parse_prims(const char *s, struct rb_opts *o)
+{
+	char buf[1024], *tok, *save;
+	int i, j;
+
+	if (strlen(s) >= sizeof(buf) || !*s)
+		return bad("--primitive", s, "is not a list of primitives");
+	strcpy(buf, s);
+	o->nprims = 0;
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		const struct revocable_ops *ops;
+
+		if (!strcmp(tok, "all")) {
+			for (i = 0; i < rev_ops_count; i++) {
+				ops = rev_ops_all[i];
+				if (ops->caps & REV_CAP_BROKEN)
+					continue;
+				for (j = 0; j < o->nprims; j++)
+					if (o->prims[j] == ops)
+						break;
+				if (j == o->nprims && o->nprims < RB_MAX_LIST)
+					o->prims[o->nprims++] = ops;
+			}
+			continue;
+		}
+		ops = rev_ops_find(tok);
+		if (!ops) {
+			fprintf(stderr, "revbench run: --primitive: unknown "
+				"primitive '%s' (known:", tok);
+			for (i = 0; i < rev_ops_count; i++)
+				fprintf(stderr, " %s", rev_ops_all[i]->name);
+			fprintf(stderr, ")\n");
+			return -1;
+		}
+		for (j = 0; j < o->nprims; j++)
+			if (o->prims[j] == ops)
+				break;
+		if (j == o->nprims) {
+			if (o->nprims == RB_MAX_LIST)
+				return bad("--primitive", s, "is too long");
+			o->prims[o->nprims++] = ops;
+		}
+	}
+	if (!o->nprims)
+		return bad("--primitive", s, "is an empty list");
+	return 0;
+}
+
+static int parse_wls(const char *s, struct rb_opts *o)
+{
+	char buf[1024], *tok, *save;
+	int i, j;
+
+	if (strlen(s) >= sizeof(buf) || !*s)
+		return bad("--workload", s, "is not a list of workloads");
+	strcpy(buf, s);
+	o->nwls = 0;
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		const struct rb_workload *wl;
+
+		if (!strcmp(tok, "all")) {
+			for (i = 0; i < RB_WL_NR; i++) {
+				for (j = 0; j < o->nwls; j++)
+					if (o->wls[j] == &rb_workloads[i])
+						break;
+				if (j == o->nwls)
+					o->wls[o->nwls++] = &rb_workloads[i];
+			}
+			continue;
+		}
+		wl = rb_workload_find(tok);
+		if (!wl) {
+			fprintf(stderr, "revbench run: --workload: unknown "
+				"workload '%s' (known:", tok);
+			for (i = 0; i < RB_WL_NR; i++)
+				fprintf(stderr, " %s", rb_workloads[i].name);
+			fprintf(stderr, ")\n");
+			return -1;
+		}
+		for (j = 0; j < o->nwls; j++)
+			if (o->wls[j] == wl)
+				break;
+		if (j == o->nwls)
+			o->wls[o->nwls++] = wl;
+	}
+	if (!o->nwls)
+		return bad("--workload", s, "is an empty list");
+	return 0;
+}
+
+static int parse_modes(const char *s, struct rb_opts *o)
+{
+	char buf[64], *tok, *save;
+	int m;
+
+	if (strlen(s) >= sizeof(buf) || !*s)
+		return bad("--mode", s, "is not oneby, batched or both");
+	strcpy(buf, s);
+	o->nmodes = 0;
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(tok, "oneby"))
+			m = 0;
+		else if (!strcmp(tok, "batched"))
+			m = 1;
+		else
+			return bad("--mode", tok, "is not oneby or batched");
+		if (o->nmodes == 2 || (o->nmodes == 1 && o->modes[0] == m))
+			continue;
+		o->modes[o->nmodes++] = m;
+	}
+	return 0;
+}
+
+/* "--opt VALUE" or "--opt=VALUE".  Returns the value or NULL. */
+static const char *opt_val(int argc, char **argv, int *i, const char *name,
+			   bool *matched)
+{
+	size_t len = strlen(name);
+	const char *a = argv[*i];
+
+	*matched = false;
+	if (strncmp(a, name, len))
+		return NULL;
+	if (a[len] == '=') {
+		*matched = true;
+		return a + len + 1;
+	}
+	if (a[len])
+		return NULL;
+	*matched = true;
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "revbench run: %s needs a value\n", name);
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+int rb_parse_run(int argc, char **argv, struct rb_opts *o)
+{
+	bool m;
+	const char *v;
+	u64 x;
+	int i, j;
+	unsigned int tl[RB_MAX_LIST];
+
+	memset(o, 0, sizeof(*o));
+	o->placement = RB_PLACE_COMPACT;
+	o->seed = 1;
+	o->gb_argv = calloc((size_t)argc + 1, sizeof(char *));
+	if (!o->gb_argv) {
+		fprintf(stderr, "revbench run: out of memory\n");
+		return -1;
+	}
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+#define OPT(name)	((v = opt_val(argc, argv, &i, name, &m)), m)
+#define NEED()		do { if (!v) return -1; } while (0)
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			rb_usage_run(stdout);
+			return 1;
+		} else if (!strncmp(a, "--benchmark_out", 15)) {
+			fprintf(stderr, "revbench run: %s: use --out FILE (the "
+				"runner writes the JSON atomically)\n", a);
+			return -1;
+		} else if (!strncmp(a, "--benchmark_", 12)) {
+			o->gb_argv[o->gb_argc++] = argv[i];
+		} else if (!strcmp(a, "--quick")) {
+			o->quick = true;
+		} else if (!strcmp(a, "--oversubscribe")) {
+			o->oversubscribe = true;
+		} else if (!strcmp(a, "--no-baselines")) {
+			o->no_baselines = true;
+		} else if (OPT("--primitive")) {
+			NEED();
+			if (parse_prims(v, o))
+				return -1;
+		} else if (OPT("--workload")) {
+			NEED();
+			if (parse_wls(v, o))
+				return -1;
+		} else if (OPT("--threads")) {
+			NEED();
+			if (parse_ulist("--threads", v, tl, &o->nthreads,
+					RB_MAX_THREADS))
+				return -1;
+			for (j = 0; j < o->nthreads; j++)
+				o->threads[j] = (int)tl[j];
+		} else if (OPT("--cs")) {
+			NEED();
+			if (parse_ulist("--cs", v, o->cs, &o->ncs, 1000000))
+				return -1;
+		} else if (OPT("--npages")) {
+			NEED();
+			if (parse_ulist("--npages", v, o->npages, &o->nnpages,
+					RB_PGT_PTRS_PER_TABLE))
+				return -1;
+		} else if (OPT("--n")) {
+			NEED();
+			if (parse_ulist("--n", v, o->nlist, &o->nn, 1000000))
+				return -1;
+		} else if (OPT("--mode")) {
+			NEED();
+			if (parse_modes(v, o))
+				return -1;
+		} else if (OPT("--delay-ns")) {
+			NEED();
+			if (rb_parse_u64(v, &x) || x > 1000000000ULL)
+				return bad("--delay-ns", v,
+					   "is not a number of ns in 0..1e9");
+			o->delay_ns = x;
+		} else if (OPT("--sleep-us")) {
+			NEED();
+			if (rb_parse_u64(v, &x) || x > 10000000ULL)
+				return bad("--sleep-us", v,
+					   "is not a number of us in 0..1e7");
+			o->sleep_us = (unsigned int)x;
+		} else if (OPT("--stall-us")) {
+			NEED();
+			if (rb_parse_u64(v, &x) || x > 10000000ULL)
+				return bad("--stall-us", v,
+					   "is not a number of us in 0..1e7");
+			o->stall_us = (unsigned int)x;
+		} else if (OPT("--placement")) {
+			NEED();
+			for (j = 0; j <= RB_PLACE_NONE; j++)
+				if (!strcmp(v, rb_placement_names[j]))
+					break;
+			if (j > RB_PLACE_NONE)
+				return bad("--placement", v,
+					   "is not compact, cores, smt, scatter or none");
+			o->placement = (enum rb_placement)j;
+		} else if (OPT("--repetitions")) {
+			NEED();
+			if (rb_parse_u64(v, &x) || x < 1 || x > 10000)
+				return bad("--repetitions", v,
+					   "is not a number in 1..10000");
+			o->repetitions = (int)x;
+		} else if (OPT("--min-time")) {
+			NEED();
+			if (rb_parse_double(v, &o->min_time) ||
+			    o->min_time <= 0 || o->min_time > 3600)
+				return bad("--min-time", v,
+					   "is not a number of seconds in (0, 3600]");
+		} else if (OPT("--samples")) {
+			NEED();
+			if (rb_parse_u64(v, &x) || x < 1 || x > 100000000ULL)
+				return bad("--samples", v,
+					   "is not a number in 1..1e8");
+			o->samples = x;
+		} else if (OPT("--timeout")) {
+			NEED();
+			if (rb_parse_double(v, &o->timeout) ||
+			    o->timeout <= 0 || o->timeout > 86400)
+				return bad("--timeout", v,
+					   "is not a number of seconds in (0, 86400]");
+		} else if (OPT("--out")) {
+			NEED();
+			if (!*v)
+				return bad("--out", v, "is empty");
+			o->out = v;
+		} else if (OPT("--seed")) {
+			NEED();
+			if (rb_parse_u64(v, &x))
+				return bad("--seed", v, "is not a number");
+			o->seed = x;
+		} else {
+			fprintf(stderr, "revbench run: unknown option '%s' "
+				"(revbench run --help)\n", a);
+			return -1;
+		}
+#undef OPT
+#undef NEED
+	}
+	return 0;
+}

@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pool.c - hwloc topology, thread placement, and the pool of pinned
+ * reader/revoker threads that the one Google Benchmark thread drives.
+ *
+ * Placement policies, over the PUs this process may use (hwloc filters out
+ * PUs outside our cpuset):
+ *   compact  PUs in hwloc logical order: SMT siblings of a core first, then
+ *            the next core, then the next package
+ *   cores    the first PU of every core only: one thread per core
+ *   smt      only PUs of cores with at least two PUs (SMT siblings share a
+ *            core); none on a machine without SMT
+ *   scatter  round robin over packages, then cores, then SMT siblings
+ *   none     no pinning: the scheduler places the threads
+ * Asking for more threads than the policy has PUs is an error unless
+ * --oversubscribe, which wraps around.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "revbench.h"
+
+volatile sig_atomic_t rb_interrupted;
+void (*rb_fatal_cleanup)(void);
+
+int rb_topo_init(struct rb_topo *tp)
+{
+	hwloc_obj_t pkg;
+	const char *model = NULL;
+	FILE *f;
+
+	memset(tp, 0, sizeof(*tp));
+	if (hwloc_topology_init(&tp->t) || hwloc_topology_load(tp->t)) {
+		fprintf(stderr, "revbench: hwloc cannot load the topology\n");
+		return -1;
+	}
+	tp->npu = hwloc_get_nbobjs_by_type(tp->t, HWLOC_OBJ_PU);
+	tp->ncore = hwloc_get_nbobjs_by_type(tp->t, HWLOC_OBJ_CORE);
+	tp->npkg = hwloc_get_nbobjs_by_type(tp->t, HWLOC_OBJ_PACKAGE);
+	if (tp->npu < 1) {
+		fprintf(stderr, "revbench: hwloc found no usable CPU\n");
+		return -1;
+	}
+	snprintf(tp->summary, sizeof(tp->summary),
+		 "%d package%s, %d core%s, %d PU%s", tp->npkg,
+		 tp->npkg == 1 ? "" : "s", tp->ncore,
+		 tp->ncore == 1 ? "" : "s", tp->npu, tp->npu == 1 ? "" : "s");
+	pkg = hwloc_get_obj_by_type(tp->t, HWLOC_OBJ_PACKAGE, 0);
+	if (pkg)
+		model = hwloc_obj_get_info_by_name(pkg, "CPUModel");
+	if (model) {
+		snprintf(tp->cpu_model, sizeof(tp->cpu_model), "%s", model);
+		return 0;
+	}
+	snprintf(tp->cpu_model, sizeof(tp->cpu_model), "unknown");
+	f = fopen("/proc/cpuinfo", "r");
+	if (f) {
+		char line[256];
+
+		while (fgets(line, sizeof(line), f)) {
+			char *c = strchr(line, ':');
+
+			if (strncmp(line, "model name", 10) || !c)
+				continue;
+			c += 1 + strspn(c + 1, " \t");
+			c[strcspn(c, "\n")] = 0;
+			snprintf(tp->cpu_model, sizeof(tp->cpu_model), "%s", c);
+			break;
+		}
+		fclose(f);
+	}
+	return 0;
+}
+
+void rb_topo_fini(struct rb_topo *tp)
+{
+	if (tp->t)
+		hwloc_topology_destroy(tp->t);
+	tp->t = NULL;
+}
+
+static hwloc_obj_t core_of(struct rb_topo *tp, hwloc_obj_t pu)
+{
+	hwloc_obj_t c = hwloc_get_ancestor_obj_by_type(tp->t, HWLOC_OBJ_CORE,
+						       pu);
+	return c ? c : pu;
+}
+
+static hwloc_obj_t pkg_of(struct rb_topo *tp, hwloc_obj_t pu)
+{
+	hwloc_obj_t p = hwloc_get_ancestor_obj_by_type(tp->t,
+						       HWLOC_OBJ_PACKAGE, pu);
+	return p ? p : hwloc_get_root_obj(tp->t);
+}
+
+/* Rank of pu among the PUs of its core, and of its core in its package. */
+static int rank_in(struct rb_topo *tp, hwloc_obj_t pu, hwloc_obj_t parent,
+		   hwloc_obj_type_t type, hwloc_obj_t self)
+{
+	int i, n = hwloc_get_nbobjs_inside_cpuset_by_type(tp->t,
+							 parent->cpuset, type);
+
+	(void)pu;
+	for (i = 0; i < n; i++)
+		if (hwloc_get_obj_inside_cpuset_by_type(tp->t, parent->cpuset,
+							type, i) == self)
+			return i;
+	return 0;
+}
+
+int rb_topo_order(struct rb_topo *tp, enum rb_placement pl,
+		  hwloc_obj_t *out, int max)
+{
+	int i, n = 0, pass, r, k, maxr = 0, maxpass = 0;
+
+	switch (pl) {
+	case RB_PLACE_COMPACT:
+	case RB_PLACE_NONE:
+		for (i = 0; i < tp->npu && n < max; i++)
+			out[n++] = hwloc_get_obj_by_type(tp->t, HWLOC_OBJ_PU, i);
+		return n;
+	case RB_PLACE_CORES:
+		for (i = 0; i < tp->npu && n < max; i++) {
+			hwloc_obj_t pu = hwloc_get_obj_by_type(tp->t,
+							       HWLOC_OBJ_PU, i);
+			hwloc_obj_t c = core_of(tp, pu);
+
+			if (c == pu || rank_in(tp, pu, c, HWLOC_OBJ_PU, pu) == 0)
+				out[n++] = pu;
+		}
+		return n;
+	case RB_PLACE_SMT:
+		for (i = 0; i < tp->npu && n < max; i++) {
+			hwloc_obj_t pu = hwloc_get_obj_by_type(tp->t,
+							       HWLOC_OBJ_PU, i);
+			hwloc_obj_t c = core_of(tp, pu);
+
+			if (c != pu && hwloc_get_nbobjs_inside_cpuset_by_type(
+					tp->t, c->cpuset, HWLOC_OBJ_PU) >= 2)
+				out[n++] = pu;
+		}
+		return n;
+	case RB_PLACE_SCATTER:
+		/* Key of each PU: (SMT rank, core rank in package, package). */
+		for (i = 0; i < tp->npu; i++) {
+			hwloc_obj_t pu = hwloc_get_obj_by_type(tp->t,
+							       HWLOC_OBJ_PU, i);
+			hwloc_obj_t c = core_of(tp, pu);
+			int rp = c == pu ? 0 : rank_in(tp, pu, c, HWLOC_OBJ_PU, pu);
+			int rc = rank_in(tp, pu, pkg_of(tp, pu), HWLOC_OBJ_CORE, c);
+
+			if (rp > maxpass)
+				maxpass = rp;
+			if (rc > maxr)
+				maxr = rc;
+		}
+		for (pass = 0; pass <= maxpass; pass++)
+			for (r = 0; r <= maxr; r++)
+				for (k = 0; k < tp->npu && n < max; k++) {
+					hwloc_obj_t pu = hwloc_get_obj_by_type(
+						tp->t, HWLOC_OBJ_PU, k);
+					hwloc_obj_t c = core_of(tp, pu);
+					int rp = c == pu ? 0 :
+						rank_in(tp, pu, c, HWLOC_OBJ_PU, pu);
+					int rc = rank_in(tp, pu, pkg_of(tp, pu),
+							 HWLOC_OBJ_CORE, c);
+
+					if (rp == pass && rc == r)
+						out[n++] = pu;
+				}
+		return n;
+	}
+	return 0;
+}
+
+/* ---- the pool ------------------------------------------------------------ */
+
+struct rb_pool_arg {
+	struct rb_pool *p;
+	int idx;
+};
+
+static void *pool_thread(void *v)
+{
+	struct rb_pool_arg *a = v;
+	struct rb_pool *p = a->p;
+	int idx = a->idx, err = 0;
+	unsigned long seen = 0;
+
+	free(a);
+	if (p->pu[idx] && hwloc_set_cpubind(p->topo->t, p->pu[idx]->cpuset,
+					    HWLOC_CPUBIND_THREAD)) {
+		fprintf(stderr, "revbench: thread %d: cannot bind to PU %u: %s\n",
+			idx, p->pu[idx]->os_index, strerror(errno));
+		err = -1;
+	}
+	if (!err && rb_thread_init()) {
+		fprintf(stderr, "revbench: thread %d: no free context "
+			"(rb_thread_init)\n", idx);
+		err = -1;
+	}
+	pthread_mutex_lock(&p->mu);
+	p->cpu[idx] = sched_getcpu();
+	if (err)
+		p->err = err;
+	p->ready++;
+	pthread_cond_broadcast(&p->cv_done);
+	for (;;) {
+		while (p->gen == seen && !p->quit)
+			pthread_cond_wait(&p->cv_work, &p->mu);
+		if (p->quit)
+			break;
+		seen = p->gen;
+		if (idx >= p->nactive)
+			continue;
+		pthread_mutex_unlock(&p->mu);
+		p->fn(p->arg, idx);
+		pthread_mutex_lock(&p->mu);
+		if (--p->remaining == 0)
+			pthread_cond_broadcast(&p->cv_done);
+	}
+	pthread_mutex_unlock(&p->mu);
+	if (!err)
+		rb_thread_exit();
+	return NULL;
+}
+
+int rb_pool_start(struct rb_pool *p, struct rb_topo *tp,
+		  enum rb_placement pl, int n, bool oversubscribe)
+{
+	hwloc_obj_t *order;
+	pthread_condattr_t ca;
+	sigset_t all, old;
+	int i, norder;
+
+	memset(p, 0, sizeof(*p));
+	p->n = n;
+	p->topo = tp;
+	p->tid = calloc((size_t)n, sizeof(*p->tid));
+	p->pu = calloc((size_t)n, sizeof(*p->pu));
+	p->cpu = calloc((size_t)n, sizeof(*p->cpu));
+	order = calloc((size_t)tp->npu + 1, sizeof(*order));
+	if (!p->tid || !p->pu || !p->cpu || !order) {
+		fprintf(stderr, "revbench: out of memory\n");
+		return -1;
+	}
+	norder = rb_topo_order(tp, pl, order, tp->npu);
+	if (n > norder && !oversubscribe) {
+		fprintf(stderr, "revbench: %d threads but placement %s gives "
+			"%d CPUs\n", n, rb_placement_names[pl], norder);
+		free(order);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		p->pu[i] = pl == RB_PLACE_NONE || !norder ? NULL :
+			   order[i % norder];
+	free(order);
+
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&p->cv_work, &ca);
+	pthread_cond_init(&p->cv_done, &ca);
+	pthread_condattr_destroy(&ca);
+
+	/* Signals go to the benchmark thread only. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	for (i = 0; i < n; i++) {
+		struct rb_pool_arg *a = malloc(sizeof(*a));
+
+		if (!a) {
+			p->err = -1;
+			break;
+		}
+		a->p = p;
+		a->idx = i;
+		if (pthread_create(&p->tid[i], NULL, pool_thread, a)) {
+			fprintf(stderr, "revbench: cannot create thread %d\n", i);
+			free(a);
+			p->err = -1;
+			break;
+		}
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	p->n = i;
+	pthread_mutex_lock(&p->mu);
+	while (p->ready < p->n)
+		pthread_cond_wait(&p->cv_done, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+	return p->err ? -1 : 0;
+}
+
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+int rb_pool_run(struct rb_pool *p, int nactive, rb_pool_fn fn,
+		void (*abort_fn)(void *), void *arg, double timeout)
+{
+	double start = mono_s(), aborted_at = 0;
+	int ret = 0;
+
+	pthread_mutex_lock(&p->mu);
+	p->fn = fn;
+	p->arg = arg;
+	p->nactive = nactive;
+	p->remaining = nactive;
+	p->gen++;
+	pthread_cond_broadcast(&p->cv_work);
+	while (p->remaining) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_nsec += 50 * 1000 * 1000;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&p->cv_done, &p->mu, &ts);
+		if (!p->remaining)
+			break;
+		if (!ret && (rb_interrupted || mono_s() - start > timeout)) {
+			ret = rb_interrupted ? 2 : 1;
+			if (ret == 1)
+				fprintf(stderr, "!!! revbench: watchdog: a "
+					"repetition ran for more than %g s; "
+					"stopping its readers\n", timeout);
+			abort_fn(arg);
+			aborted_at = mono_s();
+		}
+		if (ret && mono_s() - aborted_at > 30) {
+			fprintf(stderr, "!!! revbench: threads did not stop "
+				"30 s after the abort: giving up\n");
+			if (rb_fatal_cleanup)
+				rb_fatal_cleanup();
+			_exit(1);
+		}
+	}
+	pthread_mutex_unlock(&p->mu);
+	return ret;
+}
+
+void rb_pool_stop(struct rb_pool *p)
+{
+	int i;
+
+	if (!p->tid)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->quit = 1;
+	pthread_cond_broadcast(&p->cv_work);
+	pthread_mutex_unlock(&p->mu);
+	for (i = 0; i < p->n; i++)
+		pthread_join(p->tid[i], NULL);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv_work);
+	pthread_cond_destroy(&p->cv_done);
+	free(p->tid);
+	free(p->pu);
+	free(p->cpu);
+	p->tid = NULL;
+}

@@ -1,0 +1,1130 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * results.c - load a revbench results file (Google Benchmark 1.7.1 JSON,
+ * see .helpers/SCHEMA.md) with jansson, plus its .samples.csv sidecar, and
+ * the small statistics toolbox the report/compare/export subcommands use.
+ *
+ * Google Benchmark writes non-finite counters as the bare tokens NaN,
+ * Infinity and -Infinity, which are not JSON and which jansson rejects.
+ * When (and only when) jansson fails and the text holds such tokens
+ * outside strings, they are replaced by null and the file is parsed again:
+ * those counters then read as absent, and a warning says how many.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "results.h"
+
+static void rr_err(const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void rr_err(const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "revbench: %s: ", path);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static char *xstrdup(const char *s)
+{
+	char *p = strdup(s ? s : "");
+
+	if (!p) {
+		fprintf(stderr, "revbench: out of memory\n");
+		exit(2);
+	}
+	return p;
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p) {
+		fprintf(stderr, "revbench: out of memory\n");
+		exit(2);
+	}
+	return p;
+}
+
+/* ---- file reading ---------------------------------------------------- */
+
+static char *read_all(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0, got;
+
+	if (!fp) {
+		rr_err(path, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	do {
+		if (cap - n < 65536) {
+			cap = cap ? cap * 2 : 131072;
+			buf = xrealloc(buf, cap + 1);
+		}
+		got = fread(buf + n, 1, cap - n, fp);
+		n += got;
+	} while (got);
+	if (ferror(fp)) {
+		rr_err(path, "read error: %s", strerror(errno));
+		fclose(fp);
+		free(buf);
+		return NULL;
+	}
+	fclose(fp);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/*
+ * Replace bare NaN / Infinity / -Infinity tokens (outside strings) by
+ * null.  Returns a new buffer, or NULL when there were none.
+ */
+static char *sanitize_nonfinite(const char *in, size_t len, size_t *outlen,
+				int *count)
+{
+	static const char *const tok[] = { "-Infinity", "Infinity", "NaN" };
+	char *out = xrealloc(NULL, len * 2 + 16);
+	size_t i = 0, o = 0;
+	int instr = 0, n = 0;
+	unsigned int t;
+
+	while (i < len) {
+		char c = in[i];
+
+		if (instr) {
+			out[o++] = c;
+			if (c == '\\' && i + 1 < len)
+				out[o++] = in[++i];
+			else if (c == '"')
+				instr = 0;
+			i++;
+			continue;
+		}
+		if (c == '"') {
+			instr = 1;
+			out[o++] = in[i++];
+			continue;
+		}
+		for (t = 0; t < sizeof(tok) / sizeof(tok[0]); t++) {
+			size_t l = strlen(tok[t]);
+
+			if (len - i >= l && !memcmp(in + i, tok[t], l))
+				break;
+		}
+		if (t < sizeof(tok) / sizeof(tok[0])) {
+			memcpy(out + o, "null", 4);
+			o += 4;
+			i += strlen(tok[t]);
+			n++;
+			continue;
+		}
+		out[o++] = in[i++];
+	}
+	if (!n) {
+		free(out);
+		return NULL;
+	}
+	out[o] = '\0';
+	*outlen = o;
+	*count = n;
+	return out;
+}
+
+/* ---- names ------------------------------------------------------------ */
+
+static int gb_suffix(const char *tok)
+{
+	static const char *const exact[] = {
+		"manual_time", "real_time", "process_time",
+	};
+	static const char *const prefix[] = {
+		"iterations:", "repeats:", "min_time:", "min_warmup_time:",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
+		if (!strcmp(tok, exact[i]))
+			return 1;
+	for (i = 0; i < sizeof(prefix) / sizeof(prefix[0]); i++)
+		if (!strncmp(tok, prefix[i], strlen(prefix[i])))
+			return 1;
+	return 0;
+}
+
+/* run name -> key without Google Benchmark's own suffixes. */
+static char *make_key(const char *run_name)
+{
+	char *tmp = xstrdup(run_name), *save = NULL, *tok;
+	char *key = xrealloc(NULL, strlen(run_name) + 1);
+	int ntok = 0;
+
+	key[0] = '\0';
+	for (tok = strtok_r(tmp, "/", &save); tok;
+	     tok = strtok_r(NULL, "/", &save)) {
+		if (ntok >= 2 && gb_suffix(tok))
+			continue;
+		if (ntok++)
+			strcat(key, "/");
+		strcat(key, tok);
+	}
+	free(tmp);
+	return key;
+}
+
+long rr_param(const char *params, const char *name)
+{
+	size_t l = strlen(name);
+	const char *p = params;
+
+	while (p && *p) {
+		if (!strncmp(p, name, l) && p[l] == ':') {
+			char *end;
+			long v = strtol(p + l + 1, &end, 10);
+
+			if (end != p + l + 1)
+				return v;
+			return -1;
+		}
+		p = strchr(p, '/');
+		if (p)
+			p++;
+	}
+	return -1;
+}
+
+int rr_param_has_extras(const char *params)
+{
+	const char *p = params;
+
+	while (p && *p) {
+		if (strncmp(p, "threads:", 8) && strncmp(p, "cs:", 3))
+			return 1;
+		p = strchr(p, '/');
+		if (p)
+			p++;
+	}
+	return 0;
+}
+
+static void split_key(struct rr_bench *b)
+{
+	const char *s1 = strchr(b->key, '/');
+	const char *s2 = s1 ? strchr(s1 + 1, '/') : NULL;
+
+	if (!s1) {
+		b->workload = xstrdup(b->key);
+		b->primitive = xstrdup("");
+		b->params = xstrdup("");
+	} else {
+		b->workload = xrealloc(NULL, s1 - b->key + 1);
+		memcpy(b->workload, b->key, s1 - b->key);
+		b->workload[s1 - b->key] = '\0';
+		if (s2) {
+			b->primitive = xrealloc(NULL, s2 - s1);
+			memcpy(b->primitive, s1 + 1, s2 - s1 - 1);
+			b->primitive[s2 - s1 - 1] = '\0';
+			b->params = xstrdup(s2 + 1);
+		} else {
+			b->primitive = xstrdup(s1 + 1);
+			b->params = xstrdup("");
+		}
+	}
+	b->threads = rr_param(b->params, "threads");
+	b->cs = rr_param(b->params, "cs");
+}
+
+/* ---- loading ---------------------------------------------------------- */
+
+static int unit_scale(const char *u, double *scale)
+{
+	if (!strcmp(u, "ns"))
+		*scale = 1;
+	else if (!strcmp(u, "us"))
+		*scale = 1e3;
+	else if (!strcmp(u, "ms"))
+		*scale = 1e6;
+	else if (!strcmp(u, "s"))
+		*scale = 1e9;
+	else
+		return -1;
+	return 0;
+}
+
+static int is_gb_field(const char *k)
+{
+	static const char *const f[] = {
+		"name", "family_index", "per_family_instance_index",
+		"run_name", "run_type", "repetitions", "repetition_index",
+		"threads", "iterations", "real_time", "cpu_time", "time_unit",
+		"aggregate_name", "aggregate_unit", "error_occurred",
+		"error_message", "label", "big_o", "rms", "complexity",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (!strcmp(k, f[i]))
+			return 1;
+	return 0;
+}
+
+static int load_bench(const char *path, size_t idx, json_t *e,
+		      struct rr_bench *b)
+{
+	json_t *v;
+	const char *k, *name, *run_name, *unit;
+	double scale;
+
+	memset(b, 0, sizeof(*b));
+	if (!json_is_object(e)) {
+		rr_err(path, "benchmarks[%zu] is not an object", idx);
+		return -1;
+	}
+	v = json_object_get(e, "name");
+	if (!json_is_string(v) || !*json_string_value(v)) {
+		rr_err(path, "benchmarks[%zu] has no \"name\" string", idx);
+		return -1;
+	}
+	name = json_string_value(v);
+	b->name = xstrdup(name);
+
+	v = json_object_get(e, "run_type");
+	if (v && !json_is_string(v)) {
+		rr_err(path, "%s: \"run_type\" is not a string", name);
+		return -1;
+	}
+	b->run_type = (v && !strcmp(json_string_value(v), "aggregate")) ?
+		      RR_AGGREGATE : RR_ITERATION;
+	v = json_object_get(e, "aggregate_name");
+	b->aggregate_name = xstrdup(json_is_string(v) ?
+				    json_string_value(v) : "");
+	if (b->run_type == RR_AGGREGATE && !*b->aggregate_name) {
+		rr_err(path, "%s: aggregate without \"aggregate_name\"", name);
+		return -1;
+	}
+	v = json_object_get(e, "aggregate_unit");
+	b->aggregate_pct = json_is_string(v) &&
+			   !strcmp(json_string_value(v), "percentage");
+
+	v = json_object_get(e, "run_name");
+	run_name = json_is_string(v) ? json_string_value(v) : NULL;
+	if (run_name) {
+		b->key = make_key(run_name);
+	} else {
+		/* older files: strip "_<aggregate>" from the name */
+		char *tmp = xstrdup(name);
+		size_t ln = strlen(tmp), la = strlen(b->aggregate_name);
+
+		if (la && ln > la + 1 && tmp[ln - la - 1] == '_' &&
+		    !strcmp(tmp + ln - la, b->aggregate_name))
+			tmp[ln - la - 1] = '\0';
+		b->key = make_key(tmp);
+		free(tmp);
+	}
+	split_key(b);
+
+	v = json_object_get(e, "repetition_index");
+	b->repetition_index = json_is_integer(v) ? json_integer_value(v) : -1;
+	v = json_object_get(e, "repetitions");
+	b->repetitions = json_is_integer(v) ? json_integer_value(v) : 1;
+	v = json_object_get(e, "iterations");
+	b->iterations = json_is_integer(v) ? json_integer_value(v) : 0;
+	v = json_object_get(e, "error_occurred");
+	b->error_occurred = json_is_true(v);
+	v = json_object_get(e, "error_message");
+	b->error_message = xstrdup(json_is_string(v) ?
+				   json_string_value(v) : "");
+
+	v = json_object_get(e, "time_unit");
+	unit = json_is_string(v) ? json_string_value(v) : NULL;
+	if (!unit) {
+		rr_err(path, "%s: no \"time_unit\"", name);
+		return -1;
+	}
+	if (unit_scale(unit, &scale)) {
+		rr_err(path, "%s: unknown time_unit \"%s\"", name, unit);
+		return -1;
+	}
+	v = json_object_get(e, "real_time");
+	if (!json_is_number(v)) {
+		if (b->error_occurred) {
+			b->real_time = NAN;
+		} else {
+			rr_err(path, "%s: \"real_time\" missing or not a number",
+			       name);
+			return -1;
+		}
+	} else {
+		b->real_time = json_number_value(v);
+	}
+	/* the _cv row is a fraction, not a time */
+	b->real_ns = b->aggregate_pct ? b->real_time : b->real_time * scale;
+	v = json_object_get(e, "cpu_time");
+	b->cpu_ns = json_is_number(v) ? json_number_value(v) *
+		    (b->aggregate_pct ? 1 : scale) : NAN;
+
+	json_object_foreach(e, k, v) {
+		if (is_gb_field(k) || !json_is_number(v))
+			continue;
+		b->counters = xrealloc(b->counters, (b->ncounters + 1) *
+				       sizeof(*b->counters));
+		b->counters[b->ncounters].name = xstrdup(k);
+		b->counters[b->ncounters].val = json_number_value(v);
+		b->ncounters++;
+	}
+	return 0;
+}
+
+static char *sidecar_path(const char *path)
+{
+	size_t l = strlen(path);
+	char *p = xrealloc(NULL, l + 16);
+	struct stat st;
+
+	/* foo.json -> foo.samples.csv, then foo.json.samples.csv */
+	if (l > 5 && !strcmp(path + l - 5, ".json")) {
+		memcpy(p, path, l - 5);
+		strcpy(p + l - 5, ".samples.csv");
+		if (!stat(p, &st))
+			return p;
+	}
+	sprintf(p, "%s.samples.csv", path);
+	if (!stat(p, &st))
+		return p;
+	free(p);
+	return NULL;
+}
+
+static int load_samples(struct rr_file *f)
+{
+	FILE *fp = fopen(f->samples_path, "r");
+	char *line = NULL;
+	size_t cap = 0, cnt = 0, alloc = 0;
+	ssize_t len;
+	long lineno = 0;
+
+	if (!fp) {
+		rr_err(f->samples_path, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	while ((len = getline(&line, &cap, fp)) >= 0) {
+		char *c1, *c2, *end;
+		long rep;
+		double ns;
+
+		lineno++;
+		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		if (lineno == 1) {
+			if (strcmp(line, "benchmark,repetition,sample_ns")) {
+				rr_err(f->samples_path,
+				       "header is not \"benchmark,repetition,sample_ns\"");
+				goto bad;
+			}
+			continue;
+		}
+		if (!len)
+			continue;
+		c1 = strchr(line, ',');
+		c2 = c1 ? strchr(c1 + 1, ',') : NULL;
+		if (!c2 || c1 == line)
+			goto malformed;
+		*c1 = *c2 = '\0';
+		errno = 0;
+		rep = strtol(c1 + 1, &end, 10);
+		if (end == c1 + 1 || *end || errno)
+			goto malformed;
+		ns = strtod(c2 + 1, &end);
+		if (end == c2 + 1 || *end || !isfinite(ns))
+			goto malformed;
+		if (cnt == alloc) {
+			alloc = alloc ? alloc * 2 : 1024;
+			f->s = xrealloc(f->s, alloc * sizeof(*f->s));
+		}
+		f->s[cnt].key = make_key(line);
+		f->s[cnt].rep = rep;
+		f->s[cnt].ns = ns;
+		cnt++;
+		f->ns = cnt;
+	}
+	if (lineno == 0) {
+		rr_err(f->samples_path, "empty samples file (no header)");
+		goto bad;
+	}
+	free(line);
+	fclose(fp);
+	return 0;
+malformed:
+	rr_err(f->samples_path, "line %ld: expected benchmark,repetition,sample_ns",
+	       lineno);
+bad:
+	free(line);
+	fclose(fp);
+	return -1;
+}
+
+int rr_load(const char *path, struct rr_file *f)
+{
+	json_t *root = NULL, *ctx, *arr, *v;
+	json_error_t jerr;
+	char *buf, *clean;
+	size_t len, clen, i;
+	int nbad = 0;
+	const char *k;
+
+	memset(f, 0, sizeof(*f));
+	f->path = xstrdup(path);
+	buf = read_all(path, &len);
+	if (!buf)
+		goto fail;
+	if (len == 0) {
+		rr_err(path, "empty file (no JSON at all)");
+		free(buf);
+		goto fail;
+	}
+	root = json_loadb(buf, len, 0, &jerr);
+	if (!root) {
+		clean = sanitize_nonfinite(buf, len, &clen, &nbad);
+		if (clean) {
+			root = json_loadb(clean, clen, 0, &jerr);
+			free(clean);
+		}
+	}
+	free(buf);
+	if (!root) {
+		rr_err(path, "not valid JSON (truncated or malformed): line %d, column %d: %s",
+		       jerr.line, jerr.column, jerr.text);
+		goto fail;
+	}
+	if (nbad)
+		fprintf(stderr, "revbench: %s: warning: %d NaN/Infinity value(s) read as absent\n",
+			path, nbad);
+	if (!json_is_object(root)) {
+		rr_err(path, "top level is not a JSON object");
+		goto fail;
+	}
+	ctx = json_object_get(root, "context");
+	if (ctx && !json_is_object(ctx)) {
+		rr_err(path, "\"context\" is not an object");
+		goto fail;
+	}
+	json_object_foreach(ctx, k, v) {
+		char num[64];
+		const char *s;
+
+		if (json_is_string(v)) {
+			s = json_string_value(v);
+		} else if (json_is_integer(v)) {
+			snprintf(num, sizeof(num), "%lld",
+				 (long long)json_integer_value(v));
+			s = num;
+		} else if (json_is_real(v)) {
+			snprintf(num, sizeof(num), "%g", json_real_value(v));
+			s = num;
+		} else if (json_is_boolean(v)) {
+			s = json_is_true(v) ? "true" : "false";
+		} else {
+			continue;
+		}
+		f->ctx = xrealloc(f->ctx, (f->nctx + 1) * sizeof(*f->ctx));
+		f->ctx[f->nctx].key = xstrdup(k);
+		f->ctx[f->nctx].val = xstrdup(s);
+		f->nctx++;
+	}
+	arr = json_object_get(root, "benchmarks");
+	if (!json_is_array(arr)) {
+		rr_err(path, "no \"benchmarks\" array: not a Google Benchmark JSON results file");
+		goto fail;
+	}
+	if (json_array_size(arr) == 0) {
+		rr_err(path, "\"benchmarks\" is empty: no results in this file");
+		goto fail;
+	}
+	f->b = xrealloc(NULL, json_array_size(arr) * sizeof(*f->b));
+	for (i = 0; i < json_array_size(arr); i++) {
+		f->nb = i + 1;
+		if (load_bench(path, i, json_array_get(arr, i), &f->b[i]))
+			goto fail;
+	}
+	json_decref(root);
+	root = NULL;
+
+	f->samples_path = sidecar_path(path);
+	if (f->samples_path && load_samples(f))
+		goto fail;
+	return 0;
+fail:
+	json_decref(root);
+	rr_free(f);
+	return -1;
+}
+
+void rr_free(struct rr_file *f)
+{
+	int i, j;
+	size_t s;
+
+	for (i = 0; i < f->nctx; i++) {
+		free(f->ctx[i].key);
+		free(f->ctx[i].val);
+	}
+	for (i = 0; i < f->nb; i++) {
+		struct rr_bench *b = &f->b[i];
+
+		free(b->name);
+		free(b->key);
+		free(b->workload);
+		free(b->primitive);
+		free(b->params);
+		free(b->aggregate_name);
+		free(b->error_message);
+		for (j = 0; j < b->ncounters; j++)
+			free(b->counters[j].name);
+		free(b->counters);
+	}
+	for (s = 0; s < f->ns; s++)
+		free(f->s[s].key);
+	free(f->s);
+	free(f->ctx);
+	free(f->b);
+	free(f->path);
+	free(f->samples_path);
+	memset(f, 0, sizeof(*f));
+}
+
+const char *rr_ctx(const struct rr_file *f, const char *key)
+{
+	int i;
+
+	for (i = 0; i < f->nctx; i++)
+		if (!strcmp(f->ctx[i].key, key))
+			return f->ctx[i].val;
+	return NULL;
+}
+
+const char *rr_env(const struct rr_file *f)
+{
+	const char *e = rr_ctx(f, "revbench_env");
+
+	return e && *e ? e : "unknown";
+}
+
+int rr_is_tcg(const struct rr_file *f)
+{
+	return strstr(rr_env(f), "tcg") != NULL;
+}
+
+int rr_counter(const struct rr_bench *b, const char *name, double *out)
+{
+	int i;
+
+	for (i = 0; i < b->ncounters; i++)
+		if (!strcmp(b->counters[i].name, name)) {
+			*out = b->counters[i].val;
+			return 1;
+		}
+	return 0;
+}
+
+/* ---- cells ------------------------------------------------------------ */
+
+int rr_cells(const struct rr_file *f, struct rr_cell **cells)
+{
+	struct rr_cell *c = NULL;
+	int n = 0, i, j;
+
+	for (i = 0; i < f->nb; i++) {
+		const struct rr_bench *b = &f->b[i];
+		struct rr_cell *cell = NULL;
+
+		for (j = 0; j < n; j++)
+			if (!strcmp(c[j].key, b->key)) {
+				cell = &c[j];
+				break;
+			}
+		if (!cell) {
+			c = xrealloc(c, (n + 1) * sizeof(*c));
+			cell = &c[n++];
+			memset(cell, 0, sizeof(*cell));
+			cell->key = b->key;
+			cell->workload = b->workload;
+			cell->primitive = b->primitive;
+			cell->params = b->params;
+			cell->threads = b->threads;
+			cell->cs = b->cs;
+			cell->first = b;
+		}
+		if (b->run_type == RR_AGGREGATE) {
+			if (!strcmp(b->aggregate_name, "mean"))
+				cell->agg_mean = b;
+			else if (!strcmp(b->aggregate_name, "median"))
+				cell->agg_median = b;
+			else if (!strcmp(b->aggregate_name, "stddev"))
+				cell->agg_stddev = b;
+			continue;
+		}
+		if (b->error_occurred || !isfinite(b->real_ns)) {
+			if (!cell->nerr++)
+				cell->err_msg = b->error_message;
+			continue;
+		}
+		cell->v = xrealloc(cell->v, (cell->n + 1) * sizeof(double));
+		cell->rep = xrealloc(cell->rep, (cell->n + 1) * sizeof(*cell->rep));
+		cell->v[cell->n] = b->real_ns;
+		cell->rep[cell->n] = b;
+		if (cell->first->run_type == RR_AGGREGATE)
+			cell->first = b;
+		cell->n++;
+	}
+	/* files written with aggregates only: fall back to the median row */
+	for (j = 0; j < n; j++) {
+		const struct rr_bench *m = c[j].agg_median ? c[j].agg_median :
+					   c[j].agg_mean;
+
+		if (!c[j].n && !c[j].nerr && m && isfinite(m->real_ns)) {
+			c[j].v = xrealloc(NULL, sizeof(double));
+			c[j].rep = xrealloc(NULL, sizeof(*c[j].rep));
+			c[j].v[0] = m->real_ns;
+			c[j].rep[0] = m;
+			c[j].n = 1;
+		}
+	}
+	*cells = c;
+	return n;
+}
+
+void rr_cells_free(struct rr_cell *cells, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		free(cells[i].v);
+		free(cells[i].rep);
+	}
+	free(cells);
+}
+
+const struct rr_cell *rr_cell_find(const struct rr_cell *cells, int n,
+				   const char *key)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(cells[i].key, key))
+			return &cells[i];
+	return NULL;
+}
+
+int rr_cell_counter(const struct rr_cell *c, const char *name, double *out)
+{
+	int i, m = 0;
+
+	for (i = 0; i < c->n; i++)
+		if (rr_counter(c->rep[i], name, &out[m]) && isfinite(out[m]))
+			m++;
+	return m;
+}
+
+int rr_cell_counter_median(const struct rr_cell *c, const char *name,
+			   double *out)
+{
+	double *tmp;
+	int m;
+
+	if (!c->n)
+		return 0;
+	tmp = xrealloc(NULL, c->n * sizeof(double));
+	m = rr_cell_counter(c, name, tmp);
+	if (m)
+		*out = rr_median(tmp, m);
+	free(tmp);
+	return m > 0;
+}
+
+/* ---- statistics ------------------------------------------------------- */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+double rr_quantile_sorted(const double *s, int n, double q)
+{
+	double pos, frac;
+	int i;
+
+	if (n <= 0)
+		return NAN;
+	pos = q * (n - 1);
+	i = (int)pos;
+	if (i >= n - 1)
+		return s[n - 1];
+	frac = pos - i;
+	return s[i] + frac * (s[i + 1] - s[i]);
+}
+
+double rr_median(const double *v, int n)
+{
+	double *s, m;
+
+	if (n <= 0)
+		return NAN;
+	s = xrealloc(NULL, n * sizeof(double));
+	memcpy(s, v, n * sizeof(double));
+	qsort(s, n, sizeof(double), cmp_double);
+	m = rr_quantile_sorted(s, n, 0.5);
+	free(s);
+	return m;
+}
+
+double rr_mean(const double *v, int n)
+{
+	double sum = 0;
+	int i;
+
+	if (n <= 0)
+		return NAN;
+	for (i = 0; i < n; i++)
+		sum += v[i];
+	return sum / n;
+}
+
+double rr_stddev(const double *v, int n)
+{
+	double m, ss = 0;
+	int i;
+
+	if (n < 2)
+		return NAN;
+	m = rr_mean(v, n);
+	for (i = 0; i < n; i++)
+		ss += (v[i] - m) * (v[i] - m);
+	return sqrt(ss / (n - 1));
+}
+
+double rr_min(const double *v, int n)
+{
+	double m = INFINITY;
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] < m)
+			m = v[i];
+	return n > 0 ? m : NAN;
+}
+
+double rr_max(const double *v, int n)
+{
+	double m = -INFINITY;
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] > m)
+			m = v[i];
+	return n > 0 ? m : NAN;
+}
+
+double rr_t975(int df)
+{
+	/* two-sided 95 % Student t quantiles, df = 1..30 */
+	static const double t[] = {
+		12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306,
+		2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131, 2.120,
+		2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
+		2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+	};
+
+	if (df < 1)
+		return NAN;
+	if (df <= 30)
+		return t[df - 1];
+	if (df <= 60)
+		return 2.042 - (2.042 - 2.000) * (df - 30) / 30.0;
+	if (df <= 120)
+		return 2.000 - (2.000 - 1.980) * (df - 60) / 60.0;
+	return 1.960;
+}
+
+double rr_ci95(const double *v, int n)
+{
+	if (n < 2)
+		return NAN;
+	return rr_t975(n - 1) * rr_stddev(v, n) / sqrt(n);
+}
+
+/*
+ * Exact null distribution of U: f(m, n, k) = number of arrangements of m
+ * x's and n y's with U = k; f(m, n, k) = f(m - 1, n, k - n) + f(m, n - 1, k).
+ * Returns P(U <= k).
+ */
+#define MWU_EXACT_MAX (4u << 20)	/* table entries: 32 MiB of doubles */
+
+static double mwu_exact_cdf(int m, int n, int k)
+{
+	int mn = m * n, i, j, u;
+	double *prev, *cur, total = 0, acc = 0;
+	double *tbl;
+
+	/* tbl[(i * (n + 1) + j) * (mn + 1) + u] = f(i, j, u) */
+	if ((size_t)(m + 1) * (n + 1) * (mn + 1) > MWU_EXACT_MAX)
+		return NAN;
+	tbl = calloc((size_t)(m + 1) * (n + 1) * (mn + 1), sizeof(double));
+	if (!tbl)
+		return NAN;
+	for (i = 0; i <= m; i++) {
+		for (j = 0; j <= n; j++) {
+			cur = &tbl[((size_t)i * (n + 1) + j) * (mn + 1)];
+			if (!i || !j) {
+				cur[0] = 1;
+				continue;
+			}
+			for (u = 0; u <= i * j; u++) {
+				double a = 0, b;
+
+				prev = &tbl[((size_t)(i - 1) * (n + 1) + j) *
+					    (mn + 1)];
+				if (u - j >= 0)
+					a = prev[u - j];
+				b = tbl[((size_t)i * (n + 1) + j - 1) *
+					(mn + 1) + u];
+				cur[u] = a + b;
+			}
+		}
+	}
+	cur = &tbl[((size_t)m * (n + 1) + n) * (mn + 1)];
+	for (u = 0; u <= mn; u++)
+		total += cur[u];
+	for (u = 0; u <= k && u <= mn; u++)
+		acc += cur[u];
+	free(tbl);
+	return acc / total;
+}
+
+double rr_mwu_p(const double *x, int n1, const double *y, int n2)
+{
+	int n = n1 + n2, i, j, ties = 0;
+	double *all, *rank, r1 = 0, u1, u2, u, p, tie_term = 0;
+	int *idx;
+
+	if (n1 < 1 || n2 < 1)
+		return NAN;
+	all = xrealloc(NULL, n * sizeof(double));
+	rank = xrealloc(NULL, n * sizeof(double));
+	idx = xrealloc(NULL, n * sizeof(int));
+	memcpy(all, x, n1 * sizeof(double));
+	memcpy(all + n1, y, n2 * sizeof(double));
+	/* ranks with ties averaged (insertion sort of indices: n is small) */
+	for (i = 0; i < n; i++) {
+		int k = i;
+
+		idx[i] = i;
+		while (k > 0 && all[idx[k - 1]] > all[idx[k]]) {
+			int t = idx[k];
+
+			idx[k] = idx[k - 1];
+			idx[k - 1] = t;
+			k--;
+		}
+	}
+	for (i = 0; i < n; i = j) {
+		double t;
+
+		for (j = i + 1; j < n && all[idx[j]] == all[idx[i]]; j++)
+			;
+		t = j - i;
+		if (t > 1) {
+			ties = 1;
+			tie_term += t * t * t - t;
+		}
+		for (int k = i; k < j; k++)
+			rank[idx[k]] = (i + 1 + j) / 2.0;
+	}
+	for (i = 0; i < n1; i++)
+		r1 += rank[i];
+	u1 = r1 - n1 * (n1 + 1) / 2.0;
+	u2 = (double)n1 * n2 - u1;
+	u = u1 > u2 ? u1 : u2;
+	p = NAN;
+	if ((n1 <= 8 || n2 <= 8) && !ties)
+		/*
+		 * P(U >= u) = P(U <= n1 n2 - u) by symmetry.  NaN when the
+		 * table would be too large (one huge sample): scipy still
+		 * goes exact there, we fall back to the normal approximation.
+		 */
+		p = 2 * mwu_exact_cdf(n1, n2, (int)((double)n1 * n2 - u));
+	if (isnan(p)) {
+		double s = sqrt(n1 * (double)n2 / 12.0 *
+				((n + 1) - tie_term / ((double)n * (n - 1))));
+		double z = (u - n1 * (double)n2 / 2.0 - 0.5);
+
+		if (s > 0)
+			p = 2 * 0.5 * erfc(z / s / sqrt(2.0));
+		else
+			p = 2;	/* every value tied: no evidence at all */
+	}
+	free(all);
+	free(rank);
+	free(idx);
+	return p > 1 ? 1 : (p < 0 ? 0 : p);
+}
+
+/* ---- ordering ---------------------------------------------------------- */
+
+static const char *const prim_order[] = {
+	"none", "refcount", "rcu", "rcu-deferred", "rcu-exp", "srcu",
+	"srcu-exp", "srcu-shared", "percpu-ref", "rwsem", "rwsem-wpref",
+	"seqlock", "hazptr", "hazptr-asym",
+};
+
+int rr_prim_rank(const char *prim)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(prim_order) / sizeof(prim_order[0]); i++)
+		if (!strcmp(prim, prim_order[i]))
+			return i;
+	return -1;
+}
+
+static int cmp_cellp(const void *a, const void *b)
+{
+	const struct rr_cell *x = *(const struct rr_cell *const *)a;
+	const struct rr_cell *y = *(const struct rr_cell *const *)b;
+	int rx = rr_prim_rank(x->primitive), ry = rr_prim_rank(y->primitive);
+	int c;
+
+	c = strcmp(x->workload, y->workload);
+	if (c)
+		return c;
+	if (rx < 0)
+		rx = 1000;
+	if (ry < 0)
+		ry = 1000;
+	if (rx != ry)
+		return rx - ry;
+	c = strcmp(x->primitive, y->primitive);
+	if (c)
+		return c;
+	if (x->threads != y->threads)
+		return x->threads < y->threads ? -1 : 1;
+	if (x->cs != y->cs)
+		return x->cs < y->cs ? -1 : 1;
+	return strcmp(x->params, y->params);
+}
+
+void rr_sort_cells(const struct rr_cell **cells, int n)
+{
+	qsort(cells, n, sizeof(*cells), cmp_cellp);
+}
+
+/* ---- output ------------------------------------------------------------ */
+
+FILE *rr_out_open(const char *path, char **tmp)
+{
+	size_t l = strlen(path);
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	int fd;
+	FILE *fp;
+
+	*tmp = xrealloc(NULL, l + 32);
+	/* ".<name>.XXXXXX" in the same directory, so rename() is atomic */
+	snprintf(*tmp, l + 32, "%.*s.%s.XXXXXX", (int)(base - path), path,
+		 base);
+	fd = mkstemp(*tmp);
+	if (fd < 0) {
+		rr_err(path, "cannot create output file: %s", strerror(errno));
+		free(*tmp);
+		*tmp = NULL;
+		return NULL;
+	}
+	fchmod(fd, 0644);
+	fp = fdopen(fd, "w");
+	if (!fp) {
+		rr_err(path, "fdopen: %s", strerror(errno));
+		close(fd);
+		unlink(*tmp);
+		free(*tmp);
+		*tmp = NULL;
+	}
+	return fp;
+}
+
+void rr_out_abort(FILE *fp, char *tmp)
+{
+	if (fp)
+		fclose(fp);
+	if (tmp) {
+		unlink(tmp);
+		free(tmp);
+	}
+}
+
+int rr_out_commit(FILE *fp, char *tmp, const char *path)
+{
+	int bad = ferror(fp);
+
+	if (fflush(fp) || fsync(fileno(fp)))
+		bad = 1;
+	if (fclose(fp))
+		bad = 1;
+	if (bad) {
+		rr_err(path, "write error: %s", strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	if (rename(tmp, path)) {
+		rr_err(path, "rename: %s", strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	return 0;
+}
+
+/* ---- formatting ---------------------------------------------------------- */
+
+void rr_fmt_ns(char *buf, size_t len, double ns)
+{
+	if (!isfinite(ns))
+		snprintf(buf, len, "-");
+	else if (fabs(ns) < 10)
+		snprintf(buf, len, "%.2f", ns);
+	else if (fabs(ns) < 1000)
+		snprintf(buf, len, "%.1f", ns);
+	else
+		snprintf(buf, len, "%.0f", ns);
+}
+
+void rr_fmt_time(char *buf, size_t len, double ns)
+{
+	static const char *const u[] = { "ns", "us", "ms", "s" };
+	int i = 0;
+
+	if (!isfinite(ns)) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	while (i < 3 && fabs(ns) >= 1000) {
+		ns /= 1000;
+		i++;
+	}
+	snprintf(buf, len, fabs(ns) < 10 ? "%.2f %s" : fabs(ns) < 100 ?
+		 "%.1f %s" : "%.0f %s", ns, u[i]);
+}

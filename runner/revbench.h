@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * revbench.h - the userspace runner's internal interfaces: options
+ * (cli.c), topology, placement and the pinned thread pool (pool.c), the
+ * calibration probe (calib.c) and the benchmark matrix (bench.c).
+ */
+#ifndef REVBENCH_RUNNER_H
+#define REVBENCH_RUNNER_H
+
+#include <hwloc.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+
+#include "revocable.h"
+#include "workload.h"
+
+#define RB_EXIT_USAGE		2	/* bad input */
+#define RB_EXIT_INTERRUPTED	130	/* SIGINT / SIGTERM */
+
+#define RB_MAX_LIST		64
+/* Pool threads; the liburcu contexts (RB_MAX_CTX) also serve the main
+ * and calibration threads. */
+#define RB_MAX_THREADS		(RB_MAX_CTX - 8)
+
+enum rb_placement {
+	RB_PLACE_COMPACT,
+	RB_PLACE_CORES,
+	RB_PLACE_SMT,
+	RB_PLACE_SCATTER,
+	RB_PLACE_NONE,
+};
+
+extern const char *const rb_placement_names[];
+
+struct rb_opts {
+	const struct revocable_ops *prims[RB_MAX_LIST];
+	int nprims;
+	const struct rb_workload *wls[RB_WL_NR];
+	int nwls;
+	int threads[RB_MAX_LIST];
+	int nthreads;
+	unsigned int cs[RB_MAX_LIST];
+	int ncs;			/* 0: per-workload default */
+	unsigned int npages[RB_MAX_LIST];
+	int nnpages;
+	unsigned int nlist[RB_MAX_LIST];
+	int nn;
+	int modes[2];			/* 0 oneby, 1 batched */
+	int nmodes;
+	u64 delay_ns;
+	unsigned int sleep_us;
+	unsigned int stall_us;
+	enum rb_placement placement;
+	int repetitions;		/* 0: default */
+	double min_time;		/* 0: default */
+	u64 samples;			/* revoke samples per repetition, 0: default */
+	double timeout;			/* watchdog per repetition, s; 0: default */
+	bool quick;
+	bool oversubscribe;
+	bool no_baselines;
+	const char *out;		/* NULL: results/user-HOST-STAMP.json */
+	u64 seed;
+	int gb_argc;			/* pass-through --benchmark_* flags */
+	char **gb_argv;
+};
+
+/* cli.c: parse "run" arguments (argv[0] is "run").  0, or -1 after
+ * printing the reason (exit 2).  1 when --help was printed. */
+int rb_parse_run(int argc, char **argv, struct rb_opts *o);
+void rb_usage_run(FILE *f);
+/* Strict number parsers: 0 or -1 (no message). */
+int rb_parse_u64(const char *s, u64 *v);
+int rb_parse_double(const char *s, double *v);
+
+/* pool.c: topology and placement. */
+struct rb_topo {
+	hwloc_topology_t t;
+	int npu, ncore, npkg;
+	char summary[128];		/* "1 package, 2 cores, 2 PUs" */
+	char cpu_model[128];
+};
+int rb_topo_init(struct rb_topo *tp);
+void rb_topo_fini(struct rb_topo *tp);
+/* PUs in the order the policy hands them out; returns how many (may be
+ * 0: e.g. "smt" without SMT).  RB_PLACE_NONE: all PUs, for counting. */
+int rb_topo_order(struct rb_topo *tp, enum rb_placement pl,
+		  hwloc_obj_t *out, int max);
+
+/* pool.c: the pinned thread pool the benchmark thread drives. */
+typedef void (*rb_pool_fn)(void *arg, int idx);
+struct rb_pool {
+	int n;
+	pthread_t *tid;
+	hwloc_obj_t *pu;		/* NULL entries: not pinned */
+	int *cpu;			/* OS index the thread ran on */
+	struct rb_topo *topo;
+	pthread_mutex_t mu;
+	pthread_cond_t cv_work, cv_done;
+	unsigned long gen;
+	int nactive, remaining, ready, quit, err;
+	rb_pool_fn fn;
+	void *arg;
+};
+int rb_pool_start(struct rb_pool *p, struct rb_topo *tp,
+		  enum rb_placement pl, int n, bool oversubscribe);
+/*
+ * Run fn(arg, idx) on threads 0..nactive-1 and wait.  On SIGINT or after
+ * timeout seconds, abort(arg) is called once and the wait goes on; if the
+ * threads still do not return, the process cleans up and exits.
+ * Returns 0, 1 (timed out, aborted) or 2 (interrupted, aborted).
+ */
+int rb_pool_run(struct rb_pool *p, int nactive, rb_pool_fn fn,
+		void (*abort_fn)(void *), void *arg, double timeout);
+void rb_pool_stop(struct rb_pool *p);
+
+/* Set by the SIGINT/SIGTERM handler. */
+extern volatile sig_atomic_t rb_interrupted;
+/* Called before the process exits on a fatal error (temp files). */
+extern void (*rb_fatal_cleanup)(void);
+
+/* calib.c */
+struct rb_calib {
+	double pingpong_ns;		/* < 0: not measurable (1 PU) */
+	double loop_ns;
+	const char *regime;		/* "fast", "slow", "unknown" */
+	double bare_ns;			/* translate lookup, no harness */
+	double urcu_ns;			/* same under urcu_memb_read_lock */
+	int cpu_a, cpu_b;
+};
+int rb_calibrate(struct rb_topo *tp, enum rb_placement pl,
+		 struct rb_calib *c, u64 seed);
+const char *rb_membarrier_state(void);
+
+/* bench.c; main.c keeps the full command line for the context. */
+extern int rb_main_argc;
+extern char **rb_main_argv;
+int rb_cmd_run(int argc, char **argv);
+int rb_cmd_list(int argc, char **argv);
+
+#endif /* REVBENCH_RUNNER_H */
