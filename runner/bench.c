@@ -150,7 +150,7 @@ int rb_cmd_list(int argc, char **argv)
 	       "  --cs LIST        lookups per critical section (translate sweep 1,16,256)\n"
 	       "  --delay-ns N     busy-wait inside each critical section\n"
 	       "  --sleep-us N     sleep inside each critical section (sleep-capable only)\n"
-	       "  --stall-us N     unbind*: reader 1 parks in its access while revoke runs\n"
+	       "  --stall-us N     unbind*: reader 1 parks in a bystander's access while revoke runs\n"
 	       "  --npages LIST    map-unmap entries per map (1,256)\n"
 	       "  --n LIST         unbind-many revocables per unbind (1,10,100,1000)\n"
 	       "  --mode LIST      unbind-many oneby|batched\n"
@@ -248,6 +248,7 @@ static void cell_counters(rb_gb_state *st, struct cell *c,
 	rb_gb_counter(st, "calib_loop_ns", calib.loop_ns);
 
 	switch (c->wl->id) {
+	case RB_WL_EMPTY:
 	case RB_WL_TRANSLATE:
 	case RB_WL_MAP_UNMAP:
 		if (tot.ops)
@@ -439,13 +440,17 @@ static int build_cells(struct rb_opts *o, struct skipped *sk)
 	static const unsigned int n_def[] = { 1, 10, 100, 1000 };
 	static const unsigned int n_quick[] = { 1, 10, 100 };
 	static const int modes_def[] = { 0, 1 };
-	int cap = 0, w, pr, t, i, j;
+	static const unsigned int cs_unbind_quick[] = { 1, 256 };
+	static const unsigned int stall_quick[] = { 0, 1000 };
+	static const unsigned int zero[] = { 0 };
+	int cap = 0, w, pr, t, i, j, st;
 
 	for (w = 0; w < o->nwls; w++) {
 		const struct rb_workload *wl = o->wls[w];
 		const unsigned int *csl = one, *npl = one, *nl = one;
+		const unsigned int *stl = zero;
 		const int *ml = modes_def;
-		int ncs = 1, nnp = 1, nn = 1, nm = 1;
+		int ncs = 1, nnp = 1, nn = 1, nm = 1, nst = 1;
 		u64 fixed = 0;
 
 		if (wl->knobs & RB_WL_KNOB_CS) {
@@ -455,6 +460,19 @@ static int build_cells(struct rb_opts *o, struct skipped *sk)
 			} else if (wl->id == RB_WL_TRANSLATE && !o->quick) {
 				csl = cs_sweep;
 				ncs = 3;
+			} else if (wl->id == RB_WL_UNBIND) {
+				/* revoke latency against section length */
+				csl = o->quick ? cs_unbind_quick : cs_sweep;
+				ncs = o->quick ? 2 : 3;
+			}
+		}
+		if (wl->knobs & RB_WL_KNOB_STALL) {
+			if (o->nstall) {
+				stl = o->stall;
+				nst = o->nstall;
+			} else if (wl->id == RB_WL_UNBIND) {
+				stl = stall_quick;
+				nst = 2;
 			}
 		}
 		if (wl->knobs & RB_WL_KNOB_NPAGES) {
@@ -475,6 +493,7 @@ static int build_cells(struct rb_opts *o, struct skipped *sk)
 		for (pr = 0; pr < o->nprims; pr++)
 		for (t = 0; t < o->nthreads; t++)
 		for (i = 0; i < ncs; i++)
+		for (st = 0; st < nst; st++)
 		for (j = 0; j < nnp * nn * nm; j++) {
 			struct rb_wl_params p = {
 				.ops = o->prims[pr],
@@ -491,7 +510,15 @@ static int build_cells(struct rb_opts *o, struct skipped *sk)
 			if (wl->knobs & RB_WL_KNOB_SLEEP)
 				p.sleep_us = o->sleep_us;
 			if (wl->knobs & RB_WL_KNOB_STALL)
-				p.stall_us = o->stall_us;
+				p.stall_us = stl[st];
+			/*
+			 * The default stall sweep only pairs with thread
+			 * counts that have a reader besides the revoker; a
+			 * stall asked for explicitly is checked (and a skip
+			 * reported) by rb_wl_check().
+			 */
+			if (!o->nstall && p.stall_us && p.threads < 2)
+				continue;
 			if (!(wl->knobs & RB_WL_KNOB_NPAGES))
 				p.npages = 1;
 			/*
@@ -632,6 +659,7 @@ static int check_out(const char *out, char **tj, char **tc)
 		*tj = NULL;
 		return -1;
 	}
+	fchmod(fd, 0644);	/* results are for sharing, not secrets */
 	close(fd);
 	fd = mkstemp(*tc);
 	if (fd < 0) {
@@ -644,6 +672,7 @@ static int check_out(const char *out, char **tj, char **tc)
 		*tc = NULL;
 		return -1;
 	}
+	fchmod(fd, 0644);
 	close(fd);
 	return 0;
 }
@@ -734,8 +763,8 @@ int rb_cmd_run(int argc, char **argv)
 	}
 	if (!o.nwls) {
 		static const enum rb_wl_id quick_wls[] = {
-			RB_WL_TRANSLATE, RB_WL_UNBIND, RB_WL_ERROR_PATH,
-			RB_WL_LIFECYCLE,
+			RB_WL_EMPTY, RB_WL_TRANSLATE, RB_WL_UNBIND, RB_WL_ERROR_PATH,
+			RB_WL_LIFECYCLE, RB_WL_UNBIND_MANY,
 		};
 
 		if (o.quick) {

@@ -26,8 +26,8 @@ void rb_usage_run(FILE *f)
 "  --primitive LIST   primitives (revbench list), or \"all\" (default all);\n"
 "                     the none and refcount baselines are always added\n"
 "  --no-baselines     do not add none and refcount\n"
-"  --workload LIST    workloads, or \"all\" (default: all; --quick: translate,\n"
-"                     unbind,error-path,lifecycle)\n"
+"  --workload LIST    workloads, or \"all\" (default: all; --quick: empty,\n"
+"                     translate,unbind,error-path,lifecycle)\n"
 "  --threads LIST     threads per cell (default 1,2,4.. up to the CPUs the\n"
 "                     placement gives; --quick: 1,2).  unbind, unbind-many:\n"
 "                     thread 0 revokes, the others read\n"
@@ -40,8 +40,11 @@ void rb_usage_run(FILE *f)
 "  --delay-ns N       busy-wait N ns inside every critical section\n"
 "  --sleep-us N       sleep N us inside every critical section (primitives\n"
 "                     with the sleep capability only; others are skipped)\n"
-"  --stall-us N       unbind*: reader 1 parks N us inside its first access\n"
-"                     of every cycle, and the revoke starts while it is parked\n"
+"  --stall-us LIST    unbind*: every cycle, reader 1 first parks N us inside\n"
+"                     an access to a bystander revocable (same primitive,\n"
+"                     never revoked) and the revoke starts while it is\n"
+"                     parked: bounded revokes do not wait for it.  0 = no\n"
+"                     stall (default 0; --quick: unbind 0,1000)\n"
 "  --placement P      compact|cores|smt|scatter|none (default compact)\n"
 "  --oversubscribe    allow more threads than the placement has CPUs\n"
 "  --repetitions N    repetitions per cell (default 10, --quick 9)\n"
@@ -94,9 +97,9 @@ static int bad(const char *opt, const char *val, const char *what)
 	return -1;
 }
 
-/* Comma-separated positive integers in [1, max]. */
-static int parse_ulist(const char *opt, const char *s, unsigned int *out,
-		       int *n, u64 max)
+/* Comma-separated integers in [min, max]. */
+static int parse_ulist_range(const char *opt, const char *s,
+			     unsigned int *out, int *n, u64 min, u64 max)
 {
 	char buf[1024], *tok, *save;
 	u64 v;
@@ -109,9 +112,10 @@ static int parse_ulist(const char *opt, const char *s, unsigned int *out,
 	     tok = strtok_r(NULL, ",", &save)) {
 		if (rb_parse_u64(tok, &v))
 			return bad(opt, tok, "is not a number");
-		if (v < 1 || v > max) {
+		if (v < min || v > max) {
 			fprintf(stderr, "revbench run: %s: %s is out of range "
-				"1..%llu\n", opt, tok, (unsigned long long)max);
+				"%llu..%llu\n", opt, tok, (unsigned long long)min,
+				(unsigned long long)max);
 			return -1;
 		}
 		if (*n == RB_MAX_LIST)
@@ -121,6 +125,13 @@ static int parse_ulist(const char *opt, const char *s, unsigned int *out,
 	if (!*n)
 		return bad(opt, s, "is an empty list");
 	return 0;
+}
+
+/* Comma-separated positive integers in [1, max]. */
+static int parse_ulist(const char *opt, const char *s, unsigned int *out,
+		       int *n, u64 max)
+{
+	return parse_ulist_range(opt, s, out, n, 1, max);
 }
 
 static int parse_prims(const char *s, struct rb_opts *o)
@@ -346,10 +357,9 @@ int rb_parse_run(int argc, char **argv, struct rb_opts *o)
 			o->sleep_us = (unsigned int)x;
 		} else if (OPT("--stall-us")) {
 			NEED();
-			if (rb_parse_u64(v, &x) || x > 10000000ULL)
-				return bad("--stall-us", v,
-					   "is not a number of us in 0..1e7");
-			o->stall_us = (unsigned int)x;
+			if (parse_ulist_range("--stall-us", v, o->stall,
+					      &o->nstall, 0, 10000000))
+				return -1;
 		} else if (OPT("--placement")) {
 			NEED();
 			for (j = 0; j <= RB_PLACE_NONE; j++)

@@ -822,7 +822,11 @@ static void make_cond(const struct rr_cell *c, struct cond *d)
 		d->kind = 3;
 		d->val = v;
 		fmt_us(tmp, sizeof(tmp), v);
-		snprintf(d->label, sizeof(d->label), "stalled %s", tmp);
+		if (c->cs > 1)
+			snprintf(d->label, sizeof(d->label), "cs:%d+stall %s",
+				 (int)c->cs, tmp);
+		else
+			snprintf(d->label, sizeof(d->label), "stalled %s", tmp);
 	} else if ((v = rr_param(c->params, "sleep")) >= 0) {
 		d->kind = 2;
 		d->val = v;

@@ -11,13 +11,15 @@
 
 #include "results.h"
 #include "revbench.h"
+#include "torture.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: revbench list\n"
 "       revbench run [options]      (revbench run --help)\n"
-"       revbench report|compare|export ...  (results files)\n");
+"       revbench report|compare|export ...  (results files)\n"
+"       revbench torture [options]  (revbench torture --help)\n");
 }
 
 int rb_main_argc;
@@ -46,6 +48,8 @@ int main(int argc, char **argv)
 		return cmd_compare(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "export"))
 		return cmd_export(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "torture"))
+		return cmd_torture(argc - 1, argv + 1);
 	fprintf(stderr, "revbench: unknown subcommand '%s'\n", argv[1]);
 	usage(stderr);
 	return RB_EXIT_USAGE;

@@ -509,7 +509,7 @@ int rr_load(const char *path, struct rr_file *f)
 		goto fail;
 	}
 	if (nbad)
-		fprintf(stderr, "revbench: %s: warning: %d NaN/Infinity value(s) read as absent\n",
+		fprintf(stderr, "revbench: %s: note: %d NaN/Infinity value(s) (undefined statistics, e.g. the cv of a zero counter) read as absent\n",
 			path, nbad);
 	if (!json_is_object(root)) {
 		rr_err(path, "top level is not a JSON object");

@@ -50,7 +50,8 @@ struct rb_opts {
 	int nmodes;
 	u64 delay_ns;
 	unsigned int sleep_us;
-	unsigned int stall_us;
+	unsigned int stall[RB_MAX_LIST];	/* unbind*: stall sweep */
+	int nstall;			/* 0: default */
 	enum rb_placement placement;
 	int repetitions;		/* 0: default */
 	double min_time;		/* 0: default */

@@ -57,6 +57,15 @@ const struct rb_workload rb_workloads[RB_WL_NR] = {
 		.knobs = 0,
 		.min_threads = 1,
 	},
+	[RB_WL_EMPTY] = {
+		.id = RB_WL_EMPTY,
+		.name = "empty",
+		.measures = "reader overhead alone: try_access + release around an empty section (refscale's readsection)",
+		.unit = "access",
+		.kind = RB_WLK_LOOP,
+		.knobs = 0,
+		.min_threads = 1,
+	},
 	[RB_WL_UNBIND_MANY] = {
 		.id = RB_WL_UNBIND_MANY,
 		.name = "unbind-many",
@@ -341,6 +350,29 @@ static __always_inline bool wl_access(struct rb_wl_run *run,
 	}
 }
 
+/* An empty section: the primitive's own cost and nothing else. */
+static __always_inline void wl_empty_access(struct rb_wl_run *run,
+					    struct rb_wl_thread *t)
+{
+	const struct revocable_ops *ops = run->p.ops;
+	struct rev_handle h;
+	int ret;
+
+	do {
+		if (unlikely(!ops->try_access(run->cur, &h))) {
+			t->errors++;
+			return;
+		}
+		ret = ops->release(run->cur, &h);
+		if (unlikely(ret))
+			t->retries++;
+	} while (unlikely(ret == -EAGAIN && (ops->caps & REV_CAP_RETRY)));
+	if (unlikely(ret && ret != -EAGAIN)) {
+		t->bad++;
+		wl_fail(run, "release() returned an unexpected error");
+	}
+}
+
 static inline void wl_error_access(struct rb_wl_run *run,
 				   struct rb_wl_thread *t)
 {
@@ -395,6 +427,9 @@ static u64 wl_ops(struct rb_wl_run *run, struct rb_wl_thread *t, u64 n,
 		break;
 	case RB_WL_MAP_UNMAP:
 		WL_LOOP(wl_access(run, t, run->cur, true, false));
+		break;
+	case RB_WL_EMPTY:
+		WL_LOOP(wl_empty_access(run, t));
 		break;
 	case RB_WL_ERROR_PATH:
 		WL_LOOP(wl_error_access(run, t));
@@ -717,6 +752,7 @@ int rb_wl_run_init(struct rb_wl_run *run, const struct rb_workload *wl,
 	}
 
 	switch (wl->id) {
+	case RB_WL_EMPTY:
 	case RB_WL_TRANSLATE:
 	case RB_WL_ERROR_PATH:
 	case RB_WL_MAP_UNMAP:

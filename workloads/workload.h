@@ -24,7 +24,7 @@
  * and rb_now_ns(), so both environments measure exactly the same way.
  *
  * Timing, refscale's method (kernel/rcu/refscale.c).  LOOP workloads
- * (translate, map-unmap, error-path, lifecycle): every participant warms up,
+ * (empty, translate, map-unmap, error-path, lifecycle): every participant warms up,
  * meets the others at a start barrier, times exactly one window of
  * p.iters operations, then keeps running untimed until every participant
  * has finished its window (so the load is constant while anyone
@@ -74,6 +74,7 @@ enum rb_wl_id {
 	RB_WL_ERROR_PATH,
 	RB_WL_LIFECYCLE,
 	RB_WL_UNBIND_MANY,
+	RB_WL_EMPTY,
 	RB_WL_NR
 };
 
