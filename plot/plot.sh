@@ -1,0 +1,89 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# plot/plot.sh RESULTS.json [RESULTS.json...] OUTDIR
+#
+# Draws the six revbench figures, PNG and SVG, from 1 to 4 results files
+# (each file becomes a panel or a bar colour: e.g. userspace and kernel):
+#   OUTDIR/fig1-reader-cost.{png,svg}   reader cost against threads
+#   OUTDIR/fig2-revoke-cdf.{png,svg}    revoke latency CDF, log x
+#   OUTDIR/fig3-error-path.{png,svg}    error-path cost, bars
+#   OUTDIR/fig4-unbind-many.{png,svg}   unbind-many, log-log
+#   OUTDIR/fig5-revoke-vs-cs.{png,svg}  revoke latency vs critical section
+#   OUTDIR/fig6-lifecycle.{png,svg}     lifecycle cost and bytes/revocable
+# The data behind them stays in OUTDIR/data (revbench export --gnuplot).
+#
+# Environment: REVBENCH (default build/revbench next to this script's
+# parent), GNUPLOT (default gnuplot).
+# Exit: 0 done, 2 bad input / unwritable OUTDIR / missing gnuplot.
+# Each figure is written to a temp name and renamed when complete.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+REVBENCH=${REVBENCH:-$here/../build/revbench}
+GNUPLOT=${GNUPLOT:-gnuplot}
+
+die() { echo "plot.sh: $*" >&2; exit 2; }
+
+[ $# -ge 2 ] || die "usage: plot/plot.sh RESULTS.json [RESULTS.json...] OUTDIR"
+command -v "$GNUPLOT" >/dev/null 2>&1 ||
+	die "gnuplot not found: install gnuplot-nox (make deps)"
+[ -x "$REVBENCH" ] || die "$REVBENCH not built (run make)"
+
+# last argument = OUTDIR, the rest = results files
+n=$#
+i=0
+files=
+for a in "$@"; do
+	i=$((i + 1))
+	if [ $i -lt $n ]; then
+		files="$files $(printf '%s' "$a" | sed "s/'/'\\\\''/g; s/^/'/; s/\$/'/")"
+	else
+		out=$a
+	fi
+done
+case "$out" in
+*.json) die "the last argument must be the output directory, got $out" ;;
+esac
+mkdir -p "$out" 2>/dev/null || die "$out: cannot create output directory"
+[ -d "$out" ] && [ -w "$out" ] || die "$out: output directory not writable"
+
+# pngcairo gives anti-aliased PNGs; plain libgd png is the fallback
+if "$GNUPLOT" -e 'set terminal' 2>&1 | grep -qw pngcairo; then
+	pngterm=pngcairo
+else
+	pngterm=png
+	echo "plot.sh: gnuplot has no pngcairo terminal: PNGs use the libgd 'png' terminal" >&2
+fi
+"$GNUPLOT" -e 'set terminal' 2>&1 | grep -qw svg ||
+	die "gnuplot has no svg terminal"
+
+eval "set -- $files"
+"$REVBENCH" export --gnuplot -o "$out/data" "$@" || exit 2
+
+# gnuplot single-quoted strings: double any '
+q() { printf '%s' "$1" | sed "s/'/''/g"; }
+
+status=0
+for gp in "$here"/fig*.gp; do
+	name=$(basename "$gp" .gp)
+	for fmt in png svg; do
+		final="$out/$name.$fmt"
+		tmp="$out/.$name.$fmt.tmp.$$"
+		# a results file without cells for a figure leaves its data
+		# file empty: gnuplot's warning about it is expected, others not
+		if "$GNUPLOT" -e "DATADIR='$(q "$out/data")'; PLOTDIR='$(q "$here")'; OUT='$(q "$tmp")'; FMT='$fmt'; PNGTERM='$pngterm'" "$gp" 2>"$tmp.err" &&
+		   [ -s "$tmp" ]; then
+			grep -v 'Skipping data file with no valid points' "$tmp.err" >&2
+			rm -f "$tmp.err"
+			mv -f "$tmp" "$final" || status=2
+			echo "$final"
+		else
+			cat "$tmp.err" >&2
+			rm -f "$tmp" "$tmp.err"
+			echo "plot.sh: gnuplot failed on $name ($fmt)" >&2
+			status=2
+		fi
+	done
+done
+exit $status
