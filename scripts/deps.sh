@@ -1,0 +1,233 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# deps.sh GROUP - install the Debian packages revbench needs (idempotent).
+#
+#   user  compiler, liburcu, hwloc, Google Benchmark (+ compare.py), scipy,
+#         jansson, gnuplot
+#   vm    qemu (TCG), busybox-static, cpio, kmod, python3 (to check the
+#         bench JSON), and two Debian kernels with
+#         their headers: 6.1 (bookworm) and 6.12 (bookworm-backports)
+#   all   both
+#
+# Fast path: when everything is installed it prints nothing and exits 0.
+# Otherwise, as root, it runs apt-get update (once) and apt-get install;
+# not as root, it prints the exact commands to run and exits 1.
+# Exit 2 on a bad argument.
+#
+# A kernel series counts as installed when some linux-image-<ver>-amd64 of
+# that series (not -rt, not -cloud) is installed together with the matching
+# linux-headers-<ver>-amd64 and /boot/vmlinuz-<ver>: a newer Debian ABI
+# (e.g. 6.1.0-57) is not pulled in just because it exists.  To install,
+# the versioned names are resolved from the linux-image-amd64 /
+# linux-headers-amd64 metapackages of bookworm and of bookworm-backports.
+set -euo pipefail
+
+usage() {
+	echo "usage: $0 user|vm|all" >&2
+	exit 2
+}
+[ $# -eq 1 ] || usage
+case "$1" in
+user|vm|all) group=$1 ;;
+*) usage ;;
+esac
+
+USER_PKGS="build-essential g++ pkg-config liburcu-dev libhwloc-dev hwloc
+libbenchmark-dev libbenchmark-tools python3-scipy libjansson-dev gnuplot-nox"
+VM_PKGS="qemu-system-x86 busybox-static cpio kmod python3"
+BPO_FILE=/etc/apt/sources.list.d/bookworm-backports.sources
+
+is_installed() {
+	[ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null)" = "ii " ]
+}
+
+# kernel_ok SERIES: an installed image+headers pair of that series (6.1, 6.12)
+kernel_ok() {
+	local series=$1 pkg ver
+	for pkg in $(dpkg-query -W -f='${Package}\n' 'linux-image-*-amd64' \
+			2>/dev/null); do
+		ver=${pkg#linux-image-}
+		case "$ver" in
+		"$series".*-amd64) ;;
+		*) continue ;;
+		esac
+		case "$ver" in
+		*-rt-amd64|*-cloud-amd64) continue ;;
+		esac
+		is_installed "$pkg" || continue
+		is_installed "linux-headers-$ver" || continue
+		[ -e "/boot/vmlinuz-$ver" ] || continue
+		return 0
+	done
+	return 1
+}
+
+# resolve_kernel [-t SUITE]: "linux-image-X linux-headers-X" for the
+# metapackages' current dependencies in the default (or given) suite.
+resolve_kernel() {
+	local img hdr
+	img=$(apt-cache depends "$@" linux-image-amd64 2>/dev/null |
+	      sed -n 's/^ *|\{0,1\}Depends: \(linux-image-[^ ]*-amd64\)$/\1/p' |
+	      head -n1)
+	hdr=$(apt-cache depends "$@" linux-headers-amd64 2>/dev/null |
+	      sed -n 's/^ *|\{0,1\}Depends: \(linux-headers-[^ ]*-amd64\)$/\1/p' |
+	      head -n1)
+	[ -n "$img" ] && [ -n "$hdr" ] || return 1
+	echo "$img $hdr"
+}
+
+bpo_configured() {
+	grep -rqs --include='*.list' --include='*.sources' \
+		'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/
+}
+
+# ---- what is missing -------------------------------------------------------
+missing=()
+need_61=0
+need_612=0
+want_user=0
+want_vm=0
+case "$group" in
+user) want_user=1 ;;
+vm) want_vm=1 ;;
+all) want_user=1; want_vm=1 ;;
+esac
+
+if [ $want_user = 1 ]; then
+	for p in $USER_PKGS; do is_installed "$p" || missing+=("$p"); done
+fi
+if [ $want_vm = 1 ]; then
+	for p in $VM_PKGS; do is_installed "$p" || missing+=("$p"); done
+	kernel_ok 6.1 || need_61=1
+	kernel_ok 6.12 || need_612=1
+fi
+
+if [ ${#missing[@]} -eq 0 ] && [ $need_61 = 0 ] && [ $need_612 = 0 ]; then
+	exit 0
+fi
+
+if [ $((need_61 + need_612)) -gt 0 ]; then
+	codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+	if [ "$codename" != bookworm ]; then
+		echo "deps.sh: the VM kernels (6.1 from bookworm, 6.12 from" \
+		     "bookworm-backports) are only resolved on Debian bookworm;" \
+		     "this system is '${codename:-unknown}'." >&2
+		echo "deps.sh: install a kernel image + headers yourself and run" \
+		     "'make vm-check KERNEL=/boot/vmlinuz-VER KDIR=/usr/src/linux-headers-VER'." >&2
+		exit 1
+	fi
+fi
+
+# ---- not root: print the commands ------------------------------------------
+if [ "$(id -u)" != 0 ]; then
+	echo "deps.sh: missing packages for '$group'; run as root:" >&2
+	if [ $need_612 = 1 ] && ! bpo_configured; then
+		cat >&2 <<EOF
+  printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' | sudo tee $BPO_FILE
+EOF
+	fi
+	echo "  sudo apt-get update" >&2
+	main_pkgs=("${missing[@]}")
+	if [ $need_61 = 1 ]; then
+		k=$(resolve_kernel) || k=
+		case "$k" in
+		linux-image-6.1.*) read -ra kp <<<"$k"; main_pkgs+=("${kp[@]}") ;;
+		*) main_pkgs+=(linux-image-amd64/bookworm linux-headers-amd64/bookworm) ;;
+		esac
+	fi
+	if [ ${#main_pkgs[@]} -gt 0 ]; then
+		echo "  sudo DEBIAN_FRONTEND=noninteractive apt-get install -y" \
+		     "--no-install-recommends ${main_pkgs[*]}" >&2
+	fi
+	if [ $need_612 = 1 ]; then
+		k=$(resolve_kernel -t bookworm-backports) || k=
+		case "$k" in
+		linux-image-6.12.*) ;;
+		*) k="linux-image-amd64 linux-headers-amd64" ;;
+		esac
+		echo "  sudo DEBIAN_FRONTEND=noninteractive apt-get install -y" \
+		     "--no-install-recommends -t bookworm-backports $k" >&2
+	fi
+	exit 1
+fi
+
+# ---- root: install -----------------------------------------------------------
+export DEBIAN_FRONTEND=noninteractive
+APT_INSTALL=(apt-get install -y --no-install-recommends)
+
+if [ $need_612 = 1 ] && ! bpo_configured; then
+	echo "deps.sh: adding $BPO_FILE" >&2
+	tmp=$(mktemp "$BPO_FILE.XXXXXX")
+	cat >"$tmp" <<EOF
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+	chmod 644 "$tmp"
+	mv -f "$tmp" "$BPO_FILE"
+fi
+
+# apt-get update can fail because of an unrelated third-party source; go on
+# if so: a real problem with the Debian suites shows up as a resolve or
+# install error below, with apt's own message.
+echo "deps.sh: apt-get update" >&2
+if ! apt-get update -q >&2; then
+	echo "deps.sh: WARNING: apt-get update reported errors (see above);" \
+	     "continuing with the Debian suites that did update" >&2
+fi
+
+main_pkgs=("${missing[@]}")
+if [ $need_61 = 1 ]; then
+	if ! k=$(resolve_kernel); then
+		echo "deps.sh: cannot resolve linux-image-amd64/linux-headers-amd64" \
+		     "from bookworm (did apt-get update fail for deb.debian.org?)" >&2
+		exit 1
+	fi
+	case "$k" in
+	linux-image-6.1.*) ;;
+	*)
+		echo "deps.sh: bookworm resolves to '$k', not a 6.1 kernel;" \
+		     "install a 6.1 image + headers by hand" >&2
+		exit 1 ;;
+	esac
+	read -ra kp <<<"$k"
+	main_pkgs+=("${kp[@]}")
+fi
+if [ ${#main_pkgs[@]} -gt 0 ]; then
+	echo "deps.sh: ${APT_INSTALL[*]} ${main_pkgs[*]}" >&2
+	"${APT_INSTALL[@]}" "${main_pkgs[@]}" >&2
+fi
+if [ $need_612 = 1 ]; then
+	if ! k=$(resolve_kernel -t bookworm-backports); then
+		echo "deps.sh: cannot resolve linux-image-amd64/linux-headers-amd64" \
+		     "from bookworm-backports (did apt-get update fail for it?)" >&2
+		exit 1
+	fi
+	case "$k" in
+	linux-image-6.12.*) ;;
+	*)
+		echo "deps.sh: bookworm-backports resolves to '$k', not a 6.12" \
+		     "kernel; install a 6.12 image + headers by hand" >&2
+		exit 1 ;;
+	esac
+	echo "deps.sh: ${APT_INSTALL[*]} -t bookworm-backports $k" >&2
+	"${APT_INSTALL[@]}" -t bookworm-backports $k >&2
+fi
+
+# Verify: the fast-path test must now succeed.
+fail=0
+for p in "${missing[@]}"; do
+	is_installed "$p" || { echo "deps.sh: $p still not installed" >&2; fail=1; }
+done
+if [ $need_61 = 1 ] && ! kernel_ok 6.1; then
+	echo "deps.sh: no 6.1 image+headers pair with /boot/vmlinuz after install" >&2
+	fail=1
+fi
+if [ $need_612 = 1 ] && ! kernel_ok 6.12; then
+	echo "deps.sh: no 6.12 image+headers pair with /boot/vmlinuz after install" >&2
+	fail=1
+fi
+exit $fail

@@ -1,0 +1,714 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vm.sh - run the revbench kernel module under qemu (TCG), in the manner of
+# rcutorture's kvm.sh: build the module against a kernel's headers, boot
+# that kernel with a busybox initramfs, insmod with the mode's parameters,
+# collect the serial console into a file, power off, and parse the log.
+#
+#   vm.sh check|bench|torture [options]
+#
+#   check    mode=test: the in-kernel contract and stress tests (KTAP v1)
+#   bench    mode=bench: the benchmark matrix; the results JSON is copied
+#            to the console between marker lines and written to
+#            results/vm-<kernel>-<timestamp>.json, marked "kernel-tcg"
+#   torture  mode=torture, 4 vCPUs (the module must support that mode)
+#
+# Options:
+#   --kernel-version VER  a Debian kernel: /boot/vmlinuz-VER with headers in
+#                         /usr/src/linux-headers-VER (repeatable).  Default:
+#                         the newest installed non-rt 6.1 and 6.12 -amd64
+#                         kernels that have headers.
+#   --params 'K=V ...'    extra module parameters (also $VM_PARAMS)
+#   --timeout SEC         host watchdog per boot (also $VM_TIMEOUT; default
+#                         check 300, torture 900, bench 1800)
+#   --smp N               vCPUs (default 2; torture 4)
+#   --kmod-src DIR        build this Kbuild directory instead of kmod/
+#                         (to test the harness itself)
+# Environment:
+#   KERNEL=/path/bzImage KDIR=/path/to/build-tree   your own kernel (either
+#                         alone is completed from the other's version)
+#   BUILD (default build)  run directories go to $BUILD/vm/
+#   VM_BOOT_TIMEOUT (default 120)  seconds for the guest to reach /init; a
+#                         boot that does not, or that crashes before the
+#                         module is loaded, is retried once (loudly)
+#   QEMU (default qemu-system-x86_64)
+#
+# Each run directory $BUILD/vm/<kernel>-<mode>-<timestamp>/ holds the
+# console log (console.log), the full kernel log written by the guest at
+# the end (dmesg.log), the exact qemu command (qemu-cmd.sh, runnable), the
+# kernel version and config, the git commit, the module parameters, the
+# module and the initramfs, and the verdict (summary).
+#
+# Module parameters go on the kernel command line as revbench.K=V (so the
+# qemu command line is the whole description of the run); the initramfs
+# /init passes them to insmod.
+#
+# Pass/fail: a KTAP "not ok", no "revbench: done:" line, a failed insmod or
+# rmmod, a kernel oops/BUG/WARNING/panic/stall or "Call Trace" in the log,
+# or a guest the watchdog had to kill.  Exit 0 only if every kernel passed;
+# 1 on failure; 2 on bad usage.
+#
+# TCG is software emulation: timings from these runs are NOT representative
+# of hardware (many times slower, distorted ratios).  They prove that the
+# module builds, loads, is correct and writes well-formed results.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD_ARG=${BUILD:-}	# as given, for "make kmod" (mk/kmod.mk wants it relative)
+BUILD=${BUILD:-build}
+case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+QEMU=${QEMU:-qemu-system-x86_64}
+PROG=vm.sh
+
+die_usage() {
+	echo "$PROG: $*" >&2
+	echo "usage: $PROG check|bench|torture [--kernel-version VER]..." \
+	     "[--params 'K=V ...'] [--timeout SEC] [--smp N] [--kmod-src DIR]" >&2
+	echo "       (env: KERNEL=/path/bzImage KDIR=/path/to/headers)" >&2
+	exit 2
+}
+
+# ---- arguments -------------------------------------------------------------
+[ $# -ge 1 ] || die_usage "missing mode"
+MODE=$1
+shift
+case "$MODE" in
+check) KMODE="test"; SMP=2; TIMEOUT=300 ;;
+bench) KMODE=bench; SMP=2; TIMEOUT=1800 ;;
+torture) KMODE=torture; SMP=4; TIMEOUT=900 ;;
+-h|--help) sed -n '3,51p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+*) die_usage "unknown mode '$MODE'" ;;
+esac
+[ -n "${VM_TIMEOUT:-}" ] && TIMEOUT=$VM_TIMEOUT
+EXTRA_PARAMS=${VM_PARAMS:-}
+KVERS=()
+KMOD_SRC=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel-version) [ $# -ge 2 ] || die_usage "$1 needs a value"
+		KVERS+=("$2"); shift 2 ;;
+	--kernel-version=*) KVERS+=("${1#*=}"); shift ;;
+	--params) [ $# -ge 2 ] || die_usage "$1 needs a value"
+		EXTRA_PARAMS="$EXTRA_PARAMS $2"; shift 2 ;;
+	--timeout) [ $# -ge 2 ] || die_usage "$1 needs a value"
+		TIMEOUT=$2; shift 2 ;;
+	--smp) [ $# -ge 2 ] || die_usage "$1 needs a value"
+		SMP=$2; shift 2 ;;
+	--kmod-src) [ $# -ge 2 ] || die_usage "$1 needs a value"
+		KMOD_SRC=$(cd "$2" 2>/dev/null && pwd) ||
+			die_usage "--kmod-src: no directory '$2'"
+		shift 2 ;;
+	KERNEL=*) KERNEL=${1#*=}; shift ;;
+	KDIR=*) KDIR=${1#*=}; shift ;;
+	*) die_usage "unknown argument '$1'" ;;
+	esac
+done
+[[ "$TIMEOUT" =~ ^[1-9][0-9]*$ ]] || die_usage "--timeout: '$TIMEOUT' is not a positive integer"
+[[ "$SMP" =~ ^[1-9][0-9]*$ ]] && [ "$SMP" -le 64 ] ||
+	die_usage "--smp: '$SMP' is not an integer in 1..64"
+# Module parameters: K=V words, no spaces or quotes in values; mode is ours.
+for p in $EXTRA_PARAMS; do
+	[[ "$p" =~ ^[a-z_][a-z0-9_]*=[^\"\'\\]*$ ]] ||
+		die_usage "--params: '$p' is not a K=V module parameter"
+	case "$p" in mode=*) die_usage "--params: mode= is set by the vm.sh mode" ;; esac
+done
+MOD_PARAMS="mode=$KMODE${EXTRA_PARAMS:+ $(echo $EXTRA_PARAMS)}"
+
+command -v "$QEMU" >/dev/null || {
+	echo "$PROG: $QEMU not found: run 'make deps-vm' (package qemu-system-x86)" >&2
+	exit 1
+}
+BUSYBOX=
+for b in /bin/busybox /usr/bin/busybox; do
+	if [ -x "$b" ] && ! ldd "$b" >/dev/null 2>&1; then BUSYBOX=$b; break; fi
+done
+[ -n "$BUSYBOX" ] || {
+	echo "$PROG: no static busybox: run 'make deps-vm' (package busybox-static)" >&2
+	exit 1
+}
+for t in cpio gzip timeout modinfo; do
+	command -v $t >/dev/null || {
+		echo "$PROG: '$t' not found: run 'make deps-vm'" >&2; exit 1; }
+done
+if [ "$MODE" = bench ]; then
+	command -v python3 >/dev/null || {
+		echo "$PROG: python3 is needed to validate the results JSON" >&2
+		exit 1; }
+fi
+
+# ---- kernels ---------------------------------------------------------------
+# bzimage_version FILE: the version string embedded in an x86 bzImage.
+bzimage_version() {
+	local f=$1 magic off
+	magic=$(dd if="$f" bs=1 skip=$((0x202)) count=4 2>/dev/null) || return 1
+	[ "$magic" = HdrS ] || return 1
+	off=$(od -An -j $((0x20E)) -N2 -tu2 "$f" | tr -d ' ')
+	[ -n "$off" ] && [ "$off" -gt 0 ] || return 1
+	dd if="$f" bs=1 skip=$((off + 0x200)) count=256 2>/dev/null |
+		tr '\0' '\n' | head -n1 | cut -d' ' -f1
+}
+
+# kdir_version DIR: the release a build tree builds modules for.
+kdir_version() {
+	local h=$1/include/generated/utsrelease.h
+	[ -f "$h" ] || return 1
+	sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$h"
+}
+
+kdir_for() {	# kdir_for VER: the Debian headers of VER, if installed
+	local d
+	for d in "/usr/src/linux-headers-$1" "/lib/modules/$1/build"; do
+		[ -f "$d/Makefile" ] && { (cd "$d" && pwd -P); return 0; }
+	done
+	return 1
+}
+
+# Each kernel is "version|image|kdir".
+KERNELS=()
+if [ -n "${KERNEL:-}" ] || [ -n "${KDIR:-}" ]; then
+	[ ${#KVERS[@]} -eq 0 ] || die_usage "--kernel-version and KERNEL=/KDIR= exclude each other"
+	if [ -n "${KDIR:-}" ]; then
+		[ -f "$KDIR/Makefile" ] || die_usage "KDIR=$KDIR: no kernel build tree (no Makefile)"
+		KDIR=$(cd "$KDIR" && pwd -P)
+		kv=$(kdir_version "$KDIR") ||
+			die_usage "KDIR=$KDIR: no include/generated/utsrelease.h (run 'make modules_prepare' there)"
+	fi
+	if [ -n "${KERNEL:-}" ]; then
+		[ -f "$KERNEL" ] || die_usage "KERNEL=$KERNEL: no such file"
+		KERNEL=$(cd "$(dirname "$KERNEL")" && pwd -P)/$(basename "$KERNEL")
+		iv=$(bzimage_version "$KERNEL") ||
+			die_usage "KERNEL=$KERNEL is not an x86 bzImage (want arch/x86/boot/bzImage or /boot/vmlinuz-*)"
+	fi
+	if [ -z "${KDIR:-}" ]; then
+		KDIR=$(kdir_for "$iv") ||
+			die_usage "KERNEL=$KERNEL is $iv, but no headers for it: set KDIR="
+		kv=$iv
+	fi
+	if [ -z "${KERNEL:-}" ]; then
+		KERNEL=/boot/vmlinuz-$kv
+		[ -f "$KERNEL" ] || die_usage "KDIR=$KDIR builds for $kv, but there is no $KERNEL: set KERNEL="
+		iv=$kv
+	fi
+	[ "$iv" = "$kv" ] ||
+		die_usage "KERNEL is $iv but KDIR builds for $kv: the module would not load"
+	KERNELS+=("$kv|$KERNEL|$KDIR")
+elif [ ${#KVERS[@]} -gt 0 ]; then
+	for v in "${KVERS[@]}"; do
+		[ -f "/boot/vmlinuz-$v" ] || die_usage "no /boot/vmlinuz-$v"
+		d=$(kdir_for "$v") || die_usage "no headers for $v (/usr/src/linux-headers-$v)"
+		KERNELS+=("$v|/boot/vmlinuz-$v|$d")
+	done
+else
+	for series in 6.1 6.12; do
+		best=
+		for img in /boot/vmlinuz-"$series".*-amd64; do
+			[ -f "$img" ] || continue
+			v=${img#/boot/vmlinuz-}
+			case "$v" in *-rt-amd64|*-cloud-amd64) continue ;; esac
+			kdir_for "$v" >/dev/null || continue
+			best=$(printf '%s\n%s\n' "$best" "$v" | sed '/^$/d' | sort -V | tail -n1)
+		done
+		if [ -z "$best" ]; then
+			echo "$PROG: !!! no Debian $series amd64 kernel with headers installed" \
+			     "(want /boot/vmlinuz-$series.*-amd64 and /usr/src/linux-headers-*):" \
+			     "run 'make deps-vm'" >&2
+			exit 1
+		fi
+		KERNELS+=("$best|/boot/vmlinuz-$best|$(kdir_for "$best")")
+	done
+fi
+
+# ---- shared state ----------------------------------------------------------
+TS=$(date -u +%Y%m%dT%H%M%SZ)
+GIT=$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)
+if [ "$GIT" != unknown ] &&
+   [ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+	GIT=$GIT-dirty
+fi
+mkdir -p "$BUILD/vm" "$BUILD/check-results"
+
+echo "$PROG: $MODE: ${#KERNELS[@]} kernel(s), mode=$KMODE, -smp $SMP," \
+     "watchdog ${TIMEOUT}s per boot"
+echo "$PROG: NOTE: qemu TCG is software emulation: any timing from these" \
+     "runs is NOT representative of real hardware."
+
+# ---- the initramfs ---------------------------------------------------------
+# /init: mount, insmod with the revbench.* words of the kernel command line,
+# wait for the "done" line, (bench) copy the results to the console between
+# marker lines, rmmod, write the whole kernel log to ttyS1, power off.
+write_init() {
+	cat >"$1" <<'EOF'
+#!/bin/sh
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t debugfs debugfs /sys/kernel/debug
+# Boot with "quiet", then let every module message through to the console.
+echo 8 >/proc/sys/kernel/printk
+params= mode=
+for w in $(cat /proc/cmdline); do
+	case "$w" in
+	revbench.*) params="$params ${w#revbench.}" ;;
+	esac
+	case "$w" in
+	revbench.mode=*) mode=${w#revbench.mode=} ;;
+	esac
+done
+echo "revbench-vm: kernel $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs"
+echo "revbench-vm: insmod /revbench.ko$params"
+insmod /revbench.ko $params
+rc=$?
+echo "revbench-vm: insmod rc=$rc"
+if [ $rc -eq 0 ]; then
+	# Runs may finish after insmod returns: wait for the module's last line
+	# (the host watchdog handles a module that never prints it).
+	n=0
+	until dmesg | grep -q 'revbench: done:'; do
+		sleep 1
+		n=$((n + 1))
+		[ $((n % 60)) -eq 0 ] && echo "revbench-vm: still waiting for 'revbench: done:' (${n}s)"
+	done
+	if [ "$mode" = bench ]; then
+		# Keep kernel messages from interleaving with the JSON.
+		echo 1 >/proc/sys/kernel/printk
+		echo "revbench-vm: BEGIN results /sys/kernel/debug/revbench/results"
+		cat /sys/kernel/debug/revbench/results
+		crc=$?
+		echo
+		echo "revbench-vm: END results (cat rc=$crc)"
+		for f in /sys/kernel/debug/revbench/*samples*; do
+			[ -f "$f" ] || continue
+			echo "revbench-vm: BEGIN samples $f"
+			cat "$f"
+			echo
+			echo "revbench-vm: END samples"
+		done
+		echo 8 >/proc/sys/kernel/printk
+	fi
+	rmmod revbench
+	echo "revbench-vm: rmmod rc=$?"
+fi
+# The whole kernel log (including what "quiet" kept off the console).
+dmesg >/dev/ttyS1 2>/dev/null
+echo "revbench-vm: poweroff"
+poweroff -f
+EOF
+	chmod 755 "$1"
+}
+
+make_initramfs() {	# make_initramfs KO OUT
+	local ko=$1 out=$2 tmp
+	tmp=$(mktemp -d "$BUILD/vm/initramfs.XXXXXX")
+	mkdir -p "$tmp"/{bin,dev,proc,sys,tmp}
+	cp "$BUSYBOX" "$tmp/bin/busybox"
+	for a in sh mount insmod rmmod dmesg cat grep sleep echo poweroff \
+		 uname sed tr; do
+		ln -s busybox "$tmp/bin/$a"
+	done
+	cp "$ko" "$tmp/revbench.ko"
+	write_init "$tmp/init"
+	(cd "$tmp" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
+		gzip -1 >"$out"
+	rm -rf "$tmp"
+}
+
+# ---- building the module ---------------------------------------------------
+# build_kmod KVER KDIR RUNDIR: leaves RUNDIR/revbench.ko, log in build.log.
+build_kmod() {
+	local kv=$1 kdir=$2 run=$3 ko
+	if [ -n "$KMOD_SRC" ]; then
+		mkdir -p "$run/kmod-src"
+		cp -a "$KMOD_SRC"/. "$run/kmod-src/"
+		env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+		make -C "$kdir" M="$run/kmod-src" modules >"$run/build.log" 2>&1 ||
+			return 1
+		ko=$run/kmod-src/revbench.ko
+	else
+		# mk/kmod.mk builds in $BUILD/kmod/<release>/, one tree per kernel
+		# A fresh make (no jobserver or variables from a calling make),
+		# one vm.sh build at a time: they share $BUILD/kmod/<release>/.
+		env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+		flock "$BUILD/vm/.kmod-build.lock" \
+		make -C "$ROOT" --no-print-directory kmod KDIR="$kdir" \
+			${BUILD_ARG:+BUILD="$BUILD_ARG"} >"$run/build.log" 2>&1 ||
+			return 1
+		ko=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$ROOT" -s --no-print-directory kmod-path KDIR="$kdir" \
+			${BUILD_ARG:+BUILD="$BUILD_ARG"} 2>>"$run/build.log") || return 1
+		case "$ko" in /*) ;; *) ko=$ROOT/$ko ;; esac
+	fi
+	[ -f "$ko" ] || { echo "no $ko after the build" >>"$run/build.log"; return 1; }
+	cp "$ko" "$run/revbench.ko"
+}
+
+# ---- parsing ---------------------------------------------------------------
+# clean_log IN: console text without CRs, terminal escapes, printk times.
+clean_log() {
+	sed -e 's/\r//g' -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' -e 's/\x1bc//g' \
+	    -e 's/^\[ *[0-9]*\.[0-9]*\] //' "$1"
+}
+
+# Lines that mean the kernel is unhappy, wherever they come from.
+BAD_RE='(^|[^a-z_])(BUG:|WARNING:|Oops|Call Trace:|Kernel panic|kernel BUG at|general protection fault|UBSAN:|KASAN:|detected stalls?|self-detected stall|blocked for more than|soft lockup|hard LOCKUP|list_add corruption|list_del corruption|refcount_t:|------------\[ cut here \])'
+
+# ---- one kernel ------------------------------------------------------------
+rel() {	# a path relative to the source tree, for messages
+	case "$1" in "$ROOT"/*) echo "${1#"$ROOT"/}" ;; *) echo "$1" ;; esac
+}
+
+TOTAL_PASS=0 TOTAL_FAIL=0 TOTAL_SKIP=0 NFAILED_KERNELS=0
+SUMMARY=()
+
+shell_quote() {	# one line a POSIX shell reads back as these words
+	local a out=
+	for a in "$@"; do
+		if [[ "$a" =~ ^[A-Za-z0-9_,.:/=+@%-]+$ ]]; then
+			out+="$a "
+		else
+			out+="'${a//\'/\'\\\'\'}' "
+		fi
+	done
+	echo "${out% }"
+}
+
+# The kernel command line: quiet boot; panic reboots at once, which with
+# -no-reboot ends qemu; TCG's TSC is not reliable (and marking it unstable
+# at boot spares a late patch of kernel text, which multi-threaded TCG
+# occasionally gets wrong); the IO-APIC timer check can fail on a loaded
+# host under TCG; a big log buffer keeps the whole run for dmesg.log.
+KCMDLINE="console=ttyS0 quiet panic=-1 tsc=unstable no_timer_check log_buf_len=4M"
+BOOT_TIMEOUT=${VM_BOOT_TIMEOUT:-120}
+QPID=
+trap '[ -n "$QPID" ] && kill "$QPID" 2>/dev/null; exit 130' INT TERM
+
+# boot KVER IMAGE RUNDIR: run qemu once under the watchdog.  Sets BOOT_RC
+# (124: the watchdog fired), BOOT_HUNG (1: /init did not start within
+# BOOT_TIMEOUT seconds, qemu was stopped) and BOOT_SECS.
+boot() {
+	local kv=$1 img=$2 run=$3
+	local append=$KCMDLINE p
+	for p in $RUN_PARAMS; do append="$append revbench.$p"; done
+	QEMU_CMD=("$QEMU" -accel "tcg,thread=multi" -smp "$SMP" -m 512
+		-nographic -no-reboot -monitor none -net none
+		-serial "file:$run/console.log" -serial "file:$run/dmesg.log"
+		-kernel "$img" -initrd "$run/initramfs.cpio.gz"
+		-append "$append")
+	{
+		echo "#!/bin/sh"
+		echo "# revbench $MODE run on $kv, git $GIT; watchdog ${TIMEOUT}s"
+		echo "# (running it again overwrites console.log and dmesg.log here)"
+		shell_quote "${QEMU_CMD[@]}"
+	} >"$run/qemu-cmd.sh"
+	chmod 755 "$run/qemu-cmd.sh"
+	local t0=$SECONDS started=0
+	BOOT_RC=0 BOOT_HUNG=0
+	timeout --kill-after=10 "$TIMEOUT" "${QEMU_CMD[@]}" \
+		</dev/null >"$run/qemu.out" 2>&1 &
+	QPID=$!
+	while kill -0 "$QPID" 2>/dev/null; do
+		if [ $started = 0 ]; then
+			if grep -q 'revbench-vm: kernel' "$run/console.log" 2>/dev/null; then
+				started=1
+			elif [ $((SECONDS - t0)) -ge "$BOOT_TIMEOUT" ]; then
+				BOOT_HUNG=1
+				kill "$QPID" 2>/dev/null || true
+			fi
+		fi
+		sleep 1
+	done
+	wait "$QPID" || BOOT_RC=$?
+	QPID=
+	BOOT_SECS=$((SECONDS - t0))
+}
+
+run_kernel() {
+	local kv=$1 img=$2 kdir=$3
+	local run=$BUILD/vm/$kv-$MODE-$TS
+	[ -e "$run" ] && run=$run-$$
+	mkdir -p "$run"
+	local rel
+	rel=$(rel "$run")
+	local reasons=() pass=0 fail=0 skip=0 sub=0 attempt
+
+	echo "$kv" >"$run/kernel-version"
+	echo "$img" >"$run/kernel-image"
+	echo "$kdir" >"$run/kdir"
+	echo "$GIT" >"$run/git-commit"
+	if [ -f "$kdir/.config" ]; then cp "$kdir/.config" "$run/kernel-config"
+	elif [ -f "/boot/config-$kv" ]; then cp "/boot/config-$kv" "$run/kernel-config"
+	fi
+
+	echo "=== [$MODE] $kv: building the module against $kdir"
+	local t0=$SECONDS
+	if ! build_kmod "$kv" "$kdir" "$run"; then
+		tail -n 30 "$run/build.log" | sed 's/^/    /'
+		finish_kernel "$kv" "$run" 0 0 0 "module build failed (log: $rel/build.log)"
+		return
+	fi
+	if grep -Eq ':[0-9]+(:[0-9]+)?: warning:|^WARNING:' "$run/build.log"; then
+		grep -E ':[0-9]+(:[0-9]+)?: warning:|^WARNING:' "$run/build.log" |
+			head -n 20 | sed 's/^/    /'
+		reasons+=("compiler warnings in the module build ($rel/build.log)")
+	fi
+	local vm
+	vm=$(modinfo -F vermagic "$run/revbench.ko" | cut -d' ' -f1)
+	if [ "$vm" != "$kv" ]; then
+		finish_kernel "$kv" "$run" 0 0 0 "module vermagic '$vm' is not the kernel '$kv'"
+		return
+	fi
+	# The mode parameter's description lists the modes the module has.
+	local mdesc
+	mdesc=$(modinfo -F parm "$run/revbench.ko" | sed -n 's/^mode://p')
+	if [ "$KMODE" = torture ] && [ -z "$KMOD_SRC" ] &&
+	   { ! grep -qw torture <<<"$mdesc" ||
+	     grep -q 'torture (not implemented' <<<"$mdesc"; }; then
+		finish_kernel "$kv" "$run" 0 0 0 "this revbench.ko has no torture mode yet (its mode parameter: '$mdesc')"
+		return
+	fi
+	# The results context says TCG too, if the module takes env=.
+	RUN_PARAMS=$MOD_PARAMS
+	if [ "$KMODE" = bench ] && [[ " $MOD_PARAMS " != *" env="* ]] &&
+	   modinfo -F parm "$run/revbench.ko" | grep -q '^env:'; then
+		RUN_PARAMS="$RUN_PARAMS env=kernel-tcg"
+	fi
+	echo "$RUN_PARAMS" >"$run/module-params"
+	echo "    built in $((SECONDS - t0))s; booting $img (-smp $SMP, $RUN_PARAMS)"
+	make_initramfs "$run/revbench.ko" "$run/initramfs.cpio.gz"
+
+	# A boot that crashes before the module is loaded, or never reaches
+	# /init, is not the module's doing (seen under multi-threaded TCG on a
+	# loaded host: a stale int3 after kernel text patching, a stuck timer
+	# check).  Such a boot is retried once, loudly; both logs are kept.
+	for attempt in 1 2; do
+		boot "$kv" "$img" "$run"
+		clean_log "$run/console.log" >"$run/console.txt"
+		[ $attempt -eq 1 ] || break
+		local why=
+		if [ "$BOOT_HUNG" = 1 ]; then
+			why="did not reach /init within ${BOOT_TIMEOUT}s"
+		elif [ "$BOOT_RC" -ne 124 ] && [ "$BOOT_RC" -ne 137 ] &&
+		     ! grep -q '^revbench-vm: insmod ' "$run/console.txt" &&
+		     grep -Eq "$BAD_RE" "$run/console.txt"; then
+			why="crashed during boot, before the module was loaded"
+			grep -Em3 "$BAD_RE" "$run/console.txt" | sed 's/^/    !!! /'
+		fi
+		[ -n "$why" ] || break
+		# Not the module's doing (it is not loaded yet): a TCG boot
+		# flake.  Retry once, loudly, and keep the first log.
+		echo "    !!! $kv $why (log kept as $rel/console-boot1.log); retrying once"
+		mv "$run/console.log" "$run/console-boot1.log"
+		echo "boot 1 $why (console-boot1.log); retried" >>"$run/notes"
+		rm -f "$run/dmesg.log"
+	done
+	local log=$run/console.txt
+
+	if [ "$BOOT_HUNG" = 1 ]; then
+		finish_kernel "$kv" "$run" 0 0 0 "$kv did not reach /init within ${BOOT_TIMEOUT}s, twice (console: $rel/console.log, $rel/console-boot1.log)"
+		return
+	elif [ "$BOOT_RC" -eq 124 ] || [ "$BOOT_RC" -eq 137 ]; then
+		reasons+=("guest on $kv hung: the host watchdog killed qemu after ${TIMEOUT}s (console: $rel/console.log)")
+		if grep -q '^revbench-vm: insmod /' "$log" &&
+		   ! grep -q '^revbench-vm: insmod rc=' "$log"; then
+			reasons+=("insmod never returned")
+		fi
+		echo "    !!! $kv: watchdog fired; last console lines:"
+		grep -v '^$' "$log" | tail -n 12 | sed 's/^/    | /'
+	elif [ "$BOOT_RC" -ne 0 ]; then
+		reasons+=("qemu exited with status $BOOT_RC ($rel/qemu.out)")
+		tail -n 5 "$run/qemu.out" | sed 's/^/    /'
+	elif ! grep -q '^revbench-vm: poweroff' "$log"; then
+		reasons+=("the guest stopped before /init powered it off (panic, reboot, or qemu killed from outside; $rel/qemu.out)")
+	fi
+
+	# KTAP: top-level test points start in column 0 (after the printk time);
+	# indented ones are subtests, counted separately.
+	local ktap=$run/ktap.txt
+	grep -E '^(revbench: )?( *)(KTAP version|TAP version|1\.\.[0-9]+|(not )?ok [0-9]+|#)' "$log" |
+		sed 's/^revbench: //' >"$ktap" || true
+	pass=$(grep -Ec '^ok [0-9]+' "$ktap" || true)
+	skip=$(grep -Eic '^ok [0-9]+.*# *skip' "$ktap" || true)
+	fail=$(grep -Ec '^not ok [0-9]+' "$ktap" || true)
+	sub=$(grep -Ec '^ +(not )?ok [0-9]+' "$ktap" || true)
+	pass=$((pass - skip))
+	local plan
+	plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\).*/\1/p' "$ktap" | head -n1)
+	if [ "$KMODE" != bench ]; then
+		if [ $((pass + skip + fail)) -eq 0 ]; then
+			reasons+=("no KTAP test points in the console log")
+		elif [ -n "$plan" ] && [ "$plan" -ne $((pass + skip + fail)) ]; then
+			reasons+=("KTAP plan 1..$plan but $((pass + skip + fail)) test points")
+		fi
+	fi
+	[ "$fail" -gt 0 ] && reasons+=("$fail KTAP test point(s) not ok:")
+	local line
+	while IFS= read -r line; do
+		reasons+=("  $line")
+	done < <(grep -E '^ *not ok [0-9]+' "$ktap" | head -n 20)
+	if [ "$skip" -gt 0 ]; then
+		echo "    !!! $skip test point(s) skipped:"
+		grep -Ei '^ok [0-9]+.*# *skip' "$ktap" | sed 's/^/    !!! /'
+	fi
+
+	# The module's last line: "revbench: done: P passed, F failed" (test),
+	# "revbench: done: bench, N cell(s) failed" or "... bench error E".
+	local done_line dp df
+	done_line=$(grep -E 'revbench: done:' "$log" | tail -n1 || true)
+	done_line=${done_line#*revbench: done: }
+	if [ -z "$done_line" ]; then
+		reasons+=("no 'revbench: done:' line in the console log")
+	elif [[ "$done_line" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
+		dp=${BASH_REMATCH[1]} df=${BASH_REMATCH[2]}
+		[ "$df" -gt 0 ] && reasons+=("module reports: done: $done_line")
+		if [ "$KMODE" != bench ] && [ "$dp" -ne "$pass" ]; then
+			reasons+=("module says $dp passed, the console has $pass ok test points (output lost?)")
+		fi
+	elif [[ "$done_line" =~ ^bench,\ ([0-9]+)\ cell ]]; then
+		df=${BASH_REMATCH[1]}
+		[ "$df" -gt 0 ] && reasons+=("module reports: done: $done_line")
+		[ "$KMODE" = bench ] || reasons+=("bench done line in mode=$KMODE")
+	else
+		reasons+=("module reports: done: $done_line")
+	fi
+	local irc
+	irc=$(sed -n 's/^revbench-vm: insmod rc=\([0-9]*\)$/\1/p' "$log" | tail -n1)
+	if [ -z "$irc" ]; then
+		grep -q '^revbench-vm: insmod ' "$log" ||
+			reasons+=("the guest never reached insmod (boot failure?)")
+	elif [ "$irc" -ne 0 ]; then
+		reasons+=("insmod failed (rc=$irc):")
+		while IFS= read -r line; do reasons+=("  $line"); done < <(
+			grep -E 'revbench|insmod' "$log" | grep -Ev '^revbench-vm: insmod' | tail -n 3)
+	fi
+	local rrc
+	rrc=$(sed -n 's/^revbench-vm: rmmod rc=\([0-9]*\)$/\1/p' "$log" | tail -n1)
+	[ -n "$rrc" ] && [ "$rrc" -ne 0 ] && reasons+=("rmmod revbench failed (rc=$rrc)")
+
+	# Oops, BUG, WARNING, panic, stalls: in the console or in the full log.
+	local bad
+	bad=$( { grep -En "$BAD_RE" "$log" | sed 's/^/console.log:/'
+		 [ -f "$run/dmesg.log" ] && clean_log "$run/dmesg.log" |
+			grep -En "$BAD_RE" | sed 's/^/dmesg.log:/'; } | head -n 8 || true)
+	if [ -n "$bad" ]; then
+		reasons+=("the kernel complained (oops/BUG/WARNING/panic/stall):")
+		while IFS= read -r line; do reasons+=("  $line"); done <<<"$bad"
+	fi
+
+	if [ "$KMODE" = bench ] && [ "$irc" = 0 ]; then
+		bench_results "$kv" "$run" || reasons+=("$BENCH_ERR")
+	fi
+	finish_kernel "$kv" "$run" "$pass" "$fail" "$skip" "${reasons[@]}"
+	[ "$sub" -gt 0 ] && echo "    ($sub subtest points inside those)"
+	echo "    boot+run ${BOOT_SECS}s under TCG; console: $rel/console.log"
+}
+
+# bench_results KVER RUNDIR: JSON from the console -> results/, tagged TCG.
+bench_results() {
+	local kv=$1 run=$2 out
+	BENCH_ERR=
+	awk '/^revbench-vm: END results/ { on = 0 }
+	     on { print }
+	     /^revbench-vm: BEGIN results/ { on = 1; n++ }
+	     END { if (n != 1) exit 1 }' "$run/console.txt" >"$run/results-raw.json" || {
+		BENCH_ERR="no (or more than one) results block between the BEGIN/END markers"
+		return 1; }
+	grep -q '^revbench-vm: END results (cat rc=0)' "$run/console.txt" || {
+		BENCH_ERR="reading /sys/kernel/debug/revbench/results failed or was cut short"
+		return 1; }
+	mkdir -p "$ROOT/results"
+	out=$ROOT/results/vm-$kv-$TS.json
+	local err
+	if ! err=$(python3 - "$run/results-raw.json" "$out" "$kv" "$run/qemu-cmd.sh" 2>&1 <<'EOF'
+import json, os, sys, tempfile
+raw, out, kver, cmdfile = sys.argv[1:5]
+try:
+    with open(raw) as f:
+        doc = json.load(f)
+except ValueError as e:
+    sys.exit("results JSON does not parse: %s" % e)
+if not isinstance(doc, dict) or not isinstance(doc.get("context"), dict) \
+   or not isinstance(doc.get("benchmarks"), list):
+    sys.exit("results JSON lacks a context object or a benchmarks list")
+if not doc["benchmarks"]:
+    sys.exit("results JSON has no benchmarks")
+for i, b in enumerate(doc["benchmarks"]):
+    for k in ("name", "run_type", "real_time", "time_unit"):
+        if not isinstance(b, dict) or k not in b:
+            sys.exit("benchmarks[%d] lacks '%s'" % (i, k))
+with open(cmdfile) as f:
+    cmd = [l.strip() for l in f if l.strip() and not l.startswith("#")][-1]
+ctx = doc["context"]
+ctx["revbench_env"] = "kernel-tcg"
+ctx["qemu_command"] = cmd
+ctx["vm_kernel"] = kver
+fd, tmp = tempfile.mkstemp(prefix=".vm-", suffix=".tmp", dir=os.path.dirname(out))
+with os.fdopen(fd, "w") as f:
+    json.dump(doc, f, indent=2)
+    f.write("\n")
+os.rename(tmp, out)
+print(len(doc["benchmarks"]))
+EOF
+	); then
+		BENCH_ERR="bad results: $err (raw: $(rel "$run")/results-raw.json)"
+		return 1
+	fi
+	cp "$out" "$run/results.json"
+	# Raw revoke samples, if the module exported them.
+	if grep -q '^revbench-vm: BEGIN samples' "$run/console.txt"; then
+		awk '/^revbench-vm: END samples/ { on = 0 }
+		     on && NF { print }
+		     /^revbench-vm: BEGIN samples/ { on = 1 }' "$run/console.txt" >"$out.samples.csv.tmp" &&
+			mv "$out.samples.csv.tmp" "$out.samples.csv" &&
+			cp "$out.samples.csv" "$run/results.samples.csv"
+	fi
+	echo "    results: $(rel "$out") ($err benchmark entries, marked revbench_env=kernel-tcg)"
+	echo "    !!! TCG timings are NOT representative of hardware: use them only to check the pipeline"
+}
+
+# finish_kernel KVER RUNDIR PASS FAIL SKIP [REASON...]: verdict line, the
+# run's summary file and (check) the tally for scripts/check-summary.sh.
+finish_kernel() {
+	local kv=$1 run=$2 pass=$3 fail=$4 skip=$5 verdict=PASS extra=0 r
+	shift 5
+	if [ $# -gt 0 ]; then
+		verdict=FAIL
+		# a failure with no "not ok" behind it still counts once
+		[ "$fail" -eq 0 ] && extra=1
+	fi
+	local line="[$MODE] $kv: $verdict: $pass passed, $fail failed, $skip skipped"
+	if [ "$MODE" = bench ]; then
+		# no test points: count kernels
+		[ "$verdict" = PASS ] && pass=1 || pass=0
+		line="[$MODE] $kv: $verdict"
+	fi
+	TOTAL_PASS=$((TOTAL_PASS + pass))
+	TOTAL_FAIL=$((TOTAL_FAIL + fail + extra))
+	TOTAL_SKIP=$((TOTAL_SKIP + skip))
+	echo "$line"
+	for r in "$@"; do echo "    !!! $r"; done
+	{
+		echo "$line"
+		for r in "$@"; do echo "!!! $r"; done
+		echo "passed=$pass failed=$((fail + extra)) skipped=$skip"
+	} >"$run/summary"
+	if [ "$MODE" = check ]; then
+		echo "passed=$pass failed=$((fail + extra)) skipped=$skip" \
+			>"$BUILD/check-results/vm-$kv"
+	fi
+	[ "$verdict" = PASS ] || NFAILED_KERNELS=$((NFAILED_KERNELS + 1))
+	SUMMARY+=("$line  ($(rel "$run"))")
+}
+
+for k in "${KERNELS[@]}"; do
+	IFS='|' read -r kv img kdir <<<"$k"
+	run_kernel "$kv" "$img" "$kdir"
+done
+
+echo "=== [$MODE] summary (qemu TCG: timings NOT representative of hardware)"
+for s in "${SUMMARY[@]}"; do echo "  $s"; done
+if [ "$MODE" = bench ]; then
+	echo "bench: $TOTAL_PASS kernel(s) passed, $TOTAL_FAIL failed"
+else
+	echo "$TOTAL_PASS passed, $TOTAL_FAIL failed"
+fi
+[ "$NFAILED_KERNELS" -eq 0 ]
