@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bench.c - the kernel environment of the shared workloads
+ * (workloads/workload.{h,c}) and the driver-core unbind benchmark.
+ *
+ * For every selected primitive x workload ("cell") and repetition:
+ * rb_wl_check() (a cell that cannot run is skipped with its reason on the
+ * console, never silently), rb_wl_run_init(), then one kthread per
+ * participant, bound to the online CPUs in order (participant i on the
+ * i-th online CPU, wrapping; refscale binds its readers the same way),
+ * each running rb_wl_thread().  Warm-up, start barrier, the timed window
+ * and the keep-running cool-down are inside workload.c, identical to the
+ * userspace runner.  A watchdog aborts a repetition after "seconds".
+ *
+ * Default participants: one per online CPU for the reader loops, one per
+ * online CPU plus the revoker for unbind/unbind-many, so that every CPU
+ * has a reader.
+ *
+ * driver-unbind (kernel only) times device_release_driver() on the
+ * revbench platform devices with a reader kthread on every CPU (drv.c);
+ * it is reported as "unbind/<primitive>/threads:T/cs:K/via:driver-core"
+ * with T = readers + the unbinding thread.
+ */
+#include <linux/cpumask.h>
+#include <linux/jiffies.h>
+#include <linux/kthread.h>
+#include <linux/math64.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/wait.h>
+
+#include "revocable.h"
+#include "workload.h"
+#include "kmod.h"
+#include "results.h"
+#include "drv.h"
+
+#define RBK_NAME_MAX	160
+
+/* ---------------------------------------------------------------- */
+/* helpers */
+
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Nearest-rank percentile of sorted v[n]. */
+static u64 pct(const u64 *v, unsigned int n, unsigned int p)
+{
+	unsigned int k = DIV_ROUND_UP(p * n, 100);
+
+	return v[k ? k - 1 : 0];
+}
+
+/* Revoke-latency counters from n samples (sorted in place). */
+static void rbk_rep_samples(struct rbk_rep *r, u64 *s, unsigned int n)
+{
+	u64 sum = 0;
+	unsigned int i;
+
+	sort(s, n, sizeof(u64), cmp_u64, NULL);
+	for (i = 0; i < n; i++)
+		sum += s[i];
+	r->iterations = n;
+	r->real_time = div64_u64(sum * 1000, n);
+	rbk_rep_counter(r, "revoke_p50_ns", pct(s, n, 50) * 1000);
+	rbk_rep_counter(r, "revoke_p90_ns", pct(s, n, 90) * 1000);
+	rbk_rep_counter(r, "revoke_p99_ns", pct(s, n, 99) * 1000);
+	rbk_rep_counter(r, "revoke_max_ns", s[n - 1] * 1000);
+	rbk_rep_counter(r, "revoke_mean_ns", r->real_time);
+	rbk_rep_counter(r, "revoke_samples", (s64)n * 1000);
+}
+
+static int rbk_nth_online_cpu(int i)
+{
+	int cpu, n = num_online_cpus();
+
+	i %= n;
+	for_each_online_cpu(cpu)
+		if (i-- == 0)
+			return cpu;
+	return cpumask_first(cpu_online_mask);
+}
+
+/* ---------------------------------------------------------------- */
+/* shared workloads */
+
+struct rbk_part {
+	struct rb_wl_run *run;
+	int idx;
+	atomic_t *finished;
+	wait_queue_head_t *wq;
+};
+
+static int rbk_part_fn(void *data)
+{
+	struct rbk_part *pt = data;
+
+	rb_wl_thread(pt->run, pt->idx);
+	atomic_inc(pt->finished);
+	wake_up(pt->wq);
+	rbk_wait_for_stop();
+	return 0;
+}
+
+/*
+ * One repetition.  Returns NULL on success (r filled) or why it failed.
+ * Raw samples go to the CSV sidecar.
+ */
+static const char *rbk_wl_rep(const struct rbk_config *cfg,
+			      const struct rb_workload *wl,
+			      const struct rb_wl_params *p, const char *name,
+			      int rep, struct rbk_results *res,
+			      struct rbk_rep *r)
+{
+	DECLARE_WAIT_QUEUE_HEAD_ONSTACK(wq);
+	const struct revocable_ops *ops = p->ops;
+	struct task_struct **th = NULL;
+	struct rbk_part *parts = NULL;
+	struct rb_wl_totals tot;
+	struct rb_wl_run *run;
+	const char *why = NULL;
+	atomic_t finished = ATOMIC_INIT(0);
+	unsigned long deadline;
+	int i, n = 0;
+
+	run = kzalloc(sizeof(*run), GFP_KERNEL);
+	th = kcalloc(p->threads, sizeof(*th), GFP_KERNEL);
+	parts = kcalloc(p->threads, sizeof(*parts), GFP_KERNEL);
+	if (!run || !th || !parts) {
+		why = "out of memory";
+		goto free;
+	}
+	if (rb_wl_run_init(run, wl, p)) {
+		why = run->fail ? run->fail : "set-up failed";
+		goto fini;
+	}
+	/*
+	 * Create every participant before waking any: one that started
+	 * would otherwise spin at the start barrier for one that never will.
+	 * A kthread that was never woken is simply stopped.
+	 */
+	for (i = 0; i < p->threads; i++) {
+		struct task_struct *t;
+
+		parts[i] = (struct rbk_part){ run, i, &finished, &wq };
+		t = kthread_create_on_cpu(rbk_part_fn, &parts[i],
+					  rbk_nth_online_cpu(i), "rbk_wl/%u");
+		if (IS_ERR(t)) {
+			why = "could not create a participant kthread";
+			break;
+		}
+		th[n++] = t;
+	}
+	if (!why)
+		for (i = 0; i < n; i++)
+			wake_up_process(th[i]);
+	deadline = jiffies + cfg->seconds * HZ;
+	while (!why && atomic_read(&finished) < n) {
+		wait_event_timeout(wq, atomic_read(&finished) >= n, HZ / 10);
+		if (rbk_should_stop()) {
+			why = "stopped (module unloading or stop requested)";
+			rb_wl_abort(run);
+		} else if (time_after(jiffies, deadline)) {
+			why = "watchdog: the repetition exceeded 'seconds'";
+			rb_wl_abort(run);
+		}
+	}
+	/* After an abort, wait for the participants to return. */
+	while (atomic_read(&finished) < n && n == p->threads)
+		wait_event_timeout(wq, atomic_read(&finished) >= n, HZ / 10);
+	while (n)
+		kthread_stop(th[--n]);
+	if (!why && run->fail)
+		why = run->fail;
+	if (why)
+		goto fini;
+
+	rb_wl_totals(run, &tot);
+	memset(r, 0, sizeof(*r));
+	if (wl->kind == RB_WLK_LOOP) {
+		u64 per_thread_ns = div64_u64(tot.time_ns, p->threads);
+
+		if (!tot.ops || !per_thread_ns) {
+			why = "no timed operations";
+			goto fini;
+		}
+		r->iterations = p->iters;
+		r->real_time = div64_u64(tot.time_ns * 1000, tot.ops);
+		if (wl->id == RB_WL_ERROR_PATH)
+			rbk_rep_counter(r, "error_ns", r->real_time);
+		else if (wl->id != RB_WL_LIFECYCLE)
+			rbk_rep_counter(r, "ns_per_access", r->real_time);
+		if (wl->id != RB_WL_LIFECYCLE)
+			rbk_rep_counter(r, "accesses_per_sec",
+					div64_u64(tot.ops * 1000000000ULL,
+						  per_thread_ns) * 1000);
+	} else {
+		if (!run->nsamples) {
+			why = "no revoke samples";
+			goto fini;
+		}
+		for (i = 0; i < run->nsamples; i++)
+			rbk_results_sample(res, name, rep, run->samples[i]);
+		rbk_rep_samples(r, run->samples, run->nsamples);
+	}
+	rbk_rep_counter(r, "errors", (s64)tot.errors * 1000);
+	if (ops->caps & REV_CAP_RETRY)
+		rbk_rep_counter(r, "retries", (s64)tot.retries * 1000);
+	rbk_rep_counter(r, "bytes_per_rev", (s64)run->bytes_per_rev * 1000);
+	if (ops->caps & REV_CAP_DEFERRED)
+		rbk_rep_counter(r, "pending", (s64)run->pending * 1000);
+	if (run->nreaders) {
+		rbk_rep_counter(r, "ops_min", (s64)tot.ops_min * 1000);
+		rbk_rep_counter(r, "ops_max", (s64)tot.ops_max * 1000);
+	}
+	rbk_rep_counter(r, "threads_readers", (s64)run->nreaders * 1000);
+	if (tot.bad)
+		why = "readers saw contract violations";
+fini:
+	if (run)
+		rb_wl_run_fini(run);
+free:
+	kfree(parts);
+	kfree(th);
+	kfree(run);
+	return why;
+}
+
+static void rbk_cell_name(char *buf, size_t len, const struct rb_workload *wl,
+			  const struct rb_wl_params *p, const char *many_mode)
+{
+	int o;
+
+	o = scnprintf(buf, len, "%s/%s/threads:%d/cs:%u", wl->name,
+		      p->ops->name, p->threads, p->cs);
+	if (wl->id == RB_WL_MAP_UNMAP)
+		o += scnprintf(buf + o, len - o, "/npages:%u", p->npages);
+	if (wl->id == RB_WL_UNBIND_MANY)
+		o += scnprintf(buf + o, len - o, "/n:%u/mode:%s", p->n,
+			       many_mode);
+	if (p->delay_ns && (wl->knobs & RB_WL_KNOB_DELAY))
+		o += scnprintf(buf + o, len - o, "/delay:%llu", p->delay_ns);
+	if (p->sleep_us && (wl->knobs & RB_WL_KNOB_SLEEP))
+		o += scnprintf(buf + o, len - o, "/sleep:%u", p->sleep_us);
+	if (p->stall_us && (wl->knobs & RB_WL_KNOB_STALL))
+		o += scnprintf(buf + o, len - o, "/stall:%u", p->stall_us);
+}
+
+/* 1 if the cell failed, 0 if it ran or was skipped (with a message). */
+static int rbk_bench_wl(const struct rbk_config *cfg,
+			const struct revocable_ops *ops,
+			const struct rb_workload *wl,
+			struct rbk_results *res)
+{
+	struct rb_wl_params p = { };
+	char name[RBK_NAME_MAX];
+	struct rbk_rep *reps;
+	const char *why;
+	int i, online = num_online_cpus(), ret = 0;
+
+	p.ops = ops;
+	p.threads = cfg->threads ? cfg->threads :
+		    wl->kind == RB_WLK_CYCLE ? online + 1 : online;
+	p.cs = cfg->cs;
+	p.delay_ns = cfg->delay_ns;
+	p.sleep_us = cfg->sleep_us;
+	p.stall_us = cfg->stall_us;
+	p.npages = cfg->npages;
+	p.n = cfg->nmany;
+	p.batched = !strcmp(cfg->many_mode, "batched");
+	/*
+	 * Reader loops time "loops" accesses; unbind cycles and lifecycle
+	 * (a create + revoke + destroy, a grace period each for most
+	 * primitives) take "samples" per participant instead.
+	 */
+	p.iters = wl->kind == RB_WLK_CYCLE || wl->id == RB_WL_LIFECYCLE ?
+		  cfg->samples : cfg->loops;
+	p.seed = 1;
+	rbk_cell_name(name, sizeof(name), wl, &p, cfg->many_mode);
+
+	why = rb_wl_check(wl, &p);
+	if (why) {
+		pr_warn("revbench: SKIP %s: %s\n", name, why);
+		return 0;
+	}
+	reps = kcalloc(cfg->reps, sizeof(*reps), GFP_KERNEL);
+	if (!reps) {
+		rbk_results_error(res, name, p.threads, "out of memory");
+		return 1;
+	}
+	for (i = 0; i < cfg->reps && !why; i++) {
+		why = rbk_wl_rep(cfg, wl, &p, name, i, res, &reps[i]);
+		cond_resched();
+	}
+	if (why) {
+		pr_err("revbench: FAIL %s (repetition %d): %s\n", name, i - 1,
+		       why);
+		rbk_results_error(res, name, p.threads, why);
+		ret = 1;
+	} else {
+		rbk_results_cell(res, name, p.threads, reps, cfg->reps);
+		pr_info("revbench: %s: %lld.%03lld ns (rep 0 of %u)\n", name,
+			reps[0].real_time / 1000, reps[0].real_time % 1000,
+			cfg->reps);
+	}
+	kfree(reps);
+	return ret;
+}
+
+/* ---------------------------------------------------------------- */
+/* driver-unbind */
+
+static int rbk_bench_driver(const struct rbk_config *cfg,
+			    const struct revocable_ops *ops,
+			    struct rbk_results *res)
+{
+	int nreaders = cfg->threads ? (int)cfg->threads - 1 :
+				      (int)num_online_cpus();
+	struct rbk_drv_stats st;
+	char name[RBK_NAME_MAX];
+	struct rbk_rep *reps;
+	const char *why = NULL;
+	u64 *samples;
+	int i, j, ret;
+
+	snprintf(name, sizeof(name),
+		 "unbind/%s/threads:%d/cs:%u/via:driver-core", ops->name,
+		 nreaders + 1, cfg->cs);
+	reps = kcalloc(cfg->reps, sizeof(*reps), GFP_KERNEL);
+	samples = kcalloc(cfg->samples, sizeof(*samples), GFP_KERNEL);
+	if (!reps || !samples) {
+		why = "out of memory";
+		goto out;
+	}
+	for (i = 0; i < cfg->reps && !why; i++) {
+		struct rbk_rep *r = &reps[i];
+
+		ret = rbk_drv_unbind_rep(cfg, ops, nreaders, samples,
+					 cfg->samples, &st);
+		if (st.skip) {
+			pr_warn("revbench: SKIP %s: %s\n", name, st.skip);
+			goto free;
+		}
+		if (ret) {
+			why = "driver set-up failed (see the log)";
+			break;
+		}
+		if (st.fail) {
+			why = st.fail;
+			break;
+		}
+		if (!st.nsamples) {
+			why = rbk_should_stop() ? "stopped" : "no samples";
+			break;
+		}
+		for (j = 0; j < st.nsamples; j++)
+			rbk_results_sample(res, name, i, samples[j]);
+		memset(r, 0, sizeof(*r));
+		rbk_rep_samples(r, samples, st.nsamples);
+		rbk_rep_counter(r, "errors", (s64)st.errors * 1000);
+		if (ops->caps & REV_CAP_RETRY)
+			rbk_rep_counter(r, "retries", (s64)st.retries * 1000);
+		rbk_rep_counter(r, "bytes_per_rev",
+				(s64)st.bytes_per_rev * 1000);
+		rbk_rep_counter(r, "threads_readers", (s64)nreaders * 1000);
+	}
+out:
+	if (why) {
+		pr_err("revbench: FAIL %s: %s\n", name, why);
+		rbk_results_error(res, name, nreaders + 1, why);
+	} else {
+		rbk_results_cell(res, name, nreaders + 1, reps, cfg->reps);
+		pr_info("revbench: %s: %lld.%03lld ns (rep 0 of %u)\n", name,
+			reps[0].real_time / 1000, reps[0].real_time % 1000,
+			cfg->reps);
+	}
+free:
+	kfree(samples);
+	kfree(reps);
+	return why ? 1 : 0;
+}
+
+/* ---------------------------------------------------------------- */
+
+int rbk_run_bench(const struct rbk_config *cfg, struct rbk_results *res)
+{
+	bool all_p = !strcmp(cfg->primitive, "all");
+	bool all_w = !strcmp(cfg->workload, "all");
+	int i, w, failed = 0, cells = 0;
+
+	for (i = 0; i < rev_ops_count && !rbk_should_stop(); i++) {
+		const struct revocable_ops *ops = rev_ops_all[i];
+
+		if (!all_p && strcmp(ops->name, cfg->primitive))
+			continue;
+		/* The bug zoo is benchmarked only when named. */
+		if (all_p && (ops->caps & REV_CAP_BROKEN))
+			continue;
+		/* The shared workloads in table order, then driver-unbind. */
+		for (w = 0; w <= RB_WL_NR; w++) {
+			const char *wn = w < RB_WL_NR ? rb_workloads[w].name :
+					 "driver-unbind";
+
+			if (rbk_should_stop())
+				break;
+			if (!all_w && strcmp(wn, cfg->workload))
+				continue;
+			cells++;
+			if (!strcmp(wn, "driver-unbind"))
+				failed += rbk_bench_driver(cfg, ops, res);
+			else
+				failed += rbk_bench_wl(cfg, ops,
+						       rb_workload_find(wn),
+						       res);
+		}
+	}
+	pr_info("revbench: bench: %d cell(s), %d failed%s\n", cells, failed,
+		rbk_should_stop() ? " (stopped early)" : "");
+	return failed;
+}

@@ -1,0 +1,627 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * revbench.ko - revocation primitives on real kernel APIs: contract and
+ * stress tests (KTAP), refscale-style benchmarks, and a real driver-core
+ * unbind through a platform driver.
+ *
+ * One-shot run at insmod (module parameters, all read-only afterwards):
+ *
+ *   insmod revbench.ko mode=test [primitive=all|NAME] [rounds=20] [hold_ms=20]
+ *   insmod revbench.ko mode=bench primitive=rcu workload=translate ...
+ *   insmod revbench.ko                 (mode=none: load, register, idle)
+ *
+ * mode=test prints KTAP v1 and, last, "revbench: done: P passed, F failed"
+ * (skips are listed as "# SKIP" and counted in neither).  mode=bench
+ * prints one line per cell and "revbench: done: bench C cells, F failed";
+ * the JSON is in /sys/kernel/debug/revbench/results.  insmod returns 0
+ * when the run happened, whatever its outcome: the harness parses the
+ * "done:" line (a failed insmod would lose the output's context and
+ * leave nothing to rmmod).  An invalid parameter fails insmod with
+ * -EINVAL and a pr_err naming the parameter.
+ *
+ * debugfs, /sys/kernel/debug/revbench/:
+ *   run         write "key=value ..." (the parameter names below) to
+ *               start a run in the background; -EBUSY while one runs
+ *   stop        write anything: ask the current run to stop
+ *   status      "idle", "running ...", or the last run's "done:" line
+ *   results     the last bench run's results JSON (SCHEMA.md)
+ *   samples     its raw revoke samples, CSV "benchmark,repetition,sample_ns"
+ *               (the <results>.samples.csv sidecar)
+ *   primitives  the ops table: name, family, caps, description
+ *
+ * rmmod is safe at any time: it stops a background run (its threads are
+ * stopped, its revocables revoked and freed), unbinds the devices (remove()
+ * revokes) and frees everything.
+ */
+#include <linux/ctype.h>
+#include <linux/debugfs.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/seq_file.h>
+#include <linux/uaccess.h>
+#include <linux/utsname.h>
+
+#include "revocable.h"
+#include "workload.h"
+#include "kmod.h"
+#include "results.h"
+
+/* ---------------------------------------------------------------- */
+/* parameters */
+
+static char *mode = "none";
+module_param(mode, charp, 0444);
+MODULE_PARM_DESC(mode, "run at insmod: test | bench | torture (not implemented yet) | none");
+static char *primitive = "all";
+module_param(primitive, charp, 0444);
+MODULE_PARM_DESC(primitive, "ops name (see debugfs primitives) or all");
+static char *workload = "translate";
+module_param(workload, charp, 0444);
+MODULE_PARM_DESC(workload, "a shared workload (translate, map-unmap, unbind, error-path, lifecycle, unbind-many, empty, ...: rb_workloads[]), driver-unbind (kernel only: device_release_driver timed), or all");
+static unsigned int threads;
+module_param(threads, uint, 0444);
+MODULE_PARM_DESC(threads, "participants (readers, + the revoker in unbind workloads); 0 = one per online CPU");
+static unsigned int cs = 1;
+module_param(cs, uint, 0444);
+MODULE_PARM_DESC(cs, "page-table lookups per access (>= 1)");
+static unsigned int delay_ns;
+module_param(delay_ns, uint, 0444);
+MODULE_PARM_DESC(delay_ns, "busy delay inside each access, ns");
+static unsigned int sleep_us;
+module_param(sleep_us, uint, 0444);
+MODULE_PARM_DESC(sleep_us, "sleep inside each access, us (sleepable primitives)");
+static unsigned int stall_us;
+module_param(stall_us, uint, 0444);
+MODULE_PARM_DESC(stall_us, "unbind: one reader parks in its access this long, us");
+static unsigned int npages = 1;
+module_param(npages, uint, 0444);
+MODULE_PARM_DESC(npages, "map-unmap: 4K pages per map/unmap");
+static unsigned int nmany = 16;
+module_param(nmany, uint, 0444);
+MODULE_PARM_DESC(nmany, "unbind-many: revocables per unbind");
+static char *many_mode = "oneby";
+module_param(many_mode, charp, 0444);
+MODULE_PARM_DESC(many_mode, "unbind-many: oneby | batched");
+static unsigned int samples = 20;
+module_param(samples, uint, 0444);
+MODULE_PARM_DESC(samples, "per repetition: revoke/unbind samples; lifecycle create+destroy per participant");
+static unsigned int reps = 3;
+module_param(reps, uint, 0444);
+MODULE_PARM_DESC(reps, "repetitions per benchmark cell (1..100)");
+static unsigned int loops = 10000;
+module_param(loops, uint, 0444);
+MODULE_PARM_DESC(loops, "accesses per participant in a timed window");
+static unsigned int seconds = 60;
+module_param(seconds, uint, 0444);
+MODULE_PARM_DESC(seconds, "watchdog: abort one repetition after this many seconds");
+static unsigned int ndevs = 2;
+module_param(ndevs, uint, 0444);
+MODULE_PARM_DESC(ndevs, "platform devices to create (1..64)");
+static unsigned int rounds = 20;
+module_param(rounds, uint, 0444);
+MODULE_PARM_DESC(rounds, "test: stress revoke/re-create rounds");
+static unsigned int hold_ms = 20;
+module_param(hold_ms, uint, 0444);
+MODULE_PARM_DESC(hold_ms, "test: how long a reader holds its access, ms");
+static char *env = "kernel";
+module_param(env, charp, 0444);
+MODULE_PARM_DESC(env, "results context revbench_env: kernel | kernel-tcg");
+
+/* ---------------------------------------------------------------- */
+/* configuration: parameters and debugfs "run" lines share one parser */
+
+enum rbk_ftype { RBK_UINT, RBK_STR };
+
+static const struct rbk_field {
+	const char *name;
+	enum rbk_ftype type;
+	size_t off;
+	unsigned int min, max;
+} rbk_fields[] = {
+#define U(n, lo, hi) { #n, RBK_UINT, offsetof(struct rbk_config, n), lo, hi }
+#define S(n) { #n, RBK_STR, offsetof(struct rbk_config, n), 0, 0 }
+	S(mode_name), S(primitive), S(workload), S(many_mode), S(env),
+	U(threads, 0, 1024), U(cs, 1, 1000000), U(delay_ns, 0, 100000000),
+	U(sleep_us, 0, 1000000), U(stall_us, 0, 10000000),
+	U(npages, 1, 512), U(nmany, 1, 4096), U(samples, 1, 100000),
+	U(reps, 1, 100), U(loops, 1, 100000000), U(seconds, 1, 3600),
+	U(ndevs, 1, 64), U(rounds, 1, 100000), U(hold_ms, 1, 10000),
+#undef U
+#undef S
+};
+
+static const char *const rbk_mode_names[] = {
+	[RBK_MODE_NONE] = "none",
+	[RBK_MODE_TEST] = "test",
+	[RBK_MODE_BENCH] = "bench",
+	[RBK_MODE_TORTURE] = "torture",
+};
+
+const char *rbk_mode_name(enum rbk_mode m)
+{
+	return m < ARRAY_SIZE(rbk_mode_names) ? rbk_mode_names[m] : "?";
+}
+
+static int rbk_config_set(struct rbk_config *cfg, const char *key,
+			  const char *val)
+{
+	const struct rbk_field *f = NULL;
+	unsigned int v;
+	int i;
+
+	/* "mode" is stored as its name, converted by rbk_config_check(). */
+	if (!strcmp(key, "mode"))
+		key = "mode_name";
+	for (i = 0; i < ARRAY_SIZE(rbk_fields); i++)
+		if (!strcmp(rbk_fields[i].name, key))
+			f = &rbk_fields[i];
+	if (!f) {
+		rb_pr_err("unknown parameter '%s'\n", key);
+		return -EINVAL;
+	}
+	if (f->type == RBK_STR) {
+		if (strscpy((char *)cfg + f->off, val, RBK_NAME_LEN) < 0) {
+			rb_pr_err("parameter %s: value too long\n", key);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (kstrtouint(val, 0, &v) || v < f->min || v > f->max) {
+		rb_pr_err("parameter %s: '%s' is not a number in [%u, %u]\n",
+			  f->name, val, f->min, f->max);
+		return -EINVAL;
+	}
+	*(unsigned int *)((char *)cfg + f->off) = v;
+	return 0;
+}
+
+int rbk_config_parse(struct rbk_config *cfg, char *line)
+{
+	char *tok;
+	int ret;
+
+	while ((tok = strsep(&line, " \t\n")) != NULL) {
+		char *eq;
+
+		if (!*tok)
+			continue;
+		eq = strchr(tok, '=');
+		if (!eq) {
+			rb_pr_err("run: '%s' is not key=value\n", tok);
+			return -EINVAL;
+		}
+		*eq = '\0';
+		ret = rbk_config_set(cfg, tok, eq + 1);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static bool rbk_workload_ok(const char *name)
+{
+	return !strcmp(name, "all") || !strcmp(name, "driver-unbind") ||
+	       rb_workload_find(name);
+}
+
+/* Range checks happened in rbk_config_set(); names are checked here. */
+int rbk_config_check(struct rbk_config *cfg)
+{
+	int i;
+
+	cfg->mode = RBK_MODE_NONE;
+	for (i = 0; i < ARRAY_SIZE(rbk_mode_names); i++)
+		if (!strcmp(cfg->mode_name, rbk_mode_names[i]))
+			break;
+	if (i == ARRAY_SIZE(rbk_mode_names)) {
+		rb_pr_err("parameter mode: '%s' is not test, bench, torture or none\n",
+			  cfg->mode_name);
+		return -EINVAL;
+	}
+	cfg->mode = i;
+	if (cfg->mode == RBK_MODE_TORTURE) {
+		rb_pr_err("parameter mode: torture is not implemented yet\n");
+		return -EINVAL;
+	}
+	if (strcmp(cfg->primitive, "all") && !rev_ops_find(cfg->primitive)) {
+		rb_pr_err("parameter primitive: unknown primitive '%s' (see /sys/kernel/debug/revbench/primitives)\n",
+			  cfg->primitive);
+		return -EINVAL;
+	}
+	if (!rbk_workload_ok(cfg->workload)) {
+		rb_pr_err("parameter workload: unknown workload '%s'\n",
+			  cfg->workload);
+		return -EINVAL;
+	}
+	if (strcmp(cfg->many_mode, "oneby") && strcmp(cfg->many_mode, "batched")) {
+		rb_pr_err("parameter many_mode: '%s' is not oneby or batched\n",
+			  cfg->many_mode);
+		return -EINVAL;
+	}
+	if (strcmp(cfg->env, "kernel") && strcmp(cfg->env, "kernel-tcg")) {
+		rb_pr_err("parameter env: '%s' is not kernel or kernel-tcg\n",
+			  cfg->env);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int rbk_config_from_params(struct rbk_config *cfg)
+{
+	const struct {
+		const char *key;
+		const char *val;
+	} strs[] = {
+		{ "mode", mode }, { "primitive", primitive },
+		{ "workload", workload }, { "many_mode", many_mode },
+		{ "env", env },
+	};
+	int i, ret;
+
+	memset(cfg, 0, sizeof(*cfg));
+	for (i = 0; i < ARRAY_SIZE(strs); i++) {
+		ret = rbk_config_set(cfg, strs[i].key,
+				     strs[i].val ? strs[i].val : "");
+		if (ret)
+			return ret;
+	}
+	cfg->threads = threads;
+	cfg->cs = cs;
+	cfg->delay_ns = delay_ns;
+	cfg->sleep_us = sleep_us;
+	cfg->stall_us = stall_us;
+	cfg->npages = npages;
+	cfg->nmany = nmany;
+	cfg->samples = samples;
+	cfg->reps = reps;
+	cfg->loops = loops;
+	cfg->seconds = seconds;
+	cfg->ndevs = ndevs;
+	cfg->rounds = rounds;
+	cfg->hold_ms = hold_ms;
+	/* Same ranges as a debugfs line. */
+	for (i = 0; i < ARRAY_SIZE(rbk_fields); i++) {
+		const struct rbk_field *f = &rbk_fields[i];
+		unsigned int v;
+
+		if (f->type != RBK_UINT)
+			continue;
+		v = *(unsigned int *)((char *)cfg + f->off);
+		if (v < f->min || v > f->max) {
+			rb_pr_err("parameter %s: %u is not in [%u, %u]\n",
+				  f->name, v, f->min, f->max);
+			return -EINVAL;
+		}
+	}
+	return rbk_config_check(cfg);
+}
+
+/* ---------------------------------------------------------------- */
+/* runs */
+
+static atomic_t rbk_stop_flag = ATOMIC_INIT(0);
+
+bool rbk_should_stop(void)
+{
+	return atomic_read(&rbk_stop_flag) ||
+	       (current->flags & PF_KTHREAD && kthread_should_stop());
+}
+
+static DEFINE_MUTEX(rbk_state_lock);	/* all below */
+static struct task_struct *rbk_run_task;
+static bool rbk_running;
+static char rbk_status[160] = "idle\n";
+static struct rbk_results *rbk_last_results;
+static struct rbk_config rbk_base_cfg;	/* defaults for debugfs runs */
+
+/* Run one configuration; fills rbk_status and rbk_last_results. */
+static void rbk_do_run(struct rbk_config *cfg, const char *cmdline)
+{
+	char line[160];
+
+	if (cfg->mode == RBK_MODE_TEST) {
+		struct rbk_test_summary s;
+
+		rbk_run_tests(cfg, &s);
+		snprintf(line, sizeof(line),
+			 "revbench: done: %d passed, %d failed\n", s.passed,
+			 s.failed);
+	} else if (cfg->mode == RBK_MODE_BENCH) {
+		struct rbk_results *res = rbk_results_new(cfg, cmdline);
+		int ret = -ENOMEM, failed = 0;
+
+		if (res) {
+			ret = rbk_run_bench(cfg, res);
+			failed = ret < 0 ? -1 : ret;
+			rbk_results_finish(res);
+		}
+		if (ret < 0)
+			snprintf(line, sizeof(line),
+				 "revbench: done: bench error %d\n", ret);
+		else
+			snprintf(line, sizeof(line),
+				 "revbench: done: bench, %d cell(s) failed\n",
+				 failed);
+		mutex_lock(&rbk_state_lock);
+		rbk_results_free(rbk_last_results);
+		rbk_last_results = res;
+		mutex_unlock(&rbk_state_lock);
+	} else {
+		return;
+	}
+	pr_info("%s", line);
+	mutex_lock(&rbk_state_lock);
+	strscpy(rbk_status, line + strlen("revbench: "), sizeof(rbk_status));
+	mutex_unlock(&rbk_state_lock);
+}
+
+struct rbk_run_req {
+	struct rbk_config cfg;
+	char cmdline[256];
+};
+
+static int rbk_run_thread(void *data)
+{
+	struct rbk_run_req *req = data;
+
+	rbk_do_run(&req->cfg, req->cmdline);
+	kfree(req);
+	mutex_lock(&rbk_state_lock);
+	rbk_running = false;
+	mutex_unlock(&rbk_state_lock);
+	rbk_wait_for_stop();
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* debugfs */
+
+static struct dentry *rbk_dir;
+
+static ssize_t rbk_run_write(struct file *file, const char __user *ubuf,
+			     size_t len, loff_t *ppos)
+{
+	struct rbk_run_req *req;
+	struct task_struct *t;
+	int ret;
+
+	if (len >= sizeof(req->cmdline))
+		return -E2BIG;
+	req = kzalloc(sizeof(*req), GFP_KERNEL);
+	if (!req)
+		return -ENOMEM;
+	if (copy_from_user(req->cmdline, ubuf, len)) {
+		kfree(req);
+		return -EFAULT;
+	}
+	req->cmdline[len] = '\0';
+	strim(req->cmdline);
+	req->cfg = rbk_base_cfg;
+	strscpy(req->cfg.mode_name, "bench", RBK_NAME_LEN);
+	{
+		char tmp[256];
+
+		strscpy(tmp, req->cmdline, sizeof(tmp));
+		ret = rbk_config_parse(&req->cfg, tmp);
+	}
+	if (!ret)
+		ret = rbk_config_check(&req->cfg);
+	if (!ret && req->cfg.mode == RBK_MODE_NONE)
+		ret = -EINVAL;
+	if (ret) {
+		kfree(req);
+		return ret;
+	}
+
+	mutex_lock(&rbk_state_lock);
+	if (rbk_running) {
+		mutex_unlock(&rbk_state_lock);
+		kfree(req);
+		return -EBUSY;
+	}
+	if (rbk_run_task) {		/* the previous run, parked */
+		kthread_stop(rbk_run_task);
+		rbk_run_task = NULL;
+	}
+	atomic_set(&rbk_stop_flag, 0);
+	rbk_running = true;
+	snprintf(rbk_status, sizeof(rbk_status), "running %.140s\n",
+		 req->cmdline);
+	t = kthread_run(rbk_run_thread, req, "rbk_run");
+	if (IS_ERR(t)) {
+		rbk_running = false;
+		strscpy(rbk_status, "idle\n", sizeof(rbk_status));
+		mutex_unlock(&rbk_state_lock);
+		kfree(req);
+		return PTR_ERR(t);
+	}
+	rbk_run_task = t;
+	mutex_unlock(&rbk_state_lock);
+	return len;
+}
+
+static const struct file_operations rbk_run_fops = {
+	.owner = THIS_MODULE,
+	.write = rbk_run_write,
+	.llseek = noop_llseek,
+};
+
+static ssize_t rbk_stop_write(struct file *file, const char __user *ubuf,
+			      size_t len, loff_t *ppos)
+{
+	atomic_set(&rbk_stop_flag, 1);
+	return len;
+}
+
+static const struct file_operations rbk_stop_fops = {
+	.owner = THIS_MODULE,
+	.write = rbk_stop_write,
+	.llseek = noop_llseek,
+};
+
+static int rbk_status_show(struct seq_file *m, void *v)
+{
+	mutex_lock(&rbk_state_lock);
+	seq_puts(m, rbk_status);
+	mutex_unlock(&rbk_state_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(rbk_status);
+
+static int rbk_results_show(struct seq_file *m, void *v)
+{
+	const char *text;
+	size_t len;
+	int ret = 0;
+
+	mutex_lock(&rbk_state_lock);
+	text = rbk_last_results ? rbk_results_text(rbk_last_results, &len) :
+				  NULL;
+	if (text)
+		seq_write(m, text, len);
+	else
+		ret = -ENODATA;
+	mutex_unlock(&rbk_state_lock);
+	return ret;
+}
+
+static int rbk_results_open(struct inode *inode, struct file *file)
+{
+	size_t len = 0;
+
+	mutex_lock(&rbk_state_lock);
+	if (rbk_last_results)
+		rbk_results_text(rbk_last_results, &len);
+	mutex_unlock(&rbk_state_lock);
+	return single_open_size(file, rbk_results_show, NULL, len + 1);
+}
+
+static int rbk_samples_show(struct seq_file *m, void *v)
+{
+	const char *text;
+	size_t len;
+	int ret = 0;
+
+	mutex_lock(&rbk_state_lock);
+	text = rbk_last_results ? rbk_results_samples(rbk_last_results, &len) :
+				  NULL;
+	if (text)
+		seq_write(m, text, len);
+	else
+		ret = -ENODATA;
+	mutex_unlock(&rbk_state_lock);
+	return ret;
+}
+
+static int rbk_samples_open(struct inode *inode, struct file *file)
+{
+	size_t len = 0;
+
+	mutex_lock(&rbk_state_lock);
+	if (rbk_last_results)
+		rbk_results_samples(rbk_last_results, &len);
+	mutex_unlock(&rbk_state_lock);
+	return single_open_size(file, rbk_samples_show, NULL, len + 1);
+}
+
+static const struct file_operations rbk_samples_fops = {
+	.owner = THIS_MODULE,
+	.open = rbk_samples_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+static const struct file_operations rbk_results_fops = {
+	.owner = THIS_MODULE,
+	.open = rbk_results_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+static int rbk_primitives_show(struct seq_file *m, void *v)
+{
+	char caps[80];
+	int i;
+
+	for (i = 0; i < rev_ops_count; i++) {
+		const struct revocable_ops *ops = rev_ops_all[i];
+
+		seq_printf(m, "%-12s %-11s %-24s %s\n", ops->name,
+			   ops->family, rev_caps_str(ops->caps, caps,
+						     sizeof(caps)),
+			   ops->desc);
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(rbk_primitives);
+
+static void rbk_debugfs_init(void)
+{
+	rbk_dir = debugfs_create_dir("revbench", NULL);
+	debugfs_create_file("run", 0200, rbk_dir, NULL, &rbk_run_fops);
+	debugfs_create_file("stop", 0200, rbk_dir, NULL, &rbk_stop_fops);
+	debugfs_create_file("status", 0444, rbk_dir, NULL, &rbk_status_fops);
+	debugfs_create_file("results", 0444, rbk_dir, NULL,
+			    &rbk_results_fops);
+	debugfs_create_file("samples", 0444, rbk_dir, NULL,
+			    &rbk_samples_fops);
+	debugfs_create_file("primitives", 0444, rbk_dir, NULL,
+			    &rbk_primitives_fops);
+}
+
+/* ---------------------------------------------------------------- */
+
+static int __init rbk_init(void)
+{
+	struct rbk_config cfg;
+	int ret;
+
+	ret = rbk_config_from_params(&cfg);
+	if (ret)
+		return ret;
+	rbk_base_cfg = cfg;
+	ret = rbk_registry_init();
+	if (ret)
+		return ret;
+	ret = rbk_drv_init(&cfg);
+	if (ret) {
+		rbk_registry_exit();
+		return ret;
+	}
+	rbk_debugfs_init();
+	pr_info("revbench: loaded (%s, git %s), mode=%s primitive=%s workload=%s\n",
+		utsname()->release, REVBENCH_GIT, rbk_mode_name(cfg.mode),
+		cfg.primitive, cfg.workload);
+	if (cfg.mode != RBK_MODE_NONE) {
+		mutex_lock(&rbk_state_lock);
+		rbk_running = true;
+		snprintf(rbk_status, sizeof(rbk_status), "running %s (insmod)\n",
+			 rbk_mode_name(cfg.mode));
+		mutex_unlock(&rbk_state_lock);
+		rbk_do_run(&cfg, "insmod parameters");
+		mutex_lock(&rbk_state_lock);
+		rbk_running = false;
+		mutex_unlock(&rbk_state_lock);
+	}
+	return 0;
+}
+
+static void __exit rbk_exit(void)
+{
+	atomic_set(&rbk_stop_flag, 1);
+	debugfs_remove_recursive(rbk_dir);	/* no new runs from here */
+	if (rbk_run_task)
+		kthread_stop(rbk_run_task);	/* the run sees the flag */
+	rbk_drv_exit();
+	rbk_results_free(rbk_last_results);
+	rbk_registry_exit();
+	pr_info("revbench: unloaded\n");
+}
+
+module_init(rbk_init);
+module_exit(rbk_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("revbench: revocation primitives - tests, benchmarks, real unbind");
+MODULE_INFO(revbench_git, REVBENCH_GIT);
