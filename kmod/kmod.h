@@ -89,6 +89,13 @@ struct task_struct *rbk_kthread_on_cpu(int (*fn)(void *), void *data,
 				       int cpu, const char *name);
 void rbk_wait_for_stop(void);
 
+/* Calibration probe (calib.c), recorded in every bench run's context. */
+struct rbk_calib {
+	u64 pingpong_ns;	/* median CPU0<->CPU1 round trip, 0 = n/a */
+	u64 loop_ps;		/* median empty-loop iteration, picoseconds */
+};
+void rbk_calibrate(struct rbk_calib *c);
+
 /* Benchmarks (bench.c) */
 struct rbk_results;
 int rbk_run_bench(const struct rbk_config *cfg, struct rbk_results *res);

@@ -164,6 +164,7 @@ struct rbk_results *rbk_results_new(const struct rbk_config *cfg,
 	struct tm tm;
 	char tmp[128];
 	unsigned int mhz = 0;
+	struct rbk_calib cal;
 
 	if (!res)
 		return NULL;
@@ -202,6 +203,14 @@ struct rbk_results *rbk_results_new(const struct rbk_config *cfg,
 	bkv(b, "placement",
 	    "kthreads bound one per online CPU in order (participant i on the i-th online CPU, wrapping)",
 	    false);
+	rbk_calibrate(&cal);
+	rbuf_printf(b, "    \"calib_pingpong_ns\": \"%llu\",\n",
+		    (unsigned long long)cal.pingpong_ns);
+	rbuf_printf(b, "    \"calib_loop_ns\": \"%llu.%03llu\",\n",
+		    (unsigned long long)div_u64(cal.loop_ps, 1000),
+		    (unsigned long long)(cal.loop_ps % 1000));
+	bkv(b, "calib_regime", !cal.pingpong_ns ? "n/a (one CPU)" :
+	    cal.pingpong_ns < 200 ? "fast" : "slow", false);
 	bkv(b, "timer", "ktime_get_mono_fast_ns", true);
 	rbuf_printf(b, "  },\n  \"benchmarks\": [");
 	rbuf_printf(&res->csv, "benchmark,repetition,sample_ns\n");
