@@ -8,7 +8,7 @@
  *   ktest.c     in-kernel contract and stress tests, KTAP output
  *   bench.c     refscale-style reader benchmark and revoke timing
  *   drv.c       the "revbench" platform driver and its devices
- *   results.c   results JSON (SCHEMA.md) in a kernel buffer
+ *   results.c   results JSON (results/FORMAT.md) in a kernel buffer
  */
 #ifndef REVBENCH_KMOD_H
 #define REVBENCH_KMOD_H

@@ -24,7 +24,7 @@
  *               start a run in the background; -EBUSY while one runs
  *   stop        write anything: ask the current run to stop
  *   status      "idle", "running ...", or the last run's "done:" line
- *   results     the last bench run's results JSON (SCHEMA.md)
+ *   results     the last bench run's results JSON (results/FORMAT.md)
  *   samples     its raw revoke samples, CSV "benchmark,repetition,sample_ns"
  *               (the <results>.samples.csv sidecar)
  *   primitives  the ops table: name, family, caps, description

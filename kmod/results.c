@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * results.c - the results file (SCHEMA.md: Google Benchmark 1.7.1 JSON)
+ * results.c - the results file (results/FORMAT.md: Google Benchmark 1.7.1 JSON)
  * built in a kernel buffer, plus the raw revoke samples as CSV.
  *
  * The kernel has no floating point here: every value is kept in

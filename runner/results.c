@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * results.c - load a revbench results file (Google Benchmark 1.7.1 JSON,
- * see .helpers/SCHEMA.md) with jansson, plus its .samples.csv sidecar, and
+ * see results/FORMAT.md) with jansson, plus its .samples.csv sidecar, and
  * the small statistics toolbox the report/compare/export subcommands use.
  *
  * Google Benchmark writes non-finite counters as the bare tokens NaN,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * results.h - reading revbench results files (Google Benchmark 1.7.1 JSON,
- * format in .helpers/SCHEMA.md) and the statistics the report, compare and
+ * format in results/FORMAT.md) and the statistics the report, compare and
  * export subcommands share.  JSON is parsed with jansson; nothing here
  * parses JSON by hand.
  *
