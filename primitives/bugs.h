@@ -55,7 +55,7 @@ extern const struct revocable_ops rev_ops_bug_seqlock_noretry;
 	REV_BUG_ZOO_SHARED	\
 	&rev_ops_bug_srcu_shared_handle, \
 	&rev_ops_bug_percpu_noconfirm, \
-	/* TODO seqlock */
+	&rev_ops_bug_seqlock_noretry,
 
 /* The userspace zoo table (user/bugs.c). */
 extern const struct revocable_ops *const rev_bug_zoo[];

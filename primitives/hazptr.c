@@ -446,6 +446,8 @@ const struct revocable_ops rev_ops_hazptr = {
 };
 
 #ifdef REVBENCH_BUGS
+#include "bugs.h"
+
 /*
  * ---- Bug zoo (bugs.h), test builds only: deliberately broken readers. ----
  *

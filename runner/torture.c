@@ -78,7 +78,8 @@
  *   revoke-race   the racer revokes the same round at the same instant (a
  *                 second revoke must be a no-op, never a second release);
  *   many-handles  a reader holds all T_NSLOTS slots at once (more than the
- *                 hazard-pointer slots per thread), released out of order;
+ *                 hazard-pointer slots per thread), taken in slot order
+ *                 (see t_access_many()), released in random order;
  *   linger        a reader whose try_access succeeded while a revoke of
  *                 that round was already under way stays inside 2-10 us
  *                 more: a correct revoke waits for it, one that missed it
@@ -247,7 +248,8 @@ struct t_run {
 	struct t_thr writer, racer;
 };
 
-static struct t_run t_run_storage;
+/* One per primitive, never reused: the watchdog may still look at the last. */
+static struct t_run t_runs[T_MAX_LIST];
 static struct t_run *t_cur;		/* for the watchdog */
 static double t_wd_bound;		/* s */
 static int t_wd_quit;
@@ -668,23 +670,21 @@ static void t_access_one(struct t_run *r, struct t_thr *me, u64 *s)
 	} while (t_put(r, me, &a) == -EAGAIN);
 }
 
-/* Many handles in flight: every slot at once, released out of order. */
+/*
+ * Many handles in flight: every slot at once, released out of order.
+ * Taken in slot order: a lock-based primitive nests read locks, and a
+ * consistent order is what lockdep (and TSan's lock-order check) demand;
+ * random order would be a real AB-BA deadlock for rwsem-wpref as soon as
+ * two revokes wait at once.
+ */
 static void t_access_many(struct t_run *r, struct t_thr *me, u64 *s)
 {
 	struct t_acc a[T_NSLOTS];
-	int order[T_NSLOTS], held[T_NSLOTS], nheld = 0, i, j, t;
+	int held[T_NSLOTS], nheld = 0, i, j, t;
 
 	T_INC(me->many);
-	for (i = 0; i < T_NSLOTS; i++)
-		order[i] = i;
-	for (i = T_NSLOTS - 1; i > 0; i--) {
-		j = (int)(t_rand(s) % (u64)(i + 1));
-		t = order[i];
-		order[i] = order[j];
-		order[j] = t;
-	}
 	for (i = 0; i < T_NSLOTS; i++) {
-		if (t_get(r, me, &a[nheld], order[i], s)) {
+		if (t_get(r, me, &a[nheld], i, s)) {
 			held[nheld] = nheld;
 			nheld++;
 		}
@@ -1091,16 +1091,16 @@ static void t_start(struct t_thr *t, struct t_run *r, int idx, int role,
 }
 
 /* One primitive for secs seconds.  Returns its failure count. */
-static long t_run_one(const struct t_opts *o, const struct revocable_ops *ops,
-		      double secs, double *first_s)
+static long t_run_one(const struct t_opts *o, int idx, double secs,
+		      double *first_s)
 {
-	struct t_run *r = &t_run_storage;
+	const struct revocable_ops *ops = o->list[idx];
+	struct t_run *r = &t_runs[idx];
 	u64 s, now, next_stat, next_shuffle, phase_end;
 	int i, idle = 0;
 	char caps[96];
 	long nf;
 
-	memset(r, 0, sizeof(*r));
 	r->ops = ops;
 	r->o = o;
 	r->retry = ops->caps & REV_CAP_RETRY;
@@ -1583,7 +1583,7 @@ int cmd_torture(int argc, char **argv)
 	}
 	for (i = 0; i < o.n && !t_sig; i++) {
 		double first;
-		long nf = t_run_one(&o, o.list[i], o.duration / o.n, &first);
+		long nf = t_run_one(&o, i, o.duration / o.n, &first);
 
 		if (nf)
 			failed++;

@@ -295,6 +295,8 @@ const struct revocable_ops rev_ops_percpu_ref = {
 };
 
 #ifdef REVBENCH_BUGS
+#include "../bugs.h"
+
 /*
  * ---- Bug zoo (bugs.h), test builds only: bug-percpu-noconfirm. ----
  *

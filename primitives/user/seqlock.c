@@ -167,3 +167,39 @@ const struct revocable_ops rev_ops_seqlock = {
 	.revoke = seqlock_revoke,
 	.revoke_many = seqlock_revoke_many,
 };
+
+#ifdef REVBENCH_BUGS
+#include "../bugs.h"
+
+/*
+ * ---- Bug zoo (bugs.h), test builds only: bug-seqlock-noretry. ----
+ *
+ * A seqcount reader without its retry check: release() never re-reads the
+ * sequence and always reports the access valid.  A reader that speculated
+ * across a revoke acts on what it read - poison, since revoke releases at
+ * once - or validates an access whose revoke had already returned.  The
+ * type-stable memory keeps that a wrong answer, not a crash; the oracle's
+ * poison and "validated after revoke" checks catch it.
+ */
+static int seqlock_bug_noretry_release(struct revocable *rev,
+				       struct rev_handle *h)
+{
+	(void)rev;
+	(void)h;
+	return 0;	/* BUG (deliberate): no re-check of the sequence */
+}
+
+const struct revocable_ops rev_ops_bug_seqlock_noretry = {
+	.name = "bug-seqlock-noretry",
+	.family = "seqlock",
+	.desc = "BROKEN on purpose: seqlock reader with no retry check",
+	.caps = REV_CAP_BROKEN | REV_CAP_RETRY | REV_CAP_BOUNDED,
+	.create = seqlock_create,
+	.destroy = seqlock_destroy,
+	.footprint = seqlock_footprint,
+	.try_access = seqlock_try_access,
+	.release = seqlock_bug_noretry_release,
+	.revoke = seqlock_revoke,
+	.revoke_many = seqlock_revoke_many,
+};
+#endif /* REVBENCH_BUGS */

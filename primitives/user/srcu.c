@@ -257,6 +257,8 @@ const struct revocable_ops rev_ops_srcu = {
 };
 
 #ifdef REVBENCH_BUGS
+#include "../bugs.h"
+
 /*
  * ---- Bug zoo (bugs.h), test builds only: bug-srcu-shared-handle. ----
  *

@@ -1,0 +1,39 @@
+# Torture mode (runner/torture.c, "revbench torture") and the bug zoo.
+#
+#   make torture-build   build/test/revbench-torture: the torture command
+#                        over the test library, which has the bug zoo
+#                        (-DREVBENCH_BUGS).  build/revbench (benchmarks)
+#                        runs the same command without the zoo.
+#   make check-torture   tests/torture.sh: every zoo bug must be caught
+#                        (detection time reported), every real primitive
+#                        must run clean, bad input must exit 2 (part of
+#                        "make check").  TORTURE_SAN=1 also runs the real
+#                        primitives under ASan+UBSan and TSan.
+#
+# The ASan/TSan binaries (build/asan|tsan/revbench-torture) are built from
+# the same source over the sanitizer libraries.
+
+TORTURE_DEPS := runner/torture.c runner/torture.h \
+	$(wildcard primitives/*.h primitives/user/*.h) mk/torture.mk
+
+# $(1) = variant, $(2) = its extra flags (the library already has them).
+define TORTURE_BIN
+$(BUILD)/$(1)/revbench-torture: $(TORTURE_DEPS) $(BUILD)/$(1)/librevbench.a
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS_BASE) -DREVBENCH_BUGS $(2) -DRB_TORTURE_MAIN -Irunner \
+		runner/torture.c $(BUILD)/$(1)/librevbench.a -o $$@ $$(LDLIBS_BASE)
+endef
+$(eval $(call TORTURE_BIN,test,))
+$(eval $(call TORTURE_BIN,asan,$(SAN_asan)))
+$(eval $(call TORTURE_BIN,tsan,$(SAN_tsan)))
+
+CHECK_TARGETS += check-torture
+.PHONY: torture-build check-torture
+torture-build: $(BUILD)/test/revbench-torture
+
+TORTURE_SAN_BINS := $(if $(TORTURE_SAN),$(BUILD)/asan/revbench-torture $(BUILD)/tsan/revbench-torture)
+
+check-torture: deps-user $(BUILD)/test/revbench-torture $(BUILD)/revbench $(TORTURE_SAN_BINS)
+	@BUILD=$(BUILD) TORTURE_SAN=$(TORTURE_SAN) \
+		TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" \
+		tests/torture.sh $(BUILD)/test/revbench-torture $(BUILD)/revbench

@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# torture.sh TEST_BIN BENCH_BIN: the "make check" step for "revbench
+# torture" (runner/torture.c).
+#   TEST_BIN   build/test/revbench-torture (has the bug zoo)
+#   BENCH_BIN  build/revbench (benchmark build: no zoo)
+# Test points:
+#   - bad input exits 2 with a message, on both binaries; --bug and
+#     --list-bugs in the benchmark build exit 2 and name the test build;
+#   - --list-bugs lists the zoo, one bug per line, name first;
+#   - every bug of the zoo is caught (exit 1, a "!!!" line) within its
+#     budget; the measured detection time (first-failure-s) is reported;
+#   - every real primitive runs TORTURE_PRIM_S seconds with no failure;
+#   - SIGINT stops a run, prints the summary so far, exits 130;
+#   - TORTURE_SAN=1: the real primitives also under ASan+UBSan and TSan.
+# Budgets are upper bounds on a run's length ("caught within"), not
+# timing assertions: a bug run stops at its first failure.
+# Writes $BUILD/check-results/torture ("passed=N failed=N skipped=N"), the
+# detection table to $BUILD/torture/detection.txt, logs to $BUILD/torture/.
+# Environment: TORTURE_SEED (default: the clock, printed), TORTURE_PRIM_S
+# (default 4), TORTURE_BUG_S (default 30), TORTURE_SAN.
+set -u
+tb=$1
+bb=$2
+build=${BUILD:-build}
+results=$build/check-results
+logs=$build/torture
+mkdir -p "$results" "$logs"
+seed=${TORTURE_SEED:-$(date +%s)}
+prim_s=${TORTURE_PRIM_S:-4}
+bug_s=${TORTURE_BUG_S:-30}
+pass=0 fail=0 skip=0 n=0
+
+point() {	# point OK|FAIL text
+	n=$((n + 1))
+	if [ "$1" = OK ]; then
+		echo "ok $n - $2"
+		pass=$((pass + 1))
+	else
+		echo "not ok $n - $2"
+		fail=$((fail + 1))
+	fi
+}
+
+echo "# torture check: seed $seed (TORTURE_SEED=$seed to replay), $prim_s s per primitive, bug budget $bug_s s"
+
+# ---- bad input ----
+bad_args=(
+	"--primitive nosuch" "--bug nosuch" "--duration 0" "--duration -1"
+	"--duration abc" "--duration 1e999" "--duration" "--readers 0"
+	"--readers 3x" "--fake-revokers 99" "--seed x" "--seed -1"
+	"--watchdog 0" "--stat-interval -2" "--no-perturb nosuch"
+	"--perturb ''" "--frobnicate" "stray-arg"
+)
+for a in "${bad_args[@]}"; do
+	eval "set -- $a"
+	"$tb" torture "$@" >"$logs/bad.out" 2>"$logs/bad.err" </dev/null
+	rc=$?
+	if [ $rc -eq 2 ] && [ -s "$logs/bad.err" ] && [ ! -s "$logs/bad.out" ]; then
+		point OK "bad input '$a': exit 2, message: $(head -1 "$logs/bad.err")"
+	else
+		point FAIL "bad input '$a': exit $rc (want 2, a message on stderr, nothing on stdout)"
+	fi
+done
+for a in "--bug bug-nowait" "--list-bugs"; do
+	"$bb" torture $a >"$logs/bad.out" 2>"$logs/bad.err" </dev/null
+	rc=$?
+	if [ $rc -eq 2 ] && grep -q "test build" "$logs/bad.err"; then
+		point OK "benchmark build: torture $a: exit 2, names the test build"
+	else
+		point FAIL "benchmark build: torture $a: exit $rc (want 2 naming the test build)"
+	fi
+done
+
+# ---- the zoo list ----
+"$tb" --list-bugs >"$logs/list-bugs.txt" 2>&1
+rc=$?
+bugs=$(cut -f1 "$logs/list-bugs.txt")
+nb=$(echo "$bugs" | grep -c '^bug-')
+if [ $rc -eq 0 ] && [ "$nb" -ge 7 ] && [ "$nb" -eq "$(wc -l <"$logs/list-bugs.txt")" ]; then
+	point OK "--list-bugs: $nb bugs, one per line, name first"
+else
+	point FAIL "--list-bugs: exit $rc, $nb bug names (want >= 7, one per line)"
+fi
+
+# ---- every bug is caught ----
+# Perturbations and budget per bug: everything and $bug_s, except for
+# bug-hazptr-nofence, a store-buffer reordering window of ~100 ns that
+# needs the writer and a reader running on two CPUs at once: every
+# perturbation that takes CPU time or pins threads together dilutes it, so
+# it runs with delays and linger only and 2 readers.  Its detection time
+# has a long tail (median ~0.4 s, one run in 14 took 31 s), hence 4 x the
+# budget; the run stops as soon as it is caught.
+bug_opts() {
+	case $1 in
+	bug-hazptr-nofence) echo "--perturb delay,linger --readers 2" ;;
+	*) echo "" ;;
+	esac
+}
+bug_budget() {
+	case $1 in
+	bug-hazptr-nofence) echo $((bug_s * 4)) ;;
+	*) echo "$bug_s" ;;
+	esac
+}
+det=$logs/detection.txt
+printf '%-24s %-12s %-10s %s\n' bug detected-s caught-by perturbations >"$det"
+for b in $bugs; do
+	log=$logs/$b.log
+	opts=$(bug_opts "$b")
+	budget=$(bug_budget "$b")
+	# The watchdog (2 s) ends a hung run; timeout is only a backstop.
+	timeout $((budget + 60)) "$tb" --bug "$b" --duration "$budget" \
+		--stop-on-fail --watchdog 2 --stat-interval 10 --seed "$seed" \
+		$opts >"$log" 2>&1 </dev/null
+	rc=$?
+	t=$(grep -o 'first-failure-s=[0-9.]*' "$log" | head -1 | cut -d= -f2)
+	kinds=$(grep -E '^!!! \[[^]]*\] t=[0-9.]+s [a-z-]+:' "$log" |
+		sed -E 's/^!!! \[[^]]*\] t=[0-9.]+s ([a-z-]+):.*/\1/' |
+		sort -u | tr '\n' ',' | sed 's/,$//')
+	if [ $rc -eq 1 ] && [ -n "$t" ] && grep -q '^!!! ' "$log"; then
+		point OK "$b caught after $t s ($kinds)"
+		printf '%-24s %-12s %-10s %s\n' "$b" "$t" "$kinds" "${opts:-all}" >>"$det"
+	else
+		point FAIL "$b NOT caught within $budget s (exit $rc; log $log)"
+		printf '%-24s %-12s %-10s %s\n' "$b" "NOT-CAUGHT" "-" "${opts:-all}" >>"$det"
+	fi
+done
+
+# ---- every real primitive is clean ----
+plist=${TORTURE_PRIMS:-$("$tb" --list-primitives)}
+if [ -z "$plist" ]; then
+	point FAIL "--list-primitives printed nothing"
+fi
+for p in $plist; do
+	log=$logs/$p.log
+	timeout $((prim_s + 60)) "$tb" --primitive "$p" --duration "$prim_s" \
+		--stat-interval 10 --seed "$seed" >"$log" 2>&1 </dev/null
+	rc=$?
+	if [ $rc -eq 0 ] && ! grep -q '^!!!' "$log" && grep -q "^\[$p\] PASS" "$log"; then
+		point OK "$p: $(grep "^\[$p\] PASS" "$log" | sed "s/^\[$p\] PASS: //")"
+	else
+		point FAIL "$p: exit $rc, failures: $(grep -c '^!!!' "$log") (log $log)"
+		grep '^!!!' "$log" | head -5
+	fi
+done
+
+# ---- SIGINT ----
+log=$logs/sigint.log
+"$tb" --primitive rcu --duration 60 --seed "$seed" >"$log" 2>&1 </dev/null &
+pid=$!
+sleep 1.5
+kill -INT $pid
+wait $pid
+rc=$?
+if [ $rc -eq 130 ] && grep -q '^\[rcu\] final' "$log" && grep -q INTERRUPTED "$log"; then
+	point OK "SIGINT: run stopped, summary printed, exit 130"
+else
+	point FAIL "SIGINT: exit $rc (want 130 with the final summary; log $log)"
+fi
+
+# ---- sanitizers (optional) ----
+if [ -n "${TORTURE_SAN:-}" ]; then
+	for v in asan tsan; do
+		sb=$build/$v/revbench-torture
+		for p in $plist; do
+			log=$logs/$v-$p.log
+			timeout 120 "$sb" --primitive "$p" --duration 2 \
+				--stat-interval 10 --seed "$seed" >"$log" 2>&1 </dev/null
+			rc=$?
+			if [ $rc -eq 0 ] && ! grep -qE '^!!!|Sanitizer|runtime error' "$log"; then
+				point OK "[$v] $p: clean"
+			else
+				point FAIL "[$v] $p: exit $rc (log $log)"
+				grep -E '^!!!|Sanitizer|runtime error' "$log" | head -5
+			fi
+		done
+	done
+else
+	echo "# TORTURE_SAN unset: ASan/TSan torture runs skipped (make check-torture TORTURE_SAN=1)"
+fi
+
+echo "# detection times (seed $seed):"
+sed 's/^/#   /' "$det"
+echo "1..$n"
+echo "passed=$pass failed=$fail skipped=$skip" >"$results/torture"
+echo "torture: $pass passed, $fail failed"
+[ $fail -eq 0 ]
