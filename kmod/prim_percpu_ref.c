@@ -14,6 +14,9 @@
  * the kill; when the readers' references drain, the release callback
  * completes a completion.  revoke() waits for both, then calls release().
  * revoke_many() kills all n refs first, so their grace periods overlap.
+ * Which revoke kills is a struct rev_once (revocable.h): a revoke that
+ * overlaps the winner returns once it has drained and released, a later
+ * one at once.
  *
  * Footprint: the wrapper, the separately allocated percpu_ref_data, and
  * the per-CPU counter (one unsigned long per possible CPU).
@@ -29,7 +32,7 @@ struct rev_pref {
 	void *res;
 	rev_release_fn release;
 	void *arg;
-	bool killed;
+	struct rev_once once;		/* which revoke kills and waits */
 	struct completion confirmed;	/* tryget_live fails from here on */
 	struct completion drained;	/* count reached zero */
 };
@@ -92,11 +95,11 @@ static int pref_release(struct revocable *rev, struct rev_handle *h)
 	return 0;
 }
 
+/* True if this call won the claim and killed the ref. */
 static bool pref_kill(struct rev_pref *r)
 {
-	if (r->killed)
+	if (!rev_once_try(&r->once))
 		return false;
-	r->killed = true;
 	percpu_ref_kill_and_confirm(&r->ref, pref_confirmed);
 	return true;
 }
@@ -106,6 +109,7 @@ static void pref_finish(struct rev_pref *r)
 	wait_for_completion(&r->confirmed);
 	wait_for_completion(&r->drained);
 	r->release(r->res, r->arg);
+	rev_once_done(&r->once);
 }
 
 static void pref_revoke(struct revocable *rev)
@@ -114,6 +118,8 @@ static void pref_revoke(struct revocable *rev)
 
 	if (pref_kill(r))
 		pref_finish(r);
+	else
+		rev_once_wait(&r->once);
 }
 
 static void pref_revoke_many(struct revocable **revs, int n)
@@ -132,6 +138,9 @@ static void pref_revoke_many(struct revocable **revs, int n)
 			__set_bit(i, killed);
 	for_each_set_bit(i, killed, n)
 		pref_finish((struct rev_pref *)revs[i]);
+	/* Claimed by another call: after ours are done, so no cycle. */
+	for_each_clear_bit(i, killed, n)
+		rev_once_wait(&((struct rev_pref *)revs[i])->once);
 	bitmap_free(killed);
 }
 

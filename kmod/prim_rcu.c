@@ -16,6 +16,11 @@
  *                 sleep, as with kfree_rcu()); barrier() = rcu_barrier()
  * rcu and rcu-exp also batch: revoke_many() clears n pointers and waits
  * for one grace period for all of them.
+ *
+ * Which revoke does the work is a struct rev_once (revocable.h), not the
+ * xchg() of the pointer: a revoke that overlaps the winner returns only
+ * once the winner has released (rcu-deferred: queued the release), a
+ * later one at once.  The pointer stays what readers test.
  */
 #include <linux/rcupdate.h>
 
@@ -27,6 +32,7 @@ struct rev_rcu {
 	void *res_saved;	/* what release() gets: res is NULL by then */
 	rev_release_fn release;
 	void *arg;
+	struct rev_once once;	/* which revoke does the work */
 	struct rcu_head rcu;	/* rcu-deferred only */
 };
 
@@ -72,20 +78,26 @@ static int rrcu_release(struct revocable *rev, struct rev_handle *h)
 	return 0;
 }
 
-/* Clear the pointer; true if this call did it (revoke is one-shot). */
-static bool rrcu_clear(struct rev_rcu *r)
+/* Claim the revoke; if this call won, clear the pointer readers test. */
+static bool rrcu_claim(struct rev_rcu *r)
 {
-	return xchg((void **)&r->res, NULL) != NULL;
+	if (!rev_once_try(&r->once))
+		return false;
+	RCU_INIT_POINTER(r->res, NULL);	/* ordered by the grace period */
+	return true;
 }
 
 static void rrcu_revoke_common(struct revocable *rev, void (*sync)(void))
 {
 	struct rev_rcu *r = (struct rev_rcu *)rev;
 
-	if (!rrcu_clear(r))
+	if (!rrcu_claim(r)) {
+		rev_once_wait(&r->once);
 		return;
+	}
 	sync();
 	r->release(r->res_saved, r->arg);
+	rev_once_done(&r->once);
 }
 
 static void rrcu_revoke_many_common(struct revocable **revs, int n,
@@ -102,14 +114,19 @@ static void rrcu_revoke_many_common(struct revocable **revs, int n,
 		return;
 	}
 	for (i = 0; i < n; i++)
-		if (rrcu_clear((struct rev_rcu *)revs[i]))
+		if (rrcu_claim((struct rev_rcu *)revs[i]))
 			__set_bit(i, cleared);
-	sync();
+	if (!bitmap_empty(cleared, n))
+		sync();
 	for_each_set_bit(i, cleared, n) {
 		struct rev_rcu *r = (struct rev_rcu *)revs[i];
 
 		r->release(r->res_saved, r->arg);
+		rev_once_done(&r->once);
 	}
+	/* Claimed by another call: after ours are done, so no cycle. */
+	for_each_clear_bit(i, cleared, n)
+		rev_once_wait(&((struct rev_rcu *)revs[i])->once);
 	bitmap_free(cleared);
 }
 
@@ -144,15 +161,23 @@ static void rrcu_deferred_revoke(struct revocable *rev)
 {
 	struct rev_rcu *r = (struct rev_rcu *)rev;
 
-	if (rrcu_clear(r))
-		call_rcu(&r->rcu, rrcu_deferred_cb);
+	if (!rrcu_claim(r)) {
+		rev_once_wait(&r->once);	/* until the release is queued */
+		return;
+	}
+	call_rcu(&r->rcu, rrcu_deferred_cb);
+	rev_once_done(&r->once);
 }
 
 static void rrcu_deferred_revoke_many(struct revocable **revs, int n)
 {
 	int i;
 
-	/* call_rcu() callbacks already share grace periods. */
+	/*
+	 * call_rcu() callbacks already share grace periods.  A loop of
+	 * revoke() keeps the rev_once rule: a winner only queues, never
+	 * waits, so overlapping batches cannot wait on each other.
+	 */
 	for (i = 0; i < n; i++)
 		rrcu_deferred_revoke(revs[i]);
 }

@@ -8,6 +8,9 @@
  * revoke() drops the provider's reference (from then on no get succeeds)
  * and sleeps on the completion until the readers' references are gone,
  * then calls release().  revoke_many() drops all n first, then waits.
+ * Which revoke drops the reference is a struct rev_once (revocable.h): a
+ * revoke that overlaps the winner returns once it has released, a later
+ * one at once.
  * The same layout as the userspace refcount (count and resource on their
  * own cache lines) so the two can be compared.
  */
@@ -22,7 +25,7 @@ struct rev_ref {
 	void *res ____cacheline_aligned;
 	rev_release_fn release;
 	void *arg;
-	bool revoked;
+	struct rev_once once;	/* which revoke drops and waits */
 	struct completion zero;
 };
 
@@ -69,11 +72,11 @@ static int rref_release(struct revocable *rev, struct rev_handle *h)
 	return 0;
 }
 
+/* True if this call won the claim and dropped the provider's ref. */
 static bool rref_drop(struct rev_ref *r)
 {
-	if (r->revoked)
+	if (!rev_once_try(&r->once))
 		return false;
-	r->revoked = true;
 	if (refcount_dec_and_test(&r->count))
 		complete(&r->zero);
 	return true;
@@ -83,6 +86,7 @@ static void rref_finish(struct rev_ref *r)
 {
 	wait_for_completion(&r->zero);
 	r->release(r->res, r->arg);
+	rev_once_done(&r->once);
 }
 
 static void rref_revoke(struct revocable *rev)
@@ -91,6 +95,8 @@ static void rref_revoke(struct revocable *rev)
 
 	if (rref_drop(r))
 		rref_finish(r);
+	else
+		rev_once_wait(&r->once);
 }
 
 static void rref_revoke_many(struct revocable **revs, int n)
@@ -109,6 +115,9 @@ static void rref_revoke_many(struct revocable **revs, int n)
 			__set_bit(i, dropped);
 	for_each_set_bit(i, dropped, n)
 		rref_finish((struct rev_ref *)revs[i]);
+	/* Claimed by another call: after ours are done, so no cycle. */
+	for_each_clear_bit(i, dropped, n)
+		rev_once_wait(&((struct rev_ref *)revs[i])->once);
 	bitmap_free(dropped);
 }
 

@@ -5,7 +5,9 @@
  * try_access() is down_read() and a check of the flag (up_read() and NULL
  * when revoked); release() is up_read().  Readers may sleep.  revoke() is
  * down_write(), which waits for every reader, sets the flag, up_write(),
- * then release().  Every reader writes the semaphore's one count word:
+ * then release(); a revoke that overlaps it (struct rev_once, revocable.h)
+ * returns only after that release(), a later one at once.  Every reader
+ * writes the semaphore's one count word:
  * that shared cache line is this design's cost.  The kernel rwsem hands
  * the lock to a waiting writer (readers arriving after it queue behind
  * it), so unlike a glibc rwlock the revoker is not starved.
@@ -17,7 +19,8 @@
 
 struct rev_rwsem {
 	struct rw_semaphore sem;
-	bool revoked;
+	bool revoked;			/* under sem: what readers test */
+	struct rev_once once;		/* which revoke does the work */
 	void *res;
 	rev_release_fn release;
 	void *arg;
@@ -68,14 +71,16 @@ static int rrw_release(struct revocable *rev, struct rev_handle *h)
 static void rrw_revoke(struct revocable *rev)
 {
 	struct rev_rwsem *r = (struct rev_rwsem *)rev;
-	bool was;
 
+	if (!rev_once_try(&r->once)) {
+		rev_once_wait(&r->once);
+		return;
+	}
 	down_write(&r->sem);
-	was = r->revoked;
 	r->revoked = true;
 	up_write(&r->sem);
-	if (!was)
-		r->release(r->res, r->arg);
+	r->release(r->res, r->arg);
+	rev_once_done(&r->once);
 }
 
 const struct revocable_ops rev_ops_rwsem = {

@@ -19,7 +19,9 @@
  * after each cycle's stop barrier; in a driver, SLAB_TYPESAFE_BY_RCU or
  * teardown).  The smp_wmb() after write_sequnlock() orders the sequence
  * update before the callback's poison stores, so a reader that saw poison
- * fails its read_seqretry().
+ * fails its read_seqretry().  A revoke that overlaps the one doing this
+ * (struct rev_once, revocable.h) returns only after its release callback
+ * ran, a later one at once.
  */
 #include <linux/seqlock.h>
 
@@ -28,7 +30,8 @@
 
 struct rev_seq {
 	seqlock_t lock;
-	bool revoked;
+	bool revoked;			/* what readers test */
+	struct rev_once once;		/* which revoke does the work */
 	void *res;
 	rev_release_fn release;
 	void *arg;
@@ -77,16 +80,17 @@ static int rseq_release(struct revocable *rev, struct rev_handle *h)
 static void rseq_revoke(struct revocable *rev)
 {
 	struct rev_seq *r = (struct rev_seq *)rev;
-	bool was;
 
+	if (!rev_once_try(&r->once)) {
+		rev_once_wait(&r->once);	/* until the callback ran */
+		return;
+	}
 	write_seqlock(&r->lock);
-	was = r->revoked;
 	WRITE_ONCE(r->revoked, true);
 	write_sequnlock(&r->lock);
-	if (was)
-		return;
 	smp_wmb();		/* the sequence before the callback's poison */
 	r->release(r->res, r->arg);	/* at once: the type-stable rule */
+	rev_once_done(&r->once);
 }
 
 const struct revocable_ops rev_ops_seqlock = {

@@ -15,6 +15,10 @@
  * caller's handle, which is per access and never shared (sharing it is the
  * bug that hung the C series).  Readers may sleep.
  *
+ * Which revoke does the work is a struct rev_once (revocable.h): a revoke
+ * that overlaps the winner returns once it has released, a later one at
+ * once.  The pointer stays what readers test.
+ *
  * Footprint: the wrapper plus, for the per-object variants, the whole
  * domain (rb_srcu_footprint(): srcu_struct + per-CPU srcu_data for every
  * possible CPU + srcu_usage + node tree if grown).  srcu-shared reports the
@@ -30,6 +34,7 @@ struct rev_srcu {
 	void *res_saved;
 	rev_release_fn release;
 	void *arg;
+	struct rev_once once;		/* which revoke does the work */
 	struct srcu_struct *ssp;	/* &own, or the shared domain */
 };
 
@@ -116,29 +121,37 @@ static int rsrcu_release(struct revocable *rev, struct rev_handle *h)
 	return 0;
 }
 
-static bool rsrcu_clear(struct rev_srcu *r)
+/* Claim the revoke; if this call won, clear the pointer readers test. */
+static bool rsrcu_claim(struct rev_srcu *r)
 {
-	return xchg((void **)&r->res, NULL) != NULL;
+	if (!rev_once_try(&r->once))
+		return false;
+	RCU_INIT_POINTER(r->res, NULL);	/* ordered by the grace period */
+	return true;
+}
+
+static void rsrcu_revoke_common(struct revocable *rev,
+				void (*sync)(struct srcu_struct *))
+{
+	struct rev_srcu *r = (struct rev_srcu *)rev;
+
+	if (!rsrcu_claim(r)) {
+		rev_once_wait(&r->once);
+		return;
+	}
+	sync(r->ssp);
+	r->release(r->res_saved, r->arg);
+	rev_once_done(&r->once);
 }
 
 static void rsrcu_revoke(struct revocable *rev)
 {
-	struct rev_srcu *r = (struct rev_srcu *)rev;
-
-	if (!rsrcu_clear(r))
-		return;
-	synchronize_srcu(r->ssp);
-	r->release(r->res_saved, r->arg);
+	rsrcu_revoke_common(rev, synchronize_srcu);
 }
 
 static void rsrcu_exp_revoke(struct revocable *rev)
 {
-	struct rev_srcu *r = (struct rev_srcu *)rev;
-
-	if (!rsrcu_clear(r))
-		return;
-	synchronize_srcu_expedited(r->ssp);
-	r->release(r->res_saved, r->arg);
+	rsrcu_revoke_common(rev, synchronize_srcu_expedited);
 }
 
 /* srcu-shared */
@@ -202,14 +215,19 @@ static void rsrcu_shared_revoke_many(struct revocable **revs, int n)
 		return;
 	}
 	for (i = 0; i < n; i++)
-		if (rsrcu_clear((struct rev_srcu *)revs[i]))
+		if (rsrcu_claim((struct rev_srcu *)revs[i]))
 			__set_bit(i, cleared);
-	synchronize_srcu(rsrcu_shared_domain);
+	if (!bitmap_empty(cleared, n))
+		synchronize_srcu(rsrcu_shared_domain);
 	for_each_set_bit(i, cleared, n) {
 		struct rev_srcu *r = (struct rev_srcu *)revs[i];
 
 		r->release(r->res_saved, r->arg);
+		rev_once_done(&r->once);
 	}
+	/* Claimed by another call: after ours are done, so no cycle. */
+	for_each_clear_bit(i, cleared, n)
+		rev_once_wait(&((struct rev_srcu *)revs[i])->once);
 	bitmap_free(cleared);
 }
 

@@ -11,11 +11,11 @@
  *
  * Reader (try_access):
  *   ctx = rb_ctx_get(); claim a NULL slot of ctx; publish rev in it;
- *   rb_ctx_put(); fence; if rev->revoked: clear the slot, return NULL.
+ *   rb_ctx_put(); fence; if rev->once is claimed: clear the slot, return NULL.
  *   release(): smp_store_release(slot, NULL), from any CPU or thread.
  *
  * Revoker:
- *   set rev->revoked (cmpxchg); fence; scan every slot of every context,
+ *   claim rev->once (cmpxchg); fence; scan every slot of every context,
  *   waiting (cpu_relax, then rb_yield) while a slot still holds rev; wait
  *   for rev's overflow count to reach zero; run the release callback.
  *
@@ -85,7 +85,9 @@
  *
  * A second revoke() (or a revoke_many() naming an already revoked
  * revocable) is a no-op that returns once the first one has run the
- * release callback: the first revoker claims the flag with cmpxchg().
+ * release callback: the first revoker wins rev->once (struct rev_once,
+ * revocable.h), whose claim is also the flag readers test
+ * (rev_once_claimed()).
  */
 #include "revocable.h"
 #include "hazptr.h"
@@ -100,11 +102,8 @@ struct hp_domain {
 	struct hp_ctx ctx[];	/* nr_ctx entries, one cache line each */
 };
 
-/* rev_hazptr.revoked: readers fail once it is non-zero. */
-enum { HP_LIVE, HP_REVOKING, HP_RELEASED };
-
 struct rev_hazptr {
-	int revoked;		/* HP_LIVE, HP_REVOKING, HP_RELEASED */
+	struct rev_once once;	/* readers fail once it is claimed */
 	struct hp_domain *dom;
 	void *res;
 	rev_release_fn release;
@@ -248,7 +247,7 @@ static inline void *hp_try_access(struct revocable *rev, struct rev_handle *h,
 	} else {
 		atomic_long_inc_return(&r->overflow);	/* fully ordered */
 	}
-	if (unlikely(READ_ONCE(r->revoked))) {
+	if (unlikely(rev_once_claimed(&r->once))) {
 		hp_put(r, h);
 		return NULL;
 	}
@@ -331,7 +330,7 @@ static void hp_asym_fence(void);
 
 static void hp_revoke_many_common(struct revocable **revs, int n, bool asym)
 {
-	bool mine_one[1], *mine = mine_one;
+	bool mine_one[1], *mine = mine_one, any = false;
 	struct hp_domain *d;
 	struct hp_set set;
 	int i, j, k;
@@ -351,22 +350,26 @@ static void hp_revoke_many_common(struct revocable **revs, int n, bool asym)
 	hp_set_build(&set, revs, n);
 
 	/*
-	 * Claim each flag; a revocable someone else is already revoking
+	 * Claim each one; a revocable someone else is already revoking
 	 * stays in the scan (harmless: its readers are leaving) but is not
-	 * released by us.  cmpxchg() is fully ordered; the fence below is
-	 * what the readers' fence pairs with.
+	 * released by us.  The claim's cmpxchg() is fully ordered; the fence
+	 * below is what the readers' fence pairs with.  Nothing claimed:
+	 * the other revokers do the scan, we only wait for them.
 	 */
 	for (k = 0; k < n; k++) {
 		struct rev_hazptr *r = (struct rev_hazptr *)revs[k];
 
-		mine[k] = cmpxchg(&r->revoked, HP_LIVE, HP_REVOKING) == HP_LIVE;
+		mine[k] = rev_once_try(&r->once);
+		any |= mine[k];
 	}
+	if (!any)
+		goto others;
 #ifndef __KERNEL__
 	if (asym)
 		hp_asym_fence();
 	else
 #endif
-		smp_mb(); /* flags before the scan (pairs the readers' fence) */
+		smp_mb(); /* claims before the scan (pairs the readers' fence) */
 
 	for (i = 0; i < d->nr_ctx; i++) {
 		for (j = 0; j < HP_SLOTS_PER_CTX; j++) {
@@ -386,29 +389,25 @@ static void hp_revoke_many_common(struct revocable **revs, int n, bool asym)
 		while (smp_load_acquire(&r->overflow.counter))
 			hp_backoff(&spins);
 	}
-	if (set.tab)
-		rb_free(set.tab);
 	for (k = 0; k < n; k++) {
 		struct rev_hazptr *r = (struct rev_hazptr *)revs[k];
 
 		if (mine[k]) {
 			r->release(r->res, r->arg);
-			smp_store_release(&r->revoked, HP_RELEASED);
+			rev_once_done(&r->once);
 		}
 	}
+others:
 	/*
 	 * Revoked by someone else: return once they released.  Only after
 	 * releasing all of ours, so overlapping batches cannot wait on each
 	 * other.
 	 */
-	for (k = 0; k < n; k++) {
-		struct rev_hazptr *r = (struct rev_hazptr *)revs[k];
-		unsigned int spins = 0;
-
-		while (!mine[k] &&
-		       smp_load_acquire(&r->revoked) != HP_RELEASED)
-			hp_backoff(&spins);
-	}
+	for (k = 0; k < n; k++)
+		if (!mine[k])
+			rev_once_wait(&((struct rev_hazptr *)revs[k])->once);
+	if (set.tab)
+		rb_free(set.tab);
 	if (mine != mine_one)
 		rb_free(mine);
 }
@@ -492,7 +491,7 @@ static void *hp_bug_norecheck_try_access(struct revocable *rev,
 	struct revocable **slot = NULL;
 	int ctx, i;
 
-	if (READ_ONCE(r->revoked))	/* BUG: checked before publishing... */
+	if (rev_once_claimed(&r->once))	/* BUG: checked before publishing... */
 		return NULL;
 	ctx = rb_ctx_get();
 	if (likely(ctx >= 0)) {

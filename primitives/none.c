@@ -6,7 +6,10 @@
  * try_access() is a plain load of the resource pointer.  revoke() clears
  * it and releases at once without waiting for anyone, so it is not safe
  * against concurrent readers: REV_CAP_UNSAFE, and the safety tests skip it
- * and say so.  Shared by userspace and the kernel module.
+ * and say so.  What it does keep is the release-once part of the contract:
+ * of overlapping revokes, one releases and the others return after it
+ * (struct rev_once, revocable.h).  Shared by userspace and the kernel
+ * module.
  */
 #include "revocable.h"
 
@@ -14,6 +17,7 @@ struct rev_none {
 	void *res;
 	rev_release_fn release;
 	void *arg;
+	struct rev_once once;
 };
 
 static struct revocable *none_create(void *res, rev_release_fn release,
@@ -56,10 +60,13 @@ static int none_release(struct revocable *rev, struct rev_handle *h)
 static void none_revoke(struct revocable *rev)
 {
 	struct rev_none *r = (struct rev_none *)rev;
-	void *res = xchg(&r->res, NULL);
 
-	if (res)
-		r->release(res, r->arg);
+	if (!rev_once_try(&r->once)) {
+		rev_once_wait(&r->once);
+		return;
+	}
+	r->release(xchg(&r->res, NULL), r->arg);
+	rev_once_done(&r->once);
 }
 
 const struct revocable_ops rev_ops_none = {

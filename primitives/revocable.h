@@ -20,6 +20,13 @@
  *     fail its release() with -EAGAIN and never act on what it read);
  *   - release(res, arg) has run exactly once (REV_CAP_DEFERRED variants:
  *     it runs exactly once before ops->deferred_barrier() returns).
+ * That holds for EVERY call of revoke() (and revoke_many()), including
+ * calls that overlap: of two concurrent revokes of one revocable (two
+ * unbind paths racing), the one that loses does not return before the
+ * winner has finished - waited for the readers and run release() (for
+ * DEFERRED variants: queued it, so a deferred_barrier() after either
+ * returns waits for it).  A revoke() of a revocable whose revoke has
+ * completed is a cheap no-op.  struct rev_once below is the mechanism.
  *
  * The handle is per access and lives on the caller's stack; it is never
  * shared between threads (sharing one is what hung the C revocable series).
@@ -86,7 +93,11 @@ struct revocable_ops {
 	/* NULL on allocation failure. */
 	struct revocable *(*create)(void *res, rev_release_fn release,
 				    void *arg);
-	/* Only after revoke() (and deferred_barrier() if DEFERRED). */
+	/*
+	 * Only after revoke() (and deferred_barrier() if DEFERRED), and
+	 * only once EVERY revoke()/revoke_many() call naming rev has
+	 * returned: a concurrent call still reads rev (its rev_once).
+	 */
 	void (*destroy)(struct revocable *rev);
 	/* Bytes this revocable costs, per-CPU/per-thread parts included. */
 	size_t (*footprint)(const struct revocable *rev);
@@ -108,6 +119,86 @@ struct revocable_ops {
 	 */
 	void (*deferred_barrier)(void);
 };
+
+/*
+ * rev_once - one revoke does the work, every revoke returns after it.
+ *
+ * Embedded in each revocable, zero-initialised (create() zeroes it).
+ * Every revoke() of a primitive is shaped
+ *
+ *	if (!rev_once_try(&r->once)) {
+ *		rev_once_wait(&r->once);	lost, or revoked already
+ *		return;
+ *	}
+ *	... stop new readers, wait for the old ones, r->release() ...
+ *	rev_once_done(&r->once);		last touch of r
+ *
+ * and revoke_many() claims what it can with rev_once_try(), does the
+ * batched work for those, rev_once_done()s each, and only then
+ * rev_once_wait()s for the ones another call had claimed (waiting after
+ * marking its own done is what keeps overlapping batches from waiting on
+ * each other).  DEFERRED variants call rev_once_done() once the release is
+ * queued: that is all their revoke promises.
+ *
+ * This is the "already revoked?" guard done right: a test-and-set alone
+ * (Rust's is_available.swap(false)) lets the loser return while the winner
+ * is still waiting for readers, so the loser's caller frees what a reader
+ * still uses; a flag set at the end (bug-double-release, primitives/bugs.c)
+ * lets both run release().  Flags that readers test (rcu's availability
+ * flag, seqlock's revoked flag) stay separate; hazptr's readers test the
+ * claim itself (rev_once_claimed()).
+ *
+ * rev_once_wait() spins a little, then yields, then sleeps 50 us per
+ * check: the winner may wait for a reader stalled in its access, and a
+ * loser must not burn a CPU meanwhile.  It may sleep: revoke() runs in
+ * process context.  Ordering: rev_once_try() is fully ordered (cmpxchg);
+ * rev_once_done() is a store-release and rev_once_wait() a load-acquire,
+ * so the winner's work, release() included, happens before the loser
+ * returns.
+ */
+enum { REV_ONCE_LIVE, REV_ONCE_REVOKING, REV_ONCE_DONE };
+
+struct rev_once {
+	int state;		/* REV_ONCE_*; 0 (live) when zeroed */
+};
+
+/* True: the caller won the claim and must do the work, then _done(). */
+static inline bool rev_once_try(struct rev_once *o)
+{
+	if (smp_load_acquire(&o->state) == REV_ONCE_DONE)
+		return false;		/* the cheap no-op: no atomic RMW */
+	return cmpxchg(&o->state, REV_ONCE_LIVE, REV_ONCE_REVOKING) ==
+	       REV_ONCE_LIVE;
+}
+
+/* The winner's work, release() included, is complete. */
+static inline void rev_once_done(struct rev_once *o)
+{
+	smp_store_release(&o->state, REV_ONCE_DONE);
+}
+
+/* Return once the winner called rev_once_done(). */
+static inline void rev_once_wait(struct rev_once *o)
+{
+	unsigned int n = 0;
+
+	while (smp_load_acquire(&o->state) != REV_ONCE_DONE) {
+		if (n < 1000)
+			cpu_relax();
+		else if (n < 1100)
+			rb_yield();
+		else
+			rb_sleep_us(50);
+		if (n < 1100)
+			n++;
+	}
+}
+
+/* Some revoke has claimed it (relaxed: the caller supplies the fence). */
+static inline bool rev_once_claimed(const struct rev_once *o)
+{
+	return READ_ONCE(o->state) != REV_ONCE_LIVE;
+}
 
 extern const struct revocable_ops *const rev_ops_all[];
 extern const int rev_ops_count;

@@ -42,14 +42,17 @@
  *                   (blocking primitives), or a RETRY primitive validated
  *                   (release() == 0) an access whose revoke had returned
  *                   before the re-check; DEFERRED primitives are exempt
- *                   (their readers may outlive revoke), poison is not;
+ *                   (their readers may outlive revoke), poison is not.
+ *                   Of two overlapping revokes (revoke-race), the FIRST
+ *                   to return counts, the loser as much as the winner;
  *   poison          a validated access saw a poisoned (released) or
  *                   wrongly stamped resource.  Speculative reads of poison
  *                   that a RETRY primitive then rejected are counted, not
  *                   failures (that is what type-stable memory is for);
  *   double-release  a release callback ran a second time;
  *   never-released  revoke() returned (DEFERRED: deferred_barrier()
- *                   returned) and the release callback had not run;
+ *                   returned) and the release callback had not run - for
+ *                   each of two overlapping revokes, as it returns;
  *   hang            a revoke()/revoke_many()/deferred_barrier() did not
  *                   return within --watchdog seconds (default 10).  A hung
  *                   thread cannot be joined: the watchdog prints the
@@ -75,8 +78,11 @@
  *                 every torture thread pauses;
  *   create-race   the next round is created and published by the racer
  *                 at the same instant the writer revokes the current one;
- *   revoke-race   the racer revokes the same round at the same instant (a
- *                 second revoke must be a no-op, never a second release);
+ *   revoke-race   the racer revokes the same round at the same instant:
+ *                 exactly one release, and neither revoke may return
+ *                 before the round is fully revoked (revocable.h: the
+ *                 loser waits for the winner), so the round counts as
+ *                 revoked from whichever returns first;
  *   many-handles  a reader holds all T_NSLOTS slots at once (more than the
  *                 hazard-pointer slots per thread), taken in slot order
  *                 (see t_access_many()), released in random order;
@@ -741,18 +747,30 @@ static void *t_reader(void *arg)
 
 /* ---- writer and racer ---- */
 
-static void t_after_revoke(struct t_run *r, struct t_round *old, u64 dt)
+/*
+ * A revoke() of old has returned (the writer's or, in a revoke-race, the
+ * racer's): from now on the round is revoked - any access still held, or
+ * validated after this, is overtaken - and its release has run.
+ */
+static void t_revoke_returned(struct t_run *r, struct t_round *old,
+			      const char *who)
 {
 	T_STORE(old->pipe, 1);
 	T_STORE(old->revoked, 1);
+	if (!r->deferred && T_LOAD(old->res->released) == 0)
+		t_fail(r, F_UNRELEASED,
+		       "generation %llu: %s returned but the release callback has not run",
+		       (unsigned long long)old->gen, who);
+}
+
+/* The writer's statistics; t_revoke_returned() first. */
+static void t_after_revoke(struct t_run *r, struct t_round *old, u64 dt)
+{
+	t_revoke_returned(r, old, "revoke");
 	T_INC(r->revokes);
 	WRITE_ONCE(r->revoke_sum_ns, r->revoke_sum_ns + dt);
 	if (dt > r->revoke_max_ns)
 		WRITE_ONCE(r->revoke_max_ns, dt);
-	if (!r->deferred && T_LOAD(old->res->released) == 0)
-		t_fail(r, F_UNRELEASED,
-		       "generation %llu: revoke returned but the release callback has not run",
-		       (unsigned long long)old->gen);
 }
 
 /* Revoke slot's round with the racer doing kind at the same instant. */
@@ -773,23 +791,18 @@ static void t_writer_race(struct t_run *r, int slot, int kind)
 	t_wd_begin(r, WD_WRITER, old->gen);
 	r->ops->revoke(old->rev);
 	dt = t_wd_end(r, WD_WRITER);
-	if (kind == JOB_CREATE)
-		t_after_revoke(r, old, dt);
+	/*
+	 * Two overlapping revokes (JOB_REVOKE): whichever returns first
+	 * marks the round revoked - the racer does so in t_racer() - so a
+	 * loser that returns before the winner has waited for the readers
+	 * (or before its release ran) is caught as overtaken (or
+	 * never-released), as revocable.h requires of every revoke().
+	 */
+	t_after_revoke(r, old, dt);
 	spins = 0;
 	while (T_LOAD(r->job_state) != J_DONE)
 		t_pause(&spins);
 	T_STORE(r->job_state, J_IDLE);
-	/*
-	 * Two overlapping revokes: the round counts as revoked once BOTH
-	 * returned.  Several primitives (refcount, rcu, percpu-ref) let the
-	 * revoke that lost the claim return at once, before the winner has
-	 * waited for the readers; revocable.h's contract speaks of "a second
-	 * revoke" without saying whether that must wait, so the oracle only
-	 * checks that the pair releases exactly once and that no access
-	 * outlives both.
-	 */
-	if (kind == JOB_REVOKE)
-		t_after_revoke(r, old, dt);
 	if (kind == JOB_CREATE)
 		T_INC(r->create_races);
 	else
@@ -821,6 +834,7 @@ static void *t_racer(void *arg)
 			t_wd_begin(r, WD_RACER, r->job_round->gen);
 			r->ops->revoke(r->job_round->rev);
 			t_wd_end(r, WD_RACER);
+			t_revoke_returned(r, r->job_round, "the racer's revoke");
 		}
 		T_STORE(r->job_state, J_DONE);
 	}

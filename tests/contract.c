@@ -8,6 +8,13 @@
  *     complete once that reader releases (DEFERRED variants: the release
  *     callback does not run while the reader holds access);
  *   - the release callback runs exactly once, and a second revoke is a no-op;
+ *   - two revokes that overlap (two unbind paths racing, and, where
+ *     revoke_many() exists, a batch overlapping a single revoke): neither
+ *     returns while a reader holds access (blocking primitives), and when
+ *     EACH returns the release callback has run exactly once (RETRY +
+ *     BOUNDED: each may return under the reader, never before the
+ *     callback; DEFERRED: checked after each one's deferred_barrier(),
+ *     and the callback must not run while the reader holds);
  *   - a reader that spans a revoke on a RETRY primitive is told to retry
  *     (a bounded RETRY revoke may complete under it; a validated access
  *     must never have seen the resource released);
@@ -74,18 +81,36 @@ struct revoker {
 	struct revocable **revs;
 	int n;
 	int done;
+	/* check_overlap() only: */
+	struct tres **res;	/* revs' resources, to look at on return */
+	int *ready, *gate;	/* start line: both revokers go at once */
+	int all_once;		/* every release had run exactly once at return */
 };
 
 static void *revoker_fn(void *arg)
 {
 	struct revoker *r = arg;
+	int i, once = 1;
 
 	if (rb_thread_init())
 		abort();
+	if (r->gate) {
+		T_ADD(*r->ready, 1);
+		while (!T_LOAD(*r->gate))
+			cpu_relax();
+	}
 	if (r->n == 1)
 		r->ops->revoke(r->revs[0]);
 	else
 		r->ops->revoke_many(r->revs, r->n);
+	if (r->res) {
+		if (r->ops->caps & REV_CAP_DEFERRED)
+			r->ops->deferred_barrier();
+		for (i = 0; i < r->n; i++)
+			if (tres_released(r->res[i]) != 1)
+				once = 0;
+		T_STORE(r->all_once, once);
+	}
 	T_STORE(r->done, 1);
 	rb_thread_exit();
 	return NULL;
@@ -206,6 +231,108 @@ static void check_blocking(const struct revocable_ops *ops, int n,
 	tres_drain();
 }
 
+/*
+ * Two overlapping revokes while a reader holds revs[n / 2]: revoker A
+ * revokes revs[n / 2] (n == 1) or revoke_many()s all n; revoker B revokes
+ * revs[n / 2].  Both leave the start line together, so the claim is a real
+ * race; either may win it.  The loser must not return before the winner
+ * finished: it is held up by the reader just as the winner is, and sees
+ * the release callback done when it returns.
+ */
+static void check_overlap(const struct revocable_ops *ops, int n)
+{
+	struct revocable *revs[16];
+	struct tres *res[16];
+	struct holder h = { .ops = ops };
+	int ready = 0, gate = 0;
+	struct revoker a = { .ops = ops, .revs = revs, .n = n, .res = res,
+			     .ready = &ready, .gate = &gate };
+	struct revoker b = { .ops = ops, .revs = &revs[n / 2], .n = 1,
+			     .res = &res[n / 2], .ready = &ready,
+			     .gate = &gate };
+	const char *what = n > 1 ? "revoke_many overlapping a revoke" :
+			   "two concurrent revokes";
+	bool deferred = ops->caps & REV_CAP_DEFERRED;
+	bool retry = ops->caps & REV_CAP_RETRY;
+	int i, all_once = 1, late = 0, done_a, done_b, released_early;
+	pthread_t ht, at, bt;
+
+	for (i = 0; i < n; i++) {
+		res[i] = tres_new();
+		revs[i] = ops->create(res[i], tres_release, NULL);
+		if (!revs[i]) {
+			tap_ok(0, "%s: create", ops->name);
+			return;
+		}
+	}
+	h.rev = revs[n / 2];
+	h.res = res[n / 2];
+	pthread_create(&ht, NULL, holder_fn, &h);
+	wait_held(&h);
+	if (T_LOAD(h.held) != 1) {
+		tap_ok(0, "%s: access before %s succeeds", ops->name, what);
+		T_STORE(h.go, 1);
+		pthread_join(ht, NULL);
+		return;
+	}
+	pthread_create(&at, NULL, revoker_fn, &a);
+	pthread_create(&bt, NULL, revoker_fn, &b);
+	while (T_LOAD(ready) < 2)
+		rb_sleep_us(100);
+	T_STORE(gate, 1);
+	rb_sleep_us(HOLD_MS * 1000);
+	done_a = T_LOAD(a.done);
+	done_b = T_LOAD(b.done);
+	released_early = tres_released(h.res);
+	if (deferred)
+		tap_ok(!released_early,
+		       "%s: %s: release callback not run while a reader holds access",
+		       ops->name, what);
+	else if (retry && (ops->caps & REV_CAP_BOUNDED))
+		tap_diag("%s: %s: bounded RETRY revokes may return under a speculating reader (returned=%d,%d)",
+			 ops->name, what, done_a, done_b);
+	else
+		tap_ok(!done_a && !done_b && !released_early,
+		       "%s: %s: neither returns while a reader holds access (returned=%d,%d released=%d)",
+		       ops->name, what, done_a, done_b, released_early);
+	T_STORE(h.go, 1);
+	pthread_join(ht, NULL);
+	pthread_join(at, NULL);
+	pthread_join(bt, NULL);
+	tap_ok(T_LOAD(a.all_once) && T_LOAD(b.all_once),
+	       "%s: %s: when each returns%s, the release callback has run exactly once (%s %d, revoke %d)",
+	       ops->name, what, deferred ? " (and its deferred_barrier)" : "",
+	       n > 1 ? "revoke_many" : "revoke", T_LOAD(a.all_once),
+	       T_LOAD(b.all_once));
+	settle(ops);
+	for (i = 0; i < n; i++)
+		if (tres_released(res[i]) != 1)
+			all_once = 0;
+	tap_ok(all_once, "%s: %s: every release ran exactly once in all",
+	       ops->name, what);
+	if (retry)
+		tap_ok(T_LOAD(h.release_rc) == -EAGAIN,
+		       "%s: %s: the reader spanning them is told to retry (rc=%d)",
+		       ops->name, what, T_LOAD(h.release_rc));
+	else
+		tap_ok(T_LOAD(h.release_rc) == 0 && T_LOAD(h.intact),
+		       "%s: %s: the reader was never cut off (intact=%d rc=%d)",
+		       ops->name, what, T_LOAD(h.intact),
+		       T_LOAD(h.release_rc));
+	for (i = 0; i < n; i++) {
+		struct rev_handle hd;
+
+		if (ops->try_access(revs[i], &hd)) {
+			ops->release(revs[i], &hd);
+			late++;
+		}
+	}
+	tap_ok(!late, "%s: access after %s fails", ops->name, what);
+	for (i = 0; i < n; i++)
+		ops->destroy(revs[i]);
+	tres_drain();
+}
+
 static void check_basic(const struct revocable_ops *ops)
 {
 	struct rev_handle hd[NESTED];
@@ -260,6 +387,8 @@ static void check_ops(const struct revocable_ops *ops)
 	if (ops->caps & REV_CAP_UNSAFE) {
 		tap_skip("unsafe by design: revoke does not wait for readers",
 			 "%s: revoke blocks while a reader holds access", ops->name);
+		tap_skip("unsafe by design: revoke does not wait for readers",
+			 "%s: two concurrent revokes wait for the reader", ops->name);
 		return;
 	}
 	check_blocking(ops, 1, false);
@@ -273,6 +402,12 @@ static void check_ops(const struct revocable_ops *ops)
 	else
 		tap_skip("no batched revoke for this primitive",
 			 "%s: revoke_many", ops->name);
+	check_overlap(ops, 1);
+	if (ops->revoke_many)
+		check_overlap(ops, 16);
+	else
+		tap_skip("no batched revoke for this primitive",
+			 "%s: revoke_many overlapping a revoke", ops->name);
 }
 
 static void usage(FILE *f)

@@ -43,7 +43,11 @@
  *      waits on, e.g. blk-mq's q_usage_counter), then run the release
  *      callback here, on the revoker's thread, outside any RCU section.
  * revoke_many(): set ATOMIC|DEAD on all, ONE grace period, then switch and
- * drain each.  A second revoke finds DEAD already set and returns at once.
+ * drain each.  Which call does the work is decided by a struct rev_once
+ * (revocable.h), not by the DEAD bit: a revoke that overlaps the winner
+ * waits until it has drained and released (returning when DEAD is seen
+ * would let it return while readers still hold references), and one that
+ * comes later returns at once.
  *
  * Waiting for the drain: a short spin (the common case - readers hold
  * their reference for nanoseconds) then sleep on one process-wide
@@ -96,7 +100,8 @@ struct rev_pcpu {
 	void *res;
 	rev_release_fn release;
 	void *arg;
-	void *batch_owner;	/* revoke_many(): the call that killed it */
+	struct rev_once once;	/* which revoke does the work */
+	void *batch_owner;	/* revoke_many(): the call that claimed it */
 	/* atomic mode only */
 	atomic_long_t count ____cacheline_aligned;
 	int done;		/* count reached zero; under pcpu_done_lock */
@@ -200,13 +205,10 @@ static int pcpu_release(struct revocable *rev, struct rev_handle *h)
 	return 0;
 }
 
-/* Step 1 (percpu_ref_kill): true if this call killed it. */
-static bool pcpu_kill(struct rev_pcpu *p)
+/* Step 1 (percpu_ref_kill), by the rev_once winner only. */
+static void pcpu_kill(struct rev_pcpu *p)
 {
-	unsigned long old = __atomic_fetch_or(&p->mode, PCPU_REF_ATOMIC_DEAD,
-					      __ATOMIC_SEQ_CST);
-
-	return !(old & PCPU_REF_DEAD);
+	__atomic_fetch_or(&p->mode, PCPU_REF_ATOMIC_DEAD, __ATOMIC_SEQ_CST);
 }
 
 /* Steps 3-5, after the grace period of step 2. */
@@ -241,16 +243,21 @@ static void pcpu_revoke(struct revocable *rev)
 {
 	struct rev_pcpu *p = (struct rev_pcpu *)rev;
 
-	if (!pcpu_kill(p))
-		return;			/* already revoked: no-op */
+	if (!rev_once_try(&p->once)) {
+		rev_once_wait(&p->once);	/* revoked, or being revoked */
+		return;
+	}
+	pcpu_kill(p);
 	urcu_memb_synchronize_rcu();
 	pcpu_switch_and_drain(p);
+	rev_once_done(&p->once);
 }
 
 /*
- * Kill all, one grace period, then switch and drain each.  batch_owner
- * marks the revocables this call killed (see rcu.c: a stack address is
- * unique among concurrent calls and is cleared before returning).
+ * Kill all, one grace period, then switch and drain each, then wait for
+ * the ones another call had claimed.  batch_owner marks the revocables
+ * this call claimed (see rcu.c: a stack address is unique among concurrent
+ * calls and is cleared before returning).
  */
 static void pcpu_revoke_many(struct revocable **revs, int n)
 {
@@ -261,22 +268,26 @@ static void pcpu_revoke_many(struct revocable **revs, int n)
 	for (i = 0; i < n; i++) {
 		struct rev_pcpu *p = (struct rev_pcpu *)revs[i];
 
-		if (pcpu_kill(p)) {
+		if (rev_once_try(&p->once)) {
 			WRITE_ONCE(p->batch_owner, (void *)&token);
+			pcpu_kill(p);
 			any = true;
 		}
 	}
-	if (!any)
-		return;
-	urcu_memb_synchronize_rcu();
-	for (i = 0; i < n; i++) {
+	if (any)
+		urcu_memb_synchronize_rcu();
+	for (i = 0; any && i < n; i++) {
 		struct rev_pcpu *p = (struct rev_pcpu *)revs[i];
 
 		if (READ_ONCE(p->batch_owner) != (void *)&token)
 			continue;
 		WRITE_ONCE(p->batch_owner, NULL);
 		pcpu_switch_and_drain(p);
+		rev_once_done(&p->once);
 	}
+	/* Claimed by another call: after ours are done, so no cycle. */
+	for (i = 0; i < n; i++)
+		rev_once_wait(&((struct rev_pcpu *)revs[i])->once);
 }
 
 const struct revocable_ops rev_ops_percpu_ref = {
@@ -313,10 +324,14 @@ static void pcpu_bug_noconfirm_revoke(struct revocable *rev)
 {
 	struct rev_pcpu *p = (struct rev_pcpu *)rev;
 
-	if (!pcpu_kill(p))
+	if (!rev_once_try(&p->once)) {
+		rev_once_wait(&p->once);
 		return;
+	}
+	pcpu_kill(p);
 	/* BUG (deliberate): no urcu_memb_synchronize_rcu() here. */
 	pcpu_switch_and_drain(p);
+	rev_once_done(&p->once);
 }
 
 const struct revocable_ops rev_ops_bug_percpu_noconfirm = {

@@ -41,8 +41,15 @@
  * Both need every reader and revoker thread to have called
  * rb_thread_init() (it registers the thread with liburcu), and revoke()
  * must not be called from inside a read-side section (it would wait for
- * itself).  A second revoke() finds the flag already clear and returns at
- * once (Rust's revoke() returning false).
+ * itself).
+ *
+ * Overlapping revokes: Rust's revoke() lets the caller that loses the
+ * is_available swap return at once, while the winner is still in its
+ * grace period - the loser's caller may then free what a reader still
+ * uses.  Here the claim is a struct rev_once (revocable.h) next to the
+ * flag: the loser returns once the winner has released (rcu-deferred:
+ * queued the release), and a revoke of a revoked revocable is one load.
+ * The flag stays: it is what readers test.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -61,7 +68,8 @@ struct rev_rcu {
 	void *res;
 	rev_release_fn release;
 	void *arg;
-	void *batch_owner;	/* revoke_many(): the call that cleared the flag */
+	struct rev_once once;	/* which revoke does the work */
+	void *batch_owner;	/* revoke_many(): the call that claimed it */
 	struct rcu_head rcu;	/* rcu-deferred: the queued release */
 };
 
@@ -132,19 +140,24 @@ static void rcu_revoke(struct revocable *rev)
 {
 	struct rev_rcu *r = (struct rev_rcu *)rev;
 
-	if (!xchg(&r->is_available, 0))
-		return;			/* already revoked: no-op */
+	if (!rev_once_try(&r->once)) {
+		rev_once_wait(&r->once);	/* revoked, or being revoked */
+		return;
+	}
+	WRITE_ONCE(r->is_available, 0);	/* ordered by the grace period */
 	urcu_memb_synchronize_rcu();
 	rb_tsan_acquire(r);
 	r->release(r->res, r->arg);
+	rev_once_done(&r->once);
 }
 
 /*
- * Clear every flag, wait for one grace period, release the ones this call
- * cleared.  batch_owner records which call won the xchg (a revocable that
- * was already revoked must not be released again); a stack address is
- * unique among concurrently running calls and is cleared before returning
- * so a later call from the same stack depth cannot mistake it for its own.
+ * Claim and clear every flag, wait for one grace period, release the ones
+ * this call claimed, then wait for the ones another call had claimed.
+ * batch_owner records which call won the claim (a revocable that was
+ * already revoked must not be released again); a stack address is unique
+ * among concurrently running calls and is cleared before returning so a
+ * later call from the same stack depth cannot mistake it for its own.
  */
 static void rcu_revoke_many(struct revocable **revs, int n)
 {
@@ -155,15 +168,15 @@ static void rcu_revoke_many(struct revocable **revs, int n)
 	for (i = 0; i < n; i++) {
 		struct rev_rcu *r = (struct rev_rcu *)revs[i];
 
-		if (xchg(&r->is_available, 0)) {
+		if (rev_once_try(&r->once)) {
 			WRITE_ONCE(r->batch_owner, (void *)&token);
+			WRITE_ONCE(r->is_available, 0);
 			any = true;
 		}
 	}
-	if (!any)
-		return;
-	urcu_memb_synchronize_rcu();
-	for (i = 0; i < n; i++) {
+	if (any)
+		urcu_memb_synchronize_rcu();
+	for (i = 0; any && i < n; i++) {
 		struct rev_rcu *r = (struct rev_rcu *)revs[i];
 
 		if (READ_ONCE(r->batch_owner) != (void *)&token)
@@ -171,7 +184,11 @@ static void rcu_revoke_many(struct revocable **revs, int n)
 		WRITE_ONCE(r->batch_owner, NULL);
 		rb_tsan_acquire(r);
 		r->release(r->res, r->arg);
+		rev_once_done(&r->once);
 	}
+	/* Claimed by another call: after ours are done, so no cycle. */
+	for (i = 0; i < n; i++)
+		rev_once_wait(&((struct rev_rcu *)revs[i])->once);
 }
 
 /* rcu-deferred */
@@ -192,10 +209,14 @@ static void rcu_deferred_revoke(struct revocable *rev)
 {
 	struct rev_rcu *r = (struct rev_rcu *)rev;
 
-	if (!xchg(&r->is_available, 0))
+	if (!rev_once_try(&r->once)) {
+		rev_once_wait(&r->once);	/* until the release is queued */
 		return;
+	}
+	WRITE_ONCE(r->is_available, 0);	/* ordered by the grace period */
 	rb_tsan_release(r);	/* the queueing, for the callback thread */
 	urcu_memb_call_rcu(&r->rcu, rcu_deferred_cb);
+	rev_once_done(&r->once);
 }
 
 static void rcu_deferred_barrier(void)

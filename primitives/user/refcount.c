@@ -7,14 +7,16 @@
  * revoke() drops the provider's reference, after which no get succeeds,
  * and waits (spin, then yield) for the readers' references to drain to
  * zero, then runs the release callback.  The contended line is the
- * bouncing ceiling of the suite.
+ * bouncing ceiling of the suite.  A revoke() that overlaps another (or
+ * follows it) loses the rev_once claim and returns once the first one
+ * has finished (revocable.h).
  */
 #include "../revocable.h"
 
 struct rev_refcount {
 	atomic_long_t count ____cacheline_aligned;
 	void *res ____cacheline_aligned;
-	int revoked;		/* only the first revoke() does the work */
+	struct rev_once once;	/* only the first revoke() does the work */
 	rev_release_fn release;
 	void *arg;
 };
@@ -69,8 +71,10 @@ static void refcount_revoke(struct revocable *rev)
 	struct rev_refcount *r = (struct rev_refcount *)rev;
 	unsigned int spins = 0;
 
-	if (xchg(&r->revoked, 1))
+	if (!rev_once_try(&r->once)) {
+		rev_once_wait(&r->once);
 		return;
+	}
 	atomic_long_dec_return(&r->count);
 	while (smp_load_acquire(&r->count.counter) != 0) {
 		if (++spins < 1000)
@@ -79,6 +83,7 @@ static void refcount_revoke(struct revocable *rev)
 			rb_yield();
 	}
 	r->release(r->res, r->arg);
+	rev_once_done(&r->once);
 }
 
 const struct revocable_ops rev_ops_refcount = {

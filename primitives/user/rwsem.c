@@ -7,8 +7,11 @@
  *   try_access(): pthread_rwlock_rdlock(); if revoked, unlock and fail.
  *   release():    pthread_rwlock_unlock().
  *   revoke():     wrlock (waits for every reader to leave), set revoked,
- *                 unlock, run the release callback.  A second revoke sees
- *                 the flag under the lock and does nothing.
+ *                 unlock, run the release callback.  Done by the revoke
+ *                 that wins the rev_once claim (revocable.h); one that
+ *                 overlaps it returns only after the release callback ran
+ *                 (the flag alone would let it return between the
+ *                 winner's unlock and its callback), a later one at once.
  * The flag is only read and written under the lock.  Readers hold a lock,
  * not an RCU section, so they may sleep (REV_CAP_SLEEP); every reader
  * writes the lock word, so it bounces between CPUs - the cost the
@@ -51,7 +54,8 @@
 
 struct rev_rwsem {
 	pthread_rwlock_t lock;
-	bool revoked;		/* under lock */
+	bool revoked;		/* under lock: what readers test */
+	struct rev_once once;	/* which revoke does the work */
 	void *res;
 	rev_release_fn release;
 	void *arg;
@@ -177,14 +181,16 @@ static int rwsem_release(struct revocable *rev, struct rev_handle *h)
 static void rwsem_revoke(struct revocable *rev)
 {
 	struct rev_rwsem *r = (struct rev_rwsem *)rev;
-	bool first;
 
+	if (!rev_once_try(&r->once)) {
+		rev_once_wait(&r->once);
+		return;
+	}
 	rwsem_check(pthread_rwlock_wrlock(&r->lock), "wrlock");
-	first = !r->revoked;
 	r->revoked = true;
 	pthread_rwlock_unlock(&r->lock);
-	if (first)
-		r->release(r->res, r->arg);
+	r->release(r->res, r->arg);
+	rev_once_done(&r->once);
 }
 
 const struct revocable_ops rev_ops_rwsem = {

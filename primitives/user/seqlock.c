@@ -14,7 +14,10 @@
  * Revoke: writer mutex; seq++ (odd); smp_wmb(); set revoked; smp_wmb();
  * seq++ (even); unlock; smp_wmb(); run the release callback AT ONCE.  It
  * waits for nobody, so it is bounded (REV_CAP_BOUNDED): a stalled reader
- * costs the revoker nothing.  A second revoke sees the flag: no-op.
+ * costs the revoker nothing.  Done by the revoke that wins the rev_once
+ * claim (revocable.h); one that overlaps it returns only after the
+ * release callback ran (the flag alone would let it return between the
+ * winner's bump and its callback), a later one at once.
  *
  * THE TYPE-STABLE-MEMORY RULE.  Because revoke does not wait, a reader may
  * still be reading the resource while (and after) the release callback
@@ -52,6 +55,7 @@
 struct rev_seqlock {
 	unsigned long seq;	/* odd while a revoke is writing */
 	int revoked;		/* written under lock, read speculatively */
+	struct rev_once once;	/* which revoke does the work */
 	void *res;
 	rev_release_fn release;
 	void *arg;
@@ -114,16 +118,12 @@ static int seqlock_release(struct revocable *rev, struct rev_handle *h)
 	return s != h->seq ? -EAGAIN : 0;
 }
 
-/* Writer side: true if this call revoked it.  No wait here. */
-static bool seqlock_bump(struct rev_seqlock *r)
+/* Writer side, the rev_once winner only.  No wait here. */
+static void seqlock_bump(struct rev_seqlock *r)
 {
 	unsigned long s;
 
 	rb_mutex_lock(&r->lock);
-	if (READ_ONCE(r->revoked)) {
-		rb_mutex_unlock(&r->lock);
-		return false;
-	}
 	s = READ_ONCE(r->seq);
 	WRITE_ONCE(r->seq, s + 1);	/* odd: readers spin or will retry */
 	smp_wmb();
@@ -132,19 +132,27 @@ static bool seqlock_bump(struct rev_seqlock *r)
 	WRITE_ONCE(r->seq, s + 2);
 	rb_mutex_unlock(&r->lock);
 	smp_wmb();	/* seq before the release callback's poison stores */
-	return true;
 }
 
 static void seqlock_revoke(struct revocable *rev)
 {
 	struct rev_seqlock *r = (struct rev_seqlock *)rev;
 
-	if (!seqlock_bump(r))
-		return;			/* already revoked: no-op */
+	if (!rev_once_try(&r->once)) {
+		rev_once_wait(&r->once);	/* until the callback ran */
+		return;
+	}
+	seqlock_bump(r);
 	r->release(r->res, r->arg);	/* at once: type-stable rule above */
+	rev_once_done(&r->once);
 }
 
-/* Bump and release each: there is no wait to share. */
+/*
+ * Bump and release each: there is no wait to share.  A loop of revoke()
+ * is the rev_once pattern for batches too: each winner finishes its own
+ * before any wait, and a winner never waits, so overlapping batches
+ * cannot wait on each other.
+ */
 static void seqlock_revoke_many(struct revocable **revs, int n)
 {
 	int i;

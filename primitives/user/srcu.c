@@ -41,8 +41,12 @@
  * revoker's flag store before the first scan's barrier, so either the
  * reader sees the flag or the revoker's scans see the reader's lock.
  *
- * revoke(): under the domain mutex, clear the flag, synchronize, run the
- * release callback.  A second revoke() of the same revocable is a no-op.
+ * revoke(): the revoke that wins the rev_once claim (revocable.h) clears
+ * the flag, synchronizes and runs the release callback; one that overlaps
+ * it waits until it is done, one that comes later returns at once.  Only
+ * the winner ever synchronizes a domain, so no update-side mutex is
+ * needed (the kernel's srcu_struct has one because any number of callers
+ * may synchronize the same domain).
  * Waiting between checks spins (cpu_relax) and then yields, like the
  * refcount primitive; the kernel's synchronize_srcu() instead sleeps on a
  * completion while a workqueue re-checks.
@@ -87,7 +91,7 @@ struct rev_srcu {
 	void *res;
 	rev_release_fn release;
 	void *arg;
-	rb_mutex_t gp_mutex;	/* serialises revoke()s of this domain */
+	struct rev_once once;	/* the one revoke that synchronizes */
 #ifdef REVBENCH_BUGS
 	struct rev_handle bug_shared;	/* bug-srcu-shared-handle only */
 #endif
@@ -108,10 +112,6 @@ static struct revocable *srcu_create(void *res, rev_release_fn release,
 	if (posix_memalign((void **)&r, SMP_CACHE_BYTES, srcu_bytes(nr)))
 		return NULL;
 	memset(r, 0, srcu_bytes(nr));
-	if (rb_mutex_init(&r->gp_mutex)) {
-		free(r);
-		return NULL;
-	}
 	r->nr_ctx = nr;
 	r->res = res;
 	r->release = release;
@@ -122,10 +122,7 @@ static struct revocable *srcu_create(void *res, rev_release_fn release,
 
 static void srcu_destroy(struct revocable *rev)
 {
-	struct rev_srcu *r = (struct rev_srcu *)rev;
-
-	rb_mutex_destroy(&r->gp_mutex);
-	free(r);
+	free(rev);
 }
 
 static size_t srcu_footprint(const struct revocable *rev)
@@ -213,7 +210,7 @@ static void srcu_wait_idx(struct rev_srcu *r, int idx)
 	}
 }
 
-/* Caller holds gp_mutex, so r->idx is stable except for our own flip. */
+/* Only the rev_once winner gets here: r->idx changes only by our flip. */
 static void srcu_synchronize(struct rev_srcu *r)
 {
 	unsigned long idx;
@@ -232,13 +229,14 @@ static void srcu_revoke(struct revocable *rev)
 {
 	struct rev_srcu *r = (struct rev_srcu *)rev;
 
-	rb_mutex_lock(&r->gp_mutex);
-	if (READ_ONCE(r->available)) {
-		WRITE_ONCE(r->available, 0);
-		srcu_synchronize(r);
-		r->release(r->res, r->arg);
+	if (!rev_once_try(&r->once)) {
+		rev_once_wait(&r->once);
+		return;
 	}
-	rb_mutex_unlock(&r->gp_mutex);
+	WRITE_ONCE(r->available, 0);
+	srcu_synchronize(r);
+	r->release(r->res, r->arg);
+	rev_once_done(&r->once);
 }
 
 const struct revocable_ops rev_ops_srcu = {
