@@ -7,6 +7,8 @@
  *   prim_*.c    primitives on kernel APIs; shared_*.c the shared sources
  *   ktest.c     in-kernel contract and stress tests, KTAP output
  *   bench.c     refscale-style reader benchmark and revoke timing
+ *   torture.c   rcutorture-style torture of primitives and the bug zoo
+ *   bugs_kernel.c  the kernel bug zoo table (KMOD_BUGS=1 builds only)
  *   drv.c       the "revbench" platform driver and its devices
  *   results.c   results JSON (results/FORMAT.md) in a kernel buffer
  */
@@ -67,6 +69,14 @@ struct rbk_config {
 	unsigned int ndevs;		/* platform devices */
 	unsigned int rounds;		/* stress: revoke/re-create rounds */
 	unsigned int hold_ms;		/* contract: how long a reader holds */
+	/* torture (torture.c) */
+	char bug[RBK_NAME_LEN];		/* a zoo entry, "all" or "none" */
+	unsigned int duration;		/* s per real primitive */
+	unsigned int bug_duration;	/* s: budget per bug (stops when caught) */
+	unsigned int seed;		/* 0 = from the clock (printed) */
+	unsigned int watchdog_ms;	/* hang bound, real primitives */
+	unsigned int bug_watchdog_ms;	/* hang bound, bug zoo */
+	unsigned int stat_ms;		/* summary line period */
 };
 
 /* Parse "key=value key=value ..." over a copy of defaults. */
@@ -83,6 +93,28 @@ struct rbk_test_summary {
 	int passed, failed, skipped;
 };
 void rbk_run_tests(const struct rbk_config *cfg, struct rbk_test_summary *s);
+
+/* Torture (torture.c): KTAP on the console, one point per primitive/bug. */
+#define RBK_TORTURE_MAX_READERS	64
+void rbk_run_torture(const struct rbk_config *cfg, struct rbk_test_summary *s);
+
+/*
+ * The kernel bug zoo (bugs_kernel.c): every entry of primitives/bugs.h
+ * that applies to the kernel.  Empty (count 0) unless built with
+ * KMOD_BUGS=1.  rbk_bug_unwedge() undoes the damage a hanging entry did to
+ * one revocable so that its hung revoke can return (harness support, see
+ * bug-srcu-shared-handle); -EOPNOTSUPP for entries that have none.
+ */
+extern const struct revocable_ops *const rbk_bug_zoo[];
+extern const int rbk_bug_zoo_count;
+const struct revocable_ops *rbk_bug_find(const char *name);
+bool rbk_bug_can_unwedge(const struct revocable_ops *ops);
+int rbk_bug_unwedge(const struct revocable_ops *ops, struct revocable *rev);
+#ifdef REVBENCH_BUGS
+extern const struct revocable_ops rev_ops_bug_srcu_shared_handle;
+extern const struct revocable_ops rev_ops_bug_percpu_noconfirm;
+extern const struct revocable_ops rev_ops_bug_seqlock_noretry;
+#endif
 
 /* kthread helpers (ktest.c) */
 struct task_struct *rbk_kthread_on_cpu(int (*fn)(void *), void *data,

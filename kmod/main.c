@@ -8,10 +8,13 @@
  *
  *   insmod revbench.ko mode=test [primitive=all|NAME] [rounds=20] [hold_ms=20]
  *   insmod revbench.ko mode=bench primitive=rcu workload=translate ...
+ *   insmod revbench.ko mode=torture [primitive=all|NAME|] [bug=none|all|NAME]
+ *          [duration=3] [bug_duration=20] [seed=0] [watchdog_ms=10000]
+ *          [bug_watchdog_ms=2000] [stat_ms=1000] [threads=0]   (torture.c)
  *   insmod revbench.ko                 (mode=none: load, register, idle)
  *
- * mode=test prints KTAP v1 and, last, "revbench: done: P passed, F failed"
- * (skips are listed as "# SKIP" and counted in neither).  mode=bench
+ * mode=test and mode=torture print KTAP v1 and, last, "revbench: done: P
+ * passed, F failed" (skips are listed as "# SKIP" and counted in neither).  mode=bench
  * prints one line per cell and "revbench: done: bench C cells, F failed";
  * the JSON is in /sys/kernel/debug/revbench/results.  insmod returns 0
  * when the run happened, whatever its outcome: the harness parses the
@@ -51,10 +54,10 @@
 
 static char *mode = "none";
 module_param(mode, charp, 0444);
-MODULE_PARM_DESC(mode, "run at insmod: test | bench | torture (not implemented yet) | none");
+MODULE_PARM_DESC(mode, "run at insmod: test | bench | torture | none");
 static char *primitive = "all";
 module_param(primitive, charp, 0444);
-MODULE_PARM_DESC(primitive, "ops name (see debugfs primitives) or all");
+MODULE_PARM_DESC(primitive, "ops name (see debugfs primitives) or all; torture: also empty (bugs only)");
 static char *workload = "translate";
 module_param(workload, charp, 0444);
 MODULE_PARM_DESC(workload, "a shared workload (translate, map-unmap, unbind, error-path, lifecycle, unbind-many, empty, ...: rb_workloads[]), driver-unbind (kernel only: device_release_driver timed), or all");
@@ -106,6 +109,27 @@ MODULE_PARM_DESC(hold_ms, "test: how long a reader holds its access, ms");
 static char *env = "kernel";
 module_param(env, charp, 0444);
 MODULE_PARM_DESC(env, "results context revbench_env: kernel | kernel-tcg");
+static char *bug = "none";
+module_param(bug, charp, 0444);
+MODULE_PARM_DESC(bug, "torture: a bug zoo entry, all, or none (zoo in KMOD_BUGS=1 test builds only)");
+static unsigned int duration = 3;
+module_param(duration, uint, 0444);
+MODULE_PARM_DESC(duration, "torture: seconds each primitive runs (1..86400)");
+static unsigned int bug_duration = 20;
+module_param(bug_duration, uint, 0444);
+MODULE_PARM_DESC(bug_duration, "torture: at most this many seconds per bug; a bug run stops when caught (1..3600)");
+static unsigned int seed;
+module_param(seed, uint, 0444);
+MODULE_PARM_DESC(seed, "torture: perturbation seed, 0 = from the clock (printed: replay with seed=N)");
+static unsigned int watchdog_ms = 10000;
+module_param(watchdog_ms, uint, 0444);
+MODULE_PARM_DESC(watchdog_ms, "torture: a revoke of a real primitive taking longer is a hang (100..3600000)");
+static unsigned int bug_watchdog_ms = 2000;
+module_param(bug_watchdog_ms, uint, 0444);
+MODULE_PARM_DESC(bug_watchdog_ms, "torture: the same bound for the bug zoo (100..3600000)");
+static unsigned int stat_ms = 1000;
+module_param(stat_ms, uint, 0444);
+MODULE_PARM_DESC(stat_ms, "torture: summary line period, ms (100..3600000)");
 
 /* ---------------------------------------------------------------- */
 /* configuration: parameters and debugfs "run" lines share one parser */
@@ -120,12 +144,15 @@ static const struct rbk_field {
 } rbk_fields[] = {
 #define U(n, lo, hi) { #n, RBK_UINT, offsetof(struct rbk_config, n), lo, hi }
 #define S(n) { #n, RBK_STR, offsetof(struct rbk_config, n), 0, 0 }
-	S(mode_name), S(primitive), S(workload), S(many_mode), S(env),
+	S(mode_name), S(primitive), S(workload), S(many_mode), S(env), S(bug),
 	U(threads, 0, 1024), U(cs, 1, 1000000), U(delay_ns, 0, 100000000),
 	U(sleep_us, 0, 1000000), U(stall_us, 0, 10000000),
 	U(npages, 1, 512), U(nmany, 1, 4096), U(samples, 1, 100000),
 	U(reps, 1, 100), U(loops, 1, 100000000), U(seconds, 1, 3600),
 	U(ndevs, 1, 64), U(rounds, 1, 100000), U(hold_ms, 1, 10000),
+	U(duration, 1, 86400), U(bug_duration, 1, 3600), U(seed, 0, UINT_MAX),
+	U(watchdog_ms, 100, 3600000), U(bug_watchdog_ms, 100, 3600000),
+	U(stat_ms, 100, 3600000),
 #undef U
 #undef S
 };
@@ -204,6 +231,52 @@ static bool rbk_workload_ok(const char *name)
 	       rb_workload_find(name);
 }
 
+/* mode=torture: primitive (may be empty), bug, threads. */
+static int rbk_torture_check(struct rbk_config *cfg)
+{
+	const struct revocable_ops *ops;
+
+	if (cfg->primitive[0] && strcmp(cfg->primitive, "all")) {
+		ops = rev_ops_find(cfg->primitive);
+		if (!ops)
+			ops = rbk_bug_find(cfg->primitive);
+		if (!ops) {
+			rb_pr_err("parameter primitive: unknown primitive '%s' (see /sys/kernel/debug/revbench/primitives; empty: bugs only)\n",
+				  cfg->primitive);
+			return -EINVAL;
+		}
+	}
+	if (strcmp(cfg->bug, "none")) {
+		if (!rbk_bug_zoo_count) {
+			rb_pr_err("parameter bug: '%s': this revbench.ko has no bug zoo (it is built into the test module only: make kmod KMOD_BUGS=1, as make vm-torture does)\n",
+				  cfg->bug);
+			return -EINVAL;
+		}
+		if (strcmp(cfg->bug, "all") && !rbk_bug_find(cfg->bug)) {
+			rb_pr_err("parameter bug: unknown bug '%s' (all, none, or one of the zoo:",
+				  cfg->bug);
+			{
+				int i;
+
+				for (i = 0; i < rbk_bug_zoo_count; i++)
+					pr_cont(" %s", rbk_bug_zoo[i]->name);
+			}
+			pr_cont(")\n");
+			return -EINVAL;
+		}
+	}
+	if (!cfg->primitive[0] && !strcmp(cfg->bug, "none")) {
+		rb_pr_err("parameter primitive: empty and bug=none: nothing to torture\n");
+		return -EINVAL;
+	}
+	if (cfg->threads > RBK_TORTURE_MAX_READERS) {
+		rb_pr_err("parameter threads: torture takes at most %d readers, not %u\n",
+			  RBK_TORTURE_MAX_READERS, cfg->threads);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* Range checks happened in rbk_config_set(); names are checked here. */
 int rbk_config_check(struct rbk_config *cfg)
 {
@@ -220,10 +293,11 @@ int rbk_config_check(struct rbk_config *cfg)
 	}
 	cfg->mode = i;
 	if (cfg->mode == RBK_MODE_TORTURE) {
-		rb_pr_err("parameter mode: torture is not implemented yet\n");
-		return -EINVAL;
-	}
-	if (strcmp(cfg->primitive, "all") && !rev_ops_find(cfg->primitive)) {
+		int ret = rbk_torture_check(cfg);
+
+		if (ret)
+			return ret;
+	} else if (strcmp(cfg->primitive, "all") && !rev_ops_find(cfg->primitive)) {
 		rb_pr_err("parameter primitive: unknown primitive '%s' (see /sys/kernel/debug/revbench/primitives)\n",
 			  cfg->primitive);
 		return -EINVAL;
@@ -254,7 +328,7 @@ static int rbk_config_from_params(struct rbk_config *cfg)
 	} strs[] = {
 		{ "mode", mode }, { "primitive", primitive },
 		{ "workload", workload }, { "many_mode", many_mode },
-		{ "env", env },
+		{ "env", env }, { "bug", bug },
 	};
 	int i, ret;
 
@@ -279,6 +353,12 @@ static int rbk_config_from_params(struct rbk_config *cfg)
 	cfg->ndevs = ndevs;
 	cfg->rounds = rounds;
 	cfg->hold_ms = hold_ms;
+	cfg->duration = duration;
+	cfg->bug_duration = bug_duration;
+	cfg->seed = seed;
+	cfg->watchdog_ms = watchdog_ms;
+	cfg->bug_watchdog_ms = bug_watchdog_ms;
+	cfg->stat_ms = stat_ms;
 	/* Same ranges as a debugfs line. */
 	for (i = 0; i < ARRAY_SIZE(rbk_fields); i++) {
 		const struct rbk_field *f = &rbk_fields[i];
@@ -319,10 +399,13 @@ static void rbk_do_run(struct rbk_config *cfg, const char *cmdline)
 {
 	char line[160];
 
-	if (cfg->mode == RBK_MODE_TEST) {
+	if (cfg->mode == RBK_MODE_TEST || cfg->mode == RBK_MODE_TORTURE) {
 		struct rbk_test_summary s;
 
-		rbk_run_tests(cfg, &s);
+		if (cfg->mode == RBK_MODE_TEST)
+			rbk_run_tests(cfg, &s);
+		else
+			rbk_run_torture(cfg, &s);
 		snprintf(line, sizeof(line),
 			 "revbench: done: %d passed, %d failed\n", s.passed,
 			 s.failed);

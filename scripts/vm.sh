@@ -12,7 +12,10 @@
 #   bench    mode=bench: the benchmark matrix; the results JSON is copied
 #            to the console between marker lines and written to
 #            results/vm-<kernel>-<timestamp>.json, marked "kernel-tcg"
-#   torture  mode=torture, 4 vCPUs (the module must support that mode)
+#   torture  mode=torture, 4 vCPUs: the test module with the bug zoo
+#            (make kmod KMOD_BUGS=1; never the benchmark module), every
+#            real primitive must run clean and every bug must be caught
+#            (kmod/torture.c); bug detection times go to detection.txt
 #
 # Options:
 #   --kernel-version VER  a Debian kernel: /boot/vmlinuz-VER with headers in
@@ -29,6 +32,8 @@
 #   KERNEL=/path/bzImage KDIR=/path/to/build-tree   your own kernel (either
 #                         alone is completed from the other's version)
 #   BUILD (default build)  run directories go to $BUILD/vm/
+#   VM_TORTURE_TALLY=1  torture: also write the tally for "make check"
+#                         ($BUILD/check-results/vm-torture-<kernel>)
 #   VM_BOOT_TIMEOUT (default 120)  seconds for the guest to reach /init; a
 #                         boot that does not, or that crashes before the
 #                         module is loaded, is retried once (loudly)
@@ -76,11 +81,13 @@ shift
 case "$MODE" in
 check) KMODE="test"; SMP=2; TIMEOUT=300 ;;
 bench) KMODE=bench; SMP=2; TIMEOUT=1800 ;;
-torture) KMODE=torture; SMP=4; TIMEOUT=900 ;;
+torture) KMODE=torture; SMP=4; TIMEOUT=900 ;;	# KMOD_BUGS=1 build
 -h|--help) sed -n '3,51p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 *) die_usage "unknown mode '$MODE'" ;;
 esac
 [ -n "${VM_TIMEOUT:-}" ] && TIMEOUT=$VM_TIMEOUT
+KMOD_BUGS=0
+[ "$MODE" = torture ] && KMOD_BUGS=1
 EXTRA_PARAMS=${VM_PARAMS:-}
 KVERS=()
 KMOD_SRC=
@@ -329,12 +336,16 @@ build_kmod() {
 		# mk/kmod.mk builds in $BUILD/kmod/<release>/, one tree per kernel
 		# A fresh make (no jobserver or variables from a calling make),
 		# one vm.sh build at a time: they share $BUILD/kmod/<release>/.
+		# torture: the test module with the bug zoo (its own tree,
+		# build/kmod/<release>-bugs/), never the benchmark module.
 		env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
 		flock "$BUILD/vm/.kmod-build.lock" \
 		make -C "$ROOT" --no-print-directory kmod KDIR="$kdir" \
+			KMOD_BUGS=$KMOD_BUGS \
 			${BUILD_ARG:+BUILD="$BUILD_ARG"} >"$run/build.log" 2>&1 ||
 			return 1
 		ko=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$ROOT" -s --no-print-directory kmod-path KDIR="$kdir" \
+			KMOD_BUGS=$KMOD_BUGS \
 			${BUILD_ARG:+BUILD="$BUILD_ARG"} 2>>"$run/build.log") || return 1
 		case "$ko" in /*) ;; *) ko=$ROOT/$ko ;; esac
 	fi
@@ -378,6 +389,10 @@ shell_quote() {	# one line a POSIX shell reads back as these words
 # occasionally gets wrong); the IO-APIC timer check can fail on a loaded
 # host under TCG; a big log buffer keeps the whole run for dmesg.log.
 KCMDLINE="console=ttyS0 quiet panic=-1 tsc=unstable no_timer_check log_buf_len=4M"
+# torture: full preemption (Debian boots voluntary), as most rcutorture
+# scenarios run: a reader kthread can then be preempted anywhere, also
+# inside the few instructions of a broken primitive's race window.
+[ "$MODE" = torture ] && KCMDLINE="$KCMDLINE preempt=full"
 BOOT_TIMEOUT=${VM_BOOT_TIMEOUT:-120}
 QPID=
 trap '[ -n "$QPID" ] && kill "$QPID" 2>/dev/null; exit 130' INT TERM
@@ -468,7 +483,10 @@ run_kernel() {
 	fi
 	# The results context says TCG too, if the module takes env=.
 	RUN_PARAMS=$MOD_PARAMS
-	if [ "$KMODE" = bench ] && [[ " $MOD_PARAMS " != *" env="* ]] &&
+	# (torture: kmod/torture.c lets a bug whose race window TCG cannot
+	# reach be a loud SKIP instead of a failure; see t_tuning[] there.)
+	if { [ "$KMODE" = bench ] || [ "$KMODE" = torture ]; } &&
+	   [[ " $MOD_PARAMS " != *" env="* ]] &&
 	   modinfo -F parm "$run/revbench.ko" | grep -q '^env:'; then
 		RUN_PARAMS="$RUN_PARAMS env=kernel-tcg"
 	fi
@@ -597,9 +615,29 @@ run_kernel() {
 	if [ "$KMODE" = bench ] && [ "$irc" = 0 ]; then
 		bench_results "$kv" "$run" || reasons+=("$BENCH_ERR")
 	fi
+	[ "$KMODE" = torture ] && torture_report "$run"
 	finish_kernel "$kv" "$run" "$pass" "$fail" "$skip" "${reasons[@]}"
 	[ "$sub" -gt 0 ] && echo "    ($sub subtest points inside those)"
 	echo "    boot+run ${BOOT_SECS}s under TCG; console: $rel/console.log"
+}
+
+# torture_report RUNDIR: the seed, the bug detection times (also into
+# RUNDIR/detection.txt) and the first failure lines of real primitives.
+torture_report() {
+	local run=$1 log=$1/console.txt seed
+	seed=$(sed -n 's/^# torture: seed \([0-9]*\).*/\1/p' "$log" | head -n1)
+	[ -n "$seed" ] && echo "    torture seed $seed (replay: VM_ARGS=\"--params 'seed=$seed'\" or revbench.seed=$seed)"
+	sed -n 's/^# detection: //p' "$log" >"$run/detection.txt"
+	if [ -s "$run/detection.txt" ]; then
+		echo "    bug detection (seconds from the start of the bug's run to its first failure; a statistic, not a threshold):"
+		sed 's/^/      /' "$run/detection.txt"
+	fi
+	local real
+	real=$(grep '^!!! \[' "$log" | grep -v '^!!! \[bug-' | head -n 10 || true)
+	if [ -n "$real" ]; then
+		echo "    !!! failure lines of real primitives:"
+		sed 's/^/    /' <<<"$real"
+	fi
 }
 
 # bench_results KVER RUNDIR: JSON from the console -> results/, tagged TCG.
@@ -694,6 +732,9 @@ finish_kernel() {
 	if [ "$MODE" = check ]; then
 		echo "passed=$pass failed=$((fail + extra)) skipped=$skip" \
 			>"$BUILD/check-results/vm-$kv"
+	elif [ "$MODE" = torture ] && [ -n "${VM_TORTURE_TALLY:-}" ]; then
+		echo "passed=$pass failed=$((fail + extra)) skipped=$skip" \
+			>"$BUILD/check-results/vm-torture-$kv"
 	fi
 	[ "$verdict" = PASS ] || NFAILED_KERNELS=$((NFAILED_KERNELS + 1))
 	SUMMARY+=("$line  ($(rel "$run"))")
