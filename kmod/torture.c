@@ -1576,7 +1576,7 @@ void rbk_run_torture(const struct rbk_config *cfg, struct rbk_test_summary *sum)
 			} else if (t_tcg_budget(cfg, ops)) {
 				pr_warn("revbench: torture %s NOT CAUGHT under TCG emulation: SKIPPED\n",
 					ops->name);
-				pr_info("ok %d %s # SKIP not caught in %u s under qemu TCG (env=kernel-tcg): its store-buffer window needs native speed; on hardware run insmod revbench.ko mode=torture primitive= bug=%s\n",
+				pr_info("ok %d %s # SKIP not caught in %u s under qemu TCG (env=kernel-tcg): its race window is rarely hit at emulation speed; on hardware run insmod revbench.ko mode=torture primitive= bug=%s\n",
 					i + 1, ops->name,
 					min(t_tcg_budget(cfg, ops), cfg->bug_duration),
 					ops->name);

@@ -31,7 +31,7 @@
 #define RUN_COLS	5	/* primitives per refscale-style table */
 
 static const char *const wl_order[] = {
-	"translate", "map-unmap", "error-path", "unbind", "unbind-many",
+	"empty", "translate", "map-unmap", "error-path", "unbind", "unbind-many",
 	"lifecycle",
 };
 
@@ -48,6 +48,8 @@ static int wl_rank(const char *w)
 /* Units as the runner defines real_time (runner/bench.c, workload.c). */
 static const char *wl_unit(const char *w)
 {
+	if (!strcmp(w, "empty"))
+		return "ns per try_access + release around an empty section";
 	if (!strcmp(w, "translate"))
 		return "ns per access per reader (cs:K = K lookups per access)";
 	if (!strcmp(w, "map-unmap"))
@@ -65,7 +67,8 @@ static const char *wl_unit(const char *w)
 
 static int is_reader_cost(const char *w)
 {
-	return !strcmp(w, "translate") || !strcmp(w, "map-unmap");
+	return !strcmp(w, "empty") || !strcmp(w, "translate") ||
+	       !strcmp(w, "map-unmap");
 }
 
 /* Compare "a:1/b:2" strings token by token, numbers numerically. */
