@@ -683,6 +683,7 @@ fd, tmp = tempfile.mkstemp(prefix=".vm-", suffix=".tmp", dir=os.path.dirname(out
 with os.fdopen(fd, "w") as f:
     json.dump(doc, f, indent=2)
     f.write("\n")
+os.chmod(tmp, 0o644)
 os.rename(tmp, out)
 print(len(doc["benchmarks"]))
 EOF
