@@ -150,6 +150,9 @@ enum {
 	P_DELAY, P_SLEEP, P_STALL, P_FAKE, P_SHUFFLE, P_STUTTER,
 	P_CREATE_RACE, P_REVOKE_RACE, P_MANY, P_LINGER, P_NR
 };
+/* "--primitive all" leaves out the unsafe floor, and says so. */
+static int t_unsafe_skipped;
+
 static const char *const p_names[P_NR] = {
 	"delay", "sleep", "stall", "fake-revokers", "shuffle", "stutter",
 	"create-race", "revoke-race", "many-handles", "linger",
@@ -1357,11 +1360,18 @@ static int t_parse_list(struct t_opts *o, const char *arg, bool bugs)
 #endif
 		} else {
 			if (!strcmp(tok, "all")) {
-				for (i = 0; i < rev_ops_count; i++)
-					if (!(rev_ops_all[i]->caps &
-					      (REV_CAP_UNSAFE | REV_CAP_BROKEN)) &&
-					    t_add(o, rev_ops_all[i]))
+				for (i = 0; i < rev_ops_count; i++) {
+					ops = rev_ops_all[i];
+					if (ops->caps & REV_CAP_UNSAFE) {
+						printf("torture: SKIP %s: unsafe by design (no protection against revoke); name it with --primitive to watch it fail\n",
+						       ops->name);
+						t_unsafe_skipped++;
+						continue;
+					}
+					if (!(ops->caps & REV_CAP_BROKEN) &&
+					    t_add(o, ops))
 						return T_EXIT_USAGE;
+				}
 				continue;
 			}
 			ops = rev_ops_find(tok);
@@ -1438,6 +1448,8 @@ int cmd_torture(int argc, char **argv)
 	pthread_t wd;
 	cpu_set_t cs;
 	int c, i, rc, passed = 0, failed = 0, skipped = 0;
+
+	t_unsafe_skipped = 0;
 	long v;
 
 	memset(&o, 0, sizeof(o));
@@ -1616,7 +1628,8 @@ int cmd_torture(int argc, char **argv)
 		       (unsigned long long)o.seed);
 	else
 		printf("torture: %d passed, %d failed, %d skipped; seed %llu\n",
-		       passed, failed, skipped, (unsigned long long)o.seed);
+		       passed, failed, skipped + t_unsafe_skipped,
+		       (unsigned long long)o.seed);
 	fflush(stdout);
 	if (t_sig)
 		return T_EXIT_INTR;
