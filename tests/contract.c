@@ -129,6 +129,38 @@ static void settle(const struct revocable_ops *ops)
 }
 
 /*
+ * Create n revocables over fresh resources and start a reader holding an
+ * access on revs[n / 2].  False, reported as a failed point, if that
+ * cannot be done.
+ */
+static bool start_holder(const struct revocable_ops *ops, int n,
+			 struct revocable **revs, struct tres **res,
+			 struct holder *h, pthread_t *ht, const char *what)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		res[i] = tres_new();
+		revs[i] = ops->create(res[i], tres_release, NULL);
+		if (!revs[i]) {
+			tap_ok(0, "%s: create", ops->name);
+			return false;
+		}
+	}
+	h->rev = revs[n / 2];
+	h->res = res[n / 2];
+	pthread_create(ht, NULL, holder_fn, h);
+	wait_held(h);
+	if (T_LOAD(h->held) != 1) {
+		tap_ok(0, "%s: access before %s succeeds", ops->name, what);
+		T_STORE(h->go, 1);
+		pthread_join(*ht, NULL);
+		return false;
+	}
+	return true;
+}
+
+/*
  * One reader holds access on revs[hold]; revoke (or revoke_many over all
  * n) runs in another thread.  Checks blocking, release-once, and the
  * retry verdict.  Returns nothing; reports through TAP.
@@ -147,24 +179,8 @@ static void check_blocking(const struct revocable_ops *ops, int n,
 	int i, released_early = 0, all_once = 1;
 	bool done_early;
 
-	for (i = 0; i < n; i++) {
-		res[i] = tres_new();
-		revs[i] = ops->create(res[i], tres_release, NULL);
-		if (!revs[i]) {
-			tap_ok(0, "%s: create", ops->name);
-			return;
-		}
-	}
-	h.rev = revs[n / 2];
-	h.res = res[n / 2];
-	pthread_create(&ht, NULL, holder_fn, &h);
-	wait_held(&h);
-	if (T_LOAD(h.held) != 1) {
-		tap_ok(0, "%s: access before %s succeeds", ops->name, what);
-		T_STORE(h.go, 1);
-		pthread_join(ht, NULL);
+	if (!start_holder(ops, n, revs, res, &h, &ht, what))
 		return;
-	}
 	pthread_create(&rt, NULL, revoker_fn, &rk);
 	rb_sleep_us(HOLD_MS * 1000);
 	done_early = T_LOAD(rk.done);
@@ -257,24 +273,8 @@ static void check_overlap(const struct revocable_ops *ops, int n)
 	int i, all_once = 1, late = 0, done_a, done_b, released_early;
 	pthread_t ht, at, bt;
 
-	for (i = 0; i < n; i++) {
-		res[i] = tres_new();
-		revs[i] = ops->create(res[i], tres_release, NULL);
-		if (!revs[i]) {
-			tap_ok(0, "%s: create", ops->name);
-			return;
-		}
-	}
-	h.rev = revs[n / 2];
-	h.res = res[n / 2];
-	pthread_create(&ht, NULL, holder_fn, &h);
-	wait_held(&h);
-	if (T_LOAD(h.held) != 1) {
-		tap_ok(0, "%s: access before %s succeeds", ops->name, what);
-		T_STORE(h.go, 1);
-		pthread_join(ht, NULL);
+	if (!start_holder(ops, n, revs, res, &h, &ht, what))
 		return;
-	}
 	pthread_create(&at, NULL, revoker_fn, &a);
 	pthread_create(&bt, NULL, revoker_fn, &b);
 	while (T_LOAD(ready) < 2)
@@ -447,23 +447,19 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct revocable_ops *only[64];
-	int nonly = 0, c, i;
+	struct tests_sel sel = { .nonly = 0 };
+	int c, i, rc;
 
 	while ((c = getopt_long(argc, argv, "p:lh", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			if (nonly == (int)ARRAY_SIZE(only) ||
-			    !(only[nonly++] = rev_ops_find(optarg))) {
-				fprintf(stderr, "contract: unknown primitive '%s'\n",
-					optarg);
+			if (!tests_sel_add(&sel, "contract", optarg)) {
 				usage(stderr);
 				return 2;
 			}
 			break;
 		case 'l':
-			for (i = 0; i < rev_ops_count; i++)
-				printf("%s\n", rev_ops_all[i]->name);
+			tests_list();
 			return 0;
 		case 'h':
 			usage(stdout);
@@ -478,38 +474,19 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (rb_thread_init()) {
-		fprintf(stderr, "contract: rb_thread_init failed\n");
-		return 1;
-	}
-	for (i = 0; i < rev_ops_count; i++)
-		if (rev_ops_all[i]->global_init && rev_ops_all[i]->global_init()) {
-			tap_ok(0, "%s: global_init", rev_ops_all[i]->name);
-			return tap_done();
-		}
-	for (i = 0; i < (nonly ? nonly : rev_ops_count); i++) {
-		const struct revocable_ops *ops = nonly ? only[i] : rev_ops_all[i];
+	rc = tests_start("contract");
+	if (rc)
+		return rc;
+	for (i = 0; i < tests_sel_count(&sel); i++) {
+		const struct revocable_ops *ops = tests_sel_get(&sel, i);
 
-		/*
-		 * By default the one canonical broken variant proves this
-		 * test has teeth; the rest of the zoo (some of which hang by
-		 * design) is judged by the torture run, which has a watchdog.
-		 */
-		if (!nonly && (ops->caps & REV_CAP_BROKEN) &&
-		    strcmp(ops->name, "bug-nowait")) {
-			tap_diag("%s: zoo entry, judged by revbench torture (name it with --primitive to run it here)",
-				 ops->name);
+		if (!ops)
 			continue;
-		}
 
 		if (ops->caps & REV_CAP_BROKEN)
 			check_broken(ops);
 		else
 			check_ops(ops);
 	}
-	for (i = 0; i < rev_ops_count; i++)
-		if (rev_ops_all[i]->global_exit)
-			rev_ops_all[i]->global_exit();
-	rb_thread_exit();
-	return tap_done();
+	return tests_finish();
 }

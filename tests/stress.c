@@ -253,16 +253,13 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct revocable_ops *only[64];
-	int nonly = 0, c, i;
+	struct tests_sel sel = { .nonly = 0 };
+	int c, i, rc;
 
 	while ((c = getopt_long(argc, argv, "p:r:d:s:lh", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			if (nonly == (int)ARRAY_SIZE(only) ||
-			    !(only[nonly++] = rev_ops_find(optarg))) {
-				fprintf(stderr, "stress: unknown primitive '%s'\n",
-					optarg);
+			if (!tests_sel_add(&sel, "stress", optarg)) {
 				usage(stderr);
 				return 2;
 			}
@@ -280,8 +277,7 @@ int main(int argc, char **argv)
 							   0x7fffffff);
 			break;
 		case 'l':
-			for (i = 0; i < rev_ops_count; i++)
-				printf("%s\n", rev_ops_all[i]->name);
+			tests_list();
 			return 0;
 		case 'h':
 			usage(stdout);
@@ -296,31 +292,16 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (rb_thread_init()) {
-		fprintf(stderr, "stress: rb_thread_init failed\n");
-		return 1;
-	}
-	for (i = 0; i < rev_ops_count; i++)
-		if (rev_ops_all[i]->global_init && rev_ops_all[i]->global_init()) {
-			tap_ok(0, "%s: global_init", rev_ops_all[i]->name);
-			return tap_done();
-		}
+	rc = tests_start("stress");
+	if (rc)
+		return rc;
 	tap_diag("readers %d, duration %ld ms per primitive, seed %u",
 		 opt_readers, opt_duration_ms, opt_seed);
-	for (i = 0; i < (nonly ? nonly : rev_ops_count); i++) {
-		const struct revocable_ops *ops = nonly ? only[i] : rev_ops_all[i];
+	for (i = 0; i < tests_sel_count(&sel); i++) {
+		const struct revocable_ops *ops = tests_sel_get(&sel, i);
 
-		/*
-		 * By default the one canonical broken variant proves this
-		 * test has teeth; the rest of the zoo (some of which hang by
-		 * design) is judged by the torture run, which has a watchdog.
-		 */
-		if (!nonly && (ops->caps & REV_CAP_BROKEN) &&
-		    strcmp(ops->name, "bug-nowait")) {
-			tap_diag("%s: zoo entry, judged by revbench torture (name it with --primitive to run it here)",
-				 ops->name);
+		if (!ops)
 			continue;
-		}
 		double first_ms;
 		long fails, rounds;
 
@@ -339,9 +320,5 @@ int main(int argc, char **argv)
 			       "%s: stress: %ld failures over %ld rounds",
 			       ops->name, fails, rounds);
 	}
-	for (i = 0; i < rev_ops_count; i++)
-		if (rev_ops_all[i]->global_exit)
-			rev_ops_all[i]->global_exit();
-	rb_thread_exit();
-	return tap_done();
+	return tests_finish();
 }
