@@ -551,15 +551,22 @@ static int rbk_status_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(rbk_status);
 
-static int rbk_results_show(struct seq_file *m, void *v)
+/*
+ * "results" and "samples": one text of the last run each, chosen by the
+ * accessor the file was created with (its i_private).
+ */
+typedef const char *(*rbk_text_fn)(const struct rbk_results *res,
+				   size_t *len);
+
+static int rbk_text_show(struct seq_file *m, void *v)
 {
+	rbk_text_fn get = m->private;
 	const char *text;
 	size_t len;
 	int ret = 0;
 
 	mutex_lock(&rbk_state_lock);
-	text = rbk_last_results ? rbk_results_text(rbk_last_results, &len) :
-				  NULL;
+	text = rbk_last_results ? get(rbk_last_results, &len) : NULL;
 	if (text)
 		seq_write(m, text, len);
 	else
@@ -568,56 +575,21 @@ static int rbk_results_show(struct seq_file *m, void *v)
 	return ret;
 }
 
-static int rbk_results_open(struct inode *inode, struct file *file)
+static int rbk_text_open(struct inode *inode, struct file *file)
 {
+	rbk_text_fn get = inode->i_private;
 	size_t len = 0;
 
 	mutex_lock(&rbk_state_lock);
 	if (rbk_last_results)
-		rbk_results_text(rbk_last_results, &len);
+		get(rbk_last_results, &len);
 	mutex_unlock(&rbk_state_lock);
-	return single_open_size(file, rbk_results_show, NULL, len + 1);
+	return single_open_size(file, rbk_text_show, get, len + 1);
 }
 
-static int rbk_samples_show(struct seq_file *m, void *v)
-{
-	const char *text;
-	size_t len;
-	int ret = 0;
-
-	mutex_lock(&rbk_state_lock);
-	text = rbk_last_results ? rbk_results_samples(rbk_last_results, &len) :
-				  NULL;
-	if (text)
-		seq_write(m, text, len);
-	else
-		ret = -ENODATA;
-	mutex_unlock(&rbk_state_lock);
-	return ret;
-}
-
-static int rbk_samples_open(struct inode *inode, struct file *file)
-{
-	size_t len = 0;
-
-	mutex_lock(&rbk_state_lock);
-	if (rbk_last_results)
-		rbk_results_samples(rbk_last_results, &len);
-	mutex_unlock(&rbk_state_lock);
-	return single_open_size(file, rbk_samples_show, NULL, len + 1);
-}
-
-static const struct file_operations rbk_samples_fops = {
+static const struct file_operations rbk_text_fops = {
 	.owner = THIS_MODULE,
-	.open = rbk_samples_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
-
-static const struct file_operations rbk_results_fops = {
-	.owner = THIS_MODULE,
-	.open = rbk_results_open,
+	.open = rbk_text_open,
 	.read = seq_read,
 	.llseek = seq_lseek,
 	.release = single_release,
@@ -646,10 +618,10 @@ static void rbk_debugfs_init(void)
 	debugfs_create_file("run", 0200, rbk_dir, NULL, &rbk_run_fops);
 	debugfs_create_file("stop", 0200, rbk_dir, NULL, &rbk_stop_fops);
 	debugfs_create_file("status", 0444, rbk_dir, NULL, &rbk_status_fops);
-	debugfs_create_file("results", 0444, rbk_dir, NULL,
-			    &rbk_results_fops);
-	debugfs_create_file("samples", 0444, rbk_dir, NULL,
-			    &rbk_samples_fops);
+	debugfs_create_file("results", 0444, rbk_dir, rbk_results_text,
+			    &rbk_text_fops);
+	debugfs_create_file("samples", 0444, rbk_dir, rbk_results_samples,
+			    &rbk_text_fops);
 	debugfs_create_file("primitives", 0444, rbk_dir, NULL,
 			    &rbk_primitives_fops);
 }
