@@ -10,11 +10,12 @@
  *   bug-hazptr-nofence, -norecheck      primitives/hazptr.c (shared)
  *   bug-srcu-shared-handle              here, on a real srcu_struct
  *   bug-percpu-noconfirm                here, on a real percpu_ref
- *   bug-seqlock-noretry                 here, on a real seqlock_t
- * The three here are the kernel primitives of prim_srcu.c,
- * prim_percpu_ref.c and prim_seqlock.c, copied (those keep their state
- * private) with exactly one thing broken; each comment says which, and
- * what catches it.  Same names as the userspace entries
+ *   bug-seqlock-noretry                 prim_seqlock.c (#ifdef REVBENCH_BUGS)
+ * The two here are the kernel primitives of prim_srcu.c and
+ * prim_percpu_ref.c, copied (those keep their state private) with
+ * exactly one thing broken; each comment says which, and what catches
+ * it.  The seqlock bug needs only a different release(), so it reuses the
+ * real primitive's other operations in prim_seqlock.c.  Same names as the userspace entries
  * (primitives/user/), same bugs, on the kernel's own APIs.
  */
 #include "revocable.h"
@@ -25,7 +26,6 @@
 #include <linux/completion.h>
 #include <linux/percpu.h>
 #include <linux/percpu-refcount.h>
-#include <linux/seqlock.h>
 #include <linux/srcu.h>
 
 #include "bugs.h"
@@ -342,91 +342,7 @@ const struct revocable_ops rev_ops_bug_percpu_noconfirm = {
 	.revoke = bug_pref_revoke,
 };
 
-/*
- * ---- bug-seqlock-noretry ----
- *
- * prim_seqlock.c's "seqlock" whose release() never calls read_seqretry():
- * every speculative access is reported valid.  A reader that speculated
- * across a revoke (which releases at once, under the type-stable memory
- * rule) acts on what it read: poison, or an access validated although
- * its revoke had returned.  The torture quarantine keeps that a wrong
- * answer rather than a use-after-free; the oracle's poison and overtaken
- * checks catch it.
- */
-struct bug_seq {
-	seqlock_t lock;
-	bool revoked;
-	void *res;
-	rev_release_fn release;
-	void *arg;
-};
-
-static struct revocable *bug_seq_create(void *res, rev_release_fn release,
-					void *arg)
-{
-	struct bug_seq *r = kzalloc(sizeof(*r), GFP_KERNEL);
-
-	if (!r)
-		return NULL;
-	seqlock_init(&r->lock);
-	r->res = res;
-	r->release = release;
-	r->arg = arg;
-	return (struct revocable *)r;
-}
-
-static void bug_seq_destroy(struct revocable *rev)
-{
-	kfree(rev);
-}
-
-static size_t bug_seq_footprint(const struct revocable *rev)
-{
-	return sizeof(struct bug_seq);
-}
-
-static void *bug_seq_try_access(struct revocable *rev, struct rev_handle *h)
-{
-	struct bug_seq *r = (struct bug_seq *)rev;
-
-	h->seq = read_seqbegin(&r->lock);
-	if (READ_ONCE(r->revoked))
-		return NULL;
-	return READ_ONCE(r->res);
-}
-
-static int bug_seq_release(struct revocable *rev, struct rev_handle *h)
-{
-	return 0;	/* BUG: no read_seqretry(&r->lock, h->seq) */
-}
-
-static void bug_seq_revoke(struct revocable *rev)
-{
-	struct bug_seq *r = (struct bug_seq *)rev;
-	bool was;
-
-	write_seqlock(&r->lock);
-	was = r->revoked;
-	WRITE_ONCE(r->revoked, true);
-	write_sequnlock(&r->lock);
-	if (was)
-		return;
-	smp_wmb();		/* the sequence before the callback's poison */
-	r->release(r->res, r->arg);
-}
-
-const struct revocable_ops rev_ops_bug_seqlock_noretry = {
-	.name = "bug-seqlock-noretry",
-	.family = "seqlock",
-	.desc = "BROKEN on purpose: seqlock reader with no retry check",
-	.caps = REV_CAP_BROKEN | REV_CAP_RETRY | REV_CAP_BOUNDED,
-	.create = bug_seq_create,
-	.destroy = bug_seq_destroy,
-	.footprint = bug_seq_footprint,
-	.try_access = bug_seq_try_access,
-	.release = bug_seq_release,
-	.revoke = bug_seq_revoke,
-};
+/* bug-seqlock-noretry lives in prim_seqlock.c, beside what it breaks. */
 
 /* ---- the kernel zoo table ---- */
 

@@ -105,3 +105,35 @@ const struct revocable_ops rev_ops_seqlock = {
 	.release = rseq_release,
 	.revoke = rseq_revoke,
 };
+
+#ifdef REVBENCH_BUGS
+/*
+ * ---- Bug zoo, KMOD_BUGS=1 builds only: bug-seqlock-noretry. ----
+ *
+ * The seqlock above with one defect: release() never calls
+ * read_seqretry(), so every speculative access is reported valid.  A
+ * reader that speculated across a revoke (which releases at once, under
+ * the type-stable rule) acts on what it read: poison, or an access
+ * validated although its revoke had returned.  The torture quarantine
+ * keeps that a wrong answer rather than a use-after-free; the oracle's
+ * poison and overtaken checks catch it.
+ */
+static int rseq_bug_noretry_release(struct revocable *rev,
+				    struct rev_handle *h)
+{
+	return 0;	/* BUG (deliberate): no read_seqretry() */
+}
+
+const struct revocable_ops rev_ops_bug_seqlock_noretry = {
+	.name = "bug-seqlock-noretry",
+	.family = "seqlock",
+	.desc = "BROKEN on purpose: seqlock reader with no retry check",
+	.caps = REV_CAP_BROKEN | REV_CAP_RETRY | REV_CAP_BOUNDED,
+	.create = rseq_create,
+	.destroy = rseq_destroy,
+	.footprint = rseq_footprint,
+	.try_access = rseq_try_access,
+	.release = rseq_bug_noretry_release,
+	.revoke = rseq_revoke,
+};
+#endif /* REVBENCH_BUGS */
