@@ -19,6 +19,7 @@
  * (primitives/user/), same bugs, on the kernel's own APIs.
  */
 #include "revocable.h"
+#include "bugs.h"
 #include "kmod.h"
 
 #ifdef REVBENCH_BUGS
@@ -27,8 +28,6 @@
 #include <linux/percpu.h>
 #include <linux/percpu-refcount.h>
 #include <linux/srcu.h>
-
-#include "bugs.h"
 
 /*
  * ---- bug-srcu-shared-handle ----
@@ -194,6 +193,7 @@ const struct revocable_ops rev_ops_bug_srcu_shared_handle = {
 	.try_access = bug_srcu_try_access,
 	.release = bug_srcu_release,
 	.revoke = bug_srcu_revoke,
+	.unwedge = bug_srcu_unwedge,
 };
 
 /*
@@ -346,49 +346,27 @@ const struct revocable_ops rev_ops_bug_percpu_noconfirm = {
 
 /* ---- the kernel zoo table ---- */
 
-const struct revocable_ops *const rbk_bug_zoo[] = {
+const struct revocable_ops *const rev_bug_zoo[] = {
 	REV_BUG_ZOO_SHARED
 	&rev_ops_bug_srcu_shared_handle,
 	&rev_ops_bug_percpu_noconfirm,
 	&rev_ops_bug_seqlock_noretry,
 };
-const int rbk_bug_zoo_count = ARRAY_SIZE(rbk_bug_zoo);
-
-int rbk_bug_unwedge(const struct revocable_ops *ops, struct revocable *rev)
-{
-	if (ops == &rev_ops_bug_srcu_shared_handle)
-		return bug_srcu_unwedge(rev);
-	return -EOPNOTSUPP;
-}
-
-bool rbk_bug_can_unwedge(const struct revocable_ops *ops)
-{
-	return ops == &rev_ops_bug_srcu_shared_handle;
-}
+const int rev_bug_zoo_count = ARRAY_SIZE(rev_bug_zoo);
 
 #else /* !REVBENCH_BUGS: no zoo in this build */
 
-const struct revocable_ops *const rbk_bug_zoo[1] = { NULL };
-const int rbk_bug_zoo_count;
-
-int rbk_bug_unwedge(const struct revocable_ops *ops, struct revocable *rev)
-{
-	return -EOPNOTSUPP;
-}
-
-bool rbk_bug_can_unwedge(const struct revocable_ops *ops)
-{
-	return false;
-}
+const struct revocable_ops *const rev_bug_zoo[1] = { NULL };
+const int rev_bug_zoo_count;
 
 #endif /* REVBENCH_BUGS */
 
-const struct revocable_ops *rbk_bug_find(const char *name)
+const struct revocable_ops *rev_bug_find(const char *name)
 {
 	int i;
 
-	for (i = 0; i < rbk_bug_zoo_count; i++)
-		if (!strcmp(rbk_bug_zoo[i]->name, name))
-			return rbk_bug_zoo[i];
+	for (i = 0; i < rev_bug_zoo_count; i++)
+		if (!strcmp(rev_bug_zoo[i]->name, name))
+			return rev_bug_zoo[i];
 	return NULL;
 }

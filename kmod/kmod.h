@@ -98,18 +98,7 @@ void rbk_run_tests(const struct rbk_config *cfg, struct rbk_test_summary *s);
 #define RBK_TORTURE_MAX_READERS	64
 void rbk_run_torture(const struct rbk_config *cfg, struct rbk_test_summary *s);
 
-/*
- * The kernel bug zoo (bugs_kernel.c): every entry of primitives/bugs.h
- * that applies to the kernel.  Empty (count 0) unless built with
- * KMOD_BUGS=1.  rbk_bug_unwedge() undoes the damage a hanging entry did to
- * one revocable so that its hung revoke can return (harness support, see
- * bug-srcu-shared-handle); -EOPNOTSUPP for entries that have none.
- */
-extern const struct revocable_ops *const rbk_bug_zoo[];
-extern const int rbk_bug_zoo_count;
-const struct revocable_ops *rbk_bug_find(const char *name);
-bool rbk_bug_can_unwedge(const struct revocable_ops *ops);
-int rbk_bug_unwedge(const struct revocable_ops *ops, struct revocable *rev);
+/* The kernel bug zoo table is rev_bug_zoo[] (bugs.h, bugs_kernel.c). */
 #ifdef REVBENCH_BUGS
 extern const struct revocable_ops rev_ops_bug_srcu_shared_handle;
 extern const struct revocable_ops rev_ops_bug_percpu_noconfirm;

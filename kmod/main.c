@@ -46,6 +46,7 @@
 
 #include "revocable.h"
 #include "workload.h"
+#include "bugs.h"
 #include "kmod.h"
 #include "results.h"
 
@@ -239,7 +240,7 @@ static int rbk_torture_check(struct rbk_config *cfg)
 	if (cfg->primitive[0] && strcmp(cfg->primitive, "all")) {
 		ops = rev_ops_find(cfg->primitive);
 		if (!ops)
-			ops = rbk_bug_find(cfg->primitive);
+			ops = rev_bug_find(cfg->primitive);
 		if (!ops) {
 			rb_pr_err("parameter primitive: unknown primitive '%s' (see /sys/kernel/debug/revbench/primitives; empty: bugs only)\n",
 				  cfg->primitive);
@@ -247,19 +248,19 @@ static int rbk_torture_check(struct rbk_config *cfg)
 		}
 	}
 	if (strcmp(cfg->bug, "none")) {
-		if (!rbk_bug_zoo_count) {
+		if (!rev_bug_zoo_count) {
 			rb_pr_err("parameter bug: '%s': this revbench.ko has no bug zoo (it is built into the test module only: make kmod KMOD_BUGS=1, as make vm-torture does)\n",
 				  cfg->bug);
 			return -EINVAL;
 		}
-		if (strcmp(cfg->bug, "all") && !rbk_bug_find(cfg->bug)) {
+		if (strcmp(cfg->bug, "all") && !rev_bug_find(cfg->bug)) {
 			rb_pr_err("parameter bug: unknown bug '%s' (all, none, or one of the zoo:",
 				  cfg->bug);
 			{
 				int i;
 
-				for (i = 0; i < rbk_bug_zoo_count; i++)
-					pr_cont(" %s", rbk_bug_zoo[i]->name);
+				for (i = 0; i < rev_bug_zoo_count; i++)
+					pr_cont(" %s", rev_bug_zoo[i]->name);
 			}
 			pr_cont(")\n");
 			return -EINVAL;

@@ -98,6 +98,7 @@
 #include <linux/spinlock.h>
 
 #include "revocable.h"
+#include "bugs.h"
 #include "kmod.h"
 
 #define T_NSLOTS		8
@@ -1169,11 +1170,11 @@ static void t_unwedge_all(struct t_run *r)
 	int i, fixed = 0;
 
 	for (i = 0; i < r->nslots; i++)
-		fixed += max(0, rbk_bug_unwedge(r->ops, r->slots[i]->rev));
+		fixed += r->ops->unwedge(r->slots[i]->rev);
 	if (r->job_round && r->job_state != J_IDLE)
-		fixed += max(0, rbk_bug_unwedge(r->ops, r->job_round->rev));
+		fixed += r->ops->unwedge(r->job_round->rev);
 	for (rd = READ_ONCE(r->ret_head); rd; rd = READ_ONCE(rd->next))
-		fixed += max(0, rbk_bug_unwedge(r->ops, rd->rev));
+		fixed += r->ops->unwedge(rd->rev);
 	r->unwedged += fixed;
 	t_out("# [%s] unwedge: %d SRCU counter(s) re-balanced (harness repair of the broken primitive's damage, so the hung revoke can return)\n",
 	      r->ops->name, fixed);
@@ -1213,14 +1214,14 @@ static bool t_stop_threads(struct t_run *r)
 		    !t_wait_done(&r->readers[i], deadline))
 			readers_done = false;
 	/* A hang was reported: repair it now rather than wait again. */
-	if (readers_done && rbk_bug_can_unwedge(r->ops) &&
+	if (readers_done && r->ops->unwedge &&
 	    atomic_long_read(&r->fails[F_HANG]))
 		t_unwedge_all(r);
 	deadline = rb_now_ns() + r->wd_bound + NSEC_PER_SEC;
 	T_FOR_EACH_THR(r, t, i)
 		if (!t_wait_done(t, deadline))
 			all = false;
-	if (!all && readers_done && rbk_bug_can_unwedge(r->ops)) {
+	if (!all && readers_done && r->ops->unwedge) {
 		t_unwedge_all(r);
 		deadline = rb_now_ns() + r->wd_bound + NSEC_PER_SEC;
 		all = true;
@@ -1247,7 +1248,7 @@ static void t_teardown_body(struct t_thr *me)
 	struct t_run *r = me->run;
 	int i;
 
-	if (rbk_bug_can_unwedge(r->ops))
+	if (r->ops->unwedge)
 		t_unwedge_all(r);	/* tallies are final: no thread runs */
 	for (i = 0; i < r->nslots; i++) {
 		struct t_round *rd = r->slots[i];
@@ -1502,11 +1503,11 @@ void rbk_run_torture(const struct rbk_config *cfg, struct rbk_test_summary *sum)
 			list[n++] = rev_ops_all[i];
 		}
 	/* bug=: the zoo; primitive=NAME of a broken entry also runs as a bug */
-	for (i = 0; i < rbk_bug_zoo_count && n < ARRAY_SIZE(list); i++)
-		if (t_selected_bug(cfg, rbk_bug_zoo[i]) ||
-		    (!all_prims && !strcmp(cfg->primitive, rbk_bug_zoo[i]->name))) {
+	for (i = 0; i < rev_bug_zoo_count && n < ARRAY_SIZE(list); i++)
+		if (t_selected_bug(cfg, rev_bug_zoo[i]) ||
+		    (!all_prims && !strcmp(cfg->primitive, rev_bug_zoo[i]->name))) {
 			is_bug[n] = true;
-			list[n++] = rbk_bug_zoo[i];
+			list[n++] = rev_bug_zoo[i];
 			nbugs++;
 		}
 	if (!seed)

@@ -57,11 +57,17 @@ extern const struct revocable_ops rev_ops_bug_seqlock_noretry;
 	&rev_ops_bug_percpu_noconfirm, \
 	&rev_ops_bug_seqlock_noretry,
 
-/* The userspace zoo table (user/bugs.c). */
+#endif
+
+/*
+ * The zoo table, the same names in both environments (user/bugs.c,
+ * kmod/bugs_kernel.c): every entry of this environment, for torture's
+ * --bug / bug=.  Defined in every build; empty (count 0) without
+ * REVBENCH_BUGS.  Entries whose bug hangs a revoke have ops->unwedge.
+ */
 extern const struct revocable_ops *const rev_bug_zoo[];
 extern const int rev_bug_zoo_count;
 const struct revocable_ops *rev_bug_find(const char *name);
-#endif
 
 /* Caught by contract and stress on every run (see above). */
 #define REV_BUG_OPS_LIST	\

@@ -66,6 +66,14 @@ struct rev_handle {
 					   * need safety skip it, loudly */
 #define REV_CAP_BROKEN		(1U << 6) /* deliberately broken, test builds
 					   * only: the tests must catch it */
+#define REV_CAP_FLOOR		(1U << 7) /* the no-protection floor: reader
+					   * costs are reported as a ratio to
+					   * it and as ns over it */
+#define REV_CAP_TYPESTABLE	(1U << 8) /* readers may still be reading a
+					   * released resource speculatively:
+					   * its memory must stay readable as
+					   * the same type until no reader can
+					   * be inside an access (seqlock) */
 
 /*
  * REV_CAP_BOUNDED, precisely.  A revoke must wait for the readers that hold
@@ -80,11 +88,14 @@ struct rev_handle {
  * REV_CAP_RETRY primitives with a bounded revoke do not wait even for
  * their own readers; those are told to retry.
  */
+struct rb_wl_readsection;
+
 struct revocable_ops {
 	const char *name;	/* unique: "rwsem-wpref", "hazptr-asym" */
 	const char *family;	/* primitive it is a variant of: "rwsem" */
 	const char *desc;	/* one line, for "revbench list" */
 	unsigned int caps;
+	const char *color;	/* plot colour, "#rrggbb" */
 
 	/* Optional, once per process/module, before/after any create(). */
 	int (*global_init)(void);
@@ -118,6 +129,22 @@ struct revocable_ops {
 	 * rcu_barrier() of the variant).  Not named "barrier": that is a macro.
 	 */
 	void (*deferred_barrier)(void);
+
+	/*
+	 * Optional: the primitive's read sections instantiated as loops
+	 * (workload.h, RB_WL_READSECTIONS()): one indirect call per timed
+	 * window instead of two per access.  NULL: the generic loop.
+	 */
+	const struct rb_wl_readsection *rs;
+
+	/*
+	 * REV_CAP_BROKEN entries whose bug hangs a revoke only: undo the
+	 * damage the bug did to rev (with no reader running), so that the
+	 * hung revoke can return and the harness can tear down.  Returns
+	 * how many repairs it made (0: nothing to undo).  Harness support,
+	 * never part of the bug.
+	 */
+	int (*unwedge)(struct revocable *rev);
 };
 
 /*
@@ -200,6 +227,104 @@ static inline bool rev_once_claimed(const struct rev_once *o)
 	return READ_ONCE(o->state) != REV_ONCE_LIVE;
 }
 
+/*
+ * struct rev_base - what every revocable holds, whatever the primitive:
+ * the resource, its release callback and argument, the rev_once, and the
+ * claim token of rev_once_batch().  It is the FIRST member of every
+ * primitive's struct, so rev_base(rev) is a cast.
+ */
+struct rev_base {
+	void *res;
+	rev_release_fn release;
+	void *arg;
+	struct rev_once once;	/* which revoke does the work */
+	const void *batch;	/* rev_once_batch(): the call that claimed it */
+};
+
+static inline struct rev_base *rev_base(struct revocable *rev)
+{
+	return (struct rev_base *)rev;
+}
+
+static inline void rev_base_init(struct rev_base *b, void *res,
+				 rev_release_fn release, void *arg)
+{
+	b->res = res;
+	b->release = release;
+	b->arg = arg;
+	b->once.state = REV_ONCE_LIVE;
+	b->batch = NULL;
+}
+
+/* Run the release callback (exactly once: the rev_once winner calls it). */
+static inline void rev_base_release(struct rev_base *b)
+{
+	b->release(b->res, b->arg);
+}
+
+/*
+ * rev_once_batch - the one revoke protocol, for revoke() (n = 1) and
+ * revoke_many() of every primitive:
+ *
+ *   1. claim every revocable it can (rev_once_try()) and, for each one
+ *      claimed, bt->stop(rev): from here no new access succeeds;
+ *   2. if it claimed any, bt->wait(revs, n) once: the one grace period,
+ *      slot scan, ... that covers all of them (NULL: nothing shared);
+ *   3. for each it claimed, bt->finish(rev) (wait for that one's own
+ *      readers, run the release callback; NULL: just the release
+ *      callback), then rev_once_done();
+ *   4. only then rev_once_wait() for the ones another call had claimed:
+ *      waiting after finishing its own is what keeps two overlapping
+ *      batches from waiting on each other.
+ *
+ * The claim is tracked in rev_base.batch with the address of a local of
+ * this call, unique among calls running at the same time and cleared
+ * before the revocable is marked done.  bt->wait() gets every revocable
+ * of the batch, claimed by this call or not: waiting for the readers of
+ * one that another call is revoking is harmless (they are leaving).
+ * DEFERRED variants' finish() queues the release: that is all their
+ * revoke promises.  May sleep.
+ */
+struct rev_batch {
+	void (*stop)(struct revocable *rev);
+	void (*wait)(struct revocable **revs, int n);
+	void (*finish)(struct revocable *rev);
+};
+
+static inline void rev_once_batch(struct revocable **revs, int n,
+				  const struct rev_batch *bt)
+{
+	struct rev_base *b;
+	bool any = false;
+	char token;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		b = rev_base(revs[i]);
+		if (!rev_once_try(&b->once))
+			continue;
+		WRITE_ONCE(b->batch, (const void *)&token);
+		if (bt->stop)
+			bt->stop(revs[i]);
+		any = true;
+	}
+	if (any && bt->wait)
+		bt->wait(revs, n);
+	for (i = 0; any && i < n; i++) {
+		b = rev_base(revs[i]);
+		if (READ_ONCE(b->batch) != (const void *)&token)
+			continue;
+		WRITE_ONCE(b->batch, NULL);
+		if (bt->finish)
+			bt->finish(revs[i]);
+		else
+			rev_base_release(b);
+		rev_once_done(&b->once);
+	}
+	for (i = 0; i < n; i++)
+		rev_once_wait(&rev_base(revs[i])->once);
+}
+
 extern const struct revocable_ops *const rev_ops_all[];
 extern const int rev_ops_count;
 
@@ -211,7 +336,7 @@ static inline const char *rev_caps_str(unsigned int caps, char *buf,
 {
 	static const char *const names[] = {
 		"sleep", "retry", "bounded", "deferred", "expedited",
-		"unsafe", "broken",
+		"unsafe", "broken", "floor", "typestable",
 	};
 	size_t i, off = 0;
 

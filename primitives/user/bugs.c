@@ -6,17 +6,23 @@
  * next to the primitive whose internals they need.  Built into test builds
  * only (-DREVBENCH_BUGS).
  */
-#include "../revocable.h"	/* outside the #ifdef: never an empty unit */
+#include "../revocable.h"
+#include "../bugs.h"
 
 #ifdef REVBENCH_BUGS
-
-#include "../bugs.h"
 
 const struct revocable_ops *const rev_bug_zoo[] = {
 	REV_BUG_ZOO_LIST
 };
 
 const int rev_bug_zoo_count = ARRAY_SIZE(rev_bug_zoo);
+
+#else /* !REVBENCH_BUGS: no zoo in this build */
+
+const struct revocable_ops *const rev_bug_zoo[1] = { NULL };
+const int rev_bug_zoo_count;
+
+#endif /* REVBENCH_BUGS */
 
 const struct revocable_ops *rev_bug_find(const char *name)
 {
@@ -27,5 +33,3 @@ const struct revocable_ops *rev_bug_find(const char *name)
 			return rev_bug_zoo[i];
 	return NULL;
 }
-
-#endif /* REVBENCH_BUGS */
