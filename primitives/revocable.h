@@ -112,6 +112,12 @@ struct revocable_ops {
 	void (*destroy)(struct revocable *rev);
 	/* Bytes this revocable costs, per-CPU/per-thread parts included. */
 	size_t (*footprint)(const struct revocable *rev);
+	/*
+	 * Optional: bytes the primitive's shared domain costs once however
+	 * many revocables exist (hazptr's slot array, a shared SRCU
+	 * domain), 0 or NULL when it has none.
+	 */
+	size_t (*domain_footprint)(void);
 
 	void *(*try_access)(struct revocable *rev, struct rev_handle *h);
 	/* 0, or -EAGAIN when a REV_CAP_RETRY access must be retried. */
