@@ -111,6 +111,52 @@ static inline void rb_yield(void)
 
 #define rb_pr_err(fmt, ...)	pr_err("revbench: " fmt, ##__VA_ARGS__)
 #define rb_pr_warn(fmt, ...)	pr_warn("revbench: " fmt, ##__VA_ARGS__)
+#define rb_pr_info(fmt, ...)	pr_info("revbench: " fmt, ##__VA_ARGS__)
+
+/*
+ * Threads for shared harness code (torture, contract and stress tests):
+ * a kthread, optionally bound to one CPU.  rb_thread_join() waits for fn
+ * to return and gives its return value (kthread_stop() on a thread that
+ * holds a task reference, so fn may return on its own at any time; a fn
+ * that loops must watch a stop flag of the caller's, not
+ * kthread_should_stop()).  NULL on failure.
+ */
+#include <linux/kthread.h>
+#include <linux/sched/task.h>
+
+struct rb_thread;
+
+static inline struct rb_thread *rb_thread_start(int (*fn)(void *), void *arg,
+						int cpu, const char *name)
+{
+	struct task_struct *t;
+
+	if (cpu >= 0 && (cpu >= nr_cpu_ids || !cpu_online(cpu)))
+		return NULL;
+	t = kthread_create(fn, arg, "%s", name);
+	if (IS_ERR(t))
+		return NULL;
+	if (cpu >= 0)
+		kthread_bind(t, cpu);
+	get_task_struct(t);
+	wake_up_process(t);
+	return (struct rb_thread *)t;
+}
+
+static inline int rb_thread_join(struct rb_thread *th)
+{
+	struct task_struct *t = (struct task_struct *)th;
+	int ret = kthread_stop(t);
+
+	put_task_struct(t);
+	return ret;
+}
+
+/* CPUs a harness may spread its threads over, numbered 0..n-1 online. */
+static inline int rb_nr_cpus(void)
+{
+	return num_online_cpus();
+}
 
 /*
  * Kernel-version differences used by the module (kmod/).  Everything that
@@ -335,6 +381,22 @@ static inline void rb_ctx_put(void)
 
 #define rb_pr_err(fmt, ...)	fprintf(stderr, "revbench: " fmt, ##__VA_ARGS__)
 #define rb_pr_warn(fmt, ...)	fprintf(stderr, "revbench: " fmt, ##__VA_ARGS__)
+#define rb_pr_info(fmt, ...)	fprintf(stderr, "revbench: " fmt, ##__VA_ARGS__)
+
+/*
+ * Threads for shared harness code (torture, contract and stress tests):
+ * a pthread, optionally pinned to one CPU (an OS CPU number; -1: not
+ * pinned), that has called rb_thread_init() before fn runs and calls
+ * rb_thread_exit() after.  rb_thread_join() waits for fn to return and
+ * gives its return value.  NULL on failure (no thread, no context left,
+ * the CPU cannot be used), with errno set.
+ */
+struct rb_thread;
+struct rb_thread *rb_thread_start(int (*fn)(void *), void *arg, int cpu,
+				  const char *name);
+int rb_thread_join(struct rb_thread *th);
+/* CPUs this process may run on. */
+int rb_nr_cpus(void);
 
 #endif /* __KERNEL__ */
 

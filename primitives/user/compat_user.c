@@ -9,7 +9,9 @@
 #define _GNU_SOURCE
 #endif
 #define _LGPL_SOURCE
+#include <pthread.h>
 #include <sched.h>
+#include <semaphore.h>
 #include <time.h>
 #include <unistd.h>
 #include <urcu/urcu-memb.h>
@@ -100,4 +102,89 @@ void rb_thread_exit(void)
 	urcu_memb_unregister_thread();
 	smp_store_release(&rb_ctx_used[rb_ctx_self], 0);
 	rb_ctx_self = -1;
+}
+
+struct rb_thread {
+	pthread_t tid;
+	int (*fn)(void *);
+	void *arg;
+	int cpu;
+	int ret;		/* fn's return value */
+	int err;		/* start-up failure, 0 if fn ran */
+	sem_t started;
+	char name[16];
+};
+
+static void *rb_thread_trampoline(void *p)
+{
+	struct rb_thread *t = p;
+
+	pthread_setname_np(pthread_self(), t->name);
+	if (t->cpu >= 0) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(t->cpu, &set);
+		t->err = pthread_setaffinity_np(pthread_self(), sizeof(set),
+						&set);
+	}
+	if (!t->err && rb_thread_init())
+		t->err = EBUSY;
+	sem_post(&t->started);
+	if (t->err)
+		return NULL;
+	t->ret = t->fn(t->arg);
+	rb_thread_exit();
+	return NULL;
+}
+
+struct rb_thread *rb_thread_start(int (*fn)(void *), void *arg, int cpu,
+				  const char *name)
+{
+	struct rb_thread *t = calloc(1, sizeof(*t));
+	int err;
+
+	if (!t)
+		return NULL;
+	t->fn = fn;
+	t->arg = arg;
+	t->cpu = cpu;
+	snprintf(t->name, sizeof(t->name), "%s", name);
+	sem_init(&t->started, 0, 0);
+	err = pthread_create(&t->tid, NULL, rb_thread_trampoline, t);
+	if (err)
+		goto fail;
+	while (sem_wait(&t->started) && errno == EINTR)
+		;
+	if (t->err) {
+		err = t->err;
+		pthread_join(t->tid, NULL);
+		goto fail;
+	}
+	return t;
+fail:
+	sem_destroy(&t->started);
+	free(t);
+	errno = err;
+	return NULL;
+}
+
+int rb_thread_join(struct rb_thread *t)
+{
+	int ret;
+
+	pthread_join(t->tid, NULL);
+	ret = t->ret;
+	sem_destroy(&t->started);
+	free(t);
+	return ret;
+}
+
+int rb_nr_cpus(void)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return 1;
+	return CPU_COUNT(&set);
 }
