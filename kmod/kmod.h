@@ -3,12 +3,12 @@
  * kmod.h - internal interfaces of revbench.ko (kernel only).
  *
  *   main.c      module parameters, init/exit, debugfs control files
- *   registry.c  the kernel's rev_ops_all[] table
- *   prim_*.c    primitives on kernel APIs; shared_*.c the shared sources
+ *   prim_*.c    the primitives whose kernel version differs (srcu,
+ *               percpu_ref); shared_*.c compile the shared sources
+ *               (primitives/, workloads/), the registry included
  *   ktest.c     in-kernel contract and stress tests, KTAP output
  *   bench.c     refscale-style reader benchmark and revoke timing
  *   torture.c   rcutorture-style torture of primitives and the bug zoo
- *   bugs_kernel.c  the kernel bug zoo table (KMOD_BUGS=1 builds only)
  *   drv.c       the "revbench" platform driver and its devices
  *   results.c   results JSON (results/FORMAT.md) in a kernel buffer
  */
@@ -19,23 +19,6 @@
 #include <linux/mutex.h>
 
 #include "revocable.h"
-
-/* Kernel-only ops tables (the rest are declared by the shared sources). */
-extern const struct revocable_ops rev_ops_none;
-extern const struct revocable_ops rev_ops_refcount;
-extern const struct revocable_ops rev_ops_rcu;
-extern const struct revocable_ops rev_ops_rcu_exp;
-extern const struct revocable_ops rev_ops_rcu_deferred;
-extern const struct revocable_ops rev_ops_srcu;
-extern const struct revocable_ops rev_ops_srcu_exp;
-extern const struct revocable_ops rev_ops_srcu_shared;
-extern const struct revocable_ops rev_ops_percpu_ref;
-extern const struct revocable_ops rev_ops_rwsem;
-extern const struct revocable_ops rev_ops_seqlock;
-extern const struct revocable_ops rev_ops_hazptr;
-
-int rbk_registry_init(void);
-void rbk_registry_exit(void);
 
 /* Modes of a run. */
 enum rbk_mode {
@@ -98,12 +81,7 @@ void rbk_run_tests(const struct rbk_config *cfg, struct rbk_test_summary *s);
 #define RBK_TORTURE_MAX_READERS	64
 void rbk_run_torture(const struct rbk_config *cfg, struct rbk_test_summary *s);
 
-/* The kernel bug zoo table is rev_bug_zoo[] (bugs.h, bugs_kernel.c). */
-#ifdef REVBENCH_BUGS
-extern const struct revocable_ops rev_ops_bug_srcu_shared_handle;
-extern const struct revocable_ops rev_ops_bug_percpu_noconfirm;
-extern const struct revocable_ops rev_ops_bug_seqlock_noretry;
-#endif
+/* The kernel bug zoo table is rev_bug_zoo[] (bugs.h, primitives/registry.c). */
 
 /* kthread helpers (ktest.c) */
 struct task_struct *rbk_kthread_on_cpu(int (*fn)(void *), void *data,

@@ -638,12 +638,12 @@ static int __init rbk_init(void)
 	if (ret)
 		return ret;
 	rbk_base_cfg = cfg;
-	ret = rbk_registry_init();
+	ret = rev_ops_global_init();
 	if (ret)
 		return ret;
 	ret = rbk_drv_init(&cfg);
 	if (ret) {
-		rbk_registry_exit();
+		rev_ops_global_exit();
 		return ret;
 	}
 	rbk_debugfs_init();
@@ -672,7 +672,7 @@ static void __exit rbk_exit(void)
 		kthread_stop(rbk_run_task);	/* the run sees the flag */
 	rbk_drv_exit();
 	rbk_results_free(rbk_last_results);
-	rbk_registry_exit();
+	rev_ops_global_exit();
 	pr_info("revbench: unloaded\n");
 }
 

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * percpu-ref - lib/percpu-refcount.c as a revocable (kernel only).
+ * percpu-ref - lib/percpu-refcount.c as a revocable, on the kernel's own
+ * percpu_ref (kernel only).  primitives/user/percpu_ref.c is the same
+ * design in userspace (which has no percpu_ref library): same name, same
+ * capabilities, same revoke protocol (rev_once_batch(), revocable.h).
  *
  * try_access() is percpu_ref_tryget_live(): a per-CPU increment under
  * rcu_read_lock() while the ref is live; release() is percpu_ref_put().
@@ -9,14 +12,11 @@
  * revoke() calls percpu_ref_kill_and_confirm(): the ref is marked dead at
  * once, and after an RCU grace period it is switched to atomic mode and
  * the confirm callback runs; only from then on is every
- * percpu_ref_tryget_live() guaranteed to fail (plain percpu_ref_kill()
- * gives no such point).  The provider's initial reference is dropped by
- * the kill; when the readers' references drain, the release callback
- * completes a completion.  revoke() waits for both, then calls release().
- * revoke_many() kills all n refs first, so their grace periods overlap.
- * Which revoke kills is a struct rev_once (revocable.h): a revoke that
- * overlaps the winner returns once it has drained and released, a later
- * one at once.
+ * percpu_ref_tryget_live() guaranteed to fail.  The provider's initial
+ * reference is dropped by the kill; when the readers' references drain,
+ * the ref's release callback completes a completion.  revoke() waits for
+ * both, then calls the release callback.  revoke_many() kills all n refs
+ * first, so their grace periods overlap.
  *
  * Footprint: the wrapper, the separately allocated percpu_ref_data, and
  * the per-CPU counter (one unsigned long per possible CPU).
@@ -25,135 +25,178 @@
 #include <linux/percpu-refcount.h>
 
 #include "revocable.h"
+#include "workload.h"
 #include "kmod.h"
 
-struct rev_pref {
+struct rev_pcpu {
+	struct rev_base base;
 	struct percpu_ref ref;
-	void *res;
-	rev_release_fn release;
-	void *arg;
-	struct rev_once once;		/* which revoke kills and waits */
+	int killed;			/* the rev_once winner killed it */
 	struct completion confirmed;	/* tryget_live fails from here on */
 	struct completion drained;	/* count reached zero */
 };
 
-static void pref_drained(struct percpu_ref *ref)
+static void pcpu_drained(struct percpu_ref *ref)
 {
-	complete(&container_of(ref, struct rev_pref, ref)->drained);
+	complete(&container_of(ref, struct rev_pcpu, ref)->drained);
 }
 
-static void pref_confirmed(struct percpu_ref *ref)
+static void pcpu_confirmed(struct percpu_ref *ref)
 {
-	complete(&container_of(ref, struct rev_pref, ref)->confirmed);
+	complete(&container_of(ref, struct rev_pcpu, ref)->confirmed);
 }
 
-static struct revocable *pref_create(void *res, rev_release_fn release,
+static struct revocable *pcpu_create(void *res, rev_release_fn release,
 				     void *arg)
 {
-	struct rev_pref *r = kzalloc(sizeof(*r), GFP_KERNEL);
+	struct rev_pcpu *p = kzalloc(sizeof(*p), GFP_KERNEL);
 
-	if (!r)
+	if (!p)
 		return NULL;
-	if (percpu_ref_init(&r->ref, pref_drained, 0, GFP_KERNEL)) {
-		kfree(r);
+	if (percpu_ref_init(&p->ref, pcpu_drained, 0, GFP_KERNEL)) {
+		kfree(p);
 		return NULL;
 	}
-	r->res = res;
-	r->release = release;
-	r->arg = arg;
-	init_completion(&r->confirmed);
-	init_completion(&r->drained);
-	return (struct revocable *)r;
+	rev_base_init(&p->base, res, release, arg);
+	init_completion(&p->confirmed);
+	init_completion(&p->drained);
+	return (struct revocable *)p;
 }
 
-static void pref_destroy(struct revocable *rev)
+/* The ref's own release has run before percpu_ref_exit(). */
+static void pcpu_destroy(struct revocable *rev)
 {
-	struct rev_pref *r = (struct rev_pref *)rev;
+	struct rev_pcpu *p = (struct rev_pcpu *)rev;
 
-	percpu_ref_exit(&r->ref);
-	kfree(r);
+	if (READ_ONCE(p->killed))
+		wait_for_completion(&p->drained);
+	percpu_ref_exit(&p->ref);
+	kfree(p);
 }
 
-static size_t pref_footprint(const struct revocable *rev)
+static size_t pcpu_footprint(const struct revocable *rev)
 {
-	return sizeof(struct rev_pref) + sizeof(struct percpu_ref_data) +
+	return sizeof(struct rev_pcpu) + sizeof(struct percpu_ref_data) +
 	       sizeof(unsigned long) * nr_cpu_ids;
 }
 
-static void *pref_try_access(struct revocable *rev, struct rev_handle *h)
+static inline void *pcpu_try_access(struct revocable *rev,
+				    struct rev_handle *h)
 {
-	struct rev_pref *r = (struct rev_pref *)rev;
+	struct rev_pcpu *p = (struct rev_pcpu *)rev;
 
-	if (!percpu_ref_tryget_live(&r->ref))
+	if (!percpu_ref_tryget_live(&p->ref))
 		return NULL;
-	return r->res;
+	return p->base.res;
 }
 
-static int pref_release(struct revocable *rev, struct rev_handle *h)
+static inline int pcpu_release(struct revocable *rev, struct rev_handle *h)
 {
-	percpu_ref_put(&((struct rev_pref *)rev)->ref);
+	percpu_ref_put(&((struct rev_pcpu *)rev)->ref);
 	return 0;
 }
 
-/* True if this call won the claim and killed the ref. */
-static bool pref_kill(struct rev_pref *r)
+RB_WL_READSECTIONS(pcpu, pcpu_try_access, pcpu_release);
+
+/* Kill; the switch to atomic and the confirmation follow a GP. */
+static void pcpu_kill(struct revocable *rev)
 {
-	if (!rev_once_try(&r->once))
-		return false;
-	percpu_ref_kill_and_confirm(&r->ref, pref_confirmed);
-	return true;
+	struct rev_pcpu *p = (struct rev_pcpu *)rev;
+
+	WRITE_ONCE(p->killed, 1);
+	percpu_ref_kill_and_confirm(&p->ref, pcpu_confirmed);
 }
 
-static void pref_finish(struct rev_pref *r)
+static void pcpu_finish(struct revocable *rev)
 {
-	wait_for_completion(&r->confirmed);
-	wait_for_completion(&r->drained);
-	r->release(r->res, r->arg);
-	rev_once_done(&r->once);
+	struct rev_pcpu *p = (struct rev_pcpu *)rev;
+
+	wait_for_completion(&p->confirmed);
+	wait_for_completion(&p->drained);
+	rev_base_release(&p->base);
 }
 
-static void pref_revoke(struct revocable *rev)
-{
-	struct rev_pref *r = (struct rev_pref *)rev;
+static const struct rev_batch pcpu_batch = {
+	.stop = pcpu_kill,
+	.finish = pcpu_finish,
+};
 
-	if (pref_kill(r))
-		pref_finish(r);
-	else
-		rev_once_wait(&r->once);
+static void pcpu_revoke(struct revocable *rev)
+{
+	rev_once_batch(&rev, 1, &pcpu_batch);
 }
 
-static void pref_revoke_many(struct revocable **revs, int n)
+static void pcpu_revoke_many(struct revocable **revs, int n)
 {
-	unsigned long *killed;
-	int i;
-
-	killed = bitmap_zalloc(n, GFP_KERNEL);
-	if (!killed) {
-		for (i = 0; i < n; i++)
-			pref_revoke(revs[i]);
-		return;
-	}
-	for (i = 0; i < n; i++)
-		if (pref_kill((struct rev_pref *)revs[i]))
-			__set_bit(i, killed);
-	for_each_set_bit(i, killed, n)
-		pref_finish((struct rev_pref *)revs[i]);
-	/* Claimed by another call: after ours are done, so no cycle. */
-	for_each_clear_bit(i, killed, n)
-		rev_once_wait(&((struct rev_pref *)revs[i])->once);
-	bitmap_free(killed);
+	rev_once_batch(revs, n, &pcpu_batch);
 }
 
 const struct revocable_ops rev_ops_percpu_ref = {
 	.name = "percpu-ref",
 	.family = "percpu-ref",
-	.desc = "percpu_ref_tryget_live/put; revoke = kill_and_confirm + wait for release",
+	.desc = "percpu_ref_tryget_live/put; revoke = kill_and_confirm + wait "
+		"for the drain",
 	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED,
-	.create = pref_create,
-	.destroy = pref_destroy,
-	.footprint = pref_footprint,
-	.try_access = pref_try_access,
-	.release = pref_release,
-	.revoke = pref_revoke,
-	.revoke_many = pref_revoke_many,
+	.color = "#e377c2",
+	.create = pcpu_create,
+	.destroy = pcpu_destroy,
+	.footprint = pcpu_footprint,
+	.try_access = pcpu_try_access,
+	.release = pcpu_release,
+	.rs = &pcpu_rs,
+	.revoke = pcpu_revoke,
+	.revoke_many = pcpu_revoke_many,
 };
+
+#ifdef REVBENCH_BUGS
+#include "bugs.h"
+
+/*
+ * ---- Bug zoo, KMOD_BUGS=1 builds only: bug-percpu-nodrain ----
+ *
+ * The confirmation taken for "no reader": revoke() kills, waits for the
+ * confirm callback (from here no NEW tryget_live succeeds) and releases,
+ * without waiting for the references already held to drain.  Readers
+ * inside keep using a released resource: overtaken and poison.  The one
+ * change to "percpu-ref" above is the missing wait for the drain;
+ * destroy() still waits for the ref's own release before
+ * percpu_ref_exit(), so no freed memory is ever read.  The same entry
+ * exists in userspace (primitives/user/percpu_ref.c).  Userspace's
+ * bug-percpu-noconfirm has no kernel twin: percpu_ref does not let a
+ * caller fold its counters before the switch's grace period, and
+ * percpu_ref_kill() followed by a wait for the drain is correct.
+ */
+static void pcpu_bug_nodrain_finish(struct revocable *rev)
+{
+	struct rev_pcpu *p = (struct rev_pcpu *)rev;
+
+	wait_for_completion(&p->confirmed);
+	/* BUG (deliberate): no wait_for_completion(&p->drained) */
+	rev_base_release(&p->base);
+}
+
+static const struct rev_batch pcpu_bug_nodrain_batch = {
+	.stop = pcpu_kill,
+	.finish = pcpu_bug_nodrain_finish,
+};
+
+static void pcpu_bug_nodrain_revoke(struct revocable *rev)
+{
+	rev_once_batch(&rev, 1, &pcpu_bug_nodrain_batch);
+}
+
+const struct revocable_ops rev_ops_bug_percpu_nodrain = {
+	.name = "bug-percpu-nodrain",
+	.family = "percpu-ref",
+	.desc = "BROKEN on purpose: percpu_ref revoke that releases on the "
+		"confirm, without waiting for held references",
+	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP,
+	.color = "#e377c2",
+	.create = pcpu_create,
+	.destroy = pcpu_destroy,
+	.footprint = pcpu_footprint,
+	.try_access = pcpu_try_access,
+	.release = pcpu_release,
+	.revoke = pcpu_bug_nodrain_revoke,
+};
+#endif /* REVBENCH_BUGS */

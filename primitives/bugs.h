@@ -13,15 +13,22 @@
  *                     (runner/torture.c) and its make check step: every
  *                     entry must be caught by the torture oracle.
  *
- * Where each lives (and why):
+ * Where each lives: next to what it breaks, so that it reuses the real
+ * primitive with its one defect.
  *   bug-nowait              primitives/bugs.c (kernel-portable)
  *   bug-double-release      primitives/bugs.c (kernel-portable)
- *   bug-hazptr-nofence      primitives/hazptr.c (kernel-portable)
- *   bug-hazptr-norecheck    primitives/hazptr.c (kernel-portable)
- *   bug-srcu-shared-handle  primitives/user/srcu.c
- *   bug-percpu-noconfirm    primitives/user/percpu_ref.c
- *   bug-seqlock-noretry     primitives/user/seqlock.c
- * Each one's comment says what the one bug is and what catches it.
+ *   bug-hazptr-nofence      primitives/hazptr.c (both)
+ *   bug-hazptr-norecheck    primitives/hazptr.c (both)
+ *   bug-seqlock-noretry     primitives/seqlock.c (both)
+ *   bug-seqlock-typeunsafe  primitives/seqlock.c (both): only a sanitizer
+ *                           sees it
+ *   bug-srcu-shared-handle  primitives/user/srcu.c, kmod/prim_srcu.c
+ *   bug-percpu-nodrain      primitives/user/percpu_ref.c,
+ *                           kmod/prim_percpu_ref.c
+ *   bug-percpu-noconfirm    primitives/user/percpu_ref.c (userspace only:
+ *                           the kernel's percpu_ref API cannot express it)
+ * The tables are in primitives/registry.c.  Each bug's comment says what
+ * the one defect is and what catches it.
  */
 #ifndef REVBENCH_BUGS_H
 #define REVBENCH_BUGS_H
@@ -43,27 +50,36 @@ extern const struct revocable_ops rev_ops_bug_hazptr_norecheck;
 	&rev_ops_bug_hazptr_nofence, \
 	&rev_ops_bug_hazptr_norecheck,
 
-#ifndef __KERNEL__
 /* srcu whose one handle (the SRCU index) is shared by all readers. */
 extern const struct revocable_ops rev_ops_bug_srcu_shared_handle;
-/* percpu-ref killed without confirm: no grace period before the switch. */
-extern const struct revocable_ops rev_ops_bug_percpu_noconfirm;
+/* percpu-ref revoke that releases on the confirm, not after the drain. */
+extern const struct revocable_ops rev_ops_bug_percpu_nodrain;
 /* seqlock reader whose release() never checks the sequence. */
 extern const struct revocable_ops rev_ops_bug_seqlock_noretry;
+/* seqlock without the type-stable rule: its caller frees under readers. */
+extern const struct revocable_ops rev_ops_bug_seqlock_typeunsafe;
+
+#ifndef __KERNEL__
+/* percpu-ref killed without confirm: no grace period before the switch. */
+extern const struct revocable_ops rev_ops_bug_percpu_noconfirm;
+#define REV_BUG_ZOO_USER	&rev_ops_bug_percpu_noconfirm,
+#else
+#define REV_BUG_ZOO_USER
+#endif
 
 #define REV_BUG_ZOO_LIST	\
 	REV_BUG_ZOO_SHARED	\
 	&rev_ops_bug_srcu_shared_handle, \
-	&rev_ops_bug_percpu_noconfirm, \
-	&rev_ops_bug_seqlock_noretry,
-
-#endif
+	&rev_ops_bug_percpu_nodrain, \
+	REV_BUG_ZOO_USER	\
+	&rev_ops_bug_seqlock_noretry, \
+	&rev_ops_bug_seqlock_typeunsafe,
 
 /*
- * The zoo table, the same names in both environments (user/bugs.c,
- * kmod/bugs_kernel.c): every entry of this environment, for torture's
- * --bug / bug=.  Defined in every build; empty (count 0) without
- * REVBENCH_BUGS.  Entries whose bug hangs a revoke have ops->unwedge.
+ * The zoo table (registry.c), the same names in both environments: every
+ * entry of this environment, for torture's --bug / bug=.  Defined in
+ * every build; empty (count 0) without REVBENCH_BUGS.  Entries whose bug
+ * hangs a revoke have ops->unwedge.
  */
 extern const struct revocable_ops *const rev_bug_zoo[];
 extern const int rev_bug_zoo_count;

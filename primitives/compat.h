@@ -22,6 +22,24 @@
  *                                userspace (rb_thread_init())
  *   rb_sleep_us()/rb_yield()     block, or give the CPU away
  *   rb_mutex_*                   a sleeping lock
+ *
+ * and the synchronisation the shared primitives are built from, mapped to
+ * the kernel's own API or to liburcu and pthreads (see each block below):
+ *   rb_rcu_*                     RCU read side, synchronize, call_rcu,
+ *                                barrier (kernel RCU / liburcu memb)
+ *   rb_rwsem_*                   a writer-fair reader-writer lock
+ *                                (rw_semaphore / glibc's writer-preferring
+ *                                rwlock)
+ *   rb_seq_*                     a sequence lock (seqlock_t / a seqcount
+ *                                plus a writer mutex)
+ *   rb_ref_*                     a count with a wait for zero (refcount_t
+ *                                plus a completion / an atomic plus a
+ *                                spin-then-yield wait)
+ *   rb_tsan_*                    happens-before edges for ThreadSanitizer
+ *                                (no-ops except in TSan builds)
+ * RB_HAVE_* macros say which variants an environment has (expedited
+ * grace periods, membarrier(2), a reader-preferring rwlock); the registry
+ * (registry.c) lists a variant only where it exists.
  */
 #ifndef REVBENCH_COMPAT_H
 #define REVBENCH_COMPAT_H
@@ -44,6 +62,12 @@
 
 /* rb_ctx_get() values are in [0, rb_nr_ctx()): one per possible CPU. */
 static inline int rb_nr_ctx(void)
+{
+	return nr_cpu_ids;
+}
+
+/* Contexts a scan must visit: every possible CPU. */
+static inline int rb_ctx_in_use(void)
 {
 	return nr_cpu_ids;
 }
@@ -158,6 +182,112 @@ static inline int rb_nr_cpus(void)
 	return num_online_cpus();
 }
 
+/* ---- RCU: the kernel's own ---- */
+#include <linux/rcupdate.h>
+#define RB_HAVE_RCU_EXPEDITED	1	/* synchronize_rcu_expedited() */
+#define RB_HAVE_SRCU_EXPEDITED	1	/* synchronize_srcu_expedited() */
+#define rb_rcu_head		rcu_head
+#define rb_rcu_read_lock()	rcu_read_lock()
+#define rb_rcu_read_unlock()	rcu_read_unlock()
+#define rb_synchronize_rcu()	synchronize_rcu()
+#define rb_synchronize_rcu_expedited()	synchronize_rcu_expedited()
+/* fn runs after a grace period, in softirq or rcuo kthread context. */
+#define rb_call_rcu(head, fn)	call_rcu((head), (fn))
+#define rb_rcu_barrier()	rcu_barrier()
+
+/*
+ * ---- rwsem: struct rw_semaphore ----
+ * Writer-fair (a waiting writer gets the lock handed over; readers that
+ * arrive after it queue).  Under lockdep every rb_rwsem has a lock class
+ * of its own (a dynamically registered key), so that nested read
+ * accesses to two revocables are checked for a consistent order instead
+ * of being reported as recursion on one class; lockdep_unregister_key()
+ * waits for a grace period, so destroy is slow in lockdep kernels only.
+ */
+#include <linux/rwsem.h>
+typedef struct {
+	struct rw_semaphore sem;
+#ifdef CONFIG_LOCKDEP
+	struct lock_class_key key;
+#endif
+} rb_rwsem_t;
+
+static inline int rb_rwsem_init(rb_rwsem_t *s)
+{
+#ifdef CONFIG_LOCKDEP
+	lockdep_register_key(&s->key);
+	__init_rwsem(&s->sem, "rev_rwsem", &s->key);
+#else
+	init_rwsem(&s->sem);
+#endif
+	return 0;
+}
+
+static inline void rb_rwsem_destroy(rb_rwsem_t *s)
+{
+#ifdef CONFIG_LOCKDEP
+	lockdep_unregister_key(&s->key);
+#endif
+}
+
+#define rb_down_read(s)		down_read(&(s)->sem)
+#define rb_up_read(s)		up_read(&(s)->sem)
+#define rb_down_write(s)	down_write(&(s)->sem)
+#define rb_up_write(s)		up_write(&(s)->sem)
+
+/* ---- seqlock: seqlock_t (a seqcount and a writer spinlock) ---- */
+#include <linux/seqlock.h>
+typedef seqlock_t rb_seq_t;
+#define rb_seq_init(s)		({ seqlock_init(s); 0; })
+#define rb_seq_destroy(s)	do { (void)(s); } while (0)
+#define rb_read_seqbegin(s)	((unsigned long)read_seqbegin(s))
+#define rb_read_seqretry(s, v)	read_seqretry((s), (unsigned int)(v))
+#define rb_write_seqlock(s)	write_seqlock(s)
+#define rb_write_sequnlock(s)	write_sequnlock(s)
+
+/*
+ * ---- a count with a wait for zero: refcount_t + completion ----
+ * rb_ref_init(r): the count at 1 (the provider's reference).
+ * rb_ref_tryget(r): increment unless zero (fully ordered on success).
+ * rb_ref_put(r): decrement; the put that reaches zero wakes the waiter.
+ * rb_ref_wait(r): after the provider's own put, wait until zero.
+ * The count sits on a cache line of its own (the contended line).
+ */
+#include <linux/completion.h>
+#include <linux/refcount.h>
+typedef struct {
+	refcount_t count ____cacheline_aligned;
+	struct completion zero;
+} rb_ref_t;
+
+static inline void rb_ref_init(rb_ref_t *r)
+{
+	refcount_set(&r->count, 1);
+	init_completion(&r->zero);
+}
+
+static inline bool rb_ref_tryget(rb_ref_t *r)
+{
+	return refcount_inc_not_zero(&r->count);
+}
+
+static inline void rb_ref_put(rb_ref_t *r)
+{
+	if (refcount_dec_and_test(&r->count))
+		complete(&r->zero);
+}
+
+static inline void rb_ref_wait(rb_ref_t *r)
+{
+	wait_for_completion(&r->zero);
+}
+
+/* ---- ThreadSanitizer edges: nothing to do in the kernel ---- */
+#define rb_tsan_acquire(p)	do { (void)(p); } while (0)
+#define rb_tsan_release(p)	do { (void)(p); } while (0)
+#define rb_tsan_ignore_begin()	do { } while (0)
+#define rb_tsan_ignore_end()	do { } while (0)
+
 /*
  * Kernel-version differences used by the module (kmod/).  Everything that
  * depends on LINUX_VERSION_CODE lives here and nowhere else.
@@ -188,39 +318,31 @@ static int name(struct platform_device *pdev)				\
 #endif
 
 /*
- * Bytes one Tree SRCU domain costs: the srcu_struct, its per-CPU
- * srcu_data (one per possible CPU), since 6.4 the separately allocated
- * srcu_usage, and the srcu_node combining tree if this domain has grown
- * one (SRCU allocates it only after contention, "convert_to_big"; its
- * slab size is read with ksize()).  Not counted: slab rounding of the
- * structs themselves and percpu allocator chunk overhead.
+ * Bytes one Tree SRCU domain costs, from the public struct sizes only:
+ * the srcu_struct, one srcu_data per possible CPU and, since 6.4, the
+ * separately allocated srcu_usage.  Not counted, because the module would
+ * have to read SRCU's internals (or ksize()) to know: the srcu_node
+ * combining tree SRCU allocates once a domain sees contention
+ * ("convert_to_big"), slab rounding and percpu chunk overhead.  The
+ * results say so ("srcu_node tree: not measurable on this kernel").
  */
-#ifdef CONFIG_TREE_SRCU
-static inline size_t rb_srcu_footprint(const struct srcu_struct *ssp)
+static inline size_t rb_srcu_footprint(void)
 {
-	size_t sz = sizeof(*ssp) + sizeof(struct srcu_data) * nr_cpu_ids;
-	const struct srcu_node *node;
+	size_t sz = sizeof(struct srcu_struct);
 
+#ifdef CONFIG_TREE_SRCU
+	sz += sizeof(struct srcu_data) * nr_cpu_ids;
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
 	sz += sizeof(struct srcu_usage);
-	node = READ_ONCE(ssp->srcu_sup->node);
-#else
-	node = READ_ONCE(ssp->node);
 #endif
-	if (node)
-		sz += ksize(node);
+#endif
 	return sz;
 }
-#else
-static inline size_t rb_srcu_footprint(const struct srcu_struct *ssp)
-{
-	return sizeof(*ssp);
-}
-#endif
 
 #else /* !__KERNEL__: userspace, C11 + GCC builtins */
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -241,11 +363,22 @@ typedef uint64_t phys_addr_t;
 #define SMP_CACHE_BYTES		64
 #define ____cacheline_aligned	__attribute__((aligned(SMP_CACHE_BYTES)))
 
-/* rb_ctx_get() values are in [0, rb_nr_ctx()): one per registered thread. */
-#define RB_MAX_CTX		256
+/*
+ * rb_ctx_get() values are in [0, rb_nr_ctx()): one per registered thread.
+ * The capacity is fixed before the first thread registers, by
+ * rb_ctx_reserve(n) (the runner: the threads its matrix needs; tests:
+ * what they start), else RB_CTX_DEFAULT; per-context arrays of
+ * revocables and domains are sized by it, so it costs memory per
+ * revocable.  RB_CTX_LIMIT bounds it.
+ */
+#define RB_CTX_DEFAULT		64
+#define RB_CTX_LIMIT		65536
+extern int rb_ctx_capacity;
+/* 0, -EINVAL (n out of range) or -EBUSY (a thread already registered). */
+int rb_ctx_reserve(int n);
 static inline int rb_nr_ctx(void)
 {
-	return RB_MAX_CTX;
+	return rb_ctx_capacity;
 }
 
 #define likely(x)		__builtin_expect(!!(x), 1)
@@ -355,13 +488,20 @@ void rb_yield(void);
 /*
  * Every userspace thread that touches a revocable calls rb_thread_init()
  * first and rb_thread_exit() before it ends.  That registers it with
- * liburcu and gives it a context index in [0, RB_MAX_CTX) for per-thread
+ * liburcu and gives it a context index in [0, rb_nr_ctx()) for per-thread
  * counters and hazard-pointer slots.  rb_thread_init() returns -EBUSY when
- * all RB_MAX_CTX indices are taken.
+ * all indices are taken.  rb_ctx_in_use() is one more than the highest
+ * index ever taken: scans of per-context arrays stop there.
  */
 int rb_thread_init(void);
 void rb_thread_exit(void);
 extern __thread int rb_ctx_self;
+extern int rb_ctx_hiwater;
+
+static inline int rb_ctx_in_use(void)
+{
+	return __atomic_load_n(&rb_ctx_hiwater, __ATOMIC_ACQUIRE);
+}
 
 static inline int rb_ctx_get(void)
 {
@@ -372,7 +512,6 @@ static inline void rb_ctx_put(void)
 {
 }
 
-#include <pthread.h>
 #define rb_mutex_t		pthread_mutex_t
 #define rb_mutex_init(m)	pthread_mutex_init((m), NULL)
 #define rb_mutex_destroy(m)	pthread_mutex_destroy(m)
@@ -382,6 +521,203 @@ static inline void rb_ctx_put(void)
 #define rb_pr_err(fmt, ...)	fprintf(stderr, "revbench: " fmt, ##__VA_ARGS__)
 #define rb_pr_warn(fmt, ...)	fprintf(stderr, "revbench: " fmt, ##__VA_ARGS__)
 #define rb_pr_info(fmt, ...)	fprintf(stderr, "revbench: " fmt, ##__VA_ARGS__)
+
+/*
+ * ---- ThreadSanitizer edges it cannot see ----
+ * liburcu's grace period orders readers against the updater with
+ * sys_membarrier() and compiler barriers; its call_rcu queue is lock-free
+ * in an uninstrumented library.  Instead of suppressing TSan's reports
+ * (which would hide real races), the primitives state the edge the
+ * mechanism provides: a reader calls rb_tsan_release(obj) just before it
+ * leaves its read-side section (or drops its per-context reference), the
+ * updater rb_tsan_acquire(obj) just after the wait that covered it (or at
+ * the start of the call_rcu callback).  rb_tsan_ignore_begin()/end() hide
+ * the calling thread's own accesses in between (only around
+ * urcu_memb_barrier(), whose completion is calloc'ed by the caller and
+ * freed by the call_rcu thread through liburcu's queue).
+ */
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer) && !defined(__SANITIZE_THREAD__)
+#define __SANITIZE_THREAD__ 1	/* clang spells it differently */
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__)
+#define RB_TSAN 1
+void __tsan_acquire(void *addr);
+void __tsan_release(void *addr);
+void __tsan_ignore_thread_begin(void);
+void __tsan_ignore_thread_end(void);
+#define rb_tsan_acquire(p)	__tsan_acquire((void *)(p))
+#define rb_tsan_release(p)	__tsan_release((void *)(p))
+#define rb_tsan_ignore_begin()	__tsan_ignore_thread_begin()
+#define rb_tsan_ignore_end()	__tsan_ignore_thread_end()
+#else
+#define RB_TSAN 0
+#define rb_tsan_acquire(p)	do { (void)(p); } while (0)
+#define rb_tsan_release(p)	do { (void)(p); } while (0)
+#define rb_tsan_ignore_begin()	do { } while (0)
+#define rb_tsan_ignore_end()	do { } while (0)
+#endif
+
+/*
+ * ---- RCU: liburcu, memb flavour ----
+ * _LGPL_SOURCE makes urcu_memb_read_lock/unlock inline: with
+ * sys_membarrier the reader is a TLS nesting-count store plus compiler
+ * barriers, no atomic and no shared line - the userspace analogue of a
+ * non-preemptible rcu_read_lock().  Under TSan the out-of-line ones from
+ * the (uninstrumented) library are used instead: liburcu 0.13's inline
+ * read_unlock touches the grace-period futex word with plain volatile
+ * accesses, which TSan reports (rightly, by C11 rules) as races between
+ * readers.  Every thread that uses these has called rb_thread_init()
+ * (which registers it with liburcu).  No expedited grace period exists
+ * in liburcu: no RB_HAVE_RCU_EXPEDITED.
+ */
+#if !RB_TSAN && !defined(_LGPL_SOURCE)
+#define _LGPL_SOURCE
+#endif
+#include <urcu/urcu-memb.h>
+#define rb_rcu_head		rcu_head
+#define rb_rcu_read_lock()	urcu_memb_read_lock()
+#define rb_rcu_read_unlock()	urcu_memb_read_unlock()
+#define rb_synchronize_rcu()	urcu_memb_synchronize_rcu()
+#define rb_call_rcu(head, fn)	urcu_memb_call_rcu((head), (fn))
+void rb_rcu_barrier(void);	/* urcu_memb_barrier(), TSan-wrapped */
+#define RB_HAVE_MEMBARRIER	1	/* hazptr-asym: membarrier(2) */
+
+/*
+ * ---- rwsem: a glibc pthread rwlock ----
+ * rb_rwsem_init() asks for PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP:
+ * a waiting writer blocks new readers, as the kernel rw_semaphore hands
+ * the lock over to a waiting writer (so "rwsem" means the same in both
+ * environments; like the kernel's, it must not be read-locked
+ * recursively).  rb_rwsem_init_rpref() keeps glibc's default,
+ * PTHREAD_RWLOCK_PREFER_READER_NP, under which a stream of overlapping
+ * readers starves the writer (RB_HAVE_RWSEM_RPREF: userspace only).
+ * Lock errors (EAGAIN, EDEADLK) are bugs in the caller: reported, abort().
+ */
+#define RB_HAVE_RWSEM_RPREF	1
+typedef struct {
+	pthread_rwlock_t lock;
+} rb_rwsem_t;
+int rb_rwsem_init(rb_rwsem_t *s);
+int rb_rwsem_init_rpref(rb_rwsem_t *s);
+void rb_rwsem_destroy(rb_rwsem_t *s);
+void rb_rwsem_fail(int err, const char *what);	/* reports, aborts */
+
+static inline void rb_down_read(rb_rwsem_t *s)
+{
+	int err = pthread_rwlock_rdlock(&s->lock);
+
+	if (unlikely(err))
+		rb_rwsem_fail(err, "rdlock");
+}
+
+static inline void rb_up_read(rb_rwsem_t *s)
+{
+	int err = pthread_rwlock_unlock(&s->lock);
+
+	if (unlikely(err))
+		rb_rwsem_fail(err, "unlock");
+}
+
+static inline void rb_down_write(rb_rwsem_t *s)
+{
+	int err = pthread_rwlock_wrlock(&s->lock);
+
+	if (unlikely(err))
+		rb_rwsem_fail(err, "wrlock");
+}
+
+#define rb_up_write(s)		rb_up_read(s)
+
+/*
+ * ---- seqlock: a sequence count plus a writer mutex ----
+ * The kernel's seqlock_t in C11 terms (Boehm's seqlock recipe):
+ * rb_read_seqbegin() is an acquire load of the count, spinning while odd;
+ * rb_read_seqretry() is an acquire fence (smp_rmb()) and a relaxed
+ * re-load, true when the count moved.  Writers take the mutex, bump the
+ * count odd, smp_wmb(), write, smp_wmb(), bump it even.
+ */
+typedef struct {
+	unsigned long seq;	/* odd while a writer is inside */
+	pthread_mutex_t lock;	/* serialises writers */
+} rb_seq_t;
+
+static inline int rb_seq_init(rb_seq_t *s)
+{
+	s->seq = 0;
+	return pthread_mutex_init(&s->lock, NULL);
+}
+
+#define rb_seq_destroy(s)	pthread_mutex_destroy(&(s)->lock)
+
+static inline unsigned long rb_read_seqbegin(rb_seq_t *s)
+{
+	unsigned long v;
+
+	while (unlikely((v = smp_load_acquire(&s->seq)) & 1))
+		cpu_relax();
+	return v;
+}
+
+static inline bool rb_read_seqretry(rb_seq_t *s, unsigned long v)
+{
+	smp_rmb();	/* the speculative loads before the re-check */
+	return READ_ONCE(s->seq) != v;
+}
+
+static inline void rb_write_seqlock(rb_seq_t *s)
+{
+	pthread_mutex_lock(&s->lock);
+	WRITE_ONCE(s->seq, s->seq + 1);
+	smp_wmb();
+}
+
+static inline void rb_write_sequnlock(rb_seq_t *s)
+{
+	smp_wmb();
+	WRITE_ONCE(s->seq, s->seq + 1);
+	pthread_mutex_unlock(&s->lock);
+}
+
+/*
+ * ---- a count with a wait for zero: an atomic_long ----
+ * Same contract as the kernel's refcount_t + completion (rb_ref_* in the
+ * kernel block); the waiter spins briefly, then yields between checks
+ * (readers hold their reference for nanoseconds; a revoker with readers
+ * that sleep inside gives the CPU away).  The count sits on a cache line
+ * of its own (the contended line).
+ */
+typedef struct {
+	atomic_long_t count ____cacheline_aligned;
+} rb_ref_t;
+
+static inline void rb_ref_init(rb_ref_t *r)
+{
+	atomic_long_set(&r->count, 1);
+}
+
+static inline bool rb_ref_tryget(rb_ref_t *r)
+{
+	return atomic_long_inc_not_zero(&r->count);
+}
+
+static inline void rb_ref_put(rb_ref_t *r)
+{
+	atomic_long_dec_return(&r->count);	/* full barrier */
+}
+
+static inline void rb_ref_wait(rb_ref_t *r)
+{
+	unsigned int spins = 0;
+
+	while (smp_load_acquire(&r->count.counter) != 0) {
+		if (++spins < 1000)
+			cpu_relax();
+		else
+			rb_yield();
+	}
+}
 
 /*
  * Threads for shared harness code (torture, contract and stress tests):

@@ -14,10 +14,10 @@
  *   rb_ctx_put(); fence; if rev->once is claimed: clear the slot, return NULL.
  *   release(): smp_store_release(slot, NULL), from any CPU or thread.
  *
- * Revoker:
- *   claim rev->once (cmpxchg); fence; scan every slot of every context,
- *   waiting (cpu_relax, then rb_yield) while a slot still holds rev; wait
- *   for rev's overflow count to reach zero; run the release callback.
+ * Revoker (rev_once_batch(), revocable.h):
+ *   claim rev->once (cmpxchg); fence; scan every slot of every context in
+ *   use, waiting (cpu_relax, then rb_yield) while a slot still holds rev;
+ *   wait for rev's overflow count to reach zero; run the release callback.
  *
  * The two fences make a store-buffering pair: either the reader sees the
  * flag (and backs out), or the revoker's scan sees the reader's slot and
@@ -74,11 +74,17 @@
  * one slot, or the overflow count, busy forever; each such reader holds it
  * for a few instructions only.
  *
- * Memory: footprint() reports the per-revocable struct only.  The slot
- * array is a fixed per-domain cost, rb_nr_ctx() * SMP_CACHE_BYTES
- * (HP_SLOTS_PER_CTX * 8 bytes of pointers padded to a line per context:
- * 16 KiB for the 256 userspace contexts), paid once however many
- * revocables exist.  It is allocated by global_init() or, failing that,
+ * Scans visit the contexts in use only (rb_ctx_in_use(): every possible
+ * CPU in the kernel; in userspace one more than the highest thread context
+ * ever taken).  That is sound: a thread that takes a context after the
+ * revoker read the count does so (a fully ordered cmpxchg) after the
+ * revoker's claim, so its reader's re-check, after its own fence, sees the
+ * claim and backs out.
+ *
+ * Memory: footprint() reports the per-revocable struct; the slot array is
+ * the per-domain cost (domain_footprint()), rb_nr_ctx() * SMP_CACHE_BYTES
+ * (HP_SLOTS_PER_CTX * 8 bytes of pointers padded to a line per context),
+ * paid once however many revocables exist.  It is allocated by global_init() or, failing that,
  * by the first create(), and freed by the last global_exit() if no
  * revocable is alive.  global_init/global_exit must not race with
  * create/destroy (the callers run them once, single-threaded).
@@ -91,6 +97,7 @@
  */
 #include "revocable.h"
 #include "hazptr.h"
+#include "workload.h"
 
 struct hp_ctx {
 	struct revocable *slot[HP_SLOTS_PER_CTX];
@@ -103,11 +110,8 @@ struct hp_domain {
 };
 
 struct rev_hazptr {
-	struct rev_once once;	/* readers fail once it is claimed */
+	struct rev_base base;	/* readers fail once base.once is claimed */
 	struct hp_domain *dom;
-	void *res;
-	rev_release_fn release;
-	void *arg;
 	atomic_long_t overflow;	/* readers on the overflow path */
 };
 
@@ -189,10 +193,8 @@ static struct revocable *hp_create(void *res, rev_release_fn release,
 	r = rb_zalloc(sizeof(*r));
 	if (!r)
 		return NULL;
+	rev_base_init(&r->base, res, release, arg);
 	r->dom = d;
-	r->res = res;
-	r->release = release;
-	r->arg = arg;
 	atomic_long_inc(&hp_live);
 	return (struct revocable *)r;
 }
@@ -209,6 +211,13 @@ static size_t hp_footprint(const struct revocable *rev)
 	return sizeof(struct rev_hazptr);
 }
 
+static size_t hp_domain_footprint(void)
+{
+	struct hp_domain *d = smp_load_acquire(&hp_dom);
+
+	return d ? sizeof(*d) + (size_t)d->nr_ctx * sizeof(struct hp_ctx) : 0;
+}
+
 static inline void hp_put(struct rev_hazptr *r, struct rev_handle *h)
 {
 	if (likely(h->slot))
@@ -218,8 +227,8 @@ static inline void hp_put(struct rev_hazptr *r, struct rev_handle *h)
 }
 
 /* light: a compiler barrier suffices (the revoker uses membarrier). */
-static inline void *hp_try_access(struct revocable *rev, struct rev_handle *h,
-				  bool light)
+static __always_inline void *hp_try_access(struct revocable *rev,
+					   struct rev_handle *h, bool light)
 {
 	struct rev_hazptr *r = (struct rev_hazptr *)rev;
 	struct revocable **slot = NULL;
@@ -247,14 +256,14 @@ static inline void *hp_try_access(struct revocable *rev, struct rev_handle *h,
 	} else {
 		atomic_long_inc_return(&r->overflow);	/* fully ordered */
 	}
-	if (unlikely(rev_once_claimed(&r->once))) {
+	if (unlikely(rev_once_claimed(&r->base.once))) {
 		hp_put(r, h);
 		return NULL;
 	}
-	return r->res;
+	return r->base.res;
 }
 
-static int hp_release(struct revocable *rev, struct rev_handle *h)
+static inline int hp_release(struct revocable *rev, struct rev_handle *h)
 {
 	hp_put((struct rev_hazptr *)rev, h);
 	return 0;
@@ -328,42 +337,20 @@ static bool hp_set_has(const struct hp_set *set, struct revocable **revs,
 static void hp_asym_fence(void);
 #endif
 
-static void hp_revoke_many_common(struct revocable **revs, int n, bool asym)
+/*
+ * The wait of rev_once_batch(): one fence, one scan pass over the slots
+ * of every context in use that waits for all n revocables (whoever
+ * claimed them: the readers of one another call is revoking are leaving
+ * anyway), then their overflow counts.  The claims' cmpxchg() is fully
+ * ordered; the fence here is what the readers' fence pairs with.
+ */
+static void hp_wait_common(struct revocable **revs, int n, bool asym)
 {
-	bool mine_one[1], *mine = mine_one, any = false;
-	struct hp_domain *d;
+	struct hp_domain *d = ((struct rev_hazptr *)revs[0])->dom;
+	int i, j, k, nctx = min_t(int, d->nr_ctx, rb_ctx_in_use());
 	struct hp_set set;
-	int i, j, k;
 
-	if (n <= 0)
-		return;
-	if (n > 1) {
-		mine = rb_zalloc(sizeof(*mine) * n);
-		if (!mine) {
-			/* No memory for the batch: one at a time. */
-			for (k = 0; k < n; k++)
-				hp_revoke_many_common(&revs[k], 1, asym);
-			return;
-		}
-	}
-	d = ((struct rev_hazptr *)revs[0])->dom;
 	hp_set_build(&set, revs, n);
-
-	/*
-	 * Claim each one; a revocable someone else is already revoking
-	 * stays in the scan (harmless: its readers are leaving) but is not
-	 * released by us.  The claim's cmpxchg() is fully ordered; the fence
-	 * below is what the readers' fence pairs with.  Nothing claimed:
-	 * the other revokers do the scan, we only wait for them.
-	 */
-	for (k = 0; k < n; k++) {
-		struct rev_hazptr *r = (struct rev_hazptr *)revs[k];
-
-		mine[k] = rev_once_try(&r->once);
-		any |= mine[k];
-	}
-	if (!any)
-		goto others;
 #ifndef __KERNEL__
 	if (asym)
 		hp_asym_fence();
@@ -371,7 +358,7 @@ static void hp_revoke_many_common(struct revocable **revs, int n, bool asym)
 #endif
 		smp_mb(); /* claims before the scan (pairs the readers' fence) */
 
-	for (i = 0; i < d->nr_ctx; i++) {
+	for (i = 0; i < nctx; i++) {
 		for (j = 0; j < HP_SLOTS_PER_CTX; j++) {
 			struct revocable **slot = &d->ctx[i].slot[j];
 			struct revocable *p;
@@ -389,57 +376,54 @@ static void hp_revoke_many_common(struct revocable **revs, int n, bool asym)
 		while (smp_load_acquire(&r->overflow.counter))
 			hp_backoff(&spins);
 	}
-	for (k = 0; k < n; k++) {
-		struct rev_hazptr *r = (struct rev_hazptr *)revs[k];
-
-		if (mine[k]) {
-			r->release(r->res, r->arg);
-			rev_once_done(&r->once);
-		}
-	}
-others:
-	/*
-	 * Revoked by someone else: return once they released.  Only after
-	 * releasing all of ours, so overlapping batches cannot wait on each
-	 * other.
-	 */
-	for (k = 0; k < n; k++)
-		if (!mine[k])
-			rev_once_wait(&((struct rev_hazptr *)revs[k])->once);
 	if (set.tab)
 		rb_free(set.tab);
-	if (mine != mine_one)
-		rb_free(mine);
 }
 
-static void *hp_mb_try_access(struct revocable *rev, struct rev_handle *h)
+static void hp_mb_wait(struct revocable **revs, int n)
+{
+	hp_wait_common(revs, n, false);
+}
+
+static const struct rev_batch hp_mb_batch = {
+	.wait = hp_mb_wait,
+	/* stop: nothing, the claim is what readers test */
+};
+
+static inline void *hp_mb_try_access(struct revocable *rev,
+				     struct rev_handle *h)
 {
 	return hp_try_access(rev, h, false);
 }
 
+RB_WL_READSECTIONS(hp_mb, hp_mb_try_access, hp_release);
+
 static void hp_mb_revoke(struct revocable *rev)
 {
-	hp_revoke_many_common(&rev, 1, false);
+	rev_once_batch(&rev, 1, &hp_mb_batch);
 }
 
 static void hp_mb_revoke_many(struct revocable **revs, int n)
 {
-	hp_revoke_many_common(revs, n, false);
+	rev_once_batch(revs, n, &hp_mb_batch);
 }
 
 const struct revocable_ops rev_ops_hazptr = {
 	.name = "hazptr",
 	.family = "hazptr",
 	.desc = "hazard pointers: publish + smp_mb + re-check; revoke scans "
-		"all slots",
+		"the slots in use",
 	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED,
+	.color = "#2ca02c",
 	.global_init = hp_global_init,
 	.global_exit = hp_global_exit,
 	.create = hp_create,
 	.destroy = hp_destroy,
 	.footprint = hp_footprint,
+	.domain_footprint = hp_domain_footprint,
 	.try_access = hp_mb_try_access,
 	.release = hp_release,
+	.rs = &hp_mb_rs,
 	.revoke = hp_mb_revoke,
 	.revoke_many = hp_mb_revoke_many,
 };
@@ -473,11 +457,13 @@ const struct revocable_ops rev_ops_bug_hazptr_nofence = {
 	.desc = "BROKEN on purpose: hazptr reader without the fence between "
 		"publish and re-check",
 	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP,
+	.color = "#2ca02c",
 	.global_init = hp_global_init,
 	.global_exit = hp_global_exit,
 	.create = hp_create,
 	.destroy = hp_destroy,
 	.footprint = hp_footprint,
+	.domain_footprint = hp_domain_footprint,
 	.try_access = hp_bug_nofence_try_access,
 	.release = hp_release,
 	.revoke = hp_mb_revoke,
@@ -491,7 +477,7 @@ static void *hp_bug_norecheck_try_access(struct revocable *rev,
 	struct revocable **slot = NULL;
 	int ctx, i;
 
-	if (rev_once_claimed(&r->once))	/* BUG: checked before publishing... */
+	if (rev_once_claimed(&r->base.once))	/* BUG: checked before publishing... */
 		return NULL;
 	ctx = rb_ctx_get();
 	if (likely(ctx >= 0)) {
@@ -511,7 +497,7 @@ static void *hp_bug_norecheck_try_access(struct revocable *rev,
 		smp_mb();
 	else
 		atomic_long_inc_return(&r->overflow);
-	return r->res;			/* ...and never re-checked after */
+	return r->base.res;		/* ...and never re-checked after */
 }
 
 const struct revocable_ops rev_ops_bug_hazptr_norecheck = {
@@ -520,11 +506,13 @@ const struct revocable_ops rev_ops_bug_hazptr_norecheck = {
 	.desc = "BROKEN on purpose: hazptr reader that does not re-check "
 		"after publishing",
 	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP,
+	.color = "#2ca02c",
 	.global_init = hp_global_init,
 	.global_exit = hp_global_exit,
 	.create = hp_create,
 	.destroy = hp_destroy,
 	.footprint = hp_footprint,
+	.domain_footprint = hp_domain_footprint,
 	.try_access = hp_bug_norecheck_try_access,
 	.release = hp_release,
 	.revoke = hp_mb_revoke,
@@ -616,20 +604,32 @@ static struct revocable *hp_asym_create(void *res, rev_release_fn release,
 	return hp_create(res, release, arg);
 }
 
-static void *hp_asym_try_access(struct revocable *rev, struct rev_handle *h)
+static inline void *hp_asym_try_access(struct revocable *rev,
+				       struct rev_handle *h)
 {
 	return hp_try_access(rev, h,
 			     READ_ONCE(hp_mb_state) == HP_MB_READY);
 }
 
+RB_WL_READSECTIONS(hp_asym, hp_asym_try_access, hp_release);
+
+static void hp_asym_wait(struct revocable **revs, int n)
+{
+	hp_wait_common(revs, n, true);
+}
+
+static const struct rev_batch hp_asym_batch = {
+	.wait = hp_asym_wait,
+};
+
 static void hp_asym_revoke(struct revocable *rev)
 {
-	hp_revoke_many_common(&rev, 1, true);
+	rev_once_batch(&rev, 1, &hp_asym_batch);
 }
 
 static void hp_asym_revoke_many(struct revocable **revs, int n)
 {
-	hp_revoke_many_common(revs, n, true);
+	rev_once_batch(revs, n, &hp_asym_batch);
 }
 
 const struct revocable_ops rev_ops_hazptr_asym = {
@@ -638,13 +638,16 @@ const struct revocable_ops rev_ops_hazptr_asym = {
 	.desc = "hazard pointers: publish + compiler barrier; revoke issues "
 		"membarrier(2), then scans",
 	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED,
+	.color = "#98df8a",
 	.global_init = hp_asym_global_init,
 	.global_exit = hp_global_exit,
 	.create = hp_asym_create,
 	.destroy = hp_destroy,
 	.footprint = hp_footprint,
+	.domain_footprint = hp_domain_footprint,
 	.try_access = hp_asym_try_access,
 	.release = hp_release,
+	.rs = &hp_asym_rs,
 	.revoke = hp_asym_revoke,
 	.revoke_many = hp_asym_revoke_many,
 };

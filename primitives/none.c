@@ -2,82 +2,92 @@
 /*
  * none - no protection at all: the floor every other cost is measured
  * against (Rust's Devres::access() on a device known to be bound).
+ * One file for both environments (compat.h only).
  *
  * try_access() is a plain load of the resource pointer.  revoke() clears
  * it and releases at once without waiting for anyone, so it is not safe
  * against concurrent readers: REV_CAP_UNSAFE, and the safety tests skip it
  * and say so.  What it does keep is the release-once part of the contract:
  * of overlapping revokes, one releases and the others return after it
- * (struct rev_once, revocable.h).  Shared by userspace and the kernel
- * module.
+ * (rev_once_batch(), revocable.h).  REV_CAP_FLOOR: reader costs are
+ * reported against it.
  */
 #include "revocable.h"
+#include "workload.h"
 
 struct rev_none {
-	void *res;
-	rev_release_fn release;
-	void *arg;
-	struct rev_once once;
+	struct rev_base base;
+	void *ptr;		/* what readers load; NULL once revoked */
 };
 
-static struct revocable *none_create(void *res, rev_release_fn release,
-				     void *arg)
+static struct revocable *rev_none_create(void *res, rev_release_fn release,
+					 void *arg)
 {
 	struct rev_none *r = rb_zalloc(sizeof(*r));
 
 	if (!r)
 		return NULL;
-	r->res = res;
-	r->release = release;
-	r->arg = arg;
+	rev_base_init(&r->base, res, release, arg);
+	r->ptr = res;
 	return (struct revocable *)r;
 }
 
-static void none_destroy(struct revocable *rev)
+static void rev_none_destroy(struct revocable *rev)
 {
 	rb_free(rev);
 }
 
-static size_t none_footprint(const struct revocable *rev)
+static size_t rev_none_footprint(const struct revocable *rev)
 {
 	(void)rev;
 	return sizeof(struct rev_none);
 }
 
-static void *none_try_access(struct revocable *rev, struct rev_handle *h)
+static inline void *rev_none_try_access(struct revocable *rev,
+					struct rev_handle *h)
 {
 	(void)h;
-	return READ_ONCE(((struct rev_none *)rev)->res);
+	return READ_ONCE(((struct rev_none *)rev)->ptr);
 }
 
-static int none_release(struct revocable *rev, struct rev_handle *h)
+static inline int rev_none_release(struct revocable *rev,
+				   struct rev_handle *h)
 {
 	(void)rev;
 	(void)h;
 	return 0;
 }
 
-static void none_revoke(struct revocable *rev)
-{
-	struct rev_none *r = (struct rev_none *)rev;
+RB_WL_READSECTIONS(rev_none, rev_none_try_access, rev_none_release);
 
-	if (!rev_once_try(&r->once)) {
-		rev_once_wait(&r->once);
-		return;
-	}
-	r->release(xchg(&r->res, NULL), r->arg);
-	rev_once_done(&r->once);
+/* Clear the pointer: later accesses fail.  Nobody is waited for. */
+static void rev_none_stop(struct revocable *rev)
+{
+	WRITE_ONCE(((struct rev_none *)rev)->ptr, NULL);
+}
+
+static const struct rev_batch rev_none_batch = {
+	.stop = rev_none_stop,
+};
+
+static void rev_none_revoke(struct revocable *rev)
+{
+	rev_once_batch(&rev, 1, &rev_none_batch);
 }
 
 const struct revocable_ops rev_ops_none = {
 	.name = "none",
 	.family = "none",
 	.desc = "no protection: plain load (the floor); revoke is unsafe",
-	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED | REV_CAP_UNSAFE,
-	.create = none_create,
-	.destroy = none_destroy,
-	.footprint = none_footprint,
-	.try_access = none_try_access,
-	.release = none_release,
-	.revoke = none_revoke,
+	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED | REV_CAP_UNSAFE |
+		REV_CAP_FLOOR,
+	.color = "#7f7f7f",
+	.create = rev_none_create,
+	.destroy = rev_none_destroy,
+	.footprint = rev_none_footprint,
+	.try_access = rev_none_try_access,
+	.release = rev_none_release,
+	.rs = &rev_none_rs,
+	.revoke = rev_none_revoke,
+	/* no revoke_many: there is no wait to share */
 };

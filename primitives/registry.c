@@ -1,52 +1,119 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The userspace table of every primitive and variant.  Workloads, the
- * runner and the tests iterate over rev_ops_all[]; nothing switches on a
- * primitive's name.  Deliberately broken variants (the bug zoo) are linked
- * into test builds only (REVBENCH_BUGS), never into benchmarks.
+ * registry.c - the table of every primitive and variant, and the bug zoo
+ * table, for both environments (compat.h only; the module compiles this
+ * file unchanged).  Workloads, the runner, the module and the tests
+ * iterate over rev_ops_all[]; nothing switches on a primitive's name.
+ * A variant that exists in one environment only is listed under the
+ * RB_HAVE_* macro (compat.h) that says why.  Deliberately broken variants
+ * (the zoo, bugs.h) are linked into test builds only (REVBENCH_BUGS),
+ * never into benchmarks.
  */
 #include "revocable.h"
+#include "bugs.h"
 
 extern const struct revocable_ops rev_ops_none;
 extern const struct revocable_ops rev_ops_refcount;
 extern const struct revocable_ops rev_ops_rcu;
+extern const struct revocable_ops rev_ops_rcu_exp;
 extern const struct revocable_ops rev_ops_rcu_deferred;
 extern const struct revocable_ops rev_ops_srcu;
+extern const struct revocable_ops rev_ops_srcu_exp;
+extern const struct revocable_ops rev_ops_srcu_shared;
 extern const struct revocable_ops rev_ops_percpu_ref;
 extern const struct revocable_ops rev_ops_rwsem;
-extern const struct revocable_ops rev_ops_rwsem_wpref;
+extern const struct revocable_ops rev_ops_rwsem_rpref;
 extern const struct revocable_ops rev_ops_seqlock;
 extern const struct revocable_ops rev_ops_hazptr;
 extern const struct revocable_ops rev_ops_hazptr_asym;
-#ifdef REVBENCH_BUGS
-#include "bugs.h"
-#endif
 
 const struct revocable_ops *const rev_ops_all[] = {
 	&rev_ops_none,
 	&rev_ops_refcount,
 	&rev_ops_rcu,
+#ifdef RB_HAVE_RCU_EXPEDITED
+	&rev_ops_rcu_exp,
+#endif
 	&rev_ops_rcu_deferred,
 	&rev_ops_srcu,
+#ifdef RB_HAVE_SRCU_EXPEDITED
+	&rev_ops_srcu_exp,
+#endif
+	&rev_ops_srcu_shared,
 	&rev_ops_percpu_ref,
 	&rev_ops_rwsem,
-	&rev_ops_rwsem_wpref,
+#ifdef RB_HAVE_RWSEM_RPREF
+	&rev_ops_rwsem_rpref,
+#endif
 	&rev_ops_seqlock,
 	&rev_ops_hazptr,
+#ifdef RB_HAVE_MEMBARRIER
 	&rev_ops_hazptr_asym,
+#endif
 #ifdef REVBENCH_BUGS
-	REV_BUG_OPS_LIST
+	REV_BUG_OPS_LIST	/* deliberately broken: the tests must catch them */
 #endif
 };
 
 const int rev_ops_count = ARRAY_SIZE(rev_ops_all);
 
-const struct revocable_ops *rev_ops_find(const char *name)
+static const struct revocable_ops *rev_find(const struct revocable_ops *const *t,
+					    int n, const char *name)
 {
 	int i;
 
-	for (i = 0; i < rev_ops_count; i++)
-		if (!strcmp(rev_ops_all[i]->name, name))
-			return rev_ops_all[i];
+	for (i = 0; i < n; i++)
+		if (!strcmp(t[i]->name, name))
+			return t[i];
 	return NULL;
+}
+
+const struct revocable_ops *rev_ops_find(const char *name)
+{
+	return rev_find(rev_ops_all, rev_ops_count, name);
+}
+
+#ifdef REVBENCH_BUGS
+const struct revocable_ops *const rev_bug_zoo[] = {
+	REV_BUG_ZOO_LIST
+};
+const int rev_bug_zoo_count = ARRAY_SIZE(rev_bug_zoo);
+#else
+const struct revocable_ops *const rev_bug_zoo[1] = { NULL };
+const int rev_bug_zoo_count;
+#endif
+
+const struct revocable_ops *rev_bug_find(const char *name)
+{
+	return rev_find(rev_bug_zoo, rev_bug_zoo_count, name);
+}
+
+/* global_init() of every table entry that has one; undone on failure. */
+int rev_ops_global_init(void)
+{
+	int i, ret;
+
+	for (i = 0; i < rev_ops_count; i++) {
+		if (!rev_ops_all[i]->global_init)
+			continue;
+		ret = rev_ops_all[i]->global_init();
+		if (ret) {
+			rb_pr_err("%s: global_init failed: %d\n",
+				  rev_ops_all[i]->name, ret);
+			while (--i >= 0)
+				if (rev_ops_all[i]->global_exit)
+					rev_ops_all[i]->global_exit();
+			return ret;
+		}
+	}
+	return 0;
+}
+
+void rev_ops_global_exit(void)
+{
+	int i;
+
+	for (i = rev_ops_count - 1; i >= 0; i--)
+		if (rev_ops_all[i]->global_exit)
+			rev_ops_all[i]->global_exit();
 }

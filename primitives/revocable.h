@@ -32,8 +32,8 @@
  * shared between threads (sharing one is what hung the C revocable series).
  *
  * One ops table per primitive and variant, listed in rev_ops_all[]
- * (userspace: primitives/registry.c, kernel: kmod/).  Callers iterate over
- * the table and never switch on a primitive's name.
+ * (primitives/registry.c, both environments).  Callers iterate over the
+ * table and never switch on a primitive's name.
  */
 #ifndef REVBENCH_REVOCABLE_H
 #define REVBENCH_REVOCABLE_H
@@ -74,6 +74,16 @@ struct rev_handle {
 					   * its memory must stay readable as
 					   * the same type until no reader can
 					   * be inside an access (seqlock) */
+#define REV_CAP_HIDDEN		(1U << 10) /* BROKEN entries whose defect no
+					   * oracle can observe (every wrong
+					   * read is discarded): only a
+					   * sanitizer reports it, so torture
+					   * skips them, loudly */
+#define REV_CAP_NONEST		(1U << 9) /* a reader must not hold two
+					   * accesses to ONE revocable at once:
+					   * a writer queued between them
+					   * deadlocks it (writer-fair rwsem;
+					   * lockdep reports the recursion) */
 
 /*
  * REV_CAP_BOUNDED, precisely.  A revoke must wait for the readers that hold
@@ -91,7 +101,7 @@ struct rev_handle {
 struct rb_wl_readsection;
 
 struct revocable_ops {
-	const char *name;	/* unique: "rwsem-wpref", "hazptr-asym" */
+	const char *name;	/* unique: "rwsem-rpref", "hazptr-asym" */
 	const char *family;	/* primitive it is a variant of: "rwsem" */
 	const char *desc;	/* one line, for "revbench list" */
 	unsigned int caps;
@@ -335,6 +345,10 @@ extern const struct revocable_ops *const rev_ops_all[];
 extern const int rev_ops_count;
 
 const struct revocable_ops *rev_ops_find(const char *name);
+/* Every entry's global_init() (undone on failure: 0 or its error) and
+ * global_exit(), in registry.c. */
+int rev_ops_global_init(void);
+void rev_ops_global_exit(void);
 
 /* Human-readable capability list, e.g. "sleep,bounded". */
 static inline const char *rev_caps_str(unsigned int caps, char *buf,
@@ -342,7 +356,7 @@ static inline const char *rev_caps_str(unsigned int caps, char *buf,
 {
 	static const char *const names[] = {
 		"sleep", "retry", "bounded", "deferred", "expedited",
-		"unsafe", "broken", "floor", "typestable",
+		"unsafe", "broken", "floor", "typestable", "nonest", "hidden",
 	};
 	size_t i, off = 0;
 

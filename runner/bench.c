@@ -840,8 +840,9 @@ int rb_cmd_run(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	if (rb_thread_init()) {
-		fprintf(stderr, "revbench: rb_thread_init failed\n");
+	if (rb_ctx_reserve(maxt + RB_CTX_SLACK) || rb_thread_init()) {
+		fprintf(stderr, "revbench: cannot register %d thread contexts\n",
+			maxt + RB_CTX_SLACK);
 		ret = 1;
 		goto out_temps;
 	}

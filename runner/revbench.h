@@ -19,9 +19,14 @@
 #define RB_EXIT_INTERRUPTED	130	/* SIGINT / SIGTERM */
 
 #define RB_MAX_LIST		64
-/* Pool threads; the liburcu contexts (RB_MAX_CTX) also serve the main
- * and calibration threads. */
-#define RB_MAX_THREADS		(RB_MAX_CTX - 8)
+/*
+ * Pool threads.  The thread contexts (compat.h: rb_ctx_reserve()) are
+ * sized to the largest thread count of the run plus RB_CTX_SLACK for the
+ * main and calibration threads; per-context arrays cost memory per
+ * revocable, so they are not sized for more.
+ */
+#define RB_CTX_SLACK		8
+#define RB_MAX_THREADS		(RB_CTX_LIMIT - RB_CTX_SLACK)
 
 enum rb_placement {
 	RB_PLACE_COMPACT,

@@ -6,10 +6,6 @@
  */
 #include "workload.h"
 
-#ifndef __always_inline
-#define __always_inline inline __attribute__((__always_inline__))
-#endif
-
 const struct rb_workload rb_workloads[RB_WL_NR] = {
 	[RB_WL_TRANSLATE] = {
 		.id = RB_WL_TRANSLATE,
@@ -121,7 +117,7 @@ static void wl_barrier_wait(struct rb_wl_barrier *b)
 		wl_spin(&spins);
 }
 
-static void wl_fail(struct rb_wl_run *run, const char *why)
+void rb_wl_fail(struct rb_wl_run *run, const char *why)
 {
 	cmpxchg(&run->fail, (const char *)NULL, why);
 	WRITE_ONCE(run->abort, 1);
@@ -156,7 +152,7 @@ void rb_wl_walk_init(u64 seed, int idx, unsigned int wset, unsigned int *pos,
 }
 
 /* Busy-wait at least ns nanoseconds, by the clock (refscale: ndelay). */
-static void wl_delay(u64 ns)
+void rb_wl_delay(u64 ns)
 {
 	u64 end = rb_now_ns() + ns;
 
@@ -168,7 +164,7 @@ static void wl_release_pgt(void *res, void *arg)
 {
 	struct rb_wl_run *run = arg;
 
-	if (run->p.ops->caps & REV_CAP_RETRY) {
+	if (run->p.ops->caps & REV_CAP_TYPESTABLE) {
 		/*
 		 * Type-stable rule: speculating readers may still walk this
 		 * table; keep it until the cycle's stop barrier.  Only the
@@ -177,7 +173,7 @@ static void wl_release_pgt(void *res, void *arg)
 		if (run->ntstable < RB_WL_TSTABLE_CAP)
 			run->tstable[run->ntstable++] = res;
 		else
-			wl_fail(run, "type-stable page-table list overflowed");
+			rb_wl_fail(run, "type-stable page-table list overflowed");
 	} else {
 		rb_pgt_free(res);
 	}
@@ -196,7 +192,7 @@ static void wl_release_bystander(void *res, void *arg)
 {
 	struct rb_wl_run *run = arg;
 
-	if ((run->p.ops->caps & REV_CAP_RETRY) &&
+	if ((run->p.ops->caps & REV_CAP_TYPESTABLE) &&
 	    run->ntstable < RB_WL_TSTABLE_CAP)
 		run->tstable[run->ntstable++] = res;	/* freed in fini */
 	else
@@ -258,20 +254,9 @@ static void wl_bury(struct rb_wl_run *run, struct rb_wl_thread *t,
 
 /* ---- the critical sections --------------------------------------------- */
 
-static __always_inline unsigned int
-wl_cs_translate(struct rb_wl_run *run, struct rb_wl_thread *t,
-		struct rb_pgtable *pgt)
-{
-	unsigned int k, bad = 0, mask = run->p.wset - 1;
-
-	for (k = 0; k < run->p.cs; k++)
-		bad += rb_wl_lookup(pgt, &t->pos, t->stride, mask, &t->sink);
-	return bad;
-}
-
-static __always_inline unsigned int
-wl_cs_map(struct rb_wl_run *run, struct rb_wl_thread *t,
-	  struct rb_pgtable *pgt)
+/* map-unmap: map then unmap npages 4K pages in the participant's range. */
+unsigned int rb_wl_cs_map(struct rb_wl_run *run, struct rb_wl_thread *t,
+			  struct rb_pgtable *pgt)
 {
 	size_t bytes = (size_t)run->p.npages * RB_PGT_SIZE_4K;
 	u64 iova = RB_WL_MAP_IOVA(t->idx);
@@ -289,7 +274,7 @@ wl_cs_map(struct rb_wl_run *run, struct rb_wl_thread *t,
 }
 
 /* Park inside the access (busy: the section may not be sleepable). */
-static void wl_park(struct rb_wl_run *run)
+void rb_wl_park(struct rb_wl_run *run)
 {
 	u64 end = rb_now_ns() + (u64)run->p.stall_us * 1000;
 
@@ -298,94 +283,20 @@ static void wl_park(struct rb_wl_run *run)
 		cpu_relax();
 }
 
-/*
- * One access: try_access, the critical section, release; a release that
- * asks for a retry (REV_CAP_RETRY) redoes the whole access.  Returns
- * false on -ENODEV.
- */
-static __always_inline bool wl_access(struct rb_wl_run *run,
-				      struct rb_wl_thread *t,
-				      struct revocable *rev, bool map,
-				      bool stall)
+/* The generic accesses: two indirect calls each (workload.h). */
+static inline bool wl_access(struct rb_wl_run *run, struct rb_wl_thread *t,
+			     struct revocable *rev, bool map, bool stall)
 {
-	const struct revocable_ops *ops = run->p.ops;
-	struct rev_handle h;
-	unsigned int bad;
-	void *res;
-	int ret;
-
-	for (;;) {
-		res = ops->try_access(rev, &h);
-		if (!res) {
-			t->errors++;
-			return false;
-		}
-		if (map)
-			bad = wl_cs_map(run, t, res);
-		else
-			bad = wl_cs_translate(run, t, res);
-		if (unlikely(run->p.delay_ns))
-			wl_delay(run->p.delay_ns);
-		if (unlikely(run->p.sleep_us))
-			rb_sleep_us(run->p.sleep_us);
-		if (unlikely(stall))
-			wl_park(run);
-		ret = ops->release(rev, &h);
-		if (likely(!ret)) {
-			if (unlikely(bad)) {
-				t->bad += bad;
-				wl_fail(run, map ? "map/unmap failed inside an access"
-					: "iova_to_phys() returned a wrong translation");
-			}
-			return true;
-		}
-		if (ret == -EAGAIN && (ops->caps & REV_CAP_RETRY)) {
-			t->retries++;
-			stall = false;
-			continue;
-		}
-		t->bad++;
-		wl_fail(run, "release() returned an unexpected error");
-		return false;
-	}
+	return rb_wl_access(run, t, rev, map, stall, run->p.ops->try_access,
+			    run->p.ops->release);
 }
 
-/* An empty section: the primitive's own cost and nothing else. */
-static __always_inline void wl_empty_access(struct rb_wl_run *run,
-					    struct rb_wl_thread *t)
+/* The generic read-section loop (empty, translate, error-path). */
+static u64 wl_generic_loop(struct rb_wl_run *run, struct rb_wl_thread *t,
+			   u64 n)
 {
-	const struct revocable_ops *ops = run->p.ops;
-	struct rev_handle h;
-	int ret;
-
-	do {
-		if (unlikely(!ops->try_access(run->cur, &h))) {
-			t->errors++;
-			return;
-		}
-		ret = ops->release(run->cur, &h);
-		if (unlikely(ret))
-			t->retries++;
-	} while (unlikely(ret == -EAGAIN && (ops->caps & REV_CAP_RETRY)));
-	if (unlikely(ret && ret != -EAGAIN)) {
-		t->bad++;
-		wl_fail(run, "release() returned an unexpected error");
-	}
-}
-
-static inline void wl_error_access(struct rb_wl_run *run,
-				   struct rb_wl_thread *t)
-{
-	const struct revocable_ops *ops = run->p.ops;
-	struct rev_handle h;
-
-	if (likely(!ops->try_access(run->cur, &h))) {
-		t->errors++;
-		return;
-	}
-	ops->release(run->cur, &h);
-	t->bad++;
-	wl_fail(run, "try_access() succeeded on a revoked revocable");
+	return rb_wl_loop_body(run, t, n, run->p.ops->try_access,
+			       run->p.ops->release);
 }
 
 static inline void wl_lifecycle_op(struct rb_wl_run *run,
@@ -397,7 +308,7 @@ static inline void wl_lifecycle_op(struct rb_wl_run *run,
 	rev = ops->create(&run->dummy_res, wl_release_lc, a);
 	if (unlikely(!rev)) {
 		t->bad++;
-		wl_fail(run, "create() failed (out of memory)");
+		rb_wl_fail(run, "create() failed (out of memory)");
 		return;
 	}
 	ops->revoke(rev);
@@ -405,9 +316,10 @@ static inline void wl_lifecycle_op(struct rb_wl_run *run,
 }
 
 /*
- * n operations of a LOOP workload; the switch is outside the loops so
- * each loop is a straight call sequence.  Checks for an abort every 1024
- * operations only.  Returns the operations done.
+ * n operations of a LOOP workload.  The read-side workloads go through
+ * run->loop (inline or generic, workload.h); map-unmap and lifecycle
+ * through the loops here.  Checks for an abort every 1024 operations
+ * only.  Returns the operations done.
  */
 static u64 wl_ops(struct rb_wl_run *run, struct rb_wl_thread *t, u64 n,
 		  struct wl_lc_arg *lc)
@@ -422,17 +334,13 @@ static u64 wl_ops(struct rb_wl_run *run, struct rb_wl_thread *t, u64 n,
 	}
 
 	switch (run->wl->id) {
+	case RB_WL_EMPTY:
 	case RB_WL_TRANSLATE:
-		WL_LOOP(wl_access(run, t, run->cur, false, false));
+	case RB_WL_ERROR_PATH:
+		i = run->loop(run, t, n);
 		break;
 	case RB_WL_MAP_UNMAP:
 		WL_LOOP(wl_access(run, t, run->cur, true, false));
-		break;
-	case RB_WL_EMPTY:
-		WL_LOOP(wl_empty_access(run, t));
-		break;
-	case RB_WL_ERROR_PATH:
-		WL_LOOP(wl_error_access(run, t));
 		break;
 	case RB_WL_LIFECYCLE:
 		WL_LOOP(wl_lifecycle_op(run, t, lc));
@@ -482,7 +390,7 @@ static void wl_loop_thread(struct rb_wl_run *run, struct rb_wl_thread *t)
 		wl_flush(run, t);
 		if ((u64)atomic_long_read(&lc.released) != t->ops + t->tail_ops) {
 			t->bad++;
-			wl_fail(run, "release callbacks ran a different number of times than revokes");
+			rb_wl_fail(run, "release callbacks ran a different number of times than revokes");
 		}
 	}
 	wl_barrier_wait(&run->stop);
@@ -501,19 +409,19 @@ static int wl_bind(struct rb_wl_run *run)
 	if (run->wl->id == RB_WL_UNBIND) {
 		pgt = rb_pgt_alloc(NULL, NULL);
 		if (!pgt) {
-			wl_fail(run, "page-table allocation failed");
+			rb_wl_fail(run, "page-table allocation failed");
 			return 0;
 		}
 		if (rb_pgt_populate(pgt, RB_WL_IOVA_BASE, RB_WL_PHYS_BASE,
 				    RB_PGT_SIZE_4K, run->p.wset)) {
 			rb_pgt_free(pgt);
-			wl_fail(run, "page-table populate failed");
+			rb_wl_fail(run, "page-table populate failed");
 			return 0;
 		}
 		rev = ops->create(pgt, wl_release_pgt, run);
 		if (!rev) {
 			rb_pgt_free(pgt);
-			wl_fail(run, "create() failed (out of memory)");
+			rb_wl_fail(run, "create() failed (out of memory)");
 			return 0;
 		}
 		if (!run->bytes_per_rev)
@@ -524,7 +432,7 @@ static int wl_bind(struct rb_wl_run *run)
 	for (i = 0; i < (int)run->p.n; i++) {
 		rev = ops->create(run->pgt, wl_release_count, run);
 		if (!rev) {
-			wl_fail(run, "create() failed (out of memory)");
+			rb_wl_fail(run, "create() failed (out of memory)");
 			break;
 		}
 		if (!run->bytes_per_rev)
@@ -591,7 +499,7 @@ static void wl_revoker_thread(struct rb_wl_run *run, struct rb_wl_thread *t)
 		if (!deferred && atomic_long_read(&run->released) !=
 				 atomic_long_read(&run->revoked)) {
 			t->bad++;
-			wl_fail(run, "release callback had not run when revoke() returned");
+			rb_wl_fail(run, "release callback had not run when revoke() returned");
 		}
 		if (run->wl->id == RB_WL_UNBIND) {
 			wl_bury(run, t, run->cur);
@@ -611,7 +519,7 @@ static void wl_revoker_thread(struct rb_wl_run *run, struct rb_wl_thread *t)
 	wl_flush(run, t);
 	if (atomic_long_read(&run->released) != atomic_long_read(&run->revoked)) {
 		t->bad++;
-		wl_fail(run, deferred ?
+		rb_wl_fail(run, deferred ?
 			"deferred releases had not all run after deferred_barrier()" :
 			"release callbacks and revokes do not match");
 	}
@@ -724,6 +632,16 @@ int rb_wl_run_init(struct rb_wl_run *run, const struct rb_workload *wl,
 		run->p.wset = wl->id == RB_WL_UNBIND_MANY ? RB_WL_WSET_MANY :
 			      RB_WL_WSET_DEFAULT;
 	run->nreaders = wl->kind == RB_WLK_CYCLE ? n - 1 : n;
+	if (ops->rs && !p->generic) {
+		run->loop = ops->rs->loop;
+		run->path = "inline";
+	} else {
+		run->loop = wl_generic_loop;
+		run->path = "generic";
+	}
+	if (wl->id != RB_WL_EMPTY && wl->id != RB_WL_TRANSLATE &&
+	    wl->id != RB_WL_ERROR_PATH)
+		run->path = "generic";
 	wl_barrier_init(&run->start, n);
 	wl_barrier_init(&run->stop, n);
 	atomic_set(&run->done, 0);

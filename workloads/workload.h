@@ -50,9 +50,9 @@
  * separates revokes that wait only for their own readers (bounded) from
  * those that wait for every reader in the domain (RCU's grace period).
  *
- * REV_CAP_RETRY primitives (seqlock) release at once without waiting for
+ * REV_CAP_TYPESTABLE primitives (seqlock) release at once without waiting for
  * speculating readers, so the page table they release must stay readable
- * (the type-stable rule, primitives/user/seqlock.c): their released
+ * (the type-stable rule, REV_CAP_TYPESTABLE, primitives/seqlock.c): their released
  * tables are parked on run->tstable and freed after the cycle's stop
  * barrier, when no reader can be inside an access.
  *
@@ -120,6 +120,9 @@ struct rb_wl_params {
 	u64 iters;		/* LOOP: ops per participant; CYCLE: samples */
 	u64 seed;		/* working-set walk start/stride */
 	unsigned int wset;	/* pages in the translate working set (2^k) */
+	int generic;		/* LOOP: force the generic loop (two indirect
+				 * calls per access) even where the primitive
+				 * has inline read sections, to compare */
 };
 
 #define RB_WL_WSET_DEFAULT	256	/* 1 MiB of IOVA, one leaf table */
@@ -198,6 +201,10 @@ struct rb_wl_run {
 	u64 *samples;			/* p.iters revoke latencies, ns */
 	u64 nsamples;
 
+	/* LOOP: the read-section loop of this cell (rb_wl_run_init()) */
+	u64 (*loop)(struct rb_wl_run *run, struct rb_wl_thread *t, u64 n);
+	const char *path;		/* "inline" or "generic" */
+
 	/* release-callback accounting */
 	atomic_long_t released;		/* release callbacks that ran */
 	atomic_long_t revoked;		/* revokes issued */
@@ -253,6 +260,208 @@ static inline unsigned int rb_wl_lookup(struct rb_pgtable *pgt,
 	*pos = (i + stride) & mask;
 	*sink += pa;
 	return pa != RB_WL_PHYS_BASE + ((u64)i << 12) + off;
+}
+
+/* ---- the read sections ------------------------------------------------ */
+
+/*
+ * The loop workloads that measure the read side (empty, translate,
+ * error-path) run through one body, rb_wl_loop_body(), written once here
+ * and instantiated twice per primitive:
+ *
+ *   generic   rb_wl_loop_body(run, t, n, ops->try_access, ops->release):
+ *             two indirect calls per access (retpolines in the kernel);
+ *             every primitive has it, it is the fallback;
+ *   inline    RB_WL_READSECTIONS(name, try, release) in the primitive's
+ *             own file, where try and release are the static inline pair
+ *             its ops table points at too: the same always-inline body
+ *             with constant function pointers, which the compiler turns
+ *             into direct, inlined calls - refscale's readsection(nloops)
+ *             with the lock and unlock inlined.  The only indirect call
+ *             is the one per timed window, to the loop itself.
+ *
+ * The loop a cell used is run->path ("inline"/"generic"); p.generic
+ * forces the generic one.  map-unmap and lifecycle always run the
+ * generic loop (their cost is the page-table writes and the allocator).
+ */
+typedef void *(*rb_wl_try_fn)(struct revocable *rev, struct rev_handle *h);
+typedef int (*rb_wl_rel_fn)(struct revocable *rev, struct rev_handle *h);
+
+struct rb_wl_readsection {
+	/* n operations of run's (empty, translate or error-path) workload */
+	u64 (*loop)(struct rb_wl_run *run, struct rb_wl_thread *t, u64 n);
+};
+
+#ifndef __always_inline
+#define __always_inline inline __attribute__((__always_inline__))
+#endif
+
+/* Out of line: the slow and the failure paths of an access. */
+void rb_wl_fail(struct rb_wl_run *run, const char *why);
+void rb_wl_delay(u64 ns);		/* busy-wait, by the clock */
+void rb_wl_park(struct rb_wl_run *run);	/* the stalled reader */
+unsigned int rb_wl_cs_map(struct rb_wl_run *run, struct rb_wl_thread *t,
+			  struct rb_pgtable *pgt);
+
+static __always_inline unsigned int
+rb_wl_cs_translate(struct rb_wl_run *run, struct rb_wl_thread *t,
+		   struct rb_pgtable *pgt)
+{
+	unsigned int k, bad = 0, mask = run->p.wset - 1;
+
+	for (k = 0; k < run->p.cs; k++)
+		bad += rb_wl_lookup(pgt, &t->pos, t->stride, mask, &t->sink);
+	return bad;
+}
+
+/*
+ * One access: try_access, the critical section, release; a release that
+ * asks for a retry (REV_CAP_RETRY) redoes the whole access.  Returns
+ * false on -ENODEV.
+ */
+static __always_inline bool rb_wl_access(struct rb_wl_run *run,
+					 struct rb_wl_thread *t,
+					 struct revocable *rev, bool map,
+					 bool stall, rb_wl_try_fn try_fn,
+					 rb_wl_rel_fn rel_fn)
+{
+	struct rev_handle h;
+	unsigned int bad;
+	void *res;
+	int ret;
+
+	for (;;) {
+		res = try_fn(rev, &h);
+		if (!res) {
+			t->errors++;
+			return false;
+		}
+		if (map)
+			bad = rb_wl_cs_map(run, t, res);
+		else
+			bad = rb_wl_cs_translate(run, t, res);
+		if (unlikely(run->p.delay_ns))
+			rb_wl_delay(run->p.delay_ns);
+		if (unlikely(run->p.sleep_us))
+			rb_sleep_us(run->p.sleep_us);
+		if (unlikely(stall))
+			rb_wl_park(run);
+		ret = rel_fn(rev, &h);
+		if (likely(!ret)) {
+			if (unlikely(bad)) {
+				t->bad += bad;
+				rb_wl_fail(run, map ?
+					   "map/unmap failed inside an access" :
+					   "iova_to_phys() returned a wrong translation");
+			}
+			return true;
+		}
+		if (ret == -EAGAIN && (run->p.ops->caps & REV_CAP_RETRY)) {
+			t->retries++;
+			stall = false;
+			continue;
+		}
+		t->bad++;
+		rb_wl_fail(run, "release() returned an unexpected error");
+		return false;
+	}
+}
+
+/* An empty section: the primitive's own cost and nothing else. */
+static __always_inline void rb_wl_empty_access(struct rb_wl_run *run,
+					       struct rb_wl_thread *t,
+					       struct revocable *rev,
+					       rb_wl_try_fn try_fn,
+					       rb_wl_rel_fn rel_fn)
+{
+	struct rev_handle h;
+	int ret;
+
+	do {
+		if (unlikely(!try_fn(rev, &h))) {
+			t->errors++;
+			return;
+		}
+		ret = rel_fn(rev, &h);
+		if (unlikely(ret))
+			t->retries++;
+	} while (unlikely(ret == -EAGAIN &&
+			  (run->p.ops->caps & REV_CAP_RETRY)));
+	if (unlikely(ret && ret != -EAGAIN)) {
+		t->bad++;
+		rb_wl_fail(run, "release() returned an unexpected error");
+	}
+}
+
+/* A failing access on a revoked revocable: the -ENODEV path. */
+static __always_inline void rb_wl_error_access(struct rb_wl_run *run,
+					       struct rb_wl_thread *t,
+					       struct revocable *rev,
+					       rb_wl_try_fn try_fn,
+					       rb_wl_rel_fn rel_fn)
+{
+	struct rev_handle h;
+
+	if (likely(!try_fn(rev, &h))) {
+		t->errors++;
+		return;
+	}
+	rel_fn(rev, &h);
+	t->bad++;
+	rb_wl_fail(run, "try_access() succeeded on a revoked revocable");
+}
+
+/*
+ * n operations of the empty, translate or error-path workload on
+ * run->cur.  The switch is outside the loops, so each loop is a straight
+ * call sequence; an abort is checked every 1024 operations.  Returns the
+ * operations done.
+ */
+static __always_inline u64 rb_wl_loop_body(struct rb_wl_run *run,
+					   struct rb_wl_thread *t, u64 n,
+					   rb_wl_try_fn try_fn,
+					   rb_wl_rel_fn rel_fn)
+{
+	struct revocable *rev = run->cur;
+	u64 i = 0;
+
+#define RB_WL_FOR(stmt)							\
+	for (i = 0; i < n; i++) {					\
+		if (unlikely(!(i & 1023)) && READ_ONCE(run->abort))	\
+			break;						\
+		stmt;							\
+	}
+	switch (run->wl->id) {
+	case RB_WL_EMPTY:
+		RB_WL_FOR(rb_wl_empty_access(run, t, rev, try_fn, rel_fn));
+		break;
+	case RB_WL_TRANSLATE:
+		RB_WL_FOR(rb_wl_access(run, t, rev, false, false, try_fn,
+				       rel_fn));
+		break;
+	case RB_WL_ERROR_PATH:
+		RB_WL_FOR(rb_wl_error_access(run, t, rev, try_fn, rel_fn));
+		break;
+	default:
+		break;
+	}
+#undef RB_WL_FOR
+	return i;
+}
+
+/*
+ * RB_WL_READSECTIONS(name, try, release) - in a primitive's file, after
+ * its static inline try/release pair: defines name##_rs, the inline read
+ * sections, for the ops table's .rs.
+ */
+#define RB_WL_READSECTIONS(name, try_fn, rel_fn)			\
+static u64 name##_rs_loop(struct rb_wl_run *run,			\
+			  struct rb_wl_thread *t, u64 n)		\
+{									\
+	return rb_wl_loop_body(run, t, n, try_fn, rel_fn);		\
+}									\
+static const struct rb_wl_readsection name##_rs = {			\
+	.loop = name##_rs_loop,						\
 }
 
 #endif /* REVBENCH_WORKLOAD_H */

@@ -8,24 +8,54 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#define _LGPL_SOURCE
 #include <pthread.h>
 #include <sched.h>
 #include <semaphore.h>
 #include <time.h>
 #include <unistd.h>
-#include <urcu/urcu-memb.h>
+
+#include <gnu/libc-version.h>
 
 #include "../compat.h"
+#include "prim_info.h"
 
 __thread int rb_ctx_self = -1;
+int rb_ctx_capacity = RB_CTX_DEFAULT;
+int rb_ctx_hiwater;		/* 1 + the highest index ever taken */
 
 /* One byte per context index: 0 free, 1 taken.  Taken with cmpxchg. */
-static unsigned char rb_ctx_used[RB_MAX_CTX];
+static unsigned char *rb_ctx_used;
+static pthread_mutex_t rb_ctx_lock = PTHREAD_MUTEX_INITIALIZER;
+static int rb_ctx_fixed;	/* a thread registered: capacity is final */
 
+int rb_ctx_reserve(int n)
+{
+	int ret = 0;
+
+	if (n < 1 || n > RB_CTX_LIMIT)
+		return -EINVAL;
+	pthread_mutex_lock(&rb_ctx_lock);
+	if (rb_ctx_fixed && n != rb_ctx_capacity)
+		ret = -EBUSY;
+	else
+		rb_ctx_capacity = n;
+	pthread_mutex_unlock(&rb_ctx_lock);
+	return ret;
+}
+
+/*
+ * 64-byte aligned, so that ____cacheline_aligned members of revocables
+ * really are on lines of their own (the kernel's kmalloc gives natural
+ * alignment to power-of-two sizes).
+ */
 void *rb_zalloc(size_t size)
 {
-	return calloc(1, size);
+	void *p = NULL;
+
+	if (posix_memalign(&p, SMP_CACHE_BYTES, size ? size : 1))
+		return NULL;
+	memset(p, 0, size);
+	return p;
 }
 
 void rb_free(void *p)
@@ -79,15 +109,33 @@ void rb_yield(void)
 
 int rb_thread_init(void)
 {
-	int i;
+	int i, hw;
 
 	if (rb_ctx_self >= 0)
 		return 0;
-	for (i = 0; i < RB_MAX_CTX; i++) {
+	pthread_mutex_lock(&rb_ctx_lock);
+	if (!rb_ctx_used) {
+		rb_ctx_used = calloc(rb_ctx_capacity, 1);
+		if (!rb_ctx_used) {
+			pthread_mutex_unlock(&rb_ctx_lock);
+			return -ENOMEM;
+		}
+	}
+	rb_ctx_fixed = 1;
+	pthread_mutex_unlock(&rb_ctx_lock);
+	for (i = 0; i < rb_ctx_capacity; i++) {
 		if (READ_ONCE(rb_ctx_used[i]))
 			continue;
 		if (cmpxchg(&rb_ctx_used[i], 0, 1) == 0) {
 			rb_ctx_self = i;
+			hw = READ_ONCE(rb_ctx_hiwater);
+			while (hw < i + 1) {
+				int old = cmpxchg(&rb_ctx_hiwater, hw, i + 1);
+
+				if (old == hw)
+					break;
+				hw = old;
+			}
 			urcu_memb_register_thread();
 			return 0;
 		}
@@ -102,6 +150,54 @@ void rb_thread_exit(void)
 	urcu_memb_unregister_thread();
 	smp_store_release(&rb_ctx_used[rb_ctx_self], 0);
 	rb_ctx_self = -1;
+}
+
+/* ---- RCU and rwsem helpers (compat.h) ---- */
+
+void rb_rcu_barrier(void)
+{
+	rb_tsan_ignore_begin();	/* liburcu-internal hand-off, see compat.h */
+	urcu_memb_barrier();
+	rb_tsan_ignore_end();
+}
+
+void rb_rwsem_fail(int err, const char *what)
+{
+	rb_pr_err("rwsem: pthread_rwlock %s failed: %s\n", what, strerror(err));
+	abort();
+}
+
+static int rb_rwsem_init_kind(rb_rwsem_t *s, int kind)
+{
+	pthread_rwlockattr_t a;
+	int err;
+
+	err = pthread_rwlockattr_init(&a);
+	if (err)
+		return -err;
+	if (kind >= 0)
+		err = pthread_rwlockattr_setkind_np(&a, kind);
+	if (!err)
+		err = pthread_rwlock_init(&s->lock, &a);
+	pthread_rwlockattr_destroy(&a);
+	return -err;
+}
+
+int rb_rwsem_init(rb_rwsem_t *s)
+{
+	return rb_rwsem_init_kind(s,
+			PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+}
+
+/* -1: leave glibc's default kind (PREFER_READER_NP) alone. */
+int rb_rwsem_init_rpref(rb_rwsem_t *s)
+{
+	return rb_rwsem_init_kind(s, -1);
+}
+
+void rb_rwsem_destroy(rb_rwsem_t *s)
+{
+	pthread_rwlock_destroy(&s->lock);
 }
 
 struct rb_thread {
@@ -187,4 +283,58 @@ int rb_nr_cpus(void)
 	if (sched_getaffinity(0, sizeof(set), &set))
 		return 1;
 	return CPU_COUNT(&set);
+}
+
+/* ---- facts a results file records (prim_info.h) ---- */
+
+const char *rev_urcu_flavor(void)
+{
+	return "memb";
+}
+
+#if RB_TSAN && !defined(urcu_memb_has_sys_membarrier)
+extern int urcu_memb_has_sys_membarrier;	/* in <urcu/static/urcu-memb.h> */
+#endif
+
+const char *rev_urcu_info(void)
+{
+	return urcu_memb_has_sys_membarrier ?
+	       "liburcu memb flavour, sys_membarrier: yes "
+	       "(readers: compiler barriers only)" :
+	       "liburcu memb flavour, sys_membarrier: NO "
+	       "(readers fall back to smp_mb)";
+}
+
+static const char *rwlock_kind_name(int kind)
+{
+	switch (kind) {
+	case PTHREAD_RWLOCK_PREFER_READER_NP:
+		return "PREFER_READER_NP";
+	case PTHREAD_RWLOCK_PREFER_WRITER_NP:
+		return "PREFER_WRITER_NP";
+	case PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP:
+		return "PREFER_WRITER_NONRECURSIVE_NP";
+	default:
+		return "unknown";
+	}
+}
+
+const char *rev_rwlock_kinds(void)
+{
+	static char buf[192];
+	pthread_rwlockattr_t a;
+	int def = -1, wpref = -1;
+
+	if (!pthread_rwlockattr_init(&a)) {
+		pthread_rwlockattr_getkind_np(&a, &def);
+		if (!pthread_rwlockattr_setkind_np(&a,
+				PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP))
+			pthread_rwlockattr_getkind_np(&a, &wpref);
+		pthread_rwlockattr_destroy(&a);
+	}
+	snprintf(buf, sizeof(buf),
+		 "glibc %s: rwsem=%s, rwsem-rpref=%s (glibc default)",
+		 gnu_get_libc_version(), rwlock_kind_name(wpref),
+		 rwlock_kind_name(def));
+	return buf;
 }

@@ -2,7 +2,10 @@
 /*
  * percpu-ref - lib/percpu-refcount.c's algorithm in userspace, used the
  * way a driver would use percpu_ref_tryget_live() + percpu_ref_kill_and_
- * confirm() to guard a resource.
+ * confirm() to guard a resource.  Userspace has no percpu_ref library, so
+ * this file implements the kernel's algorithm; kmod/prim_percpu_ref.c is
+ * the same design on the kernel's own percpu_ref.  Same name, same
+ * capabilities, same revoke protocol (rev_once_batch(), revocable.h).
  *
  * State, as in the kernel:
  *   - one counter per context (rb_ctx_get(): the registered thread here,
@@ -15,7 +18,7 @@
  *   - an atomic_long count for atomic mode, started at 1 + PCPU_COUNT_BIAS
  *     (the initial reference plus the bias, like percpu_ref_init()).
  *
- * try_access() = percpu_ref_tryget_live(): inside urcu_memb_read_lock(),
+ * try_access() = percpu_ref_tryget_live(): inside rb_rcu_read_lock(),
  * if the mode has neither bit, increment this context's counter; else if
  * not DEAD, atomic_long_inc_not_zero(); else fail.  release() =
  * percpu_ref_put(): inside the read lock, decrement this context's counter
@@ -26,7 +29,7 @@
  * revoke() = percpu_ref_kill_and_confirm() + wait, done synchronously:
  *   1. set ATOMIC|DEAD: from now on a reader that sees the mode uses the
  *      atomic count, and tryget_live fails on DEAD;
- *   2. urcu_memb_synchronize_rcu(): a reader that still saw percpu mode
+ *   2. rb_synchronize_rcu(): a reader that still saw percpu mode
  *      did so inside a read-side section, so after the grace period none is
  *      left in the percpu fast path and the per-context counters are final
  *      (the kernel does this step in the call_rcu callback
@@ -60,30 +63,30 @@
  * so the revoker may destroy it as soon as it sees done.
  *
  * Counter layout: one counter per context, each padded to its own cache
- * line, inside the revocable: RB_MAX_CTX (256) * 64 B = 16 KiB per
- * revocable, and footprint() reports all of it.  Packing the 256 counters
- * per revocable (2 KiB) would put eight threads' counters on one line, and
- * every get/put would bounce it between CPUs - exactly what percpu_ref
- * exists to avoid.  The kernel gets both (8 B * nr_cpu_ids and no sharing)
- * because its per-CPU allocator packs the counters of *different* refs
- * together inside one CPU's unit; a userspace per-thread allocator doing
- * the same is possible but is not written here, so this layout pays the
- * memory instead and says so.  Readers touch the mode line (read-mostly,
- * shared) and their own counter line; the atomic count has its own line.
+ * line, inside the revocable: rb_nr_ctx() (the threads the process
+ * reserved, compat.h) * 64 B per revocable, and footprint() reports all
+ * of it.  Packing the counters would put several threads' counters on one
+ * line, and every get/put would bounce it between CPUs - exactly what
+ * percpu_ref exists to avoid.  The kernel gets both (8 B * nr_cpu_ids and
+ * no sharing) because its per-CPU allocator packs the counters of
+ * *different* refs together inside one CPU's unit; a userspace per-thread
+ * allocator doing the same is possible but is not written here, so this
+ * layout pays the memory instead and says so.  Readers touch the mode
+ * line (read-mostly, shared) and their own counter line; the atomic count
+ * has its own line.  The sum visits the contexts in use only
+ * (rb_ctx_in_use()): after the grace period no reader is left on the
+ * percpu path, and a context taken later is never used for a get of this
+ * ref's percpu path.
  *
  * Every reader and revoker thread must have called rb_thread_init().
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include "tsan_hb.h"
-#if RB_URCU_INLINE
-#define _LGPL_SOURCE		/* inline read-side fast path */
-#endif
-#include <urcu/urcu-memb.h>
 #include <limits.h>
 
 #include "../revocable.h"
+#include "workload.h"
 
 #define PCPU_REF_ATOMIC		1UL
 #define PCPU_REF_DEAD		2UL
@@ -95,52 +98,46 @@ struct pcpu_ctr {
 } ____cacheline_aligned;
 
 struct rev_pcpu {
-	/* read-mostly: every reader loads these */
+	struct rev_base base;
+	/* read-mostly: every reader loads it */
 	unsigned long mode;	/* 0, or PCPU_REF_ATOMIC_DEAD once killed */
-	void *res;
-	rev_release_fn release;
-	void *arg;
-	struct rev_once once;	/* which revoke does the work */
-	void *batch_owner;	/* revoke_many(): the call that claimed it */
+	int nr_ctx;
 	/* atomic mode only */
 	atomic_long_t count ____cacheline_aligned;
 	int done;		/* count reached zero; under pcpu_done_lock */
-	struct pcpu_ctr ctr[];	/* rb_nr_ctx() of them */
+	struct pcpu_ctr ctr[];	/* nr_ctx of them */
 };
 
 static pthread_mutex_t pcpu_done_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t pcpu_done_cond = PTHREAD_COND_INITIALIZER;
 
-static size_t pcpu_size(void)
+static size_t pcpu_size(int nr_ctx)
 {
-	return sizeof(struct rev_pcpu) +
-	       (size_t)rb_nr_ctx() * sizeof(struct pcpu_ctr);
+	return sizeof(struct rev_pcpu) + (size_t)nr_ctx * sizeof(struct pcpu_ctr);
 }
 
 static struct revocable *pcpu_create(void *res, rev_release_fn release,
 				     void *arg)
 {
-	struct rev_pcpu *p;
+	int nr = rb_nr_ctx();
+	struct rev_pcpu *p = rb_zalloc(pcpu_size(nr));
 
-	if (posix_memalign((void **)&p, SMP_CACHE_BYTES, pcpu_size()))
+	if (!p)
 		return NULL;
-	memset(p, 0, pcpu_size());
+	rev_base_init(&p->base, res, release, arg);
+	p->nr_ctx = nr;
 	atomic_long_set(&p->count, (long)(1 + PCPU_COUNT_BIAS));
-	p->res = res;
-	p->release = release;
-	p->arg = arg;
 	return (struct revocable *)p;
 }
 
 static void pcpu_destroy(struct revocable *rev)
 {
-	free(rev);
+	rb_free(rev);
 }
 
 static size_t pcpu_footprint(const struct revocable *rev)
 {
-	(void)rev;
-	return pcpu_size();
+	return pcpu_size(((const struct rev_pcpu *)rev)->nr_ctx);
 }
 
 /* this_cpu_add(): single writer, so a plain load + store is enough. */
@@ -153,14 +150,15 @@ static inline void pcpu_this_ctx_add(struct rev_pcpu *p, unsigned long d)
 }
 
 /* percpu_ref_tryget_live() */
-static void *pcpu_try_access(struct revocable *rev, struct rev_handle *h)
+static inline void *pcpu_try_access(struct revocable *rev,
+				    struct rev_handle *h)
 {
 	struct rev_pcpu *p = (struct rev_pcpu *)rev;
 	unsigned long mode;
 	bool ok;
 
 	(void)h;
-	urcu_memb_read_lock();
+	rb_rcu_read_lock();
 	mode = READ_ONCE(p->mode);
 	if (likely(!(mode & PCPU_REF_ATOMIC_DEAD))) {
 		pcpu_this_ctx_add(p, 1);
@@ -172,8 +170,8 @@ static void *pcpu_try_access(struct revocable *rev, struct rev_handle *h)
 	} else {
 		ok = false;
 	}
-	urcu_memb_read_unlock();
-	return ok ? p->res : NULL;
+	rb_rcu_read_unlock();
+	return ok ? p->base.res : NULL;
 }
 
 /* The ref's release: count hit zero.  Like complete(&done). */
@@ -186,108 +184,97 @@ static void pcpu_ref_zero(struct rev_pcpu *p)
 }
 
 /* percpu_ref_put() */
-static int pcpu_release(struct revocable *rev, struct rev_handle *h)
+static inline int pcpu_release(struct revocable *rev, struct rev_handle *h)
 {
 	struct rev_pcpu *p = (struct rev_pcpu *)rev;
 	bool zero = false;
 
 	(void)h;
-	urcu_memb_read_lock();
+	rb_rcu_read_lock();
 	if (likely(!(READ_ONCE(p->mode) & PCPU_REF_ATOMIC_DEAD))) {
 		rb_tsan_release(p);	/* ordered by the kill's GP */
 		pcpu_this_ctx_add(p, -1UL);
 	} else {
 		zero = atomic_long_dec_and_test(&p->count);
 	}
-	urcu_memb_read_unlock();
+	rb_rcu_read_unlock();
 	if (zero)
 		pcpu_ref_zero(p);
 	return 0;
 }
 
+RB_WL_READSECTIONS(pcpu, pcpu_try_access, pcpu_release);
+
 /* Step 1 (percpu_ref_kill), by the rev_once winner only. */
-static void pcpu_kill(struct rev_pcpu *p)
+static void pcpu_kill(struct revocable *rev)
 {
+	struct rev_pcpu *p = (struct rev_pcpu *)rev;
+
 	__atomic_fetch_or(&p->mode, PCPU_REF_ATOMIC_DEAD, __ATOMIC_SEQ_CST);
 }
 
-/* Steps 3-5, after the grace period of step 2. */
-static void pcpu_switch_and_drain(struct rev_pcpu *p)
+/* Step 2: one grace period, for every ref of the batch. */
+static void pcpu_gp(struct revocable **revs, int n)
+{
+	(void)revs;
+	(void)n;
+	rb_synchronize_rcu();
+}
+
+/* Steps 3-4: fold the per-context sum into the atomic count (confirm). */
+static void pcpu_switch(struct rev_pcpu *p)
 {
 	unsigned long sum = 0;
-	unsigned int spins;
-	int i;
+	int i, n = min_t(int, p->nr_ctx, rb_ctx_in_use());
 
 	rb_tsan_acquire(p);
-	for (i = 0; i < rb_nr_ctx(); i++)
+	for (i = 0; i < n; i++)
 		sum += READ_ONCE(p->ctr[i].v);
 	atomic_long_add((long)(sum - PCPU_COUNT_BIAS), &p->count);
 	/* Confirmed: every reader now sees DEAD, tryget_live fails. */
 	if (atomic_long_dec_and_test(&p->count))	/* initial ref */
 		pcpu_ref_zero(p);
+}
+
+/* Step 5: wait for the count to reach zero (the drain). */
+static void pcpu_drain(struct rev_pcpu *p)
+{
+	unsigned int spins;
 
 	for (spins = 0; spins < 1000; spins++) {
 		if (smp_load_acquire(&p->done))
-			goto drained;
+			return;
 		cpu_relax();
 	}
 	pthread_mutex_lock(&pcpu_done_lock);
 	while (!smp_load_acquire(&p->done))
 		pthread_cond_wait(&pcpu_done_cond, &pcpu_done_lock);
 	pthread_mutex_unlock(&pcpu_done_lock);
-drained:
-	p->release(p->res, p->arg);
 }
 
-static void pcpu_revoke(struct revocable *rev)
+static void pcpu_finish(struct revocable *rev)
 {
 	struct rev_pcpu *p = (struct rev_pcpu *)rev;
 
-	if (!rev_once_try(&p->once)) {
-		rev_once_wait(&p->once);	/* revoked, or being revoked */
-		return;
-	}
-	pcpu_kill(p);
-	urcu_memb_synchronize_rcu();
-	pcpu_switch_and_drain(p);
-	rev_once_done(&p->once);
+	pcpu_switch(p);
+	pcpu_drain(p);
+	rev_base_release(&p->base);
 }
 
-/*
- * Kill all, one grace period, then switch and drain each, then wait for
- * the ones another call had claimed.  batch_owner marks the revocables
- * this call claimed (see rcu.c: a stack address is unique among concurrent
- * calls and is cleared before returning).
- */
+static const struct rev_batch pcpu_batch = {
+	.stop = pcpu_kill,
+	.wait = pcpu_gp,
+	.finish = pcpu_finish,
+};
+
+static void pcpu_revoke(struct revocable *rev)
+{
+	rev_once_batch(&rev, 1, &pcpu_batch);
+}
+
 static void pcpu_revoke_many(struct revocable **revs, int n)
 {
-	char token;
-	bool any = false;
-	int i;
-
-	for (i = 0; i < n; i++) {
-		struct rev_pcpu *p = (struct rev_pcpu *)revs[i];
-
-		if (rev_once_try(&p->once)) {
-			WRITE_ONCE(p->batch_owner, (void *)&token);
-			pcpu_kill(p);
-			any = true;
-		}
-	}
-	if (any)
-		urcu_memb_synchronize_rcu();
-	for (i = 0; any && i < n; i++) {
-		struct rev_pcpu *p = (struct rev_pcpu *)revs[i];
-
-		if (READ_ONCE(p->batch_owner) != (void *)&token)
-			continue;
-		WRITE_ONCE(p->batch_owner, NULL);
-		pcpu_switch_and_drain(p);
-		rev_once_done(&p->once);
-	}
-	/* Claimed by another call: after ours are done, so no cycle. */
-	for (i = 0; i < n; i++)
-		rev_once_wait(&((struct rev_pcpu *)revs[i])->once);
+	rev_once_batch(revs, n, &pcpu_batch);
 }
 
 const struct revocable_ops rev_ops_percpu_ref = {
@@ -296,11 +283,13 @@ const struct revocable_ops rev_ops_percpu_ref = {
 	.desc = "percpu_ref: per-thread counters under RCU; revoke = "
 		"kill_and_confirm (1 GP) + drain",
 	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED,
+	.color = "#e377c2",
 	.create = pcpu_create,
 	.destroy = pcpu_destroy,
 	.footprint = pcpu_footprint,
 	.try_access = pcpu_try_access,
 	.release = pcpu_release,
+	.rs = &pcpu_rs,
 	.revoke = pcpu_revoke,
 	.revoke_many = pcpu_revoke_many,
 };
@@ -309,29 +298,29 @@ const struct revocable_ops rev_ops_percpu_ref = {
 #include "../bugs.h"
 
 /*
- * ---- Bug zoo (bugs.h), test builds only: bug-percpu-noconfirm. ----
+ * ---- Bug zoo (bugs.h), test builds only ----
  *
- * percpu_ref_kill() used where percpu_ref_kill_and_confirm() is needed:
- * revoke() kills and goes straight on to summing the per-context counters,
- * without the grace period (step 2 above) after which every reader is
- * known to see DEAD.  A tryget_live that loaded the mode before the kill
- * still takes the percpu path and increments its counter after the sum
- * was taken: that reference is never counted, the count drains to zero
- * under it, and the release callback runs while it holds access - a
- * tryget that succeeded after revoke had "confirmed" the kill.
+ * bug-percpu-noconfirm: percpu_ref_kill() used where
+ * percpu_ref_kill_and_confirm() is needed: revoke() kills and goes
+ * straight on to summing the per-context counters, without the grace
+ * period (step 2 above) after which every reader is known to see DEAD.  A
+ * tryget_live that loaded the mode before the kill still takes the percpu
+ * path and increments its counter after the sum was taken: that reference
+ * is never counted, the count drains to zero under it, and the release
+ * callback runs while it holds access.  Userspace only: the kernel's
+ * percpu_ref API does not let a caller fold the counters before the
+ * switch's grace period (the same misuse would need its internals), and
+ * kill() followed by a wait for the drain is correct there.
  */
+static const struct rev_batch pcpu_bug_noconfirm_batch = {
+	.stop = pcpu_kill,
+	/* BUG (deliberate): no grace period before the switch */
+	.finish = pcpu_finish,
+};
+
 static void pcpu_bug_noconfirm_revoke(struct revocable *rev)
 {
-	struct rev_pcpu *p = (struct rev_pcpu *)rev;
-
-	if (!rev_once_try(&p->once)) {
-		rev_once_wait(&p->once);
-		return;
-	}
-	pcpu_kill(p);
-	/* BUG (deliberate): no urcu_memb_synchronize_rcu() here. */
-	pcpu_switch_and_drain(p);
-	rev_once_done(&p->once);
+	rev_once_batch(&rev, 1, &pcpu_bug_noconfirm_batch);
 }
 
 const struct revocable_ops rev_ops_bug_percpu_noconfirm = {
@@ -340,11 +329,55 @@ const struct revocable_ops rev_ops_bug_percpu_noconfirm = {
 	.desc = "BROKEN on purpose: percpu_ref killed without confirm (no GP "
 		"before the switch)",
 	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP,
+	.color = "#e377c2",
 	.create = pcpu_create,
 	.destroy = pcpu_destroy,
 	.footprint = pcpu_footprint,
 	.try_access = pcpu_try_access,
 	.release = pcpu_release,
 	.revoke = pcpu_bug_noconfirm_revoke,
+};
+
+/*
+ * bug-percpu-nodrain: the confirm taken for "no reader": revoke() kills,
+ * waits for the grace period and the switch (the confirmation that no NEW
+ * tryget_live succeeds) and releases, without waiting for the references
+ * already held to drain.  Readers inside keep using a released resource:
+ * overtaken and poison.  The kernel has the same entry on its own
+ * percpu_ref (kmod/prim_percpu_ref.c).
+ */
+static void pcpu_bug_nodrain_finish(struct revocable *rev)
+{
+	struct rev_pcpu *p = (struct rev_pcpu *)rev;
+
+	pcpu_switch(p);
+	/* BUG (deliberate): no pcpu_drain(p) */
+	rev_base_release(&p->base);
+}
+
+static const struct rev_batch pcpu_bug_nodrain_batch = {
+	.stop = pcpu_kill,
+	.wait = pcpu_gp,
+	.finish = pcpu_bug_nodrain_finish,
+};
+
+static void pcpu_bug_nodrain_revoke(struct revocable *rev)
+{
+	rev_once_batch(&rev, 1, &pcpu_bug_nodrain_batch);
+}
+
+const struct revocable_ops rev_ops_bug_percpu_nodrain = {
+	.name = "bug-percpu-nodrain",
+	.family = "percpu-ref",
+	.desc = "BROKEN on purpose: percpu_ref revoke that releases on the "
+		"confirm, without waiting for held references",
+	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP,
+	.color = "#e377c2",
+	.create = pcpu_create,
+	.destroy = pcpu_destroy,
+	.footprint = pcpu_footprint,
+	.try_access = pcpu_try_access,
+	.release = pcpu_release,
+	.revoke = pcpu_bug_nodrain_revoke,
 };
 #endif /* REVBENCH_BUGS */

@@ -1,14 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * srcu - one SRCU domain per revocable, the design of the C revocable
- * series (drivers/base/revocable.c: a per-provider srcu_struct, readers in
- * srcu_read_lock(), revoke = clear + synchronize_srcu()).
+ * srcu, srcu-shared - sleepable RCU, the design of the C revocable series
+ * (drivers/base/revocable.c: readers in srcu_read_lock(), revoke = clear +
+ * synchronize_srcu()).  Userspace has no SRCU library, so this file
+ * implements the kernel's algorithm; kmod/prim_srcu.c is the same design
+ * on the kernel's own srcu_struct.  Same names, same capabilities, same
+ * revoke protocol in both (srcu-exp is kernel only: there is no expedited
+ * variant of this algorithm to write).
+ *
+ *   srcu         one domain per revocable (the C "revocable provider" owns
+ *                its own srcu_struct): a reader stalled on another
+ *                revocable does not delay this revoke (REV_CAP_BOUNDED);
+ *                no revoke_many(), since there is no shared grace period
+ *                to batch - N revocables cost N synchronizes, the
+ *                per-provider design's price.
+ *   srcu-shared  one domain for every revocable (global_init()): not
+ *                bounded, but revoke_many() clears n flags and waits for a
+ *                single grace period.
  *
  * The domain follows the kernel's classic SRCU reader counts (separate
- * lock and unlock counts per CPU in two halves, as in kernel/srcu.c since
- * 2017 and still the read side of kernel/rcu/srcutree.c in 6.1, whose
- * per-CPU struct srcu_data keeps srcu_lock_count[2] and
- * srcu_unlock_count[2]):
+ * lock and unlock counts per CPU in two halves; 6.1's srcutree keeps
+ * srcu_lock_count[2] and srcu_unlock_count[2] per CPU in srcu_data):
  *
  *   reader lock    idx = domain index & 1; lock[self][idx]++; smp_mb() (B)
  *   reader unlock  smp_mb() (C); unlock[self][idx]++
@@ -25,57 +37,44 @@
  * Counters only grow (unsigned wrap is harmless for the equality test).
  *
  * "Per CPU" here is per registered thread context (rb_ctx_get(), see
- * compat.h): each counter is written only by its owning thread, with a
- * single-writer READ_ONCE()+1/WRITE_ONCE() increment, which is what
- * this_cpu_inc() gives the kernel.  The handle keeps the index (h->seq);
- * release() may run on another thread, which then bumps its own unlock
- * counter - the sums do not care which context counted the unlock (the
- * kernel allows srcu_read_unlock() on another CPU the same way).  The
- * unlock increment is a store-release and the updater reads unlock counts
- * with load-acquire: free on x86, implied by C and A anyway, and it lets
+ * compat.h): each counter is written only by its owning thread with a
+ * single-writer READ_ONCE()+1/WRITE_ONCE() increment, what this_cpu_inc()
+ * gives the kernel.  The handle keeps the index (h->seq); release() may
+ * run on another thread, which bumps its own unlock counter - the sums do
+ * not care which context counted the unlock (the kernel allows
+ * srcu_read_unlock() on another CPU the same way).  The unlock increment
+ * is a store-release and the updater reads unlock counts with
+ * load-acquire: free on x86, implied by C and A anyway, and it lets
  * ThreadSanitizer (which does not model fences) see the happens-before
- * between a reader's last access and the release callback.
+ * between a reader's last access and the release callback.  Scans visit
+ * the contexts in use only (rb_ctx_in_use(); a context taken after a scan
+ * began belongs to a reader that sees the cleared flag).
  *
  * try_access(): lock; if the revocable's available flag is clear, unlock
  * and return NULL; else the resource.  The flag load sits after B and the
  * revoker's flag store before the first scan's barrier, so either the
  * reader sees the flag or the revoker's scans see the reader's lock.
+ * revoke(): rev_once_batch() (revocable.h); the domain's mutex
+ * serialises synchronizes of a shared domain (the kernel's srcu_struct
+ * has one for the same reason); a per-revocable domain is synchronized by
+ * its one rev_once winner only.  Waiting between checks spins, then
+ * yields; the kernel's synchronize_srcu() sleeps on a completion while a
+ * workqueue re-checks.
  *
- * revoke(): the revoke that wins the rev_once claim (revocable.h) clears
- * the flag, synchronizes and runs the release callback; one that overlaps
- * it waits until it is done, one that comes later returns at once.  Only
- * the winner ever synchronizes a domain, so no update-side mutex is
- * needed (the kernel's srcu_struct has one because any number of callers
- * may synchronize the same domain).
- * Waiting between checks spins (cpu_relax) and then yields, like the
- * refcount primitive; the kernel's synchronize_srcu() instead sleeps on a
- * completion while a workqueue re-checks.
+ * Memory: per context, 4 x 8 bytes of counters on a 64-byte cache line of
+ * its own, for rb_nr_ctx() contexts (the threads the process reserved,
+ * compat.h).  Packing contexts closer would make neighbouring threads
+ * bounce one line on every access, which per-CPU memory in the kernel
+ * never does.  srcu: all of it per revocable (footprint()); srcu-shared:
+ * the domain is per-domain memory (domain_footprint()), a revocable only
+ * its header.  (The kernel's per-CPU struct srcu_data is larger: the same
+ * counters plus the update-side lock, callback list, timer and work item
+ * that this synchronous-only domain does not need.)
  *
- * No revoke_many: every revocable has its own domain, so there is no
- * shared grace period to batch - N revocables cost N synchronizes, which
- * is exactly the per-provider design's price.
- *
- * Memory: the per-context counters are 4 x 8 = 32 bytes; each context's
- * counters get a 64-byte cache line of their own, for rb_nr_ctx()
- * contexts (RB_MAX_CTX = 256 in userspace, whether or not that many
- * threads ever register): 16 KiB + the header per revocable, all reported
- * by footprint().  Packing two contexts per line would halve that but make
- * neighbouring threads bounce one line on every access, which per-CPU
- * memory in the kernel never does; padding keeps the reader cost faithful
- * and the memory cost honest.  (The kernel's per-CPU struct srcu_data is
- * larger still: the same 32 bytes of counters plus, on its own cache line,
- * the update-side lock, callback list, timer and work item.)
- *
- * Caps: readers may sleep (REV_CAP_SLEEP), and REV_CAP_BOUNDED in the
- * sense of revocable.h: a reader stalled on another revocable does not
- * delay this revoke, because it lives in another domain.  (A stalled
- * reader of this revocable blocks it, as it must for every blocking
- * primitive.)  A domain shared by many revocables - the kernel module's
- * srcu-shared - loses that.
+ * Caps: readers may sleep (REV_CAP_SLEEP).
  */
-#include <stdbool.h>
-
 #include "../revocable.h"
+#include "workload.h"
 
 /* One context's counters: written by that thread only, read by revokers. */
 struct srcu_ctr {
@@ -83,70 +82,94 @@ struct srcu_ctr {
 	unsigned long unlock[2];
 } ____cacheline_aligned;
 
-struct rev_srcu {
-	/* Read-mostly: every reader loads idx, available and res. */
+struct srcu_dom {
 	unsigned long idx;	/* bit 0 selects the counter half */
-	int available;		/* cleared by revoke() */
 	int nr_ctx;
-	void *res;
-	rev_release_fn release;
-	void *arg;
-	struct rev_once once;	/* the one revoke that synchronizes */
-#ifdef REVBENCH_BUGS
-	struct rev_handle bug_shared;	/* bug-srcu-shared-handle only */
-#endif
+	rb_mutex_t lock;	/* serialises synchronizes */
 	struct srcu_ctr ctr[];	/* nr_ctx entries, one cache line each */
 };
 
-static size_t srcu_bytes(int nr_ctx)
+struct rev_srcu {
+	struct rev_base base;
+	int available;		/* cleared by revoke() */
+	struct srcu_dom *dom;	/* own (srcu) or the shared one */
+#ifdef REVBENCH_BUGS
+	struct rev_handle bug_shared;	/* bug-srcu-shared-handle only */
+	atomic_long_t bug_tally[2][2];	/* its locks/unlocks, to unwedge */
+#endif
+};
+
+/* srcu: the domain lives with the revocable. */
+struct rev_srcu_own {
+	struct rev_srcu r;
+	struct srcu_dom dom;	/* last: its ctr[] follows */
+};
+
+static struct srcu_dom *srcu_shared;
+
+static size_t srcu_dom_bytes(int nr_ctx)
 {
-	return sizeof(struct rev_srcu) + (size_t)nr_ctx * sizeof(struct srcu_ctr);
+	return sizeof(struct srcu_dom) +
+	       (size_t)nr_ctx * sizeof(struct srcu_ctr);
+}
+
+static int srcu_dom_init(struct srcu_dom *d, int nr_ctx)
+{
+	d->nr_ctx = nr_ctx;
+	return rb_mutex_init(&d->lock);
 }
 
 static struct revocable *srcu_create(void *res, rev_release_fn release,
 				     void *arg)
 {
 	int nr = rb_nr_ctx();
-	struct rev_srcu *r;
+	struct rev_srcu_own *o;
 
-	if (posix_memalign((void **)&r, SMP_CACHE_BYTES, srcu_bytes(nr)))
+	o = rb_zalloc(sizeof(*o) - sizeof(o->dom) + srcu_dom_bytes(nr));
+	if (!o)
 		return NULL;
-	memset(r, 0, srcu_bytes(nr));
-	r->nr_ctx = nr;
-	r->res = res;
-	r->release = release;
-	r->arg = arg;
-	r->available = 1;
-	return (struct revocable *)r;
+	if (srcu_dom_init(&o->dom, nr)) {
+		rb_free(o);
+		return NULL;
+	}
+	rev_base_init(&o->r.base, res, release, arg);
+	o->r.available = 1;
+	o->r.dom = &o->dom;
+	return (struct revocable *)o;
 }
 
 static void srcu_destroy(struct revocable *rev)
 {
-	free(rev);
+	struct rev_srcu_own *o = (struct rev_srcu_own *)rev;
+
+	rb_mutex_destroy(&o->dom.lock);
+	rb_free(o);
 }
 
 static size_t srcu_footprint(const struct revocable *rev)
 {
-	return srcu_bytes(((const struct rev_srcu *)rev)->nr_ctx);
+	const struct rev_srcu_own *o = (const struct rev_srcu_own *)rev;
+
+	return sizeof(*o) - sizeof(o->dom) + srcu_dom_bytes(o->dom.nr_ctx);
 }
 
 /* The caller's counters; unregistered threads have no context. */
-static inline struct srcu_ctr *srcu_my_ctr(struct rev_srcu *r)
+static inline struct srcu_ctr *srcu_my_ctr(struct srcu_dom *d)
 {
 	int ctx = rb_ctx_get();
 
-	if (unlikely(ctx < 0 || ctx >= r->nr_ctx)) {
+	if (unlikely(ctx < 0 || ctx >= d->nr_ctx)) {
 		fprintf(stderr, "revbench: srcu: thread not registered "
 			"(call rb_thread_init() first)\n");
 		abort();
 	}
-	return &r->ctr[ctx];
+	return &d->ctr[ctx];
 }
 
-static inline int srcu_lock(struct rev_srcu *r)
+static inline int srcu_lock(struct srcu_dom *d)
 {
-	struct srcu_ctr *c = srcu_my_ctr(r);
-	int idx = READ_ONCE(r->idx) & 1;
+	struct srcu_ctr *c = srcu_my_ctr(d);
+	int idx = READ_ONCE(d->idx) & 1;
 
 	WRITE_ONCE(c->lock[idx], READ_ONCE(c->lock[idx]) + 1);
 	rb_ctx_put();
@@ -154,55 +177,58 @@ static inline int srcu_lock(struct rev_srcu *r)
 	return idx;
 }
 
-static inline void srcu_unlock(struct rev_srcu *r, int idx)
+static inline void srcu_unlock(struct srcu_dom *d, int idx)
 {
 	struct srcu_ctr *c;
 
 	smp_mb(); /* C: critical section before the unlock count (pairs A) */
-	c = srcu_my_ctr(r);
+	c = srcu_my_ctr(d);
 	/* Release store: implied by C; spelled out for TSan. */
 	smp_store_release(&c->unlock[idx], READ_ONCE(c->unlock[idx]) + 1);
 	rb_ctx_put();
 }
 
-static void *srcu_try_access(struct revocable *rev, struct rev_handle *h)
+static inline void *srcu_try_access(struct revocable *rev,
+				    struct rev_handle *h)
 {
 	struct rev_srcu *r = (struct rev_srcu *)rev;
-	int idx = srcu_lock(r);
+	int idx = srcu_lock(r->dom);
 
 	if (unlikely(!READ_ONCE(r->available))) {
-		srcu_unlock(r, idx);
+		srcu_unlock(r->dom, idx);
 		return NULL;
 	}
 	h->seq = idx;
-	return r->res;
+	return r->base.res;
 }
 
-static int srcu_release(struct revocable *rev, struct rev_handle *h)
+static inline int srcu_release(struct revocable *rev, struct rev_handle *h)
 {
-	srcu_unlock((struct rev_srcu *)rev, (int)h->seq);
+	srcu_unlock(((struct rev_srcu *)rev)->dom, (int)h->seq);
 	return 0;
 }
 
+RB_WL_READSECTIONS(srcu, srcu_try_access, srcu_release);
+
 /* True when no reader that the scans can see is inside on half idx. */
-static bool srcu_readers_gone(struct rev_srcu *r, int idx)
+static bool srcu_readers_gone(struct srcu_dom *d, int idx)
 {
 	unsigned long locks = 0, unlocks = 0;
-	int i;
+	int i, n = min_t(int, d->nr_ctx, rb_ctx_in_use());
 
-	for (i = 0; i < r->nr_ctx; i++)
-		unlocks += smp_load_acquire(&r->ctr[i].unlock[idx]);
+	for (i = 0; i < n; i++)
+		unlocks += smp_load_acquire(&d->ctr[i].unlock[idx]);
 	smp_mb(); /* A: unlocks summed before locks (pairs B and C) */
-	for (i = 0; i < r->nr_ctx; i++)
-		locks += READ_ONCE(r->ctr[i].lock[idx]);
+	for (i = 0; i < n; i++)
+		locks += READ_ONCE(d->ctr[i].lock[idx]);
 	return locks == unlocks;
 }
 
-static void srcu_wait_idx(struct rev_srcu *r, int idx)
+static void srcu_wait_idx(struct srcu_dom *d, int idx)
 {
 	unsigned int spins = 0;
 
-	while (!srcu_readers_gone(r, idx)) {
+	while (!srcu_readers_gone(d, idx)) {
 		if (++spins < 1000)
 			cpu_relax();
 		else
@@ -210,33 +236,44 @@ static void srcu_wait_idx(struct rev_srcu *r, int idx)
 	}
 }
 
-/* Only the rev_once winner gets here: r->idx changes only by our flip. */
-static void srcu_synchronize(struct rev_srcu *r)
+static void srcu_synchronize(struct srcu_dom *d)
 {
 	unsigned long idx;
 
-	smp_mb(); /* the caller's prior stores (the flag) before the scans */
-	idx = READ_ONCE(r->idx);
-	srcu_wait_idx(r, (int)((idx & 1) ^ 1));	/* stale readers */
+	rb_mutex_lock(&d->lock);
+	smp_mb(); /* the caller's prior stores (the flags) before the scans */
+	idx = READ_ONCE(d->idx);
+	srcu_wait_idx(d, (int)((idx & 1) ^ 1));	/* stale readers */
 	smp_mb(); /* E: that scan before the flip */
-	WRITE_ONCE(r->idx, idx + 1);
+	WRITE_ONCE(d->idx, idx + 1);
 	smp_mb(); /* D: the flip before the second scan */
-	srcu_wait_idx(r, (int)(idx & 1));	/* the formerly active half */
+	srcu_wait_idx(d, (int)(idx & 1));	/* the formerly active half */
 	smp_mb(); /* the grace period before the caller's later accesses */
+	rb_mutex_unlock(&d->lock);
 }
 
-static void srcu_revoke(struct revocable *rev)
+static void srcu_stop(struct revocable *rev)
+{
+	WRITE_ONCE(((struct rev_srcu *)rev)->available, 0);
+}
+
+/* srcu: every revocable has its own domain, synchronized by finish(). */
+static void srcu_own_finish(struct revocable *rev)
 {
 	struct rev_srcu *r = (struct rev_srcu *)rev;
 
-	if (!rev_once_try(&r->once)) {
-		rev_once_wait(&r->once);
-		return;
-	}
-	WRITE_ONCE(r->available, 0);
-	srcu_synchronize(r);
-	r->release(r->res, r->arg);
-	rev_once_done(&r->once);
+	srcu_synchronize(r->dom);
+	rev_base_release(&r->base);
+}
+
+static const struct rev_batch srcu_own_batch = {
+	.stop = srcu_stop,
+	.finish = srcu_own_finish,
+};
+
+static void srcu_revoke(struct revocable *rev)
+{
+	rev_once_batch(&rev, 1, &srcu_own_batch);
 }
 
 const struct revocable_ops rev_ops_srcu = {
@@ -245,13 +282,118 @@ const struct revocable_ops rev_ops_srcu = {
 	.desc = "per-revocable SRCU domain (classic lock/unlock counts): "
 		"revoke = synchronize",
 	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED,
+	.color = "#ff7f0e",
 	.create = srcu_create,
 	.destroy = srcu_destroy,
 	.footprint = srcu_footprint,
 	.try_access = srcu_try_access,
 	.release = srcu_release,
+	.rs = &srcu_rs,
 	.revoke = srcu_revoke,
 	/* no revoke_many: one domain per revocable, nothing to share */
+};
+
+/* ---- srcu-shared: one domain for every revocable ---- */
+
+static int srcu_shared_init(void)
+{
+	struct srcu_dom *d;
+	int nr = rb_nr_ctx();
+
+	if (srcu_shared)
+		return 0;
+	d = rb_zalloc(srcu_dom_bytes(nr));
+	if (!d)
+		return -ENOMEM;
+	if (srcu_dom_init(d, nr)) {
+		rb_free(d);
+		return -ENOMEM;
+	}
+	srcu_shared = d;
+	return 0;
+}
+
+static void srcu_shared_exit(void)
+{
+	if (!srcu_shared)
+		return;
+	rb_mutex_destroy(&srcu_shared->lock);
+	rb_free(srcu_shared);
+	srcu_shared = NULL;
+}
+
+static size_t srcu_shared_domain_footprint(void)
+{
+	return srcu_shared ? srcu_dom_bytes(srcu_shared->nr_ctx) : 0;
+}
+
+static struct revocable *srcu_shared_create(void *res,
+					    rev_release_fn release, void *arg)
+{
+	struct rev_srcu *r;
+
+	if (!srcu_shared && srcu_shared_init())
+		return NULL;
+	r = rb_zalloc(sizeof(*r));
+	if (!r)
+		return NULL;
+	rev_base_init(&r->base, res, release, arg);
+	r->available = 1;
+	r->dom = srcu_shared;
+	return (struct revocable *)r;
+}
+
+static void srcu_shared_destroy(struct revocable *rev)
+{
+	rb_free(rev);
+}
+
+static size_t srcu_shared_footprint(const struct revocable *rev)
+{
+	(void)rev;
+	return sizeof(struct rev_srcu);
+}
+
+/* One grace period of the shared domain for the whole batch. */
+static void srcu_shared_wait(struct revocable **revs, int n)
+{
+	(void)n;
+	srcu_synchronize(((struct rev_srcu *)revs[0])->dom);
+}
+
+static const struct rev_batch srcu_shared_batch = {
+	.stop = srcu_stop,
+	.wait = srcu_shared_wait,
+};
+
+static void srcu_shared_revoke(struct revocable *rev)
+{
+	rev_once_batch(&rev, 1, &srcu_shared_batch);
+}
+
+static void srcu_shared_revoke_many(struct revocable **revs, int n)
+{
+	rev_once_batch(revs, n, &srcu_shared_batch);
+}
+
+const struct revocable_ops rev_ops_srcu_shared = {
+	.name = "srcu-shared",
+	.family = "srcu",
+	.desc = "one SRCU domain for all revocables; revoke_many = one "
+		"synchronize",
+	.caps = REV_CAP_SLEEP,
+	.color = "#ffbb78",
+	.global_init = srcu_shared_init,
+	.global_exit = srcu_shared_exit,
+	.create = srcu_shared_create,
+	.destroy = srcu_shared_destroy,
+	.footprint = srcu_shared_footprint,
+	.domain_footprint = srcu_shared_domain_footprint,
+	.try_access = srcu_try_access,
+	.release = srcu_release,
+	.rs = &srcu_rs,
+	.revoke = srcu_shared_revoke,
+	.revoke_many = srcu_shared_revoke_many,
 };
 
 #ifdef REVBENCH_BUGS
@@ -270,29 +412,72 @@ const struct revocable_ops rev_ops_srcu = {
  * having overwritten it with 1; A then unlocks half 1 too.  Half 0 keeps
  * one lock without an unlock forever and synchronize never returns.
  * Caught by the torture watchdog (revoke not finished in time).
+ * Everything else is "srcu" above.
+ *
+ * Unwedging (harness support, not part of the bug): the bug's own locks
+ * and unlocks are tallied per index (never read by the readers or the
+ * revoke), and srcu_bug_unwedge(), called with no reader running, adds
+ * the missing unlocks and locks to the caller's counters until each half
+ * balances; the hung synchronize then completes.
  */
+static void srcu_bug_unlock(struct rev_srcu *r)
+{
+	int idx = (int)READ_ONCE(r->bug_shared.seq);	/* whoever wrote last */
+
+	atomic_long_inc(&r->bug_tally[idx][1]);
+	srcu_unlock(r->dom, idx);
+}
+
 static void *srcu_bug_shared_try_access(struct revocable *rev,
 					struct rev_handle *h)
 {
 	struct rev_srcu *r = (struct rev_srcu *)rev;
+	int idx;
 
 	(void)h;			/* BUG: the caller's handle is ignored */
-	r->bug_shared.seq = srcu_lock(r);
+	idx = srcu_lock(r->dom);
+	atomic_long_inc(&r->bug_tally[idx][0]);
+	WRITE_ONCE(r->bug_shared.seq, (unsigned long)idx);
 	if (unlikely(!READ_ONCE(r->available))) {
-		srcu_unlock(r, (int)r->bug_shared.seq);
+		srcu_bug_unlock(r);
 		return NULL;
 	}
-	return r->res;
+	return r->base.res;
 }
 
 static int srcu_bug_shared_release(struct revocable *rev,
 				   struct rev_handle *h)
 {
-	struct rev_srcu *r = (struct rev_srcu *)rev;
-
 	(void)h;
-	srcu_unlock(r, (int)r->bug_shared.seq);	/* whoever wrote it last */
+	srcu_bug_unlock((struct rev_srcu *)rev);
 	return 0;
+}
+
+static int srcu_bug_unwedge(struct revocable *rev)
+{
+	struct rev_srcu *r = (struct rev_srcu *)rev;
+	struct srcu_ctr *c = srcu_my_ctr(r->dom);
+	int idx, fixed = 0;
+
+	for (idx = 0; idx < 2; idx++) {
+		long d = atomic_long_read(&r->bug_tally[idx][0]) -
+			 atomic_long_read(&r->bug_tally[idx][1]);
+
+		if (!d)
+			continue;
+		if (d > 0) {	/* locks without their unlock */
+			atomic_long_add(d, &r->bug_tally[idx][1]);
+			smp_store_release(&c->unlock[idx],
+					  READ_ONCE(c->unlock[idx]) + d);
+		} else {	/* unlocks of a lock on the other half */
+			atomic_long_add(-d, &r->bug_tally[idx][0]);
+			WRITE_ONCE(c->lock[idx], READ_ONCE(c->lock[idx]) - d);
+		}
+		fixed += d > 0 ? (int)d : (int)-d;
+	}
+	smp_mb();
+	rb_ctx_put();
+	return fixed;
 }
 
 const struct revocable_ops rev_ops_bug_srcu_shared_handle = {
@@ -301,11 +486,13 @@ const struct revocable_ops rev_ops_bug_srcu_shared_handle = {
 	.desc = "BROKEN on purpose: srcu whose one handle (the SRCU index) is "
 		"shared by all readers: revoke hangs",
 	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP,
+	.color = "#ff7f0e",
 	.create = srcu_create,
 	.destroy = srcu_destroy,
 	.footprint = srcu_footprint,
 	.try_access = srcu_bug_shared_try_access,
 	.release = srcu_bug_shared_release,
 	.revoke = srcu_revoke,
+	.unwedge = srcu_bug_unwedge,
 };
 #endif /* REVBENCH_BUGS */

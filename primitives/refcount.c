@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * refcount - one shared count (kref_get_unless_zero style).  One file for
+ * both environments over compat.h's rb_ref_t: a refcount_t and a
+ * completion in the kernel, an atomic_long and a spin-then-yield wait in
+ * userspace.
+ *
+ * The count starts at 1 (the provider's reference).  try_access() is an
+ * increment-unless-zero on that one cache line; release() decrements it.
+ * revoke() drops the provider's reference, after which no get succeeds,
+ * waits for the readers' references to drain to zero, then runs the
+ * release callback.  The contended line is the bouncing ceiling of the
+ * suite.  revoke_many() drops all n references first, then waits for
+ * each: the drains overlap.  Overlapping revokes: rev_once_batch()
+ * (revocable.h).
+ */
+#include "revocable.h"
+#include "workload.h"
+
+struct rev_ref {
+	struct rev_base base;
+	rb_ref_t ref;		/* on a cache line of its own */
+};
+
+static struct revocable *rev_ref_create(void *res, rev_release_fn release,
+					void *arg)
+{
+	struct rev_ref *r = rb_zalloc(sizeof(*r));
+
+	if (!r)
+		return NULL;
+	rev_base_init(&r->base, res, release, arg);
+	rb_ref_init(&r->ref);
+	return (struct revocable *)r;
+}
+
+static void rev_ref_destroy(struct revocable *rev)
+{
+	rb_free(rev);
+}
+
+static size_t rev_ref_footprint(const struct revocable *rev)
+{
+	(void)rev;
+	return sizeof(struct rev_ref);
+}
+
+static inline void *rev_ref_try_access(struct revocable *rev,
+				       struct rev_handle *h)
+{
+	struct rev_ref *r = (struct rev_ref *)rev;
+
+	(void)h;
+	if (!rb_ref_tryget(&r->ref))
+		return NULL;
+	return r->base.res;
+}
+
+static inline int rev_ref_release(struct revocable *rev,
+				  struct rev_handle *h)
+{
+	(void)h;
+	rb_ref_put(&((struct rev_ref *)rev)->ref);
+	return 0;
+}
+
+RB_WL_READSECTIONS(rev_ref, rev_ref_try_access, rev_ref_release);
+
+/* Drop the provider's reference: from here no get succeeds. */
+static void rev_ref_stop(struct revocable *rev)
+{
+	rb_ref_put(&((struct rev_ref *)rev)->ref);
+}
+
+/* Wait for the readers' references, then release. */
+static void rev_ref_finish(struct revocable *rev)
+{
+	struct rev_ref *r = (struct rev_ref *)rev;
+
+	rb_ref_wait(&r->ref);
+	rev_base_release(&r->base);
+}
+
+static const struct rev_batch rev_ref_batch = {
+	.stop = rev_ref_stop,
+	.finish = rev_ref_finish,
+};
+
+static void rev_ref_revoke(struct revocable *rev)
+{
+	rev_once_batch(&rev, 1, &rev_ref_batch);
+}
+
+static void rev_ref_revoke_many(struct revocable **revs, int n)
+{
+	rev_once_batch(revs, n, &rev_ref_batch);
+}
+
+const struct revocable_ops rev_ops_refcount = {
+	.name = "refcount",
+	.family = "refcount",
+	.desc = "one shared count: get-unless-zero, revoke waits for zero",
+	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED,
+	.color = "#d62728",
+	.create = rev_ref_create,
+	.destroy = rev_ref_destroy,
+	.footprint = rev_ref_footprint,
+	.try_access = rev_ref_try_access,
+	.release = rev_ref_release,
+	.rs = &rev_ref_rs,
+	.revoke = rev_ref_revoke,
+	.revoke_many = rev_ref_revoke_many,
+};

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rwsem, rwsem-rpref - a reader-writer lock plus a revoked flag, the
+ * "down_read(); if (dev->dead) ..." pattern.  One file for both
+ * environments over compat.h's rb_rwsem_t: the kernel's rw_semaphore in
+ * the module, a glibc pthread rwlock in userspace.
+ *
+ *   try_access(): down_read(); if revoked, up_read() and fail.
+ *   release():    up_read().
+ *   revoke():     down_write() (waits for every reader to leave), set
+ *                 revoked, up_write(), run the release callback.
+ * The flag is only read and written under the lock.  Readers hold a lock,
+ * not an RCU section, so they may sleep (REV_CAP_SLEEP); every reader
+ * writes the lock word, so it bounces between CPUs - the cost the
+ * benchmark shows.  Overlapping revokes: rev_once_batch() (revocable.h):
+ * one that overlaps the winner returns only after the release callback
+ * ran, a later one at once.
+ *
+ *   rwsem        writer-fair: the kernel rw_semaphore hands the lock to a
+ *                waiting writer and readers that arrive after it queue;
+ *                in userspace glibc's PREFER_WRITER_NONRECURSIVE_NP, where
+ *                a waiting writer blocks new readers.  The same meaning in
+ *                both environments.  Like the kernel's rwsem it must not
+ *                be read-locked recursively: REV_CAP_NONEST (a writer
+ *                queued between two nested down_read()s of one revocable
+ *                deadlocks the reader).  Nested accesses to two different
+ *                revocables need a consistent order, as with any two
+ *                locks: in lockdep kernels every rwsem revocable has a
+ *                lock class of its own (compat.h), so lockdep checks that
+ *                order instead of reporting recursion on one class.
+ *   rwsem-rpref  userspace only (RB_HAVE_RWSEM_RPREF): glibc's default
+ *                PREFER_READER_NP, under which a new reader gets in while
+ *                a writer waits, so overlapping readers can starve
+ *                revoke() indefinitely (liburcu's benchmark measured 1.2
+ *                writes/s).  It cannot hang once readers stop: the last
+ *                reader's unlock wakes the waiting writer (glibc 2.25-2.29
+ *                had lost-wakeup bugs here, sourceware bug 23844, fixed in
+ *                2.30; bookworm has 2.36), so a test stops its readers by
+ *                time or count, never by "revoke has returned".  The
+ *                kernel has no reader-preferring rw_semaphore.
+ * No revoke_many(): a writer lock is waited for per object, there is no
+ * wait to share.
+ */
+#include "revocable.h"
+#include "workload.h"
+
+struct rev_rwsem {
+	struct rev_base base;
+	bool revoked;		/* under sem: what readers test */
+	rb_rwsem_t sem;
+};
+
+static struct revocable *rev_rwsem_create_kind(void *res,
+					       rev_release_fn release,
+					       void *arg,
+					       int (*init)(rb_rwsem_t *))
+{
+	struct rev_rwsem *r = rb_zalloc(sizeof(*r));
+
+	if (!r)
+		return NULL;
+	if (init(&r->sem)) {
+		rb_free(r);
+		return NULL;
+	}
+	rev_base_init(&r->base, res, release, arg);
+	return (struct revocable *)r;
+}
+
+static struct revocable *rev_rwsem_create(void *res, rev_release_fn release,
+					  void *arg)
+{
+	return rev_rwsem_create_kind(res, release, arg, rb_rwsem_init);
+}
+
+static void rev_rwsem_destroy(struct revocable *rev)
+{
+	struct rev_rwsem *r = (struct rev_rwsem *)rev;
+
+	rb_rwsem_destroy(&r->sem);
+	rb_free(r);
+}
+
+static size_t rev_rwsem_footprint(const struct revocable *rev)
+{
+	(void)rev;
+	return sizeof(struct rev_rwsem);
+}
+
+static inline void *rev_rwsem_try_access(struct revocable *rev,
+					 struct rev_handle *h)
+{
+	struct rev_rwsem *r = (struct rev_rwsem *)rev;
+
+	(void)h;
+	rb_down_read(&r->sem);
+	if (likely(!r->revoked))
+		return r->base.res;
+	rb_up_read(&r->sem);
+	return NULL;
+}
+
+static inline int rev_rwsem_release(struct revocable *rev,
+				    struct rev_handle *h)
+{
+	(void)h;
+	rb_up_read(&((struct rev_rwsem *)rev)->sem);
+	return 0;
+}
+
+RB_WL_READSECTIONS(rev_rwsem, rev_rwsem_try_access, rev_rwsem_release);
+
+/* Wait for every reader to leave, mark revoked, release. */
+static void rev_rwsem_finish(struct revocable *rev)
+{
+	struct rev_rwsem *r = (struct rev_rwsem *)rev;
+
+	rb_down_write(&r->sem);
+	r->revoked = true;
+	rb_up_write(&r->sem);
+	rev_base_release(&r->base);
+}
+
+static const struct rev_batch rev_rwsem_batch = {
+	.finish = rev_rwsem_finish,
+};
+
+static void rev_rwsem_revoke(struct revocable *rev)
+{
+	rev_once_batch(&rev, 1, &rev_rwsem_batch);
+}
+
+const struct revocable_ops rev_ops_rwsem = {
+	.name = "rwsem",
+	.family = "rwsem",
+	.desc = "writer-fair rwsem + revoked flag: down_read / down_write",
+	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED | REV_CAP_NONEST,
+	.color = "#9467bd",
+	.create = rev_rwsem_create,
+	.destroy = rev_rwsem_destroy,
+	.footprint = rev_rwsem_footprint,
+	.try_access = rev_rwsem_try_access,
+	.release = rev_rwsem_release,
+	.rs = &rev_rwsem_rs,
+	.revoke = rev_rwsem_revoke,
+};
+
+#ifdef RB_HAVE_RWSEM_RPREF
+static struct revocable *rev_rwsem_rpref_create(void *res,
+						rev_release_fn release,
+						void *arg)
+{
+	return rev_rwsem_create_kind(res, release, arg, rb_rwsem_init_rpref);
+}
+
+const struct revocable_ops rev_ops_rwsem_rpref = {
+	.name = "rwsem-rpref",
+	.family = "rwsem",
+	.desc = "reader-preferring pthread rwlock (glibc default: starves "
+		"revoke) + revoked flag",
+	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED,
+	.color = "#c5b0d5",
+	.create = rev_rwsem_rpref_create,
+	.destroy = rev_rwsem_destroy,
+	.footprint = rev_rwsem_footprint,
+	.try_access = rev_rwsem_try_access,
+	.release = rev_rwsem_release,
+	.rs = &rev_rwsem_rs,
+	.revoke = rev_rwsem_revoke,
+};
+#endif /* RB_HAVE_RWSEM_RPREF */
