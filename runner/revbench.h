@@ -142,6 +142,8 @@ const char *rb_membarrier_state(void);
 extern int rb_main_argc;
 extern char **rb_main_argv;
 int rb_cmd_run(int argc, char **argv);
+/* validate.c: "revbench validate" */
+int cmd_validate(int argc, char **argv);
 int rb_cmd_list(int argc, char **argv);
 
 #endif /* REVBENCH_RUNNER_H */
