@@ -495,10 +495,9 @@ int cmd_validate(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	printf("validate: empty workload, %d thread%s, %d round%s of %llu "
-	       "accesses per thread, placement %s\n", threads,
-	       threads > 1 ? "s" : "", rounds, rounds > 1 ? "s" : "",
-	       (unsigned long long)loops, pl_name);
+	printf("validate: empty, %d thread%s, %d round%s x %llu accesses, "
+	       "placement %s\n", threads, threads > 1 ? "s" : "", rounds,
+	       rounds > 1 ? "s" : "", (unsigned long long)loops, pl_name);
 	fflush(stdout);
 	for (r = 0; r < rounds && !v_sig; r++) {
 		for (k = 0; k < npairs && !v_sig; k++) {
@@ -537,10 +536,10 @@ int cmd_validate(int argc, char **argv)
 		return RB_EXIT_INTERRUPTED;
 	}
 
-	printf("\n%-11s %9s  %-18s %9s %7s  %-13s %s\n", "primitive",
+	printf("\n%-10s %9s  %-18s %9s %6s  %-12s %s\n", "primitive",
 	       "revbench", "reference loop", "ref", "ratio", "ratio range",
 	       "loop");
-	printf("%-11s %9s  %-18s %9s %7s  %-13s %s\n", "", "ns/access", "",
+	printf("%-10s %9s  %-18s %9s %6s  %-12s %s\n", "", "ns/access", "",
 	       "ns/access", "", "(rounds)", "");
 	root = json_object();
 	ctx = json_object();
@@ -566,7 +565,7 @@ int cmd_validate(int argc, char **argv)
 		json_t *e;
 
 		if (!pr->n) {
-			printf("%-11s %9s  %-18s %9s %7s  (failed)\n",
+			printf("%-10s %9s  %-18s %9s %6s  (failed)\n",
 			       pr->ops->name, "-", pr->peer->what, "-", "-");
 			continue;
 		}
@@ -580,7 +579,7 @@ int cmd_validate(int argc, char **argv)
 			rmin = q < rmin ? q : rmin;
 			rmax = q > rmax ? q : rmax;
 		}
-		printf("%-11s %9.2f  %-18s %9.2f %6.2fx  %5.2f..%-5.2f  %s\n",
+		printf("%-10s %9.2f  %-18s %9.2f %5.2fx  %5.2f..%-5.2f %s\n",
 		       pr->ops->name, mr, pr->peer->what, mf, ratio, rmin,
 		       rmax, pr->path ? pr->path : "?");
 		e = json_object();
@@ -605,8 +604,8 @@ int cmd_validate(int argc, char **argv)
 	for (k = 0; k < (int)ARRAY_SIZE(v_peers); k++)
 		if (v_peers[k].note)
 			printf("  %s: %s\n", v_peers[k].name, v_peers[k].note);
-	printf("  ratio = revbench / reference (medians); no ratio is "
-	       "judged: a benchmark, not a test\n");
+	printf("  ratio = revbench / reference, medians of the rounds; a "
+	       "benchmark: none judged\n");
 	json_object_set_new(root, "context", ctx);
 	json_object_set_new(root, "validate", tab);
 
