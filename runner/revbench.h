@@ -65,6 +65,7 @@ struct rb_opts {
 	bool quick;
 	bool oversubscribe;
 	bool no_baselines;
+	bool generic_loop;		/* p.generic: no inline read sections */
 	const char *out;		/* NULL: results/user-HOST-STAMP.json */
 	u64 seed;
 	int gb_argc;			/* pass-through --benchmark_* flags */
