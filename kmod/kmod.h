@@ -6,6 +6,7 @@
  *   registry.c  the kernel's rev_ops_all[] table
  *   prim_*.c    primitives on kernel APIs; shared_*.c the shared sources
  *   ktest.c     in-kernel contract and stress tests, KTAP output
+ *   kthread.c   kthread helpers (kthread.h), a leaf
  *   bench.c     refscale-style reader benchmark and revoke timing
  *   torture.c   rcutorture-style torture of primitives and the bug zoo
  *   bugs_kernel.c  the kernel bug zoo table (KMOD_BUGS=1 builds only)
@@ -19,6 +20,7 @@
 #include <linux/mutex.h>
 
 #include "revocable.h"
+#include "kthread.h"
 
 /* Kernel-only ops tables (the rest are declared by the shared sources). */
 extern const struct revocable_ops rev_ops_none;
@@ -88,7 +90,7 @@ const char *rbk_mode_name(enum rbk_mode mode);
 /* Set when the module is going away or a run is told to stop. */
 bool rbk_should_stop(void);
 
-/* Tests (ktest.c): KTAP on the console; returns failures. */
+/* Tests (ktest.c): KTAP on the console; the totals in *s. */
 struct rbk_test_summary {
 	int passed, failed, skipped;
 };
@@ -104,11 +106,6 @@ extern const struct revocable_ops rev_ops_bug_srcu_shared_handle;
 extern const struct revocable_ops rev_ops_bug_percpu_noconfirm;
 extern const struct revocable_ops rev_ops_bug_seqlock_noretry;
 #endif
-
-/* kthread helpers (ktest.c) */
-struct task_struct *rbk_kthread_on_cpu(int (*fn)(void *), void *data,
-				       int cpu, const char *name);
-void rbk_wait_for_stop(void);
 
 /* Calibration probe (calib.c), recorded in every bench run's context. */
 struct rbk_calib {

@@ -63,40 +63,6 @@
 #define KT_POISON	0x6b6b6b6b6b6b6b6bULL
 
 /* ---------------------------------------------------------------- */
-/* kthread helpers, also used by bench.c */
-
-/* Park until kthread_stop(): the owner always stops its threads. */
-void rbk_wait_for_stop(void)
-{
-	for (;;) {
-		set_current_state(TASK_INTERRUPTIBLE);
-		if (kthread_should_stop())
-			break;
-		schedule();
-	}
-	__set_current_state(TASK_RUNNING);
-}
-
-/*
- * A kthread bound to @cpu (any CPU if @cpu < 0), started.  Caller
- * kthread_stop()s it.
- */
-struct task_struct *rbk_kthread_on_cpu(int (*fn)(void *), void *data,
-				       int cpu, const char *name)
-{
-	struct task_struct *t;
-
-	if (cpu >= 0)
-		t = kthread_create_on_cpu(fn, data, cpu, name);
-	else
-		t = kthread_create(fn, data, "%s", name);
-	if (IS_ERR(t))
-		return t;
-	wake_up_process(t);
-	return t;
-}
-
-/* ---------------------------------------------------------------- */
 /* a simple resource for the contract tests */
 
 struct kt_res {
