@@ -7,6 +7,8 @@
 #ifndef REVBENCH_TESTS_COMMON_H
 #define REVBENCH_TESTS_COMMON_H
 
+#include <getopt.h>
+
 #include "revocable.h"
 #include "tap.h"
 #include "suite/suite.h"
@@ -82,14 +84,51 @@ static const struct rbt_env tests_env = {
 };
 
 /*
- * After option parsing: register this thread and run every global_init.
- * 0, or the exit status to return (a failed global_init is a failed test
- * point).
+ * The options both front ends take, from their getopt_long() loop:
+ * --primitive NAME (-p), --list (-l), --help (-h), and anything unknown.
+ * TESTS_OPT_NEXT: go on parsing; else the exit status to return now.
  */
-static inline int tests_start(const char *prog)
+#define TESTS_OPT_NEXT	(-1)
+
+static inline int tests_opt(int c, struct tests_sel *sel, const char *prog,
+			    void (*usage)(FILE *f))
+{
+	switch (c) {
+	case 'p':
+		if (tests_sel_add(sel, prog, optarg))
+			return TESTS_OPT_NEXT;
+		usage(stderr);
+		return 2;
+	case 'l':
+		tests_list();
+		return 0;
+	case 'h':
+		usage(stdout);
+		return 0;
+	default:
+		usage(stderr);
+		return 2;
+	}
+}
+
+/*
+ * After option parsing, the rest of main(): refuse stray arguments (exit
+ * 2), register this thread, run every global_init (a failure is a failed
+ * test point), run the suite over the selection, every global_exit, and
+ * return the TAP verdict as the exit status.
+ */
+static inline int tests_main(const char *prog, int argc, char **argv,
+			     void (*usage)(FILE *f), struct rbt_cfg *cfg,
+			     const struct tests_sel *sel)
 {
 	int i;
 
+	if (optind < argc) {
+		fprintf(stderr, "%s: unexpected argument '%s'\n", prog,
+			argv[optind]);
+		usage(stderr);
+		return 2;
+	}
 	if (rb_thread_init()) {
 		fprintf(stderr, "%s: rb_thread_init failed\n", prog);
 		return 1;
@@ -99,14 +138,6 @@ static inline int tests_start(const char *prog)
 			tap_ok(0, "%s: global_init", rev_ops_all[i]->name);
 			return tap_done();
 		}
-	return 0;
-}
-
-/* Run the suite over the selection; the exit status. */
-static inline int tests_run(struct rbt_cfg *cfg, const struct tests_sel *sel)
-{
-	int i;
-
 	cfg->env = &tests_env;
 	cfg->only = sel->only;
 	cfg->nonly = sel->nonly;

@@ -6,8 +6,6 @@
  * runs the same cases, and the stress case, as KTAP).  This file is the
  * userspace front end: options, TAP on stdout.
  */
-#include <getopt.h>
-
 #include "common.h"
 
 #define HOLD_MS		50	/* how long a reader holds its access */
@@ -38,31 +36,9 @@ int main(int argc, char **argv)
 	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "p:lh", lopts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			if (!tests_sel_add(&sel, "contract", optarg)) {
-				usage(stderr);
-				return 2;
-			}
-			break;
-		case 'l':
-			tests_list();
-			return 0;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
+		rc = tests_opt(c, &sel, "contract", usage);
+		if (rc != TESTS_OPT_NEXT)
+			return rc;
 	}
-	if (optind < argc) {
-		fprintf(stderr, "contract: unexpected argument '%s'\n", argv[optind]);
-		usage(stderr);
-		return 2;
-	}
-	rc = tests_start("contract");
-	if (rc)
-		return rc;
-	return tests_run(&cfg, &sel);
+	return tests_main("contract", argc, argv, usage, &cfg, &sel);
 }

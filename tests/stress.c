@@ -9,8 +9,6 @@
  * A REV_CAP_BROKEN variant passes when failures are counted, and the time
  * to the first failure is reported.  No timing thresholds anywhere.
  */
-#include <getopt.h>
-
 #include "common.h"
 
 #define MAX_ROUNDS	4000
@@ -50,12 +48,6 @@ int main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "p:r:d:s:lh", lopts, NULL)) != -1) {
 		switch (c) {
-		case 'p':
-			if (!tests_sel_add(&sel, "stress", optarg)) {
-				usage(stderr);
-				return 2;
-			}
-			break;
 		case 'r':
 			opt_readers = (int)parse_pos("--readers", optarg,
 						     MAX_READERS);
@@ -68,27 +60,12 @@ int main(int argc, char **argv)
 			opt_seed = (unsigned int)parse_pos("--seed", optarg,
 							   0x7fffffff);
 			break;
-		case 'l':
-			tests_list();
-			return 0;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			rc = tests_opt(c, &sel, "stress", usage);
+			if (rc != TESTS_OPT_NEXT)
+				return rc;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "stress: unexpected argument '%s'\n", argv[optind]);
-		usage(stderr);
-		return 2;
-	}
-	rc = tests_start("stress");
-	if (rc)
-		return rc;
-	tap_diag("readers %d, duration %ld ms per primitive (at most %d rounds), seed %u",
-		 opt_readers, opt_duration_ms, MAX_ROUNDS - 1, opt_seed);
 	cfg.hold_ms = 1;
 	cfg.readers = (unsigned int)opt_readers;
 	cfg.pin_readers = false;
@@ -96,5 +73,5 @@ int main(int argc, char **argv)
 	cfg.duration_ms = (unsigned int)opt_duration_ms;
 	cfg.gap_us = GAP_US;
 	cfg.seed = opt_seed;
-	return tests_run(&cfg, &sel);
+	return tests_main("stress", argc, argv, usage, &cfg, &sel);
 }

@@ -628,10 +628,14 @@ static void rbt_hold(struct rbt *t, int n, int nrk, bool sleep)
 	/* At every step of the hold. */
 	if (h.typestable)
 		rbt_diag(t, "type-stable: the resource may be released under the speculating reader, whose release() owes it -EAGAIN");
-	else
-		rbt_check(t, !h.violation_ms,
-			  "resource intact and not released at every 1 ms step of the %u ms hold (violation at %d ms)",
+	else if (h.violation_ms)
+		rbt_check(t, false,
+			  "resource intact and not released at every 1 ms step of the %u ms hold (violated at %d ms)",
 			  h.hold_ms, h.violation_ms);
+	else
+		rbt_check(t, true,
+			  "resource intact and not released at every 1 ms step of the %u ms hold",
+			  h.hold_ms);
 	/* When each revoke returned. */
 	if (!deferred && !retry)
 		rbt_check(t, rk[0].let_go && (nrk < 2 || rk[1].let_go),

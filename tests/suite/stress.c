@@ -410,8 +410,9 @@ void rbt_stress(struct rbt *t)
 	rbt_check(t, !atomic_long_read(&st->q_overflow),
 		  "the quarantine kept every freed page (%ld overflowed, leaked)",
 		  atomic_long_read(&st->q_overflow));
-	rbt_diag(t, "%u rounds, %u readers, %ld accesses, %ld -ENODEV, %ld retries, %ld pages quarantined",
-		 rounds, started, atomic_long_read(&st->accesses),
+	rbt_diag(t, "seed %u, %u rounds (at most %u, in %u ms; 0: no time limit), %u readers, %ld accesses, %ld -ENODEV, %ld retries, %ld pages quarantined",
+		 cfg->seed, rounds, cfg->rounds, cfg->duration_ms, started,
+		 atomic_long_read(&st->accesses),
 		 atomic_long_read(&st->errors), atomic_long_read(&st->retries),
 		 atomic_long_read(&st->q_n));
 	if (atomic_long_read(&st->first_fail_ns))
