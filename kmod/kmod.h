@@ -5,7 +5,8 @@
  *   main.c      module parameters, init/exit, debugfs control files
  *   registry.c  the kernel's rev_ops_all[] table
  *   prim_*.c    primitives on kernel APIs; shared_*.c the shared sources
- *   ktest.c     in-kernel contract and stress tests, KTAP output
+ *   ktest.c     mode=test: the shared suite (tests/suite/, through
+ *               shared_contract.c and shared_stress.c) as KTAP
  *   kthread.c   kthread helpers (kthread.h), a leaf
  *   bench.c     refscale-style reader benchmark and revoke timing
  *   torture.c   rcutorture-style torture of primitives and the bug zoo
