@@ -14,6 +14,9 @@
 #     mismatches, --allow-mismatch, MISSING cells and --allow-missing; the
 #     t test's p-value equals scipy's;
 #   - report: <= 80 columns, tables, refscale runs, --vs marks, --ascii-plot;
+#     the floor from the file's primitive table or the binary's caps, ns
+#     over it, pooled percentiles with the n rule and bootstrap CI, the
+#     timer-cost flag, reclaim, teardown and memory columns when present;
 #   - export + plot.sh: every figure as non-empty PNG and SVG.
 # Inputs are SYNTHETIC files made by tests/fixtures/gen-synthetic.py (made-
 # up numbers, never results) plus tiny hand-written ones in tests/fixtures.
@@ -316,6 +319,84 @@ if command -v gnuplot >/dev/null 2>&1; then
 	fi
 else
 	notok "gnuplot missing: install gnuplot-nox (make deps)"
+fi
+
+# ---- report: floor, ns over it, pooled percentiles, timer, memory ---------
+if expect 0 "report: floor from the file's primitive table" -- "$rb" report "$U"; then
+	cp "$tmp/stdout" "$tmp/rep.txt"
+	grep -q 'ratio = median / median of none, and the' "$tmp/rep.txt" &&
+		grep -Eq '^  primitive +median +stddev +ratio +ns over' "$tmp/rep.txt" &&
+		grep -Eq '^  refcount +9\.[0-9]+ ± +[0-9.]+ +1[0-9]\.[0-9]+ +\+8\.[0-9]+' "$tmp/rep.txt" &&
+		ok "reader cost: ratio and ns over none (refcount about +8.5 ns)" ||
+		notok "reader cost: no ratio / ns-over-none column"
+	grep -q '1000 resamples, seed 1' "$tmp/rep.txt" && grep -q 'p99 from 1000' "$tmp/rep.txt" &&
+		ok "pooled percentiles: resamples, seed and the n rule stated" || notok "percentile rule not stated"
+	# 9 repetitions x 40 samples = 360 pooled: p90 yes, p99 no
+	grep -Eq '^  rcu +360 +[0-9.]+ [mu]?s +[0-9.]+ [mu]?s +n<1000 p90 \[' "$tmp/rep.txt" &&
+		ok "p99 of 360 samples is n<1000, p90 is printed with its interval" ||
+		notok "360 samples: p99 printed or p90 missing"
+	grep -q '^!timer: [0-9]* revoke cells have a median under 10x the timer cost' "$tmp/rep.txt" &&
+		grep -Eq '^  none .*!timer' "$tmp/rep.txt" &&
+		ok "revoke cells under 10x calib_clock_ns flagged" || notok "timer flag missing"
+	w=$(width "$tmp/rep.txt")
+	[ "$w" -le 80 ] && ok "report width $w <= 80 with the new columns" || notok "report width $w > 80"
+fi
+# the binary's own table when the file has none: the primitive revbench list calls floor
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+del d["context"]["primitives"], d["context"]["calib_clock_ns"]
+json.dump(d, open(sys.argv[2], "w"))' "$U" "$tmp/notable.json"
+cp "$syn/synthetic-userspace.samples.csv" "$tmp/notable.json.samples.csv"
+fl=$("$rb" list 2>/dev/null | awk '/^Primitives/ { p = 1; next } p && NF == 0 { exit } p && $3 ~ /(^|,)floor(,|$)/ { print $1; exit }')
+if expect 0 "report: no primitive table in the file" -- "$rb" report "$tmp/notable.json"; then
+	if [ -n "$fl" ]; then
+		grep -q "ratio = median / median of $fl" "$tmp/stdout" && ok "floor from rev_ops_all[]: $fl" ||
+			notok "floor $fl of rev_ops_all[] not used"
+	else
+		grep -q 'no ratio: no floor primitive known' "$tmp/stdout" &&
+			ok "no primitive has the floor cap in this binary: no ratio, said so" ||
+			notok "no floor known, but the report does not say so"
+	fi
+	grep -q 'no calib_clock_ns in this file' "$tmp/stdout" && ok "absent calib_clock_ns said, no timer flags" ||
+		notok "absent calib_clock_ns not handled"
+fi
+# 1080 samples per cell, and reclaim / teardown / memory counters
+python3 -c '
+import json, sys, random
+rng = random.Random(5)
+d = json.load(open(sys.argv[1]))
+for b in d["benchmarks"]:
+    if b["name"].startswith("unbind/"):
+        b["teardown_ns"] = 900.0
+        b["bytes_per_rev"] = 184.0
+        b["bytes_per_domain"] = 4096.0
+        b["unreclaimed_peak_bytes"] = 0.0
+        b["reclaim_p50_ns"] = b["revoke_p50_ns"] * 1.5
+        b["reclaim_p99_ns"] = b["revoke_p99_ns"] * 1.5
+json.dump(d, open(sys.argv[2], "w"))
+with open(sys.argv[3], "w") as f:
+    f.write("benchmark,repetition,sample_ns\n")
+    for b in d["benchmarks"]:
+        if b["name"].startswith("unbind/") and b["run_type"] == "iteration":
+            for i in range(120):
+                f.write("%s,%d,%.1f\n" % (b["run_name"], b["repetition_index"],
+                        b["revoke_p50_ns"] * rng.lognormvariate(0, 0.5)))' \
+	"$U" "$tmp/big.json" "$tmp/big.json.samples.csv"
+if expect 0 "report: 1080 samples, reclaim and memory counters" -- "$rb" report "$tmp/big.json"; then
+	grep -Eq '^  rcu +1080 +[0-9.]+ [mu]?s +[0-9.]+ [mu]?s +\[-[0-9]+,\+[0-9]+%\] +[0-9.]+ [mu]?s +[0-9.]+ [mu]?s' "$tmp/stdout" &&
+		ok "p99 of 1080 pooled samples with its CI, reclaim p50/p99 beside" ||
+		notok "p99 of 1080 samples, CI or reclaim columns missing"
+	grep -Eq '^  primitive +teardown +B/rev +B/domain +B total +unreclaimed peak B' "$tmp/stdout" &&
+		grep -Eq '^  rcu +900 ns +184 +4096 +4280 +0$' "$tmp/stdout" &&
+		ok "teardown, bytes per revocable + per domain summed, unreclaimed peak" ||
+		notok "memory table missing or wrong sum"
+	w=$(width "$tmp/stdout")
+	[ "$w" -le 80 ] && ok "report width $w <= 80 with reclaim and memory" || notok "report width $w > 80"
+fi
+if expect 0 "export: pooled percentiles for figure 5" -- "$rb" export --gnuplot -o "$tmp/ex5" "$tmp/big.json"; then
+	grep -q "F5_NOTE1 = 'unbind, threads:2; pooled samples: bar to p99 (n>=1000: 33 cells)" "$tmp/ex5/meta.gp" &&
+		ok "figure 5: pooled p50..p99 of 1080 samples" || notok "figure 5 note: $(grep F5_NOTE1 "$tmp/ex5/meta.gp")"
 fi
 
 # ---- export and plot --------------------------------------------------------
