@@ -106,6 +106,7 @@ static const struct ctx_rule ctx_rules[] = {
 	{ "calib_regime", 1, 0, "CPU0<->CPU1 round trip in another regime (another core/SMT/socket pairing)" },
 	{ "quick", 1, 0, "quick and full runs use other iteration and sample counts" },
 	{ "synthetic", 1, 0, "synthetic test data against measured data" },
+	{ "test_slow", 0, 0, "a deliberately slowed test run (REVBENCH_TEST_SLOW)" },
 	{ "calib_pingpong_ns", 0, 1.5, "cross-CPU round trip moved by more than 1.5x" },
 	{ "calib_clock_ns", 0, 1.5, "timer cost moved by more than 1.5x" },
 	{ "clocksource", 0, 0, "another clocksource" },
