@@ -55,38 +55,37 @@ double rs_norm_sf(double z)
 	return 0.5 * erfc(z / M_SQRT2);
 }
 
+/* One step of the modified Lentz method: returns the factor d * c. */
+static double lentz(double *c, double *d, double aa)
+{
+	const double tiny = 1e-300;
+
+	*d = 1 + aa * *d;
+	if (fabs(*d) < tiny)
+		*d = tiny;
+	*c = 1 + aa / *c;
+	if (fabs(*c) < tiny)
+		*c = tiny;
+	*d = 1 / *d;
+	return *d * *c;
+}
+
 /* Continued fraction of the regularised incomplete beta (Lentz). */
 static double betacf(double a, double b, double x)
 {
-	const double tiny = 1e-300;
-	double c = 1, d = 1 - (a + b) * x / (a + 1), h;
+	double c = 1, d = 1 - (a + b) * x / (a + 1), h, del;
 	int m;
 
-	if (fabs(d) < tiny)
-		d = tiny;
+	if (fabs(d) < 1e-300)
+		d = 1e-300;
 	d = 1 / d;
 	h = d;
 	for (m = 1; m <= 1000; m++) {
-		double m2 = 2 * m, aa, del;
+		double m2 = 2 * m;
 
-		aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
-		d = 1 + aa * d;
-		if (fabs(d) < tiny)
-			d = tiny;
-		c = 1 + aa / c;
-		if (fabs(c) < tiny)
-			c = tiny;
-		d = 1 / d;
-		h *= d * c;
-		aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
-		d = 1 + aa * d;
-		if (fabs(d) < tiny)
-			d = tiny;
-		c = 1 + aa / c;
-		if (fabs(c) < tiny)
-			c = tiny;
-		d = 1 / d;
-		del = d * c;
+		h *= lentz(&c, &d, m * (b - m) * x / ((a + m2 - 1) * (a + m2)));
+		del = lentz(&c, &d, -(a + m) * (a + b + m) * x /
+			    ((a + m2) * (a + m2 + 1)));
 		h *= del;
 		if (fabs(del - 1) < 1e-15)
 			break;
