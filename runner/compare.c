@@ -730,8 +730,9 @@ int cmd_compare(int argc, char **argv)
 		       x->key);
 	}
 
-	printf("\n%d cells tested (runs: base %d, new %d)\n", ntested, s[0].n,
-	       s[1].n);
+	/* the line "make bench" (bench-results) prints from: ends in " compared" */
+	printf("\nruns: base %d, new %d; %d cells compared\n", s[0].n, s[1].n,
+	       ntested);
 	printf("  REGRESSED %5d  new/base > %g %% at %s-adjusted p < %g\n",
 	       cnt[RS_REGRESSED], threshold, rs_correction_names[corr], alpha);
 	printf("  improved  %5d  new/base < -%g %% (in the better direction), same rule\n",
