@@ -682,6 +682,10 @@ int cmd_compare(int argc, char **argv)
 			       wls[j], expm1(g->tau) * 100, g->nu,
 			       g->ncells - g->nrep_cells, "",
 			       g->pooled_global ? "; all workloads pooled (too few)" : "");
+		if (g->lambda > 1)
+			printf("  %-12s           its cells differ %.2fx more than that allows: every\n"
+			       "  %-12s           standard error widened by %.2f (genomic control)\n",
+			       "", g->lambda, "", g->lambda);
 	}
 
 	printf("\n%9s %9s %8s %-15s %6s %5s  %-9s  %s\n", "base", "new",

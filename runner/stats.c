@@ -494,6 +494,23 @@ static void fit_null(const double *d, const double *w2, int k, double *tau,
 	}
 }
 
+/* z with P(Z > z) = p, for p in [0, 1] (bisection; 0 -> 40) */
+static double norm_isf(double p)
+{
+	double lo = -40, hi = 40;
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		double mid = (lo + hi) / 2;
+
+		if (rs_norm_sf(mid) > p)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (lo + hi) / 2;
+}
+
 static void test_cell(const struct rs_cfg *cfg, struct rs_cell_out *o,
 		      double d, double se, double df)
 {
@@ -526,6 +543,8 @@ int rs_compare(const struct rs_cell_in *in, int n, int ngroups,
 	int i, s, g, tested = 0;
 
 	memset(groups, 0, ngroups * sizeof(*groups));
+	for (g = 0; g < ngroups; g++)
+		groups[g].lambda = 1;
 	for (i = 0; i < n; i++) {
 		memset(&out[i], 0, sizeof(out[i]));
 		out[i].verdict = RS_NOTEST;
@@ -703,6 +722,43 @@ int rs_compare(const struct rs_cell_in *in, int n, int ngroups,
 				tested++;
 			}
 		}
+	}
+
+	/*
+	 * Genomic control (Devlin and Roeder 1999): when a workload's cells
+	 * differ, as a whole, more than their standard errors allow (a side
+	 * whose runs all came from a quieter or a busier machine than the
+	 * other's, which no per-cell estimate can see), widen every standard
+	 * error of that workload by lambda = median |z| / 0.6745, never
+	 * narrow it.  The median is robust to a minority of truly changed
+	 * cells; a change that moves most cells of a workload at once looks
+	 * like a disturbed run and is damped with it.
+	 */
+	for (g = 0; g < ngroups && !cfg->no_lambda; g++) {
+		double lambda;
+		int k = 0;
+
+		for (i = 0; i < n; i++) {
+			double z, p2;
+
+			if (in[i].group != g || isnan(out[i].p_reg))
+				continue;
+			z = out[i].se > 0 ? fabs(log1p(out[i].change)) / out[i].se :
+			    log1p(out[i].change) != 0 ? INFINITY : 0;
+			p2 = 2 * rs_t_sf(z, out[i].df);
+			a[k++] = norm_isf(p2 / 2);
+		}
+		groups[g].lambda = 1;
+		if (k < RS_MIN_NULL_CELLS)
+			continue;
+		lambda = rs_median(a, k) / Z75;
+		if (!(lambda > 1))
+			continue;
+		groups[g].lambda = lambda;
+		for (i = 0; i < n; i++)
+			if (in[i].group == g && !isnan(out[i].p_reg))
+				test_cell(cfg, &out[i], log1p(out[i].change),
+					  out[i].se * lambda, out[i].df);
 	}
 
 correct:

@@ -27,6 +27,9 @@
  *         run's median from its own repetitions;
  *   - two one-sided tests against the threshold: "new/base > 1 + thr"
  *     (regression) and "new/base < 1/(1 + thr)" (improvement), Student t;
+ *   - genomic control: per workload, when the cells' |z| have a median
+ *     above that of |N(0,1)| (a side measured on a busier machine, say),
+ *     every standard error of the workload is widened by that factor;
  *   - Holm's step-down correction (default) over all tested cells, per
  *     direction, so that the chance of one or more false REGRESSED in a
  *     compare is at most alpha whatever the dependence between cells.
@@ -115,6 +118,7 @@ struct rs_cfg {
 	 * uses it to show that the A/A test fails without run variance.
 	 */
 	int within_only;
+	int no_lambda;		/* test only: genomic control off */
 };
 
 /* What rs_compare() learnt about a workload (group). */
@@ -129,6 +133,8 @@ struct rs_group {
 				 * w_n^2): how much more two runs differ than
 				 * their repetitions predict */
 	int pooled_global;	/* unreplicated: too few cells, all pooled */
+	double lambda;		/* genomic-control widening of the workload's
+				 * standard errors (>= 1) */
 };
 
 #define RS_MIN_NULL_CELLS 8	/* cells needed to estimate an empirical null */
