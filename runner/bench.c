@@ -381,6 +381,24 @@ static void skip_note(struct skipped *sk, const char *name, const char *why)
 				   sk->len ? "; " : "", name, why);
 }
 
+/*
+ * Test knob for the A/B check of "revbench compare" (results/README.md):
+ * REVBENCH_TEST_SLOW=PRIM:NS adds NS ns of busy delay inside every
+ * critical section of primitive PRIM only (the --delay-ns mechanism, in
+ * the cells whose workload takes it), cell names unchanged, and records
+ * "test_slow" in the context.  NULL when unset or malformed.
+ */
+static const char *test_slow(u64 *ns, char *prim, size_t len)
+{
+	const char *v = getenv("REVBENCH_TEST_SLOW"), *colon;
+
+	if (!v || !(colon = strrchr(v, ':')) || (size_t)(colon - v) >= len ||
+	    rb_parse_u64(colon + 1, ns))
+		return NULL;
+	snprintf(prim, len, "%.*s", (int)(colon - v), v);
+	return v;
+}
+
 static int add_cell(const struct rb_workload *wl, struct rb_wl_params *p,
 		    u64 fixed, struct skipped *sk, int *cap)
 {
@@ -429,6 +447,15 @@ static int add_cell(const struct rb_workload *wl, struct rb_wl_params *p,
 	c->wl = wl;
 	c->p = *p;
 	c->fixed_iters = fixed;
+	{
+		char prim[64];
+		u64 ns;
+
+		if ((wl->knobs & RB_WL_KNOB_DELAY) &&
+		    test_slow(&ns, prim, sizeof(prim)) &&
+		    !strcmp(prim, p->ops->name))
+			c->p.delay_ns += ns;
+	}
 	return 0;
 }
 
@@ -621,6 +648,14 @@ static void add_context(int argc, char **argv, struct rb_opts *o,
 	ctx_num("baseline_bare_translate_ns", calib.bare_ns, "%.3f");
 	ctx_num("baseline_urcu_translate_ns", calib.urcu_ns, "%.3f");
 	rb_gb_add_context("quick", o->quick ? "yes" : "no");
+	{
+		char prim[64];
+		u64 ns;
+		const char *ts = test_slow(&ns, prim, sizeof(prim));
+
+		if (ts)
+			rb_gb_add_context("test_slow", ts);
+	}
 	ctx_num("repetitions", reps, "%.0f");
 	ctx_num("min_time_s", min_time, "%g");
 	ctx_num("watchdog_s", g_timeout, "%g");

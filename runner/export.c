@@ -25,8 +25,12 @@
  *   fig4  unbind-many cells (extras n: and mode: only) at the most reader
  *         threads: median real_time against n, per primitive and mode.
  *   fig5  unbind cells at the most reader threads, every cs / delay /
- *         sleep / stall condition as one x category: median revoke_p50_ns
- *         with a bar up to the median revoke_p99_ns.
+ *         sleep / stall condition as one x category: the p50 of the raw
+ *         samples pooled over all repetitions, with a bar up to their
+ *         pooled p99 when >= 1000 samples are behind it, else up to the
+ *         p90 (>= 100 samples), else no bar (pctl.h: 10 samples beyond a
+ *         quantile); without a sidecar, the medians of the per-repetition
+ *         revoke_p50_ns / revoke_p99_ns counters, said so in the note.
  *   fig6  lifecycle, same per-primitive pick: median real_time
  *         (create+destroy), min..max; and bytes_per_rev.
  */
@@ -38,6 +42,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pctl.h"
 #include "results.h"
 
 #define MAX_FILES	4
@@ -874,6 +879,7 @@ static int fig5(FILE *meta, struct panel *p, int np, const char *dir)
 		struct out o;
 		char name[64], note[200];
 		int i, j, k, nsel = 0, ncond = 0, from_rt = 0;
+		int bar99 = 0, bar90 = 0, nobar = 0, from_ctr = 0;
 
 		if (!conds || !sel) {
 			free(conds);
@@ -908,7 +914,9 @@ static int fig5(FILE *meta, struct panel *p, int np, const char *dir)
 		}
 		fprintf(o.fp, "# revbench export: figure 5, revoke latency vs critical section, %s\n",
 			p[pi].f.path);
-		fprintf(o.fp, "# category p50_ns p50_ns p99_ns   (median over runs; x = category index)\n");
+		fprintf(o.fp, "# category p50_ns p50_ns top_ns   (pooled samples: top = p99 with >= 1000\n"
+			"# samples, else p90 with >= 100, else p50; no samples file: medians over\n"
+			"# repetitions of the revoke_p50_ns / revoke_p99_ns counters; x = category index)\n");
 		for (i = 0; i < nsel; i = j) {
 			int rows = 0, lastkind = -1;
 
@@ -920,16 +928,39 @@ static int fig5(FILE *meta, struct panel *p, int np, const char *dir)
 
 				for (m = i; m < j; m++) {
 					struct cond d;
+					struct rr_pctl pc;
 					double p50, p99;
+					int got;
 
 					make_cond(sel[m], &d);
 					if (strcmp(d.key, conds[k].key))
 						continue;
-					if (!rr_cell_counter_median(sel[m], "revoke_p50_ns", &p50) ||
-					    !rr_cell_counter_median(sel[m], "revoke_p99_ns", &p99)) {
+					got = rr_cell_pctl(&p[pi].f, sel[m]->key, 0, &pc);
+					if (got < 0) {
+						free(conds);
+						free(sel);
+						out_abort(&o);
+						return -1;
+					}
+					if (got) {
+						p50 = pc.est[RR_P50];
+						if (pc.shown[RR_P99]) {
+							p99 = pc.est[RR_P99];
+							bar99++;
+						} else if (pc.shown[RR_P90]) {
+							p99 = pc.est[RR_P90];
+							bar90++;
+						} else {
+							p99 = p50;
+							nobar++;
+						}
+					} else if (!rr_cell_counter_median(sel[m], "revoke_p50_ns", &p50) ||
+						   !rr_cell_counter_median(sel[m], "revoke_p99_ns", &p99)) {
 						p50 = rr_median(sel[m]->v, sel[m]->n);
 						p99 = rr_max(sel[m]->v, sel[m]->n);
 						from_rt++;
+					} else {
+						from_ctr++;
 					}
 					if (!rows++)
 						fprintf(o.fp, "%s# %s\n",
@@ -969,10 +1000,14 @@ static int fig5(FILE *meta, struct panel *p, int np, const char *dir)
 			snprintf(note, sizeof(note),
 				 "unbind, threads:%ld; %d cells without p50/p99: real_time median..max",
 				 tmax, from_rt);
+		else if (from_ctr)
+			snprintf(note, sizeof(note),
+				 "unbind, threads:%ld; NO samples file: medians of per-repetition p50..p99",
+				 tmax);
 		else
 			snprintf(note, sizeof(note),
-				 "unbind, threads:%ld",
-				 tmax);
+				 "unbind, threads:%ld; pooled samples: bar to p99 (n>=1000: %d cells), p90 (n>=100: %d), none (%d)",
+				 tmax, bar99, bar90, nobar);
 		fprintf(meta, "F5_N%d = %d\nF5_NC%d = %d\n", pi + 1, t.n,
 			pi + 1, ncond);
 		snprintf(name, sizeof(name), "F5_T%d", pi + 1);

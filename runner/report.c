@@ -26,7 +26,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "pctl.h"
 #include "results.h"
+#include "revocable.h"
+#include "stats.h"
 
 #define RUN_COLS	5	/* primitives per refscale-style table */
 
@@ -199,12 +202,87 @@ static void header(const struct rr_file *f, const char *role)
 		printf("!!! qemu TCG (software emulation): timings are NOT representative\n");
 }
 
+/*
+ * The no-protection floor that reader costs are measured against: the
+ * primitive whose caps include "floor".  First from the results file's
+ * own primitive table (context "primitives": entries "name=cap,cap"
+ * separated by ';' or spaces, or "caps_<name>" keys), so a file is read
+ * the way it was written; else from this binary's rev_ops_all[]
+ * (REV_CAP_FLOOR).  NULL when neither names one: no ratios then.
+ */
+static char floor_buf[64];
+
+static const char *floor_from_table(const char *t)
+{
+	while (t && *t) {
+		size_t l = strcspn(t, "; ");
+		const char *eq = memchr(t, '=', l);
+
+		if (!eq)
+			eq = memchr(t, ':', l);
+		if (eq && (size_t)(eq - t) < sizeof(floor_buf)) {
+			char caps[256];
+			size_t cl = l - (eq + 1 - t);
+
+			snprintf(caps, sizeof(caps), "%.*s", (int)cl, eq + 1);
+			if (strstr(caps, "floor")) {
+				snprintf(floor_buf, sizeof(floor_buf), "%.*s",
+					 (int)(eq - t), t);
+				return floor_buf;
+			}
+		}
+		t += l;
+		t += strspn(t, "; ");
+	}
+	return NULL;
+}
+
+static const char *floor_prim(const struct rr_file *f)
+{
+	const char *t = rr_ctx(f, "primitives");
+	int i;
+
+	if (t && floor_from_table(t))
+		return floor_buf;
+	for (i = 0; i < f->nctx; i++)
+		if (!strncmp(f->ctx[i].key, "caps_", 5) &&
+		    strstr(f->ctx[i].val, "floor")) {
+			snprintf(floor_buf, sizeof(floor_buf), "%s",
+				 f->ctx[i].key + 5);
+			return floor_buf;
+		}
+	for (i = 0; i < rev_ops_count; i++)
+		if (rev_ops_all[i]->caps & REV_CAP_FLOOR)
+			return rev_ops_all[i]->name;
+	return NULL;
+}
+
+/* calib_clock_ns: cost of one back-to-back clock read pair, NAN if absent */
+static double clock_ns(const struct rr_file *f)
+{
+	const char *c = rr_ctx(f, "calib_clock_ns");
+	char *end;
+	double v;
+
+	if (!c)
+		return NAN;
+	v = strtod(c, &end);
+	return end != c && v > 0 ? v : NAN;
+}
+
+#define TIMER_FACTOR 10	/* revoke medians under 10x the timer cost: flagged */
+
+static int is_revoke_wl(const char *w)
+{
+	return !strcmp(w, "unbind") || !strcmp(w, "unbind-many");
+}
+
 static const char *extra_name(const char *w)
 {
 	if (!strcmp(w, "translate") || !strcmp(w, "map-unmap"))
 		return "Macc/s";
 	if (!strcmp(w, "unbind"))
-		return "revoke p99";
+		return "p99 pooled";
 	if (!strcmp(w, "lifecycle"))
 		return "bytes/rev";
 	if (!strcmp(w, "unbind-many"))
@@ -212,7 +290,8 @@ static const char *extra_name(const char *w)
 	return NULL;
 }
 
-static void extra_value(const struct rr_cell *c, char *buf, size_t len)
+static void extra_value(const struct rr_file *f, const struct rr_cell *c,
+			char *buf, size_t len)
 {
 	double v;
 
@@ -222,8 +301,14 @@ static void extra_value(const struct rr_cell *c, char *buf, size_t len)
 		if (rr_cell_counter_median(c, "accesses_per_sec", &v))
 			snprintf(buf, len, "%.1f", v / 1e6);
 	} else if (!strcmp(c->workload, "unbind")) {
-		if (rr_cell_counter_median(c, "revoke_p99_ns", &v))
-			rr_fmt_time(buf, len, v);
+		struct rr_pctl p;
+
+		if (rr_cell_pctl(f, c->key, 0, &p) > 0) {
+			if (p.shown[RR_P99])
+				rr_fmt_time(buf, len, p.est[RR_P99]);
+			else
+				rr_pctl_short(buf, len, RR_P99);
+		}
 	} else if (!strcmp(c->workload, "lifecycle")) {
 		if (rr_cell_counter_median(c, "bytes_per_rev", &v))
 			snprintf(buf, len, "%.0f", v);
@@ -233,15 +318,17 @@ static void extra_value(const struct rr_cell *c, char *buf, size_t len)
 	}
 }
 
-static const struct rr_cell *none_of(const struct rr_cell **s, int n,
-				     const struct rr_cell *c)
+static const struct rr_cell *floor_of(const struct rr_cell **s, int n,
+				      const struct rr_cell *c, const char *fl)
 {
 	int i;
 
+	if (!fl)
+		return NULL;
 	for (i = 0; i < n; i++)
 		if (!strcmp(s[i]->workload, c->workload) &&
 		    !strcmp(s[i]->params, c->params) &&
-		    !strcmp(s[i]->primitive, "none") && s[i]->n)
+		    !strcmp(s[i]->primitive, fl) && s[i]->n)
 			return s[i];
 	return NULL;
 }
@@ -266,33 +353,50 @@ static void put_line(char *line)
 	printf("%s\n", line);
 }
 
-static void tables(const struct rr_cell **s, int n)
+static void tables(const struct rr_file *f, const struct rr_cell **s, int n)
 {
-	int i, j;
+	const char *fl = floor_prim(f);
+	double clk = clock_ns(f);
+	int i, j, ntimer = 0;
 
 	for (i = 0; i < n; i = j) {
 		const char *w = s[i]->workload, *xn = extra_name(w);
-		int has_extra = 0, k;
+		int has_extra = 0, k, rc = is_reader_cost(w);
 		char line[256];
 
 		for (j = i; j < n && !strcmp(s[j]->workload, w); j++) {
 			char tmp[32];
 
-			extra_value(s[j], tmp, sizeof(tmp));
+			extra_value(f, s[j], tmp, sizeof(tmp));
 			if (tmp[0])
 				has_extra = 1;
 		}
 		printf("\n%s: %s\n", w, wl_unit(w));
-		printf("median ± stddev of %d runs; ratio = median / median of none\n",
-		       max_runs(s + i, j - i, w));
-		snprintf(line, sizeof(line), "  %-14s %10s   %9s %9s  %s",
-			 "primitive", "median", "stddev", "ratio",
-			 has_extra ? xn : "");
+		if (rc && fl)
+			printf("median ± stddev of %d runs; ratio = median / median of %s, and the\n"
+			       "difference in ns (ns over %s, the no-protection floor)\n",
+			       max_runs(s + i, j - i, w), fl, fl);
+		else if (fl)
+			printf("median ± stddev of %d runs; ratio = median / median of %s\n",
+			       max_runs(s + i, j - i, w), fl);
+		else
+			printf("median ± stddev of %d runs; no ratio: no floor primitive known\n",
+			       max_runs(s + i, j - i, w));
+		if (rc)
+			snprintf(line, sizeof(line), "  %-14s %10s   %9s %7s %9s  %s",
+				 "primitive", "median", "stddev", "ratio",
+				 fl ? "ns over" : "", has_extra ? xn : "");
+		else
+			snprintf(line, sizeof(line), "  %-14s %10s   %9s %9s  %s",
+				 "primitive", "median", "stddev", "ratio",
+				 has_extra ? xn : "");
 		put_line(line);
 		for (k = i; k < j; k++) {
-			const struct rr_cell *c = s[k], *nc = none_of(s + i, j - i, c);
-			char med[24], sd[24], ratio[24], ex[32], pw[128];
-			double m;
+			const struct rr_cell *c = s[k];
+			const struct rr_cell *nc = floor_of(s + i, j - i, c, fl);
+			char med[24], sd[24], ratio[24], ex[32], pw[128], over[24];
+			double m, mf = NAN;
+			const char *mark = "";
 
 			if (k == i || strcmp(c->params, s[k - 1]->params)) {
 				params_words(pw, sizeof(pw), c->params);
@@ -307,18 +411,231 @@ static void tables(const struct rr_cell **s, int n)
 			m = rr_median(c->v, c->n);
 			rr_fmt_ns(med, sizeof(med), m);
 			rr_fmt_ns(sd, sizeof(sd), rr_stddev(c->v, c->n));
-			if (nc && rr_median(nc->v, nc->n) > 0) {
-				double r = m / rr_median(nc->v, nc->n);
+			if (nc)
+				mf = rr_median(nc->v, nc->n);
+			if (mf > 0) {
+				double r = m / mf;
 
 				snprintf(ratio, sizeof(ratio), r < 100 ? "%.2f" :
 					 r < 10000 ? "%.1f" : "%.3g", r);
 			} else {
 				snprintf(ratio, sizeof(ratio), "-");
 			}
-			extra_value(c, ex, sizeof(ex));
-			snprintf(line, sizeof(line), "  %-14.14s %10s ± %9s %9s  %s%s",
-				 c->primitive, med, sd, ratio, ex,
-				 c->nerr ? "  (some runs failed)" : "");
+			if (isfinite(mf)) {
+				rr_fmt_ns(over, sizeof(over), m - mf);
+				if (m - mf >= 0 && over[0] != '-') {
+					memmove(over + 1, over, sizeof(over) - 1);
+					over[0] = '+';
+					over[sizeof(over) - 1] = '\0';
+				}
+			} else {
+				snprintf(over, sizeof(over), "-");
+			}
+			extra_value(f, c, ex, sizeof(ex));
+			if (is_revoke_wl(w) && isfinite(clk) &&
+			    m < TIMER_FACTOR * clk) {
+				mark = "  !timer";
+				ntimer++;
+			}
+			if (rc)
+				snprintf(line, sizeof(line), "  %-14.14s %10s ± %9s %7s %9s  %s%s",
+					 c->primitive, med, sd, ratio,
+					 fl ? over : "", ex,
+					 c->nerr ? "  (some runs failed)" : "");
+			else
+				snprintf(line, sizeof(line), "  %-14.14s %10s ± %9s %9s  %s%s%s",
+					 c->primitive, med, sd, ratio, ex, mark,
+					 c->nerr ? "  (some runs failed)" : "");
+			put_line(line);
+		}
+	}
+	if (ntimer)
+		printf("\n!timer: %d revoke cells have a median under %dx the timer cost\n"
+		       "(calib_clock_ns = %.1f ns per back-to-back clock read pair): the\n"
+		       "timer, not the revoke, is most of what they measure.\n",
+		       ntimer, TIMER_FACTOR, clk);
+	else if (isnan(clk))
+		printf("\n(no calib_clock_ns in this file: revoke cells are not checked against\n"
+		       "the timer cost)\n");
+}
+
+/* ---- unbind: pooled revoke percentiles, reclaim, teardown, memory -------- */
+
+static void fmt_ci(char *buf, size_t len, double est, double lo, double hi)
+{
+	if (!(est > 0) || !isfinite(lo) || !isfinite(hi))
+		snprintf(buf, len, "%s", "");
+	else
+		snprintf(buf, len, "[%+.0f,%+.0f%%]", (lo / est - 1) * 100,
+			 (hi / est - 1) * 100);
+}
+
+static int any_counter(const struct rr_cell **s, int n, const char *w,
+		       const char *name)
+{
+	int i;
+	double v;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(s[i]->workload, w) &&
+		    rr_cell_counter_median(s[i], name, &v))
+			return 1;
+	return 0;
+}
+
+static void pctl_tables(const struct rr_file *f, const struct rr_cell **s,
+			int n)
+{
+	int i, k, first = 1, reclaim = any_counter(s, n, "unbind", "reclaim_p50_ns");
+
+	for (k = 0; k < n; k++) {
+		const struct rr_cell *c = s[k];
+		struct rr_pctl p;
+		char pw[128], line[256], v[RR_NPCTL][24], ci[32], r50[24], r99[24];
+		int got;
+
+		if (strcmp(c->workload, "unbind"))
+			continue;
+		got = rr_cell_pctl(f, c->key, 1, &p);
+		if (got < 0)
+			return;
+		if (first) {
+			first = 0;
+			if (!f->ns) {
+				printf("\nunbind: no raw samples file: no pooled percentiles (the\n"
+				       "per-repetition counters are not pooled and are not shown)\n");
+				return;
+			}
+			printf("\nunbind: revoke latency, every sample of a cell pooled (all repetitions)\n"
+			       "[95%% CI]: two-stage bootstrap (repetitions, then samples in each),\n"
+			       "%d resamples, seed %d.  A pXX is printed with >= 10 samples beyond it:\n"
+			       "p90 from 100 samples, p99 from 1000; else n<100 / n<1000.\n",
+			       RS_BOOT_B, RS_BOOT_SEED);
+			if (reclaim)
+				printf("reclaim: revoke start until the memory is freed or reusable (median\n"
+				       "over repetitions of the per-repetition counters)\n");
+			if (reclaim)
+				snprintf(line, sizeof(line), "  %-12s %6s %9s %9s %-13s %9s %9s",
+					 "primitive", "n", "p50", "p99", "[95% CI]",
+					 "recl p50", "recl p99");
+			else
+				snprintf(line, sizeof(line), "  %-12s %6s %9s %9s %9s %s",
+					 "primitive", "n", "p50", "p90", "p99",
+					 "[95% CI of p99]");
+			put_line(line);
+		}
+		if (k == 0 || strcmp(c->params, s[k - 1]->params) ||
+		    strcmp(s[k - 1]->workload, "unbind")) {
+			params_words(pw, sizeof(pw), c->params);
+			printf("%s\n", pw);
+		}
+		if (!got) {
+			printf("  %-12.12s no samples\n", c->primitive);
+			continue;
+		}
+		for (i = 0; i < RR_NPCTL; i++)
+			if (p.shown[i])
+				rr_fmt_time(v[i], sizeof(v[i]), p.est[i]);
+			else
+				rr_pctl_short(v[i], sizeof(v[i]), i);
+		ci[0] = '\0';
+		if (p.shown[RR_P99]) {
+			fmt_ci(ci, sizeof(ci), p.est[RR_P99], p.lo[RR_P99],
+			       p.hi[RR_P99]);
+		} else if (p.shown[RR_P90] && !reclaim) {
+			/* no p99 to bound: the interval of p90, said so */
+			memcpy(ci, "p90 ", 4);
+			fmt_ci(ci + 4, sizeof(ci) - 4, p.est[RR_P90],
+			       p.lo[RR_P90], p.hi[RR_P90]);
+		}
+		if (reclaim) {
+			double a, b;
+
+			if (rr_cell_counter_median(c, "reclaim_p50_ns", &a))
+				rr_fmt_time(r50, sizeof(r50), a);
+			else
+				snprintf(r50, sizeof(r50), "-");
+			if (rr_cell_counter_median(c, "reclaim_p99_ns", &b))
+				rr_fmt_time(r99, sizeof(r99), b);
+			else
+				snprintf(r99, sizeof(r99), "-");
+			snprintf(line, sizeof(line), "  %-12.12s %6zu %9s %9s %-13s %9s %9s",
+				 c->primitive, p.n, v[RR_P50], v[RR_P99], ci,
+				 r50, r99);
+		} else {
+			snprintf(line, sizeof(line), "  %-12.12s %6zu %9s %9s %9s %s",
+				 c->primitive, p.n, v[RR_P50], v[RR_P90],
+				 v[RR_P99], ci);
+		}
+		put_line(line);
+	}
+}
+
+/* teardown and memory, for every workload whose cells carry them */
+static void mem_tables(const struct rr_cell **s, int n)
+{
+	static const char *const wls[] = { "unbind", "lifecycle" };
+	size_t w;
+
+	for (w = 0; w < sizeof(wls) / sizeof(wls[0]); w++) {
+		int td = any_counter(s, n, wls[w], "teardown_ns");
+		int br = any_counter(s, n, wls[w], "bytes_per_rev");
+		int bd = any_counter(s, n, wls[w], "bytes_per_domain");
+		int up = any_counter(s, n, wls[w], "unreclaimed_peak_bytes");
+		char line[256], pw[128];
+		int k, first = 1;
+
+		/* lifecycle's bytes_per_rev alone is already its extra column */
+		if (!td && !bd && !up && (!br || !strcmp(wls[w], "lifecycle")))
+			continue;
+		for (k = 0; k < n; k++) {
+			const struct rr_cell *c = s[k];
+			char a[24] = "", b[24] = "", d[24] = "", t[24] = "", u[24] = "";
+			double x, y;
+			int hx, hy;
+
+			if (strcmp(c->workload, wls[w]))
+				continue;
+			if (first) {
+				first = 0;
+				printf("\n%s: teardown and memory, median over repetitions\n", wls[w]);
+				if (br && bd)
+					printf("total = bytes per revocable + bytes of its domain (hazptr slots,\n"
+					       "a shared SRCU domain): what one resource costs alone\n");
+				snprintf(line, sizeof(line), "  %-14s%s%s%s%s%s", "primitive",
+					 td ? "   teardown" : "", br ? "      B/rev" : "",
+					 bd ? "   B/domain" : "", br && bd ? "    B total" : "",
+					 up ? "  unreclaimed peak B" : "");
+				put_line(line);
+			}
+			if (k == 0 || strcmp(c->params, s[k - 1]->params) ||
+			    strcmp(s[k - 1]->workload, wls[w])) {
+				params_words(pw, sizeof(pw), c->params);
+				printf("%s\n", pw);
+			}
+			if (td && rr_cell_counter_median(c, "teardown_ns", &x))
+				rr_fmt_time(t, sizeof(t), x);
+			hx = rr_cell_counter_median(c, "bytes_per_rev", &x);
+			hy = rr_cell_counter_median(c, "bytes_per_domain", &y);
+			if (hx)
+				snprintf(a, sizeof(a), "%.0f", x);
+			if (hy)
+				snprintf(b, sizeof(b), "%.0f", y);
+			if (hx && hy)
+				snprintf(d, sizeof(d), "%.0f", x + y);
+			if (up && rr_cell_counter_median(c, "unreclaimed_peak_bytes", &x))
+				snprintf(u, sizeof(u), "%.0f", x);
+			snprintf(line, sizeof(line), "  %-14.14s", c->primitive);
+			if (td)
+				snprintf(line + strlen(line), sizeof(line) - strlen(line), " %10s", t[0] ? t : "-");
+			if (br)
+				snprintf(line + strlen(line), sizeof(line) - strlen(line), " %10s", a[0] ? a : "-");
+			if (bd)
+				snprintf(line + strlen(line), sizeof(line) - strlen(line), " %10s", b[0] ? b : "-");
+			if (br && bd)
+				snprintf(line + strlen(line), sizeof(line) - strlen(line), " %10s", d[0] ? d : "-");
+			if (up)
+				snprintf(line + strlen(line), sizeof(line) - strlen(line), " %19s", u[0] ? u : "-");
 			put_line(line);
 		}
 	}
@@ -656,7 +973,9 @@ int cmd_report(int argc, char **argv)
 		printf("\n%d significant changes (marked *...*).\n", nsig);
 	} else {
 		header(&f, "revbench report: ");
-		tables(s, nc);
+		tables(&f, s, nc);
+		pctl_tables(&f, s, nc);
+		mem_tables(s, nc);
 		run_tables(s, nc);
 	}
 	ret = 0;

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "results.h"
+#include "stats.h"
 
 static void rr_err(const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -755,40 +756,14 @@ int rr_cell_counter_median(const struct rr_cell *c, const char *name,
 
 /* ---- statistics ------------------------------------------------------- */
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 double rr_quantile_sorted(const double *s, int n, double q)
 {
-	double pos, frac;
-	int i;
-
-	if (n <= 0)
-		return NAN;
-	pos = q * (n - 1);
-	i = (int)pos;
-	if (i >= n - 1)
-		return s[n - 1];
-	frac = pos - i;
-	return s[i] + frac * (s[i + 1] - s[i]);
+	return rs_quantile7(s, n > 0 ? (size_t)n : 0, q);
 }
 
 double rr_median(const double *v, int n)
 {
-	double *s, m;
-
-	if (n <= 0)
-		return NAN;
-	s = xrealloc(NULL, n * sizeof(double));
-	memcpy(s, v, n * sizeof(double));
-	qsort(s, n, sizeof(double), cmp_double);
-	m = rr_quantile_sorted(s, n, 0.5);
-	free(s);
-	return m;
+	return rs_median(v, n);
 }
 
 double rr_mean(const double *v, int n)
@@ -864,122 +839,6 @@ double rr_ci95(const double *v, int n)
 	if (n < 2)
 		return NAN;
 	return rr_t975(n - 1) * rr_stddev(v, n) / sqrt(n);
-}
-
-/*
- * Exact null distribution of U: f(m, n, k) = number of arrangements of m
- * x's and n y's with U = k; f(m, n, k) = f(m - 1, n, k - n) + f(m, n - 1, k).
- * Returns P(U <= k).
- */
-#define MWU_EXACT_MAX (4u << 20)	/* table entries: 32 MiB of doubles */
-
-static double mwu_exact_cdf(int m, int n, int k)
-{
-	int mn = m * n, i, j, u;
-	double *prev, *cur, total = 0, acc = 0;
-	double *tbl;
-
-	/* tbl[(i * (n + 1) + j) * (mn + 1) + u] = f(i, j, u) */
-	if ((size_t)(m + 1) * (n + 1) * (mn + 1) > MWU_EXACT_MAX)
-		return NAN;
-	tbl = calloc((size_t)(m + 1) * (n + 1) * (mn + 1), sizeof(double));
-	if (!tbl)
-		return NAN;
-	for (i = 0; i <= m; i++) {
-		for (j = 0; j <= n; j++) {
-			cur = &tbl[((size_t)i * (n + 1) + j) * (mn + 1)];
-			if (!i || !j) {
-				cur[0] = 1;
-				continue;
-			}
-			for (u = 0; u <= i * j; u++) {
-				double a = 0, b;
-
-				prev = &tbl[((size_t)(i - 1) * (n + 1) + j) *
-					    (mn + 1)];
-				if (u - j >= 0)
-					a = prev[u - j];
-				b = tbl[((size_t)i * (n + 1) + j - 1) *
-					(mn + 1) + u];
-				cur[u] = a + b;
-			}
-		}
-	}
-	cur = &tbl[((size_t)m * (n + 1) + n) * (mn + 1)];
-	for (u = 0; u <= mn; u++)
-		total += cur[u];
-	for (u = 0; u <= k && u <= mn; u++)
-		acc += cur[u];
-	free(tbl);
-	return acc / total;
-}
-
-double rr_mwu_p(const double *x, int n1, const double *y, int n2)
-{
-	int n = n1 + n2, i, j, ties = 0;
-	double *all, *rank, r1 = 0, u1, u2, u, p, tie_term = 0;
-	int *idx;
-
-	if (n1 < 1 || n2 < 1)
-		return NAN;
-	all = xrealloc(NULL, n * sizeof(double));
-	rank = xrealloc(NULL, n * sizeof(double));
-	idx = xrealloc(NULL, n * sizeof(int));
-	memcpy(all, x, n1 * sizeof(double));
-	memcpy(all + n1, y, n2 * sizeof(double));
-	/* ranks with ties averaged (insertion sort of indices: n is small) */
-	for (i = 0; i < n; i++) {
-		int k = i;
-
-		idx[i] = i;
-		while (k > 0 && all[idx[k - 1]] > all[idx[k]]) {
-			int t = idx[k];
-
-			idx[k] = idx[k - 1];
-			idx[k - 1] = t;
-			k--;
-		}
-	}
-	for (i = 0; i < n; i = j) {
-		double t;
-
-		for (j = i + 1; j < n && all[idx[j]] == all[idx[i]]; j++)
-			;
-		t = j - i;
-		if (t > 1) {
-			ties = 1;
-			tie_term += t * t * t - t;
-		}
-		for (int k = i; k < j; k++)
-			rank[idx[k]] = (i + 1 + j) / 2.0;
-	}
-	for (i = 0; i < n1; i++)
-		r1 += rank[i];
-	u1 = r1 - n1 * (n1 + 1) / 2.0;
-	u2 = (double)n1 * n2 - u1;
-	u = u1 > u2 ? u1 : u2;
-	p = NAN;
-	if ((n1 <= 8 || n2 <= 8) && !ties)
-		/*
-		 * P(U >= u) = P(U <= n1 n2 - u) by symmetry.  NaN when the
-		 * table would be too large (one huge sample): scipy still
-		 * goes exact there, we fall back to the normal approximation.
-		 */
-		p = 2 * mwu_exact_cdf(n1, n2, (int)((double)n1 * n2 - u));
-	if (isnan(p)) {
-		double s = sqrt(n1 * (double)n2 / 12.0 *
-				((n + 1) - tie_term / ((double)n * (n - 1))));
-		double z = (u - n1 * (double)n2 / 2.0 - 0.5);
-
-		if (s > 0)
-			p = 2 * 0.5 * erfc(z / s / sqrt(2.0));
-		else
-			p = 2;	/* every value tied: no evidence at all */
-	}
-	free(all);
-	free(rank);
-	free(idx);
-	return p > 1 ? 1 : (p < 0 ? 0 : p);
 }
 
 /* ---- ordering ---------------------------------------------------------- */

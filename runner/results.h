@@ -143,13 +143,6 @@ double rr_t975(int df);
 double rr_ci95(const double *v, int n);
 /* Quantile q in [0,1] of a sorted array, linear interpolation. */
 double rr_quantile_sorted(const double *sorted, int n, double q);
-/*
- * Two-sided Mann-Whitney U test p-value, same method as scipy 1.10
- * mannwhitneyu(alternative="two-sided", method="auto") which compare.py
- * uses: exact when min(n1, n2) <= 8 and no ties, otherwise the normal
- * approximation with tie and continuity correction.  NaN if n1 or n2 < 1.
- */
-double rr_mwu_p(const double *x, int n1, const double *y, int n2);
 
 /* Canonical primitive order (fixed colours across figures); -1 unknown. */
 int rr_prim_rank(const char *prim);

@@ -8,8 +8,15 @@
 #     unwritable output directory): a message on stderr and exit 2;
 #   - compare: identical files exit 0, a clear regression exits 1 and is
 #     named, the same change seen the other way is an improvement (exit 0),
-#     a large --threshold hides it; our U-test p-values equal compare.py's;
+#     a large --threshold hides it; several runs per side (A/A quiet, A/B
+#     finds exactly the slowed cells, '--' and --base/--new agree), a run
+#     given twice, mixed environments, refused and flagged context
+#     mismatches, --allow-mismatch, MISSING cells and --allow-missing; the
+#     t test's p-value equals scipy's;
 #   - report: <= 80 columns, tables, refscale runs, --vs marks, --ascii-plot;
+#     the floor from the file's primitive table or the binary's caps, ns
+#     over it, pooled percentiles with the n rule and bootstrap CI, the
+#     timer-cost flag, reclaim, teardown and memory columns when present;
 #   - export + plot.sh: every figure as non-empty PNG and SVG.
 # Inputs are SYNTHETIC files made by tests/fixtures/gen-synthetic.py (made-
 # up numbers, never results) plus tiny hand-written ones in tests/fixtures.
@@ -81,6 +88,7 @@ for cmd in report compare export; do
 	expect 2 "$cmd: truncated JSON" -- "$rb" "${pre[@]}" "$syn/synthetic-truncated.json"
 	expect 2 "$cmd: missing file" -- "$rb" "${pre[@]}" "$tmp/does-not-exist.json"
 	expect 2 "$cmd: no benchmarks" -- "$rb" "${pre[@]}" "$fx/synthetic-nobenchmarks.json"
+	expect 2 "$cmd: wrong schema" -- "$rb" "${pre[@]}" "$fx/synthetic-wrongschema.json"
 done
 [ ! -e "$tmp/ex-bad/meta.gp" ] && ok "export: nothing written on bad input" ||
 	notok "export: wrote meta.gp despite bad input"
@@ -145,32 +153,138 @@ grep ' improved ' "$tmp/stdout" | grep -q 'translate/rcu/' && ok "translate/rcu 
 expect 0 "compare: --threshold 60 tolerates 40%" -- "$rb" compare "$U" "$R" --threshold 60
 expect 1 "compare: --metric ns_per_access" -- "$rb" compare "$U" "$R" --metric ns_per_access
 expect 0 "compare: --filter unbind" -- "$rb" compare "$U" "$R" --filter unbind/
-if [ -x "$PY" ] && "$PY" -c 'import scipy' 2>/dev/null && [ -f /usr/share/benchmark/compare.py ]; then
-	if "$PY" /usr/share/benchmark/compare.py -d "$tmp/cpy.json" benchmarks "$U" "$R" >/dev/null 2>&1 &&
-	   "$PY" - "$tmp/cpy.json" "$tmp/cmp.txt" >"$tmp/pv.txt" 2>&1 <<'EOF'
-import json, re, sys
-ref = {}
-for b in json.load(open(sys.argv[1])):
-    u = b.get('utest') or {}
-    if u.get('time_pvalue') is not None:
-        ref[b['name'].replace('/manual_time', '')] = u['time_pvalue']
-mine = {}
-for line in open(sys.argv[2]):
+# ---- compare: several runs per side, contexts, missing cells -------------
+r1=$syn/synthetic-run1.json r2=$syn/synthetic-run2.json r3=$syn/synthetic-run3.json
+s1=$syn/synthetic-slow1.json s2=$syn/synthetic-slow2.json s3=$syn/synthetic-slow3.json
+nreg() { grep -Ec ' REGRESSED +[a-z-]+/' "$1"; }
+if expect 0 "compare A/A: 2 runs -- 1 run (run effects)" -- "$rb" compare "$r1" "$r2" -- "$r3"; then
+	[ "$(nreg "$tmp/stdout")" -eq 0 ] && ok "A/A multi-run: nothing regressed" ||
+		notok "A/A multi-run: $(nreg "$tmp/stdout") REGRESSED"
+	grep -q '^base: 2 runs' "$tmp/stdout" && grep -q '^new: 1 run ' "$tmp/stdout" &&
+		ok "compare says how many runs each side had" || notok "compare: run counts not printed"
+	grep -q 'ONE RUN PER SIDE' "$tmp/stdout" && notok "one-run warning printed with 2 base runs" ||
+		ok "no one-run-per-side warning with 2 base runs"
+fi
+if expect 1 "compare A/B: 3 runs -- 3 runs, translate/rcu 40% slower" -- "$rb" compare "$r1" "$r2" "$r3" -- "$s1" "$s2" "$s3"; then
+	cp "$tmp/stdout" "$tmp/ab.txt"
+	n=$(nreg "$tmp/ab.txt")
+	nr=$(grep -E ' REGRESSED +[a-z-]+/' "$tmp/ab.txt" | grep -c 'translate/rcu/')
+	[ "$n" -eq 3 ] && [ "$nr" -eq 3 ] && ok "A/B multi-run: exactly the 3 translate/rcu cells regressed" ||
+		notok "A/B multi-run: $n REGRESSED, $nr of them translate/rcu"
+	grep -q 'Holm-adjusted p < 0.05 across the [0-9]* tested cells' "$tmp/ab.txt" &&
+		grep -q 'new/base > 5 % at holm-adjusted' "$tmp/ab.txt" &&
+		ok "compare states the verdict rule (test, threshold, alpha, Holm)" || notok "verdict rule not stated"
+fi
+# teeth: without the correction the same A/B reports more than the 3 cells
+"$rb" compare "$r1" "$r2" "$r3" -- "$s1" "$s2" "$s3" --correction none >"$tmp/nocorr.txt"
+grep -q 'NO multiple-comparison correction' "$tmp/nocorr.txt" && ok "--correction none is flagged loudly" ||
+	notok "--correction none not flagged"
+expect 1 "compare --base/--new form" -- "$rb" compare --base "$r1" --base "$r2" --base "$r3" --new "$s1" --new "$s2" --new "$s3"
+sed 1,4d "$tmp/stdout" | cmp -s - <(sed 1,4d "$tmp/ab.txt") && ok "--base/--new gives the same verdicts as '--'" ||
+	notok "--base/--new output differs from the '--' form"
+expect 2 "compare: --base with positional files" -- "$rb" compare --base "$r1" "$r2"
+expect 2 "compare: three files without --" -- "$rb" compare "$r1" "$r2" "$r3"
+expect 2 "compare: nothing after --" -- "$rb" compare "$r1" "$r2" --
+expect 2 "compare: --correction bogus" -- "$rb" compare "$r1" "$r2" --correction bogus
+expect 0 "compare --correction bh" -- "$rb" compare "$r1" "$r2" --correction bh
+grep -q 'Benjamini-Hochberg' "$tmp/stdout" && ok "BH named in the output" || notok "BH not named"
+if expect 0 "compare 1 -- 1 run" -- "$rb" compare "$r1" "$r3"; then
+	grep -q '!!! ONE RUN PER SIDE' "$tmp/stdout" && ok "one run per side is said loudly" ||
+		notok "no one-run-per-side warning"
+fi
+expect 2 "compare: the same file twice on a side" -- "$rb" compare "$r1" "$r1" -- "$r3"
+grep -q 'same run' "$tmp/stderr" || notok "same-file message unclear: $(head -1 "$tmp/stderr")"
+cp "$r1" "$tmp/copy.json"
+expect 2 "compare: a copy of a run on the same side" -- "$rb" compare "$r1" "$tmp/copy.json" -- "$r3"
+expect 2 "compare: mixed environments on one side" -- "$rb" compare "$U" "$K" -- "$r3"
+grep -q 'mixes environments' "$tmp/stderr" || notok "mixed-environment message unclear: $(head -1 "$tmp/stderr")"
+expect 2 "compare: truncated file among several" -- "$rb" compare "$r1" "$r2" -- "$r3" "$syn/synthetic-truncated.json"
+expect 2 "compare: wrong schema" -- "$rb" compare "$r1" "$fx/synthetic-wrongschema.json"
+grep -q 'no "name" string' "$tmp/stderr" || notok "wrong-schema message unclear: $(head -1 "$tmp/stderr")"
+
+# context mismatches: refused unless --allow-mismatch, or only warnings
+ctxmod() {	# ctxmod IN OUT KEY VALUE
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["context"][sys.argv[3]] = sys.argv[4]
+json.dump(d, open(sys.argv[2], "w"))' "$@"
+}
+for kv in "calib_regime slow" "cpu_model other-cpu" "placement scatter" "quick yes" \
+	  "revbench_env kernel" "topology 1 package, 64 cores, 128 PUs"; do
+	k=${kv%% *} v=${kv#* }
+	ctxmod "$r3" "$tmp/mm.json" "$k" "$v"
+	expect 2 "compare: $k mismatch refused" -- "$rb" compare "$r1" "$r2" -- "$tmp/mm.json"
+	grep -q "MISMATCH $k" "$tmp/stdout" && grep -q 'allow-mismatch' "$tmp/stderr" ||
+		notok "$k mismatch: not named, or no hint of --allow-mismatch"
+done
+ctxmod "$r3" "$tmp/mm.json" calib_regime slow
+expect 0 "compare: --allow-mismatch overrides a refusal" -- "$rb" compare "$r1" "$r2" -- "$tmp/mm.json" --allow-mismatch
+grep -q 'MISMATCH (allowed) calib_regime' "$tmp/stdout" && ok "allowed mismatch still printed" ||
+	notok "allowed mismatch not printed"
+ctxmod "$r3" "$tmp/mm.json" compiler "clang 99"
+expect 0 "compare: another compiler is a warning, not a refusal" -- "$rb" compare "$r1" "$r2" -- "$tmp/mm.json"
+grep -q '^warning: compiler' "$tmp/stdout" && ok "compiler difference flagged" || notok "compiler difference not flagged"
+ctxmod "$r3" "$tmp/mm.json" calib_pingpong_ns 400
+expect 0 "compare: pingpong moved 5x: warning" -- "$rb" compare "$r1" "$r2" -- "$tmp/mm.json"
+grep -q '^warning: calib_pingpong_ns' "$tmp/stdout" && ok "pingpong drift flagged" || notok "pingpong drift not flagged"
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+for b in d["benchmarks"]:
+    if "revoke_samples" in b:
+        b["revoke_samples"] = 1000
+json.dump(d, open(sys.argv[2], "w"))' "$r3" "$tmp/samp.json"
+expect 2 "compare: other samples per repetition refused" -- "$rb" compare "$r1" "$r2" -- "$tmp/samp.json"
+grep -q 'MISMATCH revoke_samples' "$tmp/stdout" || notok "samples mismatch not named"
+
+# a cell of BASE missing from NEW
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["benchmarks"] = [b for b in d["benchmarks"] if not b["name"].startswith("unbind/rcu/")]
+json.dump(d, open(sys.argv[2], "w"))' "$r3" "$tmp/miss.json"
+if expect 1 "compare: cells missing in new fail" -- "$rb" compare "$r1" "$r2" -- "$tmp/miss.json"; then
+	m=$(grep -Ec ' MISSING +unbind/rcu/' "$tmp/stdout")
+	[ "$m" -eq 3 ] && ok "the 3 missing unbind/rcu cells are named MISSING" || notok "MISSING lines: $m"
+fi
+expect 0 "compare: --allow-missing accepts them" -- "$rb" compare "$r1" "$r2" -- "$tmp/miss.json" --allow-missing
+expect 0 "compare: missing from one of two new runs is only fewer runs" -- "$rb" compare "$r1" "$r2" -- "$tmp/miss.json" "$r3"
+
+# the t test, end to end, against scipy: one cell (no prior), no correction
+if [ -x "$PY" ] && "$PY" -c 'import scipy' 2>/dev/null; then
+	cell=translate/rcu/threads:1/cs:0
+	"$rb" compare "$r1" "$r2" "$r3" -- "$s1" "$s2" "$s3" --filter "$cell" \
+		--correction none --threshold 30 >"$tmp/t1.txt" 2>&1
+	if "$PY" -c '
+import json, math, sys
+import numpy as np
+from scipy import stats
+out, cell = sys.argv[1], sys.argv[2]
+files = sys.argv[3:]
+k = files.index("--")
+def runmed(p):
+    v = [b["real_time"] for b in json.load(open(p))["benchmarks"]
+         if b.get("run_type") == "iteration" and b["run_name"] == cell + "/manual_time"]
+    return float(np.median(np.log(v)))
+base = [runmed(p) for p in files[:k]]
+new = [runmed(p) for p in files[k + 1:]]
+ref = stats.ttest_ind(np.array(new) - math.log(1.30), base, alternative="greater").pvalue
+mine = None
+for line in open(out):
     f = line.split()
-    if len(f) == 7 and re.match(r'^[0-9.]+$', f[3]):
-        mine[f[6]] = float(f[3])
-common = [k for k in ref if k in mine]
-bad = [k for k in common if abs(ref[k] - mine[k]) > 0.00006]
-print(len(common), len(bad), bad[:3])
-sys.exit(0 if common and not bad else 1)
-EOF
+    if len(f) == 8 and f[7] == cell:
+        mine = float(f[4])
+print(ref, mine)
+sys.exit(0 if mine is not None and abs(ref - mine) < 6e-5 else 1)' \
+		"$tmp/t1.txt" "$cell" "$r1" "$r2" "$r3" -- "$s1" "$s2" "$s3" >"$tmp/pv.txt" 2>&1
 	then
-		ok "U-test p-values equal compare.py's ($(cut -d' ' -f1 "$tmp/pv.txt") benchmarks)"
+		ok "one-sided t p-value equals scipy's ttest_ind on the run medians ($(cat "$tmp/pv.txt"))"
 	else
-		notok "U-test p-values differ from compare.py: $(head -3 "$tmp/pv.txt")"
+		notok "t p-value differs from scipy: $(head -3 "$tmp/pv.txt")"
 	fi
 else
-	skipped "p-values against compare.py" "needs /usr/bin/python3 with scipy and libbenchmark-tools"
+	skipped "t p-value against scipy" "needs /usr/bin/python3 with scipy"
 fi
 
 # ---- report ---------------------------------------------------------------
@@ -205,6 +319,84 @@ if command -v gnuplot >/dev/null 2>&1; then
 	fi
 else
 	notok "gnuplot missing: install gnuplot-nox (make deps)"
+fi
+
+# ---- report: floor, ns over it, pooled percentiles, timer, memory ---------
+if expect 0 "report: floor from the file's primitive table" -- "$rb" report "$U"; then
+	cp "$tmp/stdout" "$tmp/rep.txt"
+	grep -q 'ratio = median / median of none, and the' "$tmp/rep.txt" &&
+		grep -Eq '^  primitive +median +stddev +ratio +ns over' "$tmp/rep.txt" &&
+		grep -Eq '^  refcount +9\.[0-9]+ ± +[0-9.]+ +1[0-9]\.[0-9]+ +\+8\.[0-9]+' "$tmp/rep.txt" &&
+		ok "reader cost: ratio and ns over none (refcount about +8.5 ns)" ||
+		notok "reader cost: no ratio / ns-over-none column"
+	grep -q '1000 resamples, seed 1' "$tmp/rep.txt" && grep -q 'p99 from 1000' "$tmp/rep.txt" &&
+		ok "pooled percentiles: resamples, seed and the n rule stated" || notok "percentile rule not stated"
+	# 9 repetitions x 40 samples = 360 pooled: p90 yes, p99 no
+	grep -Eq '^  rcu +360 +[0-9.]+ [mu]?s +[0-9.]+ [mu]?s +n<1000 p90 \[' "$tmp/rep.txt" &&
+		ok "p99 of 360 samples is n<1000, p90 is printed with its interval" ||
+		notok "360 samples: p99 printed or p90 missing"
+	grep -q '^!timer: [0-9]* revoke cells have a median under 10x the timer cost' "$tmp/rep.txt" &&
+		grep -Eq '^  none .*!timer' "$tmp/rep.txt" &&
+		ok "revoke cells under 10x calib_clock_ns flagged" || notok "timer flag missing"
+	w=$(width "$tmp/rep.txt")
+	[ "$w" -le 80 ] && ok "report width $w <= 80 with the new columns" || notok "report width $w > 80"
+fi
+# the binary's own table when the file has none: the primitive revbench list calls floor
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+del d["context"]["primitives"], d["context"]["calib_clock_ns"]
+json.dump(d, open(sys.argv[2], "w"))' "$U" "$tmp/notable.json"
+cp "$syn/synthetic-userspace.samples.csv" "$tmp/notable.json.samples.csv"
+fl=$("$rb" list 2>/dev/null | awk '/^Primitives/ { p = 1; next } p && NF == 0 { exit } p && $3 ~ /(^|,)floor(,|$)/ { print $1; exit }')
+if expect 0 "report: no primitive table in the file" -- "$rb" report "$tmp/notable.json"; then
+	if [ -n "$fl" ]; then
+		grep -q "ratio = median / median of $fl" "$tmp/stdout" && ok "floor from rev_ops_all[]: $fl" ||
+			notok "floor $fl of rev_ops_all[] not used"
+	else
+		grep -q 'no ratio: no floor primitive known' "$tmp/stdout" &&
+			ok "no primitive has the floor cap in this binary: no ratio, said so" ||
+			notok "no floor known, but the report does not say so"
+	fi
+	grep -q 'no calib_clock_ns in this file' "$tmp/stdout" && ok "absent calib_clock_ns said, no timer flags" ||
+		notok "absent calib_clock_ns not handled"
+fi
+# 1080 samples per cell, and reclaim / teardown / memory counters
+python3 -c '
+import json, sys, random
+rng = random.Random(5)
+d = json.load(open(sys.argv[1]))
+for b in d["benchmarks"]:
+    if b["name"].startswith("unbind/"):
+        b["teardown_ns"] = 900.0
+        b["bytes_per_rev"] = 184.0
+        b["bytes_per_domain"] = 4096.0
+        b["unreclaimed_peak_bytes"] = 0.0
+        b["reclaim_p50_ns"] = b["revoke_p50_ns"] * 1.5
+        b["reclaim_p99_ns"] = b["revoke_p99_ns"] * 1.5
+json.dump(d, open(sys.argv[2], "w"))
+with open(sys.argv[3], "w") as f:
+    f.write("benchmark,repetition,sample_ns\n")
+    for b in d["benchmarks"]:
+        if b["name"].startswith("unbind/") and b["run_type"] == "iteration":
+            for i in range(120):
+                f.write("%s,%d,%.1f\n" % (b["run_name"], b["repetition_index"],
+                        b["revoke_p50_ns"] * rng.lognormvariate(0, 0.5)))' \
+	"$U" "$tmp/big.json" "$tmp/big.json.samples.csv"
+if expect 0 "report: 1080 samples, reclaim and memory counters" -- "$rb" report "$tmp/big.json"; then
+	grep -Eq '^  rcu +1080 +[0-9.]+ [mu]?s +[0-9.]+ [mu]?s +\[-[0-9]+,\+[0-9]+%\] +[0-9.]+ [mu]?s +[0-9.]+ [mu]?s' "$tmp/stdout" &&
+		ok "p99 of 1080 pooled samples with its CI, reclaim p50/p99 beside" ||
+		notok "p99 of 1080 samples, CI or reclaim columns missing"
+	grep -Eq '^  primitive +teardown +B/rev +B/domain +B total +unreclaimed peak B' "$tmp/stdout" &&
+		grep -Eq '^  rcu +900 ns +184 +4096 +4280 +0$' "$tmp/stdout" &&
+		ok "teardown, bytes per revocable + per domain summed, unreclaimed peak" ||
+		notok "memory table missing or wrong sum"
+	w=$(width "$tmp/stdout")
+	[ "$w" -le 80 ] && ok "report width $w <= 80 with reclaim and memory" || notok "report width $w > 80"
+fi
+if expect 0 "export: pooled percentiles for figure 5" -- "$rb" export --gnuplot -o "$tmp/ex5" "$tmp/big.json"; then
+	grep -q "F5_NOTE1 = 'unbind, threads:2; pooled samples: bar to p99 (n>=1000: 33 cells)" "$tmp/ex5/meta.gp" &&
+		ok "figure 5: pooled p50..p99 of 1080 samples" || notok "figure 5 note: $(grep F5_NOTE1 "$tmp/ex5/meta.gp")"
 fi
 
 # ---- export and plot --------------------------------------------------------

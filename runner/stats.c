@@ -1,0 +1,953 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * stats.c - regression verdict and pooled percentiles; see stats.h for
+ * the method and results/README.md for why.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stats.h"
+
+const char *const rs_correction_names[] = { "holm", "bh", "none" };
+const char *const rs_verdict_names[] = {
+	"no-test", "same", "improved", "REGRESSED",
+};
+
+/* ---- random numbers --------------------------------------------------- */
+
+void rs_rng_seed(struct rs_rng *r, uint64_t seed)
+{
+	r->s = seed;
+}
+
+uint64_t rs_rng_next(struct rs_rng *r)
+{
+	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+uint64_t rs_rng_below(struct rs_rng *r, uint64_t n)
+{
+	/* Lemire's multiply-shift; the bias is < n / 2^64 */
+	return (uint64_t)(((unsigned __int128)rs_rng_next(r) * n) >> 64);
+}
+
+double rs_rng_unif(struct rs_rng *r)
+{
+	return (rs_rng_next(r) >> 11) * 0x1.0p-53;
+}
+
+double rs_rng_normal(struct rs_rng *r)
+{
+	double u = rs_rng_unif(r), v = rs_rng_unif(r);
+
+	return sqrt(-2 * log(1 - u)) * cos(2 * M_PI * v);
+}
+
+/* ---- distributions ------------------------------------------------------ */
+
+double rs_norm_sf(double z)
+{
+	return 0.5 * erfc(z / M_SQRT2);
+}
+
+/* One step of the modified Lentz method: returns the factor d * c. */
+static double lentz(double *c, double *d, double aa)
+{
+	const double tiny = 1e-300;
+
+	*d = 1 + aa * *d;
+	if (fabs(*d) < tiny)
+		*d = tiny;
+	*c = 1 + aa / *c;
+	if (fabs(*c) < tiny)
+		*c = tiny;
+	*d = 1 / *d;
+	return *d * *c;
+}
+
+/* Continued fraction of the regularised incomplete beta (Lentz). */
+static double betacf(double a, double b, double x)
+{
+	double c = 1, d = 1 - (a + b) * x / (a + 1), h, del;
+	int m;
+
+	if (fabs(d) < 1e-300)
+		d = 1e-300;
+	d = 1 / d;
+	h = d;
+	for (m = 1; m <= 1000; m++) {
+		double m2 = 2 * m;
+
+		h *= lentz(&c, &d, m * (b - m) * x / ((a + m2 - 1) * (a + m2)));
+		del = lentz(&c, &d, -(a + m) * (a + b + m) * x /
+			    ((a + m2) * (a + m2 + 1)));
+		h *= del;
+		if (fabs(del - 1) < 1e-15)
+			break;
+	}
+	return h;
+}
+
+/* I_x(a, b) */
+static double ibeta(double a, double b, double x)
+{
+	double lbt;
+
+	if (x <= 0)
+		return 0;
+	if (x >= 1)
+		return 1;
+	lbt = lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) +
+	      b * log1p(-x);
+	if (x < (a + 1) / (a + b + 2))
+		return exp(lbt) * betacf(a, b, x) / a;
+	return 1 - exp(lbt) * betacf(b, a, 1 - x) / b;
+}
+
+double rs_t_sf(double t, double df)
+{
+	double tail;
+
+	if (isnan(t) || isnan(df) || df <= 0)
+		return NAN;
+	if (isinf(t))
+		return t > 0 ? 0 : 1;
+	if (isinf(df) || df > 1e7)
+		return rs_norm_sf(t);
+	tail = 0.5 * ibeta(df / 2, 0.5, df / (df + t * t));
+	return t > 0 ? tail : 1 - tail;
+}
+
+double rs_t_quantile(double p, double df)
+{
+	double lo = -1e4, hi = 1e4;
+	int i;
+
+	if (!(p > 0 && p < 1))
+		return NAN;
+	for (i = 0; i < 200; i++) {
+		double mid = (lo + hi) / 2;
+
+		if (1 - rs_t_sf(mid, df) < p)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (lo + hi) / 2;
+}
+
+double rs_digamma(double x)
+{
+	double r = 0, f;
+
+	while (x < 6) {
+		r -= 1 / x;
+		x += 1;
+	}
+	f = 1 / (x * x);
+	return r + log(x) - 0.5 / x -
+	       f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 -
+	       f * (1.0 / 240 - f / 132))));
+}
+
+double rs_trigamma(double x)
+{
+	double r = 0, f;
+
+	while (x < 6) {
+		r += 1 / (x * x);
+		x += 1;
+	}
+	f = 1 / (x * x);
+	return r + 1 / x + f / 2 +
+	       f / x * (1.0 / 6 - f * (1.0 / 30 - f * (1.0 / 42 - f / 30)));
+}
+
+double rs_trigamma_inv(double y)
+{
+	double lo = 1e-8, hi = 1e8;
+	int i;
+
+	/* trigamma is decreasing on (0, inf): bisect on a log scale */
+	for (i = 0; i < 200; i++) {
+		double mid = sqrt(lo * hi);
+
+		if (rs_trigamma(mid) > y)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return sqrt(lo * hi);
+}
+
+/* ---- multiple comparisons ----------------------------------------------- */
+
+static const double *sort_base;
+
+static int cmp_idx(const void *a, const void *b)
+{
+	double x = sort_base[*(const int *)a], y = sort_base[*(const int *)b];
+
+	return (x > y) - (x < y);
+}
+
+void rs_adjust(const double *p, int n, enum rs_correction c, double *adj)
+{
+	int *idx = malloc((n + 1) * sizeof(int)), m = 0, i;
+	double run;
+
+	for (i = 0; i < n; i++)
+		adj[i] = p[i];
+	if (!idx || c == RS_NONE) {
+		free(idx);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (!isnan(p[i]))
+			idx[m++] = i;
+	sort_base = p;
+	qsort(idx, m, sizeof(int), cmp_idx);
+	if (c == RS_HOLM) {
+		run = 0;
+		for (i = 0; i < m; i++) {
+			double v = (m - i) * p[idx[i]];
+
+			if (v > 1)
+				v = 1;
+			if (v > run)
+				run = v;
+			adj[idx[i]] = run;
+		}
+	} else {
+		run = 1;
+		for (i = m - 1; i >= 0; i--) {
+			double v = (double)m / (i + 1) * p[idx[i]];
+
+			if (v < run)
+				run = v;
+			adj[idx[i]] = run;
+		}
+	}
+	free(idx);
+}
+
+/* ---- helpers ---------------------------------------------------------------- */
+
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+double rs_quantile7(const double *s, size_t n, double q)
+{
+	double pos, frac;
+	size_t i;
+
+	if (!n)
+		return NAN;
+	pos = q * (n - 1);
+	i = (size_t)pos;
+	if (i >= n - 1)
+		return s[n - 1];
+	frac = pos - i;
+	return s[i] + frac * (s[i + 1] - s[i]);
+}
+
+double rs_median(const double *v, int n)
+{
+	double *s, m;
+
+	if (n < 1)
+		return NAN;
+	s = malloc(n * sizeof(double));
+	if (!s)
+		return NAN;
+	memcpy(s, v, n * sizeof(double));
+	qsort(s, n, sizeof(double), cmp_d);
+	m = rs_quantile7(s, n, 0.5);
+	free(s);
+	return m;
+}
+
+/* ---- the regression verdict -------------------------------------------------- */
+
+/* per-cell working state */
+struct cw {
+	int ok;
+	double m[2];		/* mean per-run log median */
+	double w2[2];		/* sampling variance of one run's log median
+				 * (mean over the side's runs) */
+	double ss;		/* within-side sum of squares of run medians */
+	int df;			/* (Jb - 1) + (Jn - 1) */
+	int nrun[2];
+};
+
+/*
+ * Log median of one run and the sampling variance of that log median,
+ * (pi/2) sd^2 / n (the median's asymptotic variance under normality),
+ * with a robust sd (1.4826 MAD) so one wild repetition does not make the
+ * run look noisy.  0 when n < 2 (no spread to see).
+ */
+static int run_summary(const struct rs_run *r, double *lm, double *w2)
+{
+	double *l, *dev, mad;
+	int i;
+
+	if (r->n < 1)
+		return -1;
+	l = malloc(r->n * sizeof(double));
+	dev = malloc(r->n * sizeof(double));
+	if (!l || !dev) {
+		free(l);
+		free(dev);
+		return -1;
+	}
+	for (i = 0; i < r->n; i++) {
+		if (!(r->v[i] > 0) || !isfinite(r->v[i])) {
+			free(l);
+			free(dev);
+			return -1;
+		}
+		l[i] = log(r->v[i]);
+	}
+	*lm = rs_median(l, r->n);
+	for (i = 0; i < r->n; i++)
+		dev[i] = fabs(l[i] - *lm);
+	mad = rs_median(dev, r->n);
+	*w2 = r->n >= 2 ? M_PI / 2 * pow(1.4826 * mad, 2) / r->n : 0;
+	free(l);
+	free(dev);
+	return 0;
+}
+
+/* within_only: every repetition of a side as one sample */
+static int pooled_summary(const struct rs_cell_in *c, int s, double *lm,
+			  double *w2)
+{
+	struct rs_run r;
+	double *v;
+	int i, j, n = 0, ret;
+
+	for (i = 0; i < c->nrun[s]; i++)
+		n += c->run[s][i].n;
+	v = malloc((n + 1) * sizeof(double));
+	if (!v)
+		return -1;
+	n = 0;
+	for (i = 0; i < c->nrun[s]; i++)
+		for (j = 0; j < c->run[s][i].n; j++)
+			v[n++] = c->run[s][i].v[j];
+	r.v = v;
+	r.n = n;
+	ret = run_summary(&r, lm, w2);
+	free(v);
+	return ret;
+}
+
+/*
+ * limma's fitFDist by moments: s2[i] ~ s0^2 chi2(d[i]) / d[i] mixed over a
+ * scaled inverse chi2(d0) prior.  d0 = INFINITY when the spread of the
+ * s2 is no more than sampling explains (one common variance).
+ */
+static void fit_prior(const double *s2, const int *d, int k, double *d0,
+		      double *s02)
+{
+	double *e, emean = 0, evar = 0, tri = 0, med, floor_;
+	double *tmp;
+	int i;
+
+	*d0 = 0;
+	*s02 = NAN;
+	if (k < 3)
+		return;
+	e = malloc(k * sizeof(double));
+	tmp = malloc(k * sizeof(double));
+	if (!e || !tmp) {
+		free(e);
+		free(tmp);
+		return;
+	}
+	memcpy(tmp, s2, k * sizeof(double));
+	med = rs_median(tmp, k);
+	/* a run-to-run spread of exactly 0 (integer counters): keep it finite */
+	floor_ = med > 0 ? med * 1e-4 : 1e-12;
+	for (i = 0; i < k; i++) {
+		double v = s2[i] > floor_ ? s2[i] : floor_;
+
+		e[i] = log(v) - rs_digamma(d[i] / 2.0) + log(d[i] / 2.0);
+		emean += e[i];
+		tri += rs_trigamma(d[i] / 2.0);
+	}
+	emean /= k;
+	tri /= k;
+	for (i = 0; i < k; i++)
+		evar += (e[i] - emean) * (e[i] - emean);
+	evar = evar / (k - 1) - tri;
+	if (evar > 0) {
+		*d0 = 2 * rs_trigamma_inv(evar);
+		*s02 = exp(emean + rs_digamma(*d0 / 2) - log(*d0 / 2));
+	} else {
+		*d0 = INFINITY;
+		*s02 = exp(emean);
+	}
+	free(e);
+	free(tmp);
+}
+
+/*
+ * Empirical null for unreplicated cells: tau^2 >= 0 such that
+ * median_i |d_i| / sqrt(2 tau^2 + w2_i) = 0.6745 (median of |N(0,1)|).
+ */
+#define Z75 0.6744897501960817
+
+static double std_quantile(const double *d, const double *w2, int k,
+			   double tau, double q)
+{
+	double *z = malloc(k * sizeof(double)), m;
+	int i;
+
+	if (!z)
+		return NAN;
+	for (i = 0; i < k; i++) {
+		double v = 2 * tau * tau + w2[i];
+
+		z[i] = v > 0 ? fabs(d[i]) / sqrt(v) :
+		       d[i] != 0 ? INFINITY : 0;
+	}
+	qsort(z, k, sizeof(double), cmp_d);
+	m = rs_quantile7(z, k, q);
+	free(z);
+	return m;
+}
+
+static double std_median(const double *d, const double *w2, int k, double tau)
+{
+	return std_quantile(d, w2, k, tau, 0.5);
+}
+
+static double fit_tau(const double *d, const double *w2, int k,
+		      double target)
+{
+	double lo = 0, hi, *ad = malloc(k * sizeof(double)), mad;
+	int i;
+
+	if (!ad)
+		return NAN;
+	for (i = 0; i < k; i++)
+		ad[i] = fabs(d[i]);
+	mad = rs_median(ad, k);
+	free(ad);
+	if (std_median(d, w2, k, 0) <= target)
+		return 0;
+	/* at hi, every |d_i| / (sqrt(2) hi) <= median |d| / (sqrt(2) hi) */
+	hi = 2 * mad / (M_SQRT2 * target) + 1e-300;
+	while (std_median(d, w2, k, hi) > target)
+		hi *= 2;
+	for (i = 0; i < 200; i++) {
+		double mid = (lo + hi) / 2;
+
+		if (std_median(d, w2, k, mid) > target)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return hi;
+}
+
+/*
+ * The empirical null as a scaled t: cells of one workload differ in
+ * run-to-run noise, so their differences are a scale mixture of normals,
+ * heavier-tailed than one normal (a t, when the variances are inverse-
+ * gamma distributed, as the moderated t assumes).  For nu from infinity
+ * down, tau is fitted so that the median |z| is the median of |t_nu|; the
+ * first nu whose 90th percentile of |t_nu| is at least the cells' 90th
+ * percentile of |z| is kept: a tail at least as heavy as the one seen.
+ * Real changes in the cells only make the fit heavier (conservative).
+ * Fewer than RS_MIN_TAIL_CELLS cells: normal, no tail fit.
+ */
+#define RS_MIN_TAIL_CELLS 20
+
+static void fit_null(const double *d, const double *w2, int k, double *tau,
+		     double *nu)
+{
+	static const double grid[] = {
+		INFINITY, 40, 20, 12, 8, 6, 4, 3, 2, 1.5, 1,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(grid) / sizeof(grid[0]); i++) {
+		double m = rs_t_quantile(0.75, grid[i]);
+		double q = rs_t_quantile(0.9, grid[i]);
+
+		*nu = grid[i];
+		*tau = fit_tau(d, w2, k, m);
+		if (k < RS_MIN_TAIL_CELLS ||
+		    std_quantile(d, w2, k, *tau, 0.8) <= q)
+			return;
+	}
+}
+
+/* z with P(Z > z) = p, for p in [0, 1] (bisection; 0 -> 40) */
+static double norm_isf(double p)
+{
+	double lo = -40, hi = 40;
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		double mid = (lo + hi) / 2;
+
+		if (rs_norm_sf(mid) > p)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (lo + hi) / 2;
+}
+
+static void test_cell(const struct rs_cfg *cfg, struct rs_cell_out *o,
+		      double d, double se, double df)
+{
+	double thr = log1p(cfg->threshold_pct / 100);
+	double worse = cfg->higher_is_better ? -d : d, tq;
+
+	o->se = se;
+	o->df = df;
+	o->change = expm1(d);
+	tq = rs_t_quantile(1 - cfg->alpha / 2, df);
+	o->lo = expm1(d - tq * se);
+	o->hi = expm1(d + tq * se);
+	if (se > 0) {
+		o->p_reg = rs_t_sf((worse - thr) / se, df);
+		o->p_imp = rs_t_sf((-worse - thr) / se, df);
+	} else {
+		o->p_reg = worse > thr ? 0 : 1;
+		o->p_imp = -worse > thr ? 0 : 1;
+	}
+}
+
+int rs_compare(const struct rs_cell_in *in, int n, int ngroups,
+	       const struct rs_cfg *cfg, struct rs_cell_out *out,
+	       struct rs_group *groups)
+{
+	struct cw *w = calloc(n + 1, sizeof(*w));
+	double *a = calloc(n + 1, sizeof(double));
+	double *b = calloc(n + 1, sizeof(double));
+	int *di = malloc((n + 1) * sizeof(int));
+	int i, s, g, tested = 0;
+
+	memset(groups, 0, ngroups * sizeof(*groups));
+	for (g = 0; g < ngroups; g++)
+		groups[g].lambda = 1;
+	for (i = 0; i < n; i++) {
+		memset(&out[i], 0, sizeof(out[i]));
+		out[i].verdict = RS_NOTEST;
+		out[i].p_reg = out[i].p_imp = NAN;
+		out[i].padj_reg = out[i].padj_imp = NAN;
+		out[i].med[0] = out[i].med[1] = out[i].change = NAN;
+		out[i].lo = out[i].hi = out[i].se = out[i].df = NAN;
+	}
+	if (!w || !a || !b || !di)
+		goto out;
+
+	/* per-cell summaries */
+	for (i = 0; i < n; i++) {
+		const struct rs_cell_in *c = &in[i];
+		struct cw *x = &w[i];
+		int bad = 0;
+
+		if (c->nrun[0] < 1 || c->nrun[1] < 1) {
+			out[i].why = "no run on a side";
+			continue;
+		}
+		for (s = 0; s < 2 && !bad; s++) {
+			double sum = 0, sq = 0, w2sum = 0;
+			int j;
+
+			x->nrun[s] = c->nrun[s];
+			if (cfg->within_only) {
+				double lm, w2;
+
+				if (pooled_summary(c, s, &lm, &w2)) {
+					bad = 1;
+					break;
+				}
+				x->m[s] = lm;
+				x->w2[s] = w2;
+				continue;
+			}
+			for (j = 0; j < c->nrun[s]; j++) {
+				double lm, w2;
+
+				if (run_summary(&c->run[s][j], &lm, &w2)) {
+					bad = 1;
+					break;
+				}
+				sum += lm;
+				sq += lm * lm;
+				w2sum += w2;
+			}
+			if (bad)
+				break;
+			x->m[s] = sum / c->nrun[s];
+			x->ss += sq - sum * sum / c->nrun[s];
+			x->w2[s] = w2sum / c->nrun[s];
+		}
+		if (bad) {
+			out[i].why = "a value is zero, negative or not finite";
+			continue;
+		}
+		if (x->ss < 0)
+			x->ss = 0;
+		x->df = cfg->within_only ? 0 : c->nrun[0] + c->nrun[1] - 2;
+		x->ok = 1;
+		out[i].med[0] = exp(x->m[0]);
+		out[i].med[1] = exp(x->m[1]);
+		out[i].replicated = x->df > 0;
+	}
+
+	if (cfg->within_only) {
+		for (i = 0; i < n; i++) {
+			double se;
+
+			if (!w[i].ok)
+				continue;
+			se = sqrt(w[i].w2[0] + w[i].w2[1]);
+			test_cell(cfg, &out[i], w[i].m[1] - w[i].m[0], se,
+				  INFINITY);
+			tested++;
+		}
+		goto correct;
+	}
+
+	/* replicated cells: moderated t, prior per group */
+	for (g = 0; g < ngroups; g++) {
+		int k = 0;
+		double d0, s02;
+
+		for (i = 0; i < n; i++)
+			if (w[i].ok && w[i].df > 0 && in[i].group == g) {
+				a[k] = w[i].ss / w[i].df;
+				di[k++] = w[i].df;
+			}
+		if (!k)
+			continue;
+		fit_prior(a, di, k, &d0, &s02);
+		groups[g].nrep_cells = k;
+		groups[g].d0 = d0;
+		groups[g].s0 = sqrt(s02);
+		for (i = 0; i < n; i++) {
+			double s2, df, se;
+
+			if (!w[i].ok || w[i].df <= 0 || in[i].group != g)
+				continue;
+			s2 = w[i].ss / w[i].df;
+			if (isinf(d0)) {
+				s2 = s02;
+				df = INFINITY;
+			} else if (d0 > 0) {
+				s2 = (d0 * s02 + w[i].df * s2) / (d0 + w[i].df);
+				df = d0 + w[i].df;
+			} else {
+				df = w[i].df;
+			}
+			se = sqrt(s2 * (1.0 / w[i].nrun[0] + 1.0 / w[i].nrun[1]));
+			test_cell(cfg, &out[i], w[i].m[1] - w[i].m[0], se, df);
+			tested++;
+		}
+	}
+
+	/* unreplicated cells: empirical null per group, else all pooled */
+	{
+		int kall = 0;
+		double tau_all = NAN, nu_all = INFINITY;
+
+		for (i = 0; i < n; i++)
+			if (w[i].ok && w[i].df == 0)
+				kall++;
+		for (g = -1; g < ngroups && kall; g++) {
+			int k = 0;
+			double tau, nu;
+
+			for (i = 0; i < n; i++)
+				if (w[i].ok && w[i].df == 0 &&
+				    (g < 0 || in[i].group == g)) {
+					a[k] = w[i].m[1] - w[i].m[0];
+					b[k++] = w[i].w2[0] + w[i].w2[1];
+				}
+			if (g < 0) {
+				if (k >= RS_MIN_NULL_CELLS)
+					fit_null(a, b, k, &tau_all, &nu_all);
+				continue;
+			}
+			if (!k)
+				continue;
+			if (k >= RS_MIN_NULL_CELLS) {
+				fit_null(a, b, k, &tau, &nu);
+			} else {
+				tau = tau_all;
+				nu = nu_all;
+				groups[g].pooled_global = 1;
+				k = kall;
+			}
+			groups[g].tau = tau;
+			groups[g].nu = nu;
+			groups[g].inflation = std_median(a, b, k < kall ? k : kall, 0) / Z75;
+			for (i = 0; i < n; i++) {
+				double se, df;
+
+				if (!w[i].ok || w[i].df != 0 || in[i].group != g)
+					continue;
+				if (isnan(tau)) {
+					out[i].why = "one run per side and too few cells to estimate run-to-run noise";
+					continue;
+				}
+				se = sqrt(2 * tau * tau + w[i].w2[0] + w[i].w2[1]);
+				/*
+				 * tau comes from a median of k values: the MAD
+				 * has the precision of an sd from k / 2.72
+				 * samples (asymptotic efficiency 0.37)
+				 */
+				df = k / 2.72 > 1 ? k / 2.72 : 1;
+				if (nu < df)
+					df = nu;
+				test_cell(cfg, &out[i], w[i].m[1] - w[i].m[0],
+					  se, df);
+				tested++;
+			}
+		}
+	}
+
+	/*
+	 * Genomic control (Devlin and Roeder 1999): when a workload's cells
+	 * differ, as a whole, more than their standard errors allow (a side
+	 * whose runs all came from a quieter or a busier machine than the
+	 * other's, which no per-cell estimate can see), widen every standard
+	 * error of that workload by lambda = median |z| / 0.6745, never
+	 * narrow it.  The median is robust to a minority of truly changed
+	 * cells; a change that moves most cells of a workload at once looks
+	 * like a disturbed run and is damped with it.
+	 */
+	for (g = 0; g < ngroups && !cfg->no_lambda; g++) {
+		double lambda;
+		int k = 0;
+
+		for (i = 0; i < n; i++) {
+			double z, p2;
+
+			if (in[i].group != g || isnan(out[i].p_reg))
+				continue;
+			z = out[i].se > 0 ? fabs(log1p(out[i].change)) / out[i].se :
+			    log1p(out[i].change) != 0 ? INFINITY : 0;
+			p2 = 2 * rs_t_sf(z, out[i].df);
+			a[k++] = norm_isf(p2 / 2);
+		}
+		groups[g].lambda = 1;
+		if (k < RS_MIN_NULL_CELLS)
+			continue;
+		lambda = rs_median(a, k) / Z75;
+		if (!(lambda > 1))
+			continue;
+		groups[g].lambda = lambda;
+		for (i = 0; i < n; i++)
+			if (in[i].group == g && !isnan(out[i].p_reg))
+				test_cell(cfg, &out[i], log1p(out[i].change),
+					  out[i].se * lambda, out[i].df);
+	}
+
+correct:
+	for (i = 0; i < n; i++) {
+		a[i] = out[i].p_reg;
+		b[i] = out[i].p_imp;
+	}
+	{
+		double *t = malloc((n + 1) * sizeof(double));
+
+		if (t) {
+			rs_adjust(a, n, cfg->corr, t);
+			for (i = 0; i < n; i++)
+				out[i].padj_reg = t[i];
+			rs_adjust(b, n, cfg->corr, t);
+			for (i = 0; i < n; i++)
+				out[i].padj_imp = t[i];
+			free(t);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		struct rs_cell_out *o = &out[i];
+
+		if (isnan(o->p_reg))
+			continue;
+		groups[in[i].group].ncells++;
+		if (o->padj_reg < cfg->alpha)
+			o->verdict = RS_REGRESSED;
+		else if (o->padj_imp < cfg->alpha)
+			o->verdict = RS_IMPROVED;
+		else
+			o->verdict = RS_SAME;
+	}
+out:
+	free(w);
+	free(a);
+	free(b);
+	free(di);
+	return tested;
+}
+
+/* ---- pooled percentiles ---------------------------------------------------------- */
+
+size_t rs_quantile_min_n(double q)
+{
+	return (size_t)ceil(RS_TAIL_MIN / (1 - q) - 1e-9);
+}
+
+/* type-7 quantile from counts over sorted values (total m) */
+static double count_quantile(const double *sorted, const unsigned *cnt,
+			     size_t n, size_t m, double q, size_t *pos,
+			     size_t *acc)
+{
+	double h = q * (m - 1), lo_v = NAN, hi_v = NAN;
+	size_t k = (size_t)h, p = *pos, c = *acc;
+
+	/* advance to the order statistic k (0-based): c counts below p */
+	while (p < n && c + cnt[p] <= k)
+		c += cnt[p++];
+	lo_v = sorted[p];
+	if (k + 1 < m) {
+		size_t p2 = p, c2 = c;
+
+		while (p2 < n && c2 + cnt[p2] <= k + 1)
+			c2 += cnt[p2++];
+		hi_v = sorted[p2 < n ? p2 : n - 1];
+	} else {
+		hi_v = lo_v;
+	}
+	*pos = p;
+	*acc = c;
+	return lo_v + (h - k) * (hi_v - lo_v);
+}
+
+struct vr {
+	double v;
+	long rep;
+};
+
+static int cmp_vr(const void *a, const void *b)
+{
+	const struct vr *x = a, *y = b;
+
+	return (x->v > y->v) - (x->v < y->v);
+}
+
+static int cmp_long(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return (x > y) - (x < y);
+}
+
+int rs_pooled_quantiles(const double *x, const long *rep, size_t n,
+			const double *q, int nq, int B, uint64_t seed,
+			double level, double *est, double *lo, double *hi)
+{
+	struct vr *vr = malloc((n + 1) * sizeof(*vr));
+	double *sorted = malloc((n + 1) * sizeof(double));
+	long *labels = malloc((n + 1) * sizeof(long));
+	size_t *start = NULL, *members = NULL, nrep = 0, i, k;
+	unsigned *cnt = calloc(n + 1, sizeof(unsigned));
+	double *boot = NULL;
+	struct rs_rng rng;
+	int qi, b, ret = -1;
+
+	if (!n || !vr || !sorted || !labels || !cnt)
+		goto out;
+	for (i = 0; i < n; i++) {
+		vr[i].v = x[i];
+		vr[i].rep = rep[i];
+		labels[i] = rep[i];
+	}
+	qsort(vr, n, sizeof(*vr), cmp_vr);
+	for (i = 0; i < n; i++)
+		sorted[i] = vr[i].v;
+	for (qi = 0; qi < nq; qi++)
+		est[qi] = rs_quantile7(sorted, n, q[qi]);
+	if (B <= 0) {
+		for (qi = 0; qi < nq; qi++)
+			lo[qi] = hi[qi] = NAN;
+		ret = 0;
+		goto out;
+	}
+	/* repetitions: distinct labels, and the sorted positions of each */
+	qsort(labels, n, sizeof(long), cmp_long);
+	for (i = 0; i < n; i++)
+		if (!i || labels[i] != labels[i - 1])
+			labels[nrep++] = labels[i];
+	start = calloc(nrep + 1, sizeof(size_t));
+	members = malloc(n * sizeof(size_t));
+	boot = malloc((size_t)B * nq * sizeof(double));
+	if (!start || !members || !boot)
+		goto out;
+	for (i = 0; i < n; i++) {
+		long *f = bsearch(&vr[i].rep, labels, nrep, sizeof(long),
+				  cmp_long);
+
+		start[f - labels + 1]++;
+	}
+	for (k = 0; k < nrep; k++)
+		start[k + 1] += start[k];
+	{
+		size_t *fill = calloc(nrep + 1, sizeof(size_t));
+
+		if (!fill)
+			goto out;
+		for (i = 0; i < n; i++) {
+			long *f = bsearch(&vr[i].rep, labels, nrep,
+					  sizeof(long), cmp_long);
+			size_t r = f - labels;
+
+			members[start[r] + fill[r]++] = i;
+		}
+		free(fill);
+	}
+	rs_rng_seed(&rng, seed);
+	for (b = 0; b < B; b++) {
+		size_t m = 0, pos = 0, acc = 0;
+
+		memset(cnt, 0, n * sizeof(unsigned));
+		for (k = 0; k < nrep; k++) {
+			size_t r = rs_rng_below(&rng, nrep);
+			size_t len = start[r + 1] - start[r], j;
+
+			for (j = 0; j < len; j++)
+				cnt[members[start[r] + rs_rng_below(&rng, len)]]++;
+			m += len;
+		}
+		for (qi = 0; qi < nq; qi++)
+			boot[(size_t)qi * B + b] =
+				count_quantile(sorted, cnt, n, m, q[qi], &pos,
+					       &acc);
+	}
+	for (qi = 0; qi < nq; qi++) {
+		double *bq = &boot[(size_t)qi * B];
+
+		qsort(bq, B, sizeof(double), cmp_d);
+		lo[qi] = rs_quantile7(bq, B, (1 - level) / 2);
+		hi[qi] = rs_quantile7(bq, B, 1 - (1 - level) / 2);
+	}
+	ret = 0;
+out:
+	free(vr);
+	free(sorted);
+	free(labels);
+	free(start);
+	free(members);
+	free(cnt);
+	free(boot);
+	return ret;
+}
