@@ -550,8 +550,10 @@ static int load_samples(struct rr_file *f)
 	}
 	gzerror(gz, &errnum);
 	if (errnum != Z_OK && errnum != Z_STREAM_END) {
-		rr_err(f->samples_path, "truncated or corrupt (%s)",
-		       gzerror(gz, &errnum));
+		const char *msg = gzerror(gz, &errnum), *c = strrchr(msg, ':');
+
+		rr_err(f->samples_path, "truncated or corrupt gzip data (%s)",
+		       c && c[1] == ' ' ? c + 2 : msg);
 		goto bad;
 	}
 	if (!form) {
