@@ -228,16 +228,6 @@ static void rbk_sysfs_line(const char *path, char *buf, size_t len)
 struct rbk_results *rbk_results_new(const struct rbk_config *cfg,
 				    const char *command_line)
 {
-	static const struct { const char *key, *path; } sys[] = {
-		{ "clocksource",
-		  "/sys/devices/system/clocksource/clocksource0/current_clocksource" },
-		{ "spectre_v2",
-		  "/sys/devices/system/cpu/vulnerabilities/spectre_v2" },
-		{ "cpufreq_driver",
-		  "/sys/devices/system/cpu/cpu0/cpufreq/scaling_driver" },
-		{ "cpufreq_governor",
-		  "/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor" },
-	};
 	struct rbk_results *res = kzalloc(sizeof(*res), GFP_KERNEL);
 	struct rbk_buf *b;
 	struct tm tm;
@@ -297,9 +287,9 @@ struct rbk_results *rbk_results_new(const struct rbk_config *cfg,
 		 (unsigned long long)(cal.clock_ps % 1000));
 	bkv(b, "calib_clock_ns", tmp);
 	bkv(b, "timer", "ktime_get_mono_fast_ns");
-	for (i = 0; i < ARRAY_SIZE(sys); i++) {
-		rbk_sysfs_line(sys[i].path, tmp, sizeof(tmp));
-		bkv(b, sys[i].key, tmp);
+	for (i = 0; i < rb_sysfs_nfacts; i++) {
+		rbk_sysfs_line(rb_sysfs_facts[i].path, tmp, sizeof(tmp));
+		bkv(b, rb_sysfs_facts[i].key, tmp);
 	}
 	bkv(b, "warmup", "none: every repetition is reported");
 	bkv(b, "undefined_statistics",

@@ -608,16 +608,6 @@ static void add_context(int argc, char **argv, struct rb_opts *o,
 			struct rb_topo *tp, struct skipped *sk, int reps,
 			double min_time, u64 samples_per_rep)
 {
-	static const struct { const char *key, *path; } sys[] = {
-		{ "clocksource",
-		  "/sys/devices/system/clocksource/clocksource0/current_clocksource" },
-		{ "spectre_v2",
-		  "/sys/devices/system/cpu/vulnerabilities/spectre_v2" },
-		{ "cpufreq_driver",
-		  "/sys/devices/system/cpu/cpu0/cpufreq/scaling_driver" },
-		{ "cpufreq_governor",
-		  "/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor" },
-	};
 	char line[512];
 	char buf[4096], git[64];
 	struct utsname u;
@@ -667,9 +657,9 @@ static void add_context(int argc, char **argv, struct rb_opts *o,
 	ctx_num("calib_loop_ns", calib.loop_ns, "%.3f");
 	rb_gb_add_context("calib_regime", calib.regime);
 	ctx_num("calib_clock_ns", calib.clock_ns, "%.2f");
-	for (i = 0; i < (int)ARRAY_SIZE(sys); i++) {
-		sys_line(sys[i].path, line, sizeof(line));
-		rb_gb_add_context(sys[i].key, line);
+	for (i = 0; i < rb_sysfs_nfacts; i++) {
+		sys_line(rb_sysfs_facts[i].path, line, sizeof(line));
+		rb_gb_add_context(rb_sysfs_facts[i].key, line);
 	}
 	rb_gb_add_context("timer", "clock_gettime(CLOCK_MONOTONIC) (rb_now_ns)");
 	snprintf(buf, sizeof(buf), "%d,%d", calib.cpu_a, calib.cpu_b);

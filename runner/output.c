@@ -255,23 +255,6 @@ void rb_out_free(struct rb_out *o)
 
 /* ---- the results file ------------------------------------------------------ */
 
-static int is_gb_key(const char *k)
-{
-	static const char *const f[] = {
-		"name", "family_index", "per_family_instance_index",
-		"run_name", "run_type", "repetitions", "repetition_index",
-		"threads", "iterations", "real_time", "cpu_time", "time_unit",
-		"aggregate_name", "aggregate_unit", "error_occurred",
-		"error_message", "label", "big_o", "rms", "complexity",
-	};
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(f); i++)
-		if (!strcmp(k, f[i]))
-			return 1;
-	return 0;
-}
-
 /* A number, integral values as integers; NULL when not finite. */
 static json_t *num(double v)
 {
@@ -387,7 +370,7 @@ static void add_aggregates(json_t *out, const struct group *g, int reps)
 		json_object_foreach(ok[0], k, val) {
 			int m = 0;
 
-			if (is_gb_key(k) || !json_is_number(val))
+			if (rr_is_gb_field(k) || !json_is_number(val))
 				continue;
 			for (i = 0; i < n; i++) {
 				json_t *x = json_object_get(ok[i], k);

@@ -279,7 +279,7 @@ static int unit_scale(const char *u, double *scale)
 	return 0;
 }
 
-static int is_gb_field(const char *k)
+int rr_is_gb_field(const char *k)
 {
 	static const char *const f[] = {
 		"name", "family_index", "per_family_instance_index",
@@ -392,7 +392,7 @@ static int load_bench(const char *path, size_t idx, json_t *e,
 		    (b->aggregate_pct ? 1 : scale) : NAN;
 
 	json_object_foreach(e, k, v) {
-		if (is_gb_field(k) || !json_is_number(v))
+		if (rr_is_gb_field(k) || !json_is_number(v))
 			continue;
 		b->counters = xrealloc(b->counters, (b->ncounters + 1) *
 				       sizeof(*b->counters));

@@ -113,6 +113,10 @@ const char *rr_ctx(const struct rr_file *f, const char *key);
 const char *rr_env(const struct rr_file *f);
 int rr_is_tcg(const struct rr_file *f);
 
+/* 1 for Google Benchmark's own keys of an entry (name, real_time, ...):
+ * every other numeric key is a user counter. */
+int rr_is_gb_field(const char *key);
+
 /* 1 and *out when the counter exists, 0 otherwise. */
 int rr_counter(const struct rr_bench *b, const char *name, double *out);
 

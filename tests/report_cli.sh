@@ -238,18 +238,7 @@ if expect 0 "plot.sh: userspace + kernel-tcg" -- env REVBENCH="$rb" "$top/plot/p
 fi
 
 # ---- run folders, the new format, older files -------------------------------
-strict() {
-	$PY - "$@" <<'EOF'
-import json, sys
-def refuse(tok):
-    raise ValueError("non-JSON token %s" % tok)
-for path in sys.argv[1:]:
-    try:
-        json.loads(open(path).read(), parse_constant=refuse)
-    except Exception as e:
-        sys.exit("%s: %s" % (path, e))
-EOF
-}
+strict() { $PY "$here/strict-json.py" "$@"; }
 run1=$tmp/run1
 if "$rb" run --primitive rcu,seqlock --workload translate,unbind,error-path,lifecycle \
 	--threads 1 --repetitions 2 --min-time 0.002 --samples 8 --no-figures \

@@ -26,21 +26,11 @@ PY=/usr/bin/python3	# Debian's, which has scipy for compare.py
 ok() { echo "ok - $*"; pass=$((pass + 1)); }
 notok() { echo "not ok - $*"; fail=$((fail + 1)); }
 case $rb in /*) ;; *) rb=$PWD/$rb ;; esac
+here=$(cd "$(dirname "$0")" && pwd)
 
 # strict FILE...: every file parses as strict JSON (bare NaN, Infinity
-# and -Infinity are refused, as node's JSON.parse and jq --strict would).
-strict() {
-	$PY - "$@" <<'EOF'
-import json, sys
-def refuse(tok):
-    raise ValueError("non-JSON token %s" % tok)
-for path in sys.argv[1:]:
-    try:
-        json.loads(open(path).read(), parse_constant=refuse)
-    except Exception as e:
-        sys.exit("%s: %s" % (path, e))
-EOF
-}
+# and -Infinity are refused, as node's JSON.parse is), tests/strict-json.py.
+strict() { $PY "$here/strict-json.py" "$@"; }
 
 # expect_exit CODE DESCRIPTION -- ARGS...: run, compare the exit status,
 # check that stderr says something and that no results file appeared.

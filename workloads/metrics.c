@@ -16,6 +16,16 @@ static inline u64 div64_u64(u64 a, u64 b)
 }
 #endif
 
+const struct rb_sysfs_fact rb_sysfs_facts[] = {
+	{ "clocksource",
+	  "/sys/devices/system/clocksource/clocksource0/current_clocksource" },
+	{ "spectre_v2", "/sys/devices/system/cpu/vulnerabilities/spectre_v2" },
+	{ "cpufreq_driver", "/sys/devices/system/cpu/cpu0/cpufreq/scaling_driver" },
+	{ "cpufreq_governor",
+	  "/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor" },
+};
+const int rb_sysfs_nfacts = ARRAY_SIZE(rb_sysfs_facts);
+
 int rb_cell_name(char *buf, size_t len, const struct rb_workload *wl,
 		 const struct rb_wl_params *p, const char *suffix)
 {

@@ -75,6 +75,18 @@ void rb_metrics_common(struct rb_metrics *m, const struct revocable_ops *ops,
 /* 1 and *milli when the metrics hold a counter of that name. */
 int rb_metrics_get(const struct rb_metrics *m, const char *name, s64 *milli);
 
+/*
+ * Facts about the machine both environments record in the results
+ * context, each read from one sysfs file ("unavailable" when it cannot
+ * be read): the clocksource, the spectre_v2 mitigation, the CPU frequency
+ * driver and governor.
+ */
+struct rb_sysfs_fact {
+	const char *key, *path;
+};
+extern const struct rb_sysfs_fact rb_sysfs_facts[];
+extern const int rb_sysfs_nfacts;
+
 /* Nearest-rank percentile (1..100) of sorted v[n], n > 0. */
 u64 rb_pct_sorted(const u64 *v, u64 n, unsigned int pct);
 /* Sort v[n] ascending (heapsort: no recursion, no allocation). */
