@@ -83,7 +83,10 @@ static int cmp_wl(const void *a, const void *b)
 	const struct rr_cell *y = *(const struct rr_cell *const *)b;
 	int c = wl_rank(x->workload) - wl_rank(y->workload);
 
-	return c ? c : strcmp(x->workload, y->workload);
+	if (!c)
+		c = strcmp(x->workload, y->workload);
+	/* then the order of the file (qsort is not stable) */
+	return c ? c : (x > y) - (x < y);
 }
 
 static int prank(const char *prim)
@@ -93,12 +96,23 @@ static int prank(const char *prim)
 	return r < 0 ? 100000 : r;
 }
 
+/* Index of the first cell with these parameters. */
+static int first_of(const struct rr_cell **c, int n, const char *params)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(c[i]->params, params))
+			return i;
+	return n;
+}
+
 /* One workload's table. */
 static void wl_table(const struct rr_cell **c, int n)
 {
 	const char *cols[64], *prims[64];
 	long tmax = -1;
-	int ncols = 0, nprims = 0, i, j, k, more = 0, nruns = 0;
+	int ncols = 0, nprims = 0, i, j, k, more = 0, nruns = 0, two = 0;
 	char l1[32], l2[32], lab[64], val[32];
 
 	for (i = 0; i < n; i++)
@@ -119,6 +133,15 @@ static void wl_table(const struct rr_cell **c, int n)
 			else
 				more++;
 		}
+	/* the columns chosen, back in the order of the file */
+	for (i = 1; i < ncols; i++)
+		for (j = i; j > 0 && first_of(c, n, cols[j - 1]) >
+				     first_of(c, n, cols[j]); j--) {
+			const char *t = cols[j];
+
+			cols[j] = cols[j - 1];
+			cols[j - 1] = t;
+		}
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < nprims; j++)
 			if (!strcmp(prims[j], c[i]->primitive))
@@ -135,10 +158,21 @@ static void wl_table(const struct rr_cell **c, int n)
 			prims[j] = prims[j - 1];
 			prims[j - 1] = t;
 		}
-	printf("\n%s: median real_time of %d run%s per cell%s\n", c[0]->workload,
-	       nruns, nruns == 1 ? "" : "s",
-	       more ? "; more parameter sets in the report" : "");
-	for (k = 0; k < 2; k++) {
+	{
+		const struct rb_workload *wl = rb_workload_find(c[0]->workload);
+
+		printf("\n%s: time per %s, median of %d run%s%s\n",
+		       c[0]->workload, wl ? wl->unit : "iteration", nruns,
+		       nruns == 1 ? "" : "s",
+		       more ? " (more columns in the report)" : "");
+	}
+	/* one header line when every label fits, else two */
+	for (j = 0; j < ncols; j++) {
+		short_label(cols[j], lab, sizeof(lab));
+		if (strlen(lab) >= COLW)
+			two = 1;
+	}
+	for (k = two ? 0 : 1; k < 2; k++) {
 		char line[128];
 		int off = snprintf(line, sizeof(line), "%-*s", NAMEW,
 				   k ? "primitive" : "");
@@ -147,7 +181,7 @@ static void wl_table(const struct rr_cell **c, int n)
 			short_label(cols[j], lab, sizeof(lab));
 			two_lines(lab, l1, l2, sizeof(l1));
 			off += snprintf(line + off, sizeof(line) - (size_t)off,
-					"%*s", COLW, k ? l2 : l1);
+					"%*s", COLW, !two ? lab : k ? l2 : l1);
 		}
 		while (off > 0 && line[off - 1] == ' ')
 			line[--off] = '\0';
@@ -204,23 +238,17 @@ int rr_summary(const char *path)
 	printf("\nsummary of %s\n", f.path);
 	printf("%s, %s, %s\n", rr_env(&f), ctx_or(&f, "cpu_model", "cpu ?"),
 	       ctx_or(&f, "topology", "topology ?"));
-	printf("calibration: round trip %s ns (%s), clock read %s ns (%s)\n",
-	       ctx_or(&f, "calib_pingpong_ns", "-"),
-	       ctx_or(&f, "calib_regime", "-"),
-	       ctx_or(&f, "calib_clock_ns", "-"),
-	       ctx_or(&f, "clocksource", "clocksource ?"));
+	printf("calibration: round trip %s ns (%s)", ctx_or(&f,
+	       "calib_pingpong_ns", "-"), ctx_or(&f, "calib_regime", "-"));
+	if (rr_ctx(&f, "calib_clock_ns"))
+		printf(", clock read %s ns (%s)", rr_ctx(&f, "calib_clock_ns"),
+		       ctx_or(&f, "clocksource", "clocksource unknown"));
+	printf("\n");
 	if (rr_is_tcg(&f))
 		printf("!!! qemu TCG (software emulation): timings are NOT representative\n");
-	printf("T = threads (unbind*: 1 revoker + T-1 readers); the units "
-	       "are per workload:\n");
-	for (i = 0; i < n; i = j) {
-		const struct rb_workload *wl = rb_workload_find(s[i]->workload);
-
-		for (j = i; j < n && !strcmp(s[j]->workload, s[i]->workload); j++)
-			;
-		printf("  %-12s time per %s\n", s[i]->workload, wl ?
-		       wl->unit : "iteration");
-	}
+	printf("T = threads (unbind*: 1 revoker + T-1 readers), cs = lookups per "
+	       "access, st = a\nstalled reader (us); the full tables: revbench "
+	       "report\n");
 	for (i = 0; i < n; i = j) {
 		for (j = i; j < n && !strcmp(s[j]->workload, s[i]->workload); j++)
 			;
