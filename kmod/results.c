@@ -20,8 +20,9 @@
  * The kernel has no floating point here: every value is kept in
  * thousandths (s64 "milli" units).  Aggregates (mean, median, stddev, cv)
  * are computed the way Google Benchmark does (sample stddev, n - 1;
- * cv = stddev / mean) over the repetitions of a cell, for real_time and
- * every per-repetition counter.  The context is written at the end
+ * cv = stddev / mean) over the repetitions of a cell, for real_time (and
+ * cpu_time, which is the same here); readers compute the statistics of the
+ * counters from the repetitions.  The context is written at the end
  * (rbk_results_finish()), when the cell table is known.
  */
 #include <linux/fs.h>
@@ -515,7 +516,8 @@ static void rbk_entry_head(struct rbk_results *res, const char *name,
 		    threads);
 }
 
-/* One aggregate: the statistic a over the cell's repetitions. */
+/* One aggregate: the statistic a of real_time over the cell's repetitions
+ * (of the times only, as the userspace writer does: runner/output.c). */
 static void rbk_aggregate(struct rbk_results *res, const char *name,
 			  int family, int threads,
 			  const struct rb_metrics *reps, int nreps, int a,
@@ -526,7 +528,7 @@ static void rbk_aggregate(struct rbk_results *res, const char *name,
 	char *aname = kasprintf(GFP_KERNEL, "%s_%s", name, aggs[a]);
 	s64 st[ST_NR];
 	bool cv_ok;
-	int i, j;
+	int i;
 
 	if (!aname) {
 		b->err = -ENOMEM;
@@ -549,15 +551,6 @@ static void rbk_aggregate(struct rbk_results *res, const char *name,
 	rbuf_printf(b, ",\"cpu_time\":");
 	bfixed(b, st[a], a == ST_CV ? 6 : 3);
 	rbuf_printf(b, ",\"time_unit\":\"ns\"");
-	for (j = 0; j < reps[0].nrep; j++) {
-		for (i = 0; i < nreps; i++)
-			v[i] = reps[i].rep[j].milli;
-		rbk_stats(v, nreps, st, &cv_ok);
-		if (a == ST_CV && !cv_ok)
-			continue;	/* undefined: no key */
-		rbuf_printf(b, ",\"%s\":", reps[0].rep[j].name);
-		bfixed(b, st[a], a == ST_CV ? 6 : 3);
-	}
 	rbuf_printf(b, "}");
 }
 

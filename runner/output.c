@@ -18,9 +18,9 @@
  * The results file is Google Benchmark's own JSON (its --benchmark_out),
  * rewritten: strict (no NaN/Infinity: an undefined statistic has no key),
  * compact (one benchmark entry per line, 7 significant digits), the
- * warm-up repetition of every cell dropped and the aggregates recomputed
- * over the repetitions that are left, the same way Google Benchmark
- * computes them; the context gains the primitive table of this binary
+ * warm-up repetition of every cell dropped and the aggregates of the
+ * times recomputed over the repetitions that are left, the same way
+ * Google Benchmark computes them; the context gains the primitive table of this binary
  * (revbench_primitives) and the counters that are the same for every
  * repetition of a cell (revbench_cells).
  */
@@ -313,14 +313,17 @@ static void stats4(double *v, int n, double st[4])
 	st[3] = mean != 0 ? st[2] / mean : NAN;
 }
 
-/* Google Benchmark's _mean/_median/_stddev/_cv over the kept entries. */
+/*
+ * Google Benchmark's _mean/_median/_stddev/_cv over the kept entries, of
+ * real_time and cpu_time.  Not of the counters (Google Benchmark has
+ * those too): nothing reads them, readers compute what they need from
+ * the repetitions, and they were a third of the file.
+ */
 static void add_aggregates(json_t *out, const struct group *g, int reps)
 {
 	static const char *const names[] = { "mean", "median", "stddev", "cv" };
 	json_t **ok = calloc((size_t)g->n + 1, sizeof(*ok));
 	double *v = calloc((size_t)g->n + 1, sizeof(*v)), st[4];
-	const char *k;
-	json_t *val;
 	int i, a, n = 0;
 
 	if (!ok || !v)
@@ -365,24 +368,6 @@ static void add_aggregates(json_t *out, const struct group *g, int reps)
 			set_num(e, times[t], st[a]);
 		}
 		json_object_set(e, "time_unit", json_object_get(ok[0], "time_unit"));
-		/* every counter of the first kept entry, over the entries
-		 * that have it */
-		json_object_foreach(ok[0], k, val) {
-			int m = 0;
-
-			if (rr_is_gb_field(k) || !json_is_number(val))
-				continue;
-			for (i = 0; i < n; i++) {
-				json_t *x = json_object_get(ok[i], k);
-
-				if (json_is_number(x))
-					v[m++] = json_number_value(x);
-			}
-			if (m < 2)
-				continue;
-			stats4(v, m, st);
-			set_num(e, k, st[a]);
-		}
 		json_array_append_new(out, e);
 	}
 out:
