@@ -17,19 +17,20 @@
  *     (N = the place in revbench_cells); uncompressed (the harness or the
  *     reader may gzip it: readers take both).
  *
+ *   - one entry per repetition with the keys compare.py and the readers
+ *     use (name, run_type, repetition_index, iterations, real_time,
+ *     cpu_time, time_unit, the counters); no aggregates (readers and
+ *     compare.py compute them from the repetitions).
+ *
  * The kernel has no floating point here: every value is kept in
- * thousandths (s64 "milli" units).  Aggregates (mean, median, stddev, cv)
- * are computed the way Google Benchmark does (sample stddev, n - 1;
- * cv = stddev / mean) over the repetitions of a cell, for real_time (and
- * cpu_time, which is the same here); readers compute the statistics of the
- * counters from the repetitions.  The context is written at the end
- * (rbk_results_finish()), when the cell table is known.
+ * thousandths (s64 "milli" units) and printed without trailing zeros.
+ * The context is written at the end (rbk_results_finish()), when the cell
+ * table is known.
  */
 #include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/math64.h>
 #include <linux/slab.h>
-#include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/time.h>
 #include <linux/utsname.h>
@@ -42,8 +43,6 @@
 #include "revocable.h"
 #include "kmod.h"
 #include "results.h"
-
-enum { ST_MEAN, ST_MEDIAN, ST_STDDEV, ST_CV, ST_NR };
 
 struct rbk_buf {
 	char *p;
@@ -67,7 +66,6 @@ struct rbk_results {
 	struct rbk_buf samples;	/* the whole samples file, after finish */
 	struct rbk_cell *cells;
 	int ncells, capcells;
-	int family;		/* next family_index */
 	int nentries;		/* entries written (for the commas) */
 	int cur;		/* cell of the last sample, or -1 */
 };
@@ -444,141 +442,42 @@ void rbk_results_sample(struct rbk_results *res, const char *name, int rep,
 }
 
 /* ---------------------------------------------------------------- */
-/* statistics in milli units */
 
-static int cmp_s64(const void *a, const void *b)
-{
-	s64 x = *(const s64 *)a, y = *(const s64 *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/*
- * st[]: mean, median, stddev (milli), cv (in millionths: 50000 = 5 %);
- * *cv_ok is false when the cv is not defined (mean 0).  v is sorted.
- */
-static void rbk_stats(s64 *v, int n, s64 *st, bool *cv_ok)
-{
-	s64 sum = 0, max = 0;
-	u64 var = 0;
-	int i, shift = 0;
-
-	memset(st, 0, sizeof(*st) * ST_NR);
-	*cv_ok = false;
-	if (n <= 0)
-		return;
-	for (i = 0; i < n; i++)
-		sum += v[i];
-	st[ST_MEAN] = div_s64(sum, n);
-	/* Scale deviations down until n squares fit in 64 bits. */
-	for (i = 0; i < n; i++) {
-		s64 d = v[i] - st[ST_MEAN];
-
-		if (abs(d) > max)
-			max = abs(d);
-	}
-	while ((max >> shift) >= (1LL << 28))
-		shift++;
-	for (i = 0; i < n; i++) {
-		s64 d = (v[i] - st[ST_MEAN]) >> shift;
-
-		var += (u64)(d * d);
-	}
-	sort(v, n, sizeof(s64), cmp_s64, NULL);
-	st[ST_MEDIAN] = n & 1 ? v[n / 2] : div_s64(v[n / 2 - 1] + v[n / 2], 2);
-	if (n < 2)
-		return;
-	/* var is in milli^2: sqrt gives milli; n - 1 like Google Benchmark */
-	st[ST_STDDEV] = (s64)int_sqrt64(div64_u64(var, n - 1)) << shift;
-	if (st[ST_MEAN]) {
-		st[ST_CV] = div64_s64(st[ST_STDDEV] * 1000000, st[ST_MEAN]);
-		*cv_ok = true;
-	}
-}
-
-/* ---------------------------------------------------------------- */
-
-/* The common head of an entry; run_name is the cell's name. */
+/* The head of an entry: the keys compare.py and the readers use. */
 static void rbk_entry_head(struct rbk_results *res, const char *name,
-			   const char *run_name, int family, int threads,
-			   int nreps)
+			   int rep)
 {
 	struct rbk_buf *b = &res->bench;
-	bool agg = run_name != name;
 
 	rbuf_printf(b, "%s\n    {\"name\":", res->nentries++ ? "," : "");
 	bstr(b, name);
-	rbuf_printf(b, ",\"family_index\":%d,\"per_family_instance_index\":0,"
-		    "\"run_name\":", family);
-	bstr(b, run_name);
-	rbuf_printf(b, ",\"run_type\":\"%s\",\"repetitions\":%d,"
-		    "\"threads\":%d", agg ? "aggregate" : "iteration", nreps,
-		    threads);
-}
-
-/* One aggregate: the statistic a of real_time over the cell's repetitions
- * (of the times only, as the userspace writer does: runner/output.c). */
-static void rbk_aggregate(struct rbk_results *res, const char *name,
-			  int family, int threads,
-			  const struct rb_metrics *reps, int nreps, int a,
-			  s64 *v)
-{
-	static const char *const aggs[] = { "mean", "median", "stddev", "cv" };
-	struct rbk_buf *b = &res->bench;
-	char *aname = kasprintf(GFP_KERNEL, "%s_%s", name, aggs[a]);
-	s64 st[ST_NR];
-	bool cv_ok;
-	int i;
-
-	if (!aname) {
-		b->err = -ENOMEM;
-		return;
-	}
-	for (i = 0; i < nreps; i++)
-		v[i] = reps[i].real_milli;
-	rbk_stats(v, nreps, st, &cv_ok);
-	if (a == ST_CV && !cv_ok) {
-		/* no cv of a zero time: no _cv entry (every entry has one) */
-		kfree(aname);
-		return;
-	}
-	rbk_entry_head(res, aname, name, family, threads, nreps);
-	kfree(aname);
-	rbuf_printf(b, ",\"aggregate_name\":\"%s\",\"aggregate_unit\":\"%s\","
-		    "\"iterations\":%d,\"real_time\":", aggs[a],
-		    a == ST_CV ? "percentage" : "time", nreps);
-	bfixed(b, st[a], a == ST_CV ? 6 : 3);
-	rbuf_printf(b, ",\"cpu_time\":");
-	bfixed(b, st[a], a == ST_CV ? 6 : 3);
-	rbuf_printf(b, ",\"time_unit\":\"ns\"");
-	rbuf_printf(b, "}");
+	rbuf_printf(b, ",\"run_type\":\"iteration\",\"repetition_index\":%d",
+		    rep);
 }
 
 void rbk_results_cell(struct rbk_results *res, const char *name,
 		      int threads, const struct rb_metrics *reps, int nreps)
 {
 	struct rbk_buf *b = &res->bench;
-	int family = res->family, c = rbk_cell_index(res, name);
-	s64 *v;
-	int i, j, a;
+	int c = rbk_cell_index(res, name);
+	int i, j;
 
-	if (nreps > RBK_MAX_REPS)
-		nreps = RBK_MAX_REPS;
-	v = kmalloc_array(nreps, sizeof(*v), GFP_KERNEL);
-	if (!v || c < 0) {
-		kfree(v);
+	(void)threads;	/* in the name */
+	if (c < 0) {
 		b->err = -ENOMEM;
 		return;
 	}
+	if (nreps > RBK_MAX_REPS)
+		nreps = RBK_MAX_REPS;
 	res->cells[c].ncell = reps[0].ncell;
 	memcpy(res->cells[c].cell, reps[0].cell, sizeof(reps[0].cell));
 	res->cells[c].loop = reps[0].loop;
 	for (i = 0; i < nreps; i++) {
 		const struct rb_metrics *r = &reps[i];
 
-		rbk_entry_head(res, name, name, family, threads, nreps);
-		rbuf_printf(b, ",\"repetition_index\":%d,\"iterations\":%llu,"
-			    "\"real_time\":", i, r->iterations);
+		rbk_entry_head(res, name, i);
+		rbuf_printf(b, ",\"iterations\":%llu,\"real_time\":",
+			    r->iterations);
 		bmilli(b, r->real_milli);
 		rbuf_printf(b, ",\"cpu_time\":");
 		bmilli(b, r->real_milli);
@@ -589,11 +488,6 @@ void rbk_results_cell(struct rbk_results *res, const char *name,
 		}
 		rbuf_printf(b, "}");
 	}
-	/* Google Benchmark: no aggregates of a single repetition */
-	for (a = 0; nreps >= 2 && a < ST_NR; a++)
-		rbk_aggregate(res, name, family, threads, reps, nreps, a, v);
-	kfree(v);
-	res->family = family + 1;
 }
 
 /* A cell that could not be measured: Google Benchmark's error entry. */
@@ -602,13 +496,12 @@ void rbk_results_error(struct rbk_results *res, const char *name,
 {
 	struct rbk_buf *b = &res->bench;
 
+	(void)threads;
 	if (rbk_cell_index(res, name) < 0)
 		b->err = -ENOMEM;
-	rbk_entry_head(res, name, name, res->family, threads, 1);
-	rbuf_printf(b, ",\"repetition_index\":0,\"error_occurred\":true,"
-		    "\"error_message\":");
+	rbk_entry_head(res, name, 0);
+	rbuf_printf(b, ",\"error_occurred\":true,\"error_message\":");
 	bstr(b, why);
 	rbuf_printf(b, ",\"iterations\":0,\"real_time\":0,\"cpu_time\":0,"
 		    "\"time_unit\":\"ns\"}");
-	res->family++;
 }

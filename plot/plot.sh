@@ -16,7 +16,8 @@
 # in $PLOT_DATA when that is set.
 #
 # Environment: REVBENCH (default build/revbench next to this script's
-# parent), GNUPLOT (default gnuplot), PLOT_DATA.
+# parent), GNUPLOT (default gnuplot), PLOT_DATA, PLOT_FORMATS (default
+# "png svg"; revbench run draws "png" into its run folder).
 # Exit: 0 done, 2 bad input / unwritable OUTDIR / missing gnuplot.
 # Each figure is written to a temp name and renamed when complete.
 set -u
@@ -58,8 +59,10 @@ else
 	pngterm=png
 	echo "plot.sh: gnuplot has no pngcairo terminal: PNGs use the libgd 'png' terminal" >&2
 fi
-"$GNUPLOT" -e 'set terminal' </dev/null 2>&1 | grep -qw svg ||
-	die "gnuplot has no svg terminal"
+case " ${PLOT_FORMATS:-png svg} " in
+*" svg "*) "$GNUPLOT" -e 'set terminal' </dev/null 2>&1 | grep -qw svg ||
+	die "gnuplot has no svg terminal" ;;
+esac
 
 data=${PLOT_DATA:-$out/data}
 eval "set -- $files"
@@ -71,7 +74,7 @@ q() { printf '%s' "$1" | sed "s/'/''/g"; }
 status=0
 for gp in "$here"/fig*.gp; do
 	name=$(basename "$gp" .gp)
-	for fmt in png svg; do
+	for fmt in ${PLOT_FORMATS:-png svg}; do
 		final="$out/$name.$fmt"
 		tmp="$out/.$name.$fmt.tmp.$$"
 		# a results file without cells for a figure leaves its data

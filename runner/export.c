@@ -18,7 +18,7 @@
  *   fig2  unbind, per primitive the cell without extras with the most
  *         reader threads (then the smallest cs): CDF of the raw revoke
  *         samples of the .samples.csv sidecar (every repetition pooled,
- *         thinned to <= 500 points); without a sidecar, the p50/p90/p99/
+ *         thinned to <= 200 points); without a sidecar, the p50/p90/p99/
  *         max counters, said so in the note.
  *   fig3  error-path, same per-primitive pick: median error_ns (or
  *         real_time when the counter is absent), min..max.
@@ -41,7 +41,7 @@
 #include "results.h"
 
 #define MAX_FILES	4
-#define CDF_POINTS	500
+#define CDF_POINTS	200
 
 struct panel {
 	struct rr_file f;

@@ -6,7 +6,7 @@
  *     results.json                  strict Google Benchmark JSON
  *     results.samples.csv.gz        raw revoke samples, gzip'd CSV
  *     report.txt                    revbench report of results.json
- *     fig*.png, fig*.svg            plot/plot.sh of results.json
+ *     fig*.png                      plot/plot.sh of results.json
  *   results/latest -> HOST-STAMP    the newest run folder
  *
  * or, with --out FILE.json, FILE.json and FILE.json.samples.csv.gz only.
@@ -16,13 +16,15 @@
  * fails or is interrupted removes the temporary folder and leaves nothing.
  *
  * The results file is Google Benchmark's own JSON (its --benchmark_out),
- * rewritten: strict (no NaN/Infinity: an undefined statistic has no key),
- * compact (one benchmark entry per line, 7 significant digits), the
- * warm-up repetition of every cell dropped and the aggregates of the
- * times recomputed over the repetitions that are left, the same way
- * Google Benchmark computes them; the context gains the primitive table of this binary
- * (revbench_primitives) and the counters that are the same for every
- * repetition of a cell (revbench_cells).
+ * rewritten (results/FORMAT.md): strict (no NaN/Infinity: an undefined
+ * statistic has no key), compact (one benchmark entry per line, 7
+ * significant digits), the warm-up repetition of every cell dropped; one
+ * entry per repetition with the keys compare.py and the readers use and
+ * the cell's name as its name; no aggregates (they are derived: readers
+ * and compare.py compute them from the repetitions); the context gains
+ * the primitive table of this binary (revbench_primitives) and the
+ * counters that are the same for every repetition of a cell
+ * (revbench_cells).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -288,113 +290,52 @@ struct group {
 	long family, instance;
 };
 
-static int cmp_d(const void *a, const void *b)
+/* "<cell>[/iterations:N]/manual_time" -> "<cell>" (a new string) */
+static char *cell_name(const char *run_name)
 {
-	double x = *(const double *)a, y = *(const double *)b;
+	char *n = xasprintf("%s", run_name), *s;
 
-	return (x > y) - (x < y);
-}
-
-/* mean, median, sample stddev, cv of v[n] (n >= 2); cv NaN if mean 0 */
-static void stats4(double *v, int n, double st[4])
-{
-	double mean = 0, ss = 0;
-	int i;
-
-	for (i = 0; i < n; i++)
-		mean += v[i];
-	mean /= n;
-	for (i = 0; i < n; i++)
-		ss += (v[i] - mean) * (v[i] - mean);
-	qsort(v, (size_t)n, sizeof(*v), cmp_d);
-	st[0] = mean;
-	st[1] = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-	st[2] = sqrt(ss / (n - 1));
-	st[3] = mean != 0 ? st[2] / mean : NAN;
-}
-
-/*
- * Google Benchmark's _mean/_median/_stddev/_cv over the kept entries, of
- * real_time and cpu_time.  Not of the counters (Google Benchmark has
- * those too): nothing reads them, readers compute what they need from
- * the repetitions, and they were a third of the file.
- */
-static void add_aggregates(json_t *out, const struct group *g, int reps)
-{
-	static const char *const names[] = { "mean", "median", "stddev", "cv" };
-	json_t **ok = calloc((size_t)g->n + 1, sizeof(*ok));
-	double *v = calloc((size_t)g->n + 1, sizeof(*v)), st[4];
-	int i, a, n = 0;
-
-	if (!ok || !v)
-		goto out;
-	for (i = 0; i < g->n; i++)
-		if (!json_is_true(json_object_get(g->e[i], "error_occurred")))
-			ok[n++] = g->e[i];
-	if (n < 2)	/* Google Benchmark: no aggregates of one run */
-		goto out;
-	for (a = 0; a < 4; a++) {
-		static const char *const times[] = { "real_time", "cpu_time" };
-		json_t *e;
-		char *name;
-		int t;
-
-		for (i = 0; i < n; i++)
-			v[i] = jnum(ok[i], "real_time", NAN);
-		stats4(v, n, st);
-		if (!isfinite(st[a]))
-			continue;	/* no cv of a zero time: no _cv entry */
-		e = json_object();
-		name = xasprintf("%s_%s", g->run_name, names[a]);
-
-		json_object_set_new(e, "name", json_string(name));
-		free(name);
-		json_object_set_new(e, "family_index", json_integer(g->family));
-		json_object_set_new(e, "per_family_instance_index",
-				    json_integer(g->instance));
-		json_object_set_new(e, "run_name", json_string(g->run_name));
-		json_object_set_new(e, "run_type", json_string("aggregate"));
-		json_object_set_new(e, "repetitions", json_integer(reps));
-		json_object_set_new(e, "threads", json_integer((json_int_t)
-				    jnum(ok[0], "threads", 1)));
-		json_object_set_new(e, "aggregate_name", json_string(names[a]));
-		json_object_set_new(e, "aggregate_unit",
-				    json_string(a == 3 ? "percentage" : "time"));
-		json_object_set_new(e, "iterations", json_integer(n));
-		for (t = 0; t < 2; t++) {
-			for (i = 0; i < n; i++)
-				v[i] = jnum(ok[i], times[t], NAN);
-			stats4(v, n, st);
-			set_num(e, times[t], st[a]);
-		}
-		json_object_set(e, "time_unit", json_object_get(ok[0], "time_unit"));
-		json_array_append_new(out, e);
+	for (;;) {
+		s = strrchr(n, '/');
+		if (!s || (strcmp(s, "/manual_time") &&
+			   strncmp(s, "/iterations:", 12)))
+			break;
+		*s = '\0';
 	}
-out:
-	free(ok);
-	free(v);
+	return n;
 }
 
 /*
- * A copy of a Google Benchmark entry in its own key order: non-finite and
- * null values dropped, repetitions and repetition_index renumbered.
+ * A repetition's entry: the keys compare.py and the readers use, in
+ * Google Benchmark's order, then its counters (finite values only).
+ * Google Benchmark's registration indexes, its run_name (the name), its
+ * threads (always 1 here: the cell's threads are in the name) and the
+ * repetition count (in the context) are left out.
  */
-static json_t *copy_entry(json_t *src, int reps, long rep)
+static json_t *copy_entry(json_t *src, const char *name, long rep)
 {
+	static const char *const keep[] = {
+		"run_type", "repetition_index", "error_occurred",
+		"error_message", "iterations", "real_time", "cpu_time",
+		"time_unit", "label",
+	};
 	json_t *e = json_object(), *v;
 	const char *k;
+	size_t i;
 
-	json_object_foreach(src, k, v) {
-		if (!strcmp(k, "repetitions")) {
-			json_object_set_new(e, k, json_integer(reps));
-		} else if (!strcmp(k, "repetition_index")) {
-			json_object_set_new(e, k, json_integer(rep));
-		} else if (json_is_real(v)) {
-			set_num(e, k, json_real_value(v));
-		} else if (!json_is_null(v)) {
-			json_object_set(e, k, v);
-		}
+	json_object_set_new(e, "name", json_string(name));
+	for (i = 0; i < ARRAY_SIZE(keep); i++) {
+		v = json_object_get(src, keep[i]);
+		if (!strcmp(keep[i], "repetition_index"))
+			json_object_set_new(e, keep[i], json_integer(rep));
+		else if (json_is_real(v))
+			set_num(e, keep[i], json_real_value(v));
+		else if (v && !json_is_null(v))
+			json_object_set(e, keep[i], v);
 	}
+	json_object_foreach(src, k, v)
+		if (!rr_is_gb_field(k) && json_is_number(v))
+			set_num(e, k, json_number_value(v));
 	return e;
 }
 
@@ -523,7 +464,7 @@ int rb_out_results(const char *gb_json, const char *path,
 	struct group *g = NULL;
 	char *buf = NULL, *clean = NULL;
 	size_t len, clen, i;
-	int ng = 0, j, nbad = 0, ret = -1, reps = 0;
+	int ng = 0, j, nbad = 0, ret = -1;
 	json_error_t jerr;
 	FILE *fp = NULL;
 
@@ -556,8 +497,6 @@ int rb_out_results(const char *gb_json, const char *path,
 
 		if (!json_is_string(rn) || (rt && strcmp(rt, "iteration")))
 			continue;
-		if ((long)jnum(e, "repetitions", 1) > reps)
-			reps = (int)jnum(e, "repetitions", 1);
 		if (warmup && rep == 0)
 			continue;
 		for (j = 0; j < ng; j++)
@@ -574,23 +513,18 @@ int rb_out_results(const char *gb_json, const char *path,
 			goto out;
 		g[j].e[g[j].n++] = e;
 	}
-	if (warmup)
-		reps--;
 	qsort(g, (size_t)ng, sizeof(*g), cmp_group);
 	out = json_array();
 	for (j = 0; j < ng; j++) {
+		char *name = cell_name(g[j].run_name);
 		int k;
 
 		qsort(g[j].e, (size_t)g[j].n, sizeof(*g[j].e), cmp_rep);
 		for (k = 0; k < g[j].n; k++)
-			json_array_append_new(out, copy_entry(g[j].e[k], reps,
+			json_array_append_new(out, copy_entry(g[j].e[k], name,
 				(long)jnum(g[j].e[k], "repetition_index", 0) -
 				(warmup ? 1 : 0)));
-		/* aggregates over the copies (finite values only) */
-		for (k = 0; k < g[j].n; k++)
-			g[j].e[k] = json_array_get(out, json_array_size(out) -
-						   (size_t)g[j].n + (size_t)k);
-		add_aggregates(out, &g[j], reps);
+		free(name);
 	}
 
 	doc = json_object();
@@ -773,7 +707,9 @@ void rb_out_figures(const struct rb_out *o)
 	{
 		char *argv[] = { "/bin/sh", plot, o->json, o->tmp, NULL };
 
+		/* PNG only: SVGs too with make plot (a third of the folder) */
 		setenv("REVBENCH", exe, 1);
+		setenv("PLOT_FORMATS", "png", 1);
 		rc = run_child(argv, "/dev/null", log, "PLOT_DATA", data);
 	}
 	if (rc && rc != RB_EXIT_INTERRUPTED) {
@@ -854,8 +790,7 @@ void rb_out_list(const struct rb_out *o)
 	}
 	if (figs) {
 		fmt_size(sz, sizeof(sz), figbytes);
-		printf("  %-26s %8s  (%d figures)\n", "fig*.png, fig*.svg", sz,
-		       figs);
+		printf("  %-26s %8s  (%d files)\n", "fig*.png", sz, figs);
 	}
 	fmt_size(sz, sizeof(sz), total);
 	printf("  %d files, %s in all%s\n", n, sz,

@@ -143,6 +143,7 @@ assert ctx["revbench_env"] == "userspace"
 assert ctx["revbench_format"] == "2"
 assert ctx["interleaving"].startswith("random"), ctx["interleaving"]
 assert float(ctx["calib_clock_ns"]) > 0
+assert ctx["repetitions"] == "2", ctx["repetitions"]
 prims = {p["name"]: p for p in ctx["revbench_primitives"]}
 for p in prims.values():
     assert set(p) >= {"name", "family", "caps", "desc"}, p
@@ -164,15 +165,16 @@ for b in d["benchmarks"]:
     assert not b.get("error_occurred"), "%s: %s" % (b["name"], b.get("error_message"))
     for k, v in b.items():
         assert v is not None, "%s: %s is null" % (b["name"], k)
-    if b["run_type"] != "iteration":
-        continue
-    run = b["run_name"].split("/iterations:")[0].replace("/manual_time", "")
+    assert b["run_type"] == "iteration", "%s: an aggregate" % b["name"]
+    run = b["name"]
+    assert "/iterations:" not in run and "manual_time" not in run, run
+    for k in ["run_name", "family_index", "threads", "repetitions"]:
+        assert k not in b, "%s: %s is not written" % (run, k)
     wl, prim = run.split("/")[:2]
     seen.add(wl)
     assert run in cells, "%s not in revbench_cells" % run
     assert b["real_time"] > 0 and b["time_unit"] == "ns", b["name"]
     assert b["iterations"] > 0, b["name"]
-    assert b["repetitions"] == 2, b["name"]
     reps.setdefault(run, []).append(b["repetition_index"])
     on_entry, in_cell = per_wl[wl]
     if prim == "seqlock" and wl != "lifecycle":
@@ -261,8 +263,8 @@ if (cd "$tmp/cwd" && "$rb" $mini >"$tmp/f.out" 2>"$tmp/f.err"); then
 		notok "run folder incomplete: $(ls -A "$tmp/cwd/results" "$d" 2>&1 | tr '\n' ' ')"
 	fi
 	if command -v gnuplot >/dev/null 2>&1; then
-		[ "$(ls "$d"/fig*.png "$d"/fig*.svg 2>/dev/null | wc -l)" -eq 12 ] &&
-			ok "run folder: 12 figures" || notok "run folder: figures missing: $(ls "$d")"
+		[ "$(ls "$d"/fig*.png 2>/dev/null | wc -l)" -eq 6 ] &&
+			ok "run folder: the 6 figures (PNG)" || notok "run folder: figures missing: $(ls "$d")"
 	fi
 	grep -q "^written: results/$run/" "$tmp/f.out" && grep -q 'results.json' "$tmp/f.out" &&
 		ok "the paths written are listed at the end" || notok "no list of the files written"

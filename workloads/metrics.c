@@ -290,7 +290,8 @@ const char *rb_metrics_run(struct rb_metrics *m, const struct rb_wl_run *run,
 		if (ops->caps & REV_CAP_DEFERRED)
 			met_add(m, 0, "pending", (s64)run->pending * 1000);
 	}
-	if (run->nreaders)
+	/* the spread of one reader's count is no spread */
+	if (run->nreaders >= 2)
 		ops_spread(m, run, &tot);
 	rb_metrics_common(m, ops, tot.errors, tot.retries, run->bytes_per_rev,
 			  run->nreaders);
