@@ -339,6 +339,28 @@ if [ $rc -eq 130 ] && [ -z "$(ls -A "$tmp/int" | grep -v '^results$')" ]; then
 else
 	notok "SIGINT --out: exit $rc, files: $(ls -A "$tmp/int")"
 fi
+# ... and while the report and figures are being made (a gnuplot that
+# takes its time): the run folder is not renamed into place
+if command -v gnuplot >/dev/null 2>&1; then
+	printf '#!/bin/sh\nsleep 3\nexec gnuplot "$@"\n' >"$tmp/slow-gnuplot"
+	chmod +x "$tmp/slow-gnuplot"
+	mkdir -p "$tmp/int2"
+	(cd "$tmp/int2" && GNUPLOT="$tmp/slow-gnuplot" exec "$rb" $mini >"$tmp/int2.out" 2>&1) &
+	pid=$!
+	for i in $(seq 1 100); do
+		grep -q '^ran ' "$tmp/int2.out" 2>/dev/null && break
+		sleep 0.1
+	done
+	sleep 0.5
+	kill -INT $pid
+	wait $pid
+	rc=$?
+	if [ $rc -eq 130 ] && [ -z "$(ls -A "$tmp/int2/results" 2>/dev/null)" ]; then
+		ok "SIGINT while the figures are drawn: exit 130, nothing left behind"
+	else
+		notok "SIGINT during the figures: exit $rc, files: $(ls -A "$tmp/int2/results" 2>/dev/null)"
+	fi
+fi
 # every results file this script wrote is strict JSON
 files=$(find "$tmp" -name '*.json' -size +0 | sort)
 if strict $files 2>"$tmp/strict.err"; then
