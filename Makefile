@@ -24,6 +24,9 @@ SAN_tsan := -fsanitize=thread -Wno-tsan
 LIB_SRCS  := $(wildcard primitives/*.c primitives/user/*.c workloads/*.c)
 TEST_SRCS := $(wildcard tests/*.c)
 TESTS     := $(patsubst tests/%.c,%,$(TEST_SRCS))
+# The contract and stress suite shared with the kernel module, linked into
+# every test binary (tests/suite/suite.h).
+SUITE_SRCS := $(wildcard tests/suite/*.c)
 
 .PHONY: all deps deps-user deps-vm check check-results-clean check-user check-asan check-tsan bench clean
 all: deps-user lib-release
@@ -48,7 +51,7 @@ deps-vm:
 # $(1) = variant name, $(2) = extra compiler flags.
 # Every variant gets its own object tree under $(BUILD)/$(1).
 define VARIANT
-$(BUILD)/$(1)/%.o: %.c $$(wildcard primitives/*.h workloads/*.h tests/*.h) Makefile
+$(BUILD)/$(1)/%.o: %.c $$(wildcard primitives/*.h workloads/*.h tests/*.h tests/suite/*.h) Makefile
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(CFLAGS_BASE) $(2) -c $$< -o $$@
 
@@ -56,7 +59,11 @@ $(BUILD)/$(1)/librevbench.a: $$(patsubst %.c,$(BUILD)/$(1)/%.o,$$(LIB_SRCS))
 	@rm -f $$@
 	ar rcs $$@ $$^
 
-$(BUILD)/$(1)/tests/%: $(BUILD)/$(1)/tests/%.o $(BUILD)/$(1)/librevbench.a
+$(BUILD)/$(1)/libsuite.a: $$(patsubst %.c,$(BUILD)/$(1)/%.o,$$(SUITE_SRCS))
+	@rm -f $$@
+	ar rcs $$@ $$^
+
+$(BUILD)/$(1)/tests/%: $(BUILD)/$(1)/tests/%.o $(BUILD)/$(1)/libsuite.a $(BUILD)/$(1)/librevbench.a
 	$$(CC) $$(CFLAGS_BASE) $(2) $$^ -o $$@ $$(LDLIBS_BASE)
 
 lib-$(1): $(BUILD)/$(1)/librevbench.a

@@ -12,9 +12,11 @@
  * and the keep-running cool-down are inside workload.c, identical to the
  * userspace runner.  A watchdog aborts a repetition after "seconds".
  *
- * Default participants: one per online CPU for the reader loops, one per
- * online CPU plus the revoker for unbind/unbind-many, so that every CPU
- * has a reader.
+ * Default participants: one per online CPU.  For the reader loops each
+ * participant is bound to the i-th online CPU; for unbind/unbind-many the
+ * revoker has the first online CPU to itself and the readers run on the
+ * others (rbk_part_cpu()), so a reader never delays the revoker's own
+ * clock reads.
  *
  * driver-unbind (kernel only) times device_release_driver() on the
  * revbench platform devices with a reader kthread on every CPU (drv.c);
@@ -47,6 +49,21 @@ static int rbk_nth_online_cpu(int i)
 		if (i-- == 0)
 			return cpu;
 	return cpumask_first(cpu_online_mask);
+}
+
+/*
+ * The CPU of participant i.  LOOP workloads: the i-th online CPU,
+ * wrapping (refscale's placement).  CYCLE workloads: the revoker
+ * (participant 0) has the first online CPU to itself and the readers
+ * share the others, wrapping over them (with one CPU, everyone shares).
+ */
+static int rbk_part_cpu(const struct rb_workload *wl, int i)
+{
+	int n = num_online_cpus();
+
+	if (wl->kind != RB_WLK_CYCLE || n < 2)
+		return rbk_nth_online_cpu(i);
+	return rbk_nth_online_cpu(i ? 1 + (i - 1) % (n - 1) : 0);
 }
 
 /* ---------------------------------------------------------------- */
@@ -110,7 +127,7 @@ static const char *rbk_wl_rep(const struct rbk_config *cfg,
 
 		parts[i] = (struct rbk_part){ run, i, &finished, &wq };
 		t = kthread_create_on_cpu(rbk_part_fn, &parts[i],
-					  rbk_nth_online_cpu(i), "rbk_wl/%u");
+					  rbk_part_cpu(wl, i), "rbk_wl/%u");
 		if (IS_ERR(t)) {
 			why = "could not create a participant kthread";
 			break;
@@ -168,8 +185,7 @@ static int rbk_bench_wl(const struct rbk_config *cfg,
 	int i, online = num_online_cpus(), ret = 0;
 
 	p.ops = ops;
-	p.threads = cfg->threads ? cfg->threads :
-		    wl->kind == RB_WLK_CYCLE ? online + 1 : online;
+	p.threads = cfg->threads ? cfg->threads : online;
 	p.cs = cfg->cs;
 	p.delay_ns = cfg->delay_ns;
 	p.sleep_us = cfg->sleep_us;

@@ -5,8 +5,11 @@
  *   main.c      module parameters, init/exit, debugfs control files
  *   prim_*.c    the primitives whose kernel version differs (srcu,
  *               percpu_ref); shared_*.c compile the shared sources
- *               (primitives/, workloads/), the registry included
- *   ktest.c     in-kernel contract and stress tests, KTAP output
+ *               (primitives/, workloads/, tests/suite/), the registry
+ *               included
+ *   ktest.c     mode=test: the shared suite (tests/suite/, through
+ *               shared_contract.c and shared_stress.c) as KTAP
+ *   kthread.c   kthread helpers (kthread.h), a leaf
  *   bench.c     refscale-style reader benchmark and revoke timing
  *   torture.c   rcutorture-style torture of primitives and the bug zoo
  *   drv.c       the "revbench" platform driver and its devices
@@ -19,6 +22,7 @@
 #include <linux/mutex.h>
 
 #include "revocable.h"
+#include "kthread.h"
 
 /* Modes of a run. */
 enum rbk_mode {
@@ -71,7 +75,7 @@ const char *rbk_mode_name(enum rbk_mode mode);
 /* Set when the module is going away or a run is told to stop. */
 bool rbk_should_stop(void);
 
-/* Tests (ktest.c): KTAP on the console; returns failures. */
+/* Tests (ktest.c): KTAP on the console; the totals in *s. */
 struct rbk_test_summary {
 	int passed, failed, skipped;
 };
@@ -82,11 +86,6 @@ void rbk_run_tests(const struct rbk_config *cfg, struct rbk_test_summary *s);
 void rbk_run_torture(const struct rbk_config *cfg, struct rbk_test_summary *s);
 
 /* The kernel bug zoo table is rev_bug_zoo[] (bugs.h, primitives/registry.c). */
-
-/* kthread helpers (ktest.c) */
-struct task_struct *rbk_kthread_on_cpu(int (*fn)(void *), void *data,
-				       int cpu, const char *name);
-void rbk_wait_for_stop(void);
 
 /* Calibration probe (calib.c), recorded in every bench run's context. */
 struct rbk_calib {

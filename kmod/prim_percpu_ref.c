@@ -36,14 +36,15 @@ struct rev_pcpu {
 	struct completion drained;	/* count reached zero */
 };
 
+/* complete_all(): the revoke and destroy() may both wait for it. */
 static void pcpu_drained(struct percpu_ref *ref)
 {
-	complete(&container_of(ref, struct rev_pcpu, ref)->drained);
+	complete_all(&container_of(ref, struct rev_pcpu, ref)->drained);
 }
 
 static void pcpu_confirmed(struct percpu_ref *ref)
 {
-	complete(&container_of(ref, struct rev_pcpu, ref)->confirmed);
+	complete_all(&container_of(ref, struct rev_pcpu, ref)->confirmed);
 }
 
 static struct revocable *pcpu_create(void *res, rev_release_fn release,

@@ -157,6 +157,7 @@ const struct revocable_ops rev_ops_srcu = {
 		"(C revocable)",
 	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED,
 	.color = "#ff7f0e",
+	.peer = "srcu",
 	.create = srcu_create,
 	.destroy = srcu_destroy,
 	.footprint = srcu_footprint,

@@ -415,6 +415,7 @@ const struct revocable_ops rev_ops_hazptr = {
 		"the slots in use",
 	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED,
 	.color = "#2ca02c",
+	.peer = "fence",
 	.global_init = hp_global_init,
 	.global_exit = hp_global_exit,
 	.create = hp_create,

@@ -82,6 +82,7 @@ const struct revocable_ops rev_ops_none = {
 	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED | REV_CAP_UNSAFE |
 		REV_CAP_FLOOR,
 	.color = "#7f7f7f",
+	.peer = "bare",
 	.create = rev_none_create,
 	.destroy = rev_none_destroy,
 	.footprint = rev_none_footprint,

@@ -150,6 +150,7 @@ const struct revocable_ops rev_ops_rcu = {
 		"synchronize_rcu per object",
 	.caps = 0,
 	.color = "#1f77b4",
+	.peer = "rcu",
 	.create = rev_rcu_create,
 	.destroy = rev_rcu_destroy,
 	.footprint = rev_rcu_footprint,

@@ -102,6 +102,7 @@ const struct revocable_ops rev_ops_refcount = {
 	.desc = "one shared count: get-unless-zero, revoke waits for zero",
 	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED,
 	.color = "#d62728",
+	.peer = "refcnt",
 	.create = rev_ref_create,
 	.destroy = rev_ref_destroy,
 	.footprint = rev_ref_footprint,

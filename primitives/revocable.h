@@ -106,6 +106,15 @@ struct revocable_ops {
 	const char *desc;	/* one line, for "revbench list" */
 	unsigned int caps;
 	const char *color;	/* plot colour, "#rrggbb" */
+	/*
+	 * Optional: the reference loop that measures the same read side
+	 * without revbench, for the validation runs: refscale's scale_type
+	 * ("rcu", "srcu", "rwsem", "refcnt"; kernel: make vm-validate), or
+	 * a loop of runner/validate.c ("bare", "fence"; userspace:
+	 * revbench validate, which also runs "rcu" over liburcu, "rwsem"
+	 * over pthread_rwlock and "refcnt" as lock add/sub).
+	 */
+	const char *peer;
 
 	/* Optional, once per process/module, before/after any create(). */
 	int (*global_init)(void);

@@ -136,6 +136,7 @@ const struct revocable_ops rev_ops_rwsem = {
 	.desc = "writer-fair rwsem + revoked flag: down_read / down_write",
 	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED | REV_CAP_NONEST,
 	.color = "#9467bd",
+	.peer = "rwsem",
 	.create = rev_rwsem_create,
 	.destroy = rev_rwsem_destroy,
 	.footprint = rev_rwsem_footprint,

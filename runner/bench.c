@@ -507,6 +507,7 @@ static int build_cells(struct rb_opts *o, struct skipped *sk)
 				.n = nl[(j / nnp) % nn],
 				.batched = ml[j / (nnp * nn)],
 				.seed = o->seed,
+				.generic = o->generic_loop,
 			};
 
 			if (wl->knobs & RB_WL_KNOB_DELAY)

@@ -47,6 +47,9 @@ void rb_usage_run(FILE *f)
 "                     stall (default 0; --quick: unbind 0,1000)\n"
 "  --placement P      compact|cores|smt|scatter|none (default compact)\n"
 "  --oversubscribe    allow more threads than the placement has CPUs\n"
+"  --generic-loop     empty/translate/error-path through the generic loop\n"
+"                     (two indirect calls per access) instead of the\n"
+"                     primitive's inline read sections, to compare\n"
 "  --repetitions N    repetitions per cell (default 10, --quick 9)\n"
 "  --min-time S       seconds per repetition of loop workloads (default\n"
 "                     0.1, --quick 0.01)\n"
@@ -373,6 +376,8 @@ int rb_parse_run(int argc, char **argv, struct rb_opts *o)
 			o->oversubscribe = true;
 		} else if (!strcmp(a, "--no-baselines")) {
 			o->no_baselines = true;
+		} else if (!strcmp(a, "--generic-loop")) {
+			o->generic_loop = true;
 		} else if (OPT("--primitive")) {
 			NEED();
 			if (parse_prims(v, o))

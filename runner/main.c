@@ -5,6 +5,7 @@
  *   revbench list                 primitives, workloads, knobs
  *   revbench run [options]        the benchmark matrix (Google Benchmark JSON)
  *   revbench report|compare|export   read results files (results.h)
+ *   revbench validate             reader cost next to direct library loops
  */
 #include <stdio.h>
 #include <string.h>
@@ -20,7 +21,8 @@ static void usage(FILE *f)
 "       revbench run [options]      (revbench run --help)\n"
 "       revbench report|compare|export|summary ...  (results files or\n"
 "                                   run folders)\n"
-"       revbench torture [options]  (revbench torture --help)\n");
+"       revbench torture [options]  (revbench torture --help)\n"
+"       revbench validate [options] (revbench validate --help)\n");
 }
 
 int rb_main_argc;
@@ -53,6 +55,8 @@ int main(int argc, char **argv)
 		return cmd_export(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "torture"))
 		return cmd_torture(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "validate"))
+		return cmd_validate(argc - 1, argv + 1);
 	fprintf(stderr, "revbench: unknown subcommand '%s'\n", argv[1]);
 	usage(stderr);
 	return RB_EXIT_USAGE;

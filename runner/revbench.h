@@ -66,6 +66,7 @@ struct rb_opts {
 	bool quick;
 	bool oversubscribe;
 	bool no_baselines;
+	bool generic_loop;		/* p.generic: no inline read sections */
 	bool verbose;			/* Google Benchmark's console output */
 	bool list_only;			/* --benchmark_list_tests: no files */
 	bool no_figures;		/* run folder without the figures */
@@ -221,6 +222,8 @@ void rb_out_list(const struct rb_out *o);
 extern int rb_main_argc;
 extern char **rb_main_argv;
 int rb_cmd_run(int argc, char **argv);
+/* validate.c: "revbench validate" */
+int cmd_validate(int argc, char **argv);
 int rb_cmd_list(int argc, char **argv);
 
 #endif /* REVBENCH_RUNNER_H */

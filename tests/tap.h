@@ -13,34 +13,19 @@
 
 static int tap_n, tap_failed, tap_skipped;
 
-/*
- * Sub-mode: while tap_sub is set, results are printed as "# (sub) ..."
- * comments and counted in tap_sub_failed only.  Used to run checks that
- * are expected to fail (a deliberately broken primitive) and then report
- * one real test point about whether they did.
- */
-static int tap_sub, tap_sub_failed;
-
 __attribute__((format(printf, 2, 3), unused))
 static int tap_ok(int cond, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (tap_sub)
-		printf("# (sub) %sok - ", cond ? "" : "not ");
-	else
-		printf("%sok %d - ", cond ? "" : "not ", ++tap_n);
+	printf("%sok %d - ", cond ? "" : "not ", ++tap_n);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
 	printf("\n");
 	fflush(stdout);
-	if (!cond) {
-		if (tap_sub)
-			tap_sub_failed++;
-		else
-			tap_failed++;
-	}
+	if (!cond)
+		tap_failed++;
 	return cond;
 }
 
@@ -49,17 +34,13 @@ static void tap_skip(const char *why, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (tap_sub)
-		printf("# (sub) skip - ");
-	else
-		printf("ok %d - ", ++tap_n);
+	printf("ok %d - ", ++tap_n);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
 	printf(" # SKIP %s\n", why);
 	fflush(stdout);
-	if (!tap_sub)
-		tap_skipped++;
+	tap_skipped++;
 }
 
 __attribute__((format(printf, 1, 2), unused))

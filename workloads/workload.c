@@ -28,7 +28,7 @@ const struct rb_workload rb_workloads[RB_WL_NR] = {
 	[RB_WL_UNBIND] = {
 		.id = RB_WL_UNBIND,
 		.name = "unbind",
-		.measures = "revoke latency per bind/revoke cycle; threads:T = 1 revoker + T-1 readers running translate",
+		.measures = "revoke latency per bind/revoke cycle (release only counted), reclaim and teardown apart; threads:T = 1 revoker + T-1 readers running translate",
 		.unit = "revoke",
 		.kind = RB_WLK_CYCLE,
 		.knobs = RB_WL_KNOB_CS | RB_WL_KNOB_DELAY | RB_WL_KNOB_SLEEP |
@@ -197,6 +197,63 @@ static void wl_release_bystander(void *res, void *arg)
 		run->tstable[run->ntstable++] = res;	/* freed in fini */
 	else
 		rb_pgt_free(res);	/* fini: every reader has stopped */
+}
+
+/*
+ * unbind: one ticket per bound revocable, its release callback's
+ * argument.  The timed revoke only COUNTS the release; the page table is
+ * freed outside the window by wl_reclaim(), timed on its own (teardown),
+ * and "reclaim" runs from the revoke's start until the table is freed:
+ *   synchronous primitives   right after revoke() returns (the revoker);
+ *   REV_CAP_TYPESTABLE       once every reader is out: after the cycle's
+ *                            stop barrier (the revoker);
+ *   REV_CAP_DEFERRED         in the deferred release callback itself,
+ *                            whenever the grace period lets it run.
+ * Between the revoke's start and the free its bytes are unreclaimed.
+ */
+struct rb_wl_ticket {
+	struct rb_wl_run *run;
+	struct rb_pgtable *pgt;
+	u64 t0;			/* the revoke's start */
+	long idx;		/* sample index; -1: a warm-up cycle */
+	size_t bytes;
+	int released;		/* the release callback ran */
+};
+
+static void wl_reclaim(struct rb_wl_ticket *tk)
+{
+	struct rb_wl_run *run = tk->run;
+	u64 a, b;
+
+	a = rb_now_ns();
+	rb_pgt_free(tk->pgt);
+	b = rb_now_ns();
+	if (tk->idx >= 0) {
+		run->teardown[tk->idx] = b - a;
+		run->reclaim[tk->idx] = b - tk->t0;
+	}
+	atomic_long_add(-(long)tk->bytes, &run->unreclaimed);
+	rb_free(tk);
+}
+
+static void wl_release_unbind(void *res, void *arg)
+{
+	struct rb_wl_ticket *tk = arg;
+	struct rb_wl_run *run = tk->run;
+
+	(void)res;
+	atomic_long_inc_return(&run->released);
+	if (run->p.ops->caps & REV_CAP_DEFERRED)
+		wl_reclaim(tk);		/* after the grace period */
+	else
+		WRITE_ONCE(tk->released, 1);	/* the revoker frees it */
+}
+
+/* Type-stable tickets whose tables wait for every reader to be out. */
+static void wl_reclaim_parked(struct rb_wl_run *run)
+{
+	while (run->nparked)
+		wl_reclaim(run->parked[--run->nparked]);
 }
 
 static void wl_release_count(void *res, void *arg)
@@ -402,6 +459,7 @@ static void wl_loop_thread(struct rb_wl_run *run, struct rb_wl_thread *t)
 static int wl_bind(struct rb_wl_run *run)
 {
 	const struct revocable_ops *ops = run->p.ops;
+	struct rb_wl_ticket *tk;
 	struct rb_pgtable *pgt;
 	struct revocable *rev;
 	int i;
@@ -418,12 +476,19 @@ static int wl_bind(struct rb_wl_run *run)
 			rb_wl_fail(run, "page-table populate failed");
 			return 0;
 		}
-		rev = ops->create(pgt, wl_release_pgt, run);
+		tk = rb_zalloc(sizeof(*tk));
+		rev = tk ? ops->create(pgt, wl_release_unbind, tk) : NULL;
 		if (!rev) {
+			rb_free(tk);
 			rb_pgt_free(pgt);
 			rb_wl_fail(run, "create() failed (out of memory)");
 			return 0;
 		}
+		tk->run = run;
+		tk->pgt = pgt;
+		tk->idx = -1;
+		tk->bytes = rb_pgt_footprint(pgt);
+		run->ticket = tk;
 		if (!run->bytes_per_rev)
 			run->bytes_per_rev = ops->footprint(rev);
 		WRITE_ONCE(run->cur, rev);
@@ -466,7 +531,10 @@ static void wl_revoker_thread(struct rb_wl_run *run, struct rb_wl_thread *t)
 {
 	const struct revocable_ops *ops = run->p.ops;
 	bool deferred = ops->caps & REV_CAP_DEFERRED;
+	bool typestable = ops->caps & REV_CAP_TYPESTABLE;
 	u64 c, cycles = run->p.iters + RB_WL_WARM_CYCLES, t0, t1;
+	struct rb_wl_ticket *tk;
+	bool timed;
 	int i, nb;
 
 	for (c = 0; c < cycles && !wl_aborted(run); c++) {
@@ -478,22 +546,50 @@ static void wl_revoker_thread(struct rb_wl_run *run, struct rb_wl_thread *t)
 		wl_barrier_wait(&run->start);
 		wl_wait_readers(run);
 
+		tk = run->wl->id == RB_WL_UNBIND ? run->ticket : NULL;
+		timed = c >= RB_WL_WARM_CYCLES && !wl_aborted(run);
+		if (tk) {
+			long u;
+
+			tk->idx = timed ? (long)run->nsamples : -1;
+			u = atomic_long_add_return((long)tk->bytes,
+						   &run->unreclaimed);
+			if (u > run->unreclaimed_peak)
+				run->unreclaimed_peak = u;
+		}
 		t0 = rb_now_ns();
-		if (run->wl->id == RB_WL_UNBIND)
+		if (tk) {
+			tk->t0 = t0;
 			ops->revoke(run->cur);
-		else if (run->p.batched)
+		} else if (run->p.batched) {
 			ops->revoke_many(run->revs, nb);
-		else
+		} else {
 			for (i = 0; i < nb; i++)
 				ops->revoke(run->revs[i]);
+		}
 		t1 = rb_now_ns();
-		if (c >= RB_WL_WARM_CYCLES && !wl_aborted(run))
+		if (timed)
 			run->samples[run->nsamples++] = t1 - t0;
 		atomic_long_add_return(nb, &run->revoked);
+		if (tk) {
+			run->ticket = NULL;
+			if (deferred) {
+				/* wl_release_unbind() reclaims it */
+			} else if (!READ_ONCE(tk->released)) {
+				t->bad++;
+				rb_wl_fail(run, "release callback had not run when revoke() returned");
+				run->parked[run->nparked++] = tk;
+			} else if (typestable) {
+				run->parked[run->nparked++] = tk;
+			} else {
+				wl_reclaim(tk);	/* no reader holds it */
+			}
+		}
 
 		WRITE_ONCE(run->cycle_end, 1);
 		wl_barrier_wait(&run->stop);
 		wl_free_tstable(run);
+		wl_reclaim_parked(run);	/* every reader is out */
 
 		/* Every reader is out: the revocables can go. */
 		if (!deferred && atomic_long_read(&run->released) !=
@@ -595,8 +691,8 @@ const char *rb_wl_check(const struct rb_workload *wl,
 	if (wl->kind == RB_WLK_CYCLE && p->threads > 1 &&
 	    (ops->caps & REV_CAP_UNSAFE))
 		return "its revoke does not wait for readers (REV_CAP_UNSAFE): revoking under readers would free the page table under them; only threads:1 (revoker alone) runs";
-	if (wl->kind == RB_WLK_CYCLE && p->stall_us && p->threads < 2)
-		return "a stalled reader needs a reader: threads >= 2";
+	if (wl->kind == RB_WLK_CYCLE && p->stall_us && p->threads < 3)
+		return "a stall cell needs the stalled reader and at least one active reader on the revoked object: threads >= 3";
 	if (wl->id == RB_WL_MAP_UNMAP && (ops->caps & REV_CAP_RETRY))
 		return "speculative (REV_CAP_RETRY) readers must not write through what they read, and map/unmap writes";
 	if (wl->id == RB_WL_MAP_UNMAP &&
@@ -647,6 +743,7 @@ int rb_wl_run_init(struct rb_wl_run *run, const struct rb_workload *wl,
 	atomic_set(&run->done, 0);
 	atomic_long_set(&run->released, 0);
 	atomic_long_set(&run->revoked, 0);
+	atomic_long_set(&run->unreclaimed, 0);
 
 	run->th_mem = rb_zalloc(sizeof(*run->th) * n + SMP_CACHE_BYTES);
 	if (!run->th_mem)
@@ -734,10 +831,20 @@ int rb_wl_run_init(struct rb_wl_run *run, const struct rb_workload *wl,
 	default:
 		break;
 	}
+	if (ops->domain_footprint)
+		run->bytes_per_domain = ops->domain_footprint();
 	if (wl->kind == RB_WLK_CYCLE) {
 		run->samples = rb_zalloc(sizeof(*run->samples) * run->p.iters);
 		if (!run->samples)
 			goto nomem;
+		if (wl->id == RB_WL_UNBIND) {
+			run->reclaim = rb_zalloc(sizeof(*run->reclaim) *
+						 run->p.iters);
+			run->teardown = rb_zalloc(sizeof(*run->teardown) *
+						  run->p.iters);
+			if (!run->reclaim || !run->teardown)
+				goto nomem;
+		}
 		if (run->p.stall_us) {
 			struct rb_pgtable *bp = rb_pgt_alloc(NULL, NULL);
 
@@ -811,12 +918,22 @@ void rb_wl_run_fini(struct rb_wl_run *run)
 		run->bystander = NULL;
 	}
 	wl_free_tstable(run);
+	wl_reclaim_parked(run);
+	if (run->ticket) {		/* bound, never revoked: aborted */
+		rb_pgt_free(run->ticket->pgt);
+		rb_free(run->ticket);
+		run->ticket = NULL;
+	}
 	if (run->pgt) {
 		rb_pgt_free(run->pgt);
 		run->pgt = NULL;
 	}
 	rb_free(run->samples);
 	run->samples = NULL;
+	rb_free(run->reclaim);
+	run->reclaim = NULL;
+	rb_free(run->teardown);
+	run->teardown = NULL;
 	rb_free(run->th_mem);
 	run->th_mem = NULL;
 	run->th = NULL;

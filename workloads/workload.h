@@ -41,6 +41,17 @@
  * follow RB_WL_WARM_CYCLES untimed ones; samples[] holds the p.iters
  * revoke latencies in ns.
  *
+ * What is inside the unbind revoke window, the same for every primitive:
+ * ops->revoke() and nothing else - its release callback only counts.  The
+ * page table is freed outside the window: teardown[] holds the free
+ * itself, reclaim[] the time from the revoke's start until the table is
+ * actually freed (synchronous primitives: right after revoke() returned;
+ * REV_CAP_TYPESTABLE: once every reader is out, after the cycle's stop
+ * barrier; REV_CAP_DEFERRED: in the deferred release callback, after the
+ * grace period).  Bytes revoked and not yet freed are unreclaimed; their
+ * peak over the run is unreclaimed_peak.  unbind-many's revocables share
+ * one table: it has revoke latency only.
+ *
  * The stalled reader (p.stall_us): in every cycle, reader 1 first parks
  * for stall_us inside an access to a *bystander* revocable - another
  * revocable of the same primitive, over its own page table, that is never
@@ -49,6 +60,9 @@
  * correct blocking primitive by definition; a stall on a bystander is what
  * separates revokes that wait only for their own readers (bounded) from
  * those that wait for every reader in the domain (RCU's grace period).
+ * A stall cell needs at least one active reader on the revoked object
+ * besides the stalled one (threads >= 3); with fewer it is skipped, with
+ * the reason.
  *
  * REV_CAP_TYPESTABLE primitives (seqlock) release at once without waiting for
  * speculating readers, so the page table they release must stay readable
@@ -142,6 +156,8 @@ struct rb_wl_params {
 #define RB_WL_MAP_PHYS(i)	(((u64)1 << 41) + ((u64)(i) << 30))
 
 /* Per-participant state and results.  One cache line (or more) each. */
+struct rb_wl_ticket;
+
 struct rb_wl_thread {
 	int idx;
 	int is_revoker;
@@ -205,12 +221,27 @@ struct rb_wl_run {
 	u64 (*loop)(struct rb_wl_run *run, struct rb_wl_thread *t, u64 n);
 	const char *path;		/* "inline" or "generic" */
 
+	/*
+	 * unbind: the bound revocable's ticket (workload.c), the tickets of
+	 * type-stable tables waiting for every reader to be out, and per
+	 * timed cycle the reclaim latency (revoke start until the table is
+	 * freed) and the teardown (the free itself), in ns
+	 */
+	struct rb_wl_ticket *ticket;
+	struct rb_wl_ticket *parked[RB_WL_TSTABLE_CAP];
+	int nparked;
+	u64 *reclaim;
+	u64 *teardown;
+	atomic_long_t unreclaimed;	/* bytes revoked, not yet freed */
+	long unreclaimed_peak;		/* its maximum over the run */
+
 	/* release-callback accounting */
 	atomic_long_t released;		/* release callbacks that ran */
 	atomic_long_t revoked;		/* revokes issued */
 	long pending;			/* revoked, not released, at the end
 					 * (DEFERRED variants) */
 	size_t bytes_per_rev;		/* ops->footprint() of one revocable */
+	size_t bytes_per_domain;	/* ops->domain_footprint(), 0: none */
 };
 
 /*

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# validate.sh REVBENCH: the "make check" step for "revbench validate".
+# Runs it once, short, and checks that the table is complete and the JSON
+# strict and well formed: one row per primitive whose ops table names a
+# userspace peer, every number finite and positive.  It judges no ratio
+# (that is a benchmark result, not a test).  Bad input exits 2.
+# Writes $BUILD/check-results/validate ("passed=N failed=N skipped=N").
+set -u
+rb=$1
+build=${BUILD:-build}
+results=$build/check-results
+out=$build/validate
+mkdir -p "$results" "$out"
+pass=0 fail=0 n=0
+
+point() {	# point OK|FAIL text
+	n=$((n + 1))
+	if [ "$1" = OK ]; then
+		echo "ok $n - $2"
+		pass=$((pass + 1))
+	else
+		echo "not ok $n - $2"
+		fail=$((fail + 1))
+	fi
+}
+
+for a in "--threads 0" "--rounds x" "--loops 5" "--placement nosuch" \
+	 "--frobnicate" "--out"; do
+	# shellcheck disable=SC2086
+	"$rb" validate $a >"$out/bad.out" 2>"$out/bad.err" </dev/null
+	rc=$?
+	if [ $rc -eq 2 ] && [ -s "$out/bad.err" ]; then
+		point OK "bad input '$a': exit 2, message: $(head -1 "$out/bad.err")"
+	else
+		point FAIL "bad input '$a': exit $rc (want 2 and a message)"
+	fi
+done
+
+rm -f "$out/v.json"
+"$rb" validate --rounds 1 --loops 20000 --out "$out/v.json" \
+	>"$out/v.txt" 2>&1 </dev/null
+rc=$?
+if [ $rc -eq 0 ]; then
+	point OK "revbench validate ran (exit 0)"
+else
+	point FAIL "revbench validate exit $rc (log: $out/v.txt)"
+fi
+sed 's/^/# /' "$out/v.txt"
+
+if python3 - "$out/v.json" "$out/v.txt" <<'PY'
+import json, math, sys
+def bad(x):
+    raise ValueError("non-strict JSON constant " + x)
+doc = json.load(open(sys.argv[1]), parse_constant=bad)
+rows = doc["validate"]
+assert isinstance(doc["context"], dict) and doc["context"]["revbench_env"] == "userspace"
+assert len(rows) >= 4, "fewer than 4 pairs"
+text = open(sys.argv[2]).read()
+for r in rows:
+    for k in ("revbench_median_ns", "reference_median_ns", "ratio", "ratio_min", "ratio_max"):
+        v = r[k]
+        assert isinstance(v, (int, float)) and math.isfinite(v) and v > 0, (r["primitive"], k, v)
+    assert len(r["revbench_ns"]) == len(r["reference_ns"]) >= 1
+    assert r["readsection"] in ("inline", "generic")
+    assert any(l.split()[:1] == [r["primitive"]] for l in text.splitlines()), r["primitive"]
+for l in text.splitlines():
+    assert len(l) <= 80, "line over 80 columns: " + l
+print("%d pairs" % len(rows))
+PY
+then
+	point OK "table complete, JSON strict and well formed, every line <= 80 columns"
+else
+	point FAIL "table or JSON malformed ($out/v.json)"
+fi
+
+echo "1..$n"
+echo "# validate: $pass passed, $fail failed"
+echo "passed=$pass failed=$fail skipped=0" >"$results/validate"
+[ $fail -eq 0 ]
