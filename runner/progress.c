@@ -6,7 +6,8 @@
  * cell lines say which cells are complete.
  *
  * Terminal (stdout a tty, TERM not "dumb"): one line, redrawn in place at
- * most every 100 ms and never wider than the terminal:
+ * most every 200 ms (and when a cell finishes), never wider than the
+ * terminal:
  *   [######......]  52%  1270/2430 reps  1:02 left  unbind/rcu/... 3.9 us ±4%
  * Otherwise (CI, a pipe): a line per cell as it finishes,
  *   [ 57/243] unbind/rcu/threads:2/cs:1  3.92 us ±4.1%  1:10, ~0:05 left
@@ -85,7 +86,7 @@ static void draw(bool force)
 	int w = term_width() - 1, pct, i, fill;
 	u64 now = rb_now_ns();
 
-	if (!force && now - pg.last_draw < 100000000ULL)
+	if (!force && now - pg.last_draw < 200000000ULL)
 		return;
 	pg.last_draw = now;
 	pct = pg.total ? (int)(100LL * pg.done / pg.total) : 0;

@@ -20,13 +20,17 @@
 #define COLW		11
 #define NAMEW		13
 
-/* "threads:2/cs:256/stall:1000" -> "T2 cs256 st1000" */
+/* "threads:2/cs:256/stall:1000" -> "T2 cs256 st1000"; cs:1 left out */
 static void short_label(const char *params, char *buf, size_t len)
 {
 	static const struct { const char *key, *abbr; } ab[] = {
 		{ "threads", "T" }, { "cs", "cs" }, { "stall", "st" },
 		{ "delay", "d" }, { "sleep", "sl" }, { "npages", "np" },
 		{ "n", "n" }, { "mode", "" }, { "via", "" },
+	};
+	static const struct { const char *from, *to; } word[] = {
+		{ "cs:1", NULL },		/* the default: left out */
+		{ "mode:batched", "batch" }, { "mode:oneby", "1by1" },
 	};
 	const char *p = params;
 	size_t off = 0, i;
@@ -37,6 +41,18 @@ static void short_label(const char *params, char *buf, size_t len)
 		size_t l = e ? (size_t)(e - p) : strlen(p);
 		const char *abbr = NULL;
 
+		for (i = 0; i < sizeof(word) / sizeof(word[0]); i++)
+			if (strlen(word[i].from) == l &&
+			    !strncmp(p, word[i].from, l))
+				break;
+		if (i < sizeof(word) / sizeof(word[0])) {
+			if (word[i].to)
+				off += (size_t)snprintf(buf + off, len - off,
+							"%s%s", off ? " " : "",
+							word[i].to);
+			p = e ? e + 1 : NULL;
+			continue;
+		}
 		if (c && c < p + l)
 			for (i = 0; i < sizeof(ab) / sizeof(ab[0]); i++)
 				if (strlen(ab[i].key) == (size_t)(c - p) &&
@@ -53,12 +69,17 @@ static void short_label(const char *params, char *buf, size_t len)
 	}
 }
 
-/* Split a label into two header lines of at most COLW - 1 characters. */
+/*
+ * Split a label into two header lines of at most COLW - 1 characters:
+ * the last word goes to the second line (so that columns read alike),
+ * unless the first part would not fit.
+ */
 static void two_lines(const char *label, char *l1, char *l2, size_t len)
 {
-	size_t n = strlen(label), cut = n;
+	const char *sp = strrchr(label, ' ');
+	size_t cut = sp ? (size_t)(sp - label) : strlen(label);
 
-	if (n >= COLW) {
+	if (cut >= COLW) {
 		cut = COLW - 1;
 		while (cut > 0 && label[cut] != ' ')
 			cut--;
@@ -246,9 +267,9 @@ int rr_summary(const char *path)
 	printf("\n");
 	if (rr_is_tcg(&f))
 		printf("!!! qemu TCG (software emulation): timings are NOT representative\n");
-	printf("T = threads (unbind*: 1 revoker + T-1 readers), cs = lookups per "
-	       "access, st = a\nstalled reader (us); the full tables: revbench "
-	       "report\n");
+	printf("T = threads (unbind*: 1 revoker + T-1 readers), csK = K lookups "
+	       "per access (cs1\nnot shown), stN = a reader stalled N us; the "
+	       "full tables: revbench report\n");
 	for (i = 0; i < n; i = j) {
 		for (j = i; j < n && !strcmp(s[j]->workload, s[i]->workload); j++)
 			;
