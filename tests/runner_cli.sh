@@ -312,54 +312,43 @@ else
 	notok "--benchmark_list_tests: rc=$rc"
 fi
 
-# SIGINT mid-run: exit 130, no results file, no temporary folder.
-mkdir -p "$tmp/int"
-(cd "$tmp/int" && exec "$rb" run --primitive rcu --workload translate --threads 1 --repetitions 50 \
-	--min-time 0.2 >/dev/null 2>"$tmp/int.err") &
-pid=$!
-sleep 1.5
-kill -INT $pid
-wait $pid
-rc=$?
-if [ $rc -eq 130 ] && [ -z "$(ls -A "$tmp/int/results" 2>/dev/null)" ]; then
-	ok "SIGINT: exit 130, nothing left behind"
-else
-	notok "SIGINT: exit $rc, files: $(ls -A "$tmp/int/results" 2>/dev/null)"
-fi
-# ... also with --out FILE.json
-"$rb" run --primitive rcu --workload translate --threads 1 --repetitions 50 \
-	--min-time 0.2 --out "$tmp/int/x.json" >/dev/null 2>&1 &
-pid=$!
-sleep 1.5
-kill -INT $pid
-wait $pid
-rc=$?
-if [ $rc -eq 130 ] && [ -z "$(ls -A "$tmp/int" | grep -v '^results$')" ]; then
-	ok "SIGINT with --out FILE.json: exit 130, nothing left behind"
-else
-	notok "SIGINT --out: exit $rc, files: $(ls -A "$tmp/int")"
-fi
-# ... and while the report and figures are being made (a gnuplot that
-# takes its time): the run folder is not renamed into place
-if command -v gnuplot >/dev/null 2>&1; then
-	printf '#!/bin/sh\nsleep 3\nexec gnuplot "$@"\n' >"$tmp/slow-gnuplot"
-	chmod +x "$tmp/slow-gnuplot"
-	mkdir -p "$tmp/int2"
-	(cd "$tmp/int2" && GNUPLOT="$tmp/slow-gnuplot" exec "$rb" $mini >"$tmp/int2.out" 2>&1) &
-	pid=$!
-	for i in $(seq 1 100); do
-		grep -q '^ran ' "$tmp/int2.out" 2>/dev/null && break
-		sleep 0.1
-	done
-	sleep 0.5
+# interrupted WHAT DIR: SIGINT to $pid, then exit 130 and nothing in DIR
+# but an empty results/ (no file, no temporary folder).
+interrupted() {
+	local rc left
 	kill -INT $pid
 	wait $pid
 	rc=$?
-	if [ $rc -eq 130 ] && [ -z "$(ls -A "$tmp/int2/results" 2>/dev/null)" ]; then
-		ok "SIGINT while the figures are drawn: exit 130, nothing left behind"
+	left=$(find "$2" -mindepth 1 ! \( -type d -name results \) | head -3)
+	if [ $rc -eq 130 ] && [ -z "$left" ]; then
+		ok "SIGINT $1: exit 130, nothing left behind"
 	else
-		notok "SIGINT during the figures: exit $rc, files: $(ls -A "$tmp/int2/results" 2>/dev/null)"
+		notok "SIGINT $1: exit $rc, left: $left"
 	fi
+}
+slow="run --primitive rcu --workload translate --threads 1 --repetitions 50 --min-time 0.2"
+mkdir -p "$tmp/int" "$tmp/int1" "$tmp/int2"
+(cd "$tmp/int" && exec "$rb" $slow >/dev/null 2>&1) &
+pid=$!
+sleep 1.5
+interrupted "mid-run" "$tmp/int"
+"$rb" $slow --out "$tmp/int1/x.json" >/dev/null 2>&1 &
+pid=$!
+sleep 1.5
+interrupted "mid-run with --out FILE.json" "$tmp/int1"
+# ... and while the report and figures are made (a gnuplot that takes its
+# time): the run folder is not renamed into place
+if command -v gnuplot >/dev/null 2>&1; then
+	printf '#!/bin/sh\nsleep 3\nexec gnuplot "$@"\n' >"$tmp/slow-gnuplot"
+	chmod +x "$tmp/slow-gnuplot"
+	(cd "$tmp/int2" && GNUPLOT="$tmp/slow-gnuplot" exec "$rb" $mini >"$tmp/int2.log" 2>&1) &
+	pid=$!
+	for i in $(seq 1 100); do
+		grep -q '^ran ' "$tmp/int2.log" 2>/dev/null && break
+		sleep 0.1
+	done
+	sleep 0.5
+	interrupted "while the figures are drawn" "$tmp/int2"
 fi
 # every results file this script wrote is strict JSON
 files=$(find "$tmp" -name '*.json' -size +0 | sort)
