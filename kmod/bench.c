@@ -26,55 +26,19 @@
 #include <linux/cpumask.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
-#include <linux/math64.h>
 #include <linux/slab.h>
-#include <linux/sort.h>
 #include <linux/wait.h>
 
 #include "revocable.h"
 #include "workload.h"
 #include "kmod.h"
+#include "metrics.h"
 #include "results.h"
 #include "drv.h"
 
-#define RBK_NAME_MAX	160
 
 /* ---------------------------------------------------------------- */
 /* helpers */
-
-static int cmp_u64(const void *a, const void *b)
-{
-	u64 x = *(const u64 *)a, y = *(const u64 *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Nearest-rank percentile of sorted v[n]. */
-static u64 pct(const u64 *v, unsigned int n, unsigned int p)
-{
-	unsigned int k = DIV_ROUND_UP(p * n, 100);
-
-	return v[k ? k - 1 : 0];
-}
-
-/* Revoke-latency counters from n samples (sorted in place). */
-static void rbk_rep_samples(struct rbk_rep *r, u64 *s, unsigned int n)
-{
-	u64 sum = 0;
-	unsigned int i;
-
-	sort(s, n, sizeof(u64), cmp_u64, NULL);
-	for (i = 0; i < n; i++)
-		sum += s[i];
-	r->iterations = n;
-	r->real_time = div64_u64(sum * 1000, n);
-	rbk_rep_counter(r, "revoke_p50_ns", pct(s, n, 50) * 1000);
-	rbk_rep_counter(r, "revoke_p90_ns", pct(s, n, 90) * 1000);
-	rbk_rep_counter(r, "revoke_p99_ns", pct(s, n, 99) * 1000);
-	rbk_rep_counter(r, "revoke_max_ns", s[n - 1] * 1000);
-	rbk_rep_counter(r, "revoke_mean_ns", r->real_time);
-	rbk_rep_counter(r, "revoke_samples", (s64)n * 1000);
-}
 
 static int rbk_nth_online_cpu(int i)
 {
@@ -131,13 +95,11 @@ static const char *rbk_wl_rep(const struct rbk_config *cfg,
 			      const struct rb_workload *wl,
 			      const struct rb_wl_params *p, const char *name,
 			      int rep, struct rbk_results *res,
-			      struct rbk_rep *r)
+			      struct rb_metrics *r)
 {
 	DECLARE_WAIT_QUEUE_HEAD_ONSTACK(wq);
-	const struct revocable_ops *ops = p->ops;
 	struct task_struct **th = NULL;
 	struct rbk_part *parts = NULL;
-	struct rb_wl_totals tot;
 	struct rb_wl_run *run;
 	const char *why = NULL;
 	atomic_t finished = ATOMIC_INIT(0);
@@ -196,47 +158,10 @@ static const char *rbk_wl_rep(const struct rbk_config *cfg,
 	if (why)
 		goto fini;
 
-	rb_wl_totals(run, &tot);
-	memset(r, 0, sizeof(*r));
-	if (wl->kind == RB_WLK_LOOP) {
-		u64 per_thread_ns = div64_u64(tot.time_ns, p->threads);
-
-		if (!tot.ops || !per_thread_ns) {
-			why = "no timed operations";
-			goto fini;
-		}
-		r->iterations = p->iters;
-		r->real_time = div64_u64(tot.time_ns * 1000, tot.ops);
-		if (wl->id == RB_WL_ERROR_PATH)
-			rbk_rep_counter(r, "error_ns", r->real_time);
-		else if (wl->id != RB_WL_LIFECYCLE)
-			rbk_rep_counter(r, "ns_per_access", r->real_time);
-		if (wl->id != RB_WL_LIFECYCLE)
-			rbk_rep_counter(r, "accesses_per_sec",
-					div64_u64(tot.ops * 1000000000ULL,
-						  per_thread_ns) * 1000);
-	} else {
-		if (!run->nsamples) {
-			why = "no revoke samples";
-			goto fini;
-		}
-		for (i = 0; i < run->nsamples; i++)
-			rbk_results_sample(res, name, rep, run->samples[i]);
-		rbk_rep_samples(r, run->samples, run->nsamples);
-	}
-	rbk_rep_counter(r, "errors", (s64)tot.errors * 1000);
-	if (ops->caps & REV_CAP_RETRY)
-		rbk_rep_counter(r, "retries", (s64)tot.retries * 1000);
-	rbk_rep_counter(r, "bytes_per_rev", (s64)run->bytes_per_rev * 1000);
-	if (ops->caps & REV_CAP_DEFERRED)
-		rbk_rep_counter(r, "pending", (s64)run->pending * 1000);
-	if (run->nreaders) {
-		rbk_rep_counter(r, "ops_min", (s64)tot.ops_min * 1000);
-		rbk_rep_counter(r, "ops_max", (s64)tot.ops_max * 1000);
-	}
-	rbk_rep_counter(r, "threads_readers", (s64)run->nreaders * 1000);
-	if (tot.bad)
-		why = "readers saw contract violations";
+	/* raw samples first: rb_metrics_run() sorts them in place */
+	for (i = 0; i < (int)run->nsamples; i++)
+		rbk_results_sample(res, name, rep, run->samples[i]);
+	why = rb_metrics_run(r, run, run->samples);
 fini:
 	if (run)
 		rb_wl_run_fini(run);
@@ -247,26 +172,6 @@ free:
 	return why;
 }
 
-static void rbk_cell_name(char *buf, size_t len, const struct rb_workload *wl,
-			  const struct rb_wl_params *p, const char *many_mode)
-{
-	int o;
-
-	o = scnprintf(buf, len, "%s/%s/threads:%d/cs:%u", wl->name,
-		      p->ops->name, p->threads, p->cs);
-	if (wl->id == RB_WL_MAP_UNMAP)
-		o += scnprintf(buf + o, len - o, "/npages:%u", p->npages);
-	if (wl->id == RB_WL_UNBIND_MANY)
-		o += scnprintf(buf + o, len - o, "/n:%u/mode:%s", p->n,
-			       many_mode);
-	if (p->delay_ns && (wl->knobs & RB_WL_KNOB_DELAY))
-		o += scnprintf(buf + o, len - o, "/delay:%llu", p->delay_ns);
-	if (p->sleep_us && (wl->knobs & RB_WL_KNOB_SLEEP))
-		o += scnprintf(buf + o, len - o, "/sleep:%u", p->sleep_us);
-	if (p->stall_us && (wl->knobs & RB_WL_KNOB_STALL))
-		o += scnprintf(buf + o, len - o, "/stall:%u", p->stall_us);
-}
-
 /* 1 if the cell failed, 0 if it ran or was skipped (with a message). */
 static int rbk_bench_wl(const struct rbk_config *cfg,
 			const struct revocable_ops *ops,
@@ -274,8 +179,8 @@ static int rbk_bench_wl(const struct rbk_config *cfg,
 			struct rbk_results *res)
 {
 	struct rb_wl_params p = { };
-	char name[RBK_NAME_MAX];
-	struct rbk_rep *reps;
+	char name[RB_NAME_MAX];
+	struct rb_metrics *reps;
 	const char *why;
 	int i, online = num_online_cpus(), ret = 0;
 
@@ -296,7 +201,7 @@ static int rbk_bench_wl(const struct rbk_config *cfg,
 	p.iters = wl->kind == RB_WLK_CYCLE || wl->id == RB_WL_LIFECYCLE ?
 		  cfg->samples : cfg->loops;
 	p.seed = 1;
-	rbk_cell_name(name, sizeof(name), wl, &p, cfg->many_mode);
+	rb_cell_name(name, sizeof(name), wl, &p, NULL);
 
 	why = rb_wl_check(wl, &p);
 	if (why) {
@@ -320,7 +225,7 @@ static int rbk_bench_wl(const struct rbk_config *cfg,
 	} else {
 		rbk_results_cell(res, name, p.threads, reps, cfg->reps);
 		pr_info("revbench: %s: %lld.%03lld ns (rep 0 of %u)\n", name,
-			reps[0].real_time / 1000, reps[0].real_time % 1000,
+			reps[0].real_milli / 1000, reps[0].real_milli % 1000,
 			cfg->reps);
 	}
 	kfree(reps);
@@ -337,15 +242,16 @@ static int rbk_bench_driver(const struct rbk_config *cfg,
 	int nreaders = cfg->threads ? (int)cfg->threads - 1 :
 				      (int)num_online_cpus();
 	struct rbk_drv_stats st;
-	char name[RBK_NAME_MAX];
-	struct rbk_rep *reps;
+	struct rb_wl_params p = { .ops = ops, .threads = nreaders + 1,
+				  .cs = cfg->cs };
+	char name[RB_NAME_MAX];
+	struct rb_metrics *reps;
 	const char *why = NULL;
 	u64 *samples;
 	int i, j, ret;
 
-	snprintf(name, sizeof(name),
-		 "unbind/%s/threads:%d/cs:%u/via:driver-core", ops->name,
-		 nreaders + 1, cfg->cs);
+	rb_cell_name(name, sizeof(name), &rb_workloads[RB_WL_UNBIND], &p,
+		     "/via:driver-core");
 	reps = kcalloc(cfg->reps, sizeof(*reps), GFP_KERNEL);
 	samples = kcalloc(cfg->samples, sizeof(*samples), GFP_KERNEL);
 	if (!reps || !samples) {
@@ -353,7 +259,7 @@ static int rbk_bench_driver(const struct rbk_config *cfg,
 		goto out;
 	}
 	for (i = 0; i < cfg->reps && !why; i++) {
-		struct rbk_rep *r = &reps[i];
+		struct rb_metrics *r = &reps[i];
 
 		ret = rbk_drv_unbind_rep(cfg, ops, nreaders, samples,
 					 cfg->samples, &st);
@@ -376,13 +282,9 @@ static int rbk_bench_driver(const struct rbk_config *cfg,
 		for (j = 0; j < st.nsamples; j++)
 			rbk_results_sample(res, name, i, samples[j]);
 		memset(r, 0, sizeof(*r));
-		rbk_rep_samples(r, samples, st.nsamples);
-		rbk_rep_counter(r, "errors", (s64)st.errors * 1000);
-		if (ops->caps & REV_CAP_RETRY)
-			rbk_rep_counter(r, "retries", (s64)st.retries * 1000);
-		rbk_rep_counter(r, "bytes_per_rev",
-				(s64)st.bytes_per_rev * 1000);
-		rbk_rep_counter(r, "threads_readers", (s64)nreaders * 1000);
+		rb_metrics_revoke(r, samples, st.nsamples);
+		rb_metrics_common(r, ops, st.errors, st.retries,
+				  st.bytes_per_rev, nreaders);
 	}
 out:
 	if (why) {
@@ -391,7 +293,7 @@ out:
 	} else {
 		rbk_results_cell(res, name, nreaders + 1, reps, cfg->reps);
 		pr_info("revbench: %s: %lld.%03lld ns (rep 0 of %u)\n", name,
-			reps[0].real_time / 1000, reps[0].real_time % 1000,
+			reps[0].real_milli / 1000, reps[0].real_milli % 1000,
 			cfg->reps);
 	}
 free:

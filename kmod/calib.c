@@ -8,7 +8,10 @@
  *                      kthreads bound to the first two online CPUs
  *                      (CALIB_TRIALS trials of CALIB_ROUNDS round trips);
  *   calib_loop_ns      median ns per iteration of an empty counted loop
- *                      with a compiler barrier, on the calling CPU.
+ *                      with a compiler barrier, on the calling CPU;
+ *   calib_clock_ns     median ns per ktime_get_mono_fast_ns() read, back
+ *                      to back: the timer cost inside every timed revoke
+ *                      (the userspace runner measures its rb_now_ns()).
  *
  * Under qemu TCG both are dominated by emulation: they are recorded so
  * that the inflation is visible, not to be compared with hardware.
@@ -24,6 +27,7 @@
 #define CALIB_TRIALS	7
 #define CALIB_ROUNDS	2000
 #define CALIB_LOOP	(1U << 20)
+#define CALIB_CLOCK	10000
 
 struct calib_pp {
 	int ball ____cacheline_aligned;
@@ -146,8 +150,28 @@ static u64 calib_loop_ps(void)
 	return ps[CALIB_TRIALS / 2];
 }
 
+/* Median ns per clock read, back to back, in picoseconds. */
+static u64 calib_clock_ps(void)
+{
+	u64 ps[CALIB_TRIALS], t0, sink = 0;
+	unsigned int i;
+	int t;
+
+	for (t = 0; t < CALIB_TRIALS; t++) {
+		t0 = ktime_get_mono_fast_ns();
+		for (i = 0; i < CALIB_CLOCK; i++)
+			sink += ktime_get_mono_fast_ns();
+		ps[t] = div_u64((ktime_get_mono_fast_ns() - t0) * 1000,
+				CALIB_CLOCK + 1);
+		cond_resched();
+	}
+	sort(ps, CALIB_TRIALS, sizeof(u64), cmp_u64, NULL);
+	return sink ? ps[CALIB_TRIALS / 2] : 0;
+}
+
 void rbk_calibrate(struct rbk_calib *c)
 {
 	c->pingpong_ns = calib_pingpong();
 	c->loop_ps = calib_loop_ps();
+	c->clock_ps = calib_clock_ps();
 }

@@ -91,6 +91,7 @@ void rbk_run_torture(const struct rbk_config *cfg, struct rbk_test_summary *s);
 struct rbk_calib {
 	u64 pingpong_ns;	/* median CPU0<->CPU1 round trip, 0 = n/a */
 	u64 loop_ps;		/* median empty-loop iteration, picoseconds */
+	u64 clock_ps;		/* one ktime_get_mono_fast_ns(), back to back */
 };
 void rbk_calibrate(struct rbk_calib *c);
 

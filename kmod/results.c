@@ -1,17 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * results.c - the results file (results/FORMAT.md: Google Benchmark 1.7.1 JSON)
- * built in a kernel buffer, plus the raw revoke samples as CSV.
+ * results.c - the results file (results/FORMAT.md: Google Benchmark 1.7.1
+ * JSON, revbench_format 2) built in kernel buffers, plus the raw revoke
+ * samples, with the conventions of the userspace writer (runner/output.c)
+ * so that both environments' files are read the same way:
+ *
+ *   - strict JSON: no NaN or Infinity; a statistic that is not defined
+ *     (the cv of a counter whose mean is 0) has no key;
+ *   - compact: the context one key per line, one benchmark entry per line,
+ *     numbers without trailing zeros;
+ *   - counters that are the same for every repetition of a cell (struct
+ *     rb_metrics.cell: bytes_per_rev, threads_readers, revoke_samples) in
+ *     context.revbench_cells, once per cell; the others on every entry;
+ *   - the module's primitive table in context.revbench_primitives;
+ *   - samples as "cell,repetition,sample_ns" after a "# cell N NAME" index
+ *     (N = the place in revbench_cells); uncompressed (the harness or the
+ *     reader may gzip it: readers take both).
+ *
+ *   - one entry per repetition with the keys compare.py and the readers
+ *     use (name, run_type, repetition_index, iterations, real_time,
+ *     cpu_time, time_unit, the counters); no aggregates (readers and
+ *     compare.py compute them from the repetitions).
  *
  * The kernel has no floating point here: every value is kept in
- * thousandths (s64 "milli" units) and printed with three decimals.
- * Aggregates (mean, median, stddev, cv) are computed the way Google
- * Benchmark does (sample stddev, n - 1; cv = stddev / mean) over the
- * repetitions of a cell, for real_time/cpu_time and every counter.
+ * thousandths (s64 "milli" units) and printed without trailing zeros.
+ * The context is written at the end (rbk_results_finish()), when the cell
+ * table is known.
  */
+#include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/math64.h>
-#include <linux/sort.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/time.h>
 #include <linux/utsname.h>
@@ -25,19 +44,30 @@
 #include "kmod.h"
 #include "results.h"
 
-enum { ST_MEAN, ST_MEDIAN, ST_STDDEV, ST_CV, ST_NR };
-
 struct rbk_buf {
 	char *p;
 	size_t len, cap;
 	int err;
 };
 
+struct rbk_cell {
+	char name[RB_NAME_MAX];
+	bool has_samples;
+	int ncell;
+	struct rb_metric cell[RB_MET_MAX];
+	const char *loop;
+};
+
 struct rbk_results {
-	struct rbk_buf json;
-	struct rbk_buf csv;
-	int family;		/* next family_index */
+	struct rbk_buf json;	/* the whole file, after finish */
+	struct rbk_buf ctx;	/* context keys, written at new() */
+	struct rbk_buf bench;	/* benchmark entries, one per line */
+	struct rbk_buf csv;	/* sample lines */
+	struct rbk_buf samples;	/* the whole samples file, after finish */
+	struct rbk_cell *cells;
+	int ncells, capcells;
 	int nentries;		/* entries written (for the commas) */
+	int cur;		/* cell of the last sample, or -1 */
 };
 
 static void buf_grow(struct rbk_buf *b, size_t need)
@@ -80,6 +110,21 @@ static __printf(2, 3) void rbuf_printf(struct rbk_buf *b, const char *fmt, ...)
 	b->len += n;
 }
 
+static void rbuf_cat(struct rbk_buf *b, const struct rbk_buf *src)
+{
+	if (src->err && !b->err)
+		b->err = src->err;
+	if (!src->len || b->err)
+		return;
+	if (b->len + src->len + 1 > b->cap)
+		buf_grow(b, src->len + 1);
+	if (b->err)
+		return;
+	memcpy(b->p + b->len, src->p, src->len);
+	b->len += src->len;
+	b->p[b->len] = '\0';
+}
+
 /* A JSON string: quotes, backslashes and control characters escaped. */
 static void bstr(struct rbk_buf *b, const char *s)
 {
@@ -97,34 +142,36 @@ static void bstr(struct rbk_buf *b, const char *s)
 	rbuf_printf(b, "\"");
 }
 
-static void bkv(struct rbk_buf *b, const char *k, const char *v, bool last)
+/* A context key with a string value, on its own line. */
+static void bkv(struct rbk_buf *b, const char *k, const char *v)
 {
-	rbuf_printf(b, "    ");
+	rbuf_printf(b, "%s    ", b->len ? ",\n" : "");
 	bstr(b, k);
 	rbuf_printf(b, ": ");
 	bstr(b, v);
-	rbuf_printf(b, last ? "\n" : ",\n");
 }
 
-/* A milli-unit value with three decimals. */
-static void bmilli(struct rbk_buf *b, s64 v)
+/* v / 10^digits as a JSON number without trailing zeros: 12.3, 64, -0.05 */
+static void bfixed(struct rbk_buf *b, s64 v, int digits)
 {
-	u64 a = v < 0 ? -(u64)v : v;
+	u64 a = v < 0 ? -(u64)v : v, div = digits == 6 ? 1000000 : 1000;
+	u64 ip = div64_u64(a, div), fp = a - ip * div;
+	char frac[8];
+	int n;
 
-	rbuf_printf(b, "%s%llu.%03llu", v < 0 ? "-" : "", a / 1000, a % 1000);
-}
-
-/* An aggregate: cv (a fraction, in millionths) with six decimals. */
-static void bstat(struct rbk_buf *b, s64 v, int which)
-{
-	u64 a = v < 0 ? -(u64)v : v;
-
-	if (which != ST_CV) {
-		bmilli(b, v);
+	if (!fp) {
+		rbuf_printf(b, "%s%llu", v < 0 ? "-" : "", ip);
 		return;
 	}
-	rbuf_printf(b, "%s%llu.%06llu", v < 0 ? "-" : "", a / 1000000,
-		    a % 1000000);
+	n = snprintf(frac, sizeof(frac), "%0*llu", digits, fp);
+	while (n > 0 && frac[n - 1] == '0')
+		frac[--n] = '\0';
+	rbuf_printf(b, "%s%llu.%s", v < 0 ? "-" : "", ip, frac);
+}
+
+static void bmilli(struct rbk_buf *b, s64 v)
+{
+	bfixed(b, v, 3);
 }
 
 static const char *rbk_preemption(void)
@@ -156,65 +203,97 @@ static const char *rbk_cpu_model(void)
 	return "unknown";
 }
 
+/* The first line of a sysfs file, or "unavailable". */
+static void rbk_sysfs_line(const char *path, char *buf, size_t len)
+{
+	struct file *f = filp_open(path, O_RDONLY, 0);
+	loff_t pos = 0;
+	ssize_t n = -1;
+
+	if (!IS_ERR(f)) {
+		n = kernel_read(f, buf, len - 1, &pos);
+		filp_close(f, NULL);
+	}
+	if (n <= 0) {
+		strscpy(buf, "unavailable", len);
+		return;
+	}
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	if (!buf[0])
+		strscpy(buf, "unavailable", len);
+}
+
 struct rbk_results *rbk_results_new(const struct rbk_config *cfg,
 				    const char *command_line)
 {
 	struct rbk_results *res = kzalloc(sizeof(*res), GFP_KERNEL);
 	struct rbk_buf *b;
 	struct tm tm;
-	char tmp[128];
+	char tmp[160];
 	unsigned int mhz = 0;
 	struct rbk_calib cal;
+	int i;
 
 	if (!res)
 		return NULL;
-	b = &res->json;
+	res->cur = -1;
+	b = &res->ctx;
 	time64_to_tm(ktime_get_real_seconds(), 0, &tm);
 #ifdef CONFIG_X86
 	mhz = tsc_khz / 1000;
 #endif
-	rbuf_printf(b, "{\n  \"context\": {\n");
 	snprintf(tmp, sizeof(tmp), "%04ld-%02d-%02dT%02d:%02d:%02d+00:00",
 		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 		 tm.tm_min, tm.tm_sec);
-	bkv(b, "date", tmp, false);
-	bkv(b, "host_name", utsname()->nodename, false);
-	bkv(b, "executable", "revbench.ko", false);
-	rbuf_printf(b, "    \"num_cpus\": %u,\n", num_online_cpus());
-	rbuf_printf(b, "    \"mhz_per_cpu\": %u,\n", mhz);
-	rbuf_printf(b, "    \"cpu_scaling_enabled\": false,\n");
-	rbuf_printf(b, "    \"caches\": [],\n    \"load_avg\": [],\n");
-	bkv(b, "library_build_type", "release", false);
-	bkv(b, "revbench_env", cfg->env, false);
-	bkv(b, "revbench_version", "kmod-" REVBENCH_GIT, false);
-	bkv(b, "git_commit", REVBENCH_GIT, false);
-	bkv(b, "command_line", command_line, false);
-	bkv(b, "seed", "1", false);
-	bkv(b, "cpu_model", rbk_cpu_model(), false);
+	bkv(b, "date", tmp);
+	bkv(b, "host_name", utsname()->nodename);
+	bkv(b, "executable", "revbench.ko");
+	rbuf_printf(b, ",\n    \"num_cpus\": %u", num_online_cpus());
+	rbuf_printf(b, ",\n    \"mhz_per_cpu\": %u", mhz);
+	rbuf_printf(b, ",\n    \"cpu_scaling_enabled\": false");
+	rbuf_printf(b, ",\n    \"caches\": [],\n    \"load_avg\": []");
+	bkv(b, "library_build_type", "release");
+	bkv(b, "revbench_env", cfg->env);
+	bkv(b, "revbench_format", "2");
+	bkv(b, "revbench_version", "kmod-" REVBENCH_GIT);
+	bkv(b, "git_commit", REVBENCH_GIT);
+	bkv(b, "command_line", command_line);
+	bkv(b, "seed", "1");
+	bkv(b, "cpu_model", rbk_cpu_model());
 	snprintf(tmp, sizeof(tmp), "%u CPUs online, %u possible",
 		 num_online_cpus(), nr_cpu_ids);
-	bkv(b, "topology", tmp, false);
-	bkv(b, "kernel", utsname()->release, false);
-	bkv(b, "preemption", rbk_preemption(), false);
-	bkv(b, "compiler", CONFIG_CC_VERSION_TEXT, false);
-	bkv(b, "cflags", "kbuild (the kernel's own flags)", false);
-	bkv(b, "rwlock_kind", "rw_semaphore", false);
-	bkv(b, "membarrier", "n/a (kernel: hazptr readers use smp_mb)", false);
+	bkv(b, "topology", tmp);
+	bkv(b, "kernel", utsname()->release);
+	bkv(b, "preemption", rbk_preemption());
+	bkv(b, "compiler", CONFIG_CC_VERSION_TEXT);
+	bkv(b, "cflags", "kbuild (the kernel's own flags)");
+	bkv(b, "rwlock_kind", "rw_semaphore");
+	bkv(b, "membarrier", "n/a (kernel: hazptr readers use smp_mb)");
 	bkv(b, "placement",
-	    "kthreads bound one per online CPU in order (participant i on the i-th online CPU, wrapping)",
-	    false);
+	    "kthreads bound one per online CPU in order (participant i on the i-th online CPU, wrapping)");
 	rbk_calibrate(&cal);
-	rbuf_printf(b, "    \"calib_pingpong_ns\": \"%llu\",\n",
-		    (unsigned long long)cal.pingpong_ns);
-	rbuf_printf(b, "    \"calib_loop_ns\": \"%llu.%03llu\",\n",
-		    (unsigned long long)div_u64(cal.loop_ps, 1000),
-		    (unsigned long long)(cal.loop_ps % 1000));
+	snprintf(tmp, sizeof(tmp), "%llu", (unsigned long long)cal.pingpong_ns);
+	bkv(b, "calib_pingpong_ns", tmp);
+	snprintf(tmp, sizeof(tmp), "%llu.%03llu",
+		 (unsigned long long)div_u64(cal.loop_ps, 1000),
+		 (unsigned long long)(cal.loop_ps % 1000));
+	bkv(b, "calib_loop_ns", tmp);
 	bkv(b, "calib_regime", !cal.pingpong_ns ? "n/a (one CPU)" :
-	    cal.pingpong_ns < 200 ? "fast" : "slow", false);
-	bkv(b, "timer", "ktime_get_mono_fast_ns", true);
-	rbuf_printf(b, "  },\n  \"benchmarks\": [");
-	rbuf_printf(&res->csv, "benchmark,repetition,sample_ns\n");
-	if (res->json.err || res->csv.err) {
+	    cal.pingpong_ns < 200 ? "fast" : "slow");
+	snprintf(tmp, sizeof(tmp), "%llu.%03llu",
+		 (unsigned long long)div_u64(cal.clock_ps, 1000),
+		 (unsigned long long)(cal.clock_ps % 1000));
+	bkv(b, "calib_clock_ns", tmp);
+	bkv(b, "timer", "ktime_get_mono_fast_ns");
+	for (i = 0; i < rb_sysfs_nfacts; i++) {
+		rbk_sysfs_line(rb_sysfs_facts[i].path, tmp, sizeof(tmp));
+		bkv(b, rb_sysfs_facts[i].key, tmp);
+	}
+	bkv(b, "warmup", "none: every repetition is reported");
+	bkv(b, "undefined_statistics",
+	    "omitted: a value that is not defined (e.g. the cv of a counter whose mean is 0) has no key; never NaN or Infinity");
+	if (res->ctx.err) {
 		rbk_results_free(res);
 		return NULL;
 	}
@@ -226,19 +305,116 @@ void rbk_results_free(struct rbk_results *res)
 	if (!res)
 		return;
 	vfree(res->json.p);
+	vfree(res->ctx.p);
+	vfree(res->bench.p);
 	vfree(res->csv.p);
+	vfree(res->samples.p);
+	vfree(res->cells);
 	kfree(res);
+}
+
+/* The cell's place in the cell table (added on first use), -1 on ENOMEM. */
+static int rbk_cell_index(struct rbk_results *res, const char *name)
+{
+	struct rbk_cell *c;
+	int i;
+
+	if (res->cur >= 0 && !strcmp(res->cells[res->cur].name, name))
+		return res->cur;
+	for (i = res->ncells - 1; i >= 0; i--)
+		if (!strcmp(res->cells[i].name, name))
+			return res->cur = i;
+	if (res->ncells == res->capcells) {
+		int cap = res->capcells ? res->capcells * 2 : 64;
+
+		c = vzalloc(array_size(cap, sizeof(*c)));
+		if (!c)
+			return -1;
+		if (res->cells)
+			memcpy(c, res->cells, res->ncells * sizeof(*c));
+		vfree(res->cells);
+		res->cells = c;
+		res->capcells = cap;
+	}
+	c = &res->cells[res->ncells];
+	strscpy(c->name, name, sizeof(c->name));
+	return res->cur = res->ncells++;
+}
+
+static void rbk_primitive_table(struct rbk_buf *b)
+{
+	char caps[160];
+	int i;
+
+	rbuf_printf(b, ",\n    \"revbench_primitives\": [");
+	for (i = 0; i < rev_ops_count; i++) {
+		const struct revocable_ops *o = rev_ops_all[i];
+
+		rbuf_printf(b, "%s\n      {\"name\":", i ? "," : "");
+		bstr(b, o->name);
+		rbuf_printf(b, ",\"family\":");
+		bstr(b, o->family ? o->family : o->name);
+		rbuf_printf(b, ",\"caps\":");
+		bstr(b, rev_caps_str(o->caps, caps, sizeof(caps)));
+		if (o->color && o->color[0]) {
+			rbuf_printf(b, ",\"color\":");
+			bstr(b, o->color);
+		}
+		rbuf_printf(b, ",\"desc\":");
+		bstr(b, o->desc ? o->desc : "");
+		rbuf_printf(b, "}");
+	}
+	rbuf_printf(b, "\n    ]");
+}
+
+static void rbk_cell_table(struct rbk_results *res, struct rbk_buf *b)
+{
+	int i, j;
+
+	rbuf_printf(b, ",\n    \"revbench_cells\": [");
+	for (i = 0; i < res->ncells; i++) {
+		const struct rbk_cell *c = &res->cells[i];
+
+		rbuf_printf(b, "%s\n      {\"name\":", i ? "," : "");
+		bstr(b, c->name);
+		if (c->loop) {
+			rbuf_printf(b, ",\"loop\":");
+			bstr(b, c->loop);
+		}
+		for (j = 0; j < c->ncell; j++) {
+			rbuf_printf(b, ",\"%s\":", c->cell[j].name);
+			bmilli(b, c->cell[j].milli);
+		}
+		rbuf_printf(b, "}");
+	}
+	rbuf_printf(b, "%s]", res->ncells ? "\n    " : "");
 }
 
 int rbk_results_finish(struct rbk_results *res)
 {
-	rbuf_printf(&res->json, "\n  ]\n}\n");
-	return res->json.err ?: res->csv.err;
+	struct rbk_buf *j = &res->json, *s = &res->samples;
+	int i;
+
+	rbuf_printf(j, "{\n  \"context\": {\n");
+	rbuf_cat(j, &res->ctx);
+	rbk_primitive_table(j);
+	rbk_cell_table(res, j);
+	rbuf_printf(j, "\n  },\n  \"benchmarks\": [");
+	rbuf_cat(j, &res->bench);
+	rbuf_printf(j, "%s]\n}\n", res->nentries ? "\n  " : "");
+
+	rbuf_printf(s, "# revbench revoke samples: one line per timed revoke; cell = the index of the cell in the results file's context.revbench_cells, also listed here\n");
+	for (i = 0; i < res->ncells; i++)
+		if (res->cells[i].has_samples)
+			rbuf_printf(s, "# cell %d %s\n", i, res->cells[i].name);
+	rbuf_printf(s, "cell,repetition,sample_ns\n");
+	rbuf_cat(s, &res->csv);
+	return j->err ?: s->err;
 }
 
 const char *rbk_results_text(const struct rbk_results *res, size_t *len)
 {
-	if (res->json.err)
+	if (res->json.err || !res->json.p)
 		return NULL;
 	*len = res->json.len;
 	return res->json.p;
@@ -246,165 +422,86 @@ const char *rbk_results_text(const struct rbk_results *res, size_t *len)
 
 const char *rbk_results_samples(const struct rbk_results *res, size_t *len)
 {
-	if (res->csv.err)
+	if (res->samples.err || !res->samples.p)
 		return NULL;
-	*len = res->csv.len;
-	return res->csv.p;
+	*len = res->samples.len;
+	return res->samples.p;
 }
 
 void rbk_results_sample(struct rbk_results *res, const char *name, int rep,
 			u64 ns)
 {
-	rbuf_printf(&res->csv, "%s,%d,%llu\n", name, rep, ns);
-}
+	int c = rbk_cell_index(res, name);
 
-/* ---------------------------------------------------------------- */
-/* statistics in milli units */
-
-static int cmp_s64(const void *a, const void *b)
-{
-	s64 x = *(const s64 *)a, y = *(const s64 *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* st[]: mean, median, stddev (milli), cv (in millionths: 50000 = 5 %) */
-
-static void rbk_stats(const s64 *v, int n, s64 *st)
-{
-	s64 sorted[RBK_MAX_REPS];
-	s64 sum = 0, max = 0;
-	u64 var = 0;
-	int i, shift = 0;
-
-	memset(st, 0, sizeof(*st) * ST_NR);
-	if (n <= 0)
+	if (c < 0) {
+		res->csv.err = -ENOMEM;
 		return;
-	for (i = 0; i < n; i++) {
-		sum += v[i];
-		sorted[i] = v[i];
 	}
-	st[ST_MEAN] = div_s64(sum, n);
-	sort(sorted, n, sizeof(s64), cmp_s64, NULL);
-	st[ST_MEDIAN] = n & 1 ? sorted[n / 2] :
-		     div_s64(sorted[n / 2 - 1] + sorted[n / 2], 2);
-	if (n < 2)
-		return;
-	/* Scale deviations down until n squares fit in 64 bits. */
-	for (i = 0; i < n; i++) {
-		s64 d = v[i] - st[ST_MEAN];
-
-		if (abs(d) > max)
-			max = abs(d);
-	}
-	while ((max >> shift) >= (1LL << 28))
-		shift++;
-	for (i = 0; i < n; i++) {
-		s64 d = (v[i] - st[ST_MEAN]) >> shift;
-
-		var += (u64)(d * d);
-	}
-	/* var is in milli^2: sqrt gives milli; n - 1 like Google Benchmark */
-	st[ST_STDDEV] = (s64)int_sqrt64(div64_u64(var, n - 1)) << shift;
-	st[ST_CV] = st[ST_MEAN] ?
-		    div64_s64(st[ST_STDDEV] * 1000000, st[ST_MEAN]) : 0;
+	res->cells[c].has_samples = true;
+	rbuf_printf(&res->csv, "%d,%d,%llu\n", c, rep, ns);
 }
 
 /* ---------------------------------------------------------------- */
 
-/* The common head of an entry; run_name is the cell's name. */
+/* The head of an entry: the keys compare.py and the readers use. */
 static void rbk_entry_head(struct rbk_results *res, const char *name,
-			   const char *run_name, int family, int threads,
-			   int nreps)
+			   int rep)
 {
-	struct rbk_buf *b = &res->json;
-	bool agg = run_name != name;
+	struct rbk_buf *b = &res->bench;
 
-	rbuf_printf(b, "%s\n    {\n      \"name\": ", res->nentries++ ? "," : "");
+	rbuf_printf(b, "%s\n    {\"name\":", res->nentries++ ? "," : "");
 	bstr(b, name);
-	rbuf_printf(b, ",\n      \"family_index\": %d,\n", family);
-	rbuf_printf(b, "      \"per_family_instance_index\": 0,\n");
-	rbuf_printf(b, "      \"run_name\": ");
-	bstr(b, run_name);
-	rbuf_printf(b, ",\n      \"run_type\": \"%s\",\n",
-		agg ? "aggregate" : "iteration");
-	rbuf_printf(b, "      \"repetitions\": %d,\n", nreps);
-	rbuf_printf(b, "      \"threads\": %d,\n", threads);
+	rbuf_printf(b, ",\"run_type\":\"iteration\",\"repetition_index\":%d",
+		    rep);
 }
 
 void rbk_results_cell(struct rbk_results *res, const char *name,
-		      int threads, const struct rbk_rep *reps, int nreps)
+		      int threads, const struct rb_metrics *reps, int nreps)
 {
-	static const char *const aggs[] = { "mean", "median", "stddev", "cv" };
-	struct rbk_buf *b = &res->json;
-	int family = res->family;
-	s64 v[RBK_MAX_REPS];
-	int i, j, a;
+	struct rbk_buf *b = &res->bench;
+	int c = rbk_cell_index(res, name);
+	int i, j;
 
+	(void)threads;	/* in the name */
+	if (c < 0) {
+		b->err = -ENOMEM;
+		return;
+	}
 	if (nreps > RBK_MAX_REPS)
 		nreps = RBK_MAX_REPS;
+	res->cells[c].ncell = reps[0].ncell;
+	memcpy(res->cells[c].cell, reps[0].cell, sizeof(reps[0].cell));
+	res->cells[c].loop = reps[0].loop;
 	for (i = 0; i < nreps; i++) {
-		const struct rbk_rep *r = &reps[i];
+		const struct rb_metrics *r = &reps[i];
 
-		rbk_entry_head(res, name, name, family, threads, nreps);
-		rbuf_printf(b, "      \"repetition_index\": %d,\n", i);
-		rbuf_printf(b, "      \"iterations\": %llu,\n", r->iterations);
-		rbuf_printf(b, "      \"real_time\": ");
-		bmilli(b, r->real_time);
-		rbuf_printf(b, ",\n      \"cpu_time\": ");
-		bmilli(b, r->real_time);
-		rbuf_printf(b, ",\n      \"time_unit\": \"ns\"");
-		for (j = 0; j < r->ncounters; j++) {
-			rbuf_printf(b, ",\n      \"%s\": ", r->cname[j]);
-			bmilli(b, r->cval[j]);
+		rbk_entry_head(res, name, i);
+		rbuf_printf(b, ",\"iterations\":%llu,\"real_time\":",
+			    r->iterations);
+		bmilli(b, r->real_milli);
+		rbuf_printf(b, ",\"cpu_time\":");
+		bmilli(b, r->real_milli);
+		rbuf_printf(b, ",\"time_unit\":\"ns\"");
+		for (j = 0; j < r->nrep; j++) {
+			rbuf_printf(b, ",\"%s\":", r->rep[j].name);
+			bmilli(b, r->rep[j].milli);
 		}
-		rbuf_printf(b, "\n    }");
+		rbuf_printf(b, "}");
 	}
-	if (nreps < 2)
-		goto out;
-	for (a = 0; a < ARRAY_SIZE(aggs); a++) {
-		s64 st[ST_NR];
-		char aname[160];
-
-		snprintf(aname, sizeof(aname), "%s_%s", name, aggs[a]);
-		rbk_entry_head(res, aname, name, family, threads, nreps);
-		rbuf_printf(b, "      \"aggregate_name\": \"%s\",\n", aggs[a]);
-		rbuf_printf(b, "      \"aggregate_unit\": \"%s\",\n",
-			a == 3 ? "percentage" : "time");
-		rbuf_printf(b, "      \"iterations\": %d,\n", nreps);
-		for (i = 0; i < nreps; i++)
-			v[i] = reps[i].real_time;
-		rbk_stats(v, nreps, st);
-		rbuf_printf(b, "      \"real_time\": ");
-		bstat(b, st[a], a);
-		rbuf_printf(b, ",\n      \"cpu_time\": ");
-		bstat(b, st[a], a);
-		rbuf_printf(b, ",\n      \"time_unit\": \"ns\"");
-		for (j = 0; j < reps[0].ncounters; j++) {
-			for (i = 0; i < nreps; i++)
-				v[i] = reps[i].cval[j];
-			rbk_stats(v, nreps, st);
-			rbuf_printf(b, ",\n      \"%s\": ", reps[0].cname[j]);
-			bstat(b, st[a], a);
-		}
-		rbuf_printf(b, "\n    }");
-	}
-out:
-	res->family = family + 1;
 }
 
 /* A cell that could not be measured: Google Benchmark's error entry. */
 void rbk_results_error(struct rbk_results *res, const char *name,
 		       int threads, const char *why)
 {
-	struct rbk_buf *b = &res->json;
+	struct rbk_buf *b = &res->bench;
 
-	rbk_entry_head(res, name, name, res->family, threads, 1);
-	rbuf_printf(b, "      \"repetition_index\": 0,\n");
-	rbuf_printf(b, "      \"error_occurred\": true,\n");
-	rbuf_printf(b, "      \"error_message\": ");
+	(void)threads;
+	if (rbk_cell_index(res, name) < 0)
+		b->err = -ENOMEM;
+	rbk_entry_head(res, name, 0);
+	rbuf_printf(b, ",\"error_occurred\":true,\"error_message\":");
 	bstr(b, why);
-	rbuf_printf(b, ",\n      \"iterations\": 0,\n      \"real_time\": 0,\n");
-	rbuf_printf(b, "      \"cpu_time\": 0,\n      \"time_unit\": \"ns\"\n    }");
-	res->family++;
+	rbuf_printf(b, ",\"iterations\":0,\"real_time\":0,\"cpu_time\":0,"
+		    "\"time_unit\":\"ns\"}");
 }

@@ -2,9 +2,11 @@
 # Benchmark 1.7.1 (runner/gbench_shim.cc), linked with the release library.
 #
 #   make                 builds $(BUILD)/revbench (ALL_TARGETS)
-#   make bench-run       the quick matrix into results/user-HOST-STAMP.json
-#                        (part of "make bench"); BENCH_ARGS=... adds flags
-#   make check-runner    bad-input exit codes and a JSON smoke run
+#   make bench-run       the quick matrix into the run folder
+#                        results/HOST-STAMP/ (part of "make bench");
+#                        BENCH_ARGS=... adds flags
+#   make check-runner    bad-input exit codes, smoke runs whose files are
+#                        validated with a strict JSON parser, SIGINT
 #                        (part of "make check")
 #
 # The build facts a results file records (git commit, compiler, flags) are
@@ -18,7 +20,7 @@ RUNNER_OBJS := $(patsubst runner/%.c,$(BUILD)/runner/%.o,$(RUNNER_C)) \
 RUNNER_HDRS := $(wildcard runner/*.h primitives/*.h primitives/user/*.h workloads/*.h)
 RUNNER_CFLAGS   := $(CFLAGS_BASE) -Iprimitives/user -Irunner
 RUNNER_CXXFLAGS := -std=c++17 $(WARN) -O2 -g -pthread -Irunner
-RUNNER_LDLIBS   := -lbenchmark -lhwloc -lurcu-memb -lurcu-common -ljansson -pthread -lm
+RUNNER_LDLIBS   := -lbenchmark -lhwloc -lurcu-memb -lurcu-common -ljansson -lz -pthread -lm
 
 RUNNER_GIT   := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
 RUNNER_CCVER := $(shell $(CC) --version 2>/dev/null | head -n1)
@@ -51,11 +53,11 @@ $(BUILD)/runner/%.o: runner/%.cc runner/gbench_shim.h mk/runner.mk
 $(BUILD)/revbench: $(RUNNER_OBJS) $(BUILD)/release/librevbench.a
 	$(CXX) $(RUNNER_CXXFLAGS) $^ -o $@ $(RUNNER_LDLIBS)
 
+# The run folder results/HOST-STAMP/ (results.json, samples, report.txt,
+# figures) and results/latest; progress, the summary and the paths on
+# stdout.
 bench-run: deps-user $(BUILD)/revbench
-	@mkdir -p results
-	@out=results/user-$$(hostname)-$$(date +%Y%m%d-%H%M%S).json; \
-	$(BUILD)/revbench run --quick --out "$$out" $(BENCH_ARGS) || exit $$?; \
-	echo "bench-run: results in $$out (raw revoke samples: $$out.samples.csv)"
+	@$(BUILD)/revbench run --quick $(BENCH_ARGS)
 
 check-runner: deps-user $(BUILD)/revbench
 	@BUILD=$(BUILD) tests/runner_cli.sh $(BUILD)/revbench

@@ -23,8 +23,9 @@ if (FMT eq 'svg') {
 }
 set output OUT
 
-# One colour per primitive, the same in every figure (line type = the
-# primitive's rank in results.c:prim_order[] + 1; unknown names 15..20).
+# Default colours by place in the primitive table (line type = the
+# primitive's rank + 1; names beyond the table 15..20), replaced below by
+# the colours the table itself gives.
 set linetype 1 lc rgb '#000000' lw 2 dt 2 pt 1 ps 1
 set linetype 2 lc rgb '#d62728' lw 2 dt 1 pt 2 ps 1
 set linetype 3 lc rgb '#1f77b4' lw 2 dt 1 pt 4 ps 1
@@ -50,6 +51,9 @@ set linetype 21 lc rgb '#4c72b0' lw 1 dt 1
 set linetype 22 lc rgb '#dd8452' lw 1 dt 1
 set linetype 23 lc rgb '#55a868' lw 1 dt 1
 set linetype 24 lc rgb '#c44e52' lw 1 dt 1
+# The primitives' own colours, from the files' primitive tables (line
+# type = rank + 1, the floor dashed): revbench export writes LT_SETUP.
+if (exists("LT_SETUP")) { eval LT_SETUP }
 
 set grid xtics ytics mxtics mytics lc rgb '#dddddd' lw 1 dt 1
 set border lw 1
@@ -60,8 +64,11 @@ set key noenhanced
 #   PT = panel_title(p, 'F1')
 panel_title(p, f) = value(sprintf('PANEL%d', p)) . "\n" . \
 	value(sprintf('FILE%d', p)) . ': ' . value(sprintf('%s_NOTE%d', f, p))
-# Time axes are drawn in seconds so that "%.0s %cs" prints 10 ns, 1 us...
-ns = 1e-9
+# Time axes: one unit per axis, chosen by revbench export from the
+# largest value (F<n>_U, F<n>_DIV ns per unit); each figure sets
+# ns = 1.0 / F<n>_DIV, so "$2 * ns" is a value in that unit, and labels
+# the axis with it.  Plain numbers on the ticks, never mixed units.
+ns = 1.0
 # Bar key entry for results file p: file and short environment, plus the
 # selection note when it differs from the first file's (in the title).
 bar_key(p, f) = value(sprintf('FILE%d', p)) . ' (' . value(sprintf('SHORT%d', p)) . ')' . \

@@ -6,6 +6,7 @@ W = 0; H = 560
 load DATADIR.'/meta.gp'
 W = 700 * NP + (NP == 1 ? 100 : 0)
 load PLOTDIR.'/common.gp'
+ns = 1.0 / F1_DIV
 
 # small horizontal offsets keep the error bars of primitives apart
 set multiplot layout 1, NP title "Reader cost: time per try_access..release per reader\n(median of runs, bars min..max)" font ',12'
@@ -17,14 +18,14 @@ do for [p = 1:NP] {
 	set title panel_title(p, 'F1')
 	set xlabel 'reader threads'
 	if (F1_YMAX / F1_YMIN >= 30) {
-		set ylabel 'time per access per reader (log scale)'
+		set ylabel 'time per access per reader (' . F1_U . ', log scale)'
 		set logscale y
-		set format y '%.0s %cs'
+		set format y '%g'
 		set yrange [F1_YMIN * ns / 1.5 : F1_YMAX * ns * 1.5]
 	} else {
-		set ylabel 'time per access per reader'
+		set ylabel 'time per access per reader (' . F1_U . ')'
 		unset logscale y
-		set format y '%.1s %cs'
+		set format y '%g'
 		set yrange [0 : F1_YMAX * ns * 1.1]
 	}
 	set xrange [0.5 : F1_XMAX + 0.5]

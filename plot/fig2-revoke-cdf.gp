@@ -5,6 +5,7 @@ W = 0; H = 560
 load DATADIR.'/meta.gp'
 W = 700 * NP + (NP == 1 ? 100 : 0)
 load PLOTDIR.'/common.gp'
+ns = 1.0 / F2_DIV
 
 set multiplot layout 1, NP title "Revoke (unbind) latency CDF: every revoke sample of every run" font ',12'
 do for [p = 1:NP] {
@@ -14,10 +15,10 @@ do for [p = 1:NP] {
 	T = value(sprintf('F2_T%d', p))
 	L = value(sprintf('F2_L%d', p))
 	set title panel_title(p, 'F2')
-	set xlabel 'revoke latency (log scale)'
+	set xlabel 'revoke latency (' . F2_U . ', log scale)'
 	set ylabel 'fraction of revokes <= x'
 	set logscale x
-	set format x '%.0s %cs'
+	set format x '%g'
 	set xrange [F2_XMIN * ns / 2 : F2_XMAX * ns * 2]
 	set yrange [0 : 1.02]
 	set ytics 0.1

@@ -6,16 +6,17 @@ load DATADIR.'/meta.gp'
 NX = words(F3_XT)
 W = NX * 45 * NP + 300 < 1000 ? 1000 : NX * 45 * NP + 300
 load PLOTDIR.'/common.gp'
+ns = 1.0 / F3_DIV
 
 BW = 0.8 / NP
 set title "Error path: time of one failed try_access after revoke (median of runs, bars min..max)\n" . F3_NOTE1 . \
 	(F3_MISSING ne '' ? "\nno error-path cells in: " . F3_MISSING : '') font ',12'
-set ylabel 'time per failed access'
-set format y '%.0s %cs'
+set ylabel 'time per failed access (' . F3_U . ')'
+set format y '%g'
 if (F3_YMAX / F3_YMIN > 50) {
 	set logscale y
 	set yrange [F3_YMIN * ns / 2 : F3_YMAX * ns * 2]
-	set ylabel 'time per failed access (log scale)'
+	set ylabel 'time per failed access (' . F3_U . ', log scale)'
 } else {
 	set yrange [0 : F3_YMAX * ns * 1.15]
 }

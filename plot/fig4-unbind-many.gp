@@ -6,6 +6,7 @@ W = 0; H = 560
 load DATADIR.'/meta.gp'
 W = 700 * NP + (NP == 1 ? 100 : 0)
 load PLOTDIR.'/common.gp'
+ns = 1.0 / F4_DIV
 
 # legend: one entry per primitive (on its first block) plus the two styles
 first_of(T, i) = (i == 1 || word(T, i) ne word(T, i - 1)) ? word(T, i) : ''
@@ -19,9 +20,9 @@ do for [p = 1:NP] {
 	D = value(sprintf('F4_D%d', p))
 	set title panel_title(p, 'F4')
 	set xlabel 'number of revocables n (log scale)'
-	set ylabel 'time per unbind of n revocables (log scale)'
+	set ylabel 'time per unbind of n revocables (' . F4_U . ', log scale)'
 	set logscale xy
-	set format y '%.0s %cs'
+	set format y '%g'
 	set format x '%g'
 	set xrange [F4_XMIN / 1.5 : F4_XMAX * 1.5]
 	set yrange [F4_YMIN * ns / 2 : F4_YMAX * ns * 2]

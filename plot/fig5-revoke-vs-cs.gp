@@ -7,6 +7,7 @@ W = 0; H = 600
 load DATADIR.'/meta.gp'
 W = 700 * NP + (NP == 1 ? 100 : 0)
 load PLOTDIR.'/common.gp'
+ns = 1.0 / F5_DIV
 
 # small horizontal offsets keep overlapping primitives apart
 set multiplot layout 1, NP title "Revoke latency against reader critical section\n(point = median over runs of the p50, bar up to the median p99)" font ',12'
@@ -19,14 +20,14 @@ do for [p = 1:NP] {
 	set title panel_title(p, 'F5')
 	set xlabel 'reader critical section (cs:K = K page-table lookups per access)'
 	if (F5_YMAX / F5_YMIN >= 30) {
-		set ylabel 'revoke latency (log scale)'
+		set ylabel 'revoke latency (' . F5_U . ', log scale)'
 		set logscale y
-		set format y '%.0s %cs'
+		set format y '%g'
 		set yrange [F5_YMIN * ns / 2 : F5_YMAX * ns * 2]
 	} else {
-		set ylabel 'revoke latency'
+		set ylabel 'revoke latency (' . F5_U . ')'
 		unset logscale y
-		set format y '%.1s %cs'
+		set format y '%g'
 		set yrange [0 : F5_YMAX * ns * 1.1]
 	}
 	set xrange [-0.5 : (NC > 0 ? NC : 1) - 0.5]

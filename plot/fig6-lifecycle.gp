@@ -7,6 +7,7 @@ load DATADIR.'/meta.gp'
 NX = words(F6_XT)
 W = NP > 2 ? 1700 : 1400
 load PLOTDIR.'/common.gp'
+ns = 1.0 / F6_DIV
 
 BW = 0.8 / NP
 set rmargin 7
@@ -21,12 +22,12 @@ set boxwidth BW absolute
 set key outside bottom center vertical Left reverse samplen 2 maxrows 4
 
 set title 'create + revoke + destroy, no readers (median of runs, bars min..max)'
-set ylabel 'time per create + revoke + destroy'
-set format y '%.0s %cs'
+set ylabel 'time per create + revoke + destroy (' . F6_U . ')'
+set format y '%g'
 if (F6_YMAX / F6_YMIN > 50) {
 	set logscale y
 	set yrange [F6_YMIN * ns / 2 : F6_YMAX * ns * 2]
-	set ylabel 'time per create + revoke + destroy (log scale)'
+	set ylabel 'time per create + revoke + destroy (' . F6_U . ', log scale)'
 } else {
 	set yrange [0 : F6_YMAX * ns * 1.15]
 }

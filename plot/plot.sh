@@ -11,10 +11,13 @@
 #   OUTDIR/fig4-unbind-many.{png,svg}   unbind-many, log-log
 #   OUTDIR/fig5-revoke-vs-cs.{png,svg}  revoke latency vs critical section
 #   OUTDIR/fig6-lifecycle.{png,svg}     lifecycle cost and bytes/revocable
-# The data behind them stays in OUTDIR/data (revbench export --gnuplot).
+# RESULTS may be run folders (their results.json is read).  The data
+# behind the figures (revbench export --gnuplot) stays in OUTDIR/data, or
+# in $PLOT_DATA when that is set.
 #
 # Environment: REVBENCH (default build/revbench next to this script's
-# parent), GNUPLOT (default gnuplot).
+# parent), GNUPLOT (default gnuplot), PLOT_DATA, PLOT_FORMATS (default
+# "png svg"; revbench run draws "png" into its run folder).
 # Exit: 0 done, 2 bad input / unwritable OUTDIR / missing gnuplot.
 # Each figure is written to a temp name and renamed when complete.
 set -u
@@ -49,17 +52,21 @@ mkdir -p "$out" 2>/dev/null || die "$out: cannot create output directory"
 [ -d "$out" ] && [ -w "$out" ] || die "$out: output directory not writable"
 
 # pngcairo gives anti-aliased PNGs; plain libgd png is the fallback
-if "$GNUPLOT" -e 'set terminal' 2>&1 | grep -qw pngcairo; then
+# (stdin from /dev/null: on a terminal gnuplot pages the list and waits)
+if "$GNUPLOT" -e 'set terminal' </dev/null 2>&1 | grep -qw pngcairo; then
 	pngterm=pngcairo
 else
 	pngterm=png
 	echo "plot.sh: gnuplot has no pngcairo terminal: PNGs use the libgd 'png' terminal" >&2
 fi
-"$GNUPLOT" -e 'set terminal' 2>&1 | grep -qw svg ||
-	die "gnuplot has no svg terminal"
+case " ${PLOT_FORMATS:-png svg} " in
+*" svg "*) "$GNUPLOT" -e 'set terminal' </dev/null 2>&1 | grep -qw svg ||
+	die "gnuplot has no svg terminal" ;;
+esac
 
+data=${PLOT_DATA:-$out/data}
 eval "set -- $files"
-"$REVBENCH" export --gnuplot -o "$out/data" "$@" || exit 2
+"$REVBENCH" export --gnuplot -o "$data" "$@" || exit 2
 
 # gnuplot single-quoted strings: double any '
 q() { printf '%s' "$1" | sed "s/'/''/g"; }
@@ -67,12 +74,12 @@ q() { printf '%s' "$1" | sed "s/'/''/g"; }
 status=0
 for gp in "$here"/fig*.gp; do
 	name=$(basename "$gp" .gp)
-	for fmt in png svg; do
+	for fmt in ${PLOT_FORMATS:-png svg}; do
 		final="$out/$name.$fmt"
 		tmp="$out/.$name.$fmt.tmp.$$"
 		# a results file without cells for a figure leaves its data
 		# file empty: gnuplot's warning about it is expected, others not
-		if "$GNUPLOT" -e "DATADIR='$(q "$out/data")'; PLOTDIR='$(q "$here")'; OUT='$(q "$tmp")'; FMT='$fmt'; PNGTERM='$pngterm'" "$gp" 2>"$tmp.err" &&
+		if "$GNUPLOT" -e "DATADIR='$(q "$data")'; PLOTDIR='$(q "$here")'; OUT='$(q "$tmp")'; FMT='$fmt'; PNGTERM='$pngterm'" "$gp" </dev/null 2>"$tmp.err" &&
 		   [ -s "$tmp" ]; then
 			grep -v 'Skipping data file with no valid points' "$tmp.err" >&2
 			rm -f "$tmp.err"

@@ -14,10 +14,19 @@
  * manual time is the sum of the revoke latencies, so real_time = mean ns
  * per revoke, and the percentiles come from that repetition's samples.
  *
- * Output: Google Benchmark writes its JSON to a temp file next to --out
- * (--benchmark_out); the raw samples go to another temp file; both are
- * renamed into place only after a complete run, and removed on failure or
- * SIGINT.
+ * Method (BENCHMARKS.md): every cell runs --repetitions + 1 repetitions;
+ * the first is a warm-up, dropped from the results and the samples.
+ * Repetitions are interleaved at random across cells (Google Benchmark's
+ * --benchmark_enable_random_interleaving), so that each repetition of a
+ * cell samples the machine's drift over the whole run.  A cell's state
+ * (struct cell) counts its own repetitions, so the order does not matter
+ * to it, and every repetition is a complete rb_wl run of its own.
+ *
+ * Output (output.c): Google Benchmark writes its JSON (--benchmark_out)
+ * into the run's temporary folder; after a complete run it is rewritten
+ * into the strict, compact results file, the samples go to a gzip'd CSV
+ * next to it, then the report and the figures are made, and only then is
+ * the folder renamed into place.  A failure or SIGINT removes it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,6 +41,7 @@
 
 #include "gbench_shim.h"
 #include "prim_info.h"
+#include "results.h"
 #include "revbench.h"
 
 #ifndef REVBENCH_GIT
@@ -46,49 +56,42 @@
 #define REVBENCH_VERSION "0.1"
 
 struct cell {
-	char name[192];
+	char name[RB_NAME_MAX];
 	const struct rb_workload *wl;
 	struct rb_wl_params p;
 	u64 fixed_iters;	/* CYCLE: samples per repetition */
-	int calls;		/* repetitions run so far */
+	int reps_done;		/* Google Benchmark repetitions so far */
 	int failed, timed_out;
 	char err[256];		/* why, for the later repetitions */
-};
-
-struct sample {
-	int cell;
-	int rep;
-	u64 ns;
+	struct rb_out_cell out;	/* what the results file says of it */
 };
 
 static struct rb_pool pool;
 static struct rb_calib calib;
 static struct cell *cells;
 static int ncells;
-static struct sample *samples;
+static struct rb_out_sample *samples;
 static size_t nsamples, capsamples;
-static double g_timeout;
-static char *tmp_json, *tmp_csv;
-static int n_failed, n_timed_out, n_interrupted;
+static double g_timeout, g_min_time;
+static struct rb_out g_out;
+static int n_failed, n_timed_out;
 
 static void cleanup_temps(void)
 {
-	if (tmp_json)
-		unlink(tmp_json);
-	if (tmp_csv)
-		unlink(tmp_csv);
+	rb_out_abort(&g_out);
 }
 
 /*
  * SIGINT/SIGTERM: the pool threads have stopped (rb_pool_run aborted the
- * run and waited for them); remove the temp files and leave at once, so
- * no partial results file can exist.  Google Benchmark gets no say: its
- * --benchmark_out file is one of the temp files.
+ * run and waited for them); remove the temporary folder and leave at
+ * once, so no partial results can exist.  Google Benchmark gets no say:
+ * its --benchmark_out file is inside that folder.
  */
 static void interrupted_exit(void)
 {
+	rb_progress_end();
 	cleanup_temps();
-	fprintf(stderr, "revbench run: interrupted: no results file written\n");
+	fprintf(stderr, "revbench run: interrupted: nothing written\n");
 	fflush(stdout);
 	fflush(stderr);
 	_exit(RB_EXIT_INTERRUPTED);
@@ -172,28 +175,11 @@ static void pool_abort(void *arg)
 	rb_wl_abort(arg);
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	u64 x = *(const u64 *)a, y = *(const u64 *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Nearest-rank percentile of a sorted array. */
-static u64 pct(const u64 *s, u64 n, double q)
-{
-	u64 k = (u64)ceil(q * (double)n);
-
-	if (k < 1)
-		k = 1;
-	return s[k - 1];
-}
-
 static void add_sample(int cell, int rep, u64 ns)
 {
 	if (nsamples == capsamples) {
 		size_t nc = capsamples ? capsamples * 2 : 4096;
-		struct sample *ns2 = realloc(samples, nc * sizeof(*ns2));
+		struct rb_out_sample *ns2 = realloc(samples, nc * sizeof(*ns2));
 
 		if (!ns2) {
 			fprintf(stderr, "revbench: out of memory for samples\n");
@@ -204,118 +190,83 @@ static void add_sample(int cell, int rep, u64 ns)
 		samples = ns2;
 		capsamples = nc;
 	}
-	samples[nsamples++] = (struct sample){ cell, rep, ns };
+	samples[nsamples++] = (struct rb_out_sample){ cell, rep, ns };
 }
 
-static void cell_counters(rb_gb_state *st, struct cell *c,
-			  struct rb_wl_run *run)
+/*
+ * The metrics of a repetition (workloads/metrics.c, shared with the
+ * kernel module): per-repetition ones become Google Benchmark counters,
+ * per-cell ones go to the results file's cell table.  NULL or why not.
+ */
+static const char *cell_counters(rb_gb_state *st, struct cell *c,
+				 struct rb_wl_run *run)
 {
-	const struct rb_wl_params *p = &run->p;
-	struct rb_wl_totals tot;
-	double mean = 0, var = 0, aps = 0;
-	int i, nr = 0;
+	struct rb_metrics m;
+	const char *why;
+	u64 *scratch = NULL;
+	int i;
 
-	rb_wl_totals(run, &tot);
-	for (i = 0; i < p->threads; i++) {
-		const struct rb_wl_thread *t = &run->th[i];
-
-		if (t->is_revoker)
-			continue;
-		mean += (double)(t->ops + t->tail_ops);
-		nr++;
-		if (t->time_ns)
-			aps += (double)t->ops * 1e9 / (double)t->time_ns;
+	if (run->nsamples) {
+		scratch = malloc(run->nsamples * sizeof(*scratch));
+		if (!scratch)
+			return "out of memory";
 	}
-	if (nr) {
-		mean /= nr;
-		for (i = 0; i < p->threads; i++) {
-			const struct rb_wl_thread *t = &run->th[i];
-			double d = (double)(t->ops + t->tail_ops) - mean;
-
-			if (!t->is_revoker)
-				var += d * d;
-		}
-		var /= nr;
-		rb_gb_counter(st, "ops_min", (double)tot.ops_min);
-		rb_gb_counter(st, "ops_max", (double)tot.ops_max);
-		rb_gb_counter(st, "ops_cv", mean > 0 ? sqrt(var) / mean : 0);
-	}
-	rb_gb_counter(st, "threads_readers", run->nreaders);
-	rb_gb_counter(st, "bytes_per_rev", (double)run->bytes_per_rev);
-	rb_gb_counter(st, "errors", (double)tot.errors);
-	rb_gb_counter(st, "retries", (double)tot.retries);
-	rb_gb_counter(st, "calib_pingpong_ns", calib.pingpong_ns);
-	rb_gb_counter(st, "calib_loop_ns", calib.loop_ns);
-
-	switch (c->wl->id) {
-	case RB_WL_EMPTY:
-	case RB_WL_TRANSLATE:
-	case RB_WL_MAP_UNMAP:
-		if (tot.ops)
-			rb_gb_counter(st, "ns_per_access",
-				      (double)tot.time_ns / (double)tot.ops);
-		rb_gb_counter(st, "accesses_per_sec", aps);
-		break;
-	case RB_WL_ERROR_PATH:
-		if (tot.ops)
-			rb_gb_counter(st, "error_ns",
-				      (double)tot.time_ns / (double)tot.ops);
-		break;
-	case RB_WL_UNBIND:
-	case RB_WL_UNBIND_MANY: {
-		u64 n = run->nsamples, *s, sum = 0, k;
-
-		rb_gb_counter(st, "pending", (double)run->pending);
-		rb_gb_counter(st, "revoke_samples", (double)n);
-		if (!n)
-			break;
-		s = malloc(n * sizeof(*s));
-		if (!s)
-			break;
-		memcpy(s, run->samples, n * sizeof(*s));
-		qsort(s, n, sizeof(*s), cmp_u64);
-		for (k = 0; k < n; k++)
-			sum += s[k];
-		rb_gb_counter(st, "revoke_p50_ns", (double)pct(s, n, 0.50));
-		rb_gb_counter(st, "revoke_p90_ns", (double)pct(s, n, 0.90));
-		rb_gb_counter(st, "revoke_p99_ns", (double)pct(s, n, 0.99));
-		rb_gb_counter(st, "revoke_max_ns", (double)s[n - 1]);
-		rb_gb_counter(st, "revoke_mean_ns", (double)sum / (double)n);
-		free(s);
-		break;
-	}
-	default:
-		break;
-	}
+	why = rb_metrics_run(&m, run, scratch);
+	free(scratch);
+	if (why)
+		return why;
+	for (i = 0; i < m.nrep; i++)
+		rb_gb_counter(st, m.rep[i].name, (double)m.rep[i].milli / 1000);
+	c->out.ncell = m.ncell;
+	memcpy(c->out.cell, m.cell, sizeof(m.cell));
+	c->out.loop = m.loop;
+	return NULL;
 }
 
+static void cell_fail(rb_gb_state *st, struct cell *c, int *counter,
+		      const char *fmt, const char *arg)
+{
+	snprintf(c->err, sizeof(c->err), fmt, arg);
+	rb_progress_note("!!! %s: %s\n", c->name, c->err);
+	rb_gb_skip_with_error(st, c->err);
+	(*counter)++;
+}
+
+/*
+ * One call = one Google Benchmark repetition, except in the first
+ * repetition of a loop cell, where Google Benchmark calls with growing
+ * iteration counts until the time reaches --min-time.  Whether a call
+ * was the repetition's last one is decided the way Google Benchmark 1.7.1
+ * decides it (BenchmarkRunner::DoOneRepetition), for the repetition
+ * count, the warm-up and the progress bar.
+ */
 static void cell_fn(rb_gb_state *st, void *arg)
 {
 	struct cell *c = arg;
 	struct rb_wl_params p = c->p;
 	struct rb_wl_run run;
 	int64_t iters = rb_gb_max_iterations(st);
-	int rep = c->calls++, rc = 0;
+	int rep = c->reps_done, rc = 0;
+	const char *why;
 	double secs = 0;
+	bool last = true;
 	u64 k;
 
 	if (rb_interrupted)
 		interrupted_exit();
+	c->out.ran = 1;
 	if (c->failed || c->timed_out) {
 		/* A starved revoke or a broken contract does not heal: the
 		 * remaining repetitions report the same error at once. */
 		rb_gb_skip_with_error(st, c->err);
-		return;
+		goto done;
 	}
 	p.iters = (u64)iters;
 	if (rb_wl_run_init(&run, c->wl, &p)) {
-		snprintf(c->err, sizeof(c->err), "set-up failed: %s",
-			 run.fail ? run.fail : "?");
-		fprintf(stderr, "!!! %s: %s\n", c->name, c->err);
-		rb_gb_skip_with_error(st, c->err);
-		c->failed++;
+		cell_fail(st, c, &c->failed, "set-up failed: %s",
+			  run.fail ? run.fail : "?");
 		rb_wl_run_fini(&run);
-		return;
+		goto done;
 	}
 	while (rb_gb_keep_running_batch(st, iters)) {
 		rc = rb_pool_run(&pool, p.threads, pool_body, pool_abort, &run,
@@ -337,37 +288,86 @@ static void cell_fn(rb_gb_state *st, void *arg)
 		rb_wl_run_fini(&run);
 		interrupted_exit();
 	} else if (rc == 1) {
-		snprintf(c->err, sizeof(c->err), "aborted by the watchdog: a "
-			 "repetition did not finish in %g s (e.g. a starved "
-			 "revoke)", g_timeout);
-		fprintf(stderr, "!!! %s: %s\n", c->name, c->err);
-		rb_gb_skip_with_error(st, c->err);
-		c->timed_out++;
+		char t[32];
+
+		snprintf(t, sizeof(t), "%g", g_timeout);
+		cell_fail(st, c, &c->timed_out, "aborted by the watchdog: a "
+			  "repetition did not finish in %s s (e.g. a starved "
+			  "revoke)", t);
 	} else if (run.fail) {
-		snprintf(c->err, sizeof(c->err), "%s", run.fail);
-		fprintf(stderr, "!!! %s: %s\n", c->name, run.fail);
-		rb_gb_skip_with_error(st, c->err);
-		c->failed++;
+		cell_fail(st, c, &c->failed, "%s", run.fail);
+	} else if ((why = cell_counters(st, c, &run))) {
+		cell_fail(st, c, &c->failed, "%s", why);
 	} else {
-		cell_counters(st, c, &run);
-		for (k = 0; k < run.nsamples; k++)
-			add_sample((int)(c - cells), rep, run.samples[k]);
+		/* a repetition's result, unless Google Benchmark will
+		 * call again with more iterations */
+		last = rep > 0 || c->fixed_iters || secs >= g_min_time ||
+		       iters >= 1000000000;
+		/* repetition 0 is the warm-up: no samples */
+		for (k = 0; last && rep > 0 && k < run.nsamples; k++)
+			add_sample((int)(c - cells), rep - 1, run.samples[k]);
 	}
 	rb_wl_run_fini(&run);
+done:
+	if (last) {
+		c->reps_done++;
+		rb_progress_rep();
+	}
+}
+
+/* Google Benchmark reports a cell once its last repetition has run. */
+static void on_report(void *ctx, const char *name, int n,
+		      const struct rb_gb_rep *reps)
+{
+	double *v = calloc((size_t)n + 1, sizeof(*v));
+	const char *err = NULL;
+	int i, m = 0;
+
+	(void)ctx;
+	for (i = 0; i < n; i++) {
+		if (reps[i].repetition_index == 0)
+			continue;	/* the warm-up */
+		if (reps[i].error)
+			err = err ? err : reps[i].error_message;
+		else if (v)
+			v[m++] = reps[i].real_ns;
+	}
+	rb_progress_cell(name, v, m, err);
+	free(v);
 }
 
 /* ---- building the matrix ---------------------------------------------------- */
 
 struct skipped {
-	char *text;
+	char *text;		/* "name: why; ..." for the context */
 	size_t len, cap;
+	struct {
+		const char *why;	/* static, from rb_wl_check() */
+		const char *first;
+		int n;
+	} reason[16];
+	int nreason;
+	bool verbose;		/* one SKIP line per cell */
 };
 
 static void skip_note(struct skipped *sk, const char *name, const char *why)
 {
 	size_t need = strlen(name) + strlen(why) + 8;
+	int r;
 
-	fprintf(stderr, "SKIP %s: %s\n", name, why);
+	if (sk->verbose)
+		fprintf(stderr, "SKIP %s: %s\n", name, why);
+	for (r = 0; r < sk->nreason; r++)
+		if (!strcmp(sk->reason[r].why, why))
+			break;
+	if (r < (int)ARRAY_SIZE(sk->reason)) {
+		if (r == sk->nreason) {
+			sk->reason[r].why = why;
+			sk->reason[r].first = strdup(name);
+			sk->nreason++;
+		}
+		sk->reason[r].n++;
+	}
 	if (sk->len + need >= sk->cap) {
 		size_t nc = (sk->cap + need) * 2;
 		char *t = realloc(sk->text, nc);
@@ -399,33 +399,37 @@ static const char *test_slow(u64 *ns, char *prim, size_t len)
 	return v;
 }
 
+/* One SKIP line per reason (every cell is named in the context). */
+static void skip_summary(struct skipped *sk)
+{
+	int r;
+
+	for (r = 0; r < sk->nreason; r++) {
+		if (!sk->verbose)
+			fprintf(stderr, "SKIP %d cell%s, e.g. %s: %s\n",
+				sk->reason[r].n, sk->reason[r].n == 1 ? "" : "s",
+				sk->reason[r].first ? sk->reason[r].first : "?",
+				sk->reason[r].why);
+		free((char *)sk->reason[r].first);
+	}
+	if (sk->nreason && !sk->verbose)
+		fprintf(stderr, "     (every skipped cell is listed in the "
+			"results' context, skipped_cells; --verbose lists them "
+			"here)\n");
+}
+
 static int add_cell(const struct rb_workload *wl, struct rb_wl_params *p,
 		    u64 fixed, struct skipped *sk, int *cap)
 {
 	struct cell *c;
 	const char *why;
-	char name[192];
-	int off;
+	char name[RB_NAME_MAX];
 
-	off = snprintf(name, sizeof(name), "%s/%s/threads:%d/cs:%u", wl->name,
-		       p->ops->name, p->threads,
-		       (wl->knobs & RB_WL_KNOB_CS) ? p->cs : 1);
-	if (wl->knobs & RB_WL_KNOB_NPAGES)
-		off += snprintf(name + off, sizeof(name) - off, "/npages:%u",
-				p->npages);
-	if (wl->knobs & RB_WL_KNOB_N)
-		off += snprintf(name + off, sizeof(name) - off, "/n:%u/mode:%s",
-				p->n, p->batched ? "batched" : "oneby");
-	if ((wl->knobs & RB_WL_KNOB_DELAY) && p->delay_ns)
-		off += snprintf(name + off, sizeof(name) - off, "/delay:%llu",
-				(unsigned long long)p->delay_ns);
-	if ((wl->knobs & RB_WL_KNOB_SLEEP) && p->sleep_us)
-		off += snprintf(name + off, sizeof(name) - off, "/sleep:%u",
-				p->sleep_us);
-	if ((wl->knobs & RB_WL_KNOB_STALL) && p->stall_us)
-		snprintf(name + off, sizeof(name) - off, "/stall:%u",
-			 p->stall_us);
-
+	if (rb_cell_name(name, sizeof(name), wl, p, NULL) < 0) {
+		fprintf(stderr, "revbench run: cell name too long: %s...\n",
+			name);
+		return -1;
+	}
 	p->iters = fixed ? fixed : 1;
 	why = rb_wl_check(wl, p);
 	if (why) {
@@ -594,10 +598,45 @@ static void git_commit(char *buf, size_t len)
 		snprintf(buf, len, "unknown");
 }
 
+/* The first line of a sysfs file, or "unavailable". */
+static void sys_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+
+	if (!f || !fgets(buf, (int)len, f))
+		buf[0] = 0;
+	if (f)
+		fclose(f);
+	buf[strcspn(buf, "\n")] = 0;
+	if (!buf[0])
+		snprintf(buf, len, "unavailable");
+}
+
+/* The running kernel's preemption model: debugfs if readable, uname -v. */
+static void preemption(char *buf, size_t len)
+{
+	struct utsname u;
+	char dyn[128];
+
+	sys_line("/sys/kernel/debug/sched/preempt", dyn, sizeof(dyn));
+	if (uname(&u))
+		snprintf(buf, len, "unknown");
+	else if (strstr(u.version, "PREEMPT_RT"))
+		snprintf(buf, len, "rt (PREEMPT_RT)");
+	else if (strstr(u.version, "PREEMPT_DYNAMIC"))
+		snprintf(buf, len, "dynamic (PREEMPT_DYNAMIC): %s", strcmp(dyn,
+			 "unavailable") ? dyn : "model in use unavailable");
+	else if (strstr(u.version, "PREEMPT"))
+		snprintf(buf, len, "full (PREEMPT)");
+	else
+		snprintf(buf, len, "none or voluntary (uname -v names no PREEMPT)");
+}
+
 static void add_context(int argc, char **argv, struct rb_opts *o,
 			struct rb_topo *tp, struct skipped *sk, int reps,
-			double min_time)
+			double min_time, u64 samples_per_rep)
 {
+	char line[512];
 	char buf[4096], git[64];
 	struct utsname u;
 	size_t off = 0;
@@ -620,6 +659,8 @@ static void add_context(int argc, char **argv, struct rb_opts *o,
 	rb_gb_add_context("cpu_model", tp->cpu_model);
 	rb_gb_add_context("topology", tp->summary);
 	rb_gb_add_context("kernel", uname(&u) ? "unknown" : u.release);
+	preemption(line, sizeof(line));
+	rb_gb_add_context("preemption", line);
 	rb_gb_add_context("compiler", REVBENCH_CC);
 	rb_gb_add_context("cflags", REVBENCH_CFLAGS);
 	rb_gb_add_context("urcu_flavor", rev_urcu_flavor());
@@ -643,6 +684,12 @@ static void add_context(int argc, char **argv, struct rb_opts *o,
 	ctx_num("calib_pingpong_ns", calib.pingpong_ns, "%.1f");
 	ctx_num("calib_loop_ns", calib.loop_ns, "%.3f");
 	rb_gb_add_context("calib_regime", calib.regime);
+	ctx_num("calib_clock_ns", calib.clock_ns, "%.2f");
+	for (i = 0; i < rb_sysfs_nfacts; i++) {
+		sys_line(rb_sysfs_facts[i].path, line, sizeof(line));
+		rb_gb_add_context(rb_sysfs_facts[i].key, line);
+	}
+	rb_gb_add_context("timer", "clock_gettime(CLOCK_MONOTONIC) (rb_now_ns)");
 	snprintf(buf, sizeof(buf), "%d,%d", calib.cpu_a, calib.cpu_b);
 	rb_gb_add_context("calib_cpus", buf);
 	ctx_num("baseline_bare_translate_ns", calib.bare_ns, "%.3f");
@@ -657,8 +704,23 @@ static void add_context(int argc, char **argv, struct rb_opts *o,
 			rb_gb_add_context("test_slow", ts);
 	}
 	ctx_num("repetitions", reps, "%.0f");
+	rb_gb_add_context("warmup", "one repetition per cell, run first and "
+			  "discarded: it is in neither benchmarks[] nor the "
+			  "samples (repetition_index counts from the first "
+			  "kept one)");
+	rb_gb_add_context("interleaving", o->no_interleave ?
+			  "off: a cell's repetitions run back to back" :
+			  "random: repetitions of all cells are shuffled "
+			  "(--benchmark_enable_random_interleaving)");
 	ctx_num("min_time_s", min_time, "%g");
+	if (samples_per_rep)
+		ctx_num("revoke_samples_per_repetition", (double)samples_per_rep,
+			"%.0f");
 	ctx_num("watchdog_s", g_timeout, "%g");
+	rb_gb_add_context("revbench_format", "2");
+	rb_gb_add_context("undefined_statistics", "omitted: a value that is "
+			  "not defined (e.g. the cv of a counter whose mean "
+			  "is 0) has no key; never NaN or Infinity");
 	rb_gb_add_context("time_note",
 			  "real_time is manual time: loop workloads = mean of "
 			  "the threads' timed windows / iterations (ns per op "
@@ -671,103 +733,43 @@ static void add_context(int argc, char **argv, struct rb_opts *o,
 
 /* ---- run ---------------------------------------------------------------- */
 
-static int check_out(const char *out, char **tj, char **tc)
+/* The floor (REV_CAP_FLOOR) goes first in every run unless told not to. */
+static void add_floor(struct rb_opts *o)
 {
-	struct stat sb;
-	size_t len = strlen(out);
-	int fd;
+	int i, j;
 
-	if (!stat(out, &sb) && S_ISDIR(sb.st_mode)) {
-		fprintf(stderr, "revbench run: --out %s is a directory\n", out);
-		return -1;
-	}
-	*tj = malloc(len + 32);
-	*tc = malloc(len + 48);
-	if (!*tj || !*tc)
-		return -1;
-	sprintf(*tj, "%s.tmp-XXXXXX", out);
-	sprintf(*tc, "%s.samples.csv.tmp-XXXXXX", out);
-	fd = mkstemp(*tj);
-	if (fd < 0) {
-		fprintf(stderr, "revbench run: cannot write --out %s: %s\n",
-			out, strerror(errno));
-		free(*tj);
-		*tj = NULL;
-		return -1;
-	}
-	fchmod(fd, 0644);	/* results are for sharing, not secrets */
-	close(fd);
-	fd = mkstemp(*tc);
-	if (fd < 0) {
-		fprintf(stderr, "revbench run: cannot write %s.samples.csv: %s\n",
-			out, strerror(errno));
-		unlink(*tj);
-		free(*tj);
-		*tj = NULL;
-		free(*tc);
-		*tc = NULL;
-		return -1;
-	}
-	fchmod(fd, 0644);
-	close(fd);
-	return 0;
-}
+	for (i = rev_ops_count - 1; i >= 0; i--) {
+		const struct revocable_ops *b = rev_ops_all[i];
 
-static char *default_out(void)
-{
-	char host[128], stamp[32], *out;
-	time_t now = time(NULL);
-	struct tm tm;
-	size_t i;
-
-	if (gethostname(host, sizeof(host)))
-		snprintf(host, sizeof(host), "host");
-	host[sizeof(host) - 1] = 0;
-	for (i = 0; host[i]; i++)
-		if (host[i] == '/' || host[i] == ' ')
-			host[i] = '_';
-	localtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-	if (mkdir("results", 0777) && errno != EEXIST) {
-		fprintf(stderr, "revbench run: cannot create results/: %s\n",
-			strerror(errno));
-		return NULL;
+		if (!(b->caps & REV_CAP_FLOOR) || (b->caps & REV_CAP_BROKEN))
+			continue;
+		for (j = 0; j < o->nprims; j++)
+			if (o->prims[j] == b)
+				break;
+		if (j < o->nprims || o->nprims == RB_MAX_LIST)
+			continue;
+		memmove(&o->prims[1], &o->prims[0],
+			(size_t)o->nprims * sizeof(o->prims[0]));
+		o->prims[0] = b;
+		o->nprims++;
+		fprintf(stderr, "note: %s added: the no-protection floor every "
+			"ratio is taken against (--no-baselines to drop it)\n",
+			b->name);
 	}
-	out = malloc(strlen(host) + 64);
-	if (out)
-		sprintf(out, "results/user-%s-%s.json", host, stamp);
-	return out;
-}
-
-static int write_samples(const char *path)
-{
-	FILE *f = fopen(path, "w");
-	size_t i;
-
-	if (!f)
-		return -1;
-	fprintf(f, "benchmark,repetition,sample_ns\n");
-	for (i = 0; i < nsamples; i++)
-		fprintf(f, "%s,%d,%llu\n", cells[samples[i].cell].name,
-			samples[i].rep, (unsigned long long)samples[i].ns);
-	if (fflush(f) || fsync(fileno(f))) {
-		fclose(f);
-		return -1;
-	}
-	return fclose(f) ? -1 : 0;
 }
 
 int rb_cmd_run(int argc, char **argv)
 {
-	static const char *const base_names[] = { "none", "refcount" };
 	struct rb_opts o;
 	struct rb_topo tp;
 	struct skipped sk = { 0 };
 	hwloc_obj_t *order;
 	struct sigaction sa;
-	char *out = NULL, **gargv, flag_out[4200], flag_rep[64], flag_mt[64];
-	int i, j, rc, norder, maxt = 0, reps, gargc, ret = 0;
-	double min_time;
+	char **gargv = NULL, flag_out[4200], flag_rep[64], flag_mt[64];
+	const char *gb_json;
+	int i, rc, norder, maxt = 0, reps, gargc, ret = 0;
+	u64 samples_per_rep = 0;
+	struct stat sb;
 
 	rc = rb_parse_run(argc, argv, &o);
 	if (rc)
@@ -779,24 +781,8 @@ int rb_cmd_run(int argc, char **argv)
 			if (!(rev_ops_all[i]->caps & REV_CAP_BROKEN))
 				o.prims[o.nprims++] = rev_ops_all[i];
 	}
-	if (!o.no_baselines) {
-		for (i = (int)ARRAY_SIZE(base_names) - 1; i >= 0; i--) {
-			const struct revocable_ops *b = rev_ops_find(base_names[i]);
-
-			for (j = 0; j < o.nprims; j++)
-				if (o.prims[j] == b)
-					break;
-			if (!b || j < o.nprims || o.nprims == RB_MAX_LIST)
-				continue;
-			memmove(&o.prims[1], &o.prims[0],
-				(size_t)o.nprims * sizeof(o.prims[0]));
-			o.prims[0] = b;
-			o.nprims++;
-			fprintf(stderr, "note: baseline %s added (every run "
-				"includes none and refcount; --no-baselines to "
-				"drop)\n", b->name);
-		}
-	}
+	if (!o.no_baselines)
+		add_floor(&o);
 	if (!o.nwls) {
 		static const enum rb_wl_id quick_wls[] = {
 			RB_WL_EMPTY, RB_WL_TRANSLATE, RB_WL_UNBIND, RB_WL_ERROR_PATH,
@@ -840,35 +826,47 @@ int rb_cmd_run(int argc, char **argv)
 		return RB_EXIT_USAGE;
 	}
 	reps = o.repetitions ? o.repetitions : o.quick ? 9 : 10;
-	min_time = o.min_time > 0 ? o.min_time : o.quick ? 0.01 : 0.1;
+	g_min_time = o.min_time > 0 ? o.min_time : o.quick ? 0.01 : 0.1;
 	g_timeout = o.timeout > 0 ? o.timeout : o.quick ? 20 : 60;
-
-	if (o.out) {
-		out = strdup(o.out);
-	} else {
-		out = default_out();
-		if (!out) {
-			rb_topo_fini(&tp);
-			return RB_EXIT_USAGE;
-		}
-	}
-	if (!out || check_out(out, &tmp_json, &tmp_csv)) {
-		rb_topo_fini(&tp);
-		return RB_EXIT_USAGE;
-	}
-	rb_fatal_cleanup = cleanup_temps;
+	/*
+	 * Revoke samples per repetition: --quick takes enough for a pooled
+	 * p99 over at least 1000 samples per cell (the least the report
+	 * prints a p99 for); the full run 1000 per repetition.
+	 */
+	if (!o.samples)
+		o.samples = o.quick ? (u64)(1000 + reps - 1) / (u64)reps : 1000;
+	sk.verbose = o.verbose;
 
 	if (build_cells(&o, &sk)) {
 		fprintf(stderr, "revbench run: out of memory\n");
 		ret = 1;
 		goto out_temps;
 	}
+	skip_summary(&sk);
 	if (!ncells) {
 		fprintf(stderr, "revbench run: every cell was skipped (see the "
 			"SKIP lines): nothing to run\n");
 		ret = RB_EXIT_USAGE;
 		goto out_temps;
 	}
+	for (i = 0; i < ncells; i++) {
+		cells[i].out.name = cells[i].name;
+		if (cells[i].wl->kind == RB_WLK_CYCLE)
+			samples_per_rep = cells[i].fixed_iters;
+	}
+	if (!o.list_only) {
+		ret = rb_out_begin(&g_out, o.out);
+		if (ret)
+			goto out_temps;
+	} else {
+		/* Google Benchmark lists the names and runs nothing */
+		g_out.tmp = strdup("/tmp/revbench-list-XXXXXX");
+		if (!g_out.tmp || !mkdtemp(g_out.tmp)) {
+			ret = 1;
+			goto out_temps;
+		}
+	}
+	rb_fatal_cleanup = cleanup_temps;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -895,11 +893,11 @@ int rb_cmd_run(int argc, char **argv)
 		ret = 1;
 		goto out_temps;
 	}
-	fprintf(stderr, "calibration: ping-pong CPU%d<->CPU%d %.1f ns (%s), "
-		"empty loop %.3f ns/iter; translate cs:1 without harness "
-		"%.2f ns, under urcu_memb_read_lock %.2f ns\n",
-		calib.cpu_a, calib.cpu_b, calib.pingpong_ns, calib.regime,
-		calib.loop_ns, calib.bare_ns, calib.urcu_ns);
+	printf("calibration: round trip CPU%d<->CPU%d %.1f ns (%s), loop "
+	       "%.3f ns, clock read %.1f ns; translate cs:1 bare %.2f ns, "
+	       "urcu %.2f ns\n", calib.cpu_a, calib.cpu_b, calib.pingpong_ns,
+	       calib.regime, calib.loop_ns, calib.clock_ns, calib.bare_ns,
+	       calib.urcu_ns);
 	if (rb_pool_start(&pool, &tp, o.placement, maxt, o.oversubscribe)) {
 		ret = 1;
 		goto out_pool;
@@ -911,22 +909,28 @@ int rb_cmd_run(int argc, char **argv)
 		ret = 1;
 		goto out_pool;
 	}
+	gb_json = rb_out_tmp_path(&g_out, "gbench.json");
 	gargc = 0;
 	gargv[gargc++] = argv[0];
-	snprintf(flag_out, sizeof(flag_out), "--benchmark_out=%s", tmp_json);
+	snprintf(flag_out, sizeof(flag_out), "--benchmark_out=%s", gb_json);
 	gargv[gargc++] = flag_out;
 	gargv[gargc++] = "--benchmark_out_format=json";
-	snprintf(flag_rep, sizeof(flag_rep), "--benchmark_repetitions=%d", reps);
+	/* one more: the first repetition of every cell is the warm-up */
+	snprintf(flag_rep, sizeof(flag_rep), "--benchmark_repetitions=%d",
+		 reps + 1);
 	gargv[gargc++] = flag_rep;
-	snprintf(flag_mt, sizeof(flag_mt), "--benchmark_min_time=%g", min_time);
+	snprintf(flag_mt, sizeof(flag_mt), "--benchmark_min_time=%g",
+		 g_min_time);
 	gargv[gargc++] = flag_mt;
+	gargv[gargc++] = o.no_interleave ?
+		"--benchmark_enable_random_interleaving=false" :
+		"--benchmark_enable_random_interleaving=true";
 	for (i = 0; i < o.gb_argc; i++)
 		gargv[gargc++] = o.gb_argv[i];
 	gargv[gargc] = NULL;
 	if (rb_gb_initialize(&gargc, gargv)) {
 		fprintf(stderr, "revbench run: unknown --benchmark_ flag (see "
 			"above)\n");
-		free(gargv);
 		ret = RB_EXIT_USAGE;
 		goto out_pool;
 	}
@@ -934,56 +938,78 @@ int rb_cmd_run(int argc, char **argv)
 		if (rb_gb_register(cells[i].name, cell_fn, &cells[i],
 				   (int64_t)cells[i].fixed_iters)) {
 			ret = 1;
-			free(gargv);
 			goto out_pool;
 		}
-	add_context(rb_main_argc, rb_main_argv, &o, &tp, &sk, reps, min_time);
+	add_context(rb_main_argc, rb_main_argv, &o, &tp, &sk, reps, g_min_time,
+		    samples_per_rep);
 
-	rb_gb_run();
+	if (!o.list_only)
+		printf("revbench run: %d cells x %d repetitions (+1 warm-up "
+		       "each), %s\n", ncells, reps, o.no_interleave ?
+		       "cell by cell" : "interleaved at random");
+	fflush(stdout);
+	rb_progress_begin(ncells, ncells * (reps + 1),
+			  !o.verbose && !o.list_only);
+	if (o.verbose || o.list_only)
+		rb_gb_run();
+	else
+		rb_gb_run_reported(on_report, NULL);
+	rb_progress_end();
 	rb_gb_shutdown();
-	free(gargv);
 
 	for (i = 0; i < ncells; i++) {
 		n_failed += cells[i].failed ? 1 : 0;
 		n_timed_out += cells[i].timed_out ? 1 : 0;
 	}
-	n_interrupted = rb_interrupted;
-	if (n_interrupted) {
-		fprintf(stderr, "revbench run: interrupted: no results file "
-			"written\n");
+	if (rb_interrupted) {
+		fprintf(stderr, "revbench run: interrupted: nothing written\n");
 		ret = RB_EXIT_INTERRUPTED;
 		goto out_pool;
 	}
+	if (o.list_only)
+		goto out_pool;
+	if (stat(gb_json, &sb) || sb.st_size == 0) {
+		fprintf(stderr, "revbench run: Google Benchmark wrote no JSON "
+			"(filter matched nothing?): no results\n");
+		ret = 1;
+		goto out_pool;
+	}
 	{
-		struct stat sb;
+		struct rb_out_cell *outs = calloc((size_t)ncells, sizeof(*outs));
 
-		if (stat(tmp_json, &sb) || sb.st_size == 0) {
-			fprintf(stderr, "revbench run: Google Benchmark wrote "
-				"no JSON (filter matched nothing?): no results "
-				"file\n");
+		if (!outs) {
 			ret = 1;
 			goto out_pool;
 		}
-	}
-	{
-		char *final_csv = malloc(strlen(out) + 16);
-
-		if (!final_csv || write_samples(tmp_csv) ||
-		    (sprintf(final_csv, "%s.samples.csv", out),
-		     rename(tmp_csv, final_csv)) ||
-		    rename(tmp_json, out)) {
-			fprintf(stderr, "revbench run: cannot write %s: %s\n",
-				out, strerror(errno));
-			free(final_csv);
+		for (i = 0; i < ncells; i++)
+			outs[i] = cells[i].out;
+		if (rb_out_results(gb_json, g_out.json, outs, ncells, true) ||
+		    rb_out_samples(g_out.samples, outs, ncells, samples,
+				   nsamples)) {
+			free(outs);
 			ret = 1;
 			goto out_pool;
 		}
-		free(tmp_json);
-		free(tmp_csv);
-		tmp_json = tmp_csv = NULL;
-		printf("results: %s\nsamples: %s\n", out, final_csv);
-		free(final_csv);
+		free(outs);
 	}
+	unlink(gb_json);
+	if (g_out.folder) {
+		rb_out_report(&g_out);
+		if (!o.no_figures && !rb_interrupted)
+			rb_out_figures(&g_out);
+	}
+	if (rb_interrupted) {
+		fprintf(stderr, "revbench run: interrupted: nothing written\n");
+		ret = RB_EXIT_INTERRUPTED;
+		goto out_pool;
+	}
+	if (rb_out_commit(&g_out)) {
+		ret = 1;
+		goto out_pool;
+	}
+	rr_summary(g_out.folder ? g_out.dest : o.out);
+	printf("\n");
+	rb_out_list(&g_out);
 	if (n_timed_out)
 		fprintf(stderr, "!!! %d cell(s) hit the watchdog and are "
 			"reported with error_occurred in the results\n",
@@ -994,6 +1020,7 @@ int rb_cmd_run(int argc, char **argv)
 		ret = 1;
 	}
 out_pool:
+	free(gargv);
 	rb_pool_stop(&pool);
 	for (i = 0; i < o.nprims; i++)
 		if (o.prims[i]->global_exit)
@@ -1001,8 +1028,8 @@ out_pool:
 	rb_thread_exit();
 out_temps:
 	cleanup_temps();
+	rb_out_free(&g_out);
 	rb_topo_fini(&tp);
-	free(out);
 	free(sk.text);
 	free(o.gb_argv);
 	return ret;

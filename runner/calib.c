@@ -13,6 +13,10 @@
  *                      metal), "slow" above (cross-socket, or a VM whose
  *                      vCPUs are descheduled)
  *
+ *   calib_clock_ns     ns per rb_now_ns() read (clock_gettime of
+ *                      CLOCK_MONOTONIC), back to back: the timer cost
+ *                      inside every timed revoke
+ *
  * And the no-harness baselines of the translate cell (issue 3: harness
  * overhead and rcu reader cost are judged against them), measured on the
  * PU pool thread 0 runs on, over the same page table and walk:
@@ -33,6 +37,8 @@
 #define LOOP_RUNS	11
 #define BASE_N		200000
 #define BASE_RUNS	11
+#define CLOCK_N		10000
+#define CLOCK_RUNS	11
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -135,6 +141,28 @@ static double empty_loop(void)
 	return median(res, LOOP_RUNS);
 }
 
+/*
+ * The cost of one clock read, the clock every timed window uses
+ * (rb_now_ns(): clock_gettime(CLOCK_MONOTONIC)): CLOCK_N back-to-back
+ * reads, median over CLOCK_RUNS runs.  A timed revoke pays about one.
+ */
+static double clock_cost(void)
+{
+	double res[CLOCK_RUNS];
+	u64 t0, sink = 0;
+	int r, i;
+
+	for (r = 0; r < CLOCK_RUNS; r++) {
+		t0 = rb_now_ns();
+		for (i = 0; i < CLOCK_N; i++)
+			sink += rb_now_ns();
+		res[r] = (double)(rb_now_ns() - t0) / (CLOCK_N + 1);
+	}
+	if (!sink)
+		return -1;
+	return median(res, CLOCK_RUNS);
+}
+
 /* The translate cs:1 lookup with no harness, and under a bare urcu read
  * lock; same table, same walk as rb_wl_thread() participant 0. */
 static void baselines(struct rb_calib *c, u64 seed)
@@ -196,6 +224,7 @@ static void *calib_thread(void *v)
 	ca->c->cpu_b = ca->b ? (int)ca->b->os_index : -1;
 	ca->c->pingpong_ns = ca->b ? pingpong(ca->tp, ca->a, ca->b) : -1;
 	ca->c->loop_ns = empty_loop();
+	ca->c->clock_ns = clock_cost();
 	baselines(ca->c, ca->seed);
 	rb_thread_exit();
 	return NULL;

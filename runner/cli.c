@@ -24,8 +24,8 @@ void rb_usage_run(FILE *f)
 	fprintf(f,
 "usage: revbench run [options] [--benchmark_* flags of Google Benchmark]\n"
 "  --primitive LIST   primitives (revbench list), or \"all\" (default all);\n"
-"                     the none and refcount baselines are always added\n"
-"  --no-baselines     do not add none and refcount\n"
+"                     the no-protection floor (none) is always added\n"
+"  --no-baselines     do not add the floor\n"
 "  --workload LIST    workloads, or \"all\" (default: all; --quick: empty,\n"
 "                     translate,unbind,error-path,lifecycle)\n"
 "  --threads LIST     threads per cell (default 1,2,4.. up to the CPUs the\n"
@@ -54,12 +54,24 @@ void rb_usage_run(FILE *f)
 "  --min-time S       seconds per repetition of loop workloads (default\n"
 "                     0.1, --quick 0.01)\n"
 "  --samples N        revoke samples per repetition of unbind* (default\n"
-"                     1000, --quick 100)\n"
+"                     1000; --quick: 1000 / repetitions, rounded up, so\n"
+"                     that a cell pools >= 1000 samples for its p99)\n"
 "  --timeout S        watchdog per repetition (default 60, --quick 20)\n"
 "  --quick            the quick matrix (make bench)\n"
-"  --out FILE         results file (default results/user-HOST-STAMP.json);\n"
-"                     raw revoke samples go to FILE.samples.csv\n"
+"  --out PATH         where the results go (default: the run folder\n"
+"                     results/HOST-STAMP/ with results.json, the samples,\n"
+"                     report.txt and the figures, and results/latest\n"
+"                     pointing at it).  PATH ending in .json: that file and\n"
+"                     PATH.samples.csv.gz only; any other PATH: a new run\n"
+"                     folder of that name\n"
+"  --no-figures       a run folder without the figures\n"
+"  --verbose, -v      Google Benchmark's own console output instead of the\n"
+"                     progress lines (also implied by its console flags,\n"
+"                     --benchmark_format, _color, _counters_tabular)\n"
 "  --seed N           working-set walk seed (default 1)\n"
+"Each cell runs --repetitions + 1 times: the first is a warm-up and is\n"
+"dropped.  Repetitions are interleaved at random across cells; pass\n"
+"--benchmark_enable_random_interleaving=false to run cells one by one.\n"
 "Lists are comma-separated.  Exit status: 0 ok, 1 a cell failed its\n"
 "contract, 2 bad input, 130 interrupted (no file is left behind).\n");
 }
@@ -253,6 +265,49 @@ static int parse_modes(const char *s, struct rb_opts *o)
 	return 0;
 }
 
+/* Google Benchmark flags the runner sets itself: refused with why. */
+static int gb_owned(const char *a)
+{
+	static const struct { const char *flag, *why; } own[] = {
+		{ "--benchmark_repetitions", "use --repetitions N (the runner "
+		  "adds the warm-up repetition)" },
+		{ "--benchmark_min_time", "use --min-time S" },
+		{ "--benchmark_min_warmup_time", "the first repetition of every "
+		  "cell is already a discarded warm-up" },
+	};
+	size_t i, l;
+
+	for (i = 0; i < ARRAY_SIZE(own); i++) {
+		l = strlen(own[i].flag);
+		if (!strncmp(a, own[i].flag, l) && (!a[l] || a[l] == '=')) {
+			fprintf(stderr, "revbench run: %s: %s\n", a, own[i].why);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* What a pass-through Google Benchmark flag changes for the runner. */
+static void gb_flag(const char *a, struct rb_opts *o)
+{
+	static const char *const console[] = {
+		"--benchmark_format", "--benchmark_color",
+		"--benchmark_counters_tabular",
+	};
+	const char *v = strchr(a, '=');
+	bool off = v && (!strcmp(v, "=false") || !strcmp(v, "=0") ||
+			 !strcmp(v, "=no"));
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(console); i++)
+		if (!strncmp(a, console[i], strlen(console[i])))
+			o->verbose = true;
+	if (!strncmp(a, "--benchmark_list_tests", 22) && !off)
+		o->list_only = true;
+	if (!strncmp(a, "--benchmark_enable_random_interleaving", 38))
+		o->no_interleave = off;
+}
+
 /* "--opt VALUE" or "--opt=VALUE".  Returns the value or NULL. */
 static const char *opt_val(int argc, char **argv, int *i, const char *name,
 			   bool *matched)
@@ -306,8 +361,15 @@ int rb_parse_run(int argc, char **argv, struct rb_opts *o)
 			fprintf(stderr, "revbench run: %s: use --out FILE (the "
 				"runner writes the JSON atomically)\n", a);
 			return -1;
+		} else if (gb_owned(a)) {
+			return -1;
 		} else if (!strncmp(a, "--benchmark_", 12)) {
+			gb_flag(a, o);
 			o->gb_argv[o->gb_argc++] = argv[i];
+		} else if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) {
+			o->verbose = true;
+		} else if (!strcmp(a, "--no-figures")) {
+			o->no_figures = true;
 		} else if (!strcmp(a, "--quick")) {
 			o->quick = true;
 		} else if (!strcmp(a, "--oversubscribe")) {

@@ -18,7 +18,7 @@
  *   fig2  unbind, per primitive the cell without extras with the most
  *         reader threads (then the smallest cs): CDF of the raw revoke
  *         samples of the .samples.csv sidecar (every repetition pooled,
- *         thinned to <= 2000 points); without a sidecar, the p50/p90/p99/
+ *         thinned to <= 200 points); without a sidecar, the p50/p90/p99/
  *         max counters, said so in the note.
  *   fig3  error-path, same per-primitive pick: median error_ns (or
  *         real_time when the counter is absent), min..max.
@@ -46,7 +46,7 @@
 #include "results.h"
 
 #define MAX_FILES	4
-#define CDF_POINTS	2000
+#define CDF_POINTS	200
 
 struct panel {
 	struct rr_file f;
@@ -133,17 +133,71 @@ static void words_addi(struct words *w, long v)
 	words_add(w, tmp);
 }
 
+#define LT_PRIMS	20	/* line types 1..20; 21..24 are the bar colours */
+
+/* Line type of a primitive: its rank in the primitive table + 1. */
 static int prim_lt(const char *prim)
 {
 	int r = rr_prim_rank(prim);
 	unsigned int h = 0;
 
-	if (r >= 0)
+	if (r >= 0 && r < LT_PRIMS)
 		return r + 1;
-	/* unknown primitive names: a stable colour from a hash */
+	/* beyond the table: a stable colour from a hash */
 	while (*prim)
 		h = h * 31 + (unsigned char)*prim++;
-	return 15 + h % 6;
+	return LT_PRIMS - 5 + h % 6;
+}
+
+/*
+ * LT_SETUP, eval'd by common.gp: one line type per primitive of the
+ * merged primitive table (the files' own, rr_prim_*), in its colour; the
+ * floor dashed.  Primitives without a colour keep common.gp's default for
+ * their place.
+ */
+static void linetypes(FILE *meta)
+{
+	static const int pts[] = { 1, 2, 4, 6, 8, 10, 12, 14, 3, 5, 7, 9, 11, 13 };
+	char buf[4096];
+	size_t off = 0;
+	int r;
+
+	buf[0] = '\0';
+	for (r = 0; r < LT_PRIMS; r++) {
+		const struct rr_prim *p = rr_prim_nth(r);
+
+		if (!p)
+			break;
+		off += (size_t)snprintf(buf + off, off < sizeof(buf) ?
+					sizeof(buf) - off : 0,
+					"set linetype %d%s%s%s lw 2 dt %d pt %d ps 1; ",
+					r + 1, p->color ? " lc rgb '" : "",
+					p->color ? p->color : "",
+					p->color ? "'" : "", p->floor ? 2 : 1,
+					pts[r % (int)(sizeof(pts) / sizeof(pts[0]))]);
+	}
+	if (off < sizeof(buf))
+		gp_var(meta, "LT_SETUP", buf);
+}
+
+/*
+ * One time unit per axis, chosen from the largest value on it (ns): the
+ * figure divides by F<n>_DIV and labels the axis F<n>_U.
+ */
+static void time_unit(FILE *meta, int fig, double max_ns)
+{
+	static const struct { double lim, div; const char *u; } t[] = {
+		{ 1e4, 1, "ns" }, { 1e7, 1e3, "µs" }, { 1e10, 1e6, "ms" },
+		{ INFINITY, 1e9, "s" },
+	};
+	char name[16];
+	size_t i;
+
+	for (i = 0; i + 1 < sizeof(t) / sizeof(t[0]) && !(max_ns < t[i].lim); i++)
+		;
+	fprintf(meta, "F%d_DIV = %g\n", fig, t[i].div);
+	snprintf(name, sizeof(name), "F%d_U", fig);
+	gp_var(meta, name, t[i].u);
 }
 
 static int is_workload(const struct rr_cell *c, const char *w)
@@ -306,6 +360,7 @@ static int fig1(FILE *meta, struct panel *p, int np, const char *dir)
 	}
 	fprintf(meta, "F1_YMIN = %.6g\nF1_YMAX = %.6g\nF1_XMAX = %ld\n",
 		ymin, ymax, tmax);
+	time_unit(meta, 1, ymax);
 	return 0;
 }
 
@@ -453,6 +508,7 @@ static int fig2(FILE *meta, struct panel *p, int np, const char *dir)
 		xmax = 1000;
 	}
 	fprintf(meta, "F2_XMIN = %.6g\nF2_XMAX = %.6g\n", xmin, xmax);
+	time_unit(meta, 2, xmax);
 	return 0;
 }
 
@@ -608,6 +664,7 @@ static int bars(FILE *meta, struct panel *p, int np, const char *dir,
 	}
 	fprintf(meta, "F%d_YMIN = %.6g\nF%d_YMAX = %.6g\nF%d_BMAX = %.6g\n",
 		fig, ymin, fig, ymax, fig, bmax);
+	time_unit(meta, fig, ymax);
 	return 0;
 }
 
@@ -780,6 +837,7 @@ static int fig4(FILE *meta, struct panel *p, int np, const char *dir)
 		xmin = 1;
 	fprintf(meta, "F4_YMIN = %.6g\nF4_YMAX = %.6g\nF4_XMIN = %.6g\nF4_XMAX = %.6g\n",
 		ymin, ymax, xmin, xmax);
+	time_unit(meta, 4, ymax);
 	return 0;
 }
 
@@ -1025,6 +1083,7 @@ static int fig5(FILE *meta, struct panel *p, int np, const char *dir)
 	}
 	fprintf(meta, "F5_YMIN = %.6g\nF5_YMAX = %.6g\nF5_MAXC = %d\n",
 		ymin, ymax, maxcond);
+	time_unit(meta, 5, ymax);
 	return 0;
 }
 
@@ -1157,6 +1216,7 @@ int rr_export_gnuplot(char **paths, int n, const char *dir)
 		goto out;
 	fprintf(meta.fp, "# written by revbench export --gnuplot; read by plot/figN-*.gp\n");
 	panel_meta(meta.fp, p, n);
+	linetypes(meta.fp);
 	if (fig1(meta.fp, p, n, dir) || fig2(meta.fp, p, n, dir) ||
 	    bars(meta.fp, p, n, dir, 3, &err_src) ||
 	    fig4(meta.fp, p, n, dir) || fig5(meta.fp, p, n, dir) ||

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <exception>
 #include <string>
+#include <vector>
 
 static benchmark::State &S(rb_gb_state *st)
 {
@@ -94,6 +95,55 @@ extern "C" size_t rb_gb_run(void)
 {
 	try {
 		return benchmark::RunSpecifiedBenchmarks();
+	} catch (const std::exception &e) {
+		std::fprintf(stderr, "revbench: benchmark run: %s\n",
+			     e.what());
+		return 0;
+	}
+}
+
+namespace {
+
+/* A display reporter that hands each benchmark's repetitions to C. */
+class CReporter : public benchmark::BenchmarkReporter {
+public:
+	CReporter(rb_gb_report_fn fn, void *ctx) : fn_(fn), ctx_(ctx) {}
+
+	bool ReportContext(const Context &) override { return true; }
+
+	void ReportRuns(const std::vector<Run> &runs) override
+	{
+		std::vector<rb_gb_rep> reps;
+		std::string name;
+
+		for (const Run &r : runs) {
+			if (r.run_type != Run::RT_Iteration)
+				continue;
+			if (name.empty())
+				name = r.run_name.function_name;
+			reps.push_back(rb_gb_rep{
+				r.repetition_index,
+				r.iterations ? r.GetAdjustedRealTime() : 0,
+				r.error_occurred ? 1 : 0,
+				r.error_message.c_str() });
+		}
+		if (!reps.empty())
+			fn_(ctx_, name.c_str(), (int)reps.size(), reps.data());
+	}
+
+private:
+	rb_gb_report_fn fn_;
+	void *ctx_;
+};
+
+} // namespace
+
+extern "C" size_t rb_gb_run_reported(rb_gb_report_fn fn, void *ctx)
+{
+	try {
+		CReporter rep(fn, ctx);
+
+		return benchmark::RunSpecifiedBenchmarks(&rep);
 	} catch (const std::exception &e) {
 		std::fprintf(stderr, "revbench: benchmark run: %s\n",
 			     e.what());

@@ -50,6 +50,26 @@ void rb_gb_add_context(const char *key, const char *value);
 int rb_gb_initialize(int *argc, char **argv);
 /* benchmark::RunSpecifiedBenchmarks(); the number of benchmarks run. */
 size_t rb_gb_run(void);
+
+/* One repetition of a benchmark, as Google Benchmark reports it. */
+struct rb_gb_rep {
+	int64_t repetition_index;
+	double real_ns;			/* real_time per iteration, ns */
+	int error;			/* error_occurred */
+	const char *error_message;
+};
+/*
+ * Called once per benchmark when its last repetition has run, with its
+ * repetitions (not the aggregates); name is the name it was registered
+ * under.  The pointers are valid during the call only.
+ */
+typedef void (*rb_gb_report_fn)(void *ctx, const char *name, int n,
+				const struct rb_gb_rep *reps);
+/*
+ * RunSpecifiedBenchmarks() with fn as the display reporter instead of the
+ * console (the --benchmark_out file is written as usual).
+ */
+size_t rb_gb_run_reported(rb_gb_report_fn fn, void *ctx);
 void rb_gb_shutdown(void);
 
 #ifdef __cplusplus

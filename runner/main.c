@@ -19,7 +19,8 @@ static void usage(FILE *f)
 	fprintf(f,
 "usage: revbench list\n"
 "       revbench run [options]      (revbench run --help)\n"
-"       revbench report|compare|export ...  (results files)\n"
+"       revbench report|compare|export|summary ...  (results files or\n"
+"                                   run folders)\n"
 "       revbench torture [options]  (revbench torture --help)\n"
 "       revbench validate [options] (revbench validate --help)\n");
 }
@@ -48,6 +49,8 @@ int main(int argc, char **argv)
 		return cmd_report(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "compare"))
 		return cmd_compare(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "summary"))
+		return cmd_summary(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "export"))
 		return cmd_export(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "torture"))

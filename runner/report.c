@@ -204,53 +204,19 @@ static void header(const struct rr_file *f, const char *role)
 
 /*
  * The no-protection floor that reader costs are measured against: the
- * primitive whose caps include "floor".  First from the results file's
- * own primitive table (context "primitives": entries "name=cap,cap"
- * separated by ';' or spaces, or "caps_<name>" keys), so a file is read
- * the way it was written; else from this binary's rev_ops_all[]
- * (REV_CAP_FLOOR).  NULL when neither names one: no ratios then.
+ * primitive whose caps include "floor" in the primitive table of the
+ * files loaded (context.revbench_primitives; for older files, this
+ * binary's rev_ops_all[], results.h).  NULL when none is: no ratios then.
  */
-static char floor_buf[64];
-
-static const char *floor_from_table(const char *t)
-{
-	while (t && *t) {
-		size_t l = strcspn(t, "; ");
-		const char *eq = memchr(t, '=', l);
-
-		if (!eq)
-			eq = memchr(t, ':', l);
-		if (eq && (size_t)(eq - t) < sizeof(floor_buf)) {
-			char caps[256];
-			size_t cl = l - (eq + 1 - t);
-
-			snprintf(caps, sizeof(caps), "%.*s", (int)cl, eq + 1);
-			if (strstr(caps, "floor")) {
-				snprintf(floor_buf, sizeof(floor_buf), "%.*s",
-					 (int)(eq - t), t);
-				return floor_buf;
-			}
-		}
-		t += l;
-		t += strspn(t, "; ");
-	}
-	return NULL;
-}
-
 static const char *floor_prim(const struct rr_file *f)
 {
-	const char *t = rr_ctx(f, "primitives");
+	const struct rr_prim *p;
 	int i;
 
-	if (t && floor_from_table(t))
-		return floor_buf;
-	for (i = 0; i < f->nctx; i++)
-		if (!strncmp(f->ctx[i].key, "caps_", 5) &&
-		    strstr(f->ctx[i].val, "floor")) {
-			snprintf(floor_buf, sizeof(floor_buf), "%s",
-				 f->ctx[i].key + 5);
-			return floor_buf;
-		}
+	(void)f;
+	for (i = 0; (p = rr_prim_nth(i)); i++)
+		if (p->floor)
+			return p->name;
 	for (i = 0; i < rev_ops_count; i++)
 		if (rev_ops_all[i]->caps & REV_CAP_FLOOR)
 			return rev_ops_all[i]->name;

@@ -1,15 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * results.c - load a revbench results file (Google Benchmark 1.7.1 JSON,
- * see results/FORMAT.md) with jansson, plus its .samples.csv sidecar, and
- * the small statistics toolbox the report/compare/export subcommands use.
+ * see results/FORMAT.md) with jansson, plus its samples sidecar, and the
+ * small statistics toolbox the report/compare/export subcommands use.
  *
- * Google Benchmark writes non-finite counters as the bare tokens NaN,
- * Infinity and -Infinity, which are not JSON and which jansson rejects.
- * When (and only when) jansson fails and the text holds such tokens
- * outside strings, they are replaced by null and the file is parsed again:
- * those counters then read as absent, and a warning says how many.
+ * Two generations of files are read (results/FORMAT.md):
+ *   - revbench_format "2" (this runner, the kernel module since then):
+ *     strict JSON; counters constant over a cell in context.revbench_cells
+ *     (added back to every entry of the cell here, so readers see them on
+ *     the entries as before); the primitive table of the binary that
+ *     wrote the file in context.revbench_primitives (order, colours and
+ *     the floor come from it); samples as "cell,repetition,sample_ns"
+ *     with a "# cell N NAME" index, gzip'd or not;
+ *   - older files: Google Benchmark's own output, where non-finite
+ *     counters are the bare tokens NaN, Infinity and -Infinity (not JSON;
+ *     jansson rejects them).  When (and only when) jansson fails and the
+ *     text holds such tokens outside strings, they are replaced by null and
+ *     the file is parsed again: those counters read as absent.  Order and
+ *     colours then come from this binary's own table (rev_ops_all[]), by
+ *     name, then by family.  A note on stderr says which applied.
+ *
+ * A folder is read as the run folder it is: its results.json, or its only
+ * *.json file.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
@@ -18,7 +32,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
+#include "revocable.h"
 #include "results.h"
 #include "stats.h"
 
@@ -59,7 +75,7 @@ static void *xrealloc(void *p, size_t n)
 
 /* ---- file reading ---------------------------------------------------- */
 
-static char *read_all(const char *path, size_t *len)
+char *rr_read_text(const char *path, size_t *len)
 {
 	FILE *fp = fopen(path, "rb");
 	char *buf = NULL;
@@ -93,8 +109,8 @@ static char *read_all(const char *path, size_t *len)
  * Replace bare NaN / Infinity / -Infinity tokens (outside strings) by
  * null.  Returns a new buffer, or NULL when there were none.
  */
-static char *sanitize_nonfinite(const char *in, size_t len, size_t *outlen,
-				int *count)
+char *rr_json_sanitize(const char *in, size_t len, size_t *outlen,
+		       int *count)
 {
 	static const char *const tok[] = { "-Infinity", "Infinity", "NaN" };
 	char *out = xrealloc(NULL, len * 2 + 16);
@@ -264,7 +280,7 @@ static int unit_scale(const char *u, double *scale)
 	return 0;
 }
 
-static int is_gb_field(const char *k)
+int rr_is_gb_field(const char *k)
 {
 	static const char *const f[] = {
 		"name", "family_index", "per_family_instance_index",
@@ -377,7 +393,7 @@ static int load_bench(const char *path, size_t idx, json_t *e,
 		    (b->aggregate_pct ? 1 : scale) : NAN;
 
 	json_object_foreach(e, k, v) {
-		if (is_gb_field(k) || !json_is_number(v))
+		if (rr_is_gb_field(k) || !json_is_number(v))
 			continue;
 		b->counters = xrealloc(b->counters, (b->ncounters + 1) *
 				       sizeof(*b->counters));
@@ -388,50 +404,111 @@ static int load_bench(const char *path, size_t idx, json_t *e,
 	return 0;
 }
 
+/*
+ * X.json -> X.json.samples.csv.gz, X.json.samples.csv, X.samples.csv.gz,
+ * X.samples.csv: the first that exists.
+ */
 static char *sidecar_path(const char *path)
 {
-	size_t l = strlen(path);
-	char *p = xrealloc(NULL, l + 16);
+	static const char *const ext[] = { ".samples.csv.gz", ".samples.csv" };
+	size_t l = strlen(path), i, strip;
+	char *p = xrealloc(NULL, l + 32);
 	struct stat st;
 
-	/* foo.json -> foo.samples.csv, then foo.json.samples.csv */
-	if (l > 5 && !strcmp(path + l - 5, ".json")) {
-		memcpy(p, path, l - 5);
-		strcpy(p + l - 5, ".samples.csv");
-		if (!stat(p, &st))
-			return p;
+	for (strip = 0; strip < 2; strip++) {
+		size_t base = l;
+
+		if (strip) {
+			if (l <= 5 || strcmp(path + l - 5, ".json"))
+				break;
+			base = l - 5;
+		}
+		for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+			memcpy(p, path, base);
+			strcpy(p + base, ext[i]);
+			if (!stat(p, &st))
+				return p;
+		}
 	}
-	sprintf(p, "%s.samples.csv", path);
-	if (!stat(p, &st))
-		return p;
 	free(p);
 	return NULL;
 }
 
+/* The key string of a sample, shared by every sample of that cell. */
+static const char *sample_key(struct rr_file *f, const char *name)
+{
+	char *k = make_key(name);
+	int i;
+
+	for (i = f->nskeys - 1; i >= 0; i--)
+		if (!strcmp(f->skeys[i], k)) {
+			free(k);
+			return f->skeys[i];
+		}
+	f->skeys = xrealloc(f->skeys, (f->nskeys + 1) * sizeof(*f->skeys));
+	f->skeys[f->nskeys] = k;
+	return f->skeys[f->nskeys++];
+}
+
+/*
+ * Both sidecar forms, plain or gzip'd (gzopen reads either):
+ *   benchmark,repetition,sample_ns        (older: the name on every line)
+ *   # cell N NAME ...                      (revbench_format 2: an index,
+ *   cell,repetition,sample_ns               then the index on every line)
+ */
 static int load_samples(struct rr_file *f)
 {
-	FILE *fp = fopen(f->samples_path, "r");
-	char *line = NULL;
-	size_t cap = 0, cnt = 0, alloc = 0;
-	ssize_t len;
-	long lineno = 0;
+	gzFile gz = gzopen(f->samples_path, "rb");
+	char line[4096];
+	const char **idx = NULL;
+	long nidx = 0, lineno = 0;
+	size_t cnt = 0, alloc = 0;
+	int form = 0, errnum;	/* 0: no header yet, 1 older, 2 indexed */
 
-	if (!fp) {
+	if (!gz) {
 		rr_err(f->samples_path, "cannot open: %s", strerror(errno));
 		return -1;
 	}
-	while ((len = getline(&line, &cap, fp)) >= 0) {
+	while (gzgets(gz, line, sizeof(line))) {
 		char *c1, *c2, *end;
-		long rep;
+		size_t len = strlen(line);
+		const char *key;
+		long rep, ci;
 		double ns;
 
 		lineno++;
+		if (len == sizeof(line) - 1 && line[len - 1] != '\n') {
+			rr_err(f->samples_path, "line %ld is too long", lineno);
+			goto bad;
+		}
 		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			line[--len] = '\0';
-		if (lineno == 1) {
-			if (strcmp(line, "benchmark,repetition,sample_ns")) {
-				rr_err(f->samples_path,
-				       "header is not \"benchmark,repetition,sample_ns\"");
+		if (!form && line[0] == '#') {
+			/* "# cell N NAME": the index of the indexed form */
+			if (!strncmp(line, "# cell ", 7)) {
+				ci = strtol(line + 7, &end, 10);
+				if (end == line + 7 || *end != ' ' || ci < 0 ||
+				    ci > 1000000)
+					goto malformed_index;
+				if (ci >= nidx) {
+					idx = xrealloc(idx, (ci + 1) * sizeof(*idx));
+					memset(idx + nidx, 0,
+					       (ci + 1 - nidx) * sizeof(*idx));
+					nidx = ci + 1;
+				}
+				idx[ci] = sample_key(f, end + 1);
+			}
+			continue;
+		}
+		if (!form) {
+			if (!strcmp(line, "benchmark,repetition,sample_ns")) {
+				form = 1;
+			} else if (!strcmp(line, "cell,repetition,sample_ns")) {
+				form = 2;
+			} else {
+				rr_err(f->samples_path, "header is neither "
+				       "\"cell,repetition,sample_ns\" nor "
+				       "\"benchmark,repetition,sample_ns\"");
 				goto bad;
 			}
 			continue;
@@ -450,30 +527,167 @@ static int load_samples(struct rr_file *f)
 		ns = strtod(c2 + 1, &end);
 		if (end == c2 + 1 || *end || !isfinite(ns))
 			goto malformed;
+		if (form == 2) {
+			ci = strtol(line, &end, 10);
+			if (*end || ci < 0 || ci >= nidx || !idx[ci]) {
+				rr_err(f->samples_path, "line %ld: cell %s is not "
+				       "in the \"# cell N NAME\" index", lineno,
+				       line);
+				goto bad;
+			}
+			key = idx[ci];
+		} else {
+			key = sample_key(f, line);
+		}
 		if (cnt == alloc) {
 			alloc = alloc ? alloc * 2 : 1024;
 			f->s = xrealloc(f->s, alloc * sizeof(*f->s));
 		}
-		f->s[cnt].key = make_key(line);
+		f->s[cnt].key = (char *)key;
 		f->s[cnt].rep = rep;
 		f->s[cnt].ns = ns;
 		cnt++;
 		f->ns = cnt;
 	}
-	if (lineno == 0) {
+	gzerror(gz, &errnum);
+	if (errnum != Z_OK && errnum != Z_STREAM_END) {
+		const char *msg = gzerror(gz, &errnum), *c = strrchr(msg, ':');
+
+		rr_err(f->samples_path, "truncated or corrupt gzip data (%s)",
+		       c && c[1] == ' ' ? c + 2 : msg);
+		goto bad;
+	}
+	if (!form) {
 		rr_err(f->samples_path, "empty samples file (no header)");
 		goto bad;
 	}
-	free(line);
-	fclose(fp);
+	if (form == 1)
+		fprintf(stderr, "revbench: %s: note: older samples form (the "
+			"benchmark name on every line): read as such\n",
+			f->samples_path);
+	free(idx);
+	gzclose(gz);
 	return 0;
+malformed_index:
+	rr_err(f->samples_path, "line %ld: expected \"# cell N NAME\"", lineno);
+	goto bad;
 malformed:
-	rr_err(f->samples_path, "line %ld: expected benchmark,repetition,sample_ns",
-	       lineno);
+	rr_err(f->samples_path, "line %ld: expected %s,repetition,sample_ns",
+	       lineno, form == 2 ? "cell" : "benchmark");
 bad:
-	free(line);
-	fclose(fp);
+	free(idx);
+	gzclose(gz);
 	return -1;
+}
+
+static int load_primitives(const char *path, json_t *tab, struct rr_file *f);
+
+/* Add counter name = val to b unless it has one already. */
+static void add_counter(struct rr_bench *b, const char *name, double val)
+{
+	double old;
+
+	if (rr_counter(b, name, &old))
+		return;
+	b->counters = xrealloc(b->counters, (b->ncounters + 1) *
+			       sizeof(*b->counters));
+	b->counters[b->ncounters].name = xstrdup(name);
+	b->counters[b->ncounters].val = val;
+	b->ncounters++;
+}
+
+/*
+ * context.revbench_cells: the counters that are the same for every
+ * repetition of a cell, put back on its repetitions and on its mean and
+ * median rows (their value there), so readers find them on the entries.
+ */
+static int load_cells(const char *path, json_t *cells, struct rr_file *f)
+{
+	size_t i;
+	int j;
+
+	if (!cells)
+		return 0;
+	if (!json_is_array(cells)) {
+		rr_err(path, "context.revbench_cells is not an array");
+		return -1;
+	}
+	for (i = 0; i < json_array_size(cells); i++) {
+		json_t *c = json_array_get(cells, i), *v;
+		const char *name, *k;
+		char *key;
+
+		name = json_string_value(json_object_get(c, "name"));
+		if (!json_is_object(c) || !name) {
+			rr_err(path, "context.revbench_cells[%zu] has no name", i);
+			return -1;
+		}
+		key = make_key(name);
+		for (j = 0; j < f->nb; j++) {
+			struct rr_bench *b = &f->b[j];
+
+			if (strcmp(b->key, key) ||
+			    (b->run_type == RR_AGGREGATE &&
+			     strcmp(b->aggregate_name, "mean") &&
+			     strcmp(b->aggregate_name, "median")))
+				continue;
+			json_object_foreach(c, k, v)
+				if (json_is_number(v))
+					add_counter(b, k, json_number_value(v));
+		}
+		free(key);
+	}
+	return 0;
+}
+
+/*
+ * A folder: its results.json, or its only *.json.  NULL (and a message)
+ * when there is none or more than one.
+ */
+static char *resolve_input(const char *path)
+{
+	struct stat st;
+	struct dirent *de;
+	char *p, *found = NULL;
+	int n = 0, latest = 0;
+	DIR *d;
+
+	if (stat(path, &st) || !S_ISDIR(st.st_mode))
+		return xstrdup(path);
+	p = xrealloc(NULL, strlen(path) + 16);
+	sprintf(p, "%s/results.json", path);
+	if (!stat(p, &st) && S_ISREG(st.st_mode))
+		return p;
+	free(p);
+	d = opendir(path);
+	if (!d) {
+		rr_err(path, "cannot read the folder: %s", strerror(errno));
+		return NULL;
+	}
+	while ((de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+
+		if (!strcmp(de->d_name, "latest"))
+			latest = 1;
+		if (de->d_name[0] == '.' || l < 6 ||
+		    strcmp(de->d_name + l - 5, ".json"))
+			continue;
+		if (!n++) {
+			found = xrealloc(NULL, strlen(path) + l + 2);
+			sprintf(found, "%s/%s", path, de->d_name);
+		}
+	}
+	closedir(d);
+	if (n == 1)
+		return found;
+	free(found);
+	if (!n)
+		rr_err(path, "no results in this folder (no results.json, no "
+		       "*.json)%s", latest ? "; its newest run is latest/" : "");
+	else
+		rr_err(path, "this folder holds %d results files and no "
+		       "results.json: name the one you mean", n);
+	return NULL;
 }
 
 int rr_load(const char *path, struct rr_file *f)
@@ -486,8 +700,11 @@ int rr_load(const char *path, struct rr_file *f)
 	const char *k;
 
 	memset(f, 0, sizeof(*f));
-	f->path = xstrdup(path);
-	buf = read_all(path, &len);
+	f->path = resolve_input(path);
+	if (!f->path)
+		goto fail;
+	path = f->path;
+	buf = rr_read_text(path, &len);
 	if (!buf)
 		goto fail;
 	if (len == 0) {
@@ -497,7 +714,7 @@ int rr_load(const char *path, struct rr_file *f)
 	}
 	root = json_loadb(buf, len, 0, &jerr);
 	if (!root) {
-		clean = sanitize_nonfinite(buf, len, &clen, &nbad);
+		clean = rr_json_sanitize(buf, len, &clen, &nbad);
 		if (clean) {
 			root = json_loadb(clean, clen, 0, &jerr);
 			free(clean);
@@ -509,9 +726,6 @@ int rr_load(const char *path, struct rr_file *f)
 		       jerr.line, jerr.column, jerr.text);
 		goto fail;
 	}
-	if (nbad)
-		fprintf(stderr, "revbench: %s: note: %d NaN/Infinity value(s) (undefined statistics, e.g. the cv of a zero counter) read as absent\n",
-			path, nbad);
 	if (!json_is_object(root)) {
 		rr_err(path, "top level is not a JSON object");
 		goto fail;
@@ -521,6 +735,18 @@ int rr_load(const char *path, struct rr_file *f)
 		rr_err(path, "\"context\" is not an object");
 		goto fail;
 	}
+	v = json_object_get(ctx, "revbench_format");
+	f->format = json_is_string(v) ? atoi(json_string_value(v)) : 1;
+	if (f->format < 1)
+		f->format = 1;
+	if (f->format < 2)
+		fprintf(stderr, "revbench: %s: note: older results format (no "
+			"revbench_format): read as such%s\n", path,
+			nbad ? "" : "; counters on every entry");
+	if (nbad)
+		fprintf(stderr, "revbench: %s: note: %d NaN/Infinity value(s) (undefined statistics, e.g. the cv of a zero counter) read as absent%s\n",
+			path, nbad, f->format >= 2 ?
+			" (this format never writes them: the file was edited)" : "");
 	json_object_foreach(ctx, k, v) {
 		char num[64];
 		const char *s;
@@ -559,6 +785,10 @@ int rr_load(const char *path, struct rr_file *f)
 		if (load_bench(path, i, json_array_get(arr, i), &f->b[i]))
 			goto fail;
 	}
+	if (load_cells(path, json_object_get(ctx, "revbench_cells"), f) ||
+	    load_primitives(path, json_object_get(ctx, "revbench_primitives"),
+			    f))
+		goto fail;
 	json_decref(root);
 	root = NULL;
 
@@ -575,7 +805,6 @@ fail:
 void rr_free(struct rr_file *f)
 {
 	int i, j;
-	size_t s;
 
 	for (i = 0; i < f->nctx; i++) {
 		free(f->ctx[i].key);
@@ -595,8 +824,9 @@ void rr_free(struct rr_file *f)
 			free(b->counters[j].name);
 		free(b->counters);
 	}
-	for (s = 0; s < f->ns; s++)
-		free(f->s[s].key);
+	for (i = 0; i < f->nskeys; i++)
+		free(f->skeys[i]);
+	free(f->skeys);
 	free(f->s);
 	free(f->ctx);
 	free(f->b);
@@ -841,22 +1071,204 @@ double rr_ci95(const double *v, int n)
 	return rr_t975(n - 1) * rr_stddev(v, n) / sqrt(n);
 }
 
-/* ---- ordering ---------------------------------------------------------- */
+/* ---- primitives: order, colours, the floor -------------------------------- */
 
-static const char *const prim_order[] = {
-	"none", "refcount", "rcu", "rcu-deferred", "rcu-exp", "srcu",
-	"srcu-exp", "srcu-shared", "percpu-ref", "rwsem", "rwsem-wpref",
-	"seqlock", "hazptr", "hazptr-asym",
-};
+/*
+ * One process-wide table, merged from the files loaded so far: first
+ * every file's own revbench_primitives in load order, entries already
+ * known keeping their place; for older files without one, this binary's
+ * rev_ops_all[] for the names it knows, then the family of the rest.  The
+ * rank of a primitive is its place here.
+ */
+static struct rr_prim *preg;
+static int npreg;
+
+static int valid_color(const char *c)
+{
+	int i;
+
+	if (!c || c[0] != '#' || strlen(c) != 7)
+		return 0;
+	for (i = 1; i < 7; i++)
+		if (!strchr("0123456789abcdefABCDEF", c[i]))
+			return 0;
+	return 1;
+}
+
+/* caps is "sleep,bounded,floor": does it list cap? */
+static int has_cap(const char *caps, const char *cap)
+{
+	size_t l = strlen(cap);
+	const char *p = caps;
+
+	while (p && *p) {
+		if (!strncmp(p, cap, l) && (p[l] == ',' || !p[l]))
+			return 1;
+		p = strchr(p, ',');
+		if (p)
+			p++;
+	}
+	return 0;
+}
+
+static struct rr_prim *prim_find(const char *name)
+{
+	int i;
+
+	for (i = 0; i < npreg; i++)
+		if (!strcmp(preg[i].name, name))
+			return &preg[i];
+	return NULL;
+}
+
+/* Insert at position at (npreg: the end); ranks follow positions. */
+static void prim_add(int at, const char *name, const char *family,
+		     const char *caps, const char *color, const char *desc,
+		     enum rr_prim_source src)
+{
+	struct rr_prim *p;
+	int i;
+
+	preg = xrealloc(preg, (npreg + 1) * sizeof(*preg));
+	memmove(&preg[at + 1], &preg[at], (npreg - at) * sizeof(*preg));
+	npreg++;
+	p = &preg[at];
+	p->name = xstrdup(name);
+	p->family = xstrdup(family && *family ? family : name);
+	p->caps = xstrdup(caps ? caps : "");
+	p->color = valid_color(color) ? xstrdup(color) : NULL;
+	p->desc = xstrdup(desc ? desc : "");
+	p->floor = has_cap(p->caps, "floor");
+	p->source = src;
+	for (i = 0; i < npreg; i++)
+		preg[i].rank = i;
+}
+
+static void prim_add_ops(const struct revocable_ops *o, enum rr_prim_source src)
+{
+	char caps[160];
+
+	prim_add(npreg, o->name, o->family,
+		 rev_caps_str(o->caps, caps, sizeof(caps)), o->color, o->desc,
+		 src);
+}
+
+/* "rcu-exp" -> the entry of family "rcu", through this binary's table */
+static const struct rr_prim *family_of(const char *name)
+{
+	char fam[128];
+	const struct rr_prim *p;
+	char *dash;
+
+	snprintf(fam, sizeof(fam), "%s", name);
+	while ((dash = strrchr(fam, '-'))) {
+		*dash = '\0';
+		p = prim_find(fam);
+		if (p)
+			return p;
+		if (rev_ops_find(fam)) {
+			prim_add_ops(rev_ops_find(fam), RR_PRIM_BINARY);
+			return prim_find(fam);
+		}
+	}
+	return NULL;
+}
+
+static int load_primitives(const char *path, json_t *tab, struct rr_file *f)
+{
+	char fam[512] = "", unk[512] = "";
+	size_t i;
+	int j;
+
+	if (tab) {
+		if (!json_is_array(tab)) {
+			rr_err(path, "context.revbench_primitives is not an array");
+			return -1;
+		}
+		for (i = 0; i < json_array_size(tab); i++) {
+			json_t *e = json_array_get(tab, i);
+			const char *name = json_string_value(json_object_get(e, "name"));
+
+			if (!name) {
+				rr_err(path, "context.revbench_primitives[%zu] "
+				       "has no name", i);
+				return -1;
+			}
+			if (prim_find(name))
+				continue;
+			prim_add(npreg, name,
+				 json_string_value(json_object_get(e, "family")),
+				 json_string_value(json_object_get(e, "caps")),
+				 json_string_value(json_object_get(e, "color")),
+				 json_string_value(json_object_get(e, "desc")),
+				 RR_PRIM_FILE);
+		}
+		return 0;
+	}
+	/* older files: this binary's table, in its order, then families */
+	for (j = 0; j < rev_ops_count; j++) {
+		for (i = 0; i < (size_t)f->nb; i++)
+			if (!strcmp(f->b[i].primitive, rev_ops_all[j]->name))
+				break;
+		if (i < (size_t)f->nb && !prim_find(rev_ops_all[j]->name))
+			prim_add_ops(rev_ops_all[j], RR_PRIM_BINARY);
+	}
+	for (i = 0; i < (size_t)f->nb; i++) {
+		const char *name = f->b[i].primitive;
+		const struct rr_prim *fp;
+		size_t l;
+
+		if (!*name || prim_find(name))
+			continue;
+		fp = family_of(name);
+		if (fp) {
+			prim_add(fp->rank + 1, name, fp->family, "", fp->color,
+				 "", RR_PRIM_FAMILY);
+			l = strlen(fam);
+			snprintf(fam + l, sizeof(fam) - l, "%s%s", l ? ", " : "",
+				 name);
+		} else if (!strstr(unk, name)) {
+			l = strlen(unk);
+			snprintf(unk + l, sizeof(unk) - l, "%s%s", l ? ", " : "",
+				 name);
+		}
+	}
+	fprintf(stderr, "revbench: %s: note: no primitive table in the file: "
+		"order, colours and the floor from this binary's rev_ops_all[]"
+		"%s%s%s%s\n", path, fam[0] ? "; by family for " : "", fam,
+		unk[0] ? "; unknown, listed last: " : "", unk);
+	return 0;
+}
+
+const struct rr_prim *rr_prim_get(const char *prim)
+{
+	return prim_find(prim);
+}
+
+const struct rr_prim *rr_prim_nth(int rank)
+{
+	return rank >= 0 && rank < npreg ? &preg[rank] : NULL;
+}
 
 int rr_prim_rank(const char *prim)
 {
-	size_t i;
+	const struct rr_prim *p = prim_find(prim);
 
-	for (i = 0; i < sizeof(prim_order) / sizeof(prim_order[0]); i++)
-		if (!strcmp(prim, prim_order[i]))
-			return i;
-	return -1;
+	return p ? p->rank : -1;
+}
+
+int rr_prim_is_floor(const char *prim)
+{
+	const struct rr_prim *p = prim_find(prim);
+
+	return p && p->floor;
+}
+
+const char *rr_prim_color(const char *prim)
+{
+	const struct rr_prim *p = prim_find(prim);
+
+	return p ? p->color : NULL;
 }
 
 static int cmp_cellp(const void *a, const void *b)

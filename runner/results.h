@@ -67,9 +67,9 @@ struct rr_bench {
 	int ncounters;
 };
 
-/* One line of the <results>.samples.csv sidecar. */
+/* One line of the samples sidecar (<results>.samples.csv[.gz]). */
 struct rr_sample {
-	char *key;		/* benchmark column, GB suffixes stripped */
+	char *key;		/* the cell, GB suffixes stripped (shared) */
 	long rep;
 	double ns;
 };
@@ -83,6 +83,9 @@ struct rr_file {
 	int nb;
 	struct rr_sample *s;
 	size_t ns;
+	char **skeys;		/* the samples' key strings (owned) */
+	int nskeys;
+	int format;		/* revbench_format: 2, or 1 for older files */
 };
 
 /*
@@ -102,12 +105,17 @@ struct rr_cell {
 	const struct rr_bench *agg_mean, *agg_median, *agg_stddev;
 };
 
+/* A results file, or a run folder (its results.json, or its only *.json). */
 int rr_load(const char *path, struct rr_file *f);
 void rr_free(struct rr_file *f);
 const char *rr_ctx(const struct rr_file *f, const char *key);
 /* "userspace", "kernel", "kernel-tcg" or "unknown". */
 const char *rr_env(const struct rr_file *f);
 int rr_is_tcg(const struct rr_file *f);
+
+/* 1 for Google Benchmark's own keys of an entry (name, real_time, ...):
+ * every other numeric key is a user counter. */
+int rr_is_gb_field(const char *key);
 
 /* 1 and *out when the counter exists, 0 otherwise. */
 int rr_counter(const struct rr_bench *b, const char *name, double *out);
@@ -144,8 +152,25 @@ double rr_ci95(const double *v, int n);
 /* Quantile q in [0,1] of a sorted array, linear interpolation. */
 double rr_quantile_sorted(const double *sorted, int n, double q);
 
-/* Canonical primitive order (fixed colours across figures); -1 unknown. */
+/*
+ * Primitives: order, colours and the floor, from the primitive table of
+ * the files loaded (context.revbench_primitives), merged in load order;
+ * for older files without one, from this binary's rev_ops_all[] by name,
+ * then by family (rr_load() says so on stderr).
+ */
+enum rr_prim_source { RR_PRIM_FILE, RR_PRIM_BINARY, RR_PRIM_FAMILY };
+struct rr_prim {
+	char *name, *family, *caps, *color, *desc;	/* color may be NULL */
+	int rank;		/* place in the merged table */
+	int floor;		/* REV_CAP_FLOOR: what ratios are taken to */
+	enum rr_prim_source source;
+};
+const struct rr_prim *rr_prim_get(const char *prim);	/* NULL: unknown */
+const struct rr_prim *rr_prim_nth(int rank);		/* NULL: none */
+/* Place in the merged table (the order of tables and figures); -1. */
 int rr_prim_rank(const char *prim);
+int rr_prim_is_floor(const char *prim);
+const char *rr_prim_color(const char *prim);	/* "#rrggbb" or NULL */
 /* Sort cell pointers by primitive rank, then threads, cs, params. */
 void rr_sort_cells(const struct rr_cell **cells, int n);
 
@@ -157,6 +182,20 @@ void rr_sort_cells(const struct rr_cell **cells, int n);
 FILE *rr_out_open(const char *path, char **tmp);
 int rr_out_commit(FILE *fp, char *tmp, const char *path);
 void rr_out_abort(FILE *fp, char *tmp);
+
+/* The whole file (NUL-terminated), or NULL after a message. */
+char *rr_read_text(const char *path, size_t *len);
+/*
+ * Bare NaN/Infinity/-Infinity tokens outside strings -> null: a new
+ * buffer, or NULL when there were none.  *count says how many.
+ */
+char *rr_json_sanitize(const char *in, size_t len, size_t *outlen,
+		       int *count);
+
+/* "revbench summary PATH" (summary.c): the short on-screen tables. */
+int cmd_summary(int argc, char **argv);
+/* The same for one results file or folder; 0, or 2 on bad input. */
+int rr_summary(const char *path);
 
 /* Formatting helpers. */
 void rr_fmt_ns(char *buf, size_t len, double ns);	/* "12.3", "4567" */

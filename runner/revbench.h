@@ -14,6 +14,7 @@
 
 #include "revocable.h"
 #include "workload.h"
+#include "metrics.h"
 
 #define RB_EXIT_USAGE		2	/* bad input */
 #define RB_EXIT_INTERRUPTED	130	/* SIGINT / SIGTERM */
@@ -66,7 +67,13 @@ struct rb_opts {
 	bool oversubscribe;
 	bool no_baselines;
 	bool generic_loop;		/* p.generic: no inline read sections */
-	const char *out;		/* NULL: results/user-HOST-STAMP.json */
+	bool verbose;			/* Google Benchmark's console output */
+	bool list_only;			/* --benchmark_list_tests: no files */
+	bool no_figures;		/* run folder without the figures */
+	bool no_interleave;		/* repetitions of a cell back to back */
+	/* NULL: the run folder results/HOST-STAMP/; a path ending in .json:
+	 * that file and its samples sidecar; anything else: that folder */
+	const char *out;
 	u64 seed;
 	int gb_argc;			/* pass-through --benchmark_* flags */
 	char **gb_argv;
@@ -133,11 +140,83 @@ struct rb_calib {
 	const char *regime;		/* "fast", "slow", "unknown" */
 	double bare_ns;			/* translate lookup, no harness */
 	double urcu_ns;			/* same under urcu_memb_read_lock */
+	double clock_ns;		/* one rb_now_ns() read, back to back */
 	int cpu_a, cpu_b;
 };
 int rb_calibrate(struct rb_topo *tp, enum rb_placement pl,
 		 struct rb_calib *c, u64 seed);
 const char *rb_membarrier_state(void);
+
+/*
+ * progress.c: what "revbench run" shows while it runs, on stdout.  On a
+ * terminal one status line redrawn in place (a bar, repetitions done,
+ * elapsed and remaining time, the last cell finished); otherwise plain
+ * lines, one per cell as it finishes and one per tenth of the run.
+ * Notes (SKIP, !!! errors) go to stderr without breaking the bar.
+ */
+void rb_progress_begin(int ncells, int total_reps, bool enabled);
+void rb_progress_rep(void);			/* one repetition done */
+/* A cell's repetitions are all done: median and cv over the n kept
+ * (successful, non-warm-up) values of real_time, or err. */
+void rb_progress_cell(const char *name, const double *v, int n,
+		      const char *err);
+void rb_progress_note(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+void rb_progress_end(void);
+/* "1:05", "12:00:03" */
+void rb_fmt_duration(char *buf, size_t len, double secs);
+
+/*
+ * output.c: where a run's files go.  Everything is written into a
+ * temporary folder next to the destination and only renamed into place
+ * once complete (rb_out_commit()); rb_out_abort() removes it, so an
+ * interrupted run leaves nothing behind.
+ */
+struct rb_out {
+	char *dest;		/* the run folder, or the .json file */
+	char *tmp;		/* the temporary folder */
+	bool folder;		/* a run folder (else one .json + sidecar) */
+	bool latest;		/* update results/latest on commit */
+	char *json, *samples;	/* paths inside tmp */
+};
+/* out: rb_opts.out.  0, or 2 after printing why. */
+int rb_out_begin(struct rb_out *o, const char *out);
+/* tmp/name (static buffer, valid until the next call) */
+const char *rb_out_tmp_path(const struct rb_out *o, const char *name);
+int rb_out_commit(struct rb_out *o);
+void rb_out_abort(struct rb_out *o);
+void rb_out_free(struct rb_out *o);
+
+/* A cell as the results writer sees it. */
+struct rb_out_cell {
+	const char *name;
+	int ran;			/* Google Benchmark called it */
+	int ncell;			/* counters constant over the cell */
+	struct rb_metric cell[RB_MET_MAX];
+	const char *loop;		/* read-section loop, or NULL */
+};
+struct rb_out_sample {
+	int cell;			/* index into the cells */
+	int rep;			/* repetition, warm-up excluded */
+	u64 ns;
+};
+/*
+ * Google Benchmark's JSON (gb_json, bare NaN tokens and all) -> the
+ * results file at path: strict JSON, the warm-up repetition (index 0)
+ * dropped when warmup, aggregates recomputed over what is left,
+ * revbench_primitives and revbench_cells added to the context.
+ */
+int rb_out_results(const char *gb_json, const char *path,
+		   const struct rb_out_cell *cells, int ncells, bool warmup);
+/* The samples sidecar, gzip'd CSV with a cell index. */
+int rb_out_samples(const char *path, const struct rb_out_cell *cells,
+		   int ncells, const struct rb_out_sample *s, size_t n);
+/* report.txt and the figures of the run, made by this binary and
+ * plot/plot.sh; a missing gnuplot or plot/ is a note, not an error. */
+int rb_out_report(const struct rb_out *o);
+void rb_out_figures(const struct rb_out *o);
+/* The files of the committed run, with sizes, on stdout. */
+void rb_out_list(const struct rb_out *o);
 
 /* bench.c; main.c keeps the full command line for the context. */
 extern int rb_main_argc;

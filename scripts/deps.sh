@@ -34,7 +34,8 @@ user|vm|all) group=$1 ;;
 esac
 
 USER_PKGS="build-essential g++ pkg-config liburcu-dev libhwloc-dev hwloc
-libbenchmark-dev libbenchmark-tools python3-scipy libjansson-dev gnuplot-nox"
+libbenchmark-dev libbenchmark-tools python3-scipy libjansson-dev zlib1g-dev
+gnuplot-nox"
 VM_PKGS="qemu-system-x86 busybox-static cpio kmod python3"
 BPO_FILE=/etc/apt/sources.list.d/bookworm-backports.sources
 

@@ -17,7 +17,12 @@
 #     the floor from the file's primitive table or the binary's caps, ns
 #     over it, pooled percentiles with the n rule and bootstrap CI, the
 #     timer-cost flag, reclaim, teardown and memory columns when present;
-#   - export + plot.sh: every figure as non-empty PNG and SVG.
+#   - export + plot.sh: every figure as non-empty PNG and SVG;
+#   - run folders and revbench_format 2 files (made here by a tiny run):
+#     report/compare/export/summary/plot.sh take a folder, a folder without
+#     results exits 2, gzip'd indexed samples are read (a corrupt one is
+#     exit 2), older files are read with a note, one unit per time axis,
+#     colours from the file's primitive table, every file strict JSON.
 # Inputs are SYNTHETIC files made by tests/fixtures/gen-synthetic.py (made-
 # up numbers, never results) plus tiny hand-written ones in tests/fixtures.
 # When real results exist under results/, they are run through too.
@@ -345,7 +350,7 @@ fi
 python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
-del d["context"]["primitives"], d["context"]["calib_clock_ns"]
+del d["context"]["revbench_primitives"], d["context"]["calib_clock_ns"]
 json.dump(d, open(sys.argv[2], "w"))' "$U" "$tmp/notable.json"
 cp "$syn/synthetic-userspace.samples.csv" "$tmp/notable.json.samples.csv"
 fl=$("$rb" list 2>/dev/null | awk '/^Primitives/ { p = 1; next } p && NF == 0 { exit } p && $3 ~ /(^|,)floor(,|$)/ { print $1; exit }')
@@ -424,14 +429,102 @@ if expect 0 "plot.sh: userspace + kernel-tcg" -- env REVBENCH="$rb" "$top/plot/p
 	ls -A "$tmp/plots" | grep -q '^\.' && notok "plot left temp files" || ok "plot: no temp files left"
 fi
 
+# ---- run folders, the new format, older files -------------------------------
+strict() { $PY "$here/strict-json.py" "$@"; }
+run1=$tmp/run1
+if "$rb" run --primitive rcu,seqlock --workload translate,unbind,error-path,lifecycle \
+	--threads 1 --repetitions 2 --min-time 0.002 --samples 8 --no-figures \
+	--out "$run1" >"$tmp/run1.out" 2>"$tmp/run1.err"; then
+	ok "a tiny run into the folder $run1"
+	expect 0 "report: a run folder" -- "$rb" report "$run1"
+	head -1 "$tmp/stdout" | grep -q "run1/results.json" && ok "report names the file it read" ||
+		notok "report of a folder does not name results.json"
+	grep -q "older results format" "$tmp/stderr" && notok "a new file is reported as older" ||
+		ok "a revbench_format 2 file reads without a note"
+	ln -s run1 "$tmp/latest"
+	expect 0 "report: a link to a run folder (results/latest)" -- "$rb" report "$tmp/latest"
+	expect 0 "compare: a folder against a file" -- "$rb" compare "$run1" "$run1/results.json"
+	expect 0 "summary: a run folder" -- "$rb" summary "$run1" &&
+		{ w=$(width "$tmp/stdout"); [ "$w" -le 80 ] && ok "summary width $w <= 80" ||
+			notok "summary width $w > 80"; }
+	grep -q '^seqlock ' "$tmp/stdout" && grep -q '^unbind: ' "$tmp/stdout" &&
+		ok "summary: a table per workload, primitives as rows" || notok "summary tables missing"
+	if expect 0 "export: a run folder" -- "$rb" export --gnuplot -o "$tmp/ex-run" "$run1"; then
+		grep -q 'samples)$' "$tmp/ex-run/fig2-p1.dat" &&
+			ok "export: the gzip'd samples are read (fig2 from raw samples)" ||
+			notok "export: fig2 did not use the gzip'd samples"
+		grep -q "^LT_SETUP = .*#1f77b4" "$tmp/ex-run/meta.gp" &&
+			ok "export: line colours from the file's primitive table" ||
+			notok "export: no colours from the primitive table"
+		grep -q "^F1_U = 'ns'" "$tmp/ex-run/meta.gp" && grep -q "^F2_U = " "$tmp/ex-run/meta.gp" &&
+			ok "export: one time unit per axis" || notok "export: no unit per axis"
+	fi
+	if command -v gnuplot >/dev/null 2>&1 &&
+	   expect 0 "plot.sh: a run folder" -- env REVBENCH="$rb" PLOT_DATA="$tmp/pd" "$top/plot/plot.sh" "$run1" "$tmp/run-plots"; then
+		[ "$(ls "$tmp/run-plots"/fig*.png "$tmp/run-plots"/fig*.svg | wc -l)" -eq 12 ] &&
+			[ ! -e "$tmp/run-plots/data" ] && [ -e "$tmp/pd/meta.gp" ] &&
+			ok "plot.sh: 12 figures, data in \$PLOT_DATA" || notok "plot.sh: figures or data misplaced"
+		grep -q 'time per access per reader (ns)' "$tmp/run-plots/fig1-reader-cost.svg" &&
+			! grep -q '>0\.0 s<' "$tmp/run-plots/fig1-reader-cost.svg" &&
+			ok "fig1: its y axis in one unit (ns), no '0.0 s' tick" ||
+			notok "fig1: mixed units on the y axis"
+	fi
+	# a corrupt or inconsistent gzip'd sidecar is bad input
+	cp -r "$run1" "$tmp/run2"
+	head -c 60 "$run1/results.samples.csv.gz" >"$tmp/run2/results.samples.csv.gz"
+	expect 2 "report: a truncated gzip'd samples file" -- "$rb" report "$tmp/run2" &&
+		{ grep -q "truncated or corrupt\|header\|no header" "$tmp/stderr" && ok "the message says so" ||
+			notok "truncated samples: unclear message: $(head -1 "$tmp/stderr")"; }
+	printf '# cell 0 unbind/rcu/threads:1/cs:1\ncell,repetition,sample_ns\n7,0,100\n' | gzip >"$tmp/run2/results.samples.csv.gz"
+	expect 2 "report: a sample of a cell not in the index" -- "$rb" report "$tmp/run2"
+	rm -rf "$tmp/run2"
+	strict "$run1/results.json" && ok "the tiny run's results.json is strict JSON" ||
+		notok "the tiny run's results.json is not strict JSON"
+else
+	notok "tiny run into a folder failed: $(tail -3 "$tmp/run1.err")"
+fi
+mkdir -p "$tmp/emptyrun"
+expect 2 "report: a folder with no results" -- "$rb" report "$tmp/emptyrun" &&
+	{ grep -q "no results in this folder" "$tmp/stderr" && ok "the message says there are no results" ||
+		notok "empty folder: unclear message"; }
+expect 2 "summary: a folder with no results" -- "$rb" summary "$tmp/emptyrun"
+expect 2 "export: a folder with no results" -- "$rb" export --gnuplot -o "$tmp/ex-empty" "$tmp/emptyrun"
+mkdir -p "$tmp/tworuns"
+cp "$U" "$tmp/tworuns/a.json"
+cp "$U" "$tmp/tworuns/b.json"
+expect 2 "report: a folder of two results files and no results.json" -- "$rb" report "$tmp/tworuns" &&
+	{ grep -q "holds 2 results files" "$tmp/stderr" && ok "the message says which" ||
+		notok "two files: unclear message"; }
+# older files (Google Benchmark's own output, no primitive table, CSV
+# samples) read with a note; notable.json is the synthetic file without
+# its primitive table (made above)
+expect 0 "report: an older-format file" -- "$rb" report "$tmp/notable.json"
+grep -q "older results format" "$tmp/stderr" && grep -q "no primitive table" "$tmp/stderr" &&
+	ok "older file: a note says so, order from this binary's table" ||
+	notok "older file: no note"
+printf 'benchmark,repetition,sample_ns\nunbind/rcu/threads:2/cs:1,0,1200\n' >"$tmp/old.json.samples.csv"
+cp "$U" "$tmp/old.json"
+expect 0 "report: an older CSV samples sidecar" -- "$rb" report "$tmp/old.json"
+grep -q "older samples form" "$tmp/stderr" && ok "older samples: a note says so" ||
+	notok "older samples: no note"
+# every results file the tests wrote is strict JSON
+files=$(find "$tmp" -name results.json -size +0 | sort)
+[ -n "$files" ] && strict $files && ok "strict JSON: every results.json written here" ||
+	notok "strict JSON: $files"
+
 # ---- real results, when there are any ----------------------------------------
-real=$(ls -t "$top"/results/*.json 2>/dev/null | head -n1)
+real=$(ls -td "$top"/results/latest "$top"/results/*.json 2>/dev/null | head -n1)
 if [ -n "$real" ]; then
 	expect 0 "real results: report $(basename "$real")" -- "$rb" report "$real"
 	expect 0 "real results: compare with itself" -- "$rb" compare "$real" "$real"
 	expect 0 "real results: plot" -- env REVBENCH="$rb" "$top/plot/plot.sh" "$real" "$tmp/real-plots"
+	# a revbench_format 2 file (userspace or kernel) must be strict JSON
+	for f in "$top"/results/latest/results.json "$top"/results/vm-*.json; do
+		[ -f "$f" ] && grep -q '"revbench_format"' "$f" || continue
+		strict "$f" && ok "strict JSON: $(basename "$f")" || notok "not strict JSON: $f"
+	done
 else
-	skipped "real results" "no results/*.json yet (make bench writes one)"
+	skipped "real results" "no results/latest or results/*.json yet (make bench writes one)"
 fi
 
 echo "passed=$pass failed=$fail skipped=$skip" >"$results/report"

@@ -3,11 +3,16 @@
 #
 # runner_cli.sh REVBENCH: checks of "revbench" as a command.
 #   - bad input: a clear message, exit 2, and no results file;
-#   - a smoke run of a few tiny cells whose JSON is validated (required
-#     context keys and counters present, times positive) and accepted by
-#     Google Benchmark's compare.py, plus its samples sidecar;
+#   - a smoke run of a few tiny cells whose JSON is validated (a strict
+#     parser: no NaN/Infinity; required context keys and counters, the
+#     cell and primitive tables, the warm-up dropped) and accepted by Google
+#     Benchmark's compare.py, plus its gzip'd, indexed samples sidecar;
+#   - the run folder: results/HOST-STAMP/ with results.json, samples,
+#     report.txt and figures, results/latest; --out DIR; progress lines
+#     on a pipe and in place on a terminal; --verbose;
 #   - SIGINT during a run: exit 130 and nothing left behind.
-# No timing thresholds.  Writes "passed=N failed=N skipped=N" to
+# Every results file written here passes the strict parser.  No timing
+# thresholds.  Writes "passed=N failed=N skipped=N" to
 # $BUILD/check-results/runner and ends with "N passed, N failed".
 set -u
 rb=${1:?usage: runner_cli.sh path/to/revbench}
@@ -20,6 +25,12 @@ PY=/usr/bin/python3	# Debian's, which has scipy for compare.py
 
 ok() { echo "ok - $*"; pass=$((pass + 1)); }
 notok() { echo "not ok - $*"; fail=$((fail + 1)); }
+case $rb in /*) ;; *) rb=$PWD/$rb ;; esac
+here=$(cd "$(dirname "$0")" && pwd)
+
+# strict FILE...: every file parses as strict JSON (bare NaN, Infinity
+# and -Infinity are refused, as node's JSON.parse is), tests/strict-json.py.
+strict() { $PY "$here/strict-json.py" "$@"; }
 
 # expect_exit CODE DESCRIPTION -- ARGS...: run, compare the exit status,
 # check that stderr says something and that no results file appeared.
@@ -38,8 +49,8 @@ expect_exit() {
 		notok "$what: exit 2 but no message"
 		return
 	fi
-	if ls "$tmp"/out.json* >/dev/null 2>&1; then
-		notok "$what: left a file behind: $(ls "$tmp"/out.json*)"
+	if ls -A "$tmp" | grep -q '^\.\?out\.json'; then
+		notok "$what: left a file behind: $(ls -A "$tmp" | grep 'out\.json')"
 		return
 	fi
 	ok "$what (exit $rc: $(head -1 "$tmp/stderr" | cut -c1-70))"
@@ -64,8 +75,10 @@ expect_exit 2 "repetitions zero" -- run --repetitions 0 $O
 expect_exit 2 "min-time not a number" -- run --min-time fast $O
 expect_exit 2 "delay-ns negative" -- run --delay-ns -5 $O
 expect_exit 2 "unwritable --out" -- run --workload lifecycle --out /nonexistent-dir/x.json
-expect_exit 2 "--out is a directory" -- run --workload lifecycle --out "$tmp"
+expect_exit 2 "--out is an existing directory" -- run --workload lifecycle --out "$tmp"
 expect_exit 2 "--benchmark_out is refused" -- run --benchmark_out=x.json $O
+expect_exit 2 "--benchmark_repetitions is refused" -- run --benchmark_repetitions=3 $O
+expect_exit 2 "--benchmark_min_warmup_time is refused" -- run --benchmark_min_warmup_time=1 $O
 expect_exit 2 "unknown --benchmark_ flag" -- run --workload lifecycle --primitive none --threads 1 --repetitions 1 --benchmark_bogus=1 $O
 expect_exit 2 "every cell skipped (sleep on non-sleepable)" -- run --no-baselines --primitive rcu --workload translate --threads 1 --sleep-us 1 $O
 expect_exit 0 "list" -- list
@@ -75,9 +88,16 @@ expect_exit 0 "run --help" -- run --help
 "$rb" run --no-baselines --primitive none,refcount --workload unbind --threads 2 \
 	--repetitions 1 --samples 5 $O >"$tmp/stdout" 2>"$tmp/stderr"
 rc=$?
-if [ $rc -eq 0 ] && grep -q '^SKIP unbind/none/threads:2.*UNSAFE' "$tmp/stderr" &&
-   ! grep -q '"name": "unbind/none/threads:2' "$tmp/out.json" &&
-   grep -q '"name": "unbind/refcount/threads:2' "$tmp/out.json"; then
+if [ $rc -eq 0 ] && grep -q '^SKIP [0-9]* cells\?, e.g. unbind/none/threads:2.*UNSAFE' "$tmp/stderr" &&
+   $PY - "$tmp/out.json" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+names = {b["name"].split("/iterations")[0] for b in d["benchmarks"]}
+assert not any(n.startswith("unbind/none/threads:2") for n in names), names
+assert any(n.startswith("unbind/refcount/threads:2") for n in names), names
+assert "unbind/none/threads:2/cs:1" in d["context"]["skipped_cells"]
+EOF
+then
 	ok "unbind/none with a reader is skipped with a printed reason"
 else
 	notok "unbind/none with a reader: rc=$rc, SKIP line or absence missing"
@@ -90,10 +110,21 @@ if "$rb" $smoke --out "$tmp/a.json" >"$tmp/stdout" 2>"$tmp/stderr"; then
 else
 	notok "smoke run failed"; sed 's/^/#   /' "$tmp/stderr" | tail -5
 fi
-if [ -s "$tmp/a.json" ] && ! ls "$tmp"/a.json.tmp-* >/dev/null 2>&1; then
-	ok "results file written, no temp file left"
+if [ -s "$tmp/a.json" ] && [ -s "$tmp/a.json.samples.csv.gz" ] &&
+   ! ls -A "$tmp" | grep -q '^\.'; then
+	ok "results file and gzip'd samples written, no temporary folder left"
 else
-	notok "results file missing or temp left over"
+	notok "results file missing or temporary folder left over: $(ls -A "$tmp" | tr '\n' ' ')"
+fi
+if strict "$tmp/a.json" 2>"$tmp/strict.err"; then
+	ok "results file is strict JSON (no NaN/Infinity)"
+else
+	notok "results file is not strict JSON: $(cat "$tmp/strict.err")"
+fi
+if command -v node >/dev/null 2>&1; then
+	node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "$tmp/a.json" 2>"$tmp/node.err" &&
+		ok "node's JSON.parse reads the results" ||
+		notok "node's JSON.parse rejects the results: $(head -2 "$tmp/node.err")"
 fi
 if $PY - "$tmp/a.json" <<'EOF'
 import json, sys
@@ -102,43 +133,99 @@ ctx = d["context"]
 need = ["revbench_env", "revbench_version", "git_commit", "command_line",
         "seed", "cpu_model", "topology", "kernel", "compiler", "cflags",
         "urcu_flavor", "rwlock_kind", "membarrier", "placement",
-        "thread_cpus", "calib_pingpong_ns", "calib_loop_ns", "calib_regime"]
+        "thread_cpus", "calib_pingpong_ns", "calib_loop_ns", "calib_regime",
+        "calib_clock_ns", "clocksource", "spectre_v2", "cpufreq_driver",
+        "cpufreq_governor", "warmup", "interleaving", "revbench_format",
+        "revbench_primitives", "revbench_cells"]
 miss = [k for k in need if k not in ctx]
 assert not miss, "context keys missing: %s" % miss
 assert ctx["revbench_env"] == "userspace"
+assert ctx["revbench_format"] == "2"
+assert ctx["interleaving"].startswith("random"), ctx["interleaving"]
+assert float(ctx["calib_clock_ns"]) > 0
+assert ctx["repetitions"] == "2", ctx["repetitions"]
+prims = {p["name"]: p for p in ctx["revbench_primitives"]}
+for p in prims.values():
+    assert set(p) >= {"name", "family", "caps", "desc"}, p
+assert [n for n, p in prims.items() if "floor" in p["caps"].split(",")] == ["none"]
+cells = {c["name"]: c for c in ctx["revbench_cells"]}
+# per workload: counters on each repetition's entry / once in the cell table
 per_wl = {
-    "translate": ["ns_per_access", "accesses_per_sec", "errors", "retries"],
-    "map-unmap": ["ns_per_access", "accesses_per_sec"],
-    "error-path": ["error_ns", "errors"],
-    "lifecycle": ["bytes_per_rev"],
-    "unbind": ["revoke_p50_ns", "revoke_p90_ns", "revoke_p99_ns",
-               "revoke_max_ns", "revoke_samples", "errors", "pending"],
-    "unbind-many": ["revoke_p50_ns", "revoke_p99_ns", "revoke_samples"],
+    "translate": (["ns_per_access", "accesses_per_sec", "errors"], ["bytes_per_rev", "threads_readers"]),
+    "map-unmap": (["ns_per_access", "accesses_per_sec"], ["bytes_per_rev"]),
+    "error-path": (["error_ns", "errors"], ["bytes_per_rev"]),
+    "lifecycle": ([], ["bytes_per_rev", "threads_readers"]),
+    "unbind": (["revoke_p50_ns", "revoke_p90_ns", "revoke_p99_ns",
+                "revoke_max_ns", "revoke_mean_ns", "errors"], ["revoke_samples", "bytes_per_rev"]),
+    "unbind-many": (["revoke_p50_ns", "revoke_p99_ns"], ["revoke_samples"]),
 }
 seen = set()
+reps = {}
 for b in d["benchmarks"]:
     assert not b.get("error_occurred"), "%s: %s" % (b["name"], b.get("error_message"))
-    if b["run_type"] != "iteration":
-        continue
-    wl = b["name"].split("/")[0]
+    for k, v in b.items():
+        assert v is not None, "%s: %s is null" % (b["name"], k)
+    assert b["run_type"] == "iteration", "%s: an aggregate" % b["name"]
+    run = b["name"]
+    assert "/iterations:" not in run and "manual_time" not in run, run
+    for k in ["run_name", "family_index", "threads", "repetitions"]:
+        assert k not in b, "%s: %s is not written" % (run, k)
+    wl, prim = run.split("/")[:2]
     seen.add(wl)
+    assert run in cells, "%s not in revbench_cells" % run
     assert b["real_time"] > 0 and b["time_unit"] == "ns", b["name"]
     assert b["iterations"] > 0, b["name"]
-    for k in per_wl[wl] + ["threads_readers", "calib_pingpong_ns"]:
+    reps.setdefault(run, []).append(b["repetition_index"])
+    on_entry, in_cell = per_wl[wl]
+    if prim == "seqlock" and wl != "lifecycle":
+        on_entry = on_entry + ["retries"]
+    for k in on_entry:
         assert k in b, "%s: counter %s missing" % (b["name"], k)
-    for k in ["ns_per_access", "error_ns", "revoke_p50_ns", "revoke_samples",
-              "bytes_per_rev", "accesses_per_sec"]:
+    for k in in_cell:
+        assert k in cells[run], "%s: %s missing from revbench_cells" % (run, k)
+        assert k not in b, "%s: constant counter %s repeated on the entry" % (b["name"], k)
+    for k in ["calib_pingpong_ns", "calib_loop_ns", "threads_readers", "bytes_per_rev"]:
+        assert k not in b, "%s: %s is constant: context only" % (b["name"], k)
+    for k in ["ns_per_access", "error_ns", "revoke_p50_ns", "accesses_per_sec"]:
         if k in b:
             assert b[k] > 0, "%s: %s = %s" % (b["name"], k, b[k])
+    if wl == "unbind":
+        assert cells[run]["revoke_samples"] == 12, cells[run]
+    if wl in ("translate", "error-path"):
+        assert cells[run].get("loop") in ("inline", "generic"), cells[run]
     assert "/threads:" in b["name"] and "/cs:" in b["name"], b["name"]
 assert seen == set(per_wl), "workloads seen: %s" % sorted(seen)
+# the warm-up repetition is gone: two kept, numbered 0 and 1
+bad = {r: v for r, v in reps.items() if sorted(v) != [0, 1]}
+assert not bad, "repetition indexes: %s" % bad
 EOF
-then ok "JSON: context keys, counters, positive numbers"
+then ok "JSON: context, primitive and cell tables, counters, warm-up dropped"
 else notok "JSON validation"
 fi
-if head -1 "$tmp/a.json.samples.csv" 2>/dev/null | grep -qx 'benchmark,repetition,sample_ns' &&
-   [ "$(grep -c '^unbind/rcu/threads:1/cs:1,' "$tmp/a.json.samples.csv")" -eq 24 ]; then
-	ok "samples sidecar: header, 12 samples x 2 repetitions per unbind cell"
+if zcat "$tmp/a.json.samples.csv.gz" >"$tmp/samples.csv" 2>/dev/null &&
+   grep -qx 'cell,repetition,sample_ns' "$tmp/samples.csv" &&
+   $PY - "$tmp/samples.csv" "$tmp/a.json" <<'EOF'
+import json, sys
+cells = [c["name"] for c in json.load(open(sys.argv[2]))["context"]["revbench_cells"]]
+idx, n, reps = {}, {}, {}
+for line in open(sys.argv[1]):
+    line = line.rstrip("\n")
+    if line.startswith("# cell "):
+        i, name = line[7:].split(" ", 1)
+        assert cells[int(i)] == name, (i, name)
+        idx[int(i)] = name
+    elif line and line[0].isdigit():
+        c, r, ns = line.split(",")
+        name = idx[int(c)]
+        n[name] = n.get(name, 0) + 1
+        reps.setdefault(name, set()).add(int(r))
+        assert int(ns) > 0
+k = "unbind/rcu/threads:1/cs:1"
+assert n.get(k) == 24, (k, n.get(k))
+assert reps[k] == {0, 1}, reps[k]
+EOF
+then
+	ok "samples: gzip'd, indexed to revbench_cells, 12 x 2 kept repetitions per unbind cell"
 else
 	notok "samples sidecar"
 fi
@@ -150,23 +237,125 @@ if [ -x $PY ] && $PY -c 'import scipy' 2>/dev/null && [ -f /usr/share/benchmark/
 	else
 		notok "compare.py rejected the results"; tail -5 "$tmp/cmp" | sed 's/^/#   /'
 	fi
+	rm -f "$tmp/b.json"
 else
 	echo "ok - compare.py # SKIP /usr/share/benchmark/compare.py or scipy missing"
 	skip=$((skip + 1))
 fi
+# progress on a pipe: a line per finished cell and per tenth of the run
+if grep -Eq '^\[ ?[0-9]+/[0-9]+\] (translate|unbind)/' "$tmp/stdout" &&
+   grep -q '^progress: ' "$tmp/stdout" && grep -q '^summary of ' "$tmp/stdout"; then
+	ok "progress: plain lines per cell and per tenth, then the summary"
+else
+	notok "progress lines or summary missing on a pipe"
+fi
 
-# SIGINT mid-run: exit 130, no results file, no temp files.
-"$rb" run --primitive rcu --workload translate --threads 1 --repetitions 50 \
-	--min-time 0.2 --out "$tmp/int.json" >/dev/null 2>"$tmp/int.err" &
+# The run folder: results/HOST-STAMP/ and results/latest, in a fresh cwd.
+mini="run --no-baselines --primitive rcu --workload translate,unbind --threads 1 --repetitions 2 --min-time 0.002 --samples 8"
+mkdir -p "$tmp/cwd"
+if (cd "$tmp/cwd" && "$rb" $mini >"$tmp/f.out" 2>"$tmp/f.err"); then
+	run=$(readlink "$tmp/cwd/results/latest")
+	d=$tmp/cwd/results/$run
+	if [ -n "$run" ] && [ -s "$d/results.json" ] && [ -s "$d/results.samples.csv.gz" ] &&
+	   [ -s "$d/report.txt" ] && ! ls -A "$tmp/cwd/results" | grep -q '^\.'; then
+		ok "run folder results/$run: results.json, samples, report.txt; results/latest"
+	else
+		notok "run folder incomplete: $(ls -A "$tmp/cwd/results" "$d" 2>&1 | tr '\n' ' ')"
+	fi
+	if command -v gnuplot >/dev/null 2>&1; then
+		[ "$(ls "$d"/fig*.png 2>/dev/null | wc -l)" -eq 6 ] &&
+			ok "run folder: the 6 figures (PNG)" || notok "run folder: figures missing: $(ls "$d")"
+	fi
+	grep -q "^written: results/$run/" "$tmp/f.out" && grep -q 'results.json' "$tmp/f.out" &&
+		ok "the paths written are listed at the end" || notok "no list of the files written"
+	strict "$d/results.json" && ok "run folder results.json is strict JSON" ||
+		notok "run folder results.json is not strict JSON"
+else
+	notok "run into the default folder failed: $(tail -2 "$tmp/f.err")"
+fi
+# --out DIR: a new folder of that name, never an existing one
+if "$rb" $mini --no-figures --out "$tmp/mine" >/dev/null 2>&1 &&
+   [ -s "$tmp/mine/results.json" ] && [ -s "$tmp/mine/report.txt" ] &&
+   ! ls "$tmp/mine"/fig* >/dev/null 2>&1; then
+	ok "--out DIR --no-figures: that folder, no figures"
+else
+	notok "--out DIR: $(ls "$tmp/mine" 2>&1 | tr '\n' ' ')"
+fi
+# On a terminal: one status line redrawn in place, so few lines in all.
+if command -v script >/dev/null 2>&1; then
+	script -qc "'$rb' $mini --no-figures --out '$tmp/tty.json'" /dev/null >"$tmp/tty.out" 2>&1
+	nl=$(wc -l <"$tmp/tty.out")
+	sl=$(sed -n '/^summary of /,$p' "$tmp/tty.out" | wc -l)
+	if grep -q $'\r' "$tmp/tty.out" && grep -q '\[[#.]*\]' "$tmp/tty.out" &&
+	   [ $((nl - sl)) -le 8 ] && ! grep -Eq '^\[ ?[0-9]+/[0-9]+\] ' "$tmp/tty.out"; then
+		ok "terminal: a progress bar in place ($((nl - sl)) lines before the summary)"
+	else
+		notok "terminal: $nl lines, $sl of them the summary, or no bar"
+	fi
+	strict "$tmp/tty.json" || notok "tty run: results not strict JSON"
+else
+	echo "ok - terminal progress # SKIP script(1) missing"
+	skip=$((skip + 1))
+fi
+# --verbose: Google Benchmark's own console instead of the progress
+if "$rb" $mini --verbose --out "$tmp/v.json" >"$tmp/v.out" 2>&1 &&
+   grep -q 'manual_time' "$tmp/v.out" && ! grep -q '^progress: ' "$tmp/v.out"; then
+	ok "--verbose brings back Google Benchmark's console"
+else
+	notok "--verbose: no Google Benchmark console output"
+fi
+"$rb" $mini --benchmark_list_tests=true --out "$tmp/l.json" >"$tmp/l.out" 2>&1
+rc=$?
+if [ $rc -eq 0 ] && grep -q '^translate/rcu/threads:1/cs:1' "$tmp/l.out" && [ ! -e "$tmp/l.json" ]; then
+	ok "--benchmark_list_tests lists the cells, writes nothing"
+else
+	notok "--benchmark_list_tests: rc=$rc"
+fi
+
+# interrupted WHAT DIR: SIGINT to $pid, then exit 130 and nothing in DIR
+# but an empty results/ (no file, no temporary folder).
+interrupted() {
+	local rc left
+	kill -INT $pid
+	wait $pid
+	rc=$?
+	left=$(find "$2" -mindepth 1 ! \( -type d -name results \) | head -3)
+	if [ $rc -eq 130 ] && [ -z "$left" ]; then
+		ok "SIGINT $1: exit 130, nothing left behind"
+	else
+		notok "SIGINT $1: exit $rc, left: $left"
+	fi
+}
+slow="run --primitive rcu --workload translate --threads 1 --repetitions 50 --min-time 0.2"
+mkdir -p "$tmp/int" "$tmp/int1" "$tmp/int2"
+(cd "$tmp/int" && exec "$rb" $slow >/dev/null 2>&1) &
 pid=$!
 sleep 1.5
-kill -INT $pid
-wait $pid
-rc=$?
-if [ $rc -eq 130 ] && ! ls "$tmp"/int.json* >/dev/null 2>&1; then
-	ok "SIGINT: exit 130, nothing left behind"
+interrupted "mid-run" "$tmp/int"
+"$rb" $slow --out "$tmp/int1/x.json" >/dev/null 2>&1 &
+pid=$!
+sleep 1.5
+interrupted "mid-run with --out FILE.json" "$tmp/int1"
+# ... and while the report and figures are made (a gnuplot that takes its
+# time): the run folder is not renamed into place
+if command -v gnuplot >/dev/null 2>&1; then
+	printf '#!/bin/sh\nsleep 3\nexec gnuplot "$@"\n' >"$tmp/slow-gnuplot"
+	chmod +x "$tmp/slow-gnuplot"
+	(cd "$tmp/int2" && GNUPLOT="$tmp/slow-gnuplot" exec "$rb" $mini >"$tmp/int2.log" 2>&1) &
+	pid=$!
+	for i in $(seq 1 100); do
+		grep -q '^ran ' "$tmp/int2.log" 2>/dev/null && break
+		sleep 0.1
+	done
+	sleep 0.5
+	interrupted "while the figures are drawn" "$tmp/int2"
+fi
+# every results file this script wrote is strict JSON
+files=$(find "$tmp" -name '*.json' -size +0 | sort)
+if strict $files 2>"$tmp/strict.err"; then
+	ok "strict JSON: every results file written here ($(echo "$files" | wc -w))"
 else
-	notok "SIGINT: exit $rc, files: $(ls "$tmp"/int.json* 2>/dev/null)"
+	notok "strict JSON: $(cat "$tmp/strict.err")"
 fi
 
 echo "passed=$pass failed=$fail skipped=$skip" >"$results/runner"

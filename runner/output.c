@@ -1,0 +1,800 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * output.c - the files of a run (results/FORMAT.md):
+ *
+ *   results/HOST-STAMP/             the run folder (default)
+ *     results.json                  strict Google Benchmark JSON
+ *     results.samples.csv.gz        raw revoke samples, gzip'd CSV
+ *     report.txt                    revbench report of results.json
+ *     fig*.png                      plot/plot.sh of results.json
+ *   results/latest -> HOST-STAMP    the newest run folder
+ *
+ * or, with --out FILE.json, FILE.json and FILE.json.samples.csv.gz only.
+ *
+ * Everything is written into a temporary folder next to the destination
+ * (".NAME.tmp-XXXXXX") and renamed into place once complete: a run that
+ * fails or is interrupted removes the temporary folder and leaves nothing.
+ *
+ * The results file is Google Benchmark's own JSON (its --benchmark_out),
+ * rewritten (results/FORMAT.md): strict (no NaN/Infinity: an undefined
+ * statistic has no key), compact (one benchmark entry per line, 7
+ * significant digits), the warm-up repetition of every cell dropped; one
+ * entry per repetition with the keys compare.py and the readers use and
+ * the cell's name as its name; no aggregates (they are derived: readers
+ * and compare.py compute them from the repetitions); the context gains
+ * the primitive table of this binary (revbench_primitives) and the
+ * counters that are the same for every repetition of a cell
+ * (revbench_cells).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <jansson.h>
+#include <libgen.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "results.h"
+#include "revbench.h"
+
+#define JSON_DIGITS	7	/* significant digits of every real */
+
+/* ---- the temporary folder ---------------------------------------------- */
+
+static char *xasprintf(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		fprintf(stderr, "revbench: out of memory\n");
+		exit(1);
+	}
+	return s;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t l = strlen(s), k = strlen(suffix);
+
+	return l >= k && !strcmp(s + l - k, suffix);
+}
+
+/* dirname and basename of path, as new strings */
+static void split_path(const char *path, char **dir, char **base)
+{
+	char *a = xasprintf("%s", path), *b = xasprintf("%s", path);
+
+	*dir = xasprintf("%s", dirname(a));
+	*base = xasprintf("%s", basename(b));
+	free(a);
+	free(b);
+}
+
+static char *default_dest(void)
+{
+	char host[128], stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	size_t i;
+
+	if (gethostname(host, sizeof(host)))
+		snprintf(host, sizeof(host), "host");
+	host[sizeof(host) - 1] = 0;
+	for (i = 0; host[i]; i++)
+		if (host[i] == '/' || host[i] == ' ' || host[i] == '.')
+			host[i] = '_';
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	if (mkdir("results", 0777) && errno != EEXIST) {
+		fprintf(stderr, "revbench run: cannot create results/: %s\n",
+			strerror(errno));
+		return NULL;
+	}
+	return xasprintf("results/%s-%s", host, stamp);
+}
+
+int rb_out_begin(struct rb_out *o, const char *out)
+{
+	struct stat st;
+	char *dir, *base;
+
+	memset(o, 0, sizeof(*o));
+	if (!out) {
+		o->dest = default_dest();
+		if (!o->dest)
+			return RB_EXIT_USAGE;
+		o->folder = o->latest = true;
+	} else {
+		o->dest = xasprintf("%s", out);
+		o->folder = !ends_with(out, ".json");
+		if (!stat(out, &st) && (o->folder || S_ISDIR(st.st_mode))) {
+			fprintf(stderr, "revbench run: --out %s: %s already exists "
+				"(a run never overwrites a folder; give a new "
+				"name, or a FILE.json)\n", out,
+				S_ISDIR(st.st_mode) ? "a directory" : "a file");
+			return RB_EXIT_USAGE;
+		}
+	}
+	split_path(o->dest, &dir, &base);
+	o->tmp = xasprintf("%s/.%s.tmp-XXXXXX", dir, base);
+	if (!mkdtemp(o->tmp)) {
+		fprintf(stderr, "revbench run: cannot write %s: %s\n",
+			o->dest, strerror(errno));
+		free(dir);
+		free(base);
+		free(o->tmp);
+		o->tmp = NULL;
+		return RB_EXIT_USAGE;
+	}
+	chmod(o->tmp, 0755);	/* results are for sharing, not secrets */
+	if (o->folder) {
+		o->json = xasprintf("%s/results.json", o->tmp);
+		o->samples = xasprintf("%s/results.samples.csv.gz", o->tmp);
+	} else {
+		o->json = xasprintf("%s/%s", o->tmp, base);
+		o->samples = xasprintf("%s/%s.samples.csv.gz", o->tmp, base);
+	}
+	free(dir);
+	free(base);
+	return 0;
+}
+
+const char *rb_out_tmp_path(const struct rb_out *o, const char *name)
+{
+	static char buf[PATH_MAX];
+
+	snprintf(buf, sizeof(buf), "%s/%s", o->tmp, name);
+	return buf;
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag,
+		  struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path) && errno != ENOENT ? -1 : 0;
+}
+
+static void rm_tree(const char *dir)
+{
+	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+void rb_out_abort(struct rb_out *o)
+{
+	if (o->tmp) {
+		rm_tree(o->tmp);
+		free(o->tmp);
+		o->tmp = NULL;
+	}
+}
+
+/* results/latest -> the run folder, replaced atomically */
+static void update_latest(const struct rb_out *o)
+{
+	char *dir, *base, *link, *tmp;
+
+	split_path(o->dest, &dir, &base);
+	link = xasprintf("%s/latest", dir);
+	tmp = xasprintf("%s/.latest.tmp-%ld", dir, (long)getpid());
+	unlink(tmp);
+	if (symlink(base, tmp) || rename(tmp, link)) {
+		fprintf(stderr, "revbench run: note: could not point %s at %s: "
+			"%s\n", link, base, strerror(errno));
+		unlink(tmp);
+	}
+	free(dir);
+	free(base);
+	free(link);
+	free(tmp);
+}
+
+int rb_out_commit(struct rb_out *o)
+{
+	char *side = NULL;
+	int i, ret = 0;
+
+	if (o->folder) {
+		/* RENAME_NOREPLACE: two runs in one second get -2, -3... */
+		char *first = xasprintf("%s", o->dest);
+
+		for (i = 2; renameat2(AT_FDCWD, o->tmp, AT_FDCWD, o->dest,
+				      RENAME_NOREPLACE); i++) {
+			if (errno != EEXIST || !o->latest || i > 99) {
+				fprintf(stderr, "revbench run: cannot create "
+					"%s: %s\n", o->dest, strerror(errno));
+				free(first);
+				return -1;
+			}
+			free(o->dest);
+			o->dest = xasprintf("%s-%d", first, i);
+		}
+		free(first);
+		free(o->tmp);
+		o->tmp = NULL;
+		if (o->latest)
+			update_latest(o);
+		return 0;
+	}
+	side = xasprintf("%s.samples.csv.gz", o->dest);
+	if (rename(o->samples, side) || rename(o->json, o->dest)) {
+		fprintf(stderr, "revbench run: cannot write %s: %s\n", o->dest,
+			strerror(errno));
+		ret = -1;
+	}
+	free(side);
+	rb_out_abort(o);
+	return ret;
+}
+
+void rb_out_free(struct rb_out *o)
+{
+	rb_out_abort(o);
+	free(o->dest);
+	free(o->json);
+	free(o->samples);
+	memset(o, 0, sizeof(*o));
+}
+
+/* ---- the results file ------------------------------------------------------ */
+
+/* A number, integral values as integers; NULL when not finite. */
+static json_t *num(double v)
+{
+	if (!isfinite(v))
+		return NULL;
+	if (v == trunc(v) && fabs(v) < 9e15)
+		return json_integer((json_int_t)v);
+	return json_real(v);
+}
+
+/* Set key only when v is a value (an undefined statistic has no key). */
+static void set_num(json_t *o, const char *key, double v)
+{
+	json_t *n = num(v);
+
+	if (n)
+		json_object_set_new(o, key, n);
+}
+
+static double jnum(const json_t *o, const char *key, double dflt)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_number(v) ? json_number_value(v) : dflt;
+}
+
+struct group {
+	const char *run_name;
+	json_t **e;		/* iteration entries, kept, in order */
+	int n;
+	long family, instance;
+};
+
+/* "<cell>[/iterations:N]/manual_time" -> "<cell>" (a new string) */
+static char *cell_name(const char *run_name)
+{
+	char *n = xasprintf("%s", run_name), *s;
+
+	for (;;) {
+		s = strrchr(n, '/');
+		if (!s || (strcmp(s, "/manual_time") &&
+			   strncmp(s, "/iterations:", 12)))
+			break;
+		*s = '\0';
+	}
+	return n;
+}
+
+/*
+ * A repetition's entry: the keys compare.py and the readers use, in
+ * Google Benchmark's order, then its counters (finite values only).
+ * Google Benchmark's registration indexes, its run_name (the name), its
+ * threads (always 1 here: the cell's threads are in the name) and the
+ * repetition count (in the context) are left out.
+ */
+static json_t *copy_entry(json_t *src, const char *name, long rep)
+{
+	static const char *const keep[] = {
+		"run_type", "repetition_index", "error_occurred",
+		"error_message", "iterations", "real_time", "cpu_time",
+		"time_unit", "label",
+	};
+	json_t *e = json_object(), *v;
+	const char *k;
+	size_t i;
+
+	json_object_set_new(e, "name", json_string(name));
+	for (i = 0; i < ARRAY_SIZE(keep); i++) {
+		v = json_object_get(src, keep[i]);
+		if (!strcmp(keep[i], "repetition_index"))
+			json_object_set_new(e, keep[i], json_integer(rep));
+		else if (json_is_real(v))
+			set_num(e, keep[i], json_real_value(v));
+		else if (v && !json_is_null(v))
+			json_object_set(e, keep[i], v);
+	}
+	json_object_foreach(src, k, v)
+		if (!rr_is_gb_field(k) && json_is_number(v))
+			set_num(e, k, json_number_value(v));
+	return e;
+}
+
+static json_t *primitive_table(void)
+{
+	json_t *a = json_array();
+	char caps[160];
+	int i;
+
+	for (i = 0; i < rev_ops_count; i++) {
+		const struct revocable_ops *ops = rev_ops_all[i];
+		json_t *p = json_object();
+
+		json_object_set_new(p, "name", json_string(ops->name));
+		json_object_set_new(p, "family", json_string(ops->family ?
+							     ops->family : ops->name));
+		json_object_set_new(p, "caps", json_string(rev_caps_str(ops->caps,
+						caps, sizeof(caps))));
+		if (ops->color && *ops->color)
+			json_object_set_new(p, "color", json_string(ops->color));
+		json_object_set_new(p, "desc", json_string(ops->desc ?
+							   ops->desc : ""));
+		json_array_append_new(a, p);
+	}
+	return a;
+}
+
+static json_t *cell_table(const struct rb_out_cell *cells, int ncells)
+{
+	json_t *a = json_array();
+	int i, j;
+
+	for (i = 0; i < ncells; i++) {
+		json_t *c;
+
+		if (!cells[i].ran)
+			continue;
+		c = json_object();
+		json_object_set_new(c, "name", json_string(cells[i].name));
+		if (cells[i].loop)
+			json_object_set_new(c, "loop", json_string(cells[i].loop));
+		for (j = 0; j < cells[i].ncell; j++)
+			set_num(c, cells[i].cell[j].name,
+				cells[i].cell[j].milli / 1000.0);
+		json_array_append_new(a, c);
+	}
+	return a;
+}
+
+/* compact JSON of v into fp */
+static int dump_compact(FILE *fp, const json_t *v)
+{
+	char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY |
+			     JSON_REAL_PRECISION(JSON_DIGITS));
+
+	if (!s)
+		return -1;
+	fputs(s, fp);
+	free(s);
+	return 0;
+}
+
+/*
+ * The layout: the top object and the context one key per line, arrays
+ * of objects one element per line, everything else compact.
+ */
+static int dump_layout(FILE *fp, const json_t *v, int depth)
+{
+	const char *k;
+	json_t *x;
+	size_t i, n;
+	int first = 1, bad = 0;
+
+	if (json_is_object(v) && depth < 2) {
+		fputs("{\n", fp);
+		json_object_foreach((json_t *)v, k, x) {
+			json_t *key = json_string(k);
+
+			fprintf(fp, "%s%*s", first ? "" : ",\n", 2 * (depth + 1), "");
+			bad |= dump_compact(fp, key);
+			json_decref(key);
+			fputs(": ", fp);
+			bad |= dump_layout(fp, x, depth + 1);
+			first = 0;
+		}
+		fprintf(fp, "\n%*s}", 2 * depth, "");
+		return bad;
+	}
+	n = json_is_array(v) ? json_array_size(v) : 0;
+	if (n && json_is_object(json_array_get(v, 0))) {
+		fputs("[\n", fp);
+		for (i = 0; i < n; i++) {
+			fprintf(fp, "%*s", 2 * (depth + 1), "");
+			bad |= dump_compact(fp, json_array_get(v, i));
+			fputs(i + 1 < n ? ",\n" : "\n", fp);
+		}
+		fprintf(fp, "%*s]", 2 * depth, "");
+		return bad;
+	}
+	return dump_compact(fp, v);
+}
+
+static int cmp_group(const void *a, const void *b)
+{
+	const struct group *x = a, *y = b;
+
+	if (x->family != y->family)
+		return x->family < y->family ? -1 : 1;
+	if (x->instance != y->instance)
+		return x->instance < y->instance ? -1 : 1;
+	return strcmp(x->run_name, y->run_name);
+}
+
+static int cmp_rep(const void *a, const void *b)
+{
+	double x = jnum(*(json_t *const *)a, "repetition_index", 0);
+	double y = jnum(*(json_t *const *)b, "repetition_index", 0);
+
+	return (x > y) - (x < y);
+}
+
+int rb_out_results(const char *gb_json, const char *path,
+		   const struct rb_out_cell *cells, int ncells, bool warmup)
+{
+	json_t *root = NULL, *ctx, *arr, *out = NULL, *doc = NULL, *e;
+	struct group *g = NULL;
+	char *buf = NULL, *clean = NULL;
+	size_t len, clen, i;
+	int ng = 0, j, nbad = 0, ret = -1;
+	json_error_t jerr;
+	FILE *fp = NULL;
+
+	buf = rr_read_text(gb_json, &len);
+	if (!buf)
+		return -1;
+	clean = rr_json_sanitize(buf, len, &clen, &nbad);
+	root = clean ? json_loadb(clean, clen, 0, &jerr) :
+		       json_loadb(buf, len, 0, &jerr);
+	if (!root) {
+		fprintf(stderr, "revbench run: Google Benchmark's JSON does not "
+			"parse (line %d: %s)\n", jerr.line, jerr.text);
+		goto out;
+	}
+	ctx = json_object_get(root, "context");
+	arr = json_object_get(root, "benchmarks");
+	if (!json_is_object(ctx) || !json_is_array(arr)) {
+		fprintf(stderr, "revbench run: Google Benchmark's JSON has no "
+			"context or benchmarks\n");
+		goto out;
+	}
+	/* group the iteration entries by run, drop the warm-up */
+	g = calloc(json_array_size(arr) + 1, sizeof(*g));
+	if (!g)
+		goto out;
+	json_array_foreach(arr, i, e) {
+		json_t *rn = json_object_get(e, "run_name");
+		const char *rt = json_string_value(json_object_get(e, "run_type"));
+		long rep = (long)jnum(e, "repetition_index", 0);
+
+		if (!json_is_string(rn) || (rt && strcmp(rt, "iteration")))
+			continue;
+		if (warmup && rep == 0)
+			continue;
+		for (j = 0; j < ng; j++)
+			if (!strcmp(g[j].run_name, json_string_value(rn)))
+				break;
+		if (j == ng) {
+			g[ng].run_name = json_string_value(rn);
+			g[ng].family = (long)jnum(e, "family_index", ng);
+			g[ng].instance = (long)jnum(e, "per_family_instance_index", 0);
+			ng++;
+		}
+		g[j].e = realloc(g[j].e, (size_t)(g[j].n + 1) * sizeof(*g[j].e));
+		if (!g[j].e)
+			goto out;
+		g[j].e[g[j].n++] = e;
+	}
+	qsort(g, (size_t)ng, sizeof(*g), cmp_group);
+	out = json_array();
+	for (j = 0; j < ng; j++) {
+		char *name = cell_name(g[j].run_name);
+		int k;
+
+		qsort(g[j].e, (size_t)g[j].n, sizeof(*g[j].e), cmp_rep);
+		for (k = 0; k < g[j].n; k++)
+			json_array_append_new(out, copy_entry(g[j].e[k], name,
+				(long)jnum(g[j].e[k], "repetition_index", 0) -
+				(warmup ? 1 : 0)));
+		free(name);
+	}
+
+	doc = json_object();
+	{
+		json_t *c = json_object(), *v;
+		const char *k;
+
+		json_object_foreach(ctx, k, v)
+			if (!json_is_null(v) && !(json_is_real(v) &&
+						  !isfinite(json_real_value(v))))
+				json_object_set(c, k, v);
+		json_object_set_new(c, "revbench_primitives", primitive_table());
+		json_object_set_new(c, "revbench_cells",
+				    cell_table(cells, ncells));
+		json_object_set_new(doc, "context", c);
+	}
+	json_object_set(doc, "benchmarks", out);
+
+	fp = fopen(path, "w");
+	if (!fp) {
+		fprintf(stderr, "revbench run: %s: %s\n", path, strerror(errno));
+		goto out;
+	}
+	if (dump_layout(fp, doc, 0)) {
+		fprintf(stderr, "revbench run: %s: cannot encode the JSON\n",
+			path);
+		goto out;
+	}
+	fputc('\n', fp);
+	if (fflush(fp) || ferror(fp)) {
+		fprintf(stderr, "revbench run: %s: %s\n", path, strerror(errno));
+		goto out;
+	}
+	ret = 0;
+out:
+	if (fp && fclose(fp))
+		ret = -1;
+	for (j = 0; j < ng; j++)
+		free(g[j].e);
+	free(g);
+	json_decref(doc);
+	json_decref(out);
+	json_decref(root);
+	free(clean);
+	free(buf);
+	return ret;
+}
+
+/* ---- the samples sidecar ------------------------------------------------------ */
+
+int rb_out_samples(const char *path, const struct rb_out_cell *cells,
+		   int ncells, const struct rb_out_sample *s, size_t n)
+{
+	int *pos = calloc((size_t)ncells + 1, sizeof(*pos));
+	char *has = calloc((size_t)ncells + 1, 1);
+	gzFile gz = NULL;
+	int i, k = 0, ret = -1;
+	size_t j;
+
+	if (!pos || !has)
+		goto out;
+	/* the cell index is the position in the context's revbench_cells */
+	for (i = 0; i < ncells; i++)
+		pos[i] = cells[i].ran ? k++ : -1;
+	for (j = 0; j < n; j++)
+		has[s[j].cell] = 1;
+	gz = gzopen(path, "wb9");
+	if (!gz)
+		goto out;
+	gzprintf(gz, "# revbench revoke samples: one line per timed revoke; "
+		 "cell = the index of the cell in the results file's "
+		 "context.revbench_cells, also listed here\n");
+	for (i = 0; i < ncells; i++)
+		if (has[i] && pos[i] >= 0)
+			gzprintf(gz, "# cell %d %s\n", pos[i], cells[i].name);
+	gzprintf(gz, "cell,repetition,sample_ns\n");
+	for (j = 0; j < n; j++)
+		if (pos[s[j].cell] >= 0 &&
+		    gzprintf(gz, "%d,%d,%llu\n", pos[s[j].cell], s[j].rep,
+			     (unsigned long long)s[j].ns) <= 0)
+			goto out;
+	ret = 0;
+out:
+	if (gz && gzclose(gz) != Z_OK)
+		ret = -1;
+	if (ret)
+		fprintf(stderr, "revbench run: cannot write %s\n", path);
+	free(pos);
+	free(has);
+	return ret;
+}
+
+/* ---- report and figures --------------------------------------------------- */
+
+static char *self_exe(void)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+
+	if (n <= 0)
+		return NULL;
+	buf[n] = 0;
+	return xasprintf("%s", buf);
+}
+
+/* Run argv with stdout (and stderr, if err) to files; its exit status,
+ * -1 if it could not run, 130 when we were interrupted meanwhile. */
+static int run_child(char *const argv[], const char *out, const char *err,
+		     const char *env_k, const char *env_v)
+{
+	pid_t pid;
+	int st, fd;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0)
+			_exit(127);
+		if (err) {
+			fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+			if (fd < 0 || dup2(fd, STDERR_FILENO) < 0)
+				_exit(127);
+		}
+		fd = open("/dev/null", O_RDONLY);
+		if (fd >= 0)
+			dup2(fd, STDIN_FILENO);
+		if (env_k)
+			setenv(env_k, env_v, 1);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) < 0) {
+		if (errno != EINTR)
+			return -1;
+		if (rb_interrupted)
+			kill(pid, SIGTERM);
+	}
+	if (rb_interrupted)
+		return RB_EXIT_INTERRUPTED;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int rb_out_report(const struct rb_out *o)
+{
+	char *exe = self_exe(), *txt = xasprintf("%s/report.txt", o->tmp);
+	char *argv[] = { exe, "report", o->json, NULL };
+	int rc = exe ? run_child(argv, txt, NULL, NULL, NULL) : -1;
+
+	if (rc && rc != RB_EXIT_INTERRUPTED)
+		fprintf(stderr, "revbench run: revbench report failed (%d): no "
+			"report.txt\n", rc);
+	if (rc)
+		unlink(txt);
+	free(txt);
+	free(exe);
+	return rc == RB_EXIT_INTERRUPTED ? rc : 0;
+}
+
+void rb_out_figures(const struct rb_out *o)
+{
+	char *exe = self_exe(), *top = NULL, *plot = NULL, *log = NULL;
+	char *data = NULL;
+	int rc;
+
+	if (!exe)
+		return;
+	top = xasprintf("%s", exe);
+	plot = xasprintf("%s/../plot/plot.sh", dirname(top));
+	if (access(plot, R_OK)) {
+		fprintf(stderr, "revbench run: note: no figures (%s not found: "
+			"make plot RESULTS=%s draws them)\n", plot, o->dest);
+		goto out;
+	}
+	log = xasprintf("%s/.plot.log", o->tmp);
+	data = xasprintf("%s/.figure-data", o->tmp);
+	{
+		char *argv[] = { "/bin/sh", plot, o->json, o->tmp, NULL };
+
+		/* PNG only: SVGs too with make plot (a third of the folder) */
+		setenv("REVBENCH", exe, 1);
+		setenv("PLOT_FORMATS", "png", 1);
+		rc = run_child(argv, "/dev/null", log, "PLOT_DATA", data);
+	}
+	if (rc && rc != RB_EXIT_INTERRUPTED) {
+		FILE *f = fopen(log, "r");
+		char line[256];
+		int n = 0;
+
+		fprintf(stderr, "revbench run: note: plot/plot.sh failed (%d): "
+			"figures missing or incomplete\n", rc);
+		while (f && n++ < 5 && fgets(line, sizeof(line), f))
+			fprintf(stderr, "  %s", line);
+		if (f)
+			fclose(f);
+	}
+	unlink(log);
+	rm_tree(data);
+out:
+	free(data);
+	free(log);
+	free(plot);
+	free(top);
+	free(exe);
+}
+
+static void fmt_size(char *buf, size_t len, double b)
+{
+	if (b < 1000)
+		snprintf(buf, len, "%.0f B", b);
+	else if (b < 1e6)
+		snprintf(buf, len, "%.0f KB", b / 1e3);
+	else
+		snprintf(buf, len, "%.2f MB", b / 1e6);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void rb_out_list(const struct rb_out *o)
+{
+	char sz[32], *names[64];
+	double total = 0, figbytes = 0;
+	struct stat st;
+	int n = 0, i, figs = 0;
+	DIR *d;
+	struct dirent *de;
+
+	if (!o->folder) {
+		char *side = xasprintf("%s.samples.csv.gz", o->dest);
+
+		printf("results: %s\nsamples: %s\n", o->dest, side);
+		free(side);
+		return;
+	}
+	d = opendir(o->dest);
+	while (d && (de = readdir(d)) && n < 64)
+		if (de->d_name[0] != '.')
+			names[n++] = xasprintf("%s", de->d_name);
+	if (d)
+		closedir(d);
+	qsort(names, (size_t)n, sizeof(*names), cmp_str);
+	printf("written: %s/\n", o->dest);
+	for (i = 0; i < n; i++) {
+		char *p = xasprintf("%s/%s", o->dest, names[i]);
+
+		if (!stat(p, &st)) {
+			total += (double)st.st_size;
+			if (!strncmp(names[i], "fig", 3)) {
+				figs++;
+				figbytes += (double)st.st_size;
+			} else {
+				fmt_size(sz, sizeof(sz), (double)st.st_size);
+				printf("  %-26s %8s\n", names[i], sz);
+			}
+		}
+		free(p);
+	}
+	if (figs) {
+		fmt_size(sz, sizeof(sz), figbytes);
+		printf("  %-26s %8s  (%d files)\n", "fig*.png", sz, figs);
+	}
+	fmt_size(sz, sizeof(sz), total);
+	printf("  %d files, %s in all%s\n", n, sz,
+	       o->latest ? "; results/latest points here" : "");
+	for (i = 0; i < n; i++)
+		free(names[i]);
+}

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * metrics.h - the names and the derived metrics of a benchmark cell, one
+ * piece of code for both environments (the userspace runner, runner/bench.c,
+ * and the kernel module, kmod/bench.c), so that the two results files
+ * cannot drift apart.  Kernel style over compat.h: no floating point, no
+ * 64-bit division outside the div64 helpers, no libc beyond snprintf.
+ *
+ * A cell is named
+ *	<workload>/<primitive>/threads:T/cs:K[/npages:N][/n:N/mode:M]
+ *		[/delay:NS][/sleep:US][/stall:US][<suffix>]
+ * where each extra appears only when the workload honours that knob (and,
+ * for delay/sleep/stall, when it is not 0).  cs:K is the cell's cs for
+ * workloads with the cs knob and 1 for the others.
+ *
+ * Every value is kept in thousandths ("milli": 12345 means 12.345), the
+ * unit the results writers print.  A repetition yields
+ *   - real_milli: Google Benchmark's real_time, ns per iteration;
+ *   - rep[]: counters that vary from one repetition to the next (one key
+ *     on each benchmarks[] entry);
+ *   - cell[]: counters that are the same for every repetition of the cell
+ *     (written once, in the context's revbench_cells table).
+ * Which counter a cell gets depends only on its workload and the
+ * primitive's capabilities, never on the values, so every file of every
+ * environment has the same keys for the same cell.
+ */
+#ifndef REVBENCH_METRICS_H
+#define REVBENCH_METRICS_H
+
+#include "workload.h"
+
+#define RB_NAME_MAX		192	/* a cell name, with its NUL */
+#define RB_MET_MAX		16
+
+struct rb_metric {
+	const char *name;		/* counter key, static */
+	s64 milli;			/* value, thousandths */
+};
+
+struct rb_metrics {
+	u64 iterations;			/* Google Benchmark "iterations" */
+	s64 real_milli;			/* real_time, ns per iteration */
+	int nrep, ncell;
+	struct rb_metric rep[RB_MET_MAX];	/* per repetition */
+	struct rb_metric cell[RB_MET_MAX];	/* per cell */
+	const char *loop;		/* read-section loop used, or NULL */
+};
+
+/*
+ * The cell's name into buf (len >= RB_NAME_MAX is always enough for
+ * names without a suffix); suffix (e.g. "/via:driver-core") may be NULL.
+ * Returns the length, or -1 if it did not fit (buf holds a cut name).
+ */
+int rb_cell_name(char *buf, size_t len, const struct rb_workload *wl,
+		 const struct rb_wl_params *p, const char *suffix);
+
+/*
+ * The metrics of one finished, successful repetition.  scratch has room
+ * for run->nsamples values and may be run->samples itself (it is sorted).
+ * Returns NULL, or a static reason why the repetition has no result.
+ */
+const char *rb_metrics_run(struct rb_metrics *m, const struct rb_wl_run *run,
+			   u64 *scratch);
+
+/*
+ * The pieces rb_metrics_run() is made of, for cells the environment times
+ * itself (the kernel's driver-core unbind): revoke-latency metrics from n
+ * samples (sorted in place; n > 0), then the counters every cell has.
+ */
+void rb_metrics_revoke(struct rb_metrics *m, u64 *samples, u64 n);
+void rb_metrics_common(struct rb_metrics *m, const struct revocable_ops *ops,
+		       u64 errors, u64 retries, u64 bytes_per_rev,
+		       int nreaders);
+
+/* 1 and *milli when the metrics hold a counter of that name. */
+int rb_metrics_get(const struct rb_metrics *m, const char *name, s64 *milli);
+
+/*
+ * Facts about the machine both environments record in the results
+ * context, each read from one sysfs file ("unavailable" when it cannot
+ * be read): the clocksource, the spectre_v2 mitigation, the CPU frequency
+ * driver and governor.
+ */
+struct rb_sysfs_fact {
+	const char *key, *path;
+};
+extern const struct rb_sysfs_fact rb_sysfs_facts[];
+extern const int rb_sysfs_nfacts;
+
+/* Nearest-rank percentile (1..100) of sorted v[n], n > 0. */
+u64 rb_pct_sorted(const u64 *v, u64 n, unsigned int pct);
+/* Sort v[n] ascending (heapsort: no recursion, no allocation). */
+void rb_sort_u64(u64 *v, u64 n);
+
+#endif /* REVBENCH_METRICS_H */
