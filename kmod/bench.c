@@ -161,6 +161,8 @@ static const char *rbk_wl_rep(const struct rbk_config *cfg,
 	/* raw samples first: rb_metrics_run() sorts them in place */
 	for (i = 0; i < (int)run->nsamples; i++)
 		rbk_results_sample(res, name, rep, run->samples[i]);
+	for (i = 0; run->reclaim && i < (int)run->nsamples; i++)
+		rbk_results_reclaim(res, name, rep, run->reclaim[i]);
 	why = rb_metrics_run(r, run, run->samples);
 fini:
 	if (run)

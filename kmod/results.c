@@ -53,6 +53,7 @@ struct rbk_buf {
 struct rbk_cell {
 	char name[RB_NAME_MAX];
 	bool has_samples;
+	bool has_reclaim;		/* unbind: the reclaim series too */
 	int ncell;
 	struct rb_metric cell[RB_MET_MAX];
 	const char *loop;
@@ -407,6 +408,10 @@ int rbk_results_finish(struct rbk_results *res)
 	for (i = 0; i < res->ncells; i++)
 		if (res->cells[i].has_samples)
 			rbuf_printf(s, "# cell %d %s\n", i, res->cells[i].name);
+	for (i = 0; i < res->ncells; i++)
+		if (res->cells[i].has_reclaim)
+			rbuf_printf(s, "# cell %d %s%s\n", RB_SAMPLES_RECLAIM + i,
+				    res->cells[i].name, RB_RECLAIM_SUFFIX);
 	rbuf_printf(s, "cell,repetition,sample_ns\n");
 	rbuf_cat(s, &res->csv);
 	return j->err ?: s->err;
@@ -439,6 +444,20 @@ void rbk_results_sample(struct rbk_results *res, const char *name, int rep,
 	}
 	res->cells[c].has_samples = true;
 	rbuf_printf(&res->csv, "%d,%d,%llu\n", c, rep, ns);
+}
+
+/* One reclaim sample of an unbind cell (metrics.h: the second series). */
+void rbk_results_reclaim(struct rbk_results *res, const char *name, int rep,
+			 u64 ns)
+{
+	int c = rbk_cell_index(res, name);
+
+	if (c < 0) {
+		res->csv.err = -ENOMEM;
+		return;
+	}
+	res->cells[c].has_reclaim = true;
+	rbuf_printf(&res->csv, "%d,%d,%llu\n", RB_SAMPLES_RECLAIM + c, rep, ns);
 }
 
 /* ---------------------------------------------------------------- */

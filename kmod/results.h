@@ -24,6 +24,9 @@ void rbk_results_error(struct rbk_results *res, const char *name,
 /* One raw revoke sample of cell name, repetition rep. */
 void rbk_results_sample(struct rbk_results *res, const char *name, int rep,
 			u64 ns);
+/* One raw reclaim sample (unbind): the second series, metrics.h. */
+void rbk_results_reclaim(struct rbk_results *res, const char *name, int rep,
+			 u64 ns);
 const char *rbk_results_samples(const struct rbk_results *res, size_t *len);
 
 #endif /* REVBENCH_KMOD_RESULTS_H */

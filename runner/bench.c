@@ -175,7 +175,7 @@ static void pool_abort(void *arg)
 	rb_wl_abort(arg);
 }
 
-static void add_sample(int cell, int rep, u64 ns)
+static void add_sample(int cell, int rep, int reclaim, u64 ns)
 {
 	if (nsamples == capsamples) {
 		size_t nc = capsamples ? capsamples * 2 : 4096;
@@ -190,7 +190,7 @@ static void add_sample(int cell, int rep, u64 ns)
 		samples = ns2;
 		capsamples = nc;
 	}
-	samples[nsamples++] = (struct rb_out_sample){ cell, rep, ns };
+	samples[nsamples++] = (struct rb_out_sample){ cell, rep, reclaim, ns };
 }
 
 /*
@@ -296,16 +296,22 @@ static void cell_fn(rb_gb_state *st, void *arg)
 			  "revoke)", t);
 	} else if (run.fail) {
 		cell_fail(st, c, &c->failed, "%s", run.fail);
-	} else if ((why = cell_counters(st, c, &run))) {
-		cell_fail(st, c, &c->failed, "%s", why);
 	} else {
 		/* a repetition's result, unless Google Benchmark will
 		 * call again with more iterations */
 		last = rep > 0 || c->fixed_iters || secs >= g_min_time ||
 		       iters >= 1000000000;
-		/* repetition 0 is the warm-up: no samples */
-		for (k = 0; last && rep > 0 && k < run.nsamples; k++)
-			add_sample((int)(c - cells), rep - 1, run.samples[k]);
+		/* repetition 0 is the warm-up: no samples.  The reclaim
+		 * series first: cell_counters() sorts it in place. */
+		for (k = 0; last && rep > 0 && k < run.nsamples; k++) {
+			add_sample((int)(c - cells), rep - 1, 0,
+				   run.samples[k]);
+			if (run.reclaim)
+				add_sample((int)(c - cells), rep - 1, 1,
+					   run.reclaim[k]);
+		}
+		if ((why = cell_counters(st, c, &run)))
+			cell_fail(st, c, &c->failed, "%s", why);
 	}
 	rb_wl_run_fini(&run);
 done:

@@ -580,17 +580,18 @@ int rb_out_samples(const char *path, const struct rb_out_cell *cells,
 {
 	int *pos = calloc((size_t)ncells + 1, sizeof(*pos));
 	char *has = calloc((size_t)ncells + 1, 1);
+	char *has_rc = calloc((size_t)ncells + 1, 1);
 	gzFile gz = NULL;
 	int i, k = 0, ret = -1;
 	size_t j;
 
-	if (!pos || !has)
+	if (!pos || !has || !has_rc)
 		goto out;
 	/* the cell index is the position in the context's revbench_cells */
 	for (i = 0; i < ncells; i++)
 		pos[i] = cells[i].ran ? k++ : -1;
 	for (j = 0; j < n; j++)
-		has[s[j].cell] = 1;
+		(s[j].reclaim ? has_rc : has)[s[j].cell] = 1;
 	gz = gzopen(path, "wb9");
 	if (!gz)
 		goto out;
@@ -600,10 +601,18 @@ int rb_out_samples(const char *path, const struct rb_out_cell *cells,
 	for (i = 0; i < ncells; i++)
 		if (has[i] && pos[i] >= 0)
 			gzprintf(gz, "# cell %d %s\n", pos[i], cells[i].name);
+	/* unbind's reclaim latencies: the second series (metrics.h) */
+	for (i = 0; i < ncells; i++)
+		if (has_rc[i] && pos[i] >= 0)
+			gzprintf(gz, "# cell %d %s%s\n",
+				 RB_SAMPLES_RECLAIM + pos[i], cells[i].name,
+				 RB_RECLAIM_SUFFIX);
 	gzprintf(gz, "cell,repetition,sample_ns\n");
 	for (j = 0; j < n; j++)
 		if (pos[s[j].cell] >= 0 &&
-		    gzprintf(gz, "%d,%d,%llu\n", pos[s[j].cell], s[j].rep,
+		    gzprintf(gz, "%d,%d,%llu\n",
+			     pos[s[j].cell] +
+			     (s[j].reclaim ? RB_SAMPLES_RECLAIM : 0), s[j].rep,
 			     (unsigned long long)s[j].ns) <= 0)
 			goto out;
 	ret = 0;
@@ -614,6 +623,7 @@ out:
 		fprintf(stderr, "revbench run: cannot write %s\n", path);
 	free(pos);
 	free(has);
+	free(has_rc);
 	return ret;
 }
 

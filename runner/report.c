@@ -28,6 +28,7 @@
 
 #include "pctl.h"
 #include "results.h"
+#include "metrics.h"
 #include "revocable.h"
 #include "stats.h"
 
@@ -478,8 +479,9 @@ static void pctl_tables(const struct rr_file *f, const struct rr_cell **s,
 			       "p90 from 100 samples, p99 from 1000; else n<100 / n<1000.\n",
 			       RS_BOOT_B, RS_BOOT_SEED);
 			if (reclaim)
-				printf("reclaim: revoke start until the memory is freed or reusable (median\n"
-				       "over repetitions of the per-repetition counters)\n");
+				printf("recl: reclaim, revoke start until the memory is freed or reusable;\n"
+				       "its samples pooled the same way when the samples file has them\n"
+				       "(else the median of the per-repetition counters, marked ~)\n");
 			if (reclaim)
 				snprintf(line, sizeof(line), "  %-12s %6s %9s %9s %-13s %9s %9s",
 					 "primitive", "n", "p50", "p99", "[95% CI]",
@@ -515,16 +517,37 @@ static void pctl_tables(const struct rr_file *f, const struct rr_cell **s,
 			       p.lo[RR_P90], p.hi[RR_P90]);
 		}
 		if (reclaim) {
+			char rkey[RB_NAME_MAX + 16];
+			struct rr_pctl rp;
 			double a, b;
 
-			if (rr_cell_counter_median(c, "reclaim_p50_ns", &a))
-				rr_fmt_time(r50, sizeof(r50), a);
-			else
-				snprintf(r50, sizeof(r50), "-");
-			if (rr_cell_counter_median(c, "reclaim_p99_ns", &b))
-				rr_fmt_time(r99, sizeof(r99), b);
-			else
-				snprintf(r99, sizeof(r99), "-");
+			snprintf(rkey, sizeof(rkey), "%s%s", c->key,
+				 RB_RECLAIM_SUFFIX);
+			if (rr_cell_pctl(f, rkey, 0, &rp) > 0) {
+				if (rp.shown[RR_P50])
+					rr_fmt_time(r50, sizeof(r50),
+						    rp.est[RR_P50]);
+				else
+					rr_pctl_short(r50, sizeof(r50), RR_P50);
+				if (rp.shown[RR_P99])
+					rr_fmt_time(r99, sizeof(r99),
+						    rp.est[RR_P99]);
+				else
+					rr_pctl_short(r99, sizeof(r99), RR_P99);
+			} else {
+				if (rr_cell_counter_median(c, "reclaim_p50_ns", &a)) {
+					r50[0] = '~';
+					rr_fmt_time(r50 + 1, sizeof(r50) - 1, a);
+				} else {
+					snprintf(r50, sizeof(r50), "-");
+				}
+				if (rr_cell_counter_median(c, "reclaim_p99_ns", &b)) {
+					r99[0] = '~';
+					rr_fmt_time(r99 + 1, sizeof(r99) - 1, b);
+				} else {
+					snprintf(r99, sizeof(r99), "-");
+				}
+			}
 			snprintf(line, sizeof(line), "  %-12.12s %6zu %9s %9s %-13s %9s %9s",
 				 c->primitive, p.n, v[RR_P50], v[RR_P99], ci,
 				 r50, r99);

@@ -198,6 +198,7 @@ struct rb_out_cell {
 struct rb_out_sample {
 	int cell;			/* index into the cells */
 	int rep;			/* repetition, warm-up excluded */
+	int reclaim;			/* the reclaim series (metrics.h) */
 	u64 ns;
 };
 /*

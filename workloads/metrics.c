@@ -233,6 +233,30 @@ static void ops_spread(struct rb_metrics *m, const struct rb_wl_run *run,
 	met_add(m, 0, "ops_cv", mean ? milli_ratio(sd, mean) : 0);
 }
 
+/*
+ * unbind: the reclaim latency (revoke start until the page table is
+ * freed), the teardown (the free itself) and the peak of bytes revoked
+ * but not yet freed, from the run's per-cycle arrays (sorted in place).
+ */
+static void rb_metrics_reclaim(struct rb_metrics *m,
+			       const struct rb_wl_run *run)
+{
+	u64 n = run->nsamples;
+
+	if (!n)
+		return;
+	rb_sort_u64(run->reclaim, n);
+	rb_sort_u64(run->teardown, n);
+	met_add(m, 0, "reclaim_p50_ns",
+		(s64)rb_pct_sorted(run->reclaim, n, 50) * 1000);
+	met_add(m, 0, "reclaim_p99_ns",
+		(s64)rb_pct_sorted(run->reclaim, n, 99) * 1000);
+	met_add(m, 0, "teardown_ns",
+		(s64)rb_pct_sorted(run->teardown, n, 50) * 1000);
+	met_add(m, 0, "unreclaimed_peak_bytes",
+		(s64)run->unreclaimed_peak * 1000);
+}
+
 /* Which read-section loop a LOOP cell ran: "inline" or "generic". */
 static const char *rb_metrics_loop(const struct rb_wl_run *run)
 {
@@ -289,12 +313,15 @@ const char *rb_metrics_run(struct rb_metrics *m, const struct rb_wl_run *run,
 		rb_metrics_revoke(m, scratch, run->nsamples);
 		if (ops->caps & REV_CAP_DEFERRED)
 			met_add(m, 0, "pending", (s64)run->pending * 1000);
+		if (run->reclaim)
+			rb_metrics_reclaim(m, run);
 	}
 	/* the spread of one reader's count is no spread */
 	if (run->nreaders >= 2)
 		ops_spread(m, run, &tot);
 	rb_metrics_common(m, ops, tot.errors, tot.retries, run->bytes_per_rev,
 			  run->nreaders);
+	met_add(m, 1, "bytes_per_domain", (s64)run->bytes_per_domain * 1000);
 	if (tot.bad)
 		return "readers saw contract violations";
 	return NULL;

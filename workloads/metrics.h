@@ -30,7 +30,7 @@
 #include "workload.h"
 
 #define RB_NAME_MAX		192	/* a cell name, with its NUL */
-#define RB_MET_MAX		16
+#define RB_MET_MAX		24
 
 struct rb_metric {
 	const char *name;		/* counter key, static */
@@ -47,6 +47,15 @@ struct rb_metrics {
 };
 
 /*
+ * The raw samples sidecar has one series per cell: the revoke latencies
+ * under the cell's own index, and for unbind cells the reclaim latencies
+ * (revoke start until the memory is freed) under RB_SAMPLES_RECLAIM + the
+ * cell's index, named "<cell>/reclaim" in the "# cell N NAME" header.
+ */
+#define RB_SAMPLES_RECLAIM	100000
+#define RB_RECLAIM_SUFFIX	"/reclaim"
+
+/*
  * The cell's name into buf (len >= RB_NAME_MAX is always enough for
  * names without a suffix); suffix (e.g. "/via:driver-core") may be NULL.
  * Returns the length, or -1 if it did not fit (buf holds a cut name).
@@ -57,6 +66,8 @@ int rb_cell_name(char *buf, size_t len, const struct rb_workload *wl,
 /*
  * The metrics of one finished, successful repetition.  scratch has room
  * for run->nsamples values and may be run->samples itself (it is sorted).
+ * run->reclaim and run->teardown (unbind) are sorted in place: the
+ * environment saves the raw reclaim samples first.
  * Returns NULL, or a static reason why the repetition has no result.
  */
 const char *rb_metrics_run(struct rb_metrics *m, const struct rb_wl_run *run,
