@@ -203,6 +203,7 @@ static int rbk_bench_wl(const struct rbk_config *cfg,
 	p.iters = wl->kind == RB_WLK_CYCLE || wl->id == RB_WL_LIFECYCLE ?
 		  cfg->samples : cfg->loops;
 	p.seed = 1;
+	p.generic = cfg->generic;
 	rb_cell_name(name, sizeof(name), wl, &p, NULL);
 
 	why = rb_wl_check(wl, &p);

@@ -22,6 +22,7 @@
 #include <linux/mutex.h>
 
 #include "revocable.h"
+#include "knobs.h"
 #include "kthread.h"
 
 /* Modes of a run. */
@@ -34,36 +35,24 @@ enum rbk_mode {
 
 #define RBK_NAME_LEN	32
 
-/* One run's configuration: module parameters or a debugfs "run" line. */
+/*
+ * One run's configuration: the module parameters, or a debugfs "run"
+ * line over them.  Its members are the rows of the knob table
+ * (workloads/knobs.h): a number per RB_KNOBS row the module has, a name
+ * per RB_KNOB_STRS row; mode is mode_name converted by
+ * rbk_config_check().
+ */
+#define RBK_KFIELD_BOTH(f)	unsigned int f;
+#define RBK_KFIELD_KERNEL(f)	unsigned int f;
+#define RBK_KFIELD_USER(f)
 struct rbk_config {
-	enum rbk_mode mode;		/* from mode_name, by rbk_config_check() */
-	char mode_name[RBK_NAME_LEN];
-	char primitive[RBK_NAME_LEN];	/* an ops name or "all" */
-	char workload[RBK_NAME_LEN];	/* a workload name, driver-unbind, all */
-	char many_mode[RBK_NAME_LEN];	/* unbind-many: oneby | batched */
-	char env[RBK_NAME_LEN];		/* revbench_env: kernel | kernel-tcg */
-	unsigned int threads;		/* participants; 0 = one per online CPU */
-	unsigned int cs;		/* lookups per access */
-	unsigned int delay_ns;		/* busy delay inside the access */
-	unsigned int sleep_us;		/* sleep inside the access */
-	unsigned int stall_us;		/* unbind: one reader parks this long */
-	unsigned int npages;		/* map-unmap: pages per map */
-	unsigned int nmany;		/* unbind-many: revocables */
-	unsigned int samples;		/* revoke samples per repetition */
-	unsigned int reps;		/* repetitions per benchmark cell */
-	unsigned int loops;		/* accesses per participant per window */
-	unsigned int seconds;		/* watchdog on one repetition */
-	unsigned int ndevs;		/* platform devices */
-	unsigned int rounds;		/* stress: revoke/re-create rounds */
-	unsigned int hold_ms;		/* contract: how long a reader holds */
-	/* torture (torture.c) */
-	char bug[RBK_NAME_LEN];		/* a zoo entry, "all" or "none" */
-	unsigned int duration;		/* s per real primitive */
-	unsigned int bug_duration;	/* s: budget per bug (stops when caught) */
-	unsigned int seed;		/* 0 = from the clock (printed) */
-	unsigned int watchdog_ms;	/* hang bound, real primitives */
-	unsigned int bug_watchdog_ms;	/* hang bound, bug zoo */
-	unsigned int stat_ms;		/* summary line period */
+	enum rbk_mode mode;
+#define X(f, u, env, kind, lo, hi, def, help)	RBK_KFIELD_##env(f)
+	RB_KNOBS(X)
+#undef X
+#define X(f, k, def, help)	char f[RBK_NAME_LEN];
+	RB_KNOB_STRS(X)
+#undef X
 };
 
 /* Parse "key=value key=value ..." over a copy of defaults. */

@@ -51,111 +51,60 @@
 #include "results.h"
 
 /* ---------------------------------------------------------------- */
-/* parameters */
+/*
+ * parameters: one per row of the knob table (workloads/knobs.h), stored
+ * straight into rbk_params; a debugfs "run" line is parsed over a copy
+ * of it by the same field table.
+ */
 
-static char *mode = "none";
-module_param(mode, charp, 0444);
-MODULE_PARM_DESC(mode, "run at insmod: test | bench | torture | none");
-static char *primitive = "all";
-module_param(primitive, charp, 0444);
-MODULE_PARM_DESC(primitive, "ops name (see debugfs primitives) or all; torture: also empty (bugs only)");
-static char *workload = "translate";
-module_param(workload, charp, 0444);
-MODULE_PARM_DESC(workload, "a shared workload (translate, map-unmap, unbind, error-path, lifecycle, unbind-many, empty, ...: rb_workloads[]), driver-unbind (kernel only: device_release_driver timed), or all");
-static unsigned int threads;
-module_param(threads, uint, 0444);
-MODULE_PARM_DESC(threads, "participants (readers, + the revoker in unbind workloads); 0 = one per online CPU");
-static unsigned int cs = 1;
-module_param(cs, uint, 0444);
-MODULE_PARM_DESC(cs, "page-table lookups per access (>= 1)");
-static unsigned int delay_ns;
-module_param(delay_ns, uint, 0444);
-MODULE_PARM_DESC(delay_ns, "busy delay inside each access, ns");
-static unsigned int sleep_us;
-module_param(sleep_us, uint, 0444);
-MODULE_PARM_DESC(sleep_us, "sleep inside each access, us (sleepable primitives)");
-static unsigned int stall_us;
-module_param(stall_us, uint, 0444);
-MODULE_PARM_DESC(stall_us, "unbind: one reader parks in its access this long, us");
-static unsigned int npages = 1;
-module_param(npages, uint, 0444);
-MODULE_PARM_DESC(npages, "map-unmap: 4K pages per map/unmap");
-static unsigned int nmany = 16;
-module_param(nmany, uint, 0444);
-MODULE_PARM_DESC(nmany, "unbind-many: revocables per unbind");
-static char *many_mode = "oneby";
-module_param(many_mode, charp, 0444);
-MODULE_PARM_DESC(many_mode, "unbind-many: oneby | batched");
-static unsigned int samples = 20;
-module_param(samples, uint, 0444);
-MODULE_PARM_DESC(samples, "per repetition: revoke/unbind samples; lifecycle create+destroy per participant");
-static unsigned int reps = 3;
-module_param(reps, uint, 0444);
-MODULE_PARM_DESC(reps, "repetitions per benchmark cell (1..100)");
-static unsigned int loops = 10000;
-module_param(loops, uint, 0444);
-MODULE_PARM_DESC(loops, "accesses per participant in a timed window");
-static unsigned int seconds = 60;
-module_param(seconds, uint, 0444);
-MODULE_PARM_DESC(seconds, "watchdog: abort one repetition after this many seconds");
-static unsigned int ndevs = 2;
-module_param(ndevs, uint, 0444);
-MODULE_PARM_DESC(ndevs, "platform devices to create (1..64)");
-static unsigned int rounds = 20;
-module_param(rounds, uint, 0444);
-MODULE_PARM_DESC(rounds, "test: stress revoke/re-create rounds");
-static unsigned int hold_ms = 20;
-module_param(hold_ms, uint, 0444);
-MODULE_PARM_DESC(hold_ms, "test: how long a reader holds its access, ms");
-static char *env = "kernel";
-module_param(env, charp, 0444);
-MODULE_PARM_DESC(env, "results context revbench_env: kernel | kernel-tcg");
-static char *bug = "none";
-module_param(bug, charp, 0444);
-MODULE_PARM_DESC(bug, "torture: a bug zoo entry, all, or none (zoo in KMOD_BUGS=1 test builds only)");
-static unsigned int duration = 3;
-module_param(duration, uint, 0444);
-MODULE_PARM_DESC(duration, "torture: seconds each primitive runs (1..86400)");
-static unsigned int bug_duration = 20;
-module_param(bug_duration, uint, 0444);
-MODULE_PARM_DESC(bug_duration, "torture: at most this many seconds per bug; a bug run stops when caught (1..3600)");
-static unsigned int seed;
-module_param(seed, uint, 0444);
-MODULE_PARM_DESC(seed, "torture: perturbation seed, 0 = from the clock (printed: replay with seed=N)");
-static unsigned int watchdog_ms = 10000;
-module_param(watchdog_ms, uint, 0444);
-MODULE_PARM_DESC(watchdog_ms, "torture: a revoke of a real primitive taking longer is a hang (100..3600000)");
-static unsigned int bug_watchdog_ms = 2000;
-module_param(bug_watchdog_ms, uint, 0444);
-MODULE_PARM_DESC(bug_watchdog_ms, "torture: the same bound for the bug zoo (100..3600000)");
-static unsigned int stat_ms = 1000;
-module_param(stat_ms, uint, 0444);
-MODULE_PARM_DESC(stat_ms, "torture: summary line period, ms (100..3600000)");
+#define RBK_KINIT_BOTH(f, def)		.f = def,
+#define RBK_KINIT_KERNEL(f, def)	.f = def,
+#define RBK_KINIT_USER(f, def)
+static struct rbk_config rbk_params = {
+#define X(f, u, env, kind, lo, hi, def, help)	RBK_KINIT_##env(f, def)
+	RB_KNOBS(X)
+#undef X
+#define X(f, k, def, help)	.f = def,
+	RB_KNOB_STRS(X)
+#undef X
+};
+
+#define RBK_KPARAM_BOTH(f, lo, hi, help)				\
+	module_param_named(f, rbk_params.f, uint, 0444);		\
+	MODULE_PARM_DESC(f, help " (" #lo ".." #hi ")");
+#define RBK_KPARAM_KERNEL(f, lo, hi, help) RBK_KPARAM_BOTH(f, lo, hi, help)
+#define RBK_KPARAM_USER(f, lo, hi, help)
+#define X(f, u, env, kind, lo, hi, def, help) RBK_KPARAM_##env(f, lo, hi, help)
+RB_KNOBS(X)
+#undef X
+#define X(f, k, def, help)						\
+	module_param_string(k, rbk_params.f, RBK_NAME_LEN, 0444);	\
+	MODULE_PARM_DESC(k, help);
+RB_KNOB_STRS(X)
+#undef X
 
 /* ---------------------------------------------------------------- */
 /* configuration: parameters and debugfs "run" lines share one parser */
 
 enum rbk_ftype { RBK_UINT, RBK_STR };
 
+#define RBK_KFLD_BOTH(f, lo, hi)					\
+	{ #f, RBK_UINT, offsetof(struct rbk_config, f), lo, hi },
+#define RBK_KFLD_KERNEL(f, lo, hi)	RBK_KFLD_BOTH(f, lo, hi)
+#define RBK_KFLD_USER(f, lo, hi)
 static const struct rbk_field {
 	const char *name;
 	enum rbk_ftype type;
 	size_t off;
 	unsigned int min, max;
 } rbk_fields[] = {
-#define U(n, lo, hi) { #n, RBK_UINT, offsetof(struct rbk_config, n), lo, hi }
-#define S(n) { #n, RBK_STR, offsetof(struct rbk_config, n), 0, 0 }
-	S(mode_name), S(primitive), S(workload), S(many_mode), S(env), S(bug),
-	U(threads, 0, 1024), U(cs, 1, 1000000), U(delay_ns, 0, 100000000),
-	U(sleep_us, 0, 1000000), U(stall_us, 0, 10000000),
-	U(npages, 1, 512), U(nmany, 1, 4096), U(samples, 1, 100000),
-	U(reps, 1, 100), U(loops, 1, 100000000), U(seconds, 1, 3600),
-	U(ndevs, 1, 64), U(rounds, 1, 100000), U(hold_ms, 1, 10000),
-	U(duration, 1, 86400), U(bug_duration, 1, 3600), U(seed, 0, UINT_MAX),
-	U(watchdog_ms, 100, 3600000), U(bug_watchdog_ms, 100, 3600000),
-	U(stat_ms, 100, 3600000),
-#undef U
-#undef S
+#define X(f, u, env, kind, lo, hi, def, help)	RBK_KFLD_##env(f, lo, hi)
+	RB_KNOBS(X)
+#undef X
+#define X(f, k, def, help)						\
+	{ #k, RBK_STR, offsetof(struct rbk_config, f), 0, 0 },
+	RB_KNOB_STRS(X)
+#undef X
 };
 
 static const char *const rbk_mode_names[] = {
@@ -177,9 +126,6 @@ static int rbk_config_set(struct rbk_config *cfg, const char *key,
 	unsigned int v;
 	int i;
 
-	/* "mode" is stored as its name, converted by rbk_config_check(). */
-	if (!strcmp(key, "mode"))
-		key = "mode_name";
 	for (i = 0; i < ARRAY_SIZE(rbk_fields); i++)
 		if (!strcmp(rbk_fields[i].name, key))
 			f = &rbk_fields[i];
@@ -323,44 +269,10 @@ int rbk_config_check(struct rbk_config *cfg)
 
 static int rbk_config_from_params(struct rbk_config *cfg)
 {
-	const struct {
-		const char *key;
-		const char *val;
-	} strs[] = {
-		{ "mode", mode }, { "primitive", primitive },
-		{ "workload", workload }, { "many_mode", many_mode },
-		{ "env", env }, { "bug", bug },
-	};
-	int i, ret;
+	int i;
 
-	memset(cfg, 0, sizeof(*cfg));
-	for (i = 0; i < ARRAY_SIZE(strs); i++) {
-		ret = rbk_config_set(cfg, strs[i].key,
-				     strs[i].val ? strs[i].val : "");
-		if (ret)
-			return ret;
-	}
-	cfg->threads = threads;
-	cfg->cs = cs;
-	cfg->delay_ns = delay_ns;
-	cfg->sleep_us = sleep_us;
-	cfg->stall_us = stall_us;
-	cfg->npages = npages;
-	cfg->nmany = nmany;
-	cfg->samples = samples;
-	cfg->reps = reps;
-	cfg->loops = loops;
-	cfg->seconds = seconds;
-	cfg->ndevs = ndevs;
-	cfg->rounds = rounds;
-	cfg->hold_ms = hold_ms;
-	cfg->duration = duration;
-	cfg->bug_duration = bug_duration;
-	cfg->seed = seed;
-	cfg->watchdog_ms = watchdog_ms;
-	cfg->bug_watchdog_ms = bug_watchdog_ms;
-	cfg->stat_ms = stat_ms;
-	/* Same ranges as a debugfs line. */
+	*cfg = rbk_params;
+	/* module_param() takes any uint: the same ranges as a debugfs line */
 	for (i = 0; i < ARRAY_SIZE(rbk_fields); i++) {
 		const struct rbk_field *f = &rbk_fields[i];
 		unsigned int v;

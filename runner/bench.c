@@ -491,9 +491,9 @@ static int build_cells(struct rb_opts *o, struct skipped *sk)
 		u64 fixed = 0;
 
 		if (wl->knobs & RB_WL_KNOB_CS) {
-			if (o->ncs) {
+			if (o->n_cs) {
 				csl = o->cs;
-				ncs = o->ncs;
+				ncs = o->n_cs;
 			} else if (wl->id == RB_WL_TRANSLATE && !o->quick) {
 				csl = cs_sweep;
 				ncs = 3;
@@ -504,21 +504,21 @@ static int build_cells(struct rb_opts *o, struct skipped *sk)
 			}
 		}
 		if (wl->knobs & RB_WL_KNOB_STALL) {
-			if (o->nstall) {
-				stl = o->stall;
-				nst = o->nstall;
+			if (o->n_stall_us) {
+				stl = o->stall_us;
+				nst = o->n_stall_us;
 			} else if (wl->id == RB_WL_UNBIND) {
 				stl = stall_quick;
 				nst = 2;
 			}
 		}
 		if (wl->knobs & RB_WL_KNOB_NPAGES) {
-			npl = o->nnpages ? o->npages : npages_def;
-			nnp = o->nnpages ? o->nnpages : 2;
+			npl = o->n_npages ? o->npages : npages_def;
+			nnp = o->n_npages ? o->n_npages : 2;
 		}
 		if (wl->knobs & RB_WL_KNOB_N) {
-			nl = o->nn ? o->nlist : o->quick ? n_quick : n_def;
-			nn = o->nn ? o->nn : o->quick ? 3 : 4;
+			nl = o->n_nmany ? o->nmany : o->quick ? n_quick : n_def;
+			nn = o->n_nmany ? o->n_nmany : o->quick ? 3 : 4;
 		}
 		if (wl->knobs & RB_WL_KNOB_MODE) {
 			ml = o->nmodes ? o->modes : modes_def;
@@ -528,7 +528,7 @@ static int build_cells(struct rb_opts *o, struct skipped *sk)
 			fixed = o->samples ? o->samples : o->quick ? 100 : 1000;
 
 		for (pr = 0; pr < o->nprims; pr++)
-		for (t = 0; t < o->nthreads; t++)
+		for (t = 0; t < o->n_threads; t++)
 		for (i = 0; i < ncs; i++)
 		for (st = 0; st < nst; st++)
 		for (j = 0; j < nnp * nn * nm; j++) {
@@ -555,7 +555,7 @@ static int build_cells(struct rb_opts *o, struct skipped *sk)
 			 * stall asked for explicitly is checked (and a skip
 			 * reported) by rb_wl_check().
 			 */
-			if (!o->nstall && p.stall_us && p.threads < 2)
+			if (!o->n_stall_us && p.stall_us && p.threads < 2)
 				continue;
 			if (!(wl->knobs & RB_WL_KNOB_NPAGES))
 				p.npages = 1;
@@ -811,17 +811,21 @@ int rb_cmd_run(int argc, char **argv)
 		return 1;
 	norder = rb_topo_order(&tp, o.placement, order, tp.npu);
 	free(order);
-	if (!o.nthreads) {
+	if (!o.n_threads) {
 		int lim = o.quick ? 2 : RB_MAX_THREADS;
 
 		for (i = 1; i <= lim && i <= (norder ? norder : 1); i *= 2)
-			o.threads[o.nthreads++] = i;
-		if (!o.nthreads)
-			o.threads[o.nthreads++] = 1;
+			o.threads[o.n_threads++] = i;
+		if (!o.n_threads)
+			o.threads[o.n_threads++] = 1;
 	}
-	for (i = 0; i < o.nthreads; i++)
-		if (o.threads[i] > maxt)
-			maxt = o.threads[i];
+	for (i = 0; i < o.n_threads; i++) {
+		/* 0 = one per CPU, as the module's threads=0 */
+		if (!o.threads[i])
+			o.threads[i] = norder ? (unsigned int)norder : 1;
+		if ((int)o.threads[i] > maxt)
+			maxt = (int)o.threads[i];
+	}
 	if (maxt > norder && !o.oversubscribe) {
 		fprintf(stderr, "revbench run: --threads %d: placement %s gives "
 			"only %d CPU%s here (%s); use fewer threads, another "
@@ -831,7 +835,7 @@ int rb_cmd_run(int argc, char **argv)
 		rb_topo_fini(&tp);
 		return RB_EXIT_USAGE;
 	}
-	reps = o.repetitions ? o.repetitions : o.quick ? 9 : 10;
+	reps = o.n_reps ? (int)o.reps : o.quick ? 9 : 10;
 	g_min_time = o.min_time > 0 ? o.min_time : o.quick ? 0.01 : 0.1;
 	g_timeout = o.timeout > 0 ? o.timeout : o.quick ? 20 : 60;
 	/*
@@ -839,8 +843,9 @@ int rb_cmd_run(int argc, char **argv)
 	 * p99 over at least 1000 samples per cell (the least the report
 	 * prints a p99 for); the full run 1000 per repetition.
 	 */
-	if (!o.samples)
-		o.samples = o.quick ? (u64)(1000 + reps - 1) / (u64)reps : 1000;
+	if (!o.n_samples)
+		o.samples = o.quick ? (1000 + (unsigned int)reps - 1) /
+				      (unsigned int)reps : 1000;
 	sk.verbose = o.verbose;
 
 	if (build_cells(&o, &sk)) {

@@ -19,6 +19,71 @@ const char *const rb_placement_names[] = {
 	[RB_PLACE_NONE] = "none",
 };
 
+/*
+ * The knob table's runner rows (workloads/knobs.h), for the generic
+ * parser below and --help.
+ */
+struct rb_uopt {
+	const char *name;		/* without "--" */
+	int list;			/* a comma-separated sweep */
+	unsigned int min, max;
+	size_t off, noff;		/* the value(s), their count */
+	const char *help;
+};
+#define RB_UOPT_IS_LIST	1
+#define RB_UOPT_IS_ONE	0
+#define RB_UOPT_BOTH(f, u, kind, lo, hi, help)				\
+	{ u, RB_UOPT_IS_##kind, lo, hi, offsetof(struct rb_opts, f),	\
+	  offsetof(struct rb_opts, n_##f), help },
+#define RB_UOPT_USER(f, u, kind, lo, hi, help)				\
+	RB_UOPT_BOTH(f, u, kind, lo, hi, help)
+#define RB_UOPT_KERNEL(f, u, kind, lo, hi, help)
+static const struct rb_uopt rb_uopts[] = {
+#define X(f, u, env, kind, lo, hi, def, help)				\
+	RB_UOPT_##env(f, u, kind, lo, hi, help)
+	RB_KNOBS(X)
+#undef X
+};
+
+/* The knob rows of --help, wrapped to 79 columns. */
+static const char *knob_help(void)
+{
+	static char buf[4096];
+	size_t i, off = 0;
+
+	for (i = 0; i < ARRAY_SIZE(rb_uopts); i++) {
+		const struct rb_uopt *u = &rb_uopts[i];
+		const char *h = u->help;
+		char head[64];
+		size_t col;
+
+		snprintf(head, sizeof(head), "  --%s %s", u->name,
+			 u->list ? "LIST" : "N");
+		off += snprintf(buf + off, sizeof(buf) - off, "%-21s", head);
+		col = strlen(head) > 21 ? strlen(head) : 21;
+		while (*h && off < sizeof(buf) - 80) {
+			size_t w = strcspn(h, " ");
+
+			if (col + 1 + w > 79) {
+				off += snprintf(buf + off, sizeof(buf) - off,
+						"\n%21s", "");
+				col = 21;
+			}
+			off += snprintf(buf + off, sizeof(buf) - off, " %.*s",
+					(int)w, h);
+			col += 1 + w;
+			h += w;
+			h += strspn(h, " ");
+		}
+		snprintf(head, sizeof(head), "(%u..%u)", u->min, u->max);
+		if (col + 1 + strlen(head) > 79)
+			off += snprintf(buf + off, sizeof(buf) - off,
+					"\n%21s", "");
+		off += snprintf(buf + off, sizeof(buf) - off, " %s\n", head);
+	}
+	return buf;
+}
+
 void rb_usage_run(FILE *f)
 {
 	fprintf(f,
@@ -28,34 +93,14 @@ void rb_usage_run(FILE *f)
 "  --no-baselines     do not add the floor\n"
 "  --workload LIST    workloads, or \"all\" (default: all; --quick: empty,\n"
 "                     translate,unbind,error-path,lifecycle)\n"
-"  --threads LIST     threads per cell (default 1,2,4.. up to the CPUs the\n"
-"                     placement gives; --quick: 1,2).  unbind, unbind-many:\n"
-"                     thread 0 revokes, the others read\n"
-"  --cs LIST          lookups per critical section (default: translate\n"
-"                     1,16,256, --quick 1; other workloads 1)\n"
-"  --npages LIST      map-unmap: 4K entries per map (default 1,256)\n"
-"  --n LIST           unbind-many: revocables per unbind (default\n"
-"                     1,10,100,1000; --quick 1,10,100)\n"
 "  --mode LIST        unbind-many: oneby,batched (default both)\n"
-"  --delay-ns N       busy-wait N ns inside every critical section\n"
-"  --sleep-us N       sleep N us inside every critical section (primitives\n"
-"                     with the sleep capability only; others are skipped)\n"
-"  --stall-us LIST    unbind*: every cycle, reader 1 first parks N us inside\n"
-"                     an access to a bystander revocable (same primitive,\n"
-"                     never revoked) and the revoke starts while it is\n"
-"                     parked: bounded revokes do not wait for it.  0 = no\n"
-"                     stall (default 0; --quick: unbind 0,1000)\n"
 "  --placement P      compact|cores|smt|scatter|none (default compact)\n"
 "  --oversubscribe    allow more threads than the placement has CPUs\n"
 "  --generic-loop     empty/translate/error-path through the generic loop\n"
 "                     (two indirect calls per access) instead of the\n"
 "                     primitive's inline read sections, to compare\n"
-"  --repetitions N    repetitions per cell (default 10, --quick 9)\n"
 "  --min-time S       seconds per repetition of loop workloads (default\n"
 "                     0.1, --quick 0.01)\n"
-"  --samples N        revoke samples per repetition of unbind* (default\n"
-"                     1000; --quick: 1000 / repetitions, rounded up, so\n"
-"                     that a cell pools >= 1000 samples for its p99)\n"
 "  --timeout S        watchdog per repetition (default 60, --quick 20)\n"
 "  --quick            the quick matrix (make bench)\n"
 "  --out PATH         where the results go (default: the run folder\n"
@@ -68,12 +113,21 @@ void rb_usage_run(FILE *f)
 "  --verbose, -v      Google Benchmark's own console output instead of the\n"
 "                     progress lines (also implied by its console flags,\n"
 "                     --benchmark_format, _color, _counters_tabular)\n"
-"  --seed N           working-set walk seed (default 1)\n"
+"The knobs (workloads/knobs.h; the module takes the same names with _):\n"
+"%s"
+"Runner defaults: --threads 1,2,4.. up to the CPUs the placement gives\n"
+"(--quick 1,2; 0 = one per CPU); --cs translate 1,16,256 (--quick 1),\n"
+"other workloads 1; --npages 1,256; --n 1,10,100,1000 (--quick 1,10,100);\n"
+"--stall-us 0 (--quick: unbind 0,1000, stall cells need >= 3 threads);\n"
+"--repetitions 10 (--quick 9); --samples 1000 (--quick: 1000 /\n"
+"repetitions, rounded up, so that a cell pools >= 1000 samples for its\n"
+"p99); --seed 1.\n"
 "Each cell runs --repetitions + 1 times: the first is a warm-up and is\n"
 "dropped.  Repetitions are interleaved at random across cells; pass\n"
 "--benchmark_enable_random_interleaving=false to run cells one by one.\n"
 "Lists are comma-separated.  Exit status: 0 ok, 1 a cell failed its\n"
-"contract, 2 bad input, 130 interrupted (no file is left behind).\n");
+"contract, 2 bad input, 130 interrupted (no file is left behind).\n",
+		knob_help());
 }
 
 int rb_parse_u64(const char *s, u64 *v)
@@ -140,13 +194,6 @@ static int parse_ulist_range(const char *opt, const char *s,
 	if (!*n)
 		return bad(opt, s, "is an empty list");
 	return 0;
-}
-
-/* Comma-separated positive integers in [1, max]. */
-static int parse_ulist(const char *opt, const char *s, unsigned int *out,
-		       int *n, u64 max)
-{
-	return parse_ulist_range(opt, s, out, n, 1, max);
 }
 
 static int parse_prims(const char *s, struct rb_opts *o)
@@ -332,13 +379,51 @@ static const char *opt_val(int argc, char **argv, int *i, const char *name,
 	return argv[++*i];
 }
 
+/* argv[*i] names a knob of the table: its row, and its value in *v. */
+static const struct rb_uopt *knob_opt(int argc, char **argv, int *i,
+				      const char **v, bool *m)
+{
+	char name[64];
+	size_t k;
+
+	for (k = 0; k < ARRAY_SIZE(rb_uopts); k++) {
+		snprintf(name, sizeof(name), "--%s", rb_uopts[k].name);
+		*v = opt_val(argc, argv, i, name, m);
+		if (*m)
+			return &rb_uopts[k];
+	}
+	return NULL;
+}
+
+/* Parse and store a knob's value (a list, or one number). */
+static int knob_set(const struct rb_uopt *u, const char *v, struct rb_opts *o)
+{
+	char opt[64];
+	int *n = (int *)((char *)o + u->noff);
+	unsigned int *val = (unsigned int *)((char *)o + u->off);
+	u64 x;
+
+	snprintf(opt, sizeof(opt), "--%s", u->name);
+	if (u->list)
+		return parse_ulist_range(opt, v, val, n, u->min, u->max);
+	if (rb_parse_u64(v, &x))
+		return bad(opt, v, "is not a number");
+	if (x < u->min || x > u->max) {
+		fprintf(stderr, "revbench run: %s: %s is out of range %u..%u\n",
+			opt, v, u->min, u->max);
+		return -1;
+	}
+	*val = (unsigned int)x;
+	*n = 1;
+	return 0;
+}
+
 int rb_parse_run(int argc, char **argv, struct rb_opts *o)
 {
+	const struct rb_uopt *u;
 	bool m;
 	const char *v;
-	u64 x;
 	int i, j;
-	unsigned int tl[RB_MAX_LIST];
 
 	memset(o, 0, sizeof(*o));
 	o->placement = RB_PLACE_COMPACT;
@@ -386,46 +471,9 @@ int rb_parse_run(int argc, char **argv, struct rb_opts *o)
 			NEED();
 			if (parse_wls(v, o))
 				return -1;
-		} else if (OPT("--threads")) {
-			NEED();
-			if (parse_ulist("--threads", v, tl, &o->nthreads,
-					RB_MAX_THREADS))
-				return -1;
-			for (j = 0; j < o->nthreads; j++)
-				o->threads[j] = (int)tl[j];
-		} else if (OPT("--cs")) {
-			NEED();
-			if (parse_ulist("--cs", v, o->cs, &o->ncs, 1000000))
-				return -1;
-		} else if (OPT("--npages")) {
-			NEED();
-			if (parse_ulist("--npages", v, o->npages, &o->nnpages,
-					RB_PGT_PTRS_PER_TABLE))
-				return -1;
-		} else if (OPT("--n")) {
-			NEED();
-			if (parse_ulist("--n", v, o->nlist, &o->nn, 1000000))
-				return -1;
 		} else if (OPT("--mode")) {
 			NEED();
 			if (parse_modes(v, o))
-				return -1;
-		} else if (OPT("--delay-ns")) {
-			NEED();
-			if (rb_parse_u64(v, &x) || x > 1000000000ULL)
-				return bad("--delay-ns", v,
-					   "is not a number of ns in 0..1e9");
-			o->delay_ns = x;
-		} else if (OPT("--sleep-us")) {
-			NEED();
-			if (rb_parse_u64(v, &x) || x > 10000000ULL)
-				return bad("--sleep-us", v,
-					   "is not a number of us in 0..1e7");
-			o->sleep_us = (unsigned int)x;
-		} else if (OPT("--stall-us")) {
-			NEED();
-			if (parse_ulist_range("--stall-us", v, o->stall,
-					      &o->nstall, 0, 10000000))
 				return -1;
 		} else if (OPT("--placement")) {
 			NEED();
@@ -436,24 +484,12 @@ int rb_parse_run(int argc, char **argv, struct rb_opts *o)
 				return bad("--placement", v,
 					   "is not compact, cores, smt, scatter or none");
 			o->placement = (enum rb_placement)j;
-		} else if (OPT("--repetitions")) {
-			NEED();
-			if (rb_parse_u64(v, &x) || x < 1 || x > 10000)
-				return bad("--repetitions", v,
-					   "is not a number in 1..10000");
-			o->repetitions = (int)x;
 		} else if (OPT("--min-time")) {
 			NEED();
 			if (rb_parse_double(v, &o->min_time) ||
 			    o->min_time <= 0 || o->min_time > 3600)
 				return bad("--min-time", v,
 					   "is not a number of seconds in (0, 3600]");
-		} else if (OPT("--samples")) {
-			NEED();
-			if (rb_parse_u64(v, &x) || x < 1 || x > 100000000ULL)
-				return bad("--samples", v,
-					   "is not a number in 1..1e8");
-			o->samples = x;
 		} else if (OPT("--timeout")) {
 			NEED();
 			if (rb_parse_double(v, &o->timeout) ||
@@ -465,11 +501,11 @@ int rb_parse_run(int argc, char **argv, struct rb_opts *o)
 			if (!*v)
 				return bad("--out", v, "is empty");
 			o->out = v;
-		} else if (OPT("--seed")) {
-			NEED();
-			if (rb_parse_u64(v, &x))
-				return bad("--seed", v, "is not a number");
-			o->seed = x;
+		} else if ((u = knob_opt(argc, argv, &i, &v, &m))) {
+			if (!v)
+				return -1;
+			if (knob_set(u, v, o))
+				return -1;
 		} else {
 			fprintf(stderr, "revbench run: unknown option '%s' "
 				"(revbench run --help)\n", a);

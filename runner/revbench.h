@@ -14,6 +14,7 @@
 
 #include "revocable.h"
 #include "workload.h"
+#include "knobs.h"
 #include "metrics.h"
 
 #define RB_EXIT_USAGE		2	/* bad input */
@@ -39,29 +40,29 @@ enum rb_placement {
 
 extern const char *const rb_placement_names[];
 
+/*
+ * The knob table's runner rows (workloads/knobs.h): a LIST knob is an
+ * array and its count (n_NAME, 0: not given, the defaults apply), a ONE
+ * knob a value and n_NAME 0 or 1.
+ */
+#define RB_UFIELD_LIST(f)	unsigned int f[RB_MAX_LIST]; int n_##f;
+#define RB_UFIELD_ONE(f)	unsigned int f; int n_##f;
+#define RB_UFIELD_BOTH(f, kind)	RB_UFIELD_##kind(f)
+#define RB_UFIELD_USER(f, kind)	RB_UFIELD_##kind(f)
+#define RB_UFIELD_KERNEL(f, kind)
+
 struct rb_opts {
+#define X(f, u, env, kind, lo, hi, def, help)	RB_UFIELD_##env(f, kind)
+	RB_KNOBS(X)
+#undef X
 	const struct revocable_ops *prims[RB_MAX_LIST];
 	int nprims;
 	const struct rb_workload *wls[RB_WL_NR];
 	int nwls;
-	int threads[RB_MAX_LIST];
-	int nthreads;
-	unsigned int cs[RB_MAX_LIST];
-	int ncs;			/* 0: per-workload default */
-	unsigned int npages[RB_MAX_LIST];
-	int nnpages;
-	unsigned int nlist[RB_MAX_LIST];
-	int nn;
 	int modes[2];			/* 0 oneby, 1 batched */
 	int nmodes;
-	u64 delay_ns;
-	unsigned int sleep_us;
-	unsigned int stall[RB_MAX_LIST];	/* unbind*: stall sweep */
-	int nstall;			/* 0: default */
 	enum rb_placement placement;
-	int repetitions;		/* 0: default */
 	double min_time;		/* 0: default */
-	u64 samples;			/* revoke samples per repetition, 0: default */
 	double timeout;			/* watchdog per repetition, s; 0: default */
 	bool quick;
 	bool oversubscribe;
@@ -74,7 +75,6 @@ struct rb_opts {
 	/* NULL: the run folder results/HOST-STAMP/; a path ending in .json:
 	 * that file and its samples sidecar; anything else: that folder */
 	const char *out;
-	u64 seed;
 	int gb_argc;			/* pass-through --benchmark_* flags */
 	char **gb_argv;
 };

@@ -65,7 +65,35 @@ expect_exit 2 "unknown primitive" -- run --primitive nosuch $O
 expect_exit 2 "unknown workload" -- run --workload nosuch $O
 expect_exit 2 "unknown placement" -- run --placement diagonal $O
 expect_exit 2 "threads not a number" -- run --threads abc $O
-expect_exit 2 "threads zero" -- run --threads 0 $O
+expect_exit 2 "threads beyond the knob table's range" -- run --threads 1025 $O
+expect_exit 2 "seed beyond the knob table's range" -- run --seed 4294967296 $O
+expect_exit 2 "repetitions beyond the knob table's range" -- run --repetitions 101 $O
+# --threads 0 = one per CPU, as the module's threads=0 (workloads/knobs.h)
+if "$rb" run --threads 0 --workload empty --primitive rcu --no-baselines \
+	--benchmark_list_tests=true >"$tmp/t0.out" 2>"$tmp/t0.err" &&
+   grep -q "^empty/rcu/threads:$ncpu/" "$tmp/t0.out"; then
+	ok "--threads 0 runs one thread per CPU (threads:$ncpu)"
+else
+	notok "--threads 0 did not give threads:$ncpu ($(head -1 "$tmp/t0.out"))"
+fi
+# thread contexts are sized by the run, not a fixed 256: 300 threads with
+# --oversubscribe (issue 12), a tiny run of the per-context primitives
+if "$rb" run --threads 300 --oversubscribe --workload empty \
+	--primitive srcu,percpu-ref,hazptr --no-baselines --repetitions 1 \
+	--min-time 0.001 --out "$tmp/t300.json" >"$tmp/t300.out" \
+	2>"$tmp/t300.err" &&
+   python3 - "$tmp/t300.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+names = [b["name"] for b in d["benchmarks"]]
+for p in ("srcu", "percpu-ref", "hazptr"):
+    assert any(n.startswith("empty/%s/threads:300/" % p) for n in names), (p, names)
+PY
+then
+	ok "300 threads with --oversubscribe: srcu, percpu-ref and hazptr ran"
+else
+	notok "300 threads with --oversubscribe failed ($(tail -1 "$tmp/t300.err"))"
+fi
 expect_exit 2 "threads negative" -- run --threads -1 $O
 expect_exit 2 "threads trailing junk" -- run --threads 1x $O
 expect_exit 2 "threads empty list item" -- run --threads , $O
@@ -212,7 +240,10 @@ for line in open(sys.argv[1]):
     line = line.rstrip("\n")
     if line.startswith("# cell "):
         i, name = line[7:].split(" ", 1)
-        assert cells[int(i)] == name, (i, name)
+        if int(i) >= 100000:    # the reclaim series of cell i - 100000
+            assert cells[int(i) - 100000] + "/reclaim" == name, (i, name)
+        else:
+            assert cells[int(i)] == name, (i, name)
         idx[int(i)] = name
     elif line and line[0].isdigit():
         c, r, ns = line.split(",")
@@ -223,9 +254,11 @@ for line in open(sys.argv[1]):
 k = "unbind/rcu/threads:1/cs:1"
 assert n.get(k) == 24, (k, n.get(k))
 assert reps[k] == {0, 1}, reps[k]
+# unbind's reclaim latencies: one per revoke sample
+assert n.get(k + "/reclaim") == 24, (k, n.get(k + "/reclaim"))
 EOF
 then
-	ok "samples: gzip'd, indexed to revbench_cells, 12 x 2 kept repetitions per unbind cell"
+	ok "samples: gzip'd, indexed to revbench_cells, 12 x 2 kept repetitions per unbind cell, and its reclaim series"
 else
 	notok "samples sidecar"
 fi
