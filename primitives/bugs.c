@@ -5,7 +5,7 @@
  * compile this file unchanged.  Built into test builds only
  * (-DREVBENCH_BUGS); every entry carries REV_CAP_BROKEN and must be caught.
  *
- * The entries here share one correct reader count, struct bug_ref,
+ * The three entries here share one correct reader count, struct bug_ref,
  * and the revocable.h skeleton (struct rev_base, rev_once_batch()); each
  * breaks exactly one thing in its revoke path, named where it happens.
  *
@@ -27,6 +27,8 @@
  * load `dead`, backing out if it is set.  Revoker: store `dead`, smp_mb(),
  * then wait for the count to reach zero - the store-buffering pair, so
  * either the reader sees `dead` or the revoker sees the reader's count.
+ * rev_once_batch() with bug_ref_batch is a correct revoke() and
+ * revoke_many() (the release callback after the wait).
  */
 struct bug_ref {
 	struct rev_base base;	/* first: rev_base(rev) is a cast */
@@ -99,6 +101,24 @@ static void bug_ref_drain(struct bug_ref *r)
 	}
 }
 
+static void bug_ref_wait(struct revocable **revs, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		bug_ref_drain((struct bug_ref *)revs[i]);
+}
+
+static const struct rev_batch bug_ref_batch = {
+	.stop = bug_ref_stop,
+	.wait = bug_ref_wait,
+};
+
+static void bug_ref_revoke(struct revocable *rev)
+{
+	rev_once_batch(&rev, 1, &bug_ref_batch);
+}
+
 /*
  * bug-nowait: the revoke marks the revocable dead (so try_access() calls
  * that start after it fail, as the contract wants) and runs the release
@@ -140,7 +160,7 @@ const struct revocable_ops rev_ops_bug_nowait = {
  * returned is a no-op, as the contract wants; two revokes that overlap (an
  * unbind racing an error path, say) both pass the test, both wait, and
  * both run the release callback: a double free.  The one bug is where
- * `released` is set; claiming rev_once first is the fix.
+ * `released` is set; rev_once_batch() (bug_ref_revoke) is the fix.
  */
 static void bug_dblrel_revoke(struct revocable *rev)
 {
@@ -167,6 +187,53 @@ const struct revocable_ops rev_ops_bug_double_release = {
 	.try_access = bug_ref_try_access,
 	.release = bug_ref_release,
 	.revoke = bug_dblrel_revoke,
+};
+
+/*
+ * bug-many-early: revoke() is correct (bug_ref_revoke); revoke_many()
+ * follows the same protocol but runs each release callback as it stops
+ * the revocable, before the one wait for the readers of the batch - the
+ * shape of a batched unbind that frees every resource and only then
+ * waits for the grace period.  Readers inside any revocable of the batch
+ * then use a released resource: torture's batched revokes report poison.
+ * The one bug: the release moved from .finish to .stop.
+ */
+static void bug_early_stop(struct revocable *rev)
+{
+	bug_ref_stop(rev);
+	/* BUG (deliberate): released before .wait has seen the readers out. */
+	rev_base_release(rev_base(rev));
+}
+
+static void bug_early_finish(struct revocable *rev)
+{
+	(void)rev;	/* the release already ran, in bug_early_stop() */
+}
+
+static const struct rev_batch bug_early_batch = {
+	.stop = bug_early_stop,
+	.wait = bug_ref_wait,
+	.finish = bug_early_finish,
+};
+
+static void bug_early_revoke_many(struct revocable **revs, int n)
+{
+	rev_once_batch(revs, n, &bug_early_batch);
+}
+
+const struct revocable_ops rev_ops_bug_many_early = {
+	.name = "bug-many-early",
+	.family = "refcount",
+	.desc = "BROKEN on purpose: revoke_many runs the release callbacks "
+		"before waiting for the readers",
+	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP,
+	.create = bug_ref_create,
+	.destroy = bug_ref_destroy,
+	.footprint = bug_ref_footprint,
+	.try_access = bug_ref_try_access,
+	.release = bug_ref_release,
+	.revoke = bug_ref_revoke,
+	.revoke_many = bug_early_revoke_many,
 };
 
 #endif /* REVBENCH_BUGS */

@@ -10,12 +10,13 @@
  *                     report them.  Only bugs those tests catch on every
  *                     run belong here: a hanging bug would hang them.
  *   REV_BUG_ZOO_LIST  the whole zoo, for "revbench torture --bug NAME"
- *                     (runner/torture.c) and its make check step: every
+ *                     (torture/torture.c) and its make check step: every
  *                     entry must be caught by the torture oracle.
  *
  * Where each lives (and why):
  *   bug-nowait              primitives/bugs.c (kernel-portable)
  *   bug-double-release      primitives/bugs.c (kernel-portable)
+ *   bug-many-early          primitives/bugs.c (kernel-portable)
  *   bug-hazptr-nofence      primitives/hazptr.c (kernel-portable)
  *   bug-hazptr-norecheck    primitives/hazptr.c (kernel-portable)
  *   bug-srcu-shared-handle  primitives/user/srcu.c
@@ -32,6 +33,8 @@
 extern const struct revocable_ops rev_ops_bug_nowait;
 /* two overlapping revokes both run the release callback. */
 extern const struct revocable_ops rev_ops_bug_double_release;
+/* correct revoke; revoke_many releases before waiting for the readers. */
+extern const struct revocable_ops rev_ops_bug_many_early;
 /* hazptr reader without the fence between publish and re-check. */
 extern const struct revocable_ops rev_ops_bug_hazptr_nofence;
 /* hazptr reader that checks the flag before publishing, never after. */
@@ -40,6 +43,7 @@ extern const struct revocable_ops rev_ops_bug_hazptr_norecheck;
 #define REV_BUG_ZOO_SHARED	\
 	&rev_ops_bug_nowait,	\
 	&rev_ops_bug_double_release, \
+	&rev_ops_bug_many_early, \
 	&rev_ops_bug_hazptr_nofence, \
 	&rev_ops_bug_hazptr_norecheck,
 
