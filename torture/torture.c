@@ -854,7 +854,8 @@ static void t_racer(struct t_thr *me)
 		if (smp_load_acquire(&r->job_state) != J_POSTED) {
 			if (smp_load_acquire(&r->writer_exited))
 				break;
-			rb_sleep_us(50);
+			/* no races in a quiet phase: do not disturb its CPUs */
+			rb_sleep_us(READ_ONCE(r->quiet) ? 1000 : 50);
 			continue;
 		}
 		smp_store_release(&r->job_state, J_READY);
@@ -1134,7 +1135,7 @@ static void t_set_quiet(struct t_run *r, u64 *s, bool on)
 	WRITE_ONCE(r->aff_idle, on ? -1 : t_idle_cpu(r));
 	WRITE_ONCE(r->quiet, on);
 	if (on)
-		r->quiets++;
+		WRITE_ONCE(r->quiets, r->quiets + 1);
 	t_move(r);
 	if (on && n > 1)
 		t_log(r, "quiet phase: writer on CPU index %d, readers on %d",
