@@ -10,7 +10,8 @@
  *   insmod revbench.ko mode=bench primitive=rcu workload=translate ...
  *   insmod revbench.ko mode=torture [primitive=all|NAME|] [bug=none|all|NAME]
  *          [duration=3] [bug_duration=20] [seed=0] [watchdog_ms=10000]
- *          [bug_watchdog_ms=2000] [stat_ms=1000] [threads=0]   (torture.c)
+ *          [bug_watchdog_ms=2000] [stat_ms=1000] [threads=0]
+ *          [no_perturb=LIST]                                (torture.c)
  *   insmod revbench.ko                 (mode=none: load, register, idle)
  *
  * mode=test and mode=torture print KTAP v1 and, last, "revbench: done: P
@@ -131,6 +132,9 @@ MODULE_PARM_DESC(bug_watchdog_ms, "torture: the same bound for the bug zoo (100.
 static unsigned int stat_ms = 1000;
 module_param(stat_ms, uint, 0444);
 MODULE_PARM_DESC(stat_ms, "torture: summary line period, ms (100..3600000)");
+static char *no_perturb = "";
+module_param(no_perturb, charp, 0444);
+MODULE_PARM_DESC(no_perturb, "torture: comma-separated perturbations to switch off (all: every one), as revbench torture --no-perturb");
 
 /* ---------------------------------------------------------------- */
 /* configuration: parameters and debugfs "run" lines share one parser */
@@ -146,6 +150,7 @@ static const struct rbk_field {
 #define U(n, lo, hi) { #n, RBK_UINT, offsetof(struct rbk_config, n), lo, hi }
 #define S(n) { #n, RBK_STR, offsetof(struct rbk_config, n), 0, 0 }
 	S(mode_name), S(primitive), S(workload), S(many_mode), S(env), S(bug),
+	S(no_perturb),
 	U(threads, 0, 1024), U(cs, 1, 1000000), U(delay_ns, 0, 100000000),
 	U(sleep_us, 0, 1000000), U(stall_us, 0, 10000000),
 	U(npages, 1, 512), U(nmany, 1, 4096), U(samples, 1, 100000),
@@ -270,6 +275,8 @@ static int rbk_torture_check(struct rbk_config *cfg)
 		rb_pr_err("parameter primitive: empty and bug=none: nothing to torture\n");
 		return -EINVAL;
 	}
+	if (rbk_torture_perturb(cfg->no_perturb, NULL))
+		return -EINVAL;
 	if (cfg->threads > RBK_TORTURE_MAX_READERS) {
 		rb_pr_err("parameter threads: torture takes at most %d readers, not %u\n",
 			  RBK_TORTURE_MAX_READERS, cfg->threads);
@@ -329,7 +336,7 @@ static int rbk_config_from_params(struct rbk_config *cfg)
 	} strs[] = {
 		{ "mode", mode }, { "primitive", primitive },
 		{ "workload", workload }, { "many_mode", many_mode },
-		{ "env", env }, { "bug", bug },
+		{ "env", env }, { "bug", bug }, { "no_perturb", no_perturb },
 	};
 	int i, ret;
 

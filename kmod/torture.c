@@ -8,6 +8,7 @@
  *   insmod revbench.ko mode=torture [primitive=all|NAME|] [bug=none|all|NAME]
  *          [duration=3] [bug_duration=20] [seed=0] [threads=0]
  *          [watchdog_ms=10000] [bug_watchdog_ms=2000] [stat_ms=1000]
+ *          [no_perturb=LIST]
  *
  * primitive=all is every primitive but "none" (unsafe by design: a KTAP
  * SKIP point); "primitive=" (empty) runs none of them.  bug= needs the
@@ -16,8 +17,10 @@
  * duration seconds; each bug runs until its first failure, at most
  * bug_duration seconds.  threads= readers (default: online CPUs + 1, at
  * most TORTURE_MAX_READERS); TORTURE_DEF_FAKE fake revokers; every
- * perturbation.  seed=0 takes the clock; the seed is printed, and seed=N
- * replays every perturbation choice (not the scheduling).
+ * perturbation but those no_perturb= names (as revbench torture
+ * --no-perturb; main.c refuses an unknown name).  seed=0 takes the
+ * clock; the seed is printed, and seed=N replays every perturbation
+ * choice (not the scheduling).
  *
  * OUTPUT: KTAP v1, one test point per primitive and per bug, the core's
  * lines ("# " for the ones that report no failure) before each point.  A
@@ -103,7 +106,34 @@ static struct torture_env kt_env = {
 	.stuck = kt_stuck,
 };
 
-/* ---- which entries run ---- */
+/* ---- which entries run, how ---- */
+
+int rbk_torture_perturb(const char *no_perturb, unsigned int *mask)
+{
+	char buf[RBK_NAME_LEN], *p = buf, *tok;
+	unsigned int m = TORTURE_P_ALL;
+	int i;
+
+	strscpy(buf, no_perturb, sizeof(buf));
+	while ((tok = strsep(&p, ","))) {
+		if (!*tok)
+			continue;
+		i = strcmp(tok, "all") ? torture_perturb_find(tok) : -2;
+		if (i == -1) {
+			rb_pr_err("parameter no_perturb: unknown perturbation '%s' (all, or some of:",
+				  tok);
+			for (i = 0; i < TORTURE_P_NR; i++)
+				pr_cont(" %s", torture_perturb_names[i]);
+			pr_cont(")\n");
+			return -EINVAL;
+		}
+		m &= i < 0 ? 0 : ~(1U << i);
+	}
+	if (mask)
+		*mask = m;
+	return 0;
+}
+
 
 static bool kt_selected_prim(const struct rbk_config *cfg,
 			     const struct revocable_ops *ops)
@@ -143,11 +173,11 @@ static void kt_point(const struct rbk_config *cfg, int n,
 		.stat_ns = (u64)cfg->stat_ms * NSEC_PER_MSEC,
 		.readers = nreaders,
 		.fake = TORTURE_DEF_FAKE,
-		.perturb = TORTURE_P_ALL,
 		.stop_on_fail = bug,
 	};
 	struct torture_result res;
 
+	rbk_torture_perturb(cfg->no_perturb, &tc.perturb);	/* checked */
 	if ((ops->caps & REV_CAP_UNSAFE) && !strcmp(cfg->primitive, "all")) {
 		pr_warn("revbench: torture %s SKIPPED: unsafe by design\n",
 			ops->name);
