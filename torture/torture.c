@@ -913,8 +913,8 @@ static void t_writer(struct t_thr *me)
 		x = t_rand(&s);
 		if (!quiet && (x & 3) == 0)
 			rb_sleep_us(1 + (unsigned int)((x >> 8) % 200));
-		else
-			for (x = (x >> 8) & 1023; x; x--)
+		else	/* quiet: the next revoke soon, many windows a second */
+			for (x = (x >> 8) & (quiet ? 63 : 1023); x; x--)
 				cpu_relax();
 	}
 	smp_store_release(&r->writer_exited, 1);
@@ -1117,15 +1117,20 @@ static int t_idle_cpu(const struct t_run *r)
 
 /*
  * Enter a quiet phase: the writer alone on one CPU, every reader on
- * another (a seeded pair); or leave it, back to the shuffle's CPUs.
+ * another; or leave it, back to the shuffle's CPUs.  Every other quiet
+ * phase puts the readers on the first CPU: revokers scan per-CPU state
+ * (hazard slots, SRCU and percpu counters) from CPU 0 up, so a reader
+ * there is the one checked soonest after the revoker's fence, where a
+ * missing fence on the reader's side leaves the widest window.  The
+ * others take a seeded pair.
  */
 static void t_set_quiet(struct t_run *r, u64 *s, bool on)
 {
 	int n = r->env->ncpus, wcpu = -1, rcpu = -1, i;
 
 	if (on && n > 1) {
-		wcpu = (int)t_range(s, 0, n - 1);
-		rcpu = (wcpu + 1 + (int)t_range(s, 0, n - 2)) % n;
+		rcpu = (r->quiets & 1) ? (int)t_range(s, 0, n - 1) : 0;
+		wcpu = (rcpu + 1 + (int)t_range(s, 0, n - 2)) % n;
 	}
 	for (i = 0; i < t_nthr(r); i++)
 		WRITE_ONCE(t_thr_at(r, i)->want_only, -1);

@@ -89,10 +89,13 @@
  *                 enabled perturbation) and a quiet one (0.5-3 s each).
  *                 In a quiet phase nothing dilutes a tight race: the
  *                 writer and the readers spin, pinned to two different
- *                 CPUs (a seeded pair, readers all on one), fake revokers
- *                 and the racer idle, no delays, sleeps, stalls,
- *                 many-handles or races; readers and writer share one
- *                 slot (slot 0), so every revoke meets readers.  That is
+ *                 CPUs (readers all on one: every other quiet phase the
+ *                 first CPU, whose per-CPU state a revoker's scan checks
+ *                 first; else a seeded pair), fake revokers and the racer
+ *                 idle, no delays, sleeps, stalls, many-handles or races,
+ *                 the writer's next revoke soon after the last; readers
+ *                 and writer share one slot (slot 0), so every revoke
+ *                 meets readers.  That is
  *                 what catches a store-buffer window of ~100 ns
  *                 (bug-hazptr-nofence) within seconds; without it every
  *                 perturbation takes CPU time from the two sides of the
