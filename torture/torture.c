@@ -19,6 +19,7 @@
 #define T_PIPE_LEN		10	/* rcutorture's RCU_TORTURE_PIPE_LEN */
 #define T_FAKE_BATCH		8
 #define T_BARRIER_EVERY		32	/* retired rounds per deferred_barrier */
+#define T_LINGER_MAX		4	/* lingering accesses per round */
 #define T_MS			1000000ULL
 #define T_SEC			1000000000ULL
 
@@ -63,6 +64,7 @@ struct t_round {
 	int revoking;		/* a revoke of this round has been called */
 	int revoked;		/* a revoke of it has returned */
 	int pipe;		/* 0 live, 1 revoked, +1 per later retirement */
+	atomic_t lingerers;	/* accesses that lingered in its revoke */
 	u64 retire_epoch;	/* epoch counter at the retirement */
 	u64 barrier_seq;	/* deferred_barrier()s done at retirement */
 	struct t_round *next;	/* retired list */
@@ -527,9 +529,13 @@ static bool t_get(struct t_run *r, struct t_thr *me, struct t_acc *a,
 	 * linger: got in while a revoke of this round is under way?  Stay a
 	 * while: a correct revoke waits for us; one that missed us (through a
 	 * window of a few nanoseconds) now returns and releases under us.
+	 * The first few such accesses only: a primitive that lets readers in
+	 * while its revoke waits (refcount, a reader-preferring rwsem) would
+	 * otherwise be starved by the harness, not by its design.
 	 */
 	if ((r->pert & (1U << TORTURE_P_LINGER)) &&
-	    READ_ONCE(a->rd->revoking)) {
+	    READ_ONCE(a->rd->revoking) &&
+	    atomic_inc_return(&a->rd->lingerers) <= T_LINGER_MAX) {
 		WRITE_ONCE(me->lingers, me->lingers + 1);
 		t_spin_ns(1000 * t_range(s, 5, 100));
 	}

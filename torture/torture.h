@@ -112,7 +112,10 @@
  *                 that round was already under way stays 5-100 us longer
  *                 (in quiet phases too): a correct revoke waits for it,
  *                 one that missed it through a window of nanoseconds
- *                 returns and releases while it is still looking;
+ *                 returns and releases while it is still looking.  The
+ *                 first 4 such accesses per round only, so that a design
+ *                 that lets readers in while its revoke waits (refcount,
+ *                 a reader-preferring rwsem) is not starved by lingering;
  *   revoke-many   the writer's batched revokes above (primitives with
  *                 revoke_many() only).
  * cfg->verbose logs every perturbation event on an env->pfx line.
