@@ -119,6 +119,16 @@ static void bug_ref_revoke(struct revocable *rev)
 	rev_once_batch(&rev, 1, &bug_ref_batch);
 }
 
+/* Every entry here: the ops of struct bug_ref but its revoke path. */
+#define BUG_REF_OPS						\
+	.family = "refcount",					\
+	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP,			\
+	.create = bug_ref_create,				\
+	.destroy = bug_ref_destroy,				\
+	.footprint = bug_ref_footprint,				\
+	.try_access = bug_ref_try_access,			\
+	.release = bug_ref_release
+
 /*
  * bug-nowait: the revoke marks the revocable dead (so try_access() calls
  * that start after it fail, as the contract wants) and runs the release
@@ -139,15 +149,9 @@ static void bug_nowait_revoke(struct revocable *rev)
 
 const struct revocable_ops rev_ops_bug_nowait = {
 	.name = "bug-nowait",
-	.family = "refcount",
 	.desc = "BROKEN on purpose: refcount whose revoke releases without "
 		"waiting for readers",
-	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP,
-	.create = bug_ref_create,
-	.destroy = bug_ref_destroy,
-	.footprint = bug_ref_footprint,
-	.try_access = bug_ref_try_access,
-	.release = bug_ref_release,
+	BUG_REF_OPS,
 	.revoke = bug_nowait_revoke,
 };
 
@@ -177,15 +181,9 @@ static void bug_dblrel_revoke(struct revocable *rev)
 
 const struct revocable_ops rev_ops_bug_double_release = {
 	.name = "bug-double-release",
-	.family = "refcount",
 	.desc = "BROKEN on purpose: two overlapping revokes both run the "
 		"release callback",
-	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP,
-	.create = bug_ref_create,
-	.destroy = bug_ref_destroy,
-	.footprint = bug_ref_footprint,
-	.try_access = bug_ref_try_access,
-	.release = bug_ref_release,
+	BUG_REF_OPS,
 	.revoke = bug_dblrel_revoke,
 };
 
@@ -223,15 +221,9 @@ static void bug_early_revoke_many(struct revocable **revs, int n)
 
 const struct revocable_ops rev_ops_bug_many_early = {
 	.name = "bug-many-early",
-	.family = "refcount",
 	.desc = "BROKEN on purpose: revoke_many runs the release callbacks "
 		"before waiting for the readers",
-	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP,
-	.create = bug_ref_create,
-	.destroy = bug_ref_destroy,
-	.footprint = bug_ref_footprint,
-	.try_access = bug_ref_try_access,
-	.release = bug_ref_release,
+	BUG_REF_OPS,
 	.revoke = bug_ref_revoke,
 	.revoke_many = bug_early_revoke_many,
 };

@@ -154,12 +154,13 @@ static void t_stuck(const struct revocable_ops *ops)
 	_exit(T_EXIT_FAIL);
 }
 
+/* .ncpus: the CPUs allowed at start, cmd_torture().  No .resched. */
 static struct torture_env t_env = {
-	.pfx = "",
+	.pfx = "",			/* plain lines */
 	.out = t_printf,
-	.should_stop = t_should_stop,
+	.should_stop = t_should_stop,	/* SIGINT, SIGTERM */
 	.set_cpus = t_set_cpus,
-	.progress = t_progress,
+	.progress = t_progress,		/* a terminal only */
 	.stuck = t_stuck,
 };
 

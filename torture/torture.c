@@ -1341,13 +1341,12 @@ static struct t_run *t_run_new(const struct torture_env *env,
 			       const struct revocable_ops *ops,
 			       const struct torture_cfg *cfg)
 {
-	void *mem = rb_zalloc(sizeof(struct t_run) + SMP_CACHE_BYTES);
-	struct t_run *r;
+	const uintptr_t mask = SMP_CACHE_BYTES - 1;	/* t_thr alignment */
+	void *mem = rb_zalloc(sizeof(struct t_run) + mask);
+	struct t_run *r = (struct t_run *)(((uintptr_t)mem + mask) & ~mask);
 
 	if (!mem)
 		return NULL;
-	r = (struct t_run *)(((uintptr_t)mem + SMP_CACHE_BYTES - 1) &
-			     ~(uintptr_t)(SMP_CACHE_BYTES - 1));
 	r->mem = mem;
 	r->env = env;
 	r->ops = ops;
