@@ -1379,16 +1379,133 @@ static void t_run_free(struct t_run *r)
 	rb_free(r->mem);
 }
 
+/* Start the watchdog and every torture thread. */
+static void t_start_all(struct t_run *r)
+{
+	int i;
+
+	t_start(r, &r->watchdog, 0, 5, t_watchdog, "wd");
+	for (i = 0; i < r->nreaders; i++)
+		t_start(r, &r->readers[i], i, 1, t_reader, "r");
+	for (i = 0; i < r->nfake; i++)
+		t_start(r, &r->fakes[i], i, 2, t_fake, "f");
+	t_start(r, &r->racer, 0, 3, t_racer, "x");
+	if (!t_start(r, &r->writer, 0, 4, t_writer, "w"))
+		smp_store_release(&r->writer_exited, 1);	/* the racer's cue */
+}
+
+/* The control loop: phases, shuffle, summaries, until the run ends. */
+static void t_control(struct t_run *r, u64 *s, struct torture_result *res)
+{
+	const struct torture_env *env = r->env;
+	u64 now = rb_now_ns(), next_stat, next_shuffle, phase_end;
+
+	next_stat = now + r->cfg->stat_ns;
+	next_shuffle = now + t_range(s, 200, 1000) * T_MS;
+	phase_end = now + t_range(s, 500, 3000) * T_MS;
+	for (;;) {
+		rb_sleep_us(5000);
+		now = rb_now_ns();
+		if (env->should_stop()) {
+			res->interrupted = true;
+			return;
+		}
+		if (now >= r->t_end || READ_ONCE(r->stop) ||
+		    atomic_long_read(&r->fails[TORTURE_F_HANG]) ||
+		    (r->cfg->stop_on_fail && t_nfails(r)))
+			return;
+		if (now >= phase_end)
+			phase_end = now + t_next_phase(r, s);
+		if ((r->pert & (1U << TORTURE_P_SHUFFLE)) &&
+		    now >= next_shuffle && !READ_ONCE(r->quiet)) {
+			t_shuffle(r);
+			next_shuffle = now + t_range(s, 200, 1000) * T_MS;
+		}
+		if (env->progress)
+			env->progress(r->ops, now - r->t0, r->cfg->duration_ns);
+		if (now >= next_stat) {
+			t_summary(r, "");
+			next_stat = now + r->cfg->stat_ns;
+		}
+	}
+}
+
+/* Stop the threads, revoke what is live, stop the watchdog: false if leaked. */
+static bool t_finish(struct t_run *r)
+{
+	bool ok = true;
+
+	if (!t_stop_threads(r)) {
+		ok = false;
+	} else if (t_start(r, &r->teardown, 0, 6, t_teardown, "d")) {
+		/* in a thread of its own, so that the watchdog watches it */
+		if (t_wait_done(&r->teardown,
+				rb_now_ns() + 2 * r->wd_bound + T_SEC)) {
+			t_join(&r->teardown);
+		} else {
+			t_pr(r, "!!! [%s] teardown (revoking the live rounds) did not finish\n",
+			     r->ops->name);
+			ok = false;
+		}
+	} else {
+		t_teardown(&r->teardown);	/* unwatched, but done */
+	}
+	WRITE_ONCE(r->wd_quit, 1);
+	t_wait_done(&r->watchdog, ~0ULL);
+	t_join(&r->watchdog);
+	if (ok && r->ret_head)
+		t_pr(r, "!!! [%s] internal: retired rounds left unreclaimed\n",
+		     r->ops->name);
+	return ok;
+}
+
+/* The final summary, the verdict line, a caught bug's detection line. */
+static void t_report(struct t_run *r, struct torture_result *res)
+{
+	bool broken = r->ops->caps & REV_CAP_BROKEN;
+	char kinds[120];
+	size_t off = 0;
+	int i;
+
+	t_summary(r, "final");
+	res->failures = t_nfails(r);
+	res->revokes = r->revokes;
+	res->elapsed_ns = t_since(r);
+	kinds[0] = '\0';
+	for (i = 0; i < TORTURE_F_NR; i++) {
+		if (!atomic_long_read(&r->fails[i]))
+			continue;
+		res->kinds |= 1U << i;
+		t_cat(kinds, off, "%s%s", off ? "," : "",
+		      torture_fail_names[i]);
+	}
+	if (!res->failures && res->interrupted) {
+		t_info(r, "INTERRUPTED after " TORTURE_S_FMT " s: no failures so far",
+		       TORTURE_S_ARG(res->elapsed_ns));
+		return;
+	}
+	if (!res->failures) {
+		t_info(r, "PASS: " TORTURE_S_FMT " s, %lu revokes, no failures%s",
+		       TORTURE_S_ARG(res->elapsed_ns), r->revokes, broken ?
+		       " (deliberately broken, NOT caught this time)" : "");
+		return;
+	}
+	res->first_ns = (u64)atomic_long_read(&r->first_fail) - 1;
+	t_pr(r, "!!! [%s] FAIL: %ld failures; first-failure-s=" TORTURE_S_FMT "%s\n",
+	     r->ops->name, res->failures, TORTURE_S_ARG(res->first_ns),
+	     broken ? " (deliberately broken: failing is what it is for)" : "");
+	if (broken)
+		t_pr(r, "%sdetection: %s " TORTURE_S_FMT " s (%s)\n",
+		     r->env->pfx, r->ops->name, TORTURE_S_ARG(res->first_ns),
+		     kinds);
+}
+
 long torture_run(const struct torture_env *env,
 		 const struct revocable_ops *ops,
 		 const struct torture_cfg *cfg, struct torture_result *res)
 {
-	const char *broken = (ops->caps & REV_CAP_BROKEN) ?
-		" (deliberately broken: failing is what it is for)" : "";
-	u64 s, now, next_stat, next_shuffle, phase_end;
 	struct t_run *r = t_run_new(env, ops, cfg);
-	bool leaked = false;
-	long nf;
+	u64 s;
 	int i;
 
 	memset(res, 0, sizeof(*res));
@@ -1418,107 +1535,16 @@ long torture_run(const struct torture_env *env,
 	s = t_mix(cfg->seed ^ t_name_hash(ops->name));
 	r->t0 = rb_now_ns();
 	r->t_end = r->t0 + cfg->duration_ns;
-	t_start(r, &r->watchdog, 0, 5, t_watchdog, "wd");
-	for (i = 0; i < r->nreaders; i++)
-		t_start(r, &r->readers[i], i, 1, t_reader, "r");
-	for (i = 0; i < r->nfake; i++)
-		t_start(r, &r->fakes[i], i, 2, t_fake, "f");
-	t_start(r, &r->racer, 0, 3, t_racer, "x");
-	if (!t_start(r, &r->writer, 0, 4, t_writer, "w"))
-		smp_store_release(&r->writer_exited, 1);	/* the racer's cue */
-
-	now = rb_now_ns();
-	next_stat = now + cfg->stat_ns;
-	next_shuffle = now + t_range(&s, 200, 1000) * T_MS;
-	phase_end = now + t_range(&s, 500, 3000) * T_MS;
-	for (;;) {
-		rb_sleep_us(5000);
-		now = rb_now_ns();
-		if (env->should_stop()) {
-			res->interrupted = true;
-			break;
-		}
-		if (now >= r->t_end || READ_ONCE(r->stop) ||
-		    atomic_long_read(&r->fails[TORTURE_F_HANG]) ||
-		    (cfg->stop_on_fail && t_nfails(r)))
-			break;
-		if (now >= phase_end)
-			phase_end = now + t_next_phase(r, &s);
-		if ((r->pert & (1U << TORTURE_P_SHUFFLE)) && now >= next_shuffle &&
-		    !READ_ONCE(r->quiet)) {
-			t_shuffle(r);
-			next_shuffle = now + t_range(&s, 200, 1000) * T_MS;
-		}
-		if (env->progress)
-			env->progress(ops, now - r->t0, cfg->duration_ns);
-		if (now >= next_stat) {
-			t_summary(r, "");
-			next_stat = now + cfg->stat_ns;
-		}
-	}
-
-	if (!t_stop_threads(r)) {
-		leaked = true;
-	} else if (t_start(r, &r->teardown, 0, 6, t_teardown, "d")) {
-		/* in a thread of its own, so that the watchdog watches it */
-		if (t_wait_done(&r->teardown,
-				rb_now_ns() + 2 * r->wd_bound + T_SEC)) {
-			t_join(&r->teardown);
-		} else {
-			t_pr(r, "!!! [%s] teardown (revoking the live rounds) did not finish\n",
-			     ops->name);
-			leaked = true;
-		}
-	} else {
-		t_teardown(&r->teardown);	/* unwatched, but done */
-	}
-	WRITE_ONCE(r->wd_quit, 1);
-	t_wait_done(&r->watchdog, ~0ULL);
-	t_join(&r->watchdog);
-
-	if (!leaked && r->ret_head)
-		t_pr(r, "!!! [%s] internal: retired rounds left unreclaimed\n",
-		     ops->name);
-	t_summary(r, "final");
-	nf = t_nfails(r);
-	res->failures = nf;
-	res->revokes = r->revokes;
-	res->elapsed_ns = t_since(r);
-	res->leaked = leaked;
-	for (i = 0; i < TORTURE_F_NR; i++)
-		if (atomic_long_read(&r->fails[i]))
-			res->kinds |= 1U << i;
-	if (nf) {
-		res->first_ns = (u64)atomic_long_read(&r->first_fail) - 1;
-		t_pr(r, "!!! [%s] FAIL: %ld failures; first-failure-s=" TORTURE_S_FMT "%s\n",
-		     ops->name, nf, TORTURE_S_ARG(res->first_ns), broken);
-	} else if (res->interrupted) {
-		t_info(r, "INTERRUPTED after " TORTURE_S_FMT " s: no failures so far",
-		       TORTURE_S_ARG(res->elapsed_ns));
-	} else {
-		t_info(r, "PASS: " TORTURE_S_FMT " s, %lu revokes, no failures%s",
-		       TORTURE_S_ARG(res->elapsed_ns), r->revokes,
-		       (ops->caps & REV_CAP_BROKEN) ?
-		       " (deliberately broken, NOT caught this time)" : "");
-	}
-	if (nf && (ops->caps & REV_CAP_BROKEN)) {
-		char kinds[120];
-		size_t off = 0;
-
-		kinds[0] = '\0';
-		for (i = 0; i < TORTURE_F_NR; i++)
-			if (res->kinds & (1U << i))
-				t_cat(kinds, off, "%s%s", off ? "," : "",
-				      torture_fail_names[i]);
-		t_pr(r, "%sdetection: %s " TORTURE_S_FMT " s (%s)\n", env->pfx,
-		     ops->name, TORTURE_S_ARG(res->first_ns), kinds);
-	}
-	if (leaked) {
+	t_start_all(r);
+	t_control(r, &s, res);
+	res->leaked = !t_finish(r);
+	t_report(r, res);
+	if (res->leaked) {
 		if (!res->failures)
 			res->failures = 1;
 		env->stuck(ops);	/* may not return; r stays allocated */
 		return res->failures;
 	}
 	t_run_free(r);
-	return nf;
+	return res->failures;
 }
