@@ -153,8 +153,8 @@ static bool kt_selected_bug(const struct rbk_config *cfg,
 }
 
 /*
- * Not caught, and out of an emulator's reach (bugs.h: a store-buffer
- * window), under qemu TCG: a SKIP with the reason, not a failure.
+ * Not caught under qemu TCG, and its window is a store buffer's, which
+ * emulation rarely reaches (bugs.h): a SKIP with the reason.
  */
 static bool kt_out_of_reach(const struct rbk_config *cfg,
 			    const struct revocable_ops *ops)
@@ -226,7 +226,7 @@ static void kt_point(const struct rbk_config *cfg, int n,
 	} else if (bug && kt_out_of_reach(cfg, ops)) {
 		pr_warn("revbench: torture %s NOT CAUGHT under TCG emulation: SKIPPED\n",
 			ops->name);
-		pr_info("ok %d %s # SKIP not caught in %u s under qemu TCG (env=kernel-tcg): its window is a store buffer's, out of an emulator's reach (bugs.h); on hardware run insmod revbench.ko mode=torture primitive= bug=%s\n",
+		pr_info("ok %d %s # SKIP not caught in %u s under qemu TCG (env=kernel-tcg): its window is a store buffer's, which emulation rarely reaches (bugs.h); on hardware run insmod revbench.ko mode=torture primitive= bug=%s\n",
 			n, ops->name, cfg->bug_duration, ops->name);
 		sum->skipped++;
 	} else if (bug) {
