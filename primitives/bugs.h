@@ -78,9 +78,9 @@ const struct revocable_ops *rev_bug_find(const char *name);
  * a later load (a missing smp_mb()).  An emulator rarely reaches it:
  * under qemu TCG every guest access costs tens of host instructions
  * while the window stays ~100 ns of host time.  bug-hazptr-nofence under
- * TCG (4 vCPUs, 2 host CPUs): caught after 12, 31 and 36 s in 3 of 9
- * runs, not in the other 6 (two of 120 s with 260,000 revokes each,
- * three of 45 s, one of 20 s); userspace catches it in 1-3 s.  The module reports such an
+ * TCG (4 vCPUs, 2 host CPUs): caught after 12, 31 and 36 s in 3 of 10
+ * runs, not in the other 7 (two of 120 s with 260,000 revokes each,
+ * four of 45 s, one of 20 s); userspace catches it in 1-3 s.  The module reports such an
  * entry that was not caught under env=kernel-tcg as a SKIP naming the
  * reason; on hardware (env=kernel) and in userspace it must be caught
  * like every other entry.  A property of the bug, kept beside the zoo.
