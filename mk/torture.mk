@@ -16,8 +16,8 @@
 # the same source over the sanitizer libraries.
 
 LIB_SRCS += torture/torture.c
-$(foreach v,release test asan tsan,$(BUILD)/$(v)/torture/torture.o): \
-	torture/torture.h mk/torture.mk
+$(foreach v,release test asan tsan,$(BUILD)/$(v)/torture/torture.o) \
+	$(BUILD)/runner/torture.o: torture/torture.h mk/torture.mk
 
 TORTURE_DEPS := runner/torture.c runner/torture.h torture/torture.h \
 	$(wildcard primitives/*.h primitives/user/*.h) mk/torture.mk
