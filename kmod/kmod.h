@@ -73,6 +73,8 @@ void rbk_run_tests(const struct rbk_config *cfg, struct rbk_test_summary *s);
 /* Torture (torture.c): KTAP on the console, one point per primitive/bug. */
 #define RBK_TORTURE_MAX_READERS	64
 void rbk_run_torture(const struct rbk_config *cfg, struct rbk_test_summary *s);
+/* no_perturb=LIST into a mask of TORTURE_P_*; -EINVAL naming a bad name. */
+int rbk_torture_perturb(const char *no_perturb, unsigned int *mask);
 
 /* The kernel bug zoo table is rev_bug_zoo[] (bugs.h, primitives/registry.c). */
 

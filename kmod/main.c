@@ -10,7 +10,8 @@
  *   insmod revbench.ko mode=bench primitive=rcu workload=translate ...
  *   insmod revbench.ko mode=torture [primitive=all|NAME|] [bug=none|all|NAME]
  *          [duration=3] [bug_duration=20] [seed=0] [watchdog_ms=10000]
- *          [bug_watchdog_ms=2000] [stat_ms=1000] [threads=0]   (torture.c)
+ *          [bug_watchdog_ms=2000] [stat_ms=1000] [threads=0]
+ *          [no_perturb=LIST]                                (torture.c)
  *   insmod revbench.ko                 (mode=none: load, register, idle)
  *
  * mode=test and mode=torture print KTAP v1 and, last, "revbench: done: P
@@ -216,6 +217,8 @@ static int rbk_torture_check(struct rbk_config *cfg)
 		rb_pr_err("parameter primitive: empty and bug=none: nothing to torture\n");
 		return -EINVAL;
 	}
+	if (rbk_torture_perturb(cfg->no_perturb, NULL))
+		return -EINVAL;
 	if (cfg->threads > RBK_TORTURE_MAX_READERS) {
 		rb_pr_err("parameter threads: torture takes at most %d readers, not %u\n",
 			  RBK_TORTURE_MAX_READERS, cfg->threads);

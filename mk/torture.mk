@@ -1,4 +1,6 @@
-# Torture mode (runner/torture.c, "revbench torture") and the bug zoo.
+# Torture mode and the bug zoo.  The torture core, torture/torture.c, is
+# part of the userspace library (every variant) and of the module
+# (kmod/shared_torture.c); runner/torture.c is the userspace front end.
 #
 #   make torture-build   build/test/revbench-torture: the torture command
 #                        over the test library, which has the bug zoo
@@ -13,7 +15,11 @@
 # The ASan/TSan binaries (build/asan|tsan/revbench-torture) are built from
 # the same source over the sanitizer libraries.
 
-TORTURE_DEPS := runner/torture.c runner/torture.h \
+LIB_SRCS += torture/torture.c
+$(foreach v,release test asan tsan,$(BUILD)/$(v)/torture/torture.o) \
+	$(BUILD)/runner/torture.o: torture/torture.h mk/torture.mk
+
+TORTURE_DEPS := runner/torture.c runner/torture.h torture/torture.h \
 	$(wildcard primitives/*.h primitives/user/*.h) mk/torture.mk
 
 # $(1) = variant, $(2) = its extra flags (the library already has them).

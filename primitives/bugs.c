@@ -5,11 +5,16 @@
  * compile this file unchanged.  Built into test builds only
  * (-DREVBENCH_BUGS); every entry carries REV_CAP_BROKEN and must be caught.
  *
+ * The three entries here share one correct reader count, struct bug_ref,
+ * and the revocable.h skeleton (struct rev_base, rev_once_batch()); each
+ * breaks exactly one thing in its revoke path, named where it happens.
+ *
  * Zoo entries that need a real primitive's internals live next to it,
  * fenced by #ifdef REVBENCH_BUGS: hazptr.c (bug-hazptr-nofence,
  * bug-hazptr-norecheck), user/srcu.c (bug-srcu-shared-handle),
  * user/percpu_ref.c (bug-percpu-noconfirm), user/seqlock.c
- * (bug-seqlock-noretry).  The userspace zoo table is in user/bugs.c.
+ * (bug-seqlock-noretry).  The zoo tables are user/bugs.c and
+ * kmod/bugs_kernel.c.
  */
 #include "revocable.h"	/* outside the #ifdef: never an empty unit */
 
@@ -18,143 +23,45 @@
 #include "bugs.h"
 
 /*
- * bug-nowait: the refcount primitive with the wait taken out.  revoke()
- * marks the revocable dead (so try_access() calls that start after it
- * fail, as the contract wants) and drops the provider's reference, then
- * runs the release callback at once, while readers that got in before may
- * still be using the resource: a use-after-release the stress test must
- * report.  That missing wait is the only bug.  (The shape of "mark dead,
- * free, forget the readers in flight".)
+ * The correct part.  Reader: increment the count (fully ordered), then
+ * load `dead`, backing out if it is set.  Revoker: store `dead`, smp_mb(),
+ * then wait for the count to reach zero - the store-buffering pair, so
+ * either the reader sees `dead` or the revoker sees the reader's count.
+ * rev_once_batch() with bug_ref_batch is a correct revoke() and
+ * revoke_many() (the release callback after the wait).
  */
-struct rev_bug_nowait {
-	atomic_long_t count;
-	int dead;
-	void *res;
-	rev_release_fn release;
-	void *arg;
+struct bug_ref {
+	struct rev_base base;	/* first: rev_base(rev) is a cast */
+	atomic_long_t count;	/* readers inside */
+	int dead;		/* try_access fails once set */
+	int released;		/* bug-double-release's flag */
 };
 
-static struct revocable *bug_nowait_create(void *res, rev_release_fn release,
-					   void *arg)
+static struct revocable *bug_ref_create(void *res, rev_release_fn release,
+					void *arg)
 {
-	struct rev_bug_nowait *r = rb_zalloc(sizeof(*r));
+	struct bug_ref *r = rb_zalloc(sizeof(*r));
 
 	if (!r)
 		return NULL;
-	atomic_long_set(&r->count, 1);
-	r->res = res;
-	r->release = release;
-	r->arg = arg;
+	rev_base_init(&r->base, res, release, arg);
 	return (struct revocable *)r;
 }
 
-static void bug_free(struct revocable *rev)
+static void bug_ref_destroy(struct revocable *rev)
 {
 	rb_free(rev);
 }
 
-static size_t bug_nowait_footprint(const struct revocable *rev)
+static size_t bug_ref_footprint(const struct revocable *rev)
 {
 	(void)rev;
-	return sizeof(struct rev_bug_nowait);
+	return sizeof(struct bug_ref);
 }
 
-static void *bug_nowait_try_access(struct revocable *rev,
-				   struct rev_handle *h)
+static void *bug_ref_try_access(struct revocable *rev, struct rev_handle *h)
 {
-	struct rev_bug_nowait *r = (struct rev_bug_nowait *)rev;
-
-	(void)h;
-	if (!atomic_long_inc_not_zero(&r->count))
-		return NULL;
-	if (READ_ONCE(r->dead)) {	/* the get above is fully ordered */
-		atomic_long_dec_return(&r->count);
-		return NULL;
-	}
-	return r->res;
-}
-
-static int bug_nowait_release(struct revocable *rev, struct rev_handle *h)
-{
-	struct rev_bug_nowait *r = (struct rev_bug_nowait *)rev;
-
-	(void)h;
-	atomic_long_dec_return(&r->count);
-	return 0;
-}
-
-static void bug_nowait_revoke(struct revocable *rev)
-{
-	struct rev_bug_nowait *r = (struct rev_bug_nowait *)rev;
-
-	if (xchg(&r->dead, 1))
-		return;				/* a second revoke is a no-op */
-	atomic_long_dec_return(&r->count);	/* drop the provider's ref */
-	/* BUG (deliberate): no wait for the readers still inside. */
-	r->release(r->res, r->arg);
-}
-
-const struct revocable_ops rev_ops_bug_nowait = {
-	.name = "bug-nowait",
-	.family = "refcount",
-	.desc = "BROKEN on purpose: refcount whose revoke releases without "
-		"waiting for readers",
-	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP,
-	.create = bug_nowait_create,
-	.destroy = bug_free,
-	.footprint = bug_nowait_footprint,
-	.try_access = bug_nowait_try_access,
-	.release = bug_nowait_release,
-	.revoke = bug_nowait_revoke,
-};
-
-/*
- * bug-double-release: a correct reader count, and a revoke whose "already
- * revoked?" test is separated from the flag it tests.  revoke() returns
- * early if `released` is set - but sets it only at the very end, after
- * waiting for the readers and running the release callback.  A second
- * revoke() called after the first returned is a no-op, as the contract
- * wants; two revokes that overlap (an unbind racing an error path, say)
- * both pass the test, both wait, and both run the release callback: a
- * double free.  The only bug is where `released` is set; test-and-set it
- * with xchg() at the top (as refcount does) and the variant is correct.
- *
- * Reader: increment (fully ordered), then load `dead`; revoker: store
- * `dead`, smp_mb(), then wait for the count to reach zero - the usual
- * store-buffering pair, so the waiting itself is right.
- */
-struct rev_bug_dblrel {
-	atomic_long_t count;	/* readers inside */
-	int dead;		/* try_access fails once set */
-	int released;		/* BUG: tested at the start, set at the end */
-	void *res;
-	rev_release_fn release;
-	void *arg;
-};
-
-static struct revocable *bug_dblrel_create(void *res, rev_release_fn release,
-					   void *arg)
-{
-	struct rev_bug_dblrel *r = rb_zalloc(sizeof(*r));
-
-	if (!r)
-		return NULL;
-	r->res = res;
-	r->release = release;
-	r->arg = arg;
-	return (struct revocable *)r;
-}
-
-static size_t bug_dblrel_footprint(const struct revocable *rev)
-{
-	(void)rev;
-	return sizeof(struct rev_bug_dblrel);
-}
-
-static void *bug_dblrel_try_access(struct revocable *rev,
-				   struct rev_handle *h)
-{
-	struct rev_bug_dblrel *r = (struct rev_bug_dblrel *)rev;
+	struct bug_ref *r = (struct bug_ref *)rev;
 
 	(void)h;
 	atomic_long_inc_return(&r->count);	/* fully ordered */
@@ -162,50 +69,163 @@ static void *bug_dblrel_try_access(struct revocable *rev,
 		atomic_long_dec_return(&r->count);
 		return NULL;
 	}
-	return r->res;
+	return r->base.res;
 }
 
-static int bug_dblrel_release(struct revocable *rev, struct rev_handle *h)
+static int bug_ref_release(struct revocable *rev, struct rev_handle *h)
 {
-	struct rev_bug_dblrel *r = (struct rev_bug_dblrel *)rev;
+	struct bug_ref *r = (struct bug_ref *)rev;
 
 	(void)h;
 	atomic_long_dec_return(&r->count);	/* fully ordered */
 	return 0;
 }
 
-static void bug_dblrel_revoke(struct revocable *rev)
+/* No new access succeeds from here. */
+static void bug_ref_stop(struct revocable *rev)
 {
-	struct rev_bug_dblrel *r = (struct rev_bug_dblrel *)rev;
+	WRITE_ONCE(((struct bug_ref *)rev)->dead, 1);
+	smp_mb(); /* dead before reading the count (pairs the readers' inc) */
+}
+
+/* Wait until no reader is inside r. */
+static void bug_ref_drain(struct bug_ref *r)
+{
 	unsigned int spins = 0;
 
-	if (READ_ONCE(r->released))
-		return;			/* "already revoked" - too weak a test */
-	WRITE_ONCE(r->dead, 1);
-	smp_mb(); /* dead before reading the count (pairs the readers' inc) */
 	while (smp_load_acquire(&r->count.counter)) {
 		if (++spins < 1000)
 			cpu_relax();
 		else
 			rb_yield();
 	}
-	r->release(r->res, r->arg);
+}
+
+static void bug_ref_wait(struct revocable **revs, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		bug_ref_drain((struct bug_ref *)revs[i]);
+}
+
+static const struct rev_batch bug_ref_batch = {
+	.stop = bug_ref_stop,
+	.wait = bug_ref_wait,
+};
+
+static void bug_ref_revoke(struct revocable *rev)
+{
+	rev_once_batch(&rev, 1, &bug_ref_batch);
+}
+
+/* Every entry here: the ops of struct bug_ref but its revoke path. */
+#define BUG_REF_OPS						\
+	.family = "refcount",					\
+	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP,			\
+	.create = bug_ref_create,				\
+	.destroy = bug_ref_destroy,				\
+	.footprint = bug_ref_footprint,				\
+	.try_access = bug_ref_try_access,			\
+	.release = bug_ref_release
+
+/*
+ * bug-nowait: the revoke marks the revocable dead (so try_access() calls
+ * that start after it fail, as the contract wants) and runs the release
+ * callback at once, while readers that got in before may still be using
+ * the resource: a use-after-release the stress test must report.  The one
+ * bug: no .wait in its rev_batch.  (The shape of "mark dead, free, forget
+ * the readers in flight".)
+ */
+static const struct rev_batch bug_nowait_batch = {
+	.stop = bug_ref_stop,
+	/* BUG (deliberate): no .wait for the readers still inside. */
+};
+
+static void bug_nowait_revoke(struct revocable *rev)
+{
+	rev_once_batch(&rev, 1, &bug_nowait_batch);
+}
+
+const struct revocable_ops rev_ops_bug_nowait = {
+	.name = "bug-nowait",
+	.desc = "BROKEN on purpose: refcount whose revoke releases without "
+		"waiting for readers",
+	BUG_REF_OPS,
+	.revoke = bug_nowait_revoke,
+};
+
+/*
+ * bug-double-release: the correct wait, and an "already revoked?" test
+ * separated from the flag it tests: the revoke returns early if
+ * `released` is set - but sets it only at the very end, after waiting for
+ * the readers and running the release callback, instead of claiming the
+ * revocable first (rev_once).  A second revoke() called after the first
+ * returned is a no-op, as the contract wants; two revokes that overlap (an
+ * unbind racing an error path, say) both pass the test, both wait, and
+ * both run the release callback: a double free.  The one bug is where
+ * `released` is set; rev_once_batch() (bug_ref_revoke) is the fix.
+ */
+static void bug_dblrel_revoke(struct revocable *rev)
+{
+	struct bug_ref *r = (struct bug_ref *)rev;
+
+	if (READ_ONCE(r->released))
+		return;			/* "already revoked" - too weak a test */
+	bug_ref_stop(rev);
+	bug_ref_drain(r);
+	rev_base_release(&r->base);
 	/* BUG (deliberate): set only now, so overlapping revokes both ran. */
 	WRITE_ONCE(r->released, 1);
 }
 
 const struct revocable_ops rev_ops_bug_double_release = {
 	.name = "bug-double-release",
-	.family = "refcount",
 	.desc = "BROKEN on purpose: two overlapping revokes both run the "
 		"release callback",
-	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP,
-	.create = bug_dblrel_create,
-	.destroy = bug_free,
-	.footprint = bug_dblrel_footprint,
-	.try_access = bug_dblrel_try_access,
-	.release = bug_dblrel_release,
+	BUG_REF_OPS,
 	.revoke = bug_dblrel_revoke,
+};
+
+/*
+ * bug-many-early: revoke() is correct (bug_ref_revoke); revoke_many()
+ * follows the same protocol but runs each release callback as it stops
+ * the revocable, before the one wait for the readers of the batch - the
+ * shape of a batched unbind that frees every resource and only then
+ * waits for the grace period.  Readers inside any revocable of the batch
+ * then use a released resource: torture's batched revokes report poison.
+ * The one bug: the release moved from .finish to .stop.
+ */
+static void bug_early_stop(struct revocable *rev)
+{
+	bug_ref_stop(rev);
+	/* BUG (deliberate): released before .wait has seen the readers out. */
+	rev_base_release(rev_base(rev));
+}
+
+static void bug_early_finish(struct revocable *rev)
+{
+	(void)rev;	/* the release already ran, in bug_early_stop() */
+}
+
+static const struct rev_batch bug_early_batch = {
+	.stop = bug_early_stop,
+	.wait = bug_ref_wait,
+	.finish = bug_early_finish,
+};
+
+static void bug_early_revoke_many(struct revocable **revs, int n)
+{
+	rev_once_batch(revs, n, &bug_early_batch);
+}
+
+const struct revocable_ops rev_ops_bug_many_early = {
+	.name = "bug-many-early",
+	.desc = "BROKEN on purpose: revoke_many runs the release callbacks "
+		"before waiting for the readers",
+	BUG_REF_OPS,
+	.revoke = bug_ref_revoke,
+	.revoke_many = bug_early_revoke_many,
 };
 
 #endif /* REVBENCH_BUGS */

@@ -10,13 +10,14 @@
  *                     report them.  Only bugs those tests catch on every
  *                     run belong here: a hanging bug would hang them.
  *   REV_BUG_ZOO_LIST  the whole zoo, for "revbench torture --bug NAME"
- *                     (runner/torture.c) and its make check step: every
+ *                     (torture/torture.c) and its make check step: every
  *                     entry must be caught by the torture oracle.
  *
  * Where each lives: next to what it breaks, so that it reuses the real
  * primitive with its one defect.
  *   bug-nowait              primitives/bugs.c (kernel-portable)
  *   bug-double-release      primitives/bugs.c (kernel-portable)
+ *   bug-many-early          primitives/bugs.c (kernel-portable)
  *   bug-hazptr-nofence      primitives/hazptr.c (both)
  *   bug-hazptr-norecheck    primitives/hazptr.c (both)
  *   bug-seqlock-noretry     primitives/seqlock.c (both)
@@ -39,6 +40,8 @@
 extern const struct revocable_ops rev_ops_bug_nowait;
 /* two overlapping revokes both run the release callback. */
 extern const struct revocable_ops rev_ops_bug_double_release;
+/* correct revoke; revoke_many releases before waiting for the readers. */
+extern const struct revocable_ops rev_ops_bug_many_early;
 /* hazptr reader without the fence between publish and re-check. */
 extern const struct revocable_ops rev_ops_bug_hazptr_nofence;
 /* hazptr reader that checks the flag before publishing, never after. */
@@ -47,6 +50,7 @@ extern const struct revocable_ops rev_ops_bug_hazptr_norecheck;
 #define REV_BUG_ZOO_SHARED	\
 	&rev_ops_bug_nowait,	\
 	&rev_ops_bug_double_release, \
+	&rev_ops_bug_many_early, \
 	&rev_ops_bug_hazptr_nofence, \
 	&rev_ops_bug_hazptr_norecheck,
 
@@ -84,6 +88,19 @@ extern const struct revocable_ops rev_ops_bug_percpu_noconfirm;
 extern const struct revocable_ops *const rev_bug_zoo[];
 extern const int rev_bug_zoo_count;
 const struct revocable_ops *rev_bug_find(const char *name);
+
+/*
+ * Entries whose only window is a CPU's store buffer letting a store pass
+ * a later load (a missing smp_mb()).  An emulator rarely reaches it:
+ * under qemu TCG every guest access costs tens of host instructions
+ * while the window stays ~100 ns of host time.  bug-hazptr-nofence under
+ * TCG (4 vCPUs, 2 host CPUs): caught after 12, 31 and 36 s in 3 of 10
+ * runs, not in the other 7 (two of 120 s with 260,000 revokes each,
+ * four of 45 s, one of 20 s); userspace catches it in 1-3 s.  The module reports such an
+ * entry that was not caught under env=kernel-tcg as a SKIP naming the
+ * reason; on hardware (env=kernel) and in userspace it must be caught
+ * like every other entry.  A property of the bug, kept beside the zoo.
+ */
 
 /* Caught by contract and stress on every run (see above). */
 #define REV_BUG_OPS_LIST	\

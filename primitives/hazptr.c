@@ -457,7 +457,7 @@ const struct revocable_ops rev_ops_bug_hazptr_nofence = {
 	.family = "hazptr",
 	.desc = "BROKEN on purpose: hazptr reader without the fence between "
 		"publish and re-check",
-	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP,
+	.caps = REV_CAP_BROKEN | REV_CAP_HWORDER | REV_CAP_SLEEP,
 	.color = "#2ca02c",
 	.global_init = hp_global_init,
 	.global_exit = hp_global_exit,

@@ -79,6 +79,11 @@ struct rev_handle {
 					   * read is discarded): only a
 					   * sanitizer reports it, so torture
 					   * skips them, loudly */
+#define REV_CAP_HWORDER		(1U << 11) /* BROKEN entries whose window is a
+					   * hardware reordering (the store
+					   * buffer) that qemu TCG rarely
+					   * reaches: a SKIP there, caught on
+					   * hardware and in userspace */
 #define REV_CAP_NONEST		(1U << 9) /* a reader must not hold two
 					   * accesses to ONE revocable at once:
 					   * a writer queued between them
@@ -365,7 +370,7 @@ static inline const char *rev_caps_str(unsigned int caps, char *buf,
 {
 	static const char *const names[] = {
 		"sleep", "retry", "bounded", "deferred", "expedited",
-		"unsafe", "broken", "floor", "typestable", "nonest", "hidden",
+		"unsafe", "broken", "floor", "typestable", "nonest", "hidden", "hworder",
 	};
 	size_t i, off = 0;
 
