@@ -184,7 +184,7 @@ per_wl = {
     "error-path": (["error_ns", "errors"], ["bytes_per_rev"]),
     "lifecycle": ([], ["bytes_per_rev", "threads_readers"]),
     "unbind": (["revoke_p50_ns", "revoke_p90_ns", "revoke_p99_ns",
-                "revoke_max_ns", "revoke_mean_ns", "errors"], ["revoke_samples", "bytes_per_rev"]),
+                "revoke_max_ns", "errors"], ["revoke_samples", "bytes_per_rev"]),
     "unbind-many": (["revoke_p50_ns", "revoke_p99_ns"], ["revoke_samples"]),
 }
 seen = set()

@@ -171,7 +171,6 @@ void rb_metrics_revoke(struct rb_metrics *m, u64 *s, u64 n)
 	met_add(m, 0, "revoke_p90_ns", (s64)rb_pct_sorted(s, n, 90) * 1000);
 	met_add(m, 0, "revoke_p99_ns", (s64)rb_pct_sorted(s, n, 99) * 1000);
 	met_add(m, 0, "revoke_max_ns", (s64)s[n - 1] * 1000);
-	met_add(m, 0, "revoke_mean_ns", m->real_milli);
 	met_add(m, 1, "revoke_samples", (s64)n * 1000);
 }
 
