@@ -8,7 +8,10 @@
 #   vm    qemu (TCG), busybox-static, cpio, kmod, python3 (to check the
 #         bench JSON), and two Debian kernels with
 #         their headers: 6.1 (bookworm) and 6.12 (bookworm-backports)
-#   all   both
+#   debug what scripts/debug-kernel.sh needs to build the debug kernels:
+#         linux-source-6.1 and linux-source-6.12 (bookworm, -security or
+#         bookworm-backports), the compiler and the kernel build tools
+#   all   all three
 #
 # Fast path: when everything is installed it prints nothing and exits 0.
 # Otherwise, as root, it runs apt-get update (once) and apt-get install;
@@ -24,12 +27,12 @@
 set -euo pipefail
 
 usage() {
-	echo "usage: $0 user|vm|all" >&2
+	echo "usage: $0 user|vm|debug|all" >&2
 	exit 2
 }
 [ $# -eq 1 ] || usage
 case "$1" in
-user|vm|all) group=$1 ;;
+user|vm|debug|all) group=$1 ;;
 *) usage ;;
 esac
 
@@ -37,6 +40,8 @@ USER_PKGS="build-essential g++ pkg-config liburcu-dev libhwloc-dev hwloc
 libbenchmark-dev libbenchmark-tools python3-scipy libjansson-dev zlib1g-dev
 gnuplot-nox"
 VM_PKGS="qemu-system-x86 busybox-static cpio kmod python3"
+DEBUG_PKGS="linux-source-6.1 linux-source-6.12 build-essential flex bison bc
+libelf-dev libssl-dev cpio xz-utils kmod"
 BPO_FILE=/etc/apt/sources.list.d/bookworm-backports.sources
 
 is_installed() {
@@ -89,10 +94,12 @@ need_61=0
 need_612=0
 want_user=0
 want_vm=0
+want_debug=0
 case "$group" in
 user) want_user=1 ;;
 vm) want_vm=1 ;;
-all) want_user=1; want_vm=1 ;;
+debug) want_debug=1 ;;
+all) want_user=1; want_vm=1; want_debug=1 ;;
 esac
 
 if [ $want_user = 1 ]; then
@@ -102,6 +109,12 @@ if [ $want_vm = 1 ]; then
 	for p in $VM_PKGS; do is_installed "$p" || missing+=("$p"); done
 	kernel_ok 6.1 || need_61=1
 	kernel_ok 6.12 || need_612=1
+fi
+if [ $want_debug = 1 ]; then
+	for p in $DEBUG_PKGS; do
+		is_installed "$p" && continue
+		case " ${missing[*]} " in *" $p "*) ;; *) missing+=("$p") ;; esac
+	done
 fi
 
 if [ ${#missing[@]} -eq 0 ] && [ $need_61 = 0 ] && [ $need_612 = 0 ]; then
