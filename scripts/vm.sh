@@ -28,6 +28,13 @@
 #   --smp N               vCPUs (default 2; torture 4)
 #   --kmod-src DIR        build this Kbuild directory instead of kmod/
 #                         (to test the harness itself)
+#   --bugs                build the test module with the bug zoo
+#                         (KMOD_BUGS=1) in any mode (torture always does):
+#                         bench can then run a zoo entry by name
+#   --expect ERE          (also $VM_EXPECT) a planted-bug run: it passes
+#                         only if a kernel report (reports.txt) matches ERE,
+#                         e.g. 'KASAN: (slab-)?use-after-free'; the other
+#                         checks are printed but do not gate such a run
 # Environment:
 #   KERNEL=/path/bzImage KDIR=/path/to/build-tree   your own kernel (either
 #                         alone is completed from the other's version)
@@ -50,9 +57,19 @@
 # /init passes them to insmod.
 #
 # Pass/fail: a KTAP "not ok", no "revbench: done:" line, a failed insmod or
-# rmmod, a kernel oops/BUG/WARNING/panic/stall or "Call Trace" in the log,
-# or a guest the watchdog had to kill.  Exit 0 only if every kernel passed;
-# 1 on failure; 2 on bad usage.
+# rmmod, a kernel report in the log, or a guest the watchdog had to kill.
+# Exit 0 only if every kernel passed; 1 on failure; 2 on bad usage.
+#
+# Kernel reports: every BUG:, WARNING:, Oops, general protection fault,
+# KASAN:, KCSAN:, UBSAN:, lockdep splat (possible recursive/circular
+# locking, inconsistent lock state, suspicious RCU usage), panic, stall or
+# Call Trace is cut out of the full kernel log (dmesg.log, else the
+# console) into reports.txt in the run directory, printed, and fails the
+# kernel - except a KCSAN data race whose racing accesses (either side: the
+# report's title, or the top frame of each access stack) are all outside
+# the module: such a core race (e.g. ktime_get_mono_fast_ns, "race at
+# unknown origin") is listed loudly but does not fail.  A KCSAN report
+# with a [revbench] frame on a racing access fails.
 #
 # TCG is software emulation: timings from these runs are NOT representative
 # of hardware (many times slower, distorted ratios).  They prove that the
@@ -69,7 +86,8 @@ PROG=vm.sh
 die_usage() {
 	echo "$PROG: $*" >&2
 	echo "usage: $PROG check|bench|torture [--kernel-version VER]..." \
-	     "[--params 'K=V ...'] [--timeout SEC] [--smp N] [--kmod-src DIR]" >&2
+	     "[--params 'K=V ...'] [--timeout SEC] [--smp N] [--kmod-src DIR]" \
+	     "[--bugs] [--expect ERE]" >&2
 	echo "       (env: KERNEL=/path/bzImage KDIR=/path/to/headers)" >&2
 	exit 2
 }
@@ -82,7 +100,7 @@ case "$MODE" in
 check) KMODE="test"; SMP=2; TIMEOUT=300 ;;
 bench) KMODE=bench; SMP=2; TIMEOUT=1800 ;;
 torture) KMODE=torture; SMP=4; TIMEOUT=900 ;;	# KMOD_BUGS=1 build
--h|--help) sed -n '3,51p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+-h|--help) sed -n '3,70p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 *) die_usage "unknown mode '$MODE'" ;;
 esac
 [ -n "${VM_TIMEOUT:-}" ] && TIMEOUT=$VM_TIMEOUT
@@ -91,6 +109,7 @@ KMOD_BUGS=0
 EXTRA_PARAMS=${VM_PARAMS:-}
 KVERS=()
 KMOD_SRC=
+EXPECT=${VM_EXPECT:-}
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel-version) [ $# -ge 2 ] || die_usage "$1 needs a value"
@@ -106,11 +125,18 @@ while [ $# -gt 0 ]; do
 		KMOD_SRC=$(cd "$2" 2>/dev/null && pwd) ||
 			die_usage "--kmod-src: no directory '$2'"
 		shift 2 ;;
+	--bugs) KMOD_BUGS=1; shift ;;
+	--expect) [ $# -ge 2 ] || die_usage "$1 needs a value"
+		EXPECT=$2; shift 2 ;;
 	KERNEL=*) KERNEL=${1#*=}; shift ;;
 	KDIR=*) KDIR=${1#*=}; shift ;;
 	*) die_usage "unknown argument '$1'" ;;
 	esac
 done
+if [ -n "$EXPECT" ]; then
+	rc=0; grep -Eq -- "$EXPECT" /dev/null 2>/dev/null || rc=$?
+	[ $rc -le 1 ] || die_usage "--expect: '$EXPECT' is not an extended regular expression"
+fi
 [[ "$TIMEOUT" =~ ^[1-9][0-9]*$ ]] || die_usage "--timeout: '$TIMEOUT' is not a positive integer"
 [[ "$SMP" =~ ^[1-9][0-9]*$ ]] && [ "$SMP" -le 64 ] ||
 	die_usage "--smp: '$SMP' is not an integer in 1..64"
@@ -361,7 +387,68 @@ clean_log() {
 }
 
 # Lines that mean the kernel is unhappy, wherever they come from.
-BAD_RE='(^|[^a-z_])(BUG:|WARNING:|Oops|Call Trace:|Kernel panic|kernel BUG at|general protection fault|UBSAN:|KASAN:|detected stalls?|self-detected stall|blocked for more than|soft lockup|hard LOCKUP|list_add corruption|list_del corruption|refcount_t:|------------\[ cut here \])'
+BAD_RE='(^|[^a-z_])(BUG:|WARNING:|Oops|Call Trace:|Kernel panic|kernel BUG at|general protection fault|UBSAN:|KASAN:|KCSAN:|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|detected stalls?|self-detected stall|blocked for more than|soft lockup|hard LOCKUP|list_add corruption|list_del corruption|refcount_t:|------------\[ cut here \])'
+
+# kernel_reports LOG OUT: cut every kernel report out of the (cleaned) LOG
+# into OUT, one "=== report N: CLASS: title" header per report; CLASS is
+# FAIL, or CORE-KCSAN for a KCSAN report none of whose racing accesses is
+# in the module (title and top frame of each access stack).  A report runs
+# from its first line to the "=====" that closes a KASAN/KCSAN report, or
+# to "---[ end trace", or to the end of its stack dump (</TASK>, or a line
+# that is no longer part of it), at most 120 lines.  Prints the counts
+# "FAIL CORE".
+kernel_reports() {
+	RE=$BAD_RE awk '
+	function flush(   i, cls) {
+		if (!n) return
+		cls = "FAIL"
+		if (kcsan && !modrace) cls = "CORE-KCSAN"
+		nr++
+		if (cls == "FAIL") nfail++; else ncore++
+		printf "=== report %d: %s: %s\n", nr, cls, title > out
+		for (i = 1; i <= n; i++) print buf[i] > out
+		n = 0; kcsan = 0; modrace = 0; sep = 0; intask = 0; want_top = 0
+		title = ""
+	}
+	BEGIN { re = ENVIRON["RE"]; out = ARGV[2]; ARGV[2] = ""; n = 0; nr = nfail = ncore = 0 }
+	{
+		line = $0
+		if (n) {
+			buf[++n] = line
+			if (kcsan && want_top && line ~ /^ +[^ ]/) {
+				if (line ~ /\[revbench\]/) modrace = 1
+				want_top = 0
+			}
+			if (kcsan && line ~ /(read|write|read-write|race at unknown origin).*(by task|by interrupt|on cpu)/)
+				want_top = 1
+			if (title == "" && line ~ re && line !~ /cut here/) {
+				title = line
+				if (line ~ /KCSAN:/) kcsan = 1
+				if (kcsan && line ~ /\[revbench\]/) modrace = 1
+			}
+			if (sep && line ~ /^=====/) { flush(); next }
+			if (!sep && line ~ /---\[ end trace/) { flush(); next }
+			if (!sep && line ~ /<TASK>|Call Trace:/) intask = 1
+			if (!sep && intask && line ~ /<\/TASK>/) { flush(); next }
+			if (n >= 120) { flush(); next }
+			next
+		}
+		if (line ~ re) {
+			n = 1; buf[1] = line
+			# KASAN and KCSAN reports sit between two "=====" lines
+			sep = (prev ~ /^=====/ && line ~ /(KASAN|KCSAN):/)
+			if (line !~ /cut here/) {
+				title = line
+				if (line ~ /KCSAN:/) kcsan = 1
+				if (kcsan && line ~ /\[revbench\]/) modrace = 1
+			}
+			if (line ~ /Call Trace:/) intask = 1
+		}
+		prev = line
+	}
+	END { flush(); print nfail + 0, ncore + 0 }
+	' "$1" "$2"
+}
 
 # ---- one kernel ------------------------------------------------------------
 rel() {	# a path relative to the source tree, for messages
@@ -602,23 +689,68 @@ run_kernel() {
 	rrc=$(sed -n 's/^revbench-vm: rmmod rc=\([0-9]*\)$/\1/p' "$log" | tail -n1)
 	[ -n "$rrc" ] && [ "$rrc" -ne 0 ] && reasons+=("rmmod revbench failed (rc=$rrc)")
 
-	# Oops, BUG, WARNING, panic, stalls: in the console or in the full log.
-	local bad
-	bad=$( { grep -En "$BAD_RE" "$log" | sed 's/^/console.log:/'
-		 [ -f "$run/dmesg.log" ] && clean_log "$run/dmesg.log" |
-			grep -En "$BAD_RE" | sed 's/^/dmesg.log:/'; } | head -n 8 || true)
-	if [ -n "$bad" ]; then
-		reasons+=("the kernel complained (oops/BUG/WARNING/panic/stall):")
-		while IFS= read -r line; do reasons+=("  $line"); done <<<"$bad"
-	fi
-
 	if [ "$KMODE" = bench ] && [ "$irc" = 0 ]; then
 		bench_results "$kv" "$run" || reasons+=("$BENCH_ERR")
 	fi
 	[ "$KMODE" = torture ] && torture_report "$run"
+
+	# Kernel reports (oops, BUG, WARNING, KASAN, KCSAN, lockdep, panic,
+	# stalls), from the full log if the guest wrote it, else the console.
+	gate_reports "$run" "$log"
+	if [ -n "$EXPECT" ]; then
+		expect_verdict "$run"
+	fi
 	finish_kernel "$kv" "$run" "$pass" "$fail" "$skip" "${reasons[@]}"
 	[ "$sub" -gt 0 ] && echo "    ($sub subtest points inside those)"
 	echo "    boot+run ${BOOT_SECS}s under TCG; console: $rel/console.log"
+}
+
+# gate_reports RUNDIR LOG: reports.txt, printed; failing ones go to
+# reasons[] (of the caller), core KCSAN races are listed loudly.
+gate_reports() {
+	local run=$1 log=$2 src=$2 counts nf nc t
+	if [ -s "$run/dmesg.log" ]; then
+		src=$run/dmesg.txt
+		clean_log "$run/dmesg.log" >"$src"
+	fi
+	: >"$run/reports.txt"
+	counts=$(kernel_reports "$src" "$run/reports.txt")
+	read -r nf nc <<<"$counts"
+	[ "$nf" -gt 0 ] || [ "$nc" -gt 0 ] || { rm -f "$run/reports.txt"; return 0; }
+	echo "    !!! $((nf + nc)) kernel report(s) in $(rel "$src") ($nf failing," \
+	     "$nc KCSAN race(s) outside the module); all in $(rel "$run")/reports.txt"
+	# Each report's title and first lines: enough to see what and where.
+	awk '/^=== report /{ k = 0; print; next } { if (++k <= 14) print }' \
+		"$run/reports.txt" | head -n 200 | sed 's/^/    | /'
+	if [ "$nc" -gt 0 ]; then
+		echo "    !!! KCSAN races outside the module (listed, not failing):"
+		sed -n 's/^=== report [0-9]*: CORE-KCSAN: //p' "$run/reports.txt" |
+			sort | uniq -c | sed 's/^/    !!!   /'
+	fi
+	if [ "$nf" -gt 0 ]; then
+		reasons+=("$nf kernel report(s) ($(rel "$run")/reports.txt):")
+		while IFS= read -r t; do reasons+=("  $t"); done < <(
+			sed -n 's/^=== report [0-9]*: FAIL: //p' "$run/reports.txt" |
+			sort | uniq -c | sed 's/^ *//' | head -n 12)
+	fi
+}
+
+# expect_verdict RUNDIR: an --expect run passes iff a report matches; the
+# other reasons are printed, not gating (a planted bug may crash the rest).
+expect_verdict() {
+	local run=$1 r
+	if [ ${#reasons[@]} -gt 0 ]; then
+		echo "    (--expect run: not gating: the planted bug's consequences)"
+		for r in "${reasons[@]}"; do echo "    ~ $r"; done
+	fi
+	reasons=()
+	if [ -f "$run/reports.txt" ] && grep -Eq -- "$EXPECT" "$run/reports.txt"; then
+		echo "    expected report found (--expect '$EXPECT'):"
+		grep -Em3 -- "$EXPECT" "$run/reports.txt" | sed 's/^/    | /'
+		echo "expected: $EXPECT: found" >>"$run/notes"
+	else
+		reasons+=("--expect '$EXPECT': no kernel report matched it: the planted bug went unseen")
+	fi
 }
 
 # torture_report RUNDIR: the seed, the bug detection times (also into
