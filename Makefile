@@ -39,6 +39,8 @@ ALL_TARGETS :=
 CHECK_TARGETS :=
 BENCH_TARGETS :=
 include $(sort $(wildcard mk/*.mk))
+# Steps that must run after every other one (mk/debug.mk: after the VM ones).
+CHECK_TARGETS += $(CHECK_LAST_TARGETS)
 all: $(ALL_TARGETS)
 
 deps:

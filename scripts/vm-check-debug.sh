@@ -1,0 +1,96 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vm-check-debug.sh [SERIES-FLAVOUR...] - the "make vm-check-debug" step:
+# the module on the debug kernels of scripts/debug-kernel.sh (default: all
+# four, 6.1/6.12 x kasan/kcsan), each booted by scripts/vm.sh with
+# KERNEL=/KDIR= for:
+#   check    the KTAP contract and stress tests
+#   torture  every real primitive + the bug zoo (KMOD_BUGS=1 module),
+#            VM_DEBUG_TORTURE_S seconds per primitive (default 1)
+#   bench    primitive=all workload=driver-unbind,unbind at cs=256, short
+#            (VM_DEBUG_BENCH_PARAMS overrides)
+#   teeth    kasan kernels only: bench of the zoo's bug-seqlock-typeunsafe
+#            (the oracle cannot see it: only a sanitizer can) with
+#            --expect 'KASAN: (slab-)?use-after-free': it passes only if
+#            KASAN reported the planted bug
+# Any kernel report fails that run (vm.sh: reports.txt in its run
+# directory); a KCSAN race with no module frame on a racing access is
+# listed, not failed.  Tallies go to $BUILD/check-results/ (vm-<kernel>,
+# vm-torture-<kernel> from vm.sh; vm-debug-<kernel> for bench + teeth).
+# Exit 0 if everything passed, 1 if not, 2 on bad usage.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-build}
+case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+export BUILD
+PROG=vm-check-debug.sh
+TORTURE_S=${VM_DEBUG_TORTURE_S:-1}
+BENCH_PARAMS=${VM_DEBUG_BENCH_PARAMS:-primitive=all workload=driver-unbind,unbind reps=2 samples=40 cs=256}
+TEETH_PARAMS=${VM_DEBUG_TEETH_PARAMS:-primitive=bug-seqlock-typeunsafe workload=unbind reps=3 samples=200 cs=256}
+TEETH_RE=${VM_DEBUG_TEETH_RE:-KASAN: (slab-)?use-after-free}
+
+kernels=("$@")
+[ ${#kernels[@]} -gt 0 ] || kernels=(6.1-kasan 6.1-kcsan 6.12-kasan 6.12-kcsan)
+for k in "${kernels[@]}"; do
+	case "$k" in
+	6.1-kasan|6.1-kcsan|6.12-kasan|6.12-kcsan) ;;
+	*) echo "$PROG: unknown debug kernel '$k' (want 6.1|6.12 - kasan|kcsan)" >&2
+	   exit 2 ;;
+	esac
+done
+mkdir -p "$BUILD/check-results"
+
+FAILED=() T0=$SECONDS
+step() {	# step NAME CMD...: run, time, remember a failure
+	local name=$1 t0=$SECONDS rc=0
+	shift
+	echo "=== vm-check-debug: $name"
+	"$@" || rc=$?
+	echo "=== vm-check-debug: $name: $([ $rc -eq 0 ] && echo PASS || echo "FAIL (rc=$rc)") in $((SECONDS - t0))s"
+	[ $rc -eq 0 ] || FAILED+=("$name")
+	return $rc
+}
+
+for k in "${kernels[@]}"; do
+	s=${k%-*} fl=${k##*-}
+	if ! env=$("$ROOT/scripts/debug-kernel.sh" --print "$s" "$fl"); then
+		echo "$PROG: FAIL: $k is not built (make debug-kernels)" >&2
+		FAILED+=("$k: not built")
+		continue
+	fi
+	kernel=${env#KERNEL=}; kernel=${kernel%% KDIR=*}
+	kdir=${env##*KDIR=}
+	kv=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$kdir/include/generated/utsrelease.h")
+	echo "=== vm-check-debug: $k ($kv): $kernel"
+	vm() { env -u KERNEL -u KDIR -u VM_EXPECT "$ROOT/scripts/vm.sh" "$@" \
+		KERNEL="$kernel" KDIR="$kdir"; }
+	np=0 nf=0
+	step "$k check" vm check --timeout 900 || true
+	step "$k torture" env VM_TORTURE_TALLY=1 "$ROOT/scripts/vm.sh" torture \
+		--timeout 1200 --params "primitive=all bug=all duration=$TORTURE_S" \
+		KERNEL="$kernel" KDIR="$kdir" || true
+	if step "$k bench" vm bench --timeout 900 --params "$BENCH_PARAMS"; then
+		np=$((np + 1))
+	else
+		nf=$((nf + 1))
+	fi
+	if [ "$fl" = kasan ]; then
+		if step "$k teeth (planted bug-seqlock-typeunsafe, KASAN must report it)" \
+			vm bench --bugs --timeout 600 --expect "$TEETH_RE" \
+			--params "$TEETH_PARAMS"; then
+			np=$((np + 1))
+		else
+			nf=$((nf + 1))
+		fi
+	fi
+	echo "passed=$np failed=$nf skipped=0" >"$BUILD/check-results/vm-debug-$kv"
+done
+
+echo "=== vm-check-debug: ${#kernels[@]} kernel(s) in $((SECONDS - T0))s (qemu TCG)"
+if [ ${#FAILED[@]} -gt 0 ]; then
+	for f in "${FAILED[@]}"; do echo "    !!! FAIL: $f"; done
+	exit 1
+fi
+echo "=== vm-check-debug: all passed"
