@@ -752,6 +752,11 @@ static const char *rbt_skip_reason(const struct revocable_ops *ops,
 
 /* One case's buffered lines (one run at a time in either environment). */
 static char rbt_lines[RBT_MAX_LINES][RBT_LINE];
+/*
+ * The case being run.  Static, as rbt_lines is (one run at a time): on
+ * the stack it and the line buffers made a 1648-byte frame under KASAN.
+ */
+static struct rbt rbt_cur;
 
 static void rbt_add_line(struct rbt *t, const char *pfx, const char *s)
 {
@@ -867,7 +872,7 @@ static void rbt_run_entry(const struct rbt_cfg *cfg,
 		rbt_printf(cfg, "# --- %s is deliberately broken: failures expected ---",
 			   ops->name);
 	for (c = 0; c < RBT_NR_CASES; c++) {
-		struct rbt t = { .cfg = cfg, .ops = ops, .lines = rbt_lines };
+		struct rbt *t = &rbt_cur;
 		const char *skip;
 
 		if (!(cfg->cases & (1U << c)))
@@ -891,11 +896,15 @@ static void rbt_run_entry(const struct rbt_cfg *cfg,
 			env->result(true, point, skip);
 			continue;
 		}
-		rbt_cases[c].fn(&t);
-		rbt_flush(&t, point, broken);
+		memset(t, 0, sizeof(*t));
+		t->cfg = cfg;
+		t->ops = ops;
+		t->lines = rbt_lines;
+		rbt_cases[c].fn(t);
+		rbt_flush(t, point, broken);
 		nran++;
-		ncaught += !!t.nfailed;
-		nfailed += t.nfailed;
+		ncaught += !!t->nfailed;
+		nfailed += t->nfailed;
 	}
 	if (!broken)
 		return;
