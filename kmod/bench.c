@@ -30,6 +30,7 @@
 #include <linux/wait.h>
 
 #include "revocable.h"
+#include "bugs.h"
 #include "workload.h"
 #include "kmod.h"
 #include "metrics.h"
@@ -310,11 +311,14 @@ free:
 int rbk_run_bench(const struct rbk_config *cfg, struct rbk_results *res)
 {
 	bool all_p = !strcmp(cfg->primitive, "all");
-	bool all_w = !strcmp(cfg->workload, "all");
+	/* A zoo entry that is not in rev_ops_all[] (KMOD_BUGS=1 only). */
+	const struct revocable_ops *zoo = all_p || rev_ops_find(cfg->primitive) ?
+					  NULL : rev_bug_find(cfg->primitive);
 	int i, w, failed = 0, cells = 0;
 
-	for (i = 0; i < rev_ops_count && !rbk_should_stop(); i++) {
-		const struct revocable_ops *ops = rev_ops_all[i];
+	for (i = 0; i < rev_ops_count + !!zoo && !rbk_should_stop(); i++) {
+		const struct revocable_ops *ops = i < rev_ops_count ?
+						  rev_ops_all[i] : zoo;
 
 		if (!all_p && strcmp(ops->name, cfg->primitive))
 			continue;
@@ -328,7 +332,7 @@ int rbk_run_bench(const struct rbk_config *cfg, struct rbk_results *res)
 
 			if (rbk_should_stop())
 				break;
-			if (!all_w && strcmp(wn, cfg->workload))
+			if (!rbk_name_listed(cfg->workload, wn))
 				continue;
 			cells++;
 			if (!strcmp(wn, "driver-unbind"))

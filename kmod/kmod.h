@@ -60,6 +60,8 @@ int rbk_config_parse(struct rbk_config *cfg, char *line);
 /* Check every field; pr_err() naming the bad one and -EINVAL. */
 int rbk_config_check(struct rbk_config *cfg);
 const char *rbk_mode_name(enum rbk_mode mode);
+/* Is @name one of the comma-separated names of @list ("all": every one)? */
+bool rbk_name_listed(const char *list, const char *name);
 
 /* Set when the module is going away or a run is told to stop. */
 bool rbk_should_stop(void);

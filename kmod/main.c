@@ -173,10 +173,43 @@ int rbk_config_parse(struct rbk_config *cfg, char *line)
 	return 0;
 }
 
-static bool rbk_workload_ok(const char *name)
+/* Is @name one of the comma-separated names of @list ("all": every one)? */
+bool rbk_name_listed(const char *list, const char *name)
 {
-	return !strcmp(name, "all") || !strcmp(name, "driver-unbind") ||
-	       rb_workload_find(name);
+	size_t n = strlen(name);
+	const char *p = list;
+
+	if (!strcmp(list, "all"))
+		return true;
+	while (*p) {
+		const char *e = strchrnul(p, ',');
+
+		if ((size_t)(e - p) == n && !strncmp(p, name, n))
+			return true;
+		p = *e ? e + 1 : e;
+	}
+	return false;
+}
+
+/* "all", or a comma-separated list of known workloads. */
+static bool rbk_workload_ok(const char *list)
+{
+	char one[RBK_NAME_LEN];
+	const char *p = list, *e;
+
+	if (!strcmp(list, "all"))
+		return true;
+	do {
+		e = strchrnul(p, ',');
+		if (e == p || (size_t)(e - p) >= sizeof(one))
+			return false;
+		memcpy(one, p, e - p);
+		one[e - p] = '\0';
+		if (strcmp(one, "driver-unbind") && !rb_workload_find(one))
+			return false;
+		p = e + 1;
+	} while (*e);
+	return true;
 }
 
 /* mode=torture: primitive (may be empty), bug, threads. */
@@ -247,13 +280,15 @@ int rbk_config_check(struct rbk_config *cfg)
 
 		if (ret)
 			return ret;
-	} else if (strcmp(cfg->primitive, "all") && !rev_ops_find(cfg->primitive)) {
+	} else if (strcmp(cfg->primitive, "all") && !rev_ops_find(cfg->primitive) &&
+		   !(cfg->mode == RBK_MODE_BENCH && rev_bug_find(cfg->primitive))) {
+		/* bench: a zoo entry runs only when named (KMOD_BUGS=1) */
 		rb_pr_err("parameter primitive: unknown primitive '%s' (see /sys/kernel/debug/revbench/primitives)\n",
 			  cfg->primitive);
 		return -EINVAL;
 	}
 	if (!rbk_workload_ok(cfg->workload)) {
-		rb_pr_err("parameter workload: unknown workload '%s'\n",
+		rb_pr_err("parameter workload: unknown workload in '%s' (one name, a comma-separated list, or all)\n",
 			  cfg->workload);
 		return -EINVAL;
 	}

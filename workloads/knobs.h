@@ -77,7 +77,7 @@ X(mode_name, mode, "none",						\
 X(primitive, primitive, "all",						\
   "an ops name (debugfs primitives) or all; torture: empty = bugs only; bench: a zoo entry too (test builds)") \
 X(workload, workload, "translate",					\
-  "a shared workload (rb_workloads[]), driver-unbind (kernel only: device_release_driver timed), or all") \
+  "a shared workload (rb_workloads[]), driver-unbind (kernel only: device_release_driver timed), a comma-separated list of them, or all") \
 X(many_mode, many_mode, "oneby",					\
   "unbind-many: oneby | batched")					\
 X(env, env, "kernel",							\
