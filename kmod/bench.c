@@ -243,30 +243,32 @@ static int rbk_bench_driver(const struct rbk_config *cfg,
 			    const struct revocable_ops *ops,
 			    struct rbk_results *res)
 {
-	int nreaders = cfg->threads ? (int)cfg->threads - 1 :
-				      (int)num_online_cpus();
+	/* participants: as for the shared workloads, one per online CPU */
+	int threads = cfg->threads ? (int)cfg->threads : num_online_cpus();
+	int nreaders = threads - 1;
 	struct rbk_drv_stats st;
-	struct rb_wl_params p = { .ops = ops, .threads = nreaders + 1,
+	struct rb_wl_params p = { .ops = ops, .threads = threads,
 				  .cs = cfg->cs };
+	struct rbk_drv_bufs buf = { .nsamples = cfg->samples };
 	char name[RB_NAME_MAX];
 	struct rb_metrics *reps;
 	const char *why = NULL;
-	u64 *samples;
 	int i, j, ret;
 
 	rb_cell_name(name, sizeof(name), &rb_workloads[RB_WL_UNBIND], &p,
 		     "/via:driver-core");
 	reps = kcalloc(cfg->reps, sizeof(*reps), GFP_KERNEL);
-	samples = kcalloc(cfg->samples, sizeof(*samples), GFP_KERNEL);
-	if (!reps || !samples) {
+	buf.samples = kcalloc(cfg->samples, sizeof(u64), GFP_KERNEL);
+	buf.reclaim = kcalloc(cfg->samples, sizeof(u64), GFP_KERNEL);
+	buf.teardown = kcalloc(cfg->samples, sizeof(u64), GFP_KERNEL);
+	if (!reps || !buf.samples || !buf.reclaim || !buf.teardown) {
 		why = "out of memory";
 		goto out;
 	}
 	for (i = 0; i < cfg->reps && !why; i++) {
 		struct rb_metrics *r = &reps[i];
 
-		ret = rbk_drv_unbind_rep(cfg, ops, nreaders, samples,
-					 cfg->samples, &st);
+		ret = rbk_drv_unbind_rep(cfg, ops, nreaders, &buf, &st);
 		if (st.skip) {
 			pr_warn("revbench: SKIP %s: %s\n", name, st.skip);
 			goto free;
@@ -283,25 +285,34 @@ static int rbk_bench_driver(const struct rbk_config *cfg,
 			why = rbk_should_stop() ? "stopped" : "no samples";
 			break;
 		}
-		for (j = 0; j < st.nsamples; j++)
-			rbk_results_sample(res, name, i, samples[j]);
+		/* raw samples first: the metrics sort them in place */
+		for (j = 0; j < st.nsamples; j++) {
+			rbk_results_sample(res, name, i, buf.samples[j]);
+			rbk_results_reclaim(res, name, i, buf.reclaim[j]);
+		}
 		memset(r, 0, sizeof(*r));
-		rb_metrics_revoke(r, samples, st.nsamples);
+		rb_metrics_revoke(r, buf.samples, st.nsamples);
+		rb_metrics_pending(r, ops, st.pending);
+		rb_metrics_reclaim(r, buf.reclaim, buf.teardown, st.nsamples,
+				   st.unreclaimed_peak);
 		rb_metrics_common(r, ops, st.errors, st.retries,
 				  st.bytes_per_rev, nreaders);
+		rb_metrics_domain(r, st.bytes_per_domain);
 	}
 out:
 	if (why) {
 		pr_err("revbench: FAIL %s: %s\n", name, why);
-		rbk_results_error(res, name, nreaders + 1, why);
+		rbk_results_error(res, name, threads, why);
 	} else {
-		rbk_results_cell(res, name, nreaders + 1, reps, cfg->reps);
+		rbk_results_cell(res, name, threads, reps, cfg->reps);
 		pr_info("revbench: %s: %lld.%03lld ns (rep 0 of %u)\n", name,
 			reps[0].real_milli / 1000, reps[0].real_milli % 1000,
 			cfg->reps);
 	}
 free:
-	kfree(samples);
+	kfree(buf.teardown);
+	kfree(buf.reclaim);
+	kfree(buf.samples);
 	kfree(reps);
 	return why ? 1 : 0;
 }

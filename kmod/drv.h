@@ -7,10 +7,20 @@
 
 struct rbk_config;
 
+/* The caller's sample arrays, nsamples each. */
+struct rbk_drv_bufs {
+	u64 *samples;			/* the timed unbinds */
+	u64 *reclaim;			/* unbind start until the table is freed */
+	u64 *teardown;			/* the free itself */
+	unsigned int nsamples;
+};
+
 struct rbk_drv_stats {
 	unsigned int nsamples;		/* unbind samples taken */
 	unsigned long accesses, errors, retries, bad;
-	size_t bytes_per_rev;
+	unsigned long pending;		/* deferred frees not run at the end */
+	unsigned long unreclaimed_peak;	/* bytes revoked, not yet freed */
+	size_t bytes_per_rev, bytes_per_domain;
 	const char *skip;		/* the cell cannot run: why */
 	const char *fail;		/* contract violation: what */
 };
@@ -19,10 +29,9 @@ struct rbk_drv_stats {
 int rbk_drv_select(const struct revocable_ops *ops);
 /* Destroy revocables retired by remove() (no readers may be running). */
 void rbk_drv_reap(void);
-/* One repetition of driver-unbind: nsamples timed unbinds. */
+/* One repetition of driver-unbind: buf->nsamples timed unbinds. */
 int rbk_drv_unbind_rep(const struct rbk_config *cfg,
 		       const struct revocable_ops *ops, int nreaders,
-		       u64 *samples, unsigned int nsamples,
-		       struct rbk_drv_stats *st);
+		       struct rbk_drv_bufs *buf, struct rbk_drv_stats *st);
 
 #endif /* REVBENCH_KMOD_DRV_H */

@@ -237,23 +237,32 @@ static void ops_spread(struct rb_metrics *m, const struct rb_wl_run *run,
  * freed), the teardown (the free itself) and the peak of bytes revoked
  * but not yet freed, from the run's per-cycle arrays (sorted in place).
  */
-static void rb_metrics_reclaim(struct rb_metrics *m,
-			       const struct rb_wl_run *run)
+void rb_metrics_reclaim(struct rb_metrics *m, u64 *reclaim, u64 *teardown,
+			u64 n, long unreclaimed_peak)
 {
-	u64 n = run->nsamples;
-
 	if (!n)
 		return;
-	rb_sort_u64(run->reclaim, n);
-	rb_sort_u64(run->teardown, n);
+	rb_sort_u64(reclaim, n);
+	rb_sort_u64(teardown, n);
 	met_add(m, 0, "reclaim_p50_ns",
-		(s64)rb_pct_sorted(run->reclaim, n, 50) * 1000);
+		(s64)rb_pct_sorted(reclaim, n, 50) * 1000);
 	met_add(m, 0, "reclaim_p99_ns",
-		(s64)rb_pct_sorted(run->reclaim, n, 99) * 1000);
+		(s64)rb_pct_sorted(reclaim, n, 99) * 1000);
 	met_add(m, 0, "teardown_ns",
-		(s64)rb_pct_sorted(run->teardown, n, 50) * 1000);
-	met_add(m, 0, "unreclaimed_peak_bytes",
-		(s64)run->unreclaimed_peak * 1000);
+		(s64)rb_pct_sorted(teardown, n, 50) * 1000);
+	met_add(m, 0, "unreclaimed_peak_bytes", (s64)unreclaimed_peak * 1000);
+}
+
+void rb_metrics_pending(struct rb_metrics *m, const struct revocable_ops *ops,
+			u64 pending)
+{
+	if (ops->caps & REV_CAP_DEFERRED)
+		met_add(m, 0, "pending", (s64)pending * 1000);
+}
+
+void rb_metrics_domain(struct rb_metrics *m, u64 bytes_per_domain)
+{
+	met_add(m, 1, "bytes_per_domain", (s64)bytes_per_domain * 1000);
 }
 
 /* Which read-section loop a LOOP cell ran: "inline" or "generic". */
@@ -310,17 +319,18 @@ const char *rb_metrics_run(struct rb_metrics *m, const struct rb_wl_run *run,
 			for (i = 0; i < run->nsamples; i++)
 				scratch[i] = run->samples[i];
 		rb_metrics_revoke(m, scratch, run->nsamples);
-		if (ops->caps & REV_CAP_DEFERRED)
-			met_add(m, 0, "pending", (s64)run->pending * 1000);
+		rb_metrics_pending(m, ops, run->pending);
 		if (run->reclaim)
-			rb_metrics_reclaim(m, run);
+			rb_metrics_reclaim(m, run->reclaim, run->teardown,
+					   run->nsamples,
+					   run->unreclaimed_peak);
 	}
 	/* the spread of one reader's count is no spread */
 	if (run->nreaders >= 2)
 		ops_spread(m, run, &tot);
 	rb_metrics_common(m, ops, tot.errors, tot.retries, run->bytes_per_rev,
 			  run->nreaders);
-	met_add(m, 1, "bytes_per_domain", (s64)run->bytes_per_domain * 1000);
+	rb_metrics_domain(m, run->bytes_per_domain);
 	if (tot.bad)
 		return "readers saw contract violations";
 	return NULL;

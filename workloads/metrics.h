@@ -82,6 +82,14 @@ void rb_metrics_revoke(struct rb_metrics *m, u64 *samples, u64 n);
 void rb_metrics_common(struct rb_metrics *m, const struct revocable_ops *ops,
 		       u64 errors, u64 retries, u64 bytes_per_rev,
 		       int nreaders);
+/* unbind cells: n reclaim and teardown samples (sorted in place) */
+void rb_metrics_reclaim(struct rb_metrics *m, u64 *reclaim, u64 *teardown,
+			u64 n, long unreclaimed_peak);
+/* deferred primitives: releases still pending at the end */
+void rb_metrics_pending(struct rb_metrics *m, const struct revocable_ops *ops,
+			u64 pending);
+/* every cell: the bytes of the primitive's domain */
+void rb_metrics_domain(struct rb_metrics *m, u64 bytes_per_domain);
 
 /* 1 and *milli when the metrics hold a counter of that name. */
 int rb_metrics_get(const struct rb_metrics *m, const char *name, s64 *milli);
