@@ -754,7 +754,8 @@ static const char *rbt_skip_reason(const struct revocable_ops *ops,
 static char rbt_lines[RBT_MAX_LINES][RBT_LINE];
 /*
  * The case being run.  Static, as rbt_lines is (one run at a time): on
- * the stack it and the line buffers made a 1648-byte frame under KASAN.
+ * the stack it and rbt_run_entry()'s line buffers made a 1648-byte frame
+ * under KASAN.
  */
 static struct rbt rbt_cur;
 
@@ -863,7 +864,8 @@ static void rbt_run_entry(const struct rbt_cfg *cfg,
 	const struct rbt_env *env = cfg->env;
 	bool broken = ops->caps & REV_CAP_BROKEN;
 	int c, ncaught = 0, nran = 0, nfailed = 0;
-	char point[64], caps[96], line[RBT_LINE + 96];
+	/* static, as rbt_cur: on the stack the frame was over 1 KiB (KASAN) */
+	static char point[64], caps[96], line[RBT_LINE + 96];
 
 	snprintf(line, sizeof(line), "# %s (%s): caps %s", ops->name,
 		 ops->family, rev_caps_str(ops->caps, caps, sizeof(caps)));
