@@ -25,6 +25,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-build}
 case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 export BUILD
+# Bench JSON of a check run stays out of results/ (a check, not a result).
+export VM_RESULTS_DIR=${VM_RESULTS_DIR:-$BUILD/vm/results}
 PROG=vm-check-debug.sh
 TORTURE_S=${VM_DEBUG_TORTURE_S:-1}
 BENCH_PARAMS=${VM_DEBUG_BENCH_PARAMS:-primitive=all workload=driver-unbind,unbind reps=2 samples=40 cs=256}

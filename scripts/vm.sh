@@ -45,6 +45,8 @@
 #                         boot that does not, or that crashes before the
 #                         module is loaded, is retried once (loudly)
 #   QEMU (default qemu-system-x86_64)
+#   VM_RESULTS_DIR (default results/)  where bench writes its JSON
+#                         (make vm-check-debug: under $BUILD, not results/)
 #
 # Each run directory $BUILD/vm/<kernel>-<mode>-<timestamp>/ holds the
 # console log (console.log), the full kernel log written by the guest at
@@ -81,6 +83,7 @@ BUILD_ARG=${BUILD:-}	# as given, for "make kmod" (mk/kmod.mk wants it relative)
 BUILD=${BUILD:-build}
 case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 QEMU=${QEMU:-qemu-system-x86_64}
+RESULTS_DIR=${VM_RESULTS_DIR:-$ROOT/results}
 PROG=vm.sh
 
 die_usage() {
@@ -785,8 +788,8 @@ bench_results() {
 	grep -q '^revbench-vm: END results (cat rc=0)' "$run/console.txt" || {
 		BENCH_ERR="reading /sys/kernel/debug/revbench/results failed or was cut short"
 		return 1; }
-	mkdir -p "$ROOT/results"
-	out=$ROOT/results/vm-$kv-$TS.json
+	mkdir -p "$RESULTS_DIR"
+	out=$RESULTS_DIR/vm-$kv-$TS.json
 	local err
 	if ! err=$(python3 - "$run/results-raw.json" "$out" "$kv" "$run/qemu-cmd.sh" 2>&1 <<'EOF'
 import json, os, sys, tempfile
