@@ -103,7 +103,7 @@ case "$MODE" in
 check) KMODE="test"; SMP=2; TIMEOUT=300 ;;
 bench) KMODE=bench; SMP=2; TIMEOUT=1800 ;;
 torture) KMODE=torture; SMP=4; TIMEOUT=900 ;;	# KMOD_BUGS=1 build
--h|--help) sed -n '3,70p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+-h|--help) sed -n '3,78p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 *) die_usage "unknown mode '$MODE'" ;;
 esac
 [ -n "${VM_TIMEOUT:-}" ] && TIMEOUT=$VM_TIMEOUT
