@@ -512,6 +512,27 @@ static inline void rb_ctx_put(void)
 {
 }
 
+/*
+ * Per-context words, the analogue of alloc_percpu(unsigned long): one
+ * unit of RB_PCPU_UNIT bytes per context, the same offset in each, so
+ * the words of *different* revocables share a context's lines (written
+ * by that context's thread only) and no line is shared between contexts.
+ * A revocable then costs one word per context, as the kernel's per-CPU
+ * allocator gives.  rb_pcpu_alloc(): an offset, or -ENOMEM (all
+ * RB_PCPU_UNIT / 8 words taken); the words are zero.  rb_pcpu_free():
+ * no context may use the word any more.  The units are allocated on the
+ * first call, which fixes the context capacity (rb_ctx_reserve()).
+ */
+#define RB_PCPU_UNIT		(64 * 1024)
+extern char *rb_pcpu_base;
+long rb_pcpu_alloc(void);
+void rb_pcpu_free(long off);
+static inline unsigned long *rb_pcpu_ptr(long off, int ctx)
+{
+	return (unsigned long *)(rb_pcpu_base + (size_t)ctx * RB_PCPU_UNIT +
+				 off);
+}
+
 #define rb_mutex_t		pthread_mutex_t
 #define rb_mutex_init(m)	pthread_mutex_init((m), NULL)
 #define rb_mutex_destroy(m)	pthread_mutex_destroy(m)

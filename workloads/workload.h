@@ -445,8 +445,8 @@ static __always_inline void rb_wl_error_access(struct rb_wl_run *run,
 /*
  * n operations of the empty, translate or error-path workload on
  * run->cur.  The switch is outside the loops, so each loop is a straight
- * call sequence; an abort is checked every 1024 operations.  Returns the
- * operations done.
+ * call sequence; an abort is checked before every 1024 operations, outside
+ * the inner loop.  Returns the operations done.
  */
 static __always_inline u64 rb_wl_loop_body(struct rb_wl_run *run,
 					   struct rb_wl_thread *t, u64 n,
@@ -456,11 +456,14 @@ static __always_inline u64 rb_wl_loop_body(struct rb_wl_run *run,
 	struct revocable *rev = run->cur;
 	u64 i = 0;
 
+	/* the abort check once per 1024 operations, outside the inner loop */
 #define RB_WL_FOR(stmt)							\
-	for (i = 0; i < n; i++) {					\
-		if (unlikely(!(i & 1023)) && READ_ONCE(run->abort))	\
-			break;						\
-		stmt;							\
+	while (i < n && !READ_ONCE(run->abort)) {			\
+		u64 end_ = n - i > 1024 ? i + 1024 : n;			\
+									\
+		for (; i < end_; i++) {					\
+			stmt;						\
+		}							\
 	}
 	switch (run->wl->id) {
 	case RB_WL_EMPTY:

@@ -35,12 +35,63 @@ int rb_ctx_reserve(int n)
 	if (n < 1 || n > RB_CTX_LIMIT)
 		return -EINVAL;
 	pthread_mutex_lock(&rb_ctx_lock);
-	if (rb_ctx_fixed && n != rb_ctx_capacity)
+	if ((rb_ctx_fixed || rb_pcpu_base) && n != rb_ctx_capacity)
 		ret = -EBUSY;
 	else
 		rb_ctx_capacity = n;
 	pthread_mutex_unlock(&rb_ctx_lock);
 	return ret;
+}
+
+/* ---- per-context words (compat.h: alloc_percpu()'s analogue) ---- */
+
+#define RB_PCPU_WORDS	(RB_PCPU_UNIT / sizeof(unsigned long))
+#define RB_PCPU_LONGS	(RB_PCPU_WORDS / (8 * sizeof(unsigned long)))
+
+char *rb_pcpu_base;
+static unsigned long rb_pcpu_map[RB_PCPU_LONGS];	/* 1: word taken */
+
+long rb_pcpu_alloc(void)
+{
+	long off = -ENOMEM;
+	size_t i;
+
+	pthread_mutex_lock(&rb_ctx_lock);
+	if (!rb_pcpu_base) {
+		/* calloc: the pages of unused words are never touched */
+		rb_pcpu_base = calloc((size_t)rb_ctx_capacity, RB_PCPU_UNIT);
+		if (!rb_pcpu_base)
+			goto out;
+	}
+	for (i = 0; i < RB_PCPU_LONGS; i++) {
+		unsigned long free = ~rb_pcpu_map[i];
+
+		if (free) {
+			int b = __builtin_ctzl(free);
+
+			rb_pcpu_map[i] |= 1UL << b;
+			off = (long)((i * 8 * sizeof(unsigned long) + b) *
+				     sizeof(unsigned long));
+			break;
+		}
+	}
+out:
+	pthread_mutex_unlock(&rb_ctx_lock);
+	return off;
+}
+
+void rb_pcpu_free(long off)
+{
+	size_t w = (size_t)off / sizeof(unsigned long);
+	int c, n = rb_ctx_in_use();
+
+	/* zero for the next owner, in every context that may have written */
+	for (c = 0; c < n; c++)
+		WRITE_ONCE(*rb_pcpu_ptr(off, c), 0);
+	pthread_mutex_lock(&rb_ctx_lock);
+	rb_pcpu_map[w / (8 * sizeof(unsigned long))] &=
+		~(1UL << (w % (8 * sizeof(unsigned long))));
+	pthread_mutex_unlock(&rb_ctx_lock);
 }
 
 /*

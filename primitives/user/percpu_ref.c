@@ -62,21 +62,18 @@
  * last touch of the revocable is the store of done, made under the lock,
  * so the revoker may destroy it as soon as it sees done.
  *
- * Counter layout: one counter per context, each padded to its own cache
- * line, inside the revocable: rb_nr_ctx() (the threads the process
- * reserved, compat.h) * 64 B per revocable, and footprint() reports all
- * of it.  Packing the counters would put several threads' counters on one
- * line, and every get/put would bounce it between CPUs - exactly what
- * percpu_ref exists to avoid.  The kernel gets both (8 B * nr_cpu_ids and
- * no sharing) because its per-CPU allocator packs the counters of
- * *different* refs together inside one CPU's unit; a userspace per-thread
- * allocator doing the same is possible but is not written here, so this
- * layout pays the memory instead and says so.  Readers touch the mode
- * line (read-mostly, shared) and their own counter line; the atomic count
- * has its own line.  The sum visits the contexts in use only
- * (rb_ctx_in_use()): after the grace period no reader is left on the
- * percpu path, and a context taken later is never used for a get of this
- * ref's percpu path.
+ * Counter layout: one word per context from compat.h's per-context
+ * allocator (rb_pcpu_alloc(), the analogue of alloc_percpu()): the words
+ * of different refs are packed inside each context's unit, which only
+ * that context's thread writes, and no line is shared between contexts,
+ * as the kernel's per-CPU allocator packs different refs inside one CPU's
+ * unit.  So a ref costs its struct plus 8 B per context (rb_nr_ctx(), the
+ * threads the process reserved), and footprint() reports both.  Readers
+ * touch the mode line (read-mostly, shared) and their own context's
+ * word; the atomic count has its own line.  The sum visits the contexts
+ * in use only (rb_ctx_in_use()): after the grace period no reader is
+ * left on the percpu path, and a context taken later is never used for a
+ * get of this ref's percpu path.
  *
  * Every reader and revoker thread must have called rb_thread_init().
  */
@@ -93,19 +90,15 @@
 #define PCPU_REF_ATOMIC_DEAD	(PCPU_REF_ATOMIC | PCPU_REF_DEAD)
 #define PCPU_COUNT_BIAS		(1UL << (sizeof(long) * CHAR_BIT - 1))
 
-struct pcpu_ctr {
-	unsigned long v;	/* written only by the owning context */
-} ____cacheline_aligned;
-
 struct rev_pcpu {
 	struct rev_base base;
 	/* read-mostly: every reader loads it */
 	unsigned long mode;	/* 0, or PCPU_REF_ATOMIC_DEAD once killed */
+	long ctr;		/* rb_pcpu_alloc(): this ref's counters */
 	int nr_ctx;
 	/* atomic mode only */
 	atomic_long_t count ____cacheline_aligned;
 	int done;		/* count reached zero; under pcpu_done_lock */
-	struct pcpu_ctr ctr[];	/* nr_ctx of them */
 };
 
 static pthread_mutex_t pcpu_done_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -113,25 +106,30 @@ static pthread_cond_t pcpu_done_cond = PTHREAD_COND_INITIALIZER;
 
 static size_t pcpu_size(int nr_ctx)
 {
-	return sizeof(struct rev_pcpu) + (size_t)nr_ctx * sizeof(struct pcpu_ctr);
+	return sizeof(struct rev_pcpu) + (size_t)nr_ctx * sizeof(unsigned long);
 }
 
 static struct revocable *pcpu_create(void *res, rev_release_fn release,
 				     void *arg)
 {
-	int nr = rb_nr_ctx();
-	struct rev_pcpu *p = rb_zalloc(pcpu_size(nr));
+	struct rev_pcpu *p = rb_zalloc(sizeof(*p));
 
 	if (!p)
 		return NULL;
+	p->ctr = rb_pcpu_alloc();
+	if (p->ctr < 0) {
+		rb_free(p);
+		return NULL;
+	}
 	rev_base_init(&p->base, res, release, arg);
-	p->nr_ctx = nr;
+	p->nr_ctx = rb_nr_ctx();
 	atomic_long_set(&p->count, (long)(1 + PCPU_COUNT_BIAS));
 	return (struct revocable *)p;
 }
 
 static void pcpu_destroy(struct revocable *rev)
 {
+	rb_pcpu_free(((struct rev_pcpu *)rev)->ctr);
 	rb_free(rev);
 }
 
@@ -143,7 +141,7 @@ static size_t pcpu_footprint(const struct revocable *rev)
 /* this_cpu_add(): single writer, so a plain load + store is enough. */
 static inline void pcpu_this_ctx_add(struct rev_pcpu *p, unsigned long d)
 {
-	unsigned long *c = &p->ctr[rb_ctx_get()].v;
+	unsigned long *c = rb_pcpu_ptr(p->ctr, rb_ctx_get());
 
 	WRITE_ONCE(*c, READ_ONCE(*c) + d);
 	rb_ctx_put();
@@ -229,7 +227,7 @@ static void pcpu_switch(struct rev_pcpu *p)
 
 	rb_tsan_acquire(p);
 	for (i = 0; i < n; i++)
-		sum += READ_ONCE(p->ctr[i].v);
+		sum += READ_ONCE(*rb_pcpu_ptr(p->ctr, i));
 	atomic_long_add((long)(sum - PCPU_COUNT_BIAS), &p->count);
 	/* Confirmed: every reader now sees DEAD, tryget_live fails. */
 	if (atomic_long_dec_and_test(&p->count))	/* initial ref */
