@@ -16,7 +16,7 @@ KDIR ?= $(firstword $(wildcard $(KMOD_RUNNING_KDIR)) \
 	$(lastword $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V)))
 KMOD_KREL = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
 	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
-KMOD_OUT = $(CURDIR)/$(BUILD)/kmod/$(KMOD_KREL)$(if $(filter 1,$(KMOD_BUGS)),-bugs)
+KMOD_OUT = $(abspath $(BUILD))/kmod/$(KMOD_KREL)$(if $(filter 1,$(KMOD_BUGS)),-bugs)
 KMOD_GIT := $(shell git -C $(CURDIR) describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
 KMOD_SRCS := $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild
 

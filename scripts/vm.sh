@@ -79,7 +79,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD_ARG=${BUILD:-}	# as given, for "make kmod" (mk/kmod.mk wants it relative)
+BUILD_ARG=${BUILD:-}	# as given, for "make kmod" (relative or absolute)
 BUILD=${BUILD:-build}
 case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 QEMU=${QEMU:-qemu-system-x86_64}
