@@ -9,6 +9,10 @@
 #         bench JSON), and two Debian kernels with
 #         their headers: 6.1 (bookworm) and 6.12 (bookworm-backports)
 #   all   both
+#   validate  linux-source-6.1 and linux-source-6.12 (make vm-validate:
+#         refscale.ko and torture.ko are built from them), each at the
+#         version of the installed headers of that series when the
+#         archive still has it; not part of 'all' (about 300 MB)
 #
 # Fast path: when everything is installed it prints nothing and exits 0.
 # Otherwise, as root, it runs apt-get update (once) and apt-get install;
@@ -24,12 +28,12 @@
 set -euo pipefail
 
 usage() {
-	echo "usage: $0 user|vm|all" >&2
+	echo "usage: $0 user|vm|all|validate" >&2
 	exit 2
 }
 [ $# -eq 1 ] || usage
 case "$1" in
-user|vm|all) group=$1 ;;
+user|vm|all|validate) group=$1 ;;
 *) usage ;;
 esac
 
@@ -89,10 +93,12 @@ need_61=0
 need_612=0
 want_user=0
 want_vm=0
+want_validate=0
 case "$group" in
 user) want_user=1 ;;
 vm) want_vm=1 ;;
 all) want_user=1; want_vm=1 ;;
+validate) want_validate=1 ;;
 esac
 
 if [ $want_user = 1 ]; then
@@ -102,6 +108,21 @@ if [ $want_vm = 1 ]; then
 	for p in $VM_PKGS; do is_installed "$p" || missing+=("$p"); done
 	kernel_ok 6.1 || need_61=1
 	kernel_ok 6.12 || need_612=1
+fi
+# validate: linux-source-SERIES, pinned to the version of that series'
+# installed headers package when apt knows that version.
+if [ $want_validate = 1 ]; then
+	for series in 6.1 6.12; do
+		is_installed "linux-source-$series" && continue
+		hv=$(dpkg-query -W -f='${Version}\n' "linux-headers-$series.*-amd64" \
+			2>/dev/null | sort -V | tail -n1)
+		if [ -n "$hv" ] && apt-cache madison "linux-source-$series" 2>/dev/null |
+		   awk -F'|' '{ gsub(/ /, "", $2); print $2 }' | grep -qxF "$hv"; then
+			missing+=("linux-source-$series=$hv")
+		else
+			missing+=("linux-source-$series")
+		fi
+	done
 fi
 
 if [ ${#missing[@]} -eq 0 ] && [ $need_61 = 0 ] && [ $need_612 = 0 ]; then
@@ -221,7 +242,7 @@ fi
 # Verify: the fast-path test must now succeed.
 fail=0
 for p in "${missing[@]}"; do
-	is_installed "$p" || { echo "deps.sh: $p still not installed" >&2; fail=1; }
+	is_installed "${p%%=*}" || { echo "deps.sh: $p still not installed" >&2; fail=1; }
 done
 if [ $need_61 = 1 ] && ! kernel_ok 6.1; then
 	echo "deps.sh: no 6.1 image+headers pair with /boot/vmlinuz after install" >&2
