@@ -40,7 +40,9 @@
 #   --timeout SEC         host watchdog per boot (default 1500)
 #   --no-results          do not write results/ (the run dir has the JSON)
 # Environment: BUILD (default build): run dirs in $BUILD/vm/, the extracted
-# sources and refscale/torture modules cached in $BUILD/validate/.
+# sources and refscale/torture modules cached in $BUILD/validate/;
+# VM_VALIDATE_SRC_DIR (default /usr/src): where linux-source-<series>.tar.xz
+# is looked for.
 #
 # Exit 0 when every kernel produced a complete table, 1 when one FAILed
 # (its refscale build, boot, a step), 2 on bad usage or when a
@@ -54,6 +56,8 @@ case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 QEMU=${QEMU:-qemu-system-x86_64}
 PROG=vm-validate
 HEAVY_LOCK=${REVBENCH_HEAVY_LOCK:-/tmp/revbench-heavy.lock}
+# where linux-source-<series> puts its tarball (a test points it elsewhere)
+SRC_DIR=${VM_VALIDATE_SRC_DIR:-/usr/src}
 
 die_usage() {
 	echo "$PROG: $*" >&2
@@ -71,7 +75,7 @@ num_arg() {	# num_arg NAME VALUE MIN MAX
 }
 while [ $# -gt 0 ]; do
 	case "$1" in
-	-h|--help) sed -n '3,47p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,49p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	--no-results) WRITE_RESULTS=0; shift; continue ;;
 	--kernel-version|--rounds|--loops|--nruns|--nreaders|--smp|--timeout)
 		[ $# -ge 2 ] || die_usage "$1 needs a value" ;;
@@ -150,17 +154,17 @@ need_src=()
 for k in "${KERNELS[@]}"; do
 	IFS='|' read -r kv _ _ <<<"$k"
 	s=$(series_of "$kv")
-	[ -f "/usr/src/linux-source-$s.tar.xz" ] || need_src+=("$s")
+	[ -f "$SRC_DIR/linux-source-$s.tar.xz" ] || need_src+=("$s")
 done
 if [ ${#need_src[@]} -gt 0 ]; then
 	echo "$PROG: linux-source-${need_src[*]} missing: scripts/deps.sh validate" >&2
 	"$ROOT/scripts/deps.sh" validate || true
 	for s in "${need_src[@]}"; do
-		[ -f "/usr/src/linux-source-$s.tar.xz" ] && continue
-		echo "$PROG: package linux-source-$s is not installed and could" \
-		     "not be installed (apt-get install linux-source-$s):" \
-		     "refscale.ko cannot be built without" \
-		     "/usr/src/linux-source-$s.tar.xz" >&2
+		[ -f "$SRC_DIR/linux-source-$s.tar.xz" ] && continue
+		echo "$PROG: package linux-source-$s is needed and could not" \
+		     "be installed (apt-get install linux-source-$s; see" \
+		     "above): no $SRC_DIR/linux-source-$s.tar.xz to build" \
+		     "refscale.ko from" >&2
 		exit 2
 	done
 fi
@@ -193,7 +197,7 @@ extract_src() {
 		tmp=$(mktemp -d "$BUILD/validate/.src.XXXXXX")
 		local members=()
 		for f in $REFSCALE_FILES; do members+=("linux-source-$s/$f"); done
-		flock "$HEAVY_LOCK" tar -xJf "/usr/src/linux-source-$s.tar.xz" \
+		flock "$HEAVY_LOCK" tar -xJf "$SRC_DIR/linux-source-$s.tar.xz" \
 			-C "$tmp" "${members[@]}" >&2
 		# Their <...> includes that neither the common nor the arch
 		# headers have: take those from the same source tree.
@@ -209,7 +213,7 @@ extract_src() {
 		done
 		if [ ${#missing[@]} -gt 0 ]; then
 			echo "$PROG: also extracting ${missing[*]#linux-source-$s/}" >&2
-			flock "$HEAVY_LOCK" tar -xJf "/usr/src/linux-source-$s.tar.xz" \
+			flock "$HEAVY_LOCK" tar -xJf "$SRC_DIR/linux-source-$s.tar.xz" \
 				-C "$tmp" "${missing[@]}" >&2 || true
 		fi
 		mv "$tmp/linux-source-$s" "$dir"
@@ -630,15 +634,15 @@ if floor:
 def f(x): return "%.2f" % x if x < 1000 else "%.0f" % x
 T = []
 T.append("vm-validate %s: %s readers, %s loops, %d rounds x %d runs (TCG)" % (kv, nreaders, loops, rounds, nruns))
-T.append("%-7s %10s %6s  %-9s %10s %6s %7s %9s  %s" % ("type", "refscale", "spread", "revbench", "ns", "spread", "ratio", "-none", "path"))
+T.append("%-7s %11s %6s  %-9s %11s %6s %6s %7s  %s" % ("type", "refscale ns", "spread", "cell", "revbench ns", "spread", "ratio", "-none", "path"))
 fl = floor["revbench_median_ns"] if floor else None
 for e in rows:
-    T.append("%-7s %10s %5.0f%%  %-9s %10s %5.0f%% %6.2fx %9s  %s" % (
+    T.append("%-7s %11s %5.0f%%  %-9s %11s %5.0f%% %5.2fx %7s  %s" % (
         e["peer"].split(":")[1], f(e["reference_median_ns"]), 100 * e["reference_spread"],
         e["primitive"], f(e["revbench_median_ns"]), 100 * e["revbench_spread"], e["ratio"],
         ("%+.2f" % (e["revbench_median_ns"] - fl)) if fl else "-", e["readsection"]))
 if floor:
-    T.append("%-7s %10s %6s  %-9s %10s %5.0f%% %7s %9s  %s" % ("(floor)", "-", "", "none",
+    T.append("%-7s %11s %6s  %-9s %11s %5.0f%% %6s %7s  %s" % ("(floor)", "-", "", "none",
              f(fl), 100 * floor["revbench_spread"], "-", "", floor["readsection"]))
 T.append("  ns per read-side section (lock+unlock), median of the rounds;")
 T.append("  spread = (max-min)/median over the rounds; ratio = revbench/refscale;")

@@ -41,6 +41,17 @@ for a in "--rounds 0" "--loops x" "--nruns 101" "--kernel-version no-such-kernel
 	fi
 done
 
+# A missing linux-source tarball that installing cannot provide: exit 2,
+# naming the package.
+mkdir -p "$out/no-src"
+VM_VALIDATE_SRC_DIR=$out/no-src BUILD=$build "$vv" >"$out/bad.out" 2>"$out/bad.err" </dev/null
+rc=$?
+if [ $rc -eq 2 ] && grep -q 'package linux-source-6\.1[02]* ' "$out/bad.err"; then
+	point OK "no linux-source tarball: exit 2, message: $(tail -1 "$out/bad.err")"
+else
+	point FAIL "no linux-source tarball: exit $rc (want 2 and a message naming the package)"
+fi
+
 # Small: 3 rounds (the spread needs them), few runs, short windows.
 read -ra args <<<"${VM_VALIDATE_CHECK_ARGS:---rounds 3 --loops 2000 --nruns 3}"
 BUILD=$build "$vv" "${args[@]}" --no-results >"$out/run.txt" 2>&1 </dev/null
