@@ -427,15 +427,20 @@ run_kernel() {
 	[ -f "/boot/config-$kv" ] && cp "/boot/config-$kv" "$run/kernel-config"
 	s=$(series_of "$kv")
 	echo "=== [validate] $kv: linux-source-$s, headers $kdir"
+	# one extraction and build per cache entry at a time (concurrent runs)
+	exec 9>"$BUILD/validate/.build.lock"
+	flock 9
 	src=$(extract_src "$s" "$kdir")
 	rs=$BUILD/validate/$kv
 	if ! build_refscale "$kv" "$kdir" "$src" "$rs"; then
+		flock -u 9
 		tail -n 20 "$rs/build.log" | sed 's/^/    /'
 		cp "$rs/build.log" "$run/build-refscale.log" 2>/dev/null || true
 		fail_kernel "$kv" "$run" "refscale.ko build failed (log: $(rel "$rs/build.log"))"
 		return
 	fi
 	cp "$rs/build.log" "$run/build-refscale.log"
+	flock -u 9
 	if ! build_revbench "$kdir" "$run"; then
 		tail -n 20 "$run/build-revbench.log" | sed 's/^/    /'
 		fail_kernel "$kv" "$run" "revbench.ko build failed (log: $(rel "$run/build-revbench.log"))"
