@@ -205,10 +205,15 @@ extract_src() {
 		common=$(sed -n 's/^include \(.*\)\/Makefile$/\1/p' "$kdir/Makefile" | head -n1)
 		for inc in $(cat "${members[@]/#/$tmp/}" |
 			     sed -n 's/^#include <\([^>]*\)>.*/\1/p' | sort -u); do
-			[ -f "$kdir/include/$inc" ] && continue
-			[ -n "$common" ] && [ -f "$common/include/$inc" ] && continue
-			[ -n "$common" ] && [ -f "$common/arch/x86/include/$inc" ] && continue
-			[ -f "$kdir/arch/x86/include/generated/$inc" ] && continue
+			local d found=0
+			for d in "$kdir/include" "$kdir/arch/x86/include/generated" \
+				 "$kdir/arch/x86/include/generated/uapi" \
+				 ${common:+"$common/include" "$common/include/uapi" \
+				 "$common/arch/x86/include" "$common/arch/x86/include/uapi"}; do
+				[ -f "$d/$inc" ] && { found=1; break; }
+			done
+			[ $found = 1 ] && continue
+			case "$inc" in asm/*) continue ;; esac	# asm-generic, generated
 			missing+=("linux-source-$s/include/$inc")
 		done
 		if [ ${#missing[@]} -gt 0 ]; then
