@@ -483,13 +483,20 @@ run_kernel() {
 	} >"$run/qemu-cmd.sh"
 	chmod 755 "$run/qemu-cmd.sh"
 	echo "    booting $img (-smp $SMP); qemu command: $(rel "$run")/qemu-cmd.sh"
-	local t0=$SECONDS brc=0
-	flock "$HEAVY_LOCK" timeout --kill-after=10 "$TIMEOUT" "${cmd[@]}" \
+	local t0 brc=0
+	t0=$(date +%s)
+	# (boot-start: when the heavy-job lock was granted and qemu started)
+	flock "$HEAVY_LOCK" sh -c 'date +%s >"$0/boot-start"; exec "$@"' "$run" \
+		timeout --kill-after=10 "$TIMEOUT" "${cmd[@]}" \
 		</dev/null >"$run/qemu.out" 2>&1 &
 	QPID=$!
 	wait "$QPID" || brc=$?
 	QPID=
-	local secs=$((SECONDS - t0))
+	local now bs secs
+	now=$(date +%s)
+	bs=$(cat "$run/boot-start" 2>/dev/null || echo "$t0")
+	secs=$((now - bs))
+	echo "    waited $((bs - t0))s for $HEAVY_LOCK, then ${secs}s boot+run"
 	clean_log "$run/console.log" >"$run/console.txt"
 	if [ $brc -eq 124 ] || [ $brc -eq 137 ]; then
 		reasons+=("the host watchdog killed qemu after ${TIMEOUT}s (console: $(rel "$run")/console.log)")
