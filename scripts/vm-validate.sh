@@ -50,7 +50,11 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD_ARG=${BUILD:-}
+BUILD_ARG=${BUILD:-}	# for "make kmod": mk/kmod.mk wants it relative to ROOT
+case "$BUILD_ARG" in
+"$ROOT"/*) BUILD_ARG=${BUILD_ARG#"$ROOT"/} ;;
+/*) BUILD_ARG= ;;	# elsewhere: revbench.ko builds in the default build/
+esac
 BUILD=${BUILD:-build}
 case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 QEMU=${QEMU:-qemu-system-x86_64}

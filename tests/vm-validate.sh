@@ -11,6 +11,7 @@
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${BUILD:-build}
+build_arg=$build	# as given: relative for mk/kmod.mk
 case "$build" in /*) ;; *) build=$ROOT/$build ;; esac
 results=$build/check-results
 out=$build/vm-validate-check
@@ -32,7 +33,7 @@ point() {	# point OK|FAIL text
 for a in "--rounds 0" "--loops x" "--nruns 101" "--kernel-version no-such-kernel" \
 	 "--frobnicate" "--smp"; do
 	# shellcheck disable=SC2086
-	BUILD=$build "$vv" $a >"$out/bad.out" 2>"$out/bad.err" </dev/null
+	BUILD=$build_arg "$vv" $a >"$out/bad.out" 2>"$out/bad.err" </dev/null
 	rc=$?
 	if [ $rc -eq 2 ] && [ -s "$out/bad.err" ]; then
 		point OK "bad input '$a': exit 2, message: $(head -1 "$out/bad.err")"
@@ -44,7 +45,7 @@ done
 # A missing linux-source tarball that installing cannot provide: exit 2,
 # naming the package.
 mkdir -p "$out/no-src"
-VM_VALIDATE_SRC_DIR=$out/no-src BUILD=$build "$vv" >"$out/bad.out" 2>"$out/bad.err" </dev/null
+VM_VALIDATE_SRC_DIR=$out/no-src BUILD=$build_arg "$vv" >"$out/bad.out" 2>"$out/bad.err" </dev/null
 rc=$?
 if [ $rc -eq 2 ] && grep -q 'package linux-source-6\.1[02]* ' "$out/bad.err"; then
 	point OK "no linux-source tarball: exit 2, message: $(tail -1 "$out/bad.err")"
@@ -54,7 +55,7 @@ fi
 
 # Small: 3 rounds (the spread needs them), few runs, short windows.
 read -ra args <<<"${VM_VALIDATE_CHECK_ARGS:---rounds 3 --loops 2000 --nruns 3}"
-BUILD=$build "$vv" "${args[@]}" --no-results >"$out/run.txt" 2>&1 </dev/null
+BUILD=$build_arg "$vv" "${args[@]}" --no-results >"$out/run.txt" 2>&1 </dev/null
 rc=$?
 sed 's/^/# /' "$out/run.txt"
 if [ $rc -eq 0 ]; then
