@@ -654,7 +654,7 @@ if floor:
     doc["floor"] = floor
 def f(x): return "%.2f" % x if x < 1000 else "%.0f" % x
 T = []
-T.append("vm-validate %s: %s readers, %s loops, %d rounds x %d runs (TCG)" % (kv, nreaders, loops, rounds, nruns))
+T.append("%s: %s readers x %s loops, %d rounds x %d runs (qemu TCG)" % (kv, nreaders, loops, rounds, nruns))
 T.append("%-7s %11s %6s  %-9s %11s %6s %6s %7s  %s" % ("type", "refscale ns", "spread", "cell", "revbench ns", "spread", "ratio", "-none", "path"))
 fl = floor["revbench_median_ns"] if floor else None
 for e in rows:
