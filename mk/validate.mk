@@ -20,3 +20,26 @@ validate: deps-user $(BUILD)/revbench
 
 check-validate: deps-user $(BUILD)/revbench
 	@BUILD=$(BUILD) tests/validate.sh $(BUILD)/revbench
+
+# The kernel side (issue 11), scripts/vm-validate.sh (= vm.sh validate):
+#
+#   make vm-validate        on Debian 6.1 and 6.12 under qemu TCG, one boot
+#                           each: refscale.ko (built unmodified from Debian's
+#                           linux-source-<series>, installed on demand by
+#                           scripts/deps.sh validate) rcu/srcu/rwsem/refcnt
+#                           interleaved with revbench.ko's empty cells
+#                           (rcu/srcu/rwsem/refcount, none as the floor),
+#                           3 rounds; an 80-column table per kernel and
+#                           results/vm-validate-<kernel>-<stamp>.json.
+#                           VM_VALIDATE_ARGS='--loops N --nruns N ...'.
+#                           A benchmark: no ratio is judged.
+#   make vm-validate-check  part of "make check": one short run per kernel;
+#                           checks the table is complete and the JSON strict
+#                           (tests/vm-validate.sh), never a ratio.
+CHECK_TARGETS += vm-validate-check
+.PHONY: vm-validate vm-validate-check
+vm-validate: deps-vm
+	@env -u KERNEL -u KDIR BUILD='$(BUILD)' scripts/vm.sh validate $(VM_VALIDATE_ARGS)
+
+vm-validate-check: deps-vm
+	@BUILD='$(BUILD)' tests/vm-validate.sh

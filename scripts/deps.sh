@@ -11,7 +11,11 @@
 #   debug what scripts/debug-kernel.sh needs to build the debug kernels:
 #         linux-source-6.1 and linux-source-6.12 (bookworm, -security or
 #         bookworm-backports), the compiler and the kernel build tools
-#   all   all three
+#   validate  linux-source-6.1 and linux-source-6.12 (make vm-validate:
+#         refscale.ko and torture.ko are built from them), each at the
+#         version of the installed headers of that series when the
+#         archive still has it
+#   all   user, vm and debug
 #
 # Fast path: when everything is installed it prints nothing and exits 0.
 # Otherwise, as root, it runs apt-get update (once) and apt-get install;
@@ -27,12 +31,12 @@
 set -euo pipefail
 
 usage() {
-	echo "usage: $0 user|vm|debug|all" >&2
+	echo "usage: $0 user|vm|debug|validate|all" >&2
 	exit 2
 }
 [ $# -eq 1 ] || usage
 case "$1" in
-user|vm|debug|all) group=$1 ;;
+user|vm|debug|validate|all) group=$1 ;;
 *) usage ;;
 esac
 
@@ -95,10 +99,12 @@ need_612=0
 want_user=0
 want_vm=0
 want_debug=0
+want_validate=0
 case "$group" in
 user) want_user=1 ;;
 vm) want_vm=1 ;;
 debug) want_debug=1 ;;
+validate) want_validate=1 ;;
 all) want_user=1; want_vm=1; want_debug=1 ;;
 esac
 
@@ -114,6 +120,21 @@ if [ $want_debug = 1 ]; then
 	for p in $DEBUG_PKGS; do
 		is_installed "$p" && continue
 		case " ${missing[*]} " in *" $p "*) ;; *) missing+=("$p") ;; esac
+	done
+fi
+# validate: linux-source-SERIES, pinned to the version of that series'
+# installed headers package when apt knows that version.
+if [ $want_validate = 1 ]; then
+	for series in 6.1 6.12; do
+		is_installed "linux-source-$series" && continue
+		hv=$(dpkg-query -W -f='${Version}\n' "linux-headers-$series.*-amd64" \
+			2>/dev/null | sort -V | tail -n1)
+		if [ -n "$hv" ] && apt-cache madison "linux-source-$series" 2>/dev/null |
+		   awk -F'|' '{ gsub(/ /, "", $2); print $2 }' | grep -qxF "$hv"; then
+			missing+=("linux-source-$series=$hv")
+		else
+			missing+=("linux-source-$series")
+		fi
 	done
 fi
 
@@ -234,7 +255,7 @@ fi
 # Verify: the fast-path test must now succeed.
 fail=0
 for p in "${missing[@]}"; do
-	is_installed "$p" || { echo "deps.sh: $p still not installed" >&2; fail=1; }
+	is_installed "${p%%=*}" || { echo "deps.sh: $p still not installed" >&2; fail=1; }
 done
 if [ $need_61 = 1 ] && ! kernel_ok 6.1; then
 	echo "deps.sh: no 6.1 image+headers pair with /boot/vmlinuz after install" >&2

@@ -103,6 +103,7 @@ case "$MODE" in
 check) KMODE="test"; SMP=2; TIMEOUT=300 ;;
 bench) KMODE=bench; SMP=2; TIMEOUT=1800 ;;
 torture) KMODE=torture; SMP=4; TIMEOUT=900 ;;	# KMOD_BUGS=1 build
+validate) exec "$ROOT/scripts/vm-validate.sh" "$@" ;;	# refscale vs revbench.ko, one boot
 -h|--help) sed -n '3,78p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 *) die_usage "unknown mode '$MODE'" ;;
 esac

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# vm-validate.sh: the "make check" step for scripts/vm-validate.sh (make
+# vm-validate).  Checks its bad-usage exits, then runs it once per kernel
+# with small loops (a few minutes per TCG boot) and checks that each
+# kernel's table is complete and well formed: every row (rcu, srcu, rwsem,
+# refcnt and the none floor) present in the table and in the JSON, every
+# number finite and positive, the JSON strict (tests/strict-json.py), every
+# line within 80 columns.  It judges no ratio and no timing.
+# Writes $BUILD/check-results/vm-validate ("passed=N failed=N skipped=N").
+# VM_VALIDATE_CHECK_ARGS overrides the short run's options.
+set -u
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${BUILD:-build}
+build_arg=$build	# as given: relative for mk/kmod.mk
+case "$build" in /*) ;; *) build=$ROOT/$build ;; esac
+results=$build/check-results
+out=$build/vm-validate-check
+mkdir -p "$results" "$out"
+pass=0 fail=0 n=0
+vv=$ROOT/scripts/vm-validate.sh
+
+point() {	# point OK|FAIL text
+	n=$((n + 1))
+	if [ "$1" = OK ]; then
+		echo "ok $n - $2"
+		pass=$((pass + 1))
+	else
+		echo "not ok $n - $2"
+		fail=$((fail + 1))
+	fi
+}
+
+for a in "--rounds 0" "--loops x" "--nruns 101" "--kernel-version no-such-kernel" \
+	 "--frobnicate" "--smp"; do
+	# shellcheck disable=SC2086
+	BUILD=$build_arg "$vv" $a >"$out/bad.out" 2>"$out/bad.err" </dev/null
+	rc=$?
+	if [ $rc -eq 2 ] && [ -s "$out/bad.err" ]; then
+		point OK "bad input '$a': exit 2, message: $(head -1 "$out/bad.err")"
+	else
+		point FAIL "bad input '$a': exit $rc (want 2 and a message)"
+	fi
+done
+
+# A missing linux-source tarball that installing cannot provide: exit 2,
+# naming the package.
+mkdir -p "$out/no-src"
+VM_VALIDATE_SRC_DIR=$out/no-src BUILD=$build_arg "$vv" >"$out/bad.out" 2>"$out/bad.err" </dev/null
+rc=$?
+if [ $rc -eq 2 ] && grep -q 'package linux-source-6\.1[02]* ' "$out/bad.err"; then
+	point OK "no linux-source tarball: exit 2, message: $(tail -1 "$out/bad.err")"
+else
+	point FAIL "no linux-source tarball: exit $rc (want 2 and a message naming the package)"
+fi
+
+# Small: 3 rounds (the spread needs them), few runs, short windows.
+read -ra args <<<"${VM_VALIDATE_CHECK_ARGS:---rounds 3 --loops 2000 --nruns 3}"
+BUILD=$build_arg "$vv" "${args[@]}" --no-results >"$out/run.txt" 2>&1 </dev/null
+rc=$?
+sed 's/^/# /' "$out/run.txt"
+if [ $rc -eq 0 ]; then
+	point OK "vm-validate ran on every kernel (exit 0)"
+else
+	point FAIL "vm-validate exit $rc (log: $out/run.txt)"
+fi
+
+# Every kernel it ran: its run dir, from the summary lines.
+runs=$(sed -n 's/^  \[validate\] [^ ]*: [A-Z]*  (\(.*\))$/\1/p' "$out/run.txt")
+[ -n "$runs" ] || point FAIL "no run directories in the output"
+for r in $runs; do
+	case "$r" in /*) ;; *) r=$ROOT/$r ;; esac
+	kv=$(cat "$r/kernel-version" 2>/dev/null || basename "$r")
+	if [ -f "$r/validate.json" ] && python3 "$ROOT/tests/strict-json.py" "$r/validate.json"; then
+		point OK "$kv: validate.json is strict JSON"
+	else
+		point FAIL "$kv: no strict JSON at $r/validate.json"
+		continue
+	fi
+	if python3 - "$r/validate.json" "$r/table.txt" <<'PY'
+import json, math, sys
+doc = json.load(open(sys.argv[1]))
+text = open(sys.argv[2]).read().splitlines()
+ctx = doc["context"]
+assert ctx["revbench_env"] == "kernel-tcg", ctx.get("revbench_env")
+for k in ("qemu_command", "refscale_params", "revbench_params", "vm_kernel"):
+    assert isinstance(ctx.get(k), str) and ctx[k], k
+def pos(x):
+    return isinstance(x, (int, float)) and math.isfinite(x) and x > 0
+rows = {r["peer"]: r for r in doc["validate"]}
+want = {"refscale:rcu": "rcu", "refscale:srcu": "srcu",
+        "refscale:rwsem": "rwsem", "refscale:refcnt": "refcount"}
+assert set(rows) == set(want), sorted(rows)
+for peer, prim in want.items():
+    r = rows[peer]
+    assert r["primitive"] == prim, (peer, r["primitive"])
+    for k in ("revbench_median_ns", "reference_median_ns", "ratio", "ratio_min", "ratio_max"):
+        assert pos(r[k]), (peer, k, r[k])
+    for k in ("revbench_spread", "reference_spread"):
+        assert isinstance(r[k], (int, float)) and math.isfinite(r[k]) and r[k] >= 0, (peer, k)
+    assert len(r["revbench_ns"]) == len(r["reference_ns"]) == ctx["rounds"], peer
+    assert all(pos(x) for x in r["revbench_ns"] + r["reference_ns"]), peer
+    assert r["readsection"] == "inline", (peer, r["readsection"])
+    t = peer.split(":")[1]
+    assert any(l.split()[:1] == [t] and prim in l.split() for l in text), "no table row " + t
+assert "refcount_inc_not_zero" in rows["refscale:refcnt"].get("note", "")
+f = doc["floor"]
+assert f["primitive"] == "none" and pos(f["revbench_median_ns"]), f
+assert all(pos(x) for x in f["revbench_ns"])
+assert any(l.split()[:2] == ["(floor)", "-"] for l in text), "no none row"
+assert any("atomic_inc/atomic_dec" in l for l in text), "no refcnt note"
+for l in text:
+    assert len(l) <= 80, "line over 80 columns: " + l
+PY
+	then
+		point OK "$kv: table complete (4 pairs + none floor), numbers positive, <= 80 columns"
+	else
+		point FAIL "$kv: table or JSON incomplete ($r)"
+	fi
+done
+
+echo "1..$n"
+echo "# vm-validate: $pass passed, $fail failed"
+echo "passed=$pass failed=$fail skipped=0" >"$results/vm-validate"
+[ $fail -eq 0 ]
