@@ -59,6 +59,8 @@ BUILD=${BUILD:-build}
 case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 QEMU=${QEMU:-qemu-system-x86_64}
 PROG=vm-validate
+# shellcheck source=scripts/vm-kernels.sh
+. "$ROOT/scripts/vm-kernels.sh"
 HEAVY_LOCK=${REVBENCH_HEAVY_LOCK:-/tmp/revbench-heavy.lock}
 # where linux-source-<series> puts its tarball (a test points it elsewhere)
 SRC_DIR=${VM_VALIDATE_SRC_DIR:-/usr/src}
@@ -107,47 +109,11 @@ for t in "$QEMU" cpio gzip timeout modinfo python3 tar xz flock make; do
 	command -v "$t" >/dev/null || {
 		echo "$PROG: '$t' not found: run 'make deps-vm'" >&2; exit 1; }
 done
-BUSYBOX=
-for b in /bin/busybox /usr/bin/busybox; do
-	if [ -x "$b" ] && ! ldd "$b" >/dev/null 2>&1; then BUSYBOX=$b; break; fi
-done
-[ -n "$BUSYBOX" ] || {
-	echo "$PROG: no static busybox: run 'make deps-vm' (package busybox-static)" >&2
-	exit 1; }
+find_busybox
 
 # ---- kernels: "version|image|kdir" ------------------------------------------
-kdir_for() {
-	local d
-	for d in "/usr/src/linux-headers-$1" "/lib/modules/$1/build"; do
-		[ -f "$d/Makefile" ] && { (cd "$d" && pwd -P); return 0; }
-	done
-	return 1
-}
 KERNELS=()
-if [ ${#KVERS[@]} -gt 0 ]; then
-	for v in "${KVERS[@]}"; do
-		[ -f "/boot/vmlinuz-$v" ] || die_usage "no /boot/vmlinuz-$v"
-		d=$(kdir_for "$v") || die_usage "no headers for $v (/usr/src/linux-headers-$v)"
-		KERNELS+=("$v|/boot/vmlinuz-$v|$d")
-	done
-else
-	for series in 6.1 6.12; do
-		best=
-		for img in /boot/vmlinuz-"$series".*-amd64; do
-			[ -f "$img" ] || continue
-			v=${img#/boot/vmlinuz-}
-			case "$v" in *-rt-amd64|*-cloud-amd64) continue ;; esac
-			kdir_for "$v" >/dev/null || continue
-			best=$(printf '%s\n%s\n' "$best" "$v" | sed '/^$/d' | sort -V | tail -n1)
-		done
-		if [ -z "$best" ]; then
-			echo "$PROG: no Debian $series amd64 kernel with headers" \
-			     "installed: run 'make deps-vm'" >&2
-			exit 1
-		fi
-		KERNELS+=("$best|/boot/vmlinuz-$best|$(kdir_for "$best")")
-	done
-fi
+debian_kernels
 
 series_of() {	# 6.1.0-57-amd64 -> 6.1, 6.12.95+deb12-amd64 -> 6.12
 	echo "$1" | sed -n 's/^\([0-9]*\.[0-9]*\)[.-].*/\1/p'

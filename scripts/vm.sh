@@ -85,6 +85,8 @@ case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 QEMU=${QEMU:-qemu-system-x86_64}
 RESULTS_DIR=${VM_RESULTS_DIR:-$ROOT/results}
 PROG=vm.sh
+# shellcheck source=scripts/vm-kernels.sh
+. "$ROOT/scripts/vm-kernels.sh"
 
 die_usage() {
 	echo "$PROG: $*" >&2
@@ -156,14 +158,7 @@ command -v "$QEMU" >/dev/null || {
 	echo "$PROG: $QEMU not found: run 'make deps-vm' (package qemu-system-x86)" >&2
 	exit 1
 }
-BUSYBOX=
-for b in /bin/busybox /usr/bin/busybox; do
-	if [ -x "$b" ] && ! ldd "$b" >/dev/null 2>&1; then BUSYBOX=$b; break; fi
-done
-[ -n "$BUSYBOX" ] || {
-	echo "$PROG: no static busybox: run 'make deps-vm' (package busybox-static)" >&2
-	exit 1
-}
+find_busybox
 for t in cpio gzip timeout modinfo; do
 	command -v $t >/dev/null || {
 		echo "$PROG: '$t' not found: run 'make deps-vm'" >&2; exit 1; }
@@ -191,14 +186,6 @@ kdir_version() {
 	local h=$1/include/generated/utsrelease.h
 	[ -f "$h" ] || return 1
 	sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$h"
-}
-
-kdir_for() {	# kdir_for VER: the Debian headers of VER, if installed
-	local d
-	for d in "/usr/src/linux-headers-$1" "/lib/modules/$1/build"; do
-		[ -f "$d/Makefile" ] && { (cd "$d" && pwd -P); return 0; }
-	done
-	return 1
 }
 
 # Each kernel is "version|image|kdir".
@@ -230,30 +217,8 @@ if [ -n "${KERNEL:-}" ] || [ -n "${KDIR:-}" ]; then
 	[ "$iv" = "$kv" ] ||
 		die_usage "KERNEL is $iv but KDIR builds for $kv: the module would not load"
 	KERNELS+=("$kv|$KERNEL|$KDIR")
-elif [ ${#KVERS[@]} -gt 0 ]; then
-	for v in "${KVERS[@]}"; do
-		[ -f "/boot/vmlinuz-$v" ] || die_usage "no /boot/vmlinuz-$v"
-		d=$(kdir_for "$v") || die_usage "no headers for $v (/usr/src/linux-headers-$v)"
-		KERNELS+=("$v|/boot/vmlinuz-$v|$d")
-	done
 else
-	for series in 6.1 6.12; do
-		best=
-		for img in /boot/vmlinuz-"$series".*-amd64; do
-			[ -f "$img" ] || continue
-			v=${img#/boot/vmlinuz-}
-			case "$v" in *-rt-amd64|*-cloud-amd64) continue ;; esac
-			kdir_for "$v" >/dev/null || continue
-			best=$(printf '%s\n%s\n' "$best" "$v" | sed '/^$/d' | sort -V | tail -n1)
-		done
-		if [ -z "$best" ]; then
-			echo "$PROG: !!! no Debian $series amd64 kernel with headers installed" \
-			     "(want /boot/vmlinuz-$series.*-amd64 and /usr/src/linux-headers-*):" \
-			     "run 'make deps-vm'" >&2
-			exit 1
-		fi
-		KERNELS+=("$best|/boot/vmlinuz-$best|$(kdir_for "$best")")
-	done
+	debian_kernels
 fi
 
 # ---- shared state ----------------------------------------------------------
