@@ -54,7 +54,15 @@ static struct revocable *pcpu_create(void *res, rev_release_fn release,
 
 	if (!p)
 		return NULL;
-	if (percpu_ref_init(&p->ref, pcpu_drained, 0, GFP_KERNEL)) {
+	/*
+	 * PERCPU_REF_ALLOW_REINIT: the per-CPU counters stay until
+	 * percpu_ref_exit() in destroy(), instead of being freed by the
+	 * switch to atomic (__percpu_ref_exit() from the RCU callback), whose
+	 * plain store to percpu_count_ptr races with a concurrent
+	 * tryget_live's READ_ONCE of it (KCSAN, 6.12).
+	 */
+	if (percpu_ref_init(&p->ref, pcpu_drained, PERCPU_REF_ALLOW_REINIT,
+			    GFP_KERNEL)) {
 		kfree(p);
 		return NULL;
 	}
