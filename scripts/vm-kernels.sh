@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # vm-kernels.sh - sourced by scripts/vm.sh and scripts/vm-validate.sh: the
-# static busybox for the initramfs and the Debian kernels to boot.  The
+# static busybox for the initramfs, the Debian kernels to boot, the commit.  The
 # caller defines PROG and die_usage, and sets KVERS (--kernel-version).
 
 # BUSYBOX=the static busybox, or exit 1 naming the package.
@@ -54,4 +54,15 @@ debian_kernels() {
 		fi
 		KERNELS+=("$best|/boot/vmlinuz-$best|$(kdir_for "$best")")
 	done
+}
+
+# The commit of the tree at ROOT, "-dirty" when tracked files changed.
+vm_git_commit() {
+	local g
+	g=$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)
+	if [ "$g" != unknown ] &&
+	   [ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+		g=$g-dirty
+	fi
+	echo "$g"
 }

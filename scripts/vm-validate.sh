@@ -140,11 +140,7 @@ if [ ${#need_src[@]} -gt 0 ]; then
 fi
 
 TS=$(date -u +%Y%m%dT%H%M%SZ)
-GIT=$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)
-if [ "$GIT" != unknown ] &&
-   [ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ]; then
-	GIT=$GIT-dirty
-fi
+GIT=$(vm_git_commit)
 mkdir -p "$BUILD/vm" "$BUILD/validate"
 rel() { case "$1" in "$ROOT"/*) echo "${1#"$ROOT"/}" ;; *) echo "$1" ;; esac; }
 

@@ -223,11 +223,7 @@ fi
 
 # ---- shared state ----------------------------------------------------------
 TS=$(date -u +%Y%m%dT%H%M%SZ)
-GIT=$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)
-if [ "$GIT" != unknown ] &&
-   [ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ]; then
-	GIT=$GIT-dirty
-fi
+GIT=$(vm_git_commit)
 mkdir -p "$BUILD/vm" "$BUILD/check-results"
 
 echo "$PROG: $MODE: ${#KERNELS[@]} kernel(s), mode=$KMODE, -smp $SMP," \
