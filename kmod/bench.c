@@ -8,9 +8,15 @@
  * console, never silently), rb_wl_run_init(), then one kthread per
  * participant, bound to the online CPUs in order (participant i on the
  * i-th online CPU, wrapping; refscale binds its readers the same way),
- * each running rb_wl_thread().  Warm-up, start barrier, the timed window
- * and the keep-running cool-down are inside workload.c, identical to the
- * userspace runner.  A watchdog aborts a repetition after "seconds".
+ * each running rb_wl_thread().  Warm-up until every participant has
+ * checked in, the timed window (interrupts off for read-side windows
+ * under irqoff=1) and the cool-down until every one has checked out are
+ * inside workload.c, identical to the userspace runner.  Every cell runs
+ * reps + 1 repetitions and the first, cold one is discarded (its results
+ * and samples are dropped), as the userspace runner does.  A watchdog
+ * aborts a repetition after "seconds", and one whose timed window is
+ * still running after RB_WL_WINDOW_ABORT_NS (rb_wl_window_overrun(): a
+ * window has no scheduling point, and may have interrupts off).
  *
  * Default participants: one per online CPU.  For the reader loops each
  * participant is bound to the i-th online CPU; for unbind/unbind-many the
@@ -21,11 +27,19 @@
  * driver-unbind (kernel only) times device_release_driver() on the
  * revbench platform devices with a reader kthread on every CPU (drv.c);
  * it is reported as "unbind/<primitive>/threads:T/cs:K/via:driver-core"
- * with T = readers + the unbinding thread.
+ * with T = readers + the unbinding thread.  Its readers count on their
+ * own cache lines and report their access rate (accesses_per_sec, the sum
+ * of every reader's own rate, and ns_per_access).  The no-protection
+ * floor (REV_CAP_UNSAFE: its revoke would free the table under the
+ * readers) runs the same readers through the same cycles without the
+ * unbind, as ".../via:driver-core/no-unbind": its reader rate is the
+ * ceiling the other primitives' readers are compared with, and it has no
+ * revoke samples.
  */
 #include <linux/cpumask.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
+#include <linux/math64.h>
 #include <linux/slab.h>
 #include <linux/wait.h>
 
@@ -89,8 +103,9 @@ static int rbk_part_fn(void *data)
 }
 
 /*
- * One repetition.  Returns NULL on success (r filled) or why it failed.
- * Raw samples go to the CSV sidecar.
+ * One repetition (rep: its index in the results, -1 for the cold one,
+ * whose samples are dropped).  Returns NULL on success (r filled) or why
+ * it failed.  Raw samples go to the CSV sidecar.
  */
 static const char *rbk_wl_rep(const struct rbk_config *cfg,
 			      const struct rb_workload *wl,
@@ -147,6 +162,10 @@ static const char *rbk_wl_rep(const struct rbk_config *cfg,
 		} else if (time_after(jiffies, deadline)) {
 			why = "watchdog: the repetition exceeded 'seconds'";
 			rb_wl_abort(run);
+		} else if (rb_wl_window_overrun(run, rb_now_ns(),
+						RB_WL_WINDOW_ABORT_NS)) {
+			why = "a timed window ran for 5 s without a scheduling point (interrupts off under irqoff): lower loops, cs or delay_ns";
+			rb_wl_abort(run);
 		}
 	}
 	/* After an abort, wait for the participants to return. */
@@ -159,10 +178,11 @@ static const char *rbk_wl_rep(const struct rbk_config *cfg,
 	if (why)
 		goto fini;
 
-	/* raw samples first: rb_metrics_run() sorts them in place */
-	for (i = 0; i < (int)run->nsamples; i++)
+	/* raw samples first (rep < 0: the cold one, dropped); the
+	 * metrics sort them in place */
+	for (i = 0; rep >= 0 && i < (int)run->nsamples; i++)
 		rbk_results_sample(res, name, rep, run->samples[i]);
-	for (i = 0; run->reclaim && i < (int)run->nsamples; i++)
+	for (i = 0; rep >= 0 && run->reclaim && i < (int)run->nsamples; i++)
 		rbk_results_reclaim(res, name, rep, run->reclaim[i]);
 	why = rb_metrics_run(r, run, run->samples);
 fini:
@@ -175,36 +195,46 @@ free:
 	return why;
 }
 
+void rbk_wl_params(const struct rbk_config *cfg,
+		   const struct revocable_ops *ops,
+		   const struct rb_workload *wl, struct rb_wl_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->ops = ops;
+	p->threads = cfg->threads ? cfg->threads : num_online_cpus();
+	p->cs = cfg->cs;
+	p->delay_ns = cfg->delay_ns;
+	p->sleep_us = cfg->sleep_us;
+	p->stall_us = cfg->stall_us;
+	p->stall_rcu = cfg->stall_rcu;
+	p->npages = cfg->npages;
+	p->n = cfg->nmany;
+	p->batched = !strcmp(cfg->many_mode, "batched");
+	/*
+	 * Reader loops time "loops" accesses; unbind cycles and lifecycle
+	 * (a create + revoke + destroy, a grace period each for most
+	 * primitives) take "samples" per participant instead.
+	 */
+	p->iters = wl->kind == RB_WLK_CYCLE || wl->id == RB_WL_LIFECYCLE ?
+		   cfg->samples : cfg->loops;
+	p->seed = cfg->seed;
+	p->generic = cfg->generic;
+	p->irqoff = cfg->irqoff;
+}
+
 /* 1 if the cell failed, 0 if it ran or was skipped (with a message). */
 static int rbk_bench_wl(const struct rbk_config *cfg,
 			const struct revocable_ops *ops,
 			const struct rb_workload *wl,
 			struct rbk_results *res)
 {
-	struct rb_wl_params p = { };
+	struct rb_wl_params p;
 	char name[RB_NAME_MAX];
 	struct rb_metrics *reps;
 	const char *why;
-	int i, online = num_online_cpus(), ret = 0;
+	int i, ret = 0;
 
-	p.ops = ops;
-	p.threads = cfg->threads ? cfg->threads : online;
-	p.cs = cfg->cs;
-	p.delay_ns = cfg->delay_ns;
-	p.sleep_us = cfg->sleep_us;
-	p.stall_us = cfg->stall_us;
-	p.npages = cfg->npages;
-	p.n = cfg->nmany;
-	p.batched = !strcmp(cfg->many_mode, "batched");
-	/*
-	 * Reader loops time "loops" accesses; unbind cycles and lifecycle
-	 * (a create + revoke + destroy, a grace period each for most
-	 * primitives) take "samples" per participant instead.
-	 */
-	p.iters = wl->kind == RB_WLK_CYCLE || wl->id == RB_WL_LIFECYCLE ?
-		  cfg->samples : cfg->loops;
-	p.seed = 1;
-	p.generic = cfg->generic;
+	rbk_wl_params(cfg, ops, wl, &p);
 	rb_cell_name(name, sizeof(name), wl, &p, NULL);
 
 	why = rb_wl_check(wl, &p);
@@ -212,24 +242,25 @@ static int rbk_bench_wl(const struct rbk_config *cfg,
 		pr_warn("revbench: SKIP %s: %s\n", name, why);
 		return 0;
 	}
-	reps = kcalloc(cfg->reps, sizeof(*reps), GFP_KERNEL);
+	/* reps[0] is the cold repetition, run first and dropped */
+	reps = kcalloc(cfg->reps + 1, sizeof(*reps), GFP_KERNEL);
 	if (!reps) {
 		rbk_results_error(res, name, p.threads, "out of memory");
 		return 1;
 	}
-	for (i = 0; i < cfg->reps && !why; i++) {
-		why = rbk_wl_rep(cfg, wl, &p, name, i, res, &reps[i]);
+	for (i = 0; i <= cfg->reps && !why; i++) {
+		why = rbk_wl_rep(cfg, wl, &p, name, i - 1, res, &reps[i]);
 		cond_resched();
 	}
 	if (why) {
-		pr_err("revbench: FAIL %s (repetition %d): %s\n", name, i - 1,
-		       why);
+		pr_err("revbench: FAIL %s (repetition %d%s): %s\n", name, i - 2,
+		       i == 1 ? ", the cold one" : "", why);
 		rbk_results_error(res, name, p.threads, why);
 		ret = 1;
 	} else {
-		rbk_results_cell(res, name, p.threads, reps, cfg->reps);
+		rbk_results_cell(res, name, p.threads, reps + 1, cfg->reps);
 		pr_info("revbench: %s: %lld.%03lld ns (rep 0 of %u)\n", name,
-			reps[0].real_milli / 1000, reps[0].real_milli % 1000,
+			reps[1].real_milli / 1000, reps[1].real_milli % 1000,
 			cfg->reps);
 	}
 	kfree(reps);
@@ -239,6 +270,35 @@ static int rbk_bench_wl(const struct rbk_config *cfg,
 /* ---------------------------------------------------------------- */
 /* driver-unbind */
 
+/* One repetition's metrics (drv.c's stats), into r. */
+static void rbk_driver_metrics(struct rb_metrics *r,
+			       const struct revocable_ops *ops,
+			       struct rbk_drv_bufs *buf,
+			       const struct rbk_drv_stats *st, int nreaders)
+{
+	memset(r, 0, sizeof(*r));
+	if (ops->caps & REV_CAP_UNSAFE) {
+		/* the floor: the readers' own cost, no revoke */
+		r->iterations = st->accesses;
+		r->real_milli = st->accesses ?
+				div64_u64(st->reader_ns * 1000, st->accesses) :
+				0;
+	} else {
+		rb_metrics_revoke(r, buf->samples, st->nsamples);
+		rb_metrics_pending(r, ops, st->pending);
+		rb_metrics_reclaim(r, buf->reclaim, buf->teardown, st->nsamples,
+				   st->unreclaimed_peak);
+		rb_metrics_retained(r, st->retained_peak);
+		rb_metrics_gp_paths(r, ops, st->gp_expedited, st->gp_normal);
+		rb_metrics_lost(r, st->lost);
+	}
+	rb_metrics_readers(r, st->accesses, st->reader_ns,
+			   st->accesses_per_sec);
+	rb_metrics_common(r, ops, st->errors, st->retries, st->bytes_per_rev,
+			  nreaders);
+	rb_metrics_domain(r, st->bytes_per_domain);
+}
+
 static int rbk_bench_driver(const struct rbk_config *cfg,
 			    const struct revocable_ops *ops,
 			    struct rbk_results *res)
@@ -246,6 +306,7 @@ static int rbk_bench_driver(const struct rbk_config *cfg,
 	/* participants: as for the shared workloads, one per online CPU */
 	int threads = cfg->threads ? (int)cfg->threads : num_online_cpus();
 	int nreaders = threads - 1;
+	bool floor = ops->caps & REV_CAP_UNSAFE;
 	struct rbk_drv_stats st;
 	struct rb_wl_params p = { .ops = ops, .threads = threads,
 				  .cs = cfg->cs };
@@ -256,8 +317,14 @@ static int rbk_bench_driver(const struct rbk_config *cfg,
 	int i, j, ret;
 
 	rb_cell_name(name, sizeof(name), &rb_workloads[RB_WL_UNBIND], &p,
-		     "/via:driver-core");
-	reps = kcalloc(cfg->reps, sizeof(*reps), GFP_KERNEL);
+		     floor ? "/via:driver-core/no-unbind" : "/via:driver-core");
+	if (floor && !nreaders) {
+		pr_warn("revbench: SKIP %s: the floor without unbinds measures its readers, and threads=1 has none\n",
+			name);
+		return 0;
+	}
+	/* reps[0] is the cold repetition, run first and dropped */
+	reps = kcalloc(cfg->reps + 1, sizeof(*reps), GFP_KERNEL);
 	buf.samples = kcalloc(cfg->samples, sizeof(u64), GFP_KERNEL);
 	buf.reclaim = kcalloc(cfg->samples, sizeof(u64), GFP_KERNEL);
 	buf.teardown = kcalloc(cfg->samples, sizeof(u64), GFP_KERNEL);
@@ -265,14 +332,8 @@ static int rbk_bench_driver(const struct rbk_config *cfg,
 		why = "out of memory";
 		goto out;
 	}
-	for (i = 0; i < cfg->reps && !why; i++) {
-		struct rb_metrics *r = &reps[i];
-
+	for (i = 0; i <= cfg->reps && !why; i++) {
 		ret = rbk_drv_unbind_rep(cfg, ops, nreaders, &buf, &st);
-		if (st.skip) {
-			pr_warn("revbench: SKIP %s: %s\n", name, st.skip);
-			goto free;
-		}
 		if (ret) {
 			why = "driver set-up failed (see the log)";
 			break;
@@ -285,31 +346,23 @@ static int rbk_bench_driver(const struct rbk_config *cfg,
 			why = rbk_should_stop() ? "stopped" : "no samples";
 			break;
 		}
-		/* raw samples first: the metrics sort them in place */
-		for (j = 0; j < st.nsamples; j++) {
-			rbk_results_sample(res, name, i, buf.samples[j]);
-			rbk_results_reclaim(res, name, i, buf.reclaim[j]);
+		/* raw samples first (not the cold repetition's) */
+		for (j = 0; i && !floor && j < st.nsamples; j++) {
+			rbk_results_sample(res, name, i - 1, buf.samples[j]);
+			rbk_results_reclaim(res, name, i - 1, buf.reclaim[j]);
 		}
-		memset(r, 0, sizeof(*r));
-		rb_metrics_revoke(r, buf.samples, st.nsamples);
-		rb_metrics_pending(r, ops, st.pending);
-		rb_metrics_reclaim(r, buf.reclaim, buf.teardown, st.nsamples,
-				   st.unreclaimed_peak);
-		rb_metrics_common(r, ops, st.errors, st.retries,
-				  st.bytes_per_rev, nreaders);
-		rb_metrics_domain(r, st.bytes_per_domain);
+		rbk_driver_metrics(&reps[i], ops, &buf, &st, nreaders);
 	}
 out:
 	if (why) {
 		pr_err("revbench: FAIL %s: %s\n", name, why);
 		rbk_results_error(res, name, threads, why);
 	} else {
-		rbk_results_cell(res, name, threads, reps, cfg->reps);
+		rbk_results_cell(res, name, threads, reps + 1, cfg->reps);
 		pr_info("revbench: %s: %lld.%03lld ns (rep 0 of %u)\n", name,
-			reps[0].real_milli / 1000, reps[0].real_milli % 1000,
+			reps[1].real_milli / 1000, reps[1].real_milli % 1000,
 			cfg->reps);
 	}
-free:
 	kfree(buf.teardown);
 	kfree(buf.reclaim);
 	kfree(buf.samples);

@@ -3,45 +3,76 @@
  * drv.c - a real driver-core unbind: the "revbench" platform driver and
  * its devices "revbench.0" ... "revbench.<ndevs-1>".
  *
- * probe() allocates the device's resource, a page table with a 1 MiB
- * working set mapped (workloads/pgtable.c), and wraps it in a revocable of
- * the primitive currently selected for the driver (rbk_drv_ops; at load
+ * A binding is a struct rbk_ticket: the device's resource, a page table
+ * with a 1 MiB working set mapped (workloads/pgtable.c), the revocable
+ * over it, of the primitive selected for the driver (rbk_drv_ops; at load
  * time the "primitive" parameter when it names one safe primitive, else
- * the first safe primitive of rev_ops_all[]).  remove() revokes it.
+ * the first safe primitive of rev_ops_all[]), and the ops that made it.
+ * probe() makes one, sets it as the device's bound ticket (d->tk) and
+ * publishes its revocable in the device's slot (d->rev, what the readers
+ * load); remove() revokes it.  Both run under device_lock(), the driver
+ * core's, so d->tk changes only under that lock whoever unbinds: the
+ * benchmark (device_release_driver()), a user through
+ * /sys/bus/platform/drivers/revbench/unbind and .../bind, module unload.
+ *
+ * Lifetimes (revocable.h's destroy contract).  The benchmark's readers
+ * hold no reference: they load the slot and call try_access(), so a
+ * revoked revocable stays published until the next probe replaces it and
+ * a reader that loaded it keeps calling try_access() on it (failing, as a
+ * consumer holding a handle would).  So a removed binding's revocable can
+ * be destroyed only when no reader can reach it: rbk_readers_lock is held
+ * by the benchmark for as long as its readers can run (a repetition).
+ * remove() takes it with mutex_trylock(): when it gets it, no reader runs
+ * or can start, and the binding goes at once (after deferred_barrier()
+ * for DEFERRED primitives); when it does not, the ticket goes on the
+ * retire list and rbk_drv_reap() destroys it once the readers are
+ * stopped.  Tickets are freed only there (or in remove()'s at-once path,
+ * never during a repetition), so a ticket the benchmark holds stays
+ * valid for the whole repetition, whoever removed it.
  *
  * The release callback only COUNTS, as the shared unbind workload's does
  * (workloads/workload.c): the page table is freed outside remove(), by
  * rbk_reclaim(), so that every primitive's timed unbind holds the same
  * work (the driver core plus the revoke) and the free is timed on its own
- * (teardown).  When the table may go:
- *   synchronous primitives   as soon as revoke() has returned;
+ * (teardown).  When the benchmark's table may go:
+ *   synchronous primitives   as soon as the unbind has returned;
  *   REV_CAP_TYPESTABLE       (seqlock) once every reader has finished the
- *                            access it was in when revoke() returned: a
+ *                            access it was in when the unbind returned: a
  *                            speculative reader may still walk the table
  *                            until then (the type-stable rule,
  *                            primitives/seqlock.c).  Each reader publishes
  *                            a count of finished accesses (gen) for this;
  *   REV_CAP_DEFERRED         in the deferred release callback itself.
- * Between the revoke's start and the free the table's bytes count as
- * unreclaimed; "reclaim" is the time from the revoke's start to the free.
+ * Between the unbind's start and the free the table's bytes count as
+ * unreclaimed; "reclaim" is the time from the unbind's start to the free.
+ * Tables of bindings the benchmark did not time are freed at reap.
  *
- * The revocable is what consumers (the reader kthreads) hold, so it
- * outlives the binding, as a consumer's handle would: after remove() it
- * stays published in the device's slot (accesses fail with -ENODEV) and
- * sits on a retire list; it is destroyed by rbk_drv_reap() once no reader
- * can be looking at it (after a benchmark repetition, and at unload).
- *
- * Unbind is reachable three ways, all through the driver core:
- * device_release_driver() from the benchmark (timed from the call to its
- * return, with readers running, on a CPU no reader uses when there are
- * two or more), /sys/bus/platform/drivers/revbench/unbind, and module
- * unload.  Rebind: device_attach() or .../revbench/bind.
+ * The benchmark's unbind, with sysfs unbinds and binds at any time:
+ *   1. claim: under device_lock(), take the device's bound ticket (none:
+ *      someone unbound it - rebind, try the next cycle) and mark it as
+ *      this repetition's, with the cycle number;
+ *   2. time device_release_driver(): it waits for device_lock(), so when
+ *      it returns the claimed binding has been removed - by this call, or
+ *      by a sysfs unbind that got there first (the call then unbinds
+ *      whatever a sysfs bind put there since, or nothing);
+ *   3. remove() records who removed a binding (tk->remover); the sample
+ *      counts only if it was this thread, else the cycle is "lost" (a
+ *      per-repetition counter) and its timings are dropped;
+ *   4. the contract is checked on the CLAIMED binding's revocable, which
+ *      whoever removed it has revoked by now: no try_access() succeeds,
+ *      the release callback has run;
+ *   5. rebind with device_attach() (which also returns 1 when a sysfs
+ *      bind got there first).
+ * Switching the primitive (rbk_drv_select()) clears rbk_drv_ops first:
+ * a sysfs bind in that window fails with -EBUSY instead of binding the
+ * previous primitive under the next cell's readers.
  */
 #include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/kthread.h>
 #include <linux/list.h>
+#include <linux/math64.h>
 #include <linux/platform_device.h>
 #include <linux/slab.h>
 
@@ -56,92 +87,98 @@
 
 struct rbk_ub;
 
-/* One binding's page table: the release callback's argument. */
+/* One binding: the release callback's argument, the retire list's entry. */
 struct rbk_ticket {
+	struct list_head node;		/* rbk_retired_list, once removed */
 	struct rbk_dev *d;
 	const struct revocable_ops *ops;
-	struct rb_pgtable *pgt;
-	size_t bytes;
-	struct rbk_ub *ub;	/* the repetition timing this unbind, or NULL */
-	long idx;		/* its sample index; -1: not timed */
-	u64 t0;			/* the unbind's start */
-	int released;		/* the release callback ran */
-	struct rbk_retired *retired;	/* holds it (rbk_drv_take()) */
-};
-
-struct rbk_retired {
-	struct list_head node;
 	struct revocable *rev;
-	const struct revocable_ops *ops;
-	struct rbk_ticket *tk;	/* table not yet freed, or NULL */
+	struct rb_pgtable *pgt;		/* NULL once freed (rbk_reclaim()) */
+	size_t bytes;
+	/* the benchmark's claim, under device_lock() */
+	struct rbk_ub *ub;		/* the repetition timing it, or NULL */
+	unsigned int cycle;		/* its cycle in ub->cyc[] */
+	u64 t0;				/* the unbind's start */
+	/* remove(), under device_lock() */
+	struct task_struct *remover;
+	int released;			/* the release callback ran */
 };
 
 struct rbk_dev {
 	int id;
 	struct platform_device *pdev;
 	struct revocable *rev;		/* readers: smp_load_acquire() */
-	const struct revocable_ops *ops;	/* of rev */
-	struct rbk_ticket *tk;		/* of rev */
-	struct rbk_retired *spare;	/* retire node for the next remove() */
+	struct rbk_ticket *tk;		/* bound binding; device_lock() */
 	atomic_t released;		/* release callbacks run */
 	atomic_t probed;
 };
 
 static struct rbk_dev *rbk_devs;
 static unsigned int rbk_ndevs;
-static const struct revocable_ops *rbk_drv_ops;
-static DEFINE_MUTEX(rbk_retire_lock);
+static const struct revocable_ops *rbk_drv_ops;	/* NULL: switching */
+static size_t rbk_rev_bytes;			/* the last probe's footprint */
+static DEFINE_MUTEX(rbk_retire_lock);		/* rbk_retired_list */
 static LIST_HEAD(rbk_retired_list);
+/* Held while benchmark readers can run (see above). */
+static DEFINE_MUTEX(rbk_readers_lock);
 
 /* ---------------------------------------------------------------- */
 /* the benchmark's per-repetition state (used by rbk_reclaim()) */
 
+/* One reader's counters, on its own cache line: no shared write. */
 struct rbk_ub_reader {
 	struct rbk_ub *ub;
 	unsigned long gen;	/* finished accesses: smp_store_release() */
-	unsigned long seen;	/* the revoker's snapshot of gen */
+	unsigned long ok;	/* successful accesses: WRITE_ONCE() */
+	unsigned long seen;	/* the revoker's snapshot of gen or ok */
+	unsigned long errors, retries, bad;	/* totals, at the end */
+	u64 ns;			/* how long it ran */
 } ____cacheline_aligned;
+
+/* One unbind cycle's timings; valid only if this thread unbound it. */
+struct rbk_ub_cycle {
+	u64 unbind, reclaim, teardown;
+	bool valid;
+};
 
 struct rbk_ub {
 	const struct revocable_ops *ops;
-	const struct rbk_config *cfg;
 	int target;			/* device the readers hammer */
 	unsigned int cs;
-	atomic_long_t since_bind;	/* accesses since the last bind */
-	atomic_long_t accesses, errors, retries, bad;
+	bool unbinds;			/* false: the floor, readers only */
 	atomic_long_t unreclaimed;	/* bytes revoked, not yet freed */
-	atomic_long_t revoked, freed;	/* tables */
+	atomic_long_t revoked, freed;	/* claimed tables */
 	struct rbk_ub_reader *rd;
 	int nreaders;
 	/* the revoker's */
-	u64 *samples, *reclaim, *teardown;
-	unsigned int nsamples;
+	struct rbk_ub_cycle *cyc;
+	unsigned int ncyc, nsamples;
 	struct rbk_drv_stats *st;
 	struct completion done;
-	int ret;
 };
 
 /*
- * Free a revoked binding's table: the free is the teardown, the time from
- * the unbind's start to its end the reclaim latency.
+ * Free a binding's table (once: tk->pgt is NULL after).  A claimed one
+ * is the benchmark's: the free is its teardown, the time from the
+ * unbind's start to the end of the free its reclaim latency.
  */
 static void rbk_reclaim(struct rbk_ticket *tk)
 {
 	struct rbk_ub *ub = tk->ub;
 	u64 a, b;
 
+	if (!tk->pgt)
+		return;
 	a = rb_now_ns();
 	rb_pgt_free(tk->pgt);
 	b = rb_now_ns();
+	tk->pgt = NULL;
 	if (ub) {
-		if (tk->idx >= 0) {
-			ub->teardown[tk->idx] = b - a;
-			ub->reclaim[tk->idx] = b - tk->t0;
-		}
+		ub->cyc[tk->cycle].teardown = b - a;
+		ub->cyc[tk->cycle].reclaim = b - tk->t0;
 		atomic_long_sub(tk->bytes, &ub->unreclaimed);
 		atomic_long_inc(&ub->freed);
 	}
-	kfree(tk);
 }
 
 static void rbk_dev_release(void *res, void *arg)
@@ -153,26 +190,33 @@ static void rbk_dev_release(void *res, void *arg)
 	if (tk->ops->caps & REV_CAP_DEFERRED)
 		rbk_reclaim(tk);	/* after the grace period */
 	else
-		WRITE_ONCE(tk->released, 1);	/* remove() or the bench frees it */
+		WRITE_ONCE(tk->released, 1);	/* freed by the bench or reap */
+}
+
+/* A binding no reader can reach any more: destroy it and free it all. */
+static void rbk_ticket_free(struct rbk_ticket *tk)
+{
+	tk->ops->destroy(tk->rev);
+	rbk_reclaim(tk);
+	kfree(tk);
 }
 
 static int rbk_probe(struct platform_device *pdev)
 {
 	const struct revocable_ops *ops = READ_ONCE(rbk_drv_ops);
 	struct rbk_ticket *tk;
-	struct revocable *rev;
 	struct rbk_dev *d;
 
 	if (pdev->id < 0 || pdev->id >= rbk_ndevs)
 		return -ENODEV;
+	if (!ops)
+		return -EBUSY;	/* rbk_drv_select() is switching primitives */
 	d = &rbk_devs[pdev->id];
-	d->spare = kzalloc(sizeof(*d->spare), GFP_KERNEL);
 	tk = kzalloc(sizeof(*tk), GFP_KERNEL);
-	if (!d->spare || !tk)
-		goto nomem;
+	if (!tk)
+		return -ENOMEM;
 	tk->d = d;
 	tk->ops = ops;
-	tk->idx = -1;
 	tk->pgt = rb_pgt_alloc(NULL, NULL);
 	if (!tk->pgt)
 		goto nomem;
@@ -180,58 +224,47 @@ static int rbk_probe(struct platform_device *pdev)
 			    RB_PGT_SIZE_4K, RB_WL_WSET_DEFAULT))
 		goto nomem;
 	tk->bytes = rb_pgt_footprint(tk->pgt);
-	rev = ops->create(tk->pgt, rbk_dev_release, tk);
-	if (!rev)
+	tk->rev = ops->create(tk->pgt, rbk_dev_release, tk);
+	if (!tk->rev)
 		goto nomem;
+	WRITE_ONCE(rbk_rev_bytes, ops->footprint(tk->rev));
 	/*
-	 * The previous (revoked) revocable is on the retire list already;
-	 * consumers switch to the new one from here.
+	 * The previous (revoked) revocable is retired or gone already;
+	 * readers switch to this one from here.
 	 */
-	d->ops = ops;
 	d->tk = tk;
-	smp_store_release(&d->rev, rev);
+	smp_store_release(&d->rev, tk->rev);
 	platform_set_drvdata(pdev, d);
 	atomic_inc(&d->probed);
 	return 0;
 nomem:
-	if (tk)
+	if (tk->pgt)
 		rb_pgt_free(tk->pgt);
 	kfree(tk);
-	kfree(d->spare);
-	d->spare = NULL;
 	return -ENOMEM;
 }
 
 static void rbk_remove(struct platform_device *pdev)
 {
 	struct rbk_dev *d = platform_get_drvdata(pdev);
-	struct rbk_retired *r = d->spare;
 	struct rbk_ticket *tk = d->tk;
+	const struct revocable_ops *ops = tk->ops;
 
-	d->ops->revoke(d->rev);
-	r->rev = d->rev;
-	r->ops = d->ops;
-	r->tk = NULL;
-	d->spare = NULL;
+	ops->revoke(tk->rev);
+	/* Who removed it: read by the benchmark after device_lock(). */
+	WRITE_ONCE(tk->remover, current);
 	d->tk = NULL;
-	/*
-	 * The table: the deferred callback frees it; a timed unbind leaves
-	 * it on the retire node for the benchmark to take (outside the
-	 * timed window, rbk_drv_take()) or for rbk_drv_reap(); otherwise
-	 * no benchmark reader can be in it (they run only inside a
-	 * repetition) and a synchronous revoke has waited for any other,
-	 * so it goes now unless the release has not run (then at reap).
-	 */
-	if (!(d->ops->caps & REV_CAP_DEFERRED)) {
-		if (!tk->ub && READ_ONCE(tk->released)) {
-			rbk_reclaim(tk);
-		} else {
-			r->tk = tk;
-			tk->retired = r;
-		}
+	if (mutex_trylock(&rbk_readers_lock)) {
+		/* No reader runs or can start: nothing reaches tk->rev. */
+		cmpxchg(&d->rev, tk->rev, NULL);
+		if (ops->caps & REV_CAP_DEFERRED)
+			ops->deferred_barrier();
+		rbk_ticket_free(tk);
+		mutex_unlock(&rbk_readers_lock);
+		return;
 	}
 	mutex_lock(&rbk_retire_lock);
-	list_add_tail(&r->node, &rbk_retired_list);
+	list_add_tail(&tk->node, &rbk_retired_list);
 	mutex_unlock(&rbk_retire_lock);
 }
 
@@ -246,51 +279,40 @@ static struct platform_driver rbk_driver = {
 };
 
 /*
- * Destroy every retired revocable, and free any table still held.  Only
- * when no reader can hold one: the benchmark's readers are stopped.
- * Deferred releases are waited for first.  Slots that point to a
- * destroyed revocable are cleared.
+ * Destroy every retired binding and free its table if still held.  Only
+ * when no reader can reach one: the benchmark's readers are stopped (the
+ * caller holds rbk_readers_lock, or no repetition runs).  Deferred
+ * releases are waited for first.  A slot still pointing to a destroyed
+ * revocable is cleared (unless a probe has replaced it meanwhile).
  */
 void rbk_drv_reap(void)
 {
 	const struct revocable_ops *last = NULL;
-	struct rbk_retired *r, *tmp;
+	struct rbk_ticket *tk, *tmp;
 	LIST_HEAD(list);
-	int i;
 
 	mutex_lock(&rbk_retire_lock);
 	list_splice_init(&rbk_retired_list, &list);
 	mutex_unlock(&rbk_retire_lock);
-	list_for_each_entry(r, &list, node)
-		if ((r->ops->caps & REV_CAP_DEFERRED) && r->ops != last) {
-			r->ops->deferred_barrier();
-			last = r->ops;
+	list_for_each_entry(tk, &list, node)
+		if ((tk->ops->caps & REV_CAP_DEFERRED) && tk->ops != last) {
+			tk->ops->deferred_barrier();
+			last = tk->ops;
 		}
-	list_for_each_entry_safe(r, tmp, &list, node) {
-		for (i = 0; i < rbk_ndevs; i++)
-			if (READ_ONCE(rbk_devs[i].rev) == r->rev)
-				WRITE_ONCE(rbk_devs[i].rev, NULL);
-		r->ops->destroy(r->rev);
-		if (r->tk)
-			rbk_reclaim(r->tk);
-		list_del(&r->node);
-		kfree(r);
+	list_for_each_entry_safe(tk, tmp, &list, node) {
+		cmpxchg(&tk->d->rev, tk->rev, NULL);
+		list_del(&tk->node);
+		rbk_ticket_free(tk);
 	}
 }
 
-/* The benchmark takes a timed unbind's table off its retire node. */
-static void rbk_drv_take(struct rbk_ticket *tk)
-{
-	mutex_lock(&rbk_retire_lock);
-	tk->retired->tk = NULL;
-	mutex_unlock(&rbk_retire_lock);
-}
-
-/* Rebind every device with @ops.  Readers must be stopped. */
+/* Rebind every device with @ops.  No benchmark reader may be running. */
 int rbk_drv_select(const struct revocable_ops *ops)
 {
 	int i, ret = 0;
 
+	/* From here until the new ops are set, a sysfs bind gets -EBUSY. */
+	WRITE_ONCE(rbk_drv_ops, NULL);
 	/* A no-op for a device that is not bound. */
 	for (i = 0; i < rbk_ndevs; i++)
 		device_release_driver(&rbk_devs[i].pdev->dev);
@@ -315,8 +337,8 @@ static int rbk_ub_reader(void *data)
 	struct rbk_ub *ub = me->ub;
 	const struct revocable_ops *ops = ub->ops;
 	unsigned long n = 0, errors = 0, retries = 0, bad = 0;
-	unsigned int pos = raw_smp_processor_id() * 17, i;
-	u64 sink = 0;
+	unsigned int pos = raw_smp_processor_id() * 17, i, since = 0;
+	u64 sink = 0, t0 = rb_now_ns();
 
 	while (!kthread_should_stop()) {
 		struct rbk_dev *d = &rbk_devs[READ_ONCE(ub->target)];
@@ -338,18 +360,20 @@ static int rbk_ub_reader(void *data)
 			} else {
 				bad += wrong;
 				n++;
-				atomic_long_inc(&ub->since_bind);
+				WRITE_ONCE(me->ok, n);
 			}
 		}
 		/* This access, and every load of it, is over. */
 		smp_store_release(&me->gen, me->gen + 1);
-		if (!((n + errors) & 63))
+		if (++since >= 64) {
+			since = 0;
 			cond_resched();
+		}
 	}
-	atomic_long_add(n, &ub->accesses);
-	atomic_long_add(errors, &ub->errors);
-	atomic_long_add(retries, &ub->retries);
-	atomic_long_add(bad + (sink == 1), &ub->bad);
+	me->ns = rb_now_ns() - t0;
+	me->errors = errors;
+	me->retries = retries;
+	me->bad = bad + (sink == 1);
 	return 0;
 }
 
@@ -374,66 +398,118 @@ static bool rbk_ub_readers_moved_on(struct rbk_ub *ub)
 	return true;
 }
 
+/*
+ * Wait (bounded) until every reader has made want more successful
+ * accesses than at the snapshot: each has got going on the new binding.
+ */
+static void rbk_ub_wait_readers(struct rbk_ub *ub, unsigned long want)
+{
+	unsigned int waited;
+	int k;
+
+	for (k = 0; k < ub->nreaders; k++)
+		ub->rd[k].seen = READ_ONCE(ub->rd[k].ok);
+	for (k = 0; k < ub->nreaders; k++)
+		for (waited = 0; waited < 2000 && !rbk_should_stop() &&
+		     READ_ONCE(ub->rd[k].ok) - ub->rd[k].seen < want; waited++)
+			usleep_range(100, 200);
+}
+
+/* Claim the device's bound binding for cycle c; NULL if it is unbound. */
+static struct rbk_ticket *rbk_ub_claim(struct rbk_ub *ub, struct rbk_dev *d,
+				       unsigned int c)
+{
+	struct device *dev = &d->pdev->dev;
+	struct rbk_ticket *tk;
+
+	device_lock(dev);
+	tk = d->tk;
+	if (tk) {
+		tk->ub = ub;
+		tk->cycle = c;
+	}
+	device_unlock(dev);
+	return tk;
+}
+
 /* The revoker: warm-up and timed unbinds, each followed by the checks. */
 static void rbk_ub_unbinds(struct rbk_ub *ub)
 {
 	const struct revocable_ops *ops = ub->ops;
 	bool typestable = ops->caps & REV_CAP_TYPESTABLE;
 	bool deferred = ops->caps & REV_CAP_DEFERRED;
-	unsigned int i, j = 0, warm = RB_WL_WARM_CYCLES;
+	unsigned int c, j = 0, warm = RB_WL_WARM_CYCLES;
 	struct rbk_drv_stats *st = ub->st;
+	u64 e0 = 0, n0 = 0, e1 = 0, n1 = 0;
 
-	for (i = 0; i < warm + ub->nsamples && !rbk_should_stop(); i++) {
-		int t = i % rbk_ndevs;
-		struct rbk_dev *d = &rbk_devs[t];
+	for (c = 0; c < ub->ncyc && j < ub->nsamples && !rbk_should_stop();
+	     c++) {
+		struct rbk_dev *d = &rbk_devs[c % rbk_ndevs];
+		struct device *dev = &d->pdev->dev;
 		struct rev_handle h = { };
-		struct rbk_ticket *tk = d->tk;
-		struct revocable *rev = d->rev;
-		unsigned int waited;
+		struct rbk_ticket *tk;
+		bool mine;
 		long u;
 		u64 t0, t1;
+		int ret;
 
-		if (!tk) {
-			st->fail = "device not bound before its unbind";
-			break;
+		WRITE_ONCE(ub->target, c % rbk_ndevs);
+		if (!ub->unbinds) {
+			/* the floor: the readers' cycles, without the unbind */
+			rbk_ub_wait_readers(ub, RB_WL_CYCLE_WARM_OPS * 64);
+			j += c >= warm;
+			continue;
 		}
-		atomic_long_set(&ub->since_bind, 0);
-		WRITE_ONCE(ub->target, t);
 		/* Each reader gets going on this binding (bounded wait). */
-		for (waited = 0; ub->nreaders && waited < 2000 &&
-		     atomic_long_read(&ub->since_bind) <
-		     (long)ub->nreaders * RB_WL_CYCLE_WARM_OPS; waited++)
-			usleep_range(100, 200);
-
-		tk->ub = ub;
-		tk->idx = i >= warm ? (long)j : -1;
+		rbk_ub_wait_readers(ub, RB_WL_CYCLE_WARM_OPS);
+		tk = rbk_ub_claim(ub, d, c);
+		if (!tk) {
+			st->lost++;	/* unbound by someone else */
+			goto rebind;
+		}
 		u = atomic_long_add_return(tk->bytes, &ub->unreclaimed);
 		if (u > (long)st->unreclaimed_peak)
 			st->unreclaimed_peak = u;
 		atomic_long_inc(&ub->revoked);
+		if (ops->gp_paths)
+			ops->gp_paths(&e0, &n0);
 		t0 = rb_now_ns();
 		tk->t0 = t0;
-		device_release_driver(&d->pdev->dev);
+		device_release_driver(dev);
 		t1 = rb_now_ns();
-		if (i >= warm)
-			ub->samples[j++] = t1 - t0;
+		if (ops->gp_paths)
+			ops->gp_paths(&e1, &n1);
+		/* device_release_driver() took device_lock(): remover is set */
+		mine = READ_ONCE(tk->remover) == current;
+		if (!mine)
+			st->lost++;
+		st->retained += st->bytes_per_rev;
+		if (st->retained > st->retained_peak)
+			st->retained_peak = st->retained;
+		if (mine && c >= warm) {
+			ub->cyc[c].unbind = t1 - t0;
+			ub->cyc[c].valid = true;
+			st->gp_expedited += e1 - e0;
+			st->gp_normal += n1 - n0;
+			j++;
+		}
 
-		/* The contract, through the driver core. */
-		if (ops->try_access(rev, &h)) {
-			ops->release(rev, &h);
+		/* The contract, on the claimed binding, whoever removed it. */
+		if (ops->try_access(tk->rev, &h)) {
+			ops->release(tk->rev, &h);
 			st->fail = "try_access succeeded after unbind returned";
 		}
 		if (!deferred) {
-			if (!READ_ONCE(tk->released)) {
-				/* left for rbk_drv_reap(): on the retire list */
+			if (!READ_ONCE(tk->released))
 				st->fail = "release callback had not run when unbind returned";
-			} else if (!typestable || rbk_ub_readers_moved_on(ub)) {
-				rbk_drv_take(tk);
+			else if (!typestable || rbk_ub_readers_moved_on(ub))
 				rbk_reclaim(tk);
-			}
 			/* else stopping: rbk_drv_reap() frees it, readers out */
 		}
-		if (device_attach(&d->pdev->dev) != 1)
+rebind:
+		/* 1: bound, by this call or a sysfs bind that came first */
+		ret = device_attach(dev);
+		if (ret < 0)
 			st->fail = "rebind (device_attach) failed";
 		if (st->fail)
 			break;
@@ -462,6 +538,22 @@ static int rbk_nth_cpu(int i)
 	return cpumask_first(cpu_online_mask);
 }
 
+/* The timed cycles' samples into the caller's buffers, in cycle order. */
+static unsigned int rbk_ub_samples(struct rbk_ub *ub, struct rbk_drv_bufs *buf)
+{
+	unsigned int c, j = 0;
+
+	for (c = 0; c < ub->ncyc && j < buf->nsamples; c++) {
+		if (!ub->cyc[c].valid)
+			continue;
+		buf->samples[j] = ub->cyc[c].unbind;
+		buf->reclaim[j] = ub->cyc[c].reclaim;
+		buf->teardown[j] = ub->cyc[c].teardown;
+		j++;
+	}
+	return j;
+}
+
 int rbk_drv_unbind_rep(const struct rbk_config *cfg,
 		       const struct revocable_ops *ops, int nreaders,
 		       struct rbk_drv_bufs *buf, struct rbk_drv_stats *st)
@@ -471,35 +563,34 @@ int rbk_drv_unbind_rep(const struct rbk_config *cfg,
 	struct rbk_ub *ub;
 
 	memset(st, 0, sizeof(*st));
-	if (nreaders && (ops->caps & REV_CAP_UNSAFE)) {
-		st->skip = "its revoke does not wait for readers (REV_CAP_UNSAFE): unbinding under readers would free the page table under them";
-		return 0;
-	}
 	ub = kzalloc(sizeof(*ub), GFP_KERNEL);
 	th = kcalloc(nreaders + 1, sizeof(*th), GFP_KERNEL);
-	if (ub)
+	if (ub) {
 		ub->rd = kcalloc(nreaders + 1, sizeof(*ub->rd), GFP_KERNEL);
-	if (!ub || !th || !ub->rd) {
+		/* sysfs may take some cycles: room for 4x the samples */
+		ub->ncyc = RB_WL_WARM_CYCLES + 4 * buf->nsamples;
+		ub->cyc = kcalloc(ub->ncyc, sizeof(*ub->cyc), GFP_KERNEL);
+	}
+	if (!ub || !th || !ub->rd || !ub->cyc) {
 		ret = -ENOMEM;
 		goto out;
 	}
 	ub->ops = ops;
-	ub->cfg = cfg;
 	ub->cs = cfg->cs;
+	/* the floor's revoke does not wait: readers only, no unbind */
+	ub->unbinds = !(ops->caps & REV_CAP_UNSAFE);
 	ub->nreaders = nreaders;
-	ub->samples = buf->samples;
-	ub->reclaim = buf->reclaim;
-	ub->teardown = buf->teardown;
 	ub->nsamples = buf->nsamples;
 	ub->st = st;
 	init_completion(&ub->done);
 	ret = rbk_drv_select(ops);
 	if (ret)
 		goto out;
-	st->bytes_per_rev = ops->footprint(rbk_devs[0].rev);
+	st->bytes_per_rev = READ_ONCE(rbk_rev_bytes);
 	if (ops->domain_footprint)
 		st->bytes_per_domain = ops->domain_footprint();
 
+	mutex_lock(&rbk_readers_lock);
 	/*
 	 * The revoker has the first online CPU to itself, the readers share
 	 * the others, wrapping (the shared CYCLE workloads' placement,
@@ -528,7 +619,6 @@ int rbk_drv_unbind_rep(const struct rbk_config *cfg,
 	}
 	wait_for_completion(&ub->done);
 	kthread_stop(rv);
-	st->nsamples = ub->nsamples;
 stop:
 	while (n)
 		kthread_stop(th[--n]);
@@ -536,12 +626,21 @@ stop:
 	if (ops->caps & REV_CAP_DEFERRED)
 		st->pending = atomic_long_read(&ub->revoked) -
 			      atomic_long_read(&ub->freed);
-	/* every reader is out: parked tables and deferred releases go */
+	/* every reader is out: retired bindings and deferred releases go */
 	rbk_drv_reap();
-	st->accesses = atomic_long_read(&ub->accesses);
-	st->errors = atomic_long_read(&ub->errors);
-	st->retries = atomic_long_read(&ub->retries);
-	st->bad = atomic_long_read(&ub->bad);
+	mutex_unlock(&rbk_readers_lock);
+	st->nsamples = ub->unbinds ? rbk_ub_samples(ub, buf) : ub->nsamples;
+	for (k = 0; k < nreaders; k++) {
+		st->accesses += ub->rd[k].ok;
+		st->errors += ub->rd[k].errors;
+		st->retries += ub->rd[k].retries;
+		st->bad += ub->rd[k].bad;
+		st->reader_ns += ub->rd[k].ns;
+		if (ub->rd[k].ns)
+			st->accesses_per_sec += div64_u64((u64)ub->rd[k].ok *
+							  NSEC_PER_SEC,
+							  ub->rd[k].ns);
+	}
 	if (st->bad && !st->fail)
 		st->fail = "readers saw wrong translations";
 	if (atomic_long_read(&ub->freed) != atomic_long_read(&ub->revoked) &&
@@ -552,8 +651,10 @@ stop:
 		    atomic_read(&rbk_devs[k].probed) && !st->fail)
 			st->fail = "a release callback never ran";
 out:
-	if (ub)
+	if (ub) {
+		kfree(ub->cyc);
 		kfree(ub->rd);
+	}
 	kfree(th);
 	kfree(ub);
 	return ret;
@@ -616,8 +717,6 @@ void rbk_drv_exit(void)
 		platform_device_unregister(rbk_devs[i].pdev);	/* remove() */
 	platform_driver_unregister(&rbk_driver);
 	rbk_drv_reap();
-	for (i = 0; i < rbk_ndevs; i++)
-		kfree(rbk_devs[i].spare);
 	kfree(rbk_devs);
 	rbk_devs = NULL;
 }

@@ -16,10 +16,18 @@ struct rbk_drv_bufs {
 };
 
 struct rbk_drv_stats {
-	unsigned int nsamples;		/* unbind samples taken */
-	unsigned long accesses, errors, retries, bad;
+	unsigned int nsamples;		/* unbind samples taken (the floor:
+					 * reader cycles) */
+	unsigned int lost;		/* cycles whose binding someone else
+					 * (sysfs) unbound: no sample */
+	unsigned long accesses, errors, retries, bad;	/* readers' sums */
+	u64 reader_ns;			/* the readers' running times, summed */
+	u64 accesses_per_sec;		/* the sum of every reader's own rate */
 	unsigned long pending;		/* deferred frees not run at the end */
 	unsigned long unreclaimed_peak;	/* bytes revoked, not yet freed */
+	long retained, retained_peak;	/* revocables' bytes, revoked, not
+					 * yet destroyed (reaped at the end) */
+	u64 gp_expedited, gp_normal;	/* ops->gp_paths() of timed unbinds */
 	size_t bytes_per_rev, bytes_per_domain;
 	const char *skip;		/* the cell cannot run: why */
 	const char *fail;		/* contract violation: what */
@@ -29,7 +37,10 @@ struct rbk_drv_stats {
 int rbk_drv_select(const struct revocable_ops *ops);
 /* Destroy revocables retired by remove() (no readers may be running). */
 void rbk_drv_reap(void);
-/* One repetition of driver-unbind: buf->nsamples timed unbinds. */
+/*
+ * One repetition of driver-unbind: buf->nsamples timed unbinds (the
+ * REV_CAP_UNSAFE floor: as many reader cycles, no unbind; no samples).
+ */
 int rbk_drv_unbind_rep(const struct rbk_config *cfg,
 		       const struct revocable_ops *ops, int nreaders,
 		       struct rbk_drv_bufs *buf, struct rbk_drv_stats *st);

@@ -80,6 +80,9 @@ int rbk_torture_perturb(const char *no_perturb, unsigned int *mask);
 
 /* The kernel bug zoo table is rev_bug_zoo[] (bugs.h, primitives/registry.c). */
 
+/* The first line of a sysfs or proc file, or "unavailable" (results.c). */
+void rbk_sysfs_line(const char *path, char *buf, size_t len);
+
 /* Calibration probe (calib.c), recorded in every bench run's context. */
 struct rbk_calib {
 	u64 pingpong_ns;	/* median CPU0<->CPU1 round trip, 0 = n/a */
@@ -90,6 +93,12 @@ void rbk_calibrate(struct rbk_calib *c);
 
 /* Benchmarks (bench.c) */
 struct rbk_results;
+struct rb_workload;
+struct rb_wl_params;
+/* One cell's parameters from a run's configuration (bench, knob checks). */
+void rbk_wl_params(const struct rbk_config *cfg,
+		   const struct revocable_ops *ops,
+		   const struct rb_workload *wl, struct rb_wl_params *p);
 int rbk_run_bench(const struct rbk_config *cfg, struct rbk_results *res);
 
 /* Results JSON (results.c) */

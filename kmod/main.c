@@ -4,7 +4,8 @@
  * stress tests (KTAP), refscale-style benchmarks, and a real driver-core
  * unbind through a platform driver.
  *
- * One-shot run at insmod (module parameters, all read-only afterwards):
+ * A run at insmod (module parameters, all read-only afterwards), started in
+ * a kthread; insmod returns at once:
  *
  *   insmod revbench.ko mode=test [primitive=all|NAME] [rounds=20] [hold_ms=20]
  *   insmod revbench.ko mode=bench primitive=rcu workload=translate ...
@@ -16,12 +17,19 @@
  *
  * mode=test and mode=torture print KTAP v1 and, last, "revbench: done: P
  * passed, F failed" (skips are listed as "# SKIP" and counted in neither).  mode=bench
- * prints one line per cell and "revbench: done: bench C cells, F failed";
- * the JSON is in /sys/kernel/debug/revbench/results.  insmod returns 0
- * when the run happened, whatever its outcome: the harness parses the
- * "done:" line (a failed insmod would lose the output's context and
- * leave nothing to rmmod).  An invalid parameter fails insmod with
- * -EINVAL and a pr_err naming the parameter.
+ * prints one line per cell and "revbench: done: bench, F cell(s) failed";
+ * the JSON is in /sys/kernel/debug/revbench/results.  The run goes in the
+ * "rbk_run" kthread, as refscale, rcuscale and locktorture start theirs:
+ * insmod returns 0 as soon as the parameters are checked and the thread
+ * started; debugfs "status" says "running ..." until the run ends, then
+ * the "done:" line, which is also the run's last console line.  rmmod
+ * stops a run (the thread sees the stop flag within a repetition's poll,
+ * its readers are stopped, everything revoked and freed).  An invalid
+ * parameter, or a knob combination the shared rules refuse
+ * (rb_wl_check_knobs(): a timed window or a spinning stall longer than
+ * the lockup watchdog allows, fewer revoke samples than a p99 needs),
+ * fails insmod (or the debugfs write) with -EINVAL and a pr_err naming
+ * the knobs.
  *
  * debugfs, /sys/kernel/debug/revbench/:
  *   run         write "key=value ..." (the parameter names below) to
@@ -260,6 +268,48 @@ static int rbk_torture_check(struct rbk_config *cfg)
 	return 0;
 }
 
+/*
+ * mode=bench: the shared rules on knob combinations (workload.h,
+ * rb_wl_check_knobs()) for every primitive and workload the run would
+ * take, and the same p99 rule for driver-unbind.  The first violation is
+ * the pr_err and -EINVAL.
+ */
+static int rbk_knobs_check(const struct rbk_config *cfg)
+{
+	static char why[320];	/* one configuration check at a time */
+	const struct revocable_ops *ops;
+	struct rb_wl_params p;
+	int i, w;
+
+	if (rbk_name_listed(cfg->workload, "driver-unbind") &&
+	    cfg->samples < RB_WL_P99_MIN_SAMPLES) {
+		rb_pr_err("driver-unbind: samples=%u: a repetition's revoke p99 needs at least %d samples (with fewer, the nearest-rank p99 is the sample maximum)\n",
+			  cfg->samples, RB_WL_P99_MIN_SAMPLES);
+		return -EINVAL;
+	}
+	for (i = 0; i <= rev_ops_count; i++) {
+		ops = i < rev_ops_count ? rev_ops_all[i] :
+		      rev_bug_find(cfg->primitive);
+		if (!ops || (strcmp(cfg->primitive, "all") &&
+			     strcmp(cfg->primitive, ops->name)))
+			continue;
+		for (w = 0; w < RB_WL_NR; w++) {
+			const struct rb_workload *wl = &rb_workloads[w];
+			const char *msg;
+
+			if (!rbk_name_listed(cfg->workload, wl->name))
+				continue;
+			rbk_wl_params(cfg, ops, wl, &p);
+			msg = rb_wl_check_knobs(wl, &p, why, sizeof(why));
+			if (msg) {
+				rb_pr_err("%s (primitive %s)\n", msg, ops->name);
+				return -EINVAL;
+			}
+		}
+	}
+	return 0;
+}
+
 /* Range checks happened in rbk_config_set(); names are checked here. */
 int rbk_config_check(struct rbk_config *cfg)
 {
@@ -302,6 +352,8 @@ int rbk_config_check(struct rbk_config *cfg)
 			  cfg->env);
 		return -EINVAL;
 	}
+	if (cfg->mode == RBK_MODE_BENCH)
+		return rbk_knobs_check(cfg);
 	return 0;
 }
 
@@ -407,6 +459,42 @@ static int rbk_run_thread(void *data)
 	return 0;
 }
 
+/*
+ * Start req (checked) in the rbk_run kthread; it owns req from here.
+ * -EBUSY while a run is going.  The previous run's thread, parked, is
+ * stopped first.
+ */
+static int rbk_start_run(struct rbk_run_req *req, const char *what)
+{
+	struct task_struct *t;
+
+	mutex_lock(&rbk_state_lock);
+	if (rbk_running) {
+		mutex_unlock(&rbk_state_lock);
+		kfree(req);
+		return -EBUSY;
+	}
+	if (rbk_run_task) {		/* the previous run, parked */
+		kthread_stop(rbk_run_task);
+		rbk_run_task = NULL;
+	}
+	atomic_set(&rbk_stop_flag, 0);
+	rbk_running = true;
+	snprintf(rbk_status, sizeof(rbk_status), "running %s: %.120s\n",
+		 what, req->cmdline);
+	t = kthread_run(rbk_run_thread, req, "rbk_run");
+	if (IS_ERR(t)) {
+		rbk_running = false;
+		strscpy(rbk_status, "idle\n", sizeof(rbk_status));
+		mutex_unlock(&rbk_state_lock);
+		kfree(req);
+		return PTR_ERR(t);
+	}
+	rbk_run_task = t;
+	mutex_unlock(&rbk_state_lock);
+	return 0;
+}
+
 /* ---------------------------------------------------------------- */
 /* debugfs */
 
@@ -416,7 +504,6 @@ static ssize_t rbk_run_write(struct file *file, const char __user *ubuf,
 			     size_t len, loff_t *ppos)
 {
 	struct rbk_run_req *req;
-	struct task_struct *t;
 	int ret;
 
 	if (len >= sizeof(req->cmdline))
@@ -446,32 +533,8 @@ static ssize_t rbk_run_write(struct file *file, const char __user *ubuf,
 		kfree(req);
 		return ret;
 	}
-
-	mutex_lock(&rbk_state_lock);
-	if (rbk_running) {
-		mutex_unlock(&rbk_state_lock);
-		kfree(req);
-		return -EBUSY;
-	}
-	if (rbk_run_task) {		/* the previous run, parked */
-		kthread_stop(rbk_run_task);
-		rbk_run_task = NULL;
-	}
-	atomic_set(&rbk_stop_flag, 0);
-	rbk_running = true;
-	snprintf(rbk_status, sizeof(rbk_status), "running %.140s\n",
-		 req->cmdline);
-	t = kthread_run(rbk_run_thread, req, "rbk_run");
-	if (IS_ERR(t)) {
-		rbk_running = false;
-		strscpy(rbk_status, "idle\n", sizeof(rbk_status));
-		mutex_unlock(&rbk_state_lock);
-		kfree(req);
-		return PTR_ERR(t);
-	}
-	rbk_run_task = t;
-	mutex_unlock(&rbk_state_lock);
-	return len;
+	ret = rbk_start_run(req, "debugfs");
+	return ret ? ret : len;
 }
 
 static const struct file_operations rbk_run_fops = {
@@ -596,20 +659,27 @@ static int __init rbk_init(void)
 		rev_ops_global_exit();
 		return ret;
 	}
+	rb_wl_delay_loop_ps();		/* the delay loop, calibrated once */
 	rbk_debugfs_init();
 	pr_info("revbench: loaded (%s, git %s), mode=%s primitive=%s workload=%s\n",
 		utsname()->release, REVBENCH_GIT, rbk_mode_name(cfg.mode),
 		cfg.primitive, cfg.workload);
 	if (cfg.mode != RBK_MODE_NONE) {
-		mutex_lock(&rbk_state_lock);
-		rbk_running = true;
-		snprintf(rbk_status, sizeof(rbk_status), "running %s (insmod)\n",
-			 rbk_mode_name(cfg.mode));
-		mutex_unlock(&rbk_state_lock);
-		rbk_do_run(&cfg, "insmod parameters");
-		mutex_lock(&rbk_state_lock);
-		rbk_running = false;
-		mutex_unlock(&rbk_state_lock);
+		struct rbk_run_req *req = kzalloc(sizeof(*req), GFP_KERNEL);
+
+		ret = -ENOMEM;
+		if (req) {
+			req->cfg = cfg;
+			strscpy(req->cmdline, "insmod parameters",
+				sizeof(req->cmdline));
+			ret = rbk_start_run(req, rbk_mode_name(cfg.mode));
+		}
+		if (ret) {
+			debugfs_remove_recursive(rbk_dir);
+			rbk_drv_exit();
+			rev_ops_global_exit();
+			return ret;
+		}
 	}
 	return 0;
 }

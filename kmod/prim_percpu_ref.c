@@ -18,6 +18,12 @@
  * both, then calls the release callback.  revoke_many() kills all n refs
  * first, so their grace periods overlap.
  *
+ * Not REV_CAP_BOUNDED: the switch to atomic waits for a full RCU grace
+ * period (call_rcu() in __percpu_ref_switch_to_atomic()), so a reader
+ * stalled in ANY rcu_read_lock() section - another subsystem's, nothing
+ * to do with this ref - delays every revoke.  The unbind workload's
+ * stall_rcu=1 and the contract suite's foreign_rcu_reader case show it.
+ *
  * Footprint: the wrapper, the separately allocated percpu_ref_data, and
  * the per-CPU counter (one unsigned long per possible CPU).
  */
@@ -145,7 +151,7 @@ const struct revocable_ops rev_ops_percpu_ref = {
 	.family = "percpu-ref",
 	.desc = "percpu_ref_tryget_live/put; revoke = kill_and_confirm + wait "
 		"for the drain",
-	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED,
+	.caps = REV_CAP_SLEEP,
 	.color = "#e377c2",
 	.create = pcpu_create,
 	.destroy = pcpu_destroy,

@@ -22,6 +22,10 @@
  * and never shared (sharing it is the bug that hung the C series, below).
  * Readers may sleep.
  *
+ * Which path each revoke's synchronize_srcu() took is counted per ops
+ * table (ops->gp_paths, the results' gp_expedited / gp_normal counters):
+ * kmod/srcu_paths.c, rbk_srcu_sync(), says how it is known.
+ *
  * Footprint, from public struct sizes only (rb_srcu_footprint(),
  * compat.h): srcu and srcu-exp count the whole domain per revocable;
  * srcu-shared reports the wrapper per revocable and the domain as
@@ -33,6 +37,7 @@
 #include "revocable.h"
 #include "workload.h"
 #include "kmod.h"
+#include "srcu_paths.h"
 
 struct rev_srcu {
 	struct rev_base base;
@@ -51,6 +56,14 @@ struct rev_srcu_own {
 };
 
 static struct srcu_struct *srcu_shared;
+
+/* Which path each revoke's synchronize_srcu() took (srcu_paths.h). */
+static struct rbk_srcu_paths srcu_paths_own, srcu_paths_exp,
+			     srcu_paths_shared;
+RBK_SRCU_PATHS_GET(srcu_paths_own_get, srcu_paths_own)
+RBK_SRCU_PATHS_GET(srcu_paths_exp_get, srcu_paths_exp)
+RBK_SRCU_PATHS_GET(srcu_paths_shared_get, srcu_paths_shared)
+
 
 static struct revocable *srcu_create(void *res, rev_release_fn release,
 				     void *arg)
@@ -118,7 +131,7 @@ static void srcu_own_finish(struct revocable *rev)
 {
 	struct rev_srcu *r = (struct rev_srcu *)rev;
 
-	synchronize_srcu(r->ssp);
+	rbk_srcu_sync(r->ssp, false, &srcu_paths_own);
 	rev_base_release(&r->base);
 }
 
@@ -136,7 +149,7 @@ static void srcu_exp_finish(struct revocable *rev)
 {
 	struct rev_srcu *r = (struct rev_srcu *)rev;
 
-	synchronize_srcu_expedited(r->ssp);
+	rbk_srcu_sync(r->ssp, true, &srcu_paths_exp);
 	rev_base_release(&r->base);
 }
 
@@ -158,6 +171,8 @@ const struct revocable_ops rev_ops_srcu = {
 	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED,
 	.color = "#ff7f0e",
 	.peer = "srcu",
+	.global_init = rbk_srcu_paths_init,
+	.gp_paths = srcu_paths_own_get,
 	.create = srcu_create,
 	.destroy = srcu_destroy,
 	.footprint = srcu_footprint,
@@ -174,6 +189,8 @@ const struct revocable_ops rev_ops_srcu_exp = {
 		"synchronize_srcu_expedited",
 	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED | REV_CAP_EXPEDITED,
 	.color = "#ffd27f",
+	.global_init = rbk_srcu_paths_init,
+	.gp_paths = srcu_paths_exp_get,
 	.create = srcu_create,
 	.destroy = srcu_destroy,
 	.footprint = srcu_footprint,
@@ -191,6 +208,7 @@ static int srcu_shared_init(void)
 
 	if (srcu_shared)
 		return 0;
+	rbk_srcu_paths_init();
 	ssp = kzalloc(sizeof(*ssp), GFP_KERNEL);
 	if (!ssp)
 		return -ENOMEM;
@@ -245,7 +263,7 @@ static size_t srcu_shared_footprint(const struct revocable *rev)
 /* One grace period of the shared domain for the whole batch. */
 static void srcu_shared_wait(struct revocable **revs, int n)
 {
-	synchronize_srcu(srcu_shared);
+	rbk_srcu_sync(srcu_shared, false, &srcu_paths_shared);
 }
 
 static const struct rev_batch srcu_shared_batch = {
@@ -272,6 +290,7 @@ const struct revocable_ops rev_ops_srcu_shared = {
 	.color = "#ffbb78",
 	.global_init = srcu_shared_init,
 	.global_exit = srcu_shared_exit,
+	.gp_paths = srcu_paths_shared_get,
 	.create = srcu_shared_create,
 	.destroy = srcu_shared_destroy,
 	.footprint = srcu_shared_footprint,

@@ -41,6 +41,7 @@
 #endif
 
 #include "revocable.h"
+#include "workload.h"
 #include "kmod.h"
 #include "results.h"
 
@@ -57,6 +58,7 @@ struct rbk_cell {
 	int ncell;
 	struct rb_metric cell[RB_MET_MAX];
 	const char *loop;
+	const char *irqoff;
 };
 
 struct rbk_results {
@@ -175,24 +177,21 @@ static void bmilli(struct rbk_buf *b, s64 v)
 	bfixed(b, v, 3);
 }
 
-static const char *rbk_preemption(void)
+/*
+ * The preemption model the kernel is running now: "none", "voluntary",
+ * "full" or "rt"; "dynamic-<model>" where PREEMPT_DYNAMIC lets the boot
+ * (preempt=) or debugfs (sched/preempt) choose it.
+ */
+static const char *rbk_preemption(char *buf, size_t len)
 {
-	if (IS_ENABLED(CONFIG_PREEMPT_RT))
-		return "rt (PREEMPT_RT)";
-	if (IS_ENABLED(CONFIG_PREEMPT_DYNAMIC)) {
-		if (preempt_model_full())
-			return "full (PREEMPT_DYNAMIC)";
-		if (preempt_model_voluntary())
-			return "voluntary (PREEMPT_DYNAMIC)";
-		if (preempt_model_none())
-			return "none (PREEMPT_DYNAMIC)";
-		return "other (PREEMPT_DYNAMIC)";
-	}
-	if (IS_ENABLED(CONFIG_PREEMPT))
-		return "full (PREEMPT)";
-	if (IS_ENABLED(CONFIG_PREEMPT_VOLUNTARY))
-		return "voluntary (PREEMPT_VOLUNTARY)";
-	return "none (PREEMPT_NONE)";
+	const char *m = IS_ENABLED(CONFIG_PREEMPT_RT) ? "rt" :
+			preempt_model_full() ? "full" :
+			preempt_model_voluntary() ? "voluntary" :
+			preempt_model_none() ? "none" : "unknown";
+
+	snprintf(buf, len, "%s%s",
+		 IS_ENABLED(CONFIG_PREEMPT_DYNAMIC) ? "dynamic-" : "", m);
+	return buf;
 }
 
 static const char *rbk_cpu_model(void)
@@ -204,8 +203,8 @@ static const char *rbk_cpu_model(void)
 	return "unknown";
 }
 
-/* The first line of a sysfs file, or "unavailable". */
-static void rbk_sysfs_line(const char *path, char *buf, size_t len)
+/* The first line of a sysfs (or proc) file, or "unavailable". */
+void rbk_sysfs_line(const char *path, char *buf, size_t len)
 {
 	struct file *f = filp_open(path, O_RDONLY, 0);
 	loff_t pos = 0;
@@ -223,6 +222,72 @@ static void rbk_sysfs_line(const char *path, char *buf, size_t len)
 	buf[strcspn(buf, "\n")] = '\0';
 	if (!buf[0])
 		strscpy(buf, "unavailable", len);
+}
+
+/* The value of word key= on the kernel command line, or NULL. */
+static const char *rbk_cmdline_arg(const char *cmdline, const char *key,
+				   char *buf, size_t len)
+{
+	size_t k = strlen(key);
+	const char *p = cmdline, *e;
+
+	while (*p) {
+		p = skip_spaces(p);
+		e = strchrnul(p, ' ');
+		if ((size_t)(e - p) > k && !strncmp(p, key, k) && p[k] == '=') {
+			snprintf(buf, len, "%.*s", (int)(e - p - k - 1), p + k + 1);
+			return buf;
+		}
+		p = e;
+	}
+	return NULL;
+}
+
+/*
+ * The CPUs whose RCU callbacks are offloaded: none without
+ * CONFIG_RCU_NOCB_CPU; all with CONFIG_RCU_NOCB_CPU_DEFAULT_ALL; else the
+ * lists of rcu_nocbs= and nohz_full= (which implies it) on the running
+ * kernel's command line.  rcu_nocb_mask itself is not exported.
+ */
+static const char *rbk_nocbs(char *buf, size_t len)
+{
+	enum { CMD = 1024, ARG = 128 };
+	const char *x, *y, *ret = buf;
+	char *cmd;
+
+	if (!IS_ENABLED(CONFIG_RCU_NOCB_CPU))
+		return "none (no CONFIG_RCU_NOCB_CPU)";
+	if (IS_ENABLED(CONFIG_RCU_NOCB_CPU_DEFAULT_ALL)) {
+		snprintf(buf, len, "0-%u (CONFIG_RCU_NOCB_CPU_DEFAULT_ALL)",
+			 nr_cpu_ids - 1);
+		return buf;
+	}
+	cmd = kmalloc(CMD + 2 * ARG, GFP_KERNEL);
+	if (!cmd)
+		return "unavailable";
+	rbk_sysfs_line("/proc/cmdline", cmd, CMD);
+	x = rbk_cmdline_arg(cmd, "rcu_nocbs", cmd + CMD, ARG);
+	y = rbk_cmdline_arg(cmd, "nohz_full", cmd + CMD + ARG, ARG);
+	if (!x && !y)
+		ret = "none";
+	else
+		snprintf(buf, len, "%s%s%s%s", x ? x : "", x && y ? "," : "",
+			 y ? y : "", y ? " (with nohz_full)" : "");
+	kfree(cmd);
+	return ret;
+}
+
+/* CONFIG_RCU_LAZY, and its rcutree.enable_rcu_lazy switch where it has one. */
+static const char *rbk_rcu_lazy(char *buf, size_t len)
+{
+	char v[32];
+
+	if (!IS_ENABLED(CONFIG_RCU_LAZY))
+		return "n (no CONFIG_RCU_LAZY)";
+	rbk_sysfs_line("/sys/module/rcutree/parameters/enable_rcu_lazy", v,
+		       sizeof(v));
+	snprintf(buf, len, "y (rcutree.enable_rcu_lazy=%s)", v);
+	return buf;
 }
 
 struct rbk_results *rbk_results_new(const struct rbk_config *cfg,
@@ -260,13 +325,39 @@ struct rbk_results *rbk_results_new(const struct rbk_config *cfg,
 	bkv(b, "revbench_version", "kmod-" REVBENCH_GIT);
 	bkv(b, "git_commit", REVBENCH_GIT);
 	bkv(b, "command_line", command_line);
-	bkv(b, "seed", "1");
+	snprintf(tmp, sizeof(tmp), "%u", cfg->seed);
+	bkv(b, "seed", tmp);
 	bkv(b, "cpu_model", rbk_cpu_model());
 	snprintf(tmp, sizeof(tmp), "%u CPUs online, %u possible",
 		 num_online_cpus(), nr_cpu_ids);
 	bkv(b, "topology", tmp);
 	bkv(b, "kernel", utsname()->release);
-	bkv(b, "preemption", rbk_preemption());
+	bkv(b, "preemption", rbk_preemption(tmp, sizeof(tmp)));
+	/*
+	 * What every grace period depends on, read from the running
+	 * kernel (results/FORMAT.md): the tick, lazy RCU, the rcupdate
+	 * overrides, offloaded CPUs, SRCU's auto-expedite holdoff and
+	 * srcu_node sizing.
+	 */
+	snprintf(tmp, sizeof(tmp), "%d", HZ);
+	bkv(b, "hz", tmp);
+	bkv(b, "rcu_lazy", rbk_rcu_lazy(tmp, sizeof(tmp)));
+	bkv(b, "rcu_expedited", rcu_gp_is_expedited() ? "1" : "0");
+	bkv(b, "rcu_normal", rcu_gp_is_normal() ? "1" : "0");
+	bkv(b, "rcu_nocbs", rbk_nocbs(tmp, sizeof(tmp)));
+	rbk_sysfs_line("/sys/module/srcutree/parameters/exp_holdoff", tmp,
+		       sizeof(tmp));
+	bkv(b, "srcu_exp_holdoff", tmp);
+	rbk_sysfs_line("/sys/module/srcutree/parameters/convert_to_big", tmp,
+		       sizeof(tmp));
+	bkv(b, "srcu_convert_to_big", tmp);
+	bkv(b, "irqoff", !cfg->irqoff ? "off" : RB_IRQOFF_MAY_BLOCK ?
+	    "on: empty, translate and error-path windows without sleep_us" :
+	    "on: empty, translate and error-path windows without sleep_us, but not rwsem's (its down_read() may block, and this kernel checks might_sleep() or is PREEMPT_RT)");
+	snprintf(tmp, sizeof(tmp), "%llu.%03llu",
+		 (unsigned long long)div_u64(rb_wl_delay_loop_ps(), 1000),
+		 (unsigned long long)(rb_wl_delay_loop_ps() % 1000));
+	bkv(b, "delay_loop_ns", tmp);
 	bkv(b, "compiler", CONFIG_CC_VERSION_TEXT);
 	bkv(b, "cflags", "kbuild (the kernel's own flags)");
 	bkv(b, "rwlock_kind", "rw_semaphore");
@@ -291,7 +382,7 @@ struct rbk_results *rbk_results_new(const struct rbk_config *cfg,
 		rbk_sysfs_line(rb_sysfs_facts[i].path, tmp, sizeof(tmp));
 		bkv(b, rb_sysfs_facts[i].key, tmp);
 	}
-	bkv(b, "warmup", "none: every repetition is reported");
+	bkv(b, "warmup", "one repetition per cell, run first and discarded: it is in neither benchmarks[] nor the samples (repetition_index counts from the first kept one); within a repetition, refscale's warm-up until every participant has checked in and cool-down until every one has checked out");
 	bkv(b, "undefined_statistics",
 	    "omitted: a value that is not defined (e.g. the cv of a counter whose mean is 0) has no key; never NaN or Infinity");
 	if (res->ctx.err) {
@@ -381,6 +472,10 @@ static void rbk_cell_table(struct rbk_results *res, struct rbk_buf *b)
 		if (c->loop) {
 			rbuf_printf(b, ",\"loop\":");
 			bstr(b, c->loop);
+		}
+		if (c->irqoff) {
+			rbuf_printf(b, ",\"irqoff\":");
+			bstr(b, c->irqoff);
 		}
 		for (j = 0; j < c->ncell; j++) {
 			rbuf_printf(b, ",\"%s\":", c->cell[j].name);
@@ -491,6 +586,7 @@ void rbk_results_cell(struct rbk_results *res, const char *name,
 	res->cells[c].ncell = reps[0].ncell;
 	memcpy(res->cells[c].cell, reps[0].cell, sizeof(reps[0].cell));
 	res->cells[c].loop = reps[0].loop;
+	res->cells[c].irqoff = reps[0].irqoff;
 	for (i = 0; i < nreps; i++) {
 		const struct rb_metrics *r = &reps[i];
 

@@ -127,6 +127,23 @@ static inline void rb_yield(void)
 	cond_resched();
 }
 
+/*
+ * Interrupts off around a timed read-side window, refscale's method: no
+ * tick or interrupt lands inside it, and rcu_read_unlock() never takes
+ * its deferred-quiescent-state slow path there (workloads/workload.c
+ * decides which windows).  RB_IRQOFF_MAY_BLOCK: a window whose reader
+ * could block in principle (down_read()) but never does, because no
+ * writer runs during a read-side window, may run with interrupts off too,
+ * as refscale's rwsem does - except where might_sleep() is checked
+ * (CONFIG_DEBUG_ATOMIC_SLEEP reports it) or the lock is a sleeping
+ * rt_mutex (PREEMPT_RT).
+ */
+#define RB_HAVE_IRQOFF		1
+#define RB_IRQOFF_MAY_BLOCK	(!IS_ENABLED(CONFIG_DEBUG_ATOMIC_SLEEP) && \
+				 !IS_ENABLED(CONFIG_PREEMPT_RT))
+#define rb_irq_save(flags)	local_irq_save(flags)
+#define rb_irq_restore(flags)	local_irq_restore(flags)
+
 #define rb_mutex_t		struct mutex
 #define rb_mutex_init(m)	mutex_init(m)
 #define rb_mutex_destroy(m)	mutex_destroy(m)
@@ -198,39 +215,66 @@ static inline int rb_nr_cpus(void)
 /*
  * ---- rwsem: struct rw_semaphore ----
  * Writer-fair (a waiting writer gets the lock handed over; readers that
- * arrive after it queue).  Under lockdep every rb_rwsem has a lock class
- * of its own (a dynamically registered key), so that nested read
- * accesses to two revocables are checked for a consistent order instead
- * of being reported as recursion on one class; lockdep_unregister_key()
- * waits for a grace period, so destroy is slow in lockdep kernels only.
+ * arrive after it queue).  Every rb_rwsem shares ONE lockdep class,
+ * rb_rwsem_key (defined in kmod/shared_rwsem.c): a key per object needs
+ * lockdep_register_key()/lockdep_unregister_key(), and the latter waits
+ * for an RCU grace period, so destroying 4096 revocables took minutes in
+ * a lockdep kernel (and lockdep has room for 8192 keys in all).  Nested
+ * read accesses to different revocables are legal in one order, as for
+ * any nested locks, and are annotated: a down_read() gets as its subclass
+ * the number of rb_rwsem read locks the task already holds
+ * (rb_rwsem_subclass()), so two revocables held at once are two
+ * subclasses, not a recursion; a second down_read() of the SAME rb_rwsem
+ * gets the subclass its first one got, so lockdep reports that recursion
+ * (REV_CAP_NONEST).  Nesting deeper than lockdep's 8 subclasses is
+ * reported as well (the last subclass repeats).  Without lockdep the
+ * class and subclass cost nothing.
  */
 #include <linux/rwsem.h>
 typedef struct {
 	struct rw_semaphore sem;
-#ifdef CONFIG_LOCKDEP
-	struct lock_class_key key;
-#endif
 } rb_rwsem_t;
+
+extern struct lock_class_key rb_rwsem_key;
 
 static inline int rb_rwsem_init(rb_rwsem_t *s)
 {
-#ifdef CONFIG_LOCKDEP
-	lockdep_register_key(&s->key);
-	__init_rwsem(&s->sem, "rev_rwsem", &s->key);
-#else
-	init_rwsem(&s->sem);
-#endif
+	__init_rwsem(&s->sem, "rev_rwsem", &rb_rwsem_key);
 	return 0;
 }
 
 static inline void rb_rwsem_destroy(rb_rwsem_t *s)
 {
-#ifdef CONFIG_LOCKDEP
-	lockdep_unregister_key(&s->key);
-#endif
+	(void)s;
 }
 
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+/*
+ * The rb_rwsem locks the task holds below this one: held_locks[] in
+ * acquisition order.  If s itself is held, the count below it, which is
+ * the subclass it was taken with (the task's accesses nest and unnest
+ * in order), so that lockdep sees the recursion.
+ */
+static inline unsigned int rb_rwsem_subclass(const rb_rwsem_t *s)
+{
+	const struct task_struct *t = current;
+	unsigned int n = 0;
+	int i;
+
+	for (i = 0; i < t->lockdep_depth; i++) {
+		const struct lockdep_map *m = t->held_locks[i].instance;
+
+		if (m == &s->sem.dep_map)
+			return n;
+		if (m->key == &rb_rwsem_key)
+			n++;
+	}
+	return min_t(unsigned int, n, MAX_LOCKDEP_SUBCLASSES - 1);
+}
+#define rb_down_read(s)		down_read_nested(&(s)->sem, rb_rwsem_subclass(s))
+#else
 #define rb_down_read(s)		down_read(&(s)->sem)
+#endif
 #define rb_up_read(s)		up_read(&(s)->sem)
 #define rb_down_write(s)	down_write(&(s)->sem)
 #define rb_up_write(s)		up_write(&(s)->sem)
@@ -337,6 +381,59 @@ static inline size_t rb_srcu_footprint(void)
 #endif
 #endif
 	return sz;
+}
+
+/*
+ * Which path will synchronize_srcu(ssp) take?  The kernel does not say,
+ * so this evaluates its own rule, with the same inputs, immediately
+ * before the call: synchronize_srcu() expedites when srcu_might_be_idle()
+ * (nothing in flight: gp_seq current and no later one needed; and more
+ * than srcutree.exp_holdoff ns, @holdoff_ns, since the domain's last
+ * grace period ended - init_srcu_struct() counts as one) or
+ * rcu_gp_is_expedited() (rcupdate.rcu_expedited, or still booting), and
+ * then synchronize_srcu_expedited(), unless rcu_gp_is_normal()
+ * (rcupdate.rcu_normal), which wins.  srcu_might_be_idle() also looks for
+ * callbacks queued on the local srcu_data; revbench never queues SRCU
+ * callbacks, and a concurrent synchronize_srcu() of the same domain shows
+ * as a needed grace period.  The one input that moves between this
+ * evaluation and the kernel's own is the clock: only a call that lands
+ * within nanoseconds of the end of the holdoff can be counted on the
+ * wrong side.  kmod/srcu_paths.c: why this and not timing.  Reads
+ * header-visible fields of struct srcu_struct (srcu_usage since 6.4).
+ */
+bool rcu_gp_is_expedited(void);		/* exported; kernel/rcu/rcu.h */
+bool rcu_gp_is_normal(void);
+
+static inline bool rb_srcu_sync_expedites(struct srcu_struct *ssp,
+					  bool expedited_call,
+					  unsigned long holdoff_ns)
+{
+#ifdef CONFIG_TREE_SRCU
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	struct srcu_usage *sup = ssp->srcu_sup;
+#else
+	struct srcu_struct *sup = ssp;
+#endif
+	unsigned long cur, t, tlast;
+#endif
+
+	if (rcu_gp_is_normal())
+		return false;
+	if (expedited_call || rcu_gp_is_expedited())
+		return true;
+#ifdef CONFIG_TREE_SRCU
+	t = ktime_get_mono_fast_ns();
+	tlast = READ_ONCE(sup->srcu_last_gp_end);
+	if (!holdoff_ns || time_in_range_open(t, tlast, tlast + holdoff_ns))
+		return false;		/* too soon after the last one */
+	cur = READ_ONCE(sup->srcu_gp_seq) & ~0x3UL;	/* rcu_seq_current() */
+	smp_mb();	/* as srcu_might_be_idle(): gp_seq before _needed */
+	if (ULONG_CMP_LT(cur, READ_ONCE(sup->srcu_gp_seq_needed)))
+		return false;		/* a grace period is in flight */
+	return true;
+#else
+	return false;
+#endif
 }
 
 #else /* !__KERNEL__: userspace, C11 + GCC builtins */
@@ -532,6 +629,12 @@ static inline unsigned long *rb_pcpu_ptr(long off, int ctx)
 	return (unsigned long *)(rb_pcpu_base + (size_t)ctx * RB_PCPU_UNIT +
 				 off);
 }
+
+/* No interrupts to disable here: the irq-off window is the kernel's. */
+#define RB_HAVE_IRQOFF		0
+#define RB_IRQOFF_MAY_BLOCK	0
+#define rb_irq_save(flags)	do { (flags) = 0; } while (0)
+#define rb_irq_restore(flags)	do { (void)(flags); } while (0)
 
 #define rb_mutex_t		pthread_mutex_t
 #define rb_mutex_init(m)	pthread_mutex_init((m), NULL)

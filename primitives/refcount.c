@@ -7,9 +7,14 @@
  *
  * The count starts at 1 (the provider's reference).  try_access() is an
  * increment-unless-zero on that one cache line; release() decrements it.
- * revoke() drops the provider's reference, after which no get succeeds,
- * waits for the readers' references to drain to zero, then runs the
- * release callback.  The contended line is the bouncing ceiling of the
+ * revoke() drops the provider's reference, waits for the readers'
+ * references to drain to zero, then runs the release callback.  Dropping
+ * the provider's reference does not stop new gets: an increment-unless-
+ * zero keeps succeeding while any reader still holds a reference, so
+ * readers arriving during the drain get in and extend it, and only the
+ * moment the count reaches zero closes the door for good (revoke() can
+ * be starved by a steady stream of overlapping readers; it waits for zero
+ * before it returns, so no get succeeds after it).  The contended line is the bouncing ceiling of the
  * suite.  revoke_many() drops all n references first, then waits for
  * each: the drains overlap.  Overlapping revokes: rev_once_batch()
  * (revocable.h).

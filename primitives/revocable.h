@@ -31,6 +31,29 @@
  * The handle is per access and lives on the caller's stack; it is never
  * shared between threads (sharing one is what hung the C revocable series).
  *
+ * The contract of destroy(), the caller's side: destroy(rev) only once
+ *   - revoke() (and deferred_barrier() if DEFERRED) has returned, and every
+ *     revoke()/revoke_many() call naming rev has returned;
+ *   - every try_access() and release() call on rev has returned, the
+ *     failing ones too: a try_access() after revoke() still touches rev
+ *     on its way to NULL (srcu_read_lock() on a per-revocable
+ *     srcu_struct, percpu_ref_tryget_live(), hazptr's slot and overflow
+ *     counter, the rwsem, the seqcount), so "revoked" is not "unused";
+ *   - and no new call on rev can start: whoever could reach rev (the
+ *     slot readers load it from) no longer can.
+ * So a consumer that may still call try_access() keeps rev alive: the
+ * C revocable series gives each consumer handle a kref on the provider for
+ * exactly this, and revbench's harnesses destroy a revocable only after
+ * they stopped (joined) every thread that could reach it.  The
+ * primitive's side: once all of the above holds, destroy() frees
+ * everything and nothing of the primitive touches rev again (no callback,
+ * timer or work item left pending on it).  The contract suite
+ * (tests/suite/contract.c) calls through wrappers that count the calls in
+ * flight on each revocable and checks both sides: none in flight at
+ * destroy(), and the destroy_after_failed_access case destroys a
+ * revocable as soon as the last of several racing failed accesses has
+ * returned (a sanitizer sees any later touch).
+ *
  * One ops table per primitive and variant, listed in rev_ops_all[]
  * (primitives/registry.c, both environments).  Callers iterate over the
  * table and never switch on a primitive's name.
@@ -96,10 +119,15 @@ struct rev_handle {
  * primitive can bound a revoke against a reader stalled inside *that*
  * revocable.  What separates the designs is a reader stalled inside an
  * access to a *different* revocable of the same primitive (another device
- * of the same driver): RCU's grace period waits for it, an SRCU domain
- * shared by all revocables waits for it, a per-revocable SRCU domain, a
- * refcount, a hazard-pointer scan, an rwsem or a seqcount bump does not.
- * The unbind workload's --stall-us measures exactly that (workload.h).
+ * of the same driver), or inside any RCU read-side section at all
+ * (another subsystem's rcu_read_lock()): RCU's grace period waits for
+ * both, an SRCU domain shared by all revocables for the first,
+ * percpu_ref's kill_and_confirm() for the second (its switch to atomic
+ * takes an RCU grace period); a per-revocable SRCU domain, a refcount, a
+ * hazard-pointer scan, an rwsem or a seqcount bump waits for neither.
+ * The unbind workload's --stall-us measures the first, the module's
+ * stall_rcu=1 the second (workload.h); the contract suite checks the
+ * second (foreign_rcu_reader).
  * REV_CAP_RETRY primitives with a bounded revoke do not wait even for
  * their own readers; those are told to retry.
  */
@@ -129,12 +157,17 @@ struct revocable_ops {
 	struct revocable *(*create)(void *res, rev_release_fn release,
 				    void *arg);
 	/*
-	 * Only after revoke() (and deferred_barrier() if DEFERRED), and
-	 * only once EVERY revoke()/revoke_many() call naming rev has
-	 * returned: a concurrent call still reads rev (its rev_once).
+	 * Only under the destroy contract above: after revoke() (and
+	 * deferred_barrier() if DEFERRED), once EVERY call naming rev has
+	 * returned - revokes (a concurrent one still reads its rev_once)
+	 * and accesses, failed ones included - and none can start.
 	 */
 	void (*destroy)(struct revocable *rev);
-	/* Bytes this revocable costs, per-CPU/per-thread parts included. */
+	/*
+	 * Bytes this revocable costs, per-CPU/per-thread parts included.
+	 * Every primitive keeps all of them until destroy(), so it is also
+	 * what a revoked, not yet destroyed revocable retains (workload.h).
+	 */
 	size_t (*footprint)(const struct revocable *rev);
 	/*
 	 * Optional: bytes the primitive's shared domain costs once however
@@ -166,6 +199,14 @@ struct revocable_ops {
 	 * window instead of two per access.  NULL: the generic loop.
 	 */
 	const struct rb_wl_readsection *rs;
+
+	/*
+	 * Optional: how many of this primitive's revokes so far waited for
+	 * an expedited and how many for a normal grace period (kernel srcu:
+	 * which path synchronize_srcu() took, kmod/prim_srcu.c), cumulative;
+	 * the harness takes the difference around its timed revokes.
+	 */
+	void (*gp_paths)(u64 *expedited, u64 *normal);
 
 	/*
 	 * REV_CAP_BROKEN entries whose bug hangs a revoke only: undo the

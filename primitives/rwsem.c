@@ -25,9 +25,12 @@
  *                queued between two nested down_read()s of one revocable
  *                deadlocks the reader).  Nested accesses to two different
  *                revocables need a consistent order, as with any two
- *                locks: in lockdep kernels every rwsem revocable has a
- *                lock class of its own (compat.h), so lockdep checks that
- *                order instead of reporting recursion on one class.
+ *                locks: in lockdep kernels every rwsem revocable shares
+ *                one lock class and a nested access takes the next
+ *                subclass (compat.h, rb_rwsem_subclass()), so lockdep
+ *                checks that order and still reports a recursion on one
+ *                revocable.  The read section may block (down_read()), so
+ *                its loops are RB_WL_READSECTIONS_MAY_BLOCK (workload.h).
  *   rwsem-rpref  userspace only (RB_HAVE_RWSEM_RPREF): glibc's default
  *                PREFER_READER_NP, under which a new reader gets in while
  *                a writer waits, so overlapping readers can starve
@@ -108,7 +111,8 @@ static inline int rev_rwsem_release(struct revocable *rev,
 	return 0;
 }
 
-RB_WL_READSECTIONS(rev_rwsem, rev_rwsem_try_access, rev_rwsem_release);
+RB_WL_READSECTIONS_MAY_BLOCK(rev_rwsem, rev_rwsem_try_access,
+			     rev_rwsem_release);
 
 /* Wait for every reader to leave, mark revoked, release. */
 static void rev_rwsem_finish(struct revocable *rev)

@@ -42,7 +42,7 @@ X(npages, "npages", BOTH, LIST, 1, 512, 1,				\
   "map-unmap: 4K entries per map/unmap")				\
 X(nmany, "n", BOTH, LIST, 1, 4096, 16,				\
   "unbind-many: revocables per unbind")					\
-X(samples, "samples", BOTH, ONE, 1, 100000, 20,			\
+X(samples, "samples", BOTH, ONE, 1, 100000, 100,			\
   "revoke samples per repetition (unbind*)")				\
 X(reps, "repetitions", BOTH, ONE, 1, 100, 3,				\
   "repetitions per cell")						\
@@ -69,7 +69,11 @@ X(bug_watchdog_ms, "", KERNEL, ONE, 100, 3600000, 2000,			\
 X(stat_ms, "", KERNEL, ONE, 100, 3600000, 1000,				\
   "torture: summary line period, ms")					\
 X(generic, "", KERNEL, ONE, 0, 1, 0,					\
-  "1: the generic read-section loop instead of the inline one (the runner's --generic-loop)")
+  "1: the generic read-section loop instead of the inline one (the runner's --generic-loop)") \
+X(irqoff, "", KERNEL, ONE, 0, 1, 1,					\
+  "1: read-side timed windows (empty, translate, error-path without sleep_us) run with interrupts off, as refscale's") \
+X(stall_rcu, "", KERNEL, ONE, 0, 1, 0,					\
+  "unbind*: 1 = the stall_us stall is inside a bare rcu_read_lock() section (a foreign RCU reader), not a bystander access")
 
 #define RB_KNOB_STRS(X)							\
 X(mode_name, mode, "none",						\

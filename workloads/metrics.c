@@ -53,7 +53,8 @@ int rb_cell_name(char *buf, size_t len, const struct rb_workload *wl,
 	if ((k & RB_WL_KNOB_SLEEP) && p->sleep_us)
 		RB_NAME_ADD("/sleep:%u", p->sleep_us);
 	if ((k & RB_WL_KNOB_STALL) && p->stall_us)
-		RB_NAME_ADD("/stall:%u", p->stall_us);
+		RB_NAME_ADD("/stall:%u%s", p->stall_us,
+			    p->stall_rcu ? "/in:rcu" : "");
 	if (suffix)
 		RB_NAME_ADD("%s", suffix);
 #undef RB_NAME_ADD
@@ -253,6 +254,33 @@ void rb_metrics_reclaim(struct rb_metrics *m, u64 *reclaim, u64 *teardown,
 	met_add(m, 0, "unreclaimed_peak_bytes", (s64)unreclaimed_peak * 1000);
 }
 
+void rb_metrics_retained(struct rb_metrics *m, long retained_peak)
+{
+	met_add(m, 0, "retained_peak_bytes", (s64)retained_peak * 1000);
+}
+
+void rb_metrics_gp_paths(struct rb_metrics *m,
+			 const struct revocable_ops *ops, u64 expedited,
+			 u64 normal)
+{
+	if (!ops->gp_paths)
+		return;
+	met_add(m, 0, "gp_expedited", (s64)expedited * 1000);
+	met_add(m, 0, "gp_normal", (s64)normal * 1000);
+}
+
+void rb_metrics_readers(struct rb_metrics *m, u64 accesses,
+			u64 reader_ns, u64 aps)
+{
+	met_add(m, 0, "ns_per_access", milli_ratio(reader_ns, accesses));
+	met_add(m, 0, "accesses_per_sec", (s64)aps * 1000);
+}
+
+void rb_metrics_lost(struct rb_metrics *m, u64 lost)
+{
+	met_add(m, 0, "unbinds_lost", (s64)lost * 1000);
+}
+
 void rb_metrics_pending(struct rb_metrics *m, const struct revocable_ops *ops,
 			u64 pending)
 {
@@ -282,6 +310,8 @@ const char *rb_metrics_run(struct rb_metrics *m, const struct rb_wl_run *run,
 	memset(m, 0, sizeof(*m));
 	rb_wl_totals(run, &tot);
 	m->loop = rb_metrics_loop(run);
+	if (run->wl->kind == RB_WLK_LOOP)
+		m->irqoff = !RB_HAVE_IRQOFF ? "n/a" : run->irqoff ? "on" : "off";
 	if (run->wl->kind == RB_WLK_LOOP) {
 		if (!tot.ops || !tot.time_ns)
 			return "no timed operations";
@@ -324,6 +354,8 @@ const char *rb_metrics_run(struct rb_metrics *m, const struct rb_wl_run *run,
 			rb_metrics_reclaim(m, run->reclaim, run->teardown,
 					   run->nsamples,
 					   run->unreclaimed_peak);
+		rb_metrics_retained(m, run->retained_peak);
+		rb_metrics_gp_paths(m, ops, run->gp_expedited, run->gp_normal);
 	}
 	/* the spread of one reader's count is no spread */
 	if (run->nreaders >= 2)

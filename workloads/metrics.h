@@ -44,6 +44,8 @@ struct rb_metrics {
 	struct rb_metric rep[RB_MET_MAX];	/* per repetition */
 	struct rb_metric cell[RB_MET_MAX];	/* per cell */
 	const char *loop;		/* read-section loop used, or NULL */
+	const char *irqoff;		/* LOOP: "on", "off" or "n/a" (no
+					 * interrupts to disable: userspace) */
 };
 
 /*
@@ -85,6 +87,24 @@ void rb_metrics_common(struct rb_metrics *m, const struct revocable_ops *ops,
 /* unbind cells: n reclaim and teardown samples (sorted in place) */
 void rb_metrics_reclaim(struct rb_metrics *m, u64 *reclaim, u64 *teardown,
 			u64 n, long unreclaimed_peak);
+/*
+ * CYCLE cells: the peak of bytes held by revocables revoked and not yet
+ * destroyed (workload.h: retained memory), next to unreclaimed_peak
+ */
+void rb_metrics_retained(struct rb_metrics *m, long retained_peak);
+/* primitives with ops->gp_paths: the timed revokes' grace-period kinds */
+void rb_metrics_gp_paths(struct rb_metrics *m,
+			 const struct revocable_ops *ops, u64 expedited,
+			 u64 normal);
+/*
+ * cells whose readers run beside the revoker (the kernel's driver-unbind):
+ * accesses = successful ones, summed over the readers; reader_ns their
+ * running times summed; aps the sum of every reader's own rate
+ */
+void rb_metrics_readers(struct rb_metrics *m, u64 accesses,
+			u64 reader_ns, u64 aps);
+/* revoke cycles whose unbind someone else did (sysfs): no sample */
+void rb_metrics_lost(struct rb_metrics *m, u64 lost);
 /* deferred primitives: releases still pending at the end */
 void rb_metrics_pending(struct rb_metrics *m, const struct revocable_ops *ops,
 			u64 pending);

@@ -6,6 +6,15 @@
  */
 #include "workload.h"
 
+#ifdef __KERNEL__
+#include <linux/math64.h>
+#else
+static inline u64 div64_u64(u64 a, u64 b)
+{
+	return a / b;
+}
+#endif
+
 const struct rb_workload rb_workloads[RB_WL_NR] = {
 	[RB_WL_TRANSLATE] = {
 		.id = RB_WL_TRANSLATE,
@@ -151,13 +160,53 @@ void rb_wl_walk_init(u64 seed, int idx, unsigned int wset, unsigned int *pos,
 	*stride = ((unsigned int)(r >> 32) & (wset - 1)) | 1;
 }
 
-/* Busy-wait at least ns nanoseconds, by the clock (refscale: ndelay). */
+/*
+ * The delay loop's calibration: picoseconds per rb_wl_spin() iteration,
+ * the median of WL_CAL_TRIALS timings of WL_CAL_ITERS iterations each
+ * (the two clock reads are outside the loop and amortised over it; a
+ * trial that was preempted or interrupted is an outlier the median
+ * drops).  Written once: a second caller racing the first writes a value
+ * of the same measurement.
+ */
+#define WL_CAL_ITERS	(1ULL << 16)
+#define WL_CAL_TRIALS	9
+
+static u64 wl_delay_ps;
+
+u64 rb_wl_delay_loop_ps(void)
+{
+	u64 ps = READ_ONCE(wl_delay_ps), v[WL_CAL_TRIALS], t0, x;
+	int i, j;
+
+	if (ps)
+		return ps;
+	for (i = 0; i < WL_CAL_TRIALS; i++) {
+		t0 = rb_now_ns();
+		rb_wl_spin(WL_CAL_ITERS);
+		x = div64_u64((rb_now_ns() - t0) * 1000, WL_CAL_ITERS);
+		for (j = i; j > 0 && v[j - 1] > x; j--)	/* insertion sort */
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+	ps = v[WL_CAL_TRIALS / 2] ? v[WL_CAL_TRIALS / 2] : 1;
+	WRITE_ONCE(wl_delay_ps, ps);
+	return ps;
+}
+
+u64 rb_wl_delay_iters(u64 ns)
+{
+	u64 ps = rb_wl_delay_loop_ps(), n;
+
+	if (!ns)
+		return 0;
+	n = div64_u64(ns * 1000 + ps / 2, ps);
+	return n ? n : 1;
+}
+
+/* Busy-wait about ns nanoseconds: the calibrated loop (refscale: ndelay). */
 void rb_wl_delay(u64 ns)
 {
-	u64 end = rb_now_ns() + ns;
-
-	while (rb_now_ns() < end)
-		cpu_relax();
+	rb_wl_spin(rb_wl_delay_iters(ns));
 }
 
 static void wl_release_pgt(void *res, void *arg)
@@ -278,6 +327,21 @@ static void wl_release_lc(void *res, void *arg)
 }
 
 /*
+ * CYCLE: n revocables' own bytes revoked (n > 0) or destroyed (n < 0),
+ * counted by the revoker alone (workload.h: retained memory).  LOOP
+ * lifecycle destroys through the same paths and counts nothing: a shared
+ * counter there would be a write in its timed window.
+ */
+static void wl_retain(struct rb_wl_run *run, long n)
+{
+	if (run->wl->kind != RB_WLK_CYCLE)
+		return;
+	run->retained += n * (long)run->bytes_per_rev;
+	if (run->retained > run->retained_peak)
+		run->retained_peak = run->retained;
+}
+
+/*
  * Revoked revocables go to the grave: destroyed at once, or - DEFERRED
  * variants - kept until a deferred_barrier() proves their release ran
  * (destroy() is only allowed after it).
@@ -292,6 +356,7 @@ static void wl_flush(struct rb_wl_run *run, struct rb_wl_thread *t)
 	ops->deferred_barrier();
 	for (i = 0; i < t->ngrave; i++)
 		ops->destroy(t->grave[i]);
+	wl_retain(run, -(long)t->ngrave);
 	t->ngrave = 0;
 }
 
@@ -302,6 +367,7 @@ static void wl_bury(struct rb_wl_run *run, struct rb_wl_thread *t,
 
 	if (!(ops->caps & REV_CAP_DEFERRED)) {
 		ops->destroy(rev);
+		wl_retain(run, -1);
 		return;
 	}
 	if (t->ngrave == RB_WL_GRAVE_CAP)
@@ -330,14 +396,32 @@ unsigned int rb_wl_cs_map(struct rb_wl_run *run, struct rb_wl_thread *t,
 	return bad;
 }
 
-/* Park inside the access (busy: the section may not be sleepable). */
+/*
+ * May the stalled reader sleep where it parks?  Inside an access of a
+ * primitive whose readers may sleep, yes; inside an RCU read-side section
+ * (p.stall_rcu) or an access that may not sleep, it spins, and
+ * rb_wl_check_knobs() bounds stall_us to RB_WL_SPIN_MAX_NS there.
+ */
+static bool wl_park_sleeps(const struct rb_wl_params *p)
+{
+	return (p->ops->caps & REV_CAP_SLEEP) && !p->stall_rcu;
+}
+
+/* Park inside the access: sleep or spin (above), until stall_us or abort. */
 void rb_wl_park(struct rb_wl_run *run)
 {
-	u64 end = rb_now_ns() + (u64)run->p.stall_us * 1000;
+	u64 end = rb_now_ns() + (u64)run->p.stall_us * 1000, now;
+	bool sleeps = wl_park_sleeps(&run->p);
 
 	WRITE_ONCE(run->staller_parked, 1);
-	while (rb_now_ns() < end && !wl_aborted(run))
-		cpu_relax();
+	while ((now = rb_now_ns()) < end && !wl_aborted(run)) {
+		if (sleeps)
+			rb_sleep_us(end - now > 1000000 ? 1000 :
+				    (unsigned int)div64_u64(end - now + 999,
+							    1000));
+		else
+			cpu_relax();
+	}
 }
 
 /* The generic accesses: two indirect calls each (workload.h). */
@@ -412,10 +496,33 @@ static u64 wl_ops(struct rb_wl_run *run, struct rb_wl_thread *t, u64 n,
 
 /* ---- LOOP workloads: refscale's reader ---------------------------------- */
 
+/*
+ * Keep running the operation, untimed, until *count reaches zero (every
+ * participant has checked in or out): the warm-up and cool-down of
+ * refscale's reader.  cond_resched() every run->yield_every operations:
+ * kernel kthreads are not preemptible on voluntary kernels, and a run
+ * with more participants than CPUs would otherwise spin against one that
+ * shares its CPU.
+ */
+static void wl_keep_running(struct rb_wl_run *run, struct rb_wl_thread *t,
+			    atomic_t *count, struct wl_lc_arg *lc)
+{
+	unsigned int n = 0;
+
+	while (atomic_read(count) > 0 && !wl_aborted(run)) {
+		t->tail_ops += wl_ops(run, t, 1, lc);
+		if (++n >= run->yield_every) {
+			n = 0;
+			rb_yield();
+		}
+	}
+}
+
 static void wl_loop_thread(struct rb_wl_run *run, struct rb_wl_thread *t)
 {
 	struct wl_lc_arg lc;
 	u64 warm, t0, t1, done;
+	unsigned long flags;
 
 	atomic_long_set(&lc.released, 0);
 	/* Warm-up: an eighth of the window, at least 16, at most 2^20 ops. */
@@ -425,24 +532,31 @@ static void wl_loop_thread(struct rb_wl_run *run, struct rb_wl_thread *t)
 	t->tail_ops += wl_ops(run, t, warm, &lc);
 	if (run->wl->id == RB_WL_LIFECYCLE)
 		wl_flush(run, t);
+	/* Check in, then keep warming until every participant has. */
+	atomic_dec_return(&run->warm);
+	wl_keep_running(run, t, &run->warm, &lc);
+	if (run->wl->id == RB_WL_LIFECYCLE)
+		wl_flush(run, t);
+	rb_yield();		/* the last scheduling point before the window */
 
-	wl_barrier_wait(&run->start);
+	WRITE_ONCE(t->win_t0, rb_now_ns());
+	if (run->irqoff)
+		rb_irq_save(flags);
 	t0 = rb_now_ns();
 	done = wl_ops(run, t, run->p.iters, &lc);
 	/* lifecycle: the deferred releases of the window are its cost too */
 	if (run->wl->id == RB_WL_LIFECYCLE)
 		wl_flush(run, t);
 	t1 = rb_now_ns();
+	if (run->irqoff)
+		rb_irq_restore(flags);
+	WRITE_ONCE(t->win_t0, 0);
 	t->time_ns = t1 - t0;
 	t->ops = done;
 
-	/* Keep the load on until every participant has measured. */
-	atomic_inc_return(&run->done);
-	while (atomic_read(&run->done) < run->p.threads && !wl_aborted(run)) {
-		t->tail_ops += wl_ops(run, t, 1, &lc);
-		if (!(t->tail_ops & 1023))
-			rb_yield();	/* kernel: non-preemptible kthreads */
-	}
+	/* Check out; keep the load on until every participant has. */
+	atomic_dec_return(&run->cool);
+	wl_keep_running(run, t, &run->cool, &lc);
 	if (run->wl->id == RB_WL_LIFECYCLE) {
 		wl_flush(run, t);
 		if ((u64)atomic_long_read(&lc.released) != t->ops + t->tail_ops) {
@@ -533,6 +647,7 @@ static void wl_revoker_thread(struct rb_wl_run *run, struct rb_wl_thread *t)
 	bool deferred = ops->caps & REV_CAP_DEFERRED;
 	bool typestable = ops->caps & REV_CAP_TYPESTABLE;
 	u64 c, cycles = run->p.iters + RB_WL_WARM_CYCLES, t0, t1;
+	u64 e0 = 0, n0 = 0, e1 = 0, n1 = 0;
 	struct rb_wl_ticket *tk;
 	bool timed;
 	int i, nb;
@@ -557,6 +672,8 @@ static void wl_revoker_thread(struct rb_wl_run *run, struct rb_wl_thread *t)
 			if (u > run->unreclaimed_peak)
 				run->unreclaimed_peak = u;
 		}
+		if (ops->gp_paths)
+			ops->gp_paths(&e0, &n0);
 		t0 = rb_now_ns();
 		if (tk) {
 			tk->t0 = t0;
@@ -570,6 +687,12 @@ static void wl_revoker_thread(struct rb_wl_run *run, struct rb_wl_thread *t)
 		t1 = rb_now_ns();
 		if (timed)
 			run->samples[run->nsamples++] = t1 - t0;
+		if (timed && ops->gp_paths) {
+			ops->gp_paths(&e1, &n1);
+			run->gp_expedited += e1 - e0;
+			run->gp_normal += n1 - n0;
+		}
+		wl_retain(run, nb);
 		atomic_long_add_return(nb, &run->revoked);
 		if (tk) {
 			run->ticket = NULL;
@@ -624,7 +747,7 @@ static void wl_revoker_thread(struct rb_wl_run *run, struct rb_wl_thread *t)
 static void wl_reader_thread(struct rb_wl_run *run, struct rb_wl_thread *t)
 {
 	bool many = run->wl->id == RB_WL_UNBIND_MANY;
-	unsigned int j = 0;
+	unsigned int j = 0, since = 0;
 	struct revocable *rev;
 	bool stall;
 
@@ -633,11 +756,16 @@ static void wl_reader_thread(struct rb_wl_run *run, struct rb_wl_thread *t)
 		if (READ_ONCE(run->finished))
 			break;
 		stall = t->idx == 1 && run->p.stall_us;
-		if (stall) {
+		if (stall && run->p.stall_rcu) {
+			/* Park inside a foreign RCU reader's section. */
+			rb_rcu_read_lock();
+			rb_wl_park(run);
+			rb_rcu_read_unlock();
+		} else if (stall) {
 			/* Park inside an access to the bystander. */
 			wl_access(run, t, run->bystander, false, true);
-			stall = false;
 		}
+		stall = false;
 		while (!READ_ONCE(run->cycle_end) && !wl_aborted(run)) {
 			if (many) {
 				rev = READ_ONCE(run->revs[j]);
@@ -648,12 +776,13 @@ static void wl_reader_thread(struct rb_wl_run *run, struct rb_wl_thread *t)
 			} else {
 				rev = READ_ONCE(run->cur);
 			}
-			wl_access(run, t, rev, false, stall);
-			stall = false;
+			wl_access(run, t, rev, false, false);
 			t->ops++;
 			WRITE_ONCE(t->cycle_ops, t->cycle_ops + 1);
-			if (!(t->ops & 255))
+			if (++since >= run->yield_every) {
+				since = 0;
 				rb_yield();	/* kernel: non-preemptible kthreads */
+			}
 		}
 		WRITE_ONCE(t->cycle_ops, 0);
 		wl_barrier_wait(&run->stop);
@@ -693,6 +822,8 @@ const char *rb_wl_check(const struct rb_workload *wl,
 		return "its revoke does not wait for readers (REV_CAP_UNSAFE): revoking under readers would free the page table under them; only threads:1 (revoker alone) runs";
 	if (wl->kind == RB_WLK_CYCLE && p->stall_us && p->threads < 3)
 		return "a stall cell needs the stalled reader and at least one active reader on the revoked object: threads >= 3";
+	if (p->stall_rcu && !((wl->knobs & RB_WL_KNOB_STALL) && p->stall_us))
+		return "stall_rcu places the stall_us stall of an unbind workload: it needs stall_us";
 	if (wl->id == RB_WL_MAP_UNMAP && (ops->caps & REV_CAP_RETRY))
 		return "speculative (REV_CAP_RETRY) readers must not write through what they read, and map/unmap writes";
 	if (wl->id == RB_WL_MAP_UNMAP &&
@@ -709,6 +840,115 @@ const char *rb_wl_check(const struct rb_workload *wl,
 	if (p->iters < 1)
 		return "iterations must be >= 1";
 	return NULL;
+}
+
+/* The least one access can take by its knobs, ns (RB_WL_FLOOR_NS each). */
+static u64 wl_access_floor_ns(const struct rb_workload *wl,
+			      const struct rb_wl_params *p)
+{
+	u64 ns = RB_WL_FLOOR_NS;	/* try_access + release */
+
+	if (wl->knobs & RB_WL_KNOB_CS)
+		ns += (u64)(p->cs ? p->cs : 1) * RB_WL_FLOOR_NS;
+	if (wl->knobs & RB_WL_KNOB_NPAGES)
+		ns += (u64)(p->npages ? p->npages : 1) * 2 * RB_WL_FLOOR_NS;
+	if (wl->knobs & RB_WL_KNOB_DELAY)
+		ns += p->delay_ns;
+	return ns;
+}
+
+const char *rb_wl_check_knobs(const struct rb_workload *wl,
+			      const struct rb_wl_params *p, char *buf,
+			      size_t len)
+{
+	u64 floor = wl_access_floor_ns(wl, p);
+	bool spins;
+
+	/* One timed window, no scheduling point inside (sleeps aside). */
+	if (wl->kind == RB_WLK_LOOP && wl->id != RB_WL_LIFECYCLE &&
+	    !p->sleep_us && p->iters > div64_u64(RB_WL_WINDOW_MAX_NS, floor)) {
+		snprintf(buf, len,
+			 "%s: loops=%llu x (one access + cs=%u lookups + delay_ns=%llu%s) is a timed window of at least %llu ms with no scheduling point (and interrupts off under irqoff); the bound is %llu ms, a tenth of the lockup watchdog: lower loops, cs or delay_ns",
+			 wl->name, (unsigned long long)p->iters,
+			 (wl->knobs & RB_WL_KNOB_CS) ? p->cs : 0,
+			 (unsigned long long)((wl->knobs & RB_WL_KNOB_DELAY) ?
+					      p->delay_ns : 0),
+			 (wl->knobs & RB_WL_KNOB_NPAGES) ? " + npages entries" : "",
+			 (unsigned long long)div64_u64(p->iters * floor,
+						       1000000),
+			 (unsigned long long)div64_u64(RB_WL_WINDOW_MAX_NS,
+						       1000000));
+		return buf;
+	}
+	/* A reader's stretch between cond_resched()s (yield_every >= 1). */
+	if (!p->sleep_us && floor > RB_WL_WINDOW_MAX_NS) {
+		snprintf(buf, len,
+			 "%s: one access of cs=%u lookups + delay_ns=%llu takes at least %llu ms with no scheduling point; the bound is %llu ms, a tenth of the lockup watchdog: lower cs or delay_ns",
+			 wl->name, (wl->knobs & RB_WL_KNOB_CS) ? p->cs : 0,
+			 (unsigned long long)p->delay_ns,
+			 (unsigned long long)div64_u64(floor, 1000000),
+			 (unsigned long long)div64_u64(RB_WL_WINDOW_MAX_NS,
+						       1000000));
+		return buf;
+	}
+	if (wl->kind == RB_WLK_CYCLE && p->iters < RB_WL_P99_MIN_SAMPLES) {
+		snprintf(buf, len,
+			 "%s: samples=%llu: a repetition's revoke p99 needs at least %d samples (with fewer, the nearest-rank p99 is the sample maximum)",
+			 wl->name, (unsigned long long)p->iters,
+			 RB_WL_P99_MIN_SAMPLES);
+		return buf;
+	}
+	if (!(wl->knobs & RB_WL_KNOB_STALL))
+		return NULL;
+	if (p->stall_rcu && !p->stall_us) {
+		snprintf(buf, len, "%s: stall_rcu=1 places the stall_us stall: it needs stall_us > 0",
+			 wl->name);
+		return buf;
+	}
+	spins = p->stall_rcu || (p->ops && !(p->ops->caps & REV_CAP_SLEEP));
+	if (spins && (u64)p->stall_us * 1000 > RB_WL_SPIN_MAX_NS) {
+		snprintf(buf, len,
+			 "%s: stall_us=%u spins %s (%s): at most %llu us, a tenth of the lockup watchdog; a primitive whose readers may sleep parks sleeping instead",
+			 wl->name, p->stall_us,
+			 p->stall_rcu ? "inside rcu_read_lock()" :
+			 "inside the access",
+			 p->stall_rcu ? "stall_rcu=1" : p->ops->name,
+			 (unsigned long long)div64_u64(RB_WL_SPIN_MAX_NS, 1000));
+		return buf;
+	}
+	return NULL;
+}
+
+bool rb_wl_window_irqoff(const struct rb_workload *wl,
+			 const struct rb_wl_params *p)
+{
+	const struct revocable_ops *ops = p->ops;
+
+	if (!RB_HAVE_IRQOFF || !p->irqoff || p->sleep_us)
+		return false;
+	/* read-side windows only: map-unmap may allocate, lifecycle sleeps */
+	if (wl->id != RB_WL_EMPTY && wl->id != RB_WL_TRANSLATE &&
+	    wl->id != RB_WL_ERROR_PATH)
+		return false;
+	if (!ops->rs)		/* no word on whether its read side blocks */
+		return false;
+	return !ops->rs->may_block || RB_IRQOFF_MAY_BLOCK;
+}
+
+bool rb_wl_window_overrun(const struct rb_wl_run *run, u64 now,
+			  u64 limit_ns)
+{
+	int i;
+
+	if (!run->th || run->wl->kind != RB_WLK_LOOP)
+		return false;
+	for (i = 0; i < run->p.threads; i++) {
+		u64 t0 = READ_ONCE(run->th[i].win_t0);
+
+		if (t0 && now > t0 && now - t0 > limit_ns)
+			return true;
+	}
+	return false;
 }
 
 int rb_wl_run_init(struct rb_wl_run *run, const struct rb_workload *wl,
@@ -740,7 +980,18 @@ int rb_wl_run_init(struct rb_wl_run *run, const struct rb_workload *wl,
 		run->path = "generic";
 	wl_barrier_init(&run->start, n);
 	wl_barrier_init(&run->stop, n);
-	atomic_set(&run->done, 0);
+	atomic_set(&run->warm, n);
+	atomic_set(&run->cool, n);
+	run->irqoff = rb_wl_window_irqoff(wl, &run->p);
+	run->delay_iters = (wl->knobs & RB_WL_KNOB_DELAY) ?
+			   rb_wl_delay_iters(run->p.delay_ns) : 0;
+	/* about a millisecond of untimed work between two cond_resched()s */
+	{
+		u64 every = div64_u64(1000000, wl_access_floor_ns(wl, &run->p));
+
+		run->yield_every = every < 1 ? 1 : every > 256 ? 256 :
+				   (unsigned int)every;
+	}
 	atomic_long_set(&run->released, 0);
 	atomic_long_set(&run->revoked, 0);
 	atomic_long_set(&run->unreclaimed, 0);
@@ -845,7 +1096,7 @@ int rb_wl_run_init(struct rb_wl_run *run, const struct rb_workload *wl,
 			if (!run->reclaim || !run->teardown)
 				goto nomem;
 		}
-		if (run->p.stall_us) {
+		if (run->p.stall_us && !run->p.stall_rcu) {
 			struct rb_pgtable *bp = rb_pgt_alloc(NULL, NULL);
 
 			if (!bp || rb_pgt_populate(bp, RB_WL_IOVA_BASE,

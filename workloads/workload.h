@@ -23,13 +23,34 @@
  * windows, the revoke/bind cycles - is here, built from compat.h atomics
  * and rb_now_ns(), so both environments measure exactly the same way.
  *
- * Timing, refscale's method (kernel/rcu/refscale.c).  LOOP workloads
- * (empty, translate, map-unmap, error-path, lifecycle): every participant warms up,
- * meets the others at a start barrier, times exactly one window of
- * p.iters operations, then keeps running untimed until every participant
- * has finished its window (so the load is constant while anyone
- * measures), then meets the others at a stop barrier.  Result: per
- * participant time_ns and ops; ns per op = sum(time_ns) / sum(ops).
+ * Timing, refscale's method (kernel/rcu/refscale.c, ref_scale_reader()).
+ * LOOP workloads (empty, translate, map-unmap, error-path, lifecycle):
+ * every participant runs a warm-up pass (an eighth of the window), checks
+ * in, and keeps running the same operation until every participant has
+ * checked in; then it times exactly one window of p.iters operations;
+ * then it checks out and keeps running until every participant has
+ * checked out (the cool-down), so the load is constant while anyone
+ * measures; then all meet at a stop barrier.  Result: per participant
+ * time_ns and ops; ns per op = sum(time_ns) / sum(ops).
+ *
+ * Inside a window there is no scheduling point, no clock read but the
+ * two that bound it, and no shared write but the primitive's own.
+ * Read-side windows (empty, translate, error-path) without sleep_us run
+ * with interrupts off when p.irqoff asks for it (the module's irqoff
+ * knob, default on; a no-op in userspace): no tick lands inside, and
+ * rcu_read_unlock() never takes its deferred-quiescent-state slow path,
+ * as in refscale.  A read side that may block (down_read(): its loops are
+ * RB_WL_READSECTIONS_MAY_BLOCK) runs with interrupts off only where
+ * compat.h's RB_IRQOFF_MAY_BLOCK allows it (no writer runs during a
+ * read-side window, so it never blocks there; refscale's rwsem does the
+ * same).  run->irqoff says what a cell got.  Warm-up and cool-down give
+ * the CPU away (cond_resched()) every run->yield_every operations, at
+ * most about a millisecond of work apart, and never inside the window.
+ * How long a window may be is bounded by rb_wl_check_knobs() (a window
+ * with interrupts off and no scheduling point is what the lockup and RCU
+ * stall detectors watch for), and at run time the environment aborts a
+ * repetition whose window overruns RB_WL_WINDOW_ABORT_NS
+ * (rb_wl_window_overrun()).
  *
  * CYCLE workloads (unbind, unbind-many): participant 0 is the revoker,
  * the others are readers running the translate access.  One cycle: the
@@ -60,9 +81,27 @@
  * correct blocking primitive by definition; a stall on a bystander is what
  * separates revokes that wait only for their own readers (bounded) from
  * those that wait for every reader in the domain (RCU's grace period).
- * A stall cell needs at least one active reader on the revoked object
- * besides the stalled one (threads >= 3); with fewer it is skipped, with
- * the reason.
+ * With p.stall_rcu the stalled reader parks inside a bare RCU read-side
+ * section instead (a *foreign* RCU reader: some other subsystem's
+ * rcu_read_lock(), not this primitive at all): that delays every revoke
+ * that waits for an RCU grace period, percpu-ref's kill_and_confirm()
+ * included, which is why percpu-ref is not REV_CAP_BOUNDED.  A park
+ * sleeps (in steps of at most 1 ms, watching for an abort) where the
+ * primitive's readers may sleep (REV_CAP_SLEEP) and the stall is not in
+ * an RCU section; elsewhere it spins, and rb_wl_check_knobs() bounds
+ * stall_us to RB_WL_SPIN_MAX_NS there.  A stall cell needs at least one
+ * active reader on the revoked object besides the stalled one
+ * (threads >= 3); with fewer it is skipped, with the reason.
+ *
+ * Retained memory: a revocable revoked but not yet destroyed still holds
+ * its own bytes (ops->footprint(): a per-revocable SRCU domain with its
+ * per-CPU srcu_data, percpu_ref's per-CPU counters, which
+ * PERCPU_REF_ALLOW_REINIT keeps until percpu_ref_exit(), rcu-deferred's
+ * revocables parked until their deferred_barrier()).  Every primitive
+ * here keeps all of it until destroy(), so footprint() is the retained
+ * size; the CYCLE revoker counts those bytes from the revoke to the
+ * destroy, and their peak over the run is retained_peak, reported next to
+ * the page tables' unreclaimed_peak.
  *
  * REV_CAP_TYPESTABLE primitives (seqlock) release at once without waiting for
  * speculating readers, so the page table they release must stay readable
@@ -137,6 +176,10 @@ struct rb_wl_params {
 	int generic;		/* LOOP: force the generic loop (two indirect
 				 * calls per access) even where the primitive
 				 * has inline read sections, to compare */
+	int irqoff;		/* LOOP: read-side windows with interrupts
+				 * off where allowed (kernel; see above) */
+	int stall_rcu;		/* CYCLE: the stall is in a foreign RCU
+				 * read-side section, not a bystander */
 };
 
 #define RB_WL_WSET_DEFAULT	256	/* 1 MiB of IOVA, one leaf table */
@@ -147,6 +190,30 @@ struct rb_wl_params {
 #define RB_WL_TSTABLE_CAP	8	/* RETRY: released, not yet freed */
 #define RB_WL_GRAVE_CAP		1024	/* DEFERRED: revoked, kept until a
 					 * deferred_barrier() */
+
+/*
+ * Bounds on work without a scheduling point (rb_wl_check_knobs()).  The
+ * kernel's detectors: the hard- and soft-lockup watchdogs at
+ * watchdog_thresh (10 s) and twice it, RCU CPU stall warnings at 21 s; a
+ * reader spinning with interrupts off, or inside rcu_read_lock(), for
+ * seconds trips them, and under qemu TCG everything runs many times
+ * slower than its knobs say.  So:
+ *   RB_WL_WINDOW_MAX_NS   the least a timed window can take by its knobs
+ *                         (loops x (one access + cs lookups + delay_ns),
+ *                         each counted at RB_WL_FLOOR_NS at least) must
+ *                         not exceed a tenth of watchdog_thresh;
+ *   RB_WL_SPIN_MAX_NS     a stall that spins (the primitive's readers may
+ *                         not sleep, or it is in an RCU section): the same;
+ *   RB_WL_WINDOW_ABORT_NS at run time a window still running after half of
+ *                         watchdog_thresh is aborted by the environment.
+ * RB_WL_P99_MIN_SAMPLES: a repetition's nearest-rank p99 of n samples is
+ * its maximum for n < 100, so revoke workloads take at least 100.
+ */
+#define RB_WL_FLOOR_NS		1ULL
+#define RB_WL_WINDOW_MAX_NS	1000000000ULL
+#define RB_WL_SPIN_MAX_NS	1000000000ULL
+#define RB_WL_WINDOW_ABORT_NS	5000000000ULL
+#define RB_WL_P99_MIN_SAMPLES	100
 
 /* Translate working set: IOVA 0.., "physical" 1 TiB + same offset. */
 #define RB_WL_IOVA_BASE		((u64)0)
@@ -174,6 +241,9 @@ struct rb_wl_thread {
 	unsigned int stride;
 	/* CYCLE: accesses on the current binding, read by the revoker */
 	unsigned long cycle_ops;
+	/* LOOP: when the timed window began (0: not in it), for
+	 * rb_wl_window_overrun() */
+	u64 win_t0;
 	/* LOOP lifecycle / CYCLE revoker: revoked, not yet destroyed */
 	struct revocable **grave;
 	int ngrave;
@@ -193,7 +263,11 @@ struct rb_wl_run {
 	void *th_mem;			/* th, before cache-line alignment */
 	int nreaders;			/* participants that read */
 	struct rb_wl_barrier start, stop;
-	atomic_t done;			/* LOOP: windows finished */
+	atomic_t warm;			/* LOOP: participants not yet warm */
+	atomic_t cool;			/* LOOP: windows not yet finished */
+	int irqoff;			/* LOOP: windows run with irqs off */
+	unsigned int yield_every;	/* untimed ops between cond_resched()s */
+	u64 delay_iters;		/* rb_wl_spin() iterations of delay_ns */
 	int abort;			/* set by rb_wl_abort() */
 	const char *fail;		/* first contract violation */
 
@@ -234,6 +308,11 @@ struct rb_wl_run {
 	u64 *teardown;
 	atomic_long_t unreclaimed;	/* bytes revoked, not yet freed */
 	long unreclaimed_peak;		/* its maximum over the run */
+	long retained;			/* revocables' own bytes, revoked and
+					 * not yet destroyed (the revoker's) */
+	long retained_peak;		/* its maximum over the run */
+	/* ops->gp_paths(): the timed revokes' grace-period kinds */
+	u64 gp_expedited, gp_normal;
 
 	/* release-callback accounting */
 	atomic_long_t released;		/* release callbacks that ran */
@@ -251,6 +330,27 @@ struct rb_wl_run {
  */
 const char *rb_wl_check(const struct rb_workload *wl,
 			const struct rb_wl_params *p);
+
+/*
+ * Knob combinations that are bad input, not a cell that cannot run: a
+ * timed window or a spinning stall longer than the bounds above, fewer
+ * revoke samples than a p99 needs.  p->ops may be NULL (the rules that
+ * depend on the primitive are then left out); p->iters is what the
+ * workload's window or sample count will be.  NULL, or a message naming
+ * the knobs (by their knobs.h names) in buf; the module refuses such a
+ * configuration with -EINVAL, and a runner that calls it exits 2.
+ */
+const char *rb_wl_check_knobs(const struct rb_workload *wl,
+			      const struct rb_wl_params *p, char *buf,
+			      size_t len);
+
+/* Does a window of this cell run with interrupts off?  (See above.) */
+bool rb_wl_window_irqoff(const struct rb_workload *wl,
+			 const struct rb_wl_params *p);
+
+/* Has a participant's window been running for more than limit_ns? */
+bool rb_wl_window_overrun(const struct rb_wl_run *run, u64 now,
+			  u64 limit_ns);
 
 /* Untimed set-up; 0 or -ENOMEM/-EINVAL (run->fail says why). */
 int rb_wl_run_init(struct rb_wl_run *run, const struct rb_workload *wl,
@@ -321,15 +421,33 @@ typedef int (*rb_wl_rel_fn)(struct revocable *rev, struct rev_handle *h);
 struct rb_wl_readsection {
 	/* n operations of run's (empty, translate or error-path) workload */
 	u64 (*loop)(struct rb_wl_run *run, struct rb_wl_thread *t, u64 n);
+	/* try_access() may block (down_read()): see the irq-off window */
+	bool may_block;
 };
 
 #ifndef __always_inline
 #define __always_inline inline __attribute__((__always_inline__))
 #endif
 
+/*
+ * The delay knob: n iterations of an empty loop, no clock read and no
+ * memory access inside, so that a delay of 1-3 ns is possible.  The loop
+ * is calibrated once per process or module load against rb_now_ns()
+ * (rb_wl_delay_loop_ps(), picoseconds per iteration, recorded in the
+ * results as delay_loop_ns); rb_wl_run_init() turns p.delay_ns into
+ * run->delay_iters once, so the access pays no division either.
+ */
+static __always_inline void rb_wl_spin(u64 n)
+{
+	while (n--)
+		barrier();
+}
+u64 rb_wl_delay_loop_ps(void);		/* calibrates on the first call */
+u64 rb_wl_delay_iters(u64 ns);		/* iterations for ns, >= 1 if ns */
+
 /* Out of line: the slow and the failure paths of an access. */
 void rb_wl_fail(struct rb_wl_run *run, const char *why);
-void rb_wl_delay(u64 ns);		/* busy-wait, by the clock */
+void rb_wl_delay(u64 ns);		/* busy-wait, the calibrated loop */
 void rb_wl_park(struct rb_wl_run *run);	/* the stalled reader */
 unsigned int rb_wl_cs_map(struct rb_wl_run *run, struct rb_wl_thread *t,
 			  struct rb_pgtable *pgt);
@@ -371,8 +489,8 @@ static __always_inline bool rb_wl_access(struct rb_wl_run *run,
 			bad = rb_wl_cs_map(run, t, res);
 		else
 			bad = rb_wl_cs_translate(run, t, res);
-		if (unlikely(run->p.delay_ns))
-			rb_wl_delay(run->p.delay_ns);
+		if (unlikely(run->delay_iters))
+			rb_wl_spin(run->delay_iters);
 		if (unlikely(run->p.sleep_us))
 			rb_sleep_us(run->p.sleep_us);
 		if (unlikely(stall))
@@ -488,7 +606,7 @@ static __always_inline u64 rb_wl_loop_body(struct rb_wl_run *run,
  * its static inline try/release pair: defines name##_rs, the inline read
  * sections, for the ops table's .rs.
  */
-#define RB_WL_READSECTIONS(name, try_fn, rel_fn)			\
+#define RB_WL_READSECTIONS_(name, try_fn, rel_fn, block)		\
 static u64 name##_rs_loop(struct rb_wl_run *run,			\
 			  struct rb_wl_thread *t, u64 n)		\
 {									\
@@ -496,6 +614,12 @@ static u64 name##_rs_loop(struct rb_wl_run *run,			\
 }									\
 static const struct rb_wl_readsection name##_rs = {			\
 	.loop = name##_rs_loop,						\
+	.may_block = block,						\
 }
+#define RB_WL_READSECTIONS(name, try_fn, rel_fn)			\
+	RB_WL_READSECTIONS_(name, try_fn, rel_fn, false)
+/* The same for a read side whose try_access() may block (down_read()). */
+#define RB_WL_READSECTIONS_MAY_BLOCK(name, try_fn, rel_fn)		\
+	RB_WL_READSECTIONS_(name, try_fn, rel_fn, true)
 
 #endif /* REVBENCH_WORKLOAD_H */

@@ -75,6 +75,10 @@
  * left on the percpu path, and a context taken later is never used for a
  * get of this ref's percpu path.
  *
+ * Not REV_CAP_BOUNDED: step 2 waits for a full grace period, so a reader
+ * stalled in any RCU read-side section, not only this ref's, delays every
+ * revoke (the contract suite's foreign_rcu_reader case), as in the kernel.
+ *
  * Every reader and revoker thread must have called rb_thread_init().
  */
 #ifndef _GNU_SOURCE
@@ -280,7 +284,7 @@ const struct revocable_ops rev_ops_percpu_ref = {
 	.family = "percpu-ref",
 	.desc = "percpu_ref: per-thread counters under RCU; revoke = "
 		"kill_and_confirm (1 GP) + drain",
-	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED,
+	.caps = REV_CAP_SLEEP,
 	.color = "#e377c2",
 	.create = pcpu_create,
 	.destroy = pcpu_destroy,

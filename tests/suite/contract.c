@@ -45,6 +45,34 @@
  *                         loser of the race must wait for the winner).
  *   overlapping_revoke_many  revoke_many() over all racing a revoke() of
  *                         the one the reader holds.
+ *   destroy_after_failed_access  the destroy contract (revocable.h):
+ *                         RBT_FAILERS threads keep calling try_access()
+ *                         while revoke() runs and after it returned (each
+ *                         sees RBT_TRIES failures after the return); the
+ *                         revocable is destroyed as soon as the last of
+ *                         them has returned from its last call, with no
+ *                         grace period or barrier in between: every
+ *                         access after the return failed, none was in
+ *                         flight at destroy(), and a sanitizer (ASan,
+ *                         KASAN) sees any touch of the freed revocable
+ *                         after it (a callback or work item a failing
+ *                         access left behind).
+ *   foreign_rcu_reader    REV_CAP_BOUNDED entries: a thread parks inside a
+ *                         bare RCU read-side section (rb_rcu_read_lock(),
+ *                         some other subsystem's reader, not this
+ *                         primitive) on another CPU, spinning until the
+ *                         revoke has returned (at most hold_ms + 1000 ms);
+ *                         a bounded revoke must return while it is still
+ *                         inside.  An entry whose revoke waits for an RCU
+ *                         grace period (percpu_ref's kill_and_confirm()
+ *                         too) cannot, so it must not claim BOUNDED; the
+ *                         others are skipped with the reason.
+ *
+ * Every contract case makes its calls through rbt_try(), rbt_rel() and
+ * rbt_destroy(), which count the calls in flight on each revocable of
+ * the case (rbt_track): destroy() with a call in flight, or any call on
+ * a destroyed revocable, is a failed check - the suite holds itself to
+ * the destroy contract it asks of every caller.
  *   stress                (stress.c) readers hammer a page table while a
  *                         revoker revokes and re-creates it.
  *
@@ -56,8 +84,99 @@
 #include "suite.h"
 
 #define RBT_NESTED	12	/* more than any per-context slot array */
+/* NONEST entries nest over this many revocables: lockdep's subclasses */
+#define RBT_NESTED_SPREAD	8
 #define RBT_MANY_NR	16	/* revoke_many()'s batch */
 #define RBT_TRIES	1000	/* try_access() calls after a revoke */
+#define RBT_FAILERS	3	/* destroy_after_failed_access's threads */
+#define RBT_TRACK	64	/* revocables one case may track */
+
+/* ------------------------------------------------------------------ */
+/*
+ * The destroy contract, from the caller's side: the calls in flight on
+ * each revocable of the case.  Slots are claimed with cmpxchg (readers
+ * and revokers are threads); the table is cleared at the start of each
+ * case, when no thread of the previous one runs.
+ */
+struct rbt_track {
+	struct revocable *rev;
+	atomic_t inflight;	/* try_access()/release() calls running */
+	int destroyed;
+};
+
+static struct rbt_track rbt_tracked[RBT_TRACK];
+
+static void rbt_track_reset(void)
+{
+	int i;
+
+	for (i = 0; i < RBT_TRACK; i++) {
+		WRITE_ONCE(rbt_tracked[i].rev, NULL);
+		atomic_set(&rbt_tracked[i].inflight, 0);
+		WRITE_ONCE(rbt_tracked[i].destroyed, 0);
+	}
+}
+
+/* rev's entry (claimed on first use); NULL only if the table is full. */
+static struct rbt_track *rbt_track(struct revocable *rev)
+{
+	unsigned int h = (unsigned int)((unsigned long)rev >> 4), i;
+
+	for (i = 0; i < RBT_TRACK; i++) {
+		struct rbt_track *e = &rbt_tracked[(h + i) % RBT_TRACK];
+		struct revocable *k = READ_ONCE(e->rev);
+
+		if (k == rev)
+			return e;
+		if (!k && (cmpxchg(&e->rev, (struct revocable *)NULL, rev) ==
+			   NULL || READ_ONCE(e->rev) == rev))
+			return e;
+	}
+	return NULL;
+}
+
+/* The suite's calls into the ops table (see the top of this file). */
+static void *rbt_try(struct rbt *t, struct revocable *rev,
+		     struct rev_handle *h)
+{
+	struct rbt_track *e = rbt_track(rev);
+	void *p;
+
+	if (e && READ_ONCE(e->destroyed)) {
+		rbt_check(t, false, "no try_access() on a destroyed revocable");
+		return NULL;
+	}
+	if (e)
+		atomic_inc(&e->inflight);
+	p = t->ops->try_access(rev, h);
+	if (e && !p)
+		atomic_dec(&e->inflight);
+	return p;
+}
+
+static int rbt_rel(struct rbt *t, struct revocable *rev, struct rev_handle *h)
+{
+	struct rbt_track *e = rbt_track(rev);
+	int rc = t->ops->release(rev, h);
+
+	if (e)
+		atomic_dec(&e->inflight);
+	return rc;
+}
+
+static void rbt_destroy(struct rbt *t, struct revocable *rev)
+{
+	struct rbt_track *e = rbt_track(rev);
+	int n = e ? atomic_read(&e->inflight) : 0;
+
+	if (n)
+		rbt_check(t, false,
+			  "destroy() with %d access(es) in flight on the revocable (the destroy contract)",
+			  n);
+	if (e)
+		WRITE_ONCE(e->destroyed, 1);
+	t->ops->destroy(rev);
+}
 
 /* ------------------------------------------------------------------ */
 /* the test resource: stamped live, poisoned and quarantined on release */
@@ -189,7 +308,7 @@ static void rbt_set_destroy(struct rbt *t, struct rbt_set *s)
 		t->ops->revoke(s->revs[i]);
 	rbt_settle(t->ops);
 	for (i = 0; i < s->n; i++)
-		t->ops->destroy(s->revs[i]);
+		rbt_destroy(t, s->revs[i]);
 }
 
 /* Free the resources: those never released directly, then the rest. */
@@ -211,17 +330,17 @@ static void rbt_set_done(struct rbt *t, struct rbt_set *s)
 }
 
 /* How many of revs[0..n) still grant an access, out of tries each. */
-static int rbt_late_accesses(const struct revocable_ops *ops,
-			     struct revocable **revs, int n, int tries)
+static int rbt_late_accesses(struct rbt *t, struct revocable **revs, int n,
+			     int tries)
 {
 	struct rev_handle h;
 	int i, k, late = 0;
 
 	for (i = 0; i < n; i++)
 		for (k = 0; k < tries; k++) {
-			if (!ops->try_access(revs[i], &h))
+			if (!rbt_try(t, revs[i], &h))
 				continue;
-			ops->release(revs[i], &h);
+			rbt_rel(t, revs[i], &h);
 			late++;
 		}
 	return late;
@@ -271,22 +390,22 @@ static void rbt_access_after_revoke(struct rbt *t)
 	if (!rbt_set_create(t, &s, 1, NULL))
 		goto out;
 	for (i = 0; i < 3; i++) {
-		p = ops->try_access(s.revs[0], &h);
+		p = rbt_try(t, s.revs[0], &h);
 		got += p == s.res[0];
 		if (p)
-			rel0 += ops->release(s.revs[0], &h) == 0;
+			rel0 += rbt_rel(t, s.revs[0], &h) == 0;
 	}
 	rbt_check(t, got == 3,
 		  "try_access() before revoke returns the resource (%d/3)", got);
 	rbt_check(t, rel0 == got,
 		  "release() with no revoke returns 0 (%d/%d)", rel0, got);
 	ops->revoke(s.revs[0]);
-	late = rbt_late_accesses(ops, s.revs, 1, RBT_TRIES);
+	late = rbt_late_accesses(t, s.revs, 1, RBT_TRIES);
 	rbt_check(t, !late,
 		  "access after revoke fails at once, before any deferred_barrier (%d/%d succeeded)",
 		  late, RBT_TRIES);
 	rbt_settle(ops);
-	late = rbt_late_accesses(ops, s.revs, 1, RBT_TRIES);
+	late = rbt_late_accesses(t, s.revs, 1, RBT_TRIES);
 	rbt_check(t, !late,
 		  "access after revoke still fails once settled (%d/%d succeeded)",
 		  late, RBT_TRIES);
@@ -333,36 +452,36 @@ static void rbt_release_once(struct rbt *t)
 }
 
 /*
- * RBT_NESTED accesses in flight at once from one thread.  REV_CAP_NONEST
- * entries (a writer-fair rwsem) must not nest two accesses to ONE
- * revocable, so for them the accesses go to RBT_NESTED revocables, taken
- * in one order (as nested locks must be): still more handles in flight
- * than any per-context slot array.
+ * RBT_NESTED accesses in flight at once from one thread, more than any
+ * per-context slot array.  REV_CAP_NONEST entries (a writer-fair rwsem)
+ * must not nest two accesses to ONE revocable, so for them the accesses
+ * go to RBT_NESTED_SPREAD revocables, one each, taken in one order (as
+ * nested locks must be): as deep as lockdep can tell nested accesses to
+ * distinct revocables of one lock class apart (its subclasses, compat.h).
  */
 static void rbt_nested_handles(struct rbt *t)
 {
-	const struct revocable_ops *ops = t->ops;
-	bool spread = ops->caps & REV_CAP_NONEST;
+	bool spread = t->ops->caps & REV_CAP_NONEST;
+	int i, got = 0, rel0 = 0, n = spread ? RBT_NESTED_SPREAD : RBT_NESTED;
 	struct rev_handle h[RBT_NESTED];
 	void *p[RBT_NESTED];
-	int i, got = 0, rel0 = 0;
 	struct rbt_set s;
 
-	if (!rbt_set_create(t, &s, spread ? RBT_NESTED : 1, NULL))
+	if (!rbt_set_create(t, &s, spread ? n : 1, NULL))
 		goto out;
-	for (i = 0; i < RBT_NESTED; i++) {
+	for (i = 0; i < n; i++) {
 		int k = spread ? i : 0;
 
-		p[i] = ops->try_access(s.revs[k], &h[i]);
+		p[i] = rbt_try(t, s.revs[k], &h[i]);
 		got += p[i] == s.res[k];
 	}
-	for (i = RBT_NESTED - 1; i >= 0; i--)
+	for (i = n - 1; i >= 0; i--)
 		if (p[i])
-			rel0 += ops->release(s.revs[spread ? i : 0], &h[i]) == 0;
-	rbt_check(t, got == RBT_NESTED && rel0 == RBT_NESTED,
+			rel0 += rbt_rel(t, s.revs[spread ? i : 0], &h[i]) == 0;
+	rbt_check(t, got == n && rel0 == n,
 		  "%d handles in flight at once from one thread%s: all succeed (%d) and release 0 (%d)",
-		  RBT_NESTED, spread ? ", on as many revocables (NONEST)" : "",
-		  got, rel0);
+		  n, spread ? ", on as many revocables (NONEST)" : "", got,
+		  rel0);
 out:
 	rbt_set_done(t, &s);
 }
@@ -376,7 +495,7 @@ static void rbt_revoke_many(struct rbt *t)
 	if (!rbt_set_create(t, &s, RBT_MANY_NR, NULL))
 		goto out;
 	ops->revoke_many(s.revs, s.n);
-	late = rbt_late_accesses(ops, s.revs, s.n, 1);
+	late = rbt_late_accesses(t, s.revs, s.n, 1);
 	rbt_check(t, !late, "access after revoke_many() fails for all %d (%d succeeded)",
 		  s.n, late);
 	if (ops->caps & REV_CAP_DEFERRED)
@@ -399,6 +518,7 @@ out:
 struct rbt_revoker;
 
 struct rbt_holder {
+	struct rbt *t;		/* its calls go through rbt_try()/rbt_rel() */
 	const struct revocable_ops *ops;
 	struct revocable *rev;
 	struct rbt_res *res;
@@ -469,16 +589,15 @@ static bool rbt_all_returned(const struct rbt_holder *h)
 static int rbt_holder_fn(void *arg)
 {
 	struct rbt_holder *h = arg;
-	const struct revocable_ops *ops = h->ops;
 	struct rev_handle hd = { };
 	struct rbt_res *p;
 	unsigned int ms;
 	int i;
 
-	p = ops->try_access(h->rev, &hd);
+	p = rbt_try(h->t, h->rev, &hd);
 	if (p != h->res) {
 		if (p)
-			ops->release(h->rev, &hd);
+			rbt_rel(h->t, h->rev, &hd);
 		smp_store_release(&h->held, -1);
 		return 0;
 	}
@@ -503,7 +622,7 @@ static int rbt_holder_fn(void *arg)
 	h->intact = rbt_res_intact(p);
 	WRITE_ONCE(h->done_using, 1);
 	smp_mb();
-	h->release_rc = ops->release(h->rev, &hd);
+	h->release_rc = rbt_rel(h->t, h->rev, &hd);
 	return 0;
 }
 
@@ -557,6 +676,7 @@ static void rbt_hold(struct rbt *t, int n, int nrk, bool sleep)
 
 	if (!rbt_set_create(t, &s, n, NULL))
 		goto out;
+	h.t = t;
 	h.ops = ops;
 	h.rev = s.revs[n / 2];
 	h.res = s.res[n / 2];
@@ -672,7 +792,7 @@ static void rbt_hold(struct rbt *t, int n, int nrk, bool sleep)
 	ok = !rbt_not_once(s.res, n);
 	rbt_check(t, ok, "%s: every release callback ran exactly once in all (%d wrong)",
 		  what, rbt_not_once(s.res, n));
-	i = rbt_late_accesses(ops, s.revs, n, 1);
+	i = rbt_late_accesses(t, s.revs, n, 1);
 	rbt_check(t, !i, "access after %s fails (%d of %d succeeded)", what, i,
 		  n);
 out:
@@ -705,11 +825,159 @@ static void rbt_overlapping_revoke_many(struct rbt *t)
 }
 
 /* ------------------------------------------------------------------ */
+/* the destroy contract: destroy as soon as the last failed access returned */
+
+struct rbt_failer {
+	struct rbt *t;
+	struct revocable *rev;
+	int *revoked;		/* revoke() has returned (the main thread) */
+	int *stop;
+	int after;		/* failed tries that began after the return */
+	int late;		/* accesses that began after it and succeeded */
+};
+
+static int rbt_failer_fn(void *arg)
+{
+	struct rbt_failer *f = arg;
+	struct rev_handle h;
+	unsigned int n = 0;
+	int after;
+
+	while (!smp_load_acquire(f->stop)) {
+		after = smp_load_acquire(f->revoked);
+		if (rbt_try(f->t, f->rev, &h)) {
+			rbt_rel(f->t, f->rev, &h);
+			f->late += after;
+		} else if (after) {
+			WRITE_ONCE(f->after, f->after + 1);
+		}
+		if (!(++n & 63))
+			rb_yield();	/* the revoker and main need a CPU too */
+	}
+	return 0;
+}
+
+static void rbt_destroy_after_failed_access(struct rbt *t)
+{
+	const struct revocable_ops *ops = t->ops;
+	struct rbt_failer f[RBT_FAILERS] = { };
+	struct rb_thread *th[RBT_FAILERS] = { };
+	int i, revoked = 0, stop = 0, n = 0, late = 0, slow = 0;
+	struct rbt_set s;
+
+	if (!rbt_set_create(t, &s, 1, NULL))
+		goto out;
+	for (i = 0; i < RBT_FAILERS; i++) {
+		f[i].t = t;
+		f[i].rev = s.revs[0];
+		f[i].revoked = &revoked;
+		f[i].stop = &stop;
+		th[i] = rb_thread_start(rbt_failer_fn, &f[i], -1, "rbt_failer");
+		n += !!th[i];
+	}
+	if (!rbt_check(t, n == RBT_FAILERS, "start %d accessing threads (%d started)",
+		       RBT_FAILERS, n))
+		goto join;
+	ops->revoke(s.revs[0]);
+	smp_store_release(&revoked, 1);
+	/* each thread makes RBT_TRIES failed tries after the return */
+	for (i = 0; i < RBT_FAILERS && slow < 100000; i++)
+		while (READ_ONCE(f[i].after) < RBT_TRIES && slow++ < 100000)
+			rb_sleep_us(100);
+join:
+	smp_store_release(&stop, 1);
+	for (i = 0; i < RBT_FAILERS; i++)
+		if (th[i])
+			rb_thread_join(th[i]);
+	if (n != RBT_FAILERS)
+		goto out;
+	for (i = 0; i < RBT_FAILERS; i++)
+		late += f[i].late;
+	rbt_check(t, !late,
+		  "every access that began after revoke() returned failed (%d succeeded)",
+		  late);
+	rbt_check(t, slow < 100000,
+		  "the %d threads each made %d failed tries after the return",
+		  RBT_FAILERS, RBT_TRIES);
+	/*
+	 * The last call has returned: destroy now, before any deferred
+	 * barrier (a DEFERRED release runs in it; destroy() waits for
+	 * it by contract, so settle first only for those).
+	 */
+	if (ops->caps & REV_CAP_DEFERRED)
+		rbt_settle(ops);
+	rbt_destroy(t, s.revs[0]);
+	rbt_check(t, true,
+		  "destroy() as soon as the last of the racing failed accesses returned, none in flight");
+	s.n = 0;
+	if (!rbt_released(s.res[0]))
+		rb_free(s.res[0]);
+	rbt_drain();
+	return;
+out:
+	rbt_set_done(t, &s);
+}
+
+/* ------------------------------------------------------------------ */
+/* a foreign RCU reader: bounded revokes do not wait for it */
+
+struct rbt_frcu {
+	unsigned int hold_ms;
+	int in;			/* the reader is inside its section */
+	int returned;		/* the revoke has returned (main thread) */
+	int saw_returned;	/* ... while the reader was still inside */
+};
+
+static int rbt_frcu_fn(void *arg)
+{
+	struct rbt_frcu *f = arg;
+	unsigned int ms;
+
+	rb_rcu_read_lock();
+	smp_store_release(&f->in, 1);
+	for (ms = 0; ms < f->hold_ms + 1000 &&
+	     !smp_load_acquire(&f->returned); ms++)
+		rbt_step(false);	/* no sleeping inside rcu_read_lock() */
+	f->saw_returned = smp_load_acquire(&f->returned);
+	rb_rcu_read_unlock();
+	return 0;
+}
+
+static void rbt_foreign_rcu_reader(struct rbt *t)
+{
+	struct rbt_frcu f = { .hold_ms = t->cfg->hold_ms };
+	struct rb_thread *th;
+	struct rbt_set s;
+	int cpu;
+
+	if (!rbt_set_create(t, &s, 1, NULL))
+		goto out;
+	/* another CPU than ours: it spins, without a scheduling point */
+	cpu = (rb_cpu_id() + 1) % rb_nr_cpus();
+	th = rb_thread_start(rbt_frcu_fn, &f, cpu, "rbt_rcu_reader");
+	if (!rbt_check(t, th, "start the RCU reader thread on CPU %d", cpu))
+		goto out;
+	while (!smp_load_acquire(&f.in))
+		rb_sleep_us(100);
+	t->ops->revoke(s.revs[0]);
+	smp_store_release(&f.returned, 1);
+	rb_thread_join(th);
+	rbt_check(t, f.saw_returned,
+		  "revoke() returns while another thread stays inside a foreign rcu_read_lock() section (BOUNDED)");
+	rbt_check(t, !rbt_late_accesses(t, s.revs, 1, 1),
+		  "access after revoke fails");
+out:
+	rbt_set_done(t, &s);
+}
+
+/* ------------------------------------------------------------------ */
 /* the driver */
 
 #define RBT_NEED_SAFE	(1U << 0)	/* skipped for REV_CAP_UNSAFE */
 #define RBT_NEED_SLEEP	(1U << 1)	/* REV_CAP_SLEEP */
 #define RBT_NEED_MANY	(1U << 2)	/* revoke_many present */
+#define RBT_NEED_BOUNDED (1U << 3)	/* REV_CAP_BOUNDED */
+#define RBT_NEED_2CPUS	(1U << 4)	/* a spinning thread on another CPU */
 
 static const struct {
 	const char *name;
@@ -734,6 +1002,11 @@ static const struct {
 	[RBT_OVERLAPPING_REVOKE_MANY] = { "overlapping_revoke_many",
 					  rbt_overlapping_revoke_many,
 					  RBT_NEED_SAFE | RBT_NEED_MANY },
+	[RBT_DESTROY_AFTER_FAILED] = { "destroy_after_failed_access",
+				       rbt_destroy_after_failed_access,
+				       RBT_NEED_SAFE },
+	[RBT_FOREIGN_RCU] = { "foreign_rcu_reader", rbt_foreign_rcu_reader,
+			      RBT_NEED_BOUNDED | RBT_NEED_2CPUS },
 	[RBT_STRESS] = { "stress", rbt_stress, RBT_NEED_SAFE },
 };
 
@@ -747,6 +1020,10 @@ static const char *rbt_skip_reason(const struct revocable_ops *ops,
 		return "readers may not sleep in this primitive (no REV_CAP_SLEEP)";
 	if ((need & RBT_NEED_MANY) && !ops->revoke_many)
 		return "no batched revoke (revoke_many is NULL): each object waits on its own";
+	if ((need & RBT_NEED_BOUNDED) && !(ops->caps & REV_CAP_BOUNDED))
+		return "not BOUNDED: its revoke may wait for readers of other revocables (an RCU grace period, a shared domain): nothing to check";
+	if ((need & RBT_NEED_2CPUS) && rb_nr_cpus() < 2)
+		return "needs two CPUs: the stalled RCU reader spins on its own";
 	return NULL;
 }
 
@@ -899,6 +1176,7 @@ static void rbt_run_entry(const struct rbt_cfg *cfg,
 			continue;
 		}
 		memset(t, 0, sizeof(*t));
+		rbt_track_reset();
 		t->cfg = cfg;
 		t->ops = ops;
 		t->lines = rbt_lines;

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * srcu_paths.c - which path each revoke's synchronize_srcu() takes.
+ *
+ * synchronize_srcu() auto-expedites a domain that looks idle, and
+ * revbench's per-revocable domains nearly always do (unless revoked
+ * within srcutree.exp_holdoff of their init_srcu_struct() or of their
+ * last grace period); rcupdate.rcu_expedited and rcu_normal override
+ * both calls.  The kernel does not say which path ran, so each revoke
+ * evaluates the kernel's own rule immediately before its call
+ * (primitives/compat.h, rb_srcu_sync_expedites(): the same inputs
+ * srcu_might_be_idle() and synchronize_srcu() read) and counts the
+ * result; the benchmark reports the split of its timed revokes as
+ * gp_expedited / gp_normal.
+ *
+ * Why not timing against the two paths' costs measured in the same
+ * boot: the costs overlap.  A normal grace period waits for the next
+ * tick (0 to 1/HZ), an expedited one with a reader inside, or under qemu
+ * TCG, can take as long, so any threshold misfiles exactly the samples in
+ * question.  The rule's inputs are exact but for the clock, which moves
+ * by nanoseconds between this evaluation and the kernel's; only a revoke
+ * landing that close to the end of the holdoff can be counted on the
+ * wrong side.  The cost: one clock read and a few loads inside the timed
+ * revoke, against a grace period of microseconds to milliseconds.
+ */
+#include <linux/kernel.h>
+
+#include "revocable.h"
+#include "kmod.h"
+#include "srcu_paths.h"
+
+/* srcutree.exp_holdoff, ns: read once; the kernel's default until then */
+static unsigned long rbk_srcu_holdoff_ns = 25000;
+
+int rbk_srcu_paths_init(void)
+{
+	char buf[32];
+	unsigned long v;
+
+	rbk_sysfs_line("/sys/module/srcutree/parameters/exp_holdoff", buf,
+		       sizeof(buf));
+	if (!kstrtoul(buf, 10, &v))
+		WRITE_ONCE(rbk_srcu_holdoff_ns, v);
+	return 0;
+}
+
+void rbk_srcu_sync(struct srcu_struct *ssp, bool expedited,
+		   struct rbk_srcu_paths *c)
+{
+	if (rb_srcu_sync_expedites(ssp, expedited,
+				   READ_ONCE(rbk_srcu_holdoff_ns)))
+		atomic_long_inc(&c->expedited);
+	else
+		atomic_long_inc(&c->normal);
+	if (expedited)
+		synchronize_srcu_expedited(ssp);
+	else
+		synchronize_srcu(ssp);
+}
