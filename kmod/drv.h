@@ -35,8 +35,11 @@ struct rbk_drv_stats {
 
 /* Rebind every device with @ops (no readers may be running). */
 int rbk_drv_select(const struct revocable_ops *ops);
-/* Destroy revocables retired by remove() (no readers may be running). */
-void rbk_drv_reap(void);
+/*
+ * Destroy revocables retired by remove() (no readers may be running);
+ * returns how many had not had their release callback run.
+ */
+int rbk_drv_reap(void);
 /*
  * One repetition of driver-unbind: buf->nsamples timed unbinds (the
  * REV_CAP_UNSAFE floor: as many reader cycles, no unbind; no samples).

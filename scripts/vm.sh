@@ -8,7 +8,12 @@
 #
 #   vm.sh check|bench|torture [options]
 #
-#   check    mode=test: the in-kernel contract and stress tests (KTAP v1)
+#   check    mode=test: the in-kernel contract and stress tests (KTAP v1),
+#            then the module's interface scenarios (scripts/vm-scenarios.sh:
+#            insmod's kthread, refused knobs, the results context, the
+#            SRCU path split, the driver-unbind floor, unbind-many of
+#            rwsem, driver-unbind under a sysfs unbind/bind loop), each a
+#            test point; this boot has srcutree.exp_holdoff=0
 #   bench    mode=bench: the benchmark matrix; the results JSON is copied
 #            to the console between marker lines and written to
 #            results/vm-<kernel>-<timestamp>.json, marked "kernel-tcg"
@@ -24,7 +29,7 @@
 #                         kernels that have headers.
 #   --params 'K=V ...'    extra module parameters (also $VM_PARAMS)
 #   --timeout SEC         host watchdog per boot (also $VM_TIMEOUT; default
-#                         check 300, torture 900, bench 1800)
+#                         check 900, torture 900, bench 1800)
 #   --smp N               vCPUs (default 2; torture 4)
 #   --kmod-src DIR        build this Kbuild directory instead of kmod/
 #                         (to test the harness itself)
@@ -102,7 +107,7 @@ die_usage() {
 MODE=$1
 shift
 case "$MODE" in
-check) KMODE="test"; SMP=2; TIMEOUT=300 ;;
+check) KMODE="test"; SMP=2; TIMEOUT=900 ;;
 bench) KMODE=bench; SMP=2; TIMEOUT=1800 ;;
 torture) KMODE=torture; SMP=4; TIMEOUT=900 ;;	# KMOD_BUGS=1 build
 validate) exec "$ROOT/scripts/vm-validate.sh" "$@" ;;	# refscale vs revbench.ko, one boot
@@ -287,6 +292,10 @@ if [ $rc -eq 0 ]; then
 	fi
 	rmmod revbench
 	echo "revbench-vm: rmmod rc=$?"
+	# check: the interface scenarios, with the module unloaded
+	if [ "$mode" = test ] && [ -f /scenarios.sh ]; then
+		. /scenarios.sh
+	fi
 fi
 # The whole kernel log (including what "quiet" kept off the console).
 dmesg >/dev/ttyS1 2>/dev/null
@@ -302,10 +311,11 @@ make_initramfs() {	# make_initramfs KO OUT
 	mkdir -p "$tmp"/{bin,dev,proc,sys,tmp}
 	cp "$BUSYBOX" "$tmp/bin/busybox"
 	for a in sh mount insmod rmmod dmesg cat grep sleep echo poweroff \
-		 uname sed tr; do
+		 uname sed tr head tail; do
 		ln -s busybox "$tmp/bin/$a"
 	done
 	cp "$ko" "$tmp/revbench.ko"
+	[ "$MODE" = check ] && cp "$ROOT/scripts/vm-scenarios.sh" "$tmp/scenarios.sh"
 	write_init "$tmp/init"
 	(cd "$tmp" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
 		gzip -1 >"$out"
@@ -445,6 +455,10 @@ KCMDLINE="console=ttyS0 quiet panic=-1 tsc=unstable no_timer_check log_buf_len=4
 # scenarios run: a reader kthread can then be preempted anywhere, also
 # inside the few instructions of a broken primitive's race window.
 [ "$MODE" = torture ] && KCMDLINE="$KCMDLINE preempt=full"
+# check: no SRCU auto-expedite, so that the srcu-path scenario's split is
+# exact (srcu always normal, srcu-exp always expedited; the results read
+# exp_holdoff back from the running kernel).
+[ "$MODE" = check ] && KCMDLINE="$KCMDLINE srcutree.exp_holdoff=0"
 BOOT_TIMEOUT=${VM_BOOT_TIMEOUT:-120}
 QPID=
 trap '[ -n "$QPID" ] && kill "$QPID" 2>/dev/null; exit 130' INT TERM
@@ -623,7 +637,9 @@ run_kernel() {
 	# The module's last line: "revbench: done: P passed, F failed" (test),
 	# "revbench: done: bench, N cell(s) failed" or "... bench error E".
 	local done_line dp df
-	done_line=$(grep -E 'revbench: done:' "$log" | tail -n1 || true)
+	# the run's own: the scenarios (check) make more after it
+	done_line=$(sed '/^revbench-vm: scenarios begin/q' "$log" |
+		grep -E 'revbench: done:' | tail -n1 || true)
 	done_line=${done_line#*revbench: done: }
 	if [ -z "$done_line" ]; then
 		reasons+=("no 'revbench: done:' line in the console log")
@@ -654,6 +670,24 @@ run_kernel() {
 	rrc=$(sed -n 's/^revbench-vm: rmmod rc=\([0-9]*\)$/\1/p' "$log" | tail -n1)
 	[ -n "$rrc" ] && [ "$rrc" -ne 0 ] && reasons+=("rmmod revbench failed (rc=$rrc)")
 
+	# check: the interface scenarios, one test point each
+	if [ "$MODE" = check ]; then
+		local sp sf
+		sp=$(grep -c '^revbench-vm: scenario [a-z-]*: ok' "$log" || true)
+		sf=$(grep -c '^revbench-vm: scenario [a-z-]*: not ok' "$log" || true)
+		grep -E '^revbench-vm: scenario [a-z-]*: (not )?ok' "$log" |
+			sed 's/^revbench-vm: /    /'
+		pass=$((pass + sp))
+		fail=$((fail + sf))
+		[ "$sf" -gt 0 ] && reasons+=("$sf interface scenario(s) not ok:")
+		while IFS= read -r line; do
+			reasons+=("  $line")
+		done < <(grep '^revbench-vm: scenario [a-z-]*: not ok' "$log" |
+			 sed 's/^revbench-vm: scenario //')
+		if [ "$irc" = 0 ] && ! grep -q '^revbench-vm: scenarios end' "$log"; then
+			reasons+=("the interface scenarios did not finish (no 'scenarios end' line)")
+		fi
+	fi
 	if [ "$KMODE" = bench ] && [ "$irc" = 0 ]; then
 		bench_results "$kv" "$run" || reasons+=("$BENCH_ERR")
 	fi

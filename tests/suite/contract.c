@@ -952,8 +952,15 @@ static void rbt_foreign_rcu_reader(struct rbt *t)
 
 	if (!rbt_set_create(t, &s, 1, NULL))
 		goto out;
-	/* another CPU than ours: it spins, without a scheduling point */
-	cpu = (rb_cpu_id() + 1) % rb_nr_cpus();
+	/*
+	 * The last CPU: the reader spins without a scheduling point (on a
+	 * non-preemptible RCU kernel rcu_read_lock() disables preemption),
+	 * so it must not be ours, nor CPU 0, where the kernel runs a small
+	 * SRCU domain's callbacks (synchronize_srcu()'s wake-up among them):
+	 * starving those is a CPU hog's doing, not a grace period's.  The
+	 * caller moves off that CPU when it sleeps below.
+	 */
+	cpu = rb_nr_cpus() - 1;
 	th = rb_thread_start(rbt_frcu_fn, &f, cpu, "rbt_rcu_reader");
 	if (!rbt_check(t, th, "start the RCU reader thread on CPU %d", cpu))
 		goto out;

@@ -1,0 +1,257 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+#
+# vm-scenarios.sh - the module's interface tests, run by the guest's /init
+# in "vm.sh check" boots (sourced after the KTAP mode=test run, with the
+# module unloaded; busybox sh).  Each scenario prints exactly one line
+#
+#   revbench-vm: scenario NAME: ok [(detail)]
+#   revbench-vm: scenario NAME: not ok: WHY
+#
+# which scripts/vm.sh counts as a test point next to the KTAP ones; kernel
+# reports (KASAN, lockdep, ...) during a scenario fail the boot as always.
+# The boot has srcutree.exp_holdoff=0 (vm.sh), so synchronize_srcu() never
+# auto-expedites and the srcu/srcu-exp split below is deterministic.
+#
+#   kthread    insmod mode=bench returns while the run is still going
+#              (status "running"), and rmmod stops it
+#   knobs      knob combinations the shared rules refuse (a timed window
+#              or a spinning stall longer than the lockup watchdog
+#              allows, fewer samples than a p99 needs) fail the debugfs
+#              write with -EINVAL and a message naming the knobs
+#   context    a bench run's results carry the context keys of
+#              results/FORMAT.md read from this kernel, seed= as given,
+#              and the irq-off state of each read-side cell
+#   srcu-path  srcu and srcu-exp unbinds: gp_normal / gp_expedited split
+#              as exp_holdoff=0 makes it, and the retained bytes
+#   floor      driver-unbind of the no-protection floor runs its readers
+#              without unbinds (a no-unbind row with their rate)
+#   rwsem-many unbind-many rwsem n=4096 finishes, and under lockdep the
+#              validator is still on at the end (debug_locks 1)
+#   sysfs      driver-unbind of every safe primitive while a shell loop
+#              unbinds and binds revbench.0 and revbench.1 through sysfs:
+#              no cell fails (no false contract violation), no report
+
+RB=/sys/kernel/debug/revbench
+DRV=/sys/bus/platform/drivers/revbench
+
+sc_ok() { echo "revbench-vm: scenario $1: ok${2:+ ($2)}"; }
+sc_fail() { echo "revbench-vm: scenario $1: not ok: $2"; }
+
+# sc_wait_idle SECONDS: until status is no longer "running"; 1 on timeout
+sc_wait_idle() {
+	_n=0
+	while grep -q '^running' $RB/status 2>/dev/null; do
+		sleep 1
+		_n=$((_n + 1))
+		[ $_n -ge "$1" ] && return 1
+	done
+	return 0
+}
+
+# sc_bench NAME SECONDS LINE: a debugfs run, waited for; its status line
+# in $SC_ST and its results in /tmp/results.json.  1 (and a not ok line)
+# if it was refused, did not finish, or a cell failed.
+sc_bench() {
+	if ! echo "$3" >$RB/run; then
+		sc_fail "$1" "debugfs run refused '$3'"
+		return 1
+	fi
+	if ! sc_wait_idle "$2"; then
+		echo 1 >$RB/stop
+		sc_wait_idle 300
+		sc_fail "$1" "'$3' did not finish within $2 s"
+		return 1
+	fi
+	SC_ST=$(cat $RB/status)
+	cat $RB/results >/tmp/results.json 2>/dev/null
+	case "$SC_ST" in
+	"done: bench, 0 cell(s) failed"*) return 0 ;;
+	esac
+	sc_fail "$1" "'$3': $SC_ST"
+	return 1
+}
+
+# sc_counter NAME KEY: the values of counter KEY in the cells named NAME
+# (a prefix) of /tmp/results.json, one per repetition
+sc_counter() {
+	grep -F "{\"name\":\"$1" /tmp/results.json |
+		sed -n "s/.*\"$2\":\([0-9.]*\).*/\1/p"
+}
+
+sc_kthread() {
+	n0=$(dmesg | grep -c 'revbench: done:')
+	insmod /revbench.ko mode=bench primitive=rcu workload=unbind \
+		samples=100000 reps=1 threads=2 env=kernel-tcg
+	rc=$?
+	n1=$(dmesg | grep -c 'revbench: done:')
+	st=$(cat $RB/status 2>/dev/null)
+	echo "revbench-vm: scenario insmod rc=$rc, status '$st'"
+	if [ $rc -ne 0 ]; then
+		sc_fail kthread "insmod mode=bench failed (rc=$rc)"
+		return
+	fi
+	sleep 2
+	rmmod revbench
+	rrc=$?
+	if [ "$n1" != "$n0" ]; then
+		sc_fail kthread "insmod returned after the run's done: line (the run ran inside module_init)"
+	elif [ "${st#running}" = "$st" ]; then
+		sc_fail kthread "status right after insmod is '$st', not running"
+	elif [ $rrc -ne 0 ]; then
+		sc_fail kthread "rmmod during the run failed (rc=$rrc)"
+	elif [ "$(dmesg | grep -c 'revbench: done:')" = "$n0" ]; then
+		sc_fail kthread "no done: line after rmmod stopped the run"
+	else
+		sc_ok kthread "insmod returned at once, rmmod stopped the run"
+	fi
+}
+
+sc_knobs() {
+	bad=
+	for line in \
+	    "workload=translate primitive=rcu loops=100000000 cs=1000000|loops=100000000 x" \
+	    "workload=unbind primitive=rcu stall_us=5000000 threads=3|stall_us=5000000 spins" \
+	    "workload=unbind primitive=rcu samples=20|samples=20: a repetition" \
+	    "workload=driver-unbind primitive=rcu samples=20|samples=20: a repetition" \
+	    "workload=unbind primitive=rcu stall_rcu=1|stall_rcu=1 places"; do
+		run=${line%%|*} msg=${line#*|}
+		if echo "$run" >$RB/run 2>/dev/null; then
+			bad="$bad; accepted '$run'"
+			echo 1 >$RB/stop
+			sc_wait_idle 300
+		elif ! dmesg | grep -qF "$msg"; then
+			bad="$bad; '$run' refused without a message naming the knobs ('$msg')"
+		fi
+	done
+	if [ -n "$bad" ]; then
+		sc_fail knobs "${bad#; }"
+	else
+		sc_ok knobs "5 combinations refused with -EINVAL and a message"
+	fi
+}
+
+sc_context() {
+	sc_bench context 600 "workload=empty,translate primitive=rcu loops=2000 reps=2 seed=7 threads=2" || return
+	miss=
+	for k in hz preemption rcu_lazy rcu_expedited rcu_normal rcu_nocbs \
+		 srcu_exp_holdoff srcu_convert_to_big irqoff seed delay_loop_ns; do
+		grep -q "^    \"$k\": \"" /tmp/results.json || miss="$miss $k"
+	done
+	seed=$(sed -n 's/^    "seed": "\(.*\)",*$/\1/p' /tmp/results.json)
+	hold=$(sed -n 's/^    "srcu_exp_holdoff": "\(.*\)",*$/\1/p' /tmp/results.json)
+	nirq=$(grep -c '"irqoff":"on"' /tmp/results.json)
+	if [ -n "$miss" ]; then
+		sc_fail context "context keys missing:$miss"
+	elif [ "$seed" != 7 ]; then
+		sc_fail context "seed=7 recorded as '$seed'"
+	elif [ "$hold" != 0 ]; then
+		sc_fail context "srcu_exp_holdoff '$hold', the boot set 0"
+	elif [ "$nirq" -lt 2 ]; then
+		sc_fail context "the rcu empty and translate cells do not say irqoff on"
+	else
+		sc_ok context "every key, seed 7, exp_holdoff 0 read back, irqoff on"
+	fi
+}
+
+sc_srcu_path() {
+	out=
+	for p in srcu srcu-exp; do
+		sc_bench srcu-path 900 "workload=unbind primitive=$p samples=100 reps=1 threads=2" || return
+		e=$(sc_counter "unbind/$p/" gp_expedited)
+		n=$(sc_counter "unbind/$p/" gp_normal)
+		r=$(sc_counter "unbind/$p/" retained_peak_bytes)
+		out="$out $p:$e/$n"
+		case "$p:$e:$n" in
+		srcu:0:100|srcu-exp:100:0) ;;
+		*) sc_fail srcu-path "$p: gp_expedited '$e', gp_normal '$n' of 100 (exp_holdoff=0: srcu always normal, srcu-exp always expedited)"
+		   return ;;
+		esac
+		if [ -z "$r" ] || [ "${r%%.*}" -le 0 ]; then
+			sc_fail srcu-path "$p: no retained_peak_bytes ('$r')"
+			return
+		fi
+	done
+	sc_ok srcu-path "expedited/normal:$out"
+}
+
+sc_floor() {
+	sc_bench floor 600 "workload=driver-unbind primitive=none samples=100 reps=1" || return
+	aps=$(sc_counter "unbind/none/" accesses_per_sec | head -n1)
+	if ! grep -q 'via:driver-core/no-unbind' /tmp/results.json; then
+		sc_fail floor "no driver-unbind floor row"
+	elif [ -z "$aps" ] || [ "${aps%%.*}" -le 0 ]; then
+		sc_fail floor "the floor row has no reader rate ('$aps')"
+	else
+		sc_ok floor "readers at $aps accesses/s"
+	fi
+}
+
+sc_rwsem_many() {
+	sc_bench rwsem-many 1500 "workload=unbind-many primitive=rwsem nmany=4096 samples=100 reps=1 threads=2" || return
+	if [ ! -r /proc/lockdep_stats ]; then
+		sc_ok rwsem-many "finished; no lockdep in this kernel"
+	elif grep -qE 'debug_locks: +1$' /proc/lockdep_stats; then
+		sc_ok rwsem-many "finished; lockdep still on (debug_locks 1)"
+	else
+		sc_fail rwsem-many "lockdep turned itself off: $(grep debug_locks /proc/lockdep_stats)"
+	fi
+}
+
+sc_sysfs() {
+	bad= total=0 lost=0 np=0
+	while read -r name fam caps rest; do
+		case ",$caps," in *,unsafe,*|*,broken,*) continue ;; esac
+		np=$((np + 1))
+		if ! echo "workload=driver-unbind primitive=$name reps=1 samples=100 cs=256" >$RB/run; then
+			bad="$bad; $name: run refused"
+			continue
+		fi
+		n=0 u=0 t=0
+		while grep -q '^running' $RB/status; do
+			for d in revbench.0 revbench.1; do
+				echo $d >$DRV/unbind 2>/dev/null && u=$((u + 1))
+				echo $d >$DRV/bind 2>/dev/null
+			done
+			n=$((n + 1))
+			[ $((n % 50)) -eq 0 ] && sleep 1 && t=$((t + 1))
+			[ $t -ge 900 ] && break
+		done
+		sc_wait_idle 300
+		st=$(cat $RB/status)
+		cat $RB/results >/tmp/results.json 2>/dev/null
+		l=$(sc_counter "unbind/$name/" unbinds_lost | head -n1)
+		total=$((total + u))
+		l=${l:-0}
+		lost=$((lost + ${l%%.*}))
+		echo "revbench-vm: scenario sysfs $name: $u sysfs unbinds, $l benchmark cycles lost to them, $st"
+		case "$st" in
+		"done: bench, 0 cell(s) failed"*) ;;
+		*) bad="$bad; $name: $st" ;;
+		esac
+	done <$RB/primitives
+	for d in revbench.0 revbench.1; do echo $d >$DRV/bind 2>/dev/null; done
+	if [ -n "$bad" ]; then
+		sc_fail sysfs "${bad#; }"
+	elif [ "$total" -eq 0 ]; then
+		sc_fail sysfs "no sysfs unbind went through: nothing was tested"
+	else
+		sc_ok sysfs "$np primitives, $total sysfs unbinds during the runs, $lost cycles lost to them"
+	fi
+}
+
+echo "revbench-vm: scenarios begin"
+sc_kthread
+if insmod /revbench.ko env=kernel-tcg; then
+	sc_knobs
+	sc_context
+	sc_srcu_path
+	sc_floor
+	sc_rwsem_many
+	sc_sysfs
+	rmmod revbench
+	echo "revbench-vm: scenario rmmod rc=$?"
+else
+	sc_fail setup "insmod (mode=none) failed"
+fi
+echo "revbench-vm: scenarios end"
