@@ -290,6 +290,12 @@ static const char *rbk_rcu_lazy(char *buf, size_t len)
 	return buf;
 }
 
+/* rb_metrics_context()'s writer: a context key with a string value. */
+static void rbk_ctx_add(void *arg, const char *key, const char *value)
+{
+	bkv(arg, key, value);
+}
+
 struct rbk_results *rbk_results_new(const struct rbk_config *cfg,
 				    const char *command_line)
 {
@@ -351,13 +357,7 @@ struct rbk_results *rbk_results_new(const struct rbk_config *cfg,
 	rbk_sysfs_line("/sys/module/srcutree/parameters/convert_to_big", tmp,
 		       sizeof(tmp));
 	bkv(b, "srcu_convert_to_big", tmp);
-	bkv(b, "irqoff", !cfg->irqoff ? "off" : RB_IRQOFF_MAY_BLOCK ?
-	    "on: empty, translate and error-path windows without sleep_us" :
-	    "on: empty, translate and error-path windows without sleep_us, but not rwsem's (its down_read() may block, and this kernel checks might_sleep() or is PREEMPT_RT)");
-	snprintf(tmp, sizeof(tmp), "%llu.%03llu",
-		 (unsigned long long)div_u64(rb_wl_delay_loop_ps(), 1000),
-		 (unsigned long long)(rb_wl_delay_loop_ps() % 1000));
-	bkv(b, "delay_loop_ns", tmp);
+	rb_metrics_context(cfg->irqoff, rbk_ctx_add, b);
 	bkv(b, "compiler", CONFIG_CC_VERSION_TEXT);
 	bkv(b, "cflags", "kbuild (the kernel's own flags)");
 	bkv(b, "rwlock_kind", "rw_semaphore");

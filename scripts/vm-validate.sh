@@ -16,7 +16,8 @@
 #            "END OF TEST" and per-run lines, rmmod)
 #   revbench.ko mode=bench workload=empty primitive=rcu|srcu|rwsem|refcount
 #            and primitive=none (the floor), generic=0 (inline read
-#            sections)
+#            sections), irqoff=1 (its window with interrupts off, as
+#            refscale's: the same method on both sides)
 #
 # with the same reader count and loops.  A round's figure is the median of
 # refscale's NRUNS experiments and of revbench's NRUNS repetitions; the
@@ -296,7 +297,8 @@ revbench() {	# revbench PRIMITIVE ROUND
 	dones=$(dmesg | grep -c 'revbench: done:')
 	echo "rbv: step $tag"
 	insmod /revbench.ko mode=bench primitive=$1 workload=empty \
-		threads=$nreaders loops=$loops reps=$nruns generic=0 env=kernel-tcg
+		threads=$nreaders loops=$loops reps=$nruns generic=0 irqoff=1 \
+		env=kernel-tcg
 	rc=$?
 	echo "rbv: insmod revbench rc=$rc"
 	[ $rc -eq 0 ] || return
@@ -431,7 +433,7 @@ run_kernel() {
 			"linux-headers-$kv" 2>/dev/null || echo unknown)"
 		echo "refscale_files=$REFSCALE_FILES"
 		echo "refscale_params=nreaders=$NREADERS loops=$LOOPS nruns=$NRUNS holdoff=0 verbose=0 shutdown=0 scale_type=rcu|srcu|rwsem|refcnt"
-		echo "revbench_params=mode=bench workload=empty threads=$NREADERS loops=$LOOPS reps=$NRUNS generic=0 env=kernel-tcg primitive=rcu|srcu|rwsem|refcount|none"
+		echo "revbench_params=mode=bench workload=empty threads=$NREADERS loops=$LOOPS reps=$NRUNS generic=0 irqoff=1 env=kernel-tcg primitive=rcu|srcu|rwsem|refcount|none"
 		echo "rounds=$ROUNDS smp=$SMP"
 	} >"$run/refscale-params"
 	make_initramfs "$run" "$rs"
@@ -529,7 +531,7 @@ def refscale_runs(t, r):
         errs.append("refscale %s round %d: %d run lines, want %d" % (t, r, len(runs), nruns))
         return None
     return runs
-ctx_rb, paths = None, {}
+ctx_rb, paths, irqs = None, {}, {}
 def revbench_reps(p, r):
     global ctx_rb
     b = blocks.get("revbench %s round %d" % (p, r))
@@ -547,6 +549,7 @@ def revbench_reps(p, r):
     for c in doc.get("context", {}).get("revbench_cells", []):
         if c.get("name") == name:
             paths[p] = c.get("loop", "?")
+            irqs[p] = c.get("irqoff", "?")
     if len(reps) != nruns:
         errs.append("revbench %s round %d: %d repetitions of %s, want %d" % (p, r, len(reps), name, nruns))
         return None
@@ -571,7 +574,7 @@ for t, p, what, note in PAIRS:
     rbr = [med(x) for x in rb]
     ratios = [a / b for a, b in zip(rbr, refr)]
     e = {"primitive": p, "peer": "refscale:" + t, "reference": what,
-         "readsection": paths.get(p, "?"),
+         "readsection": paths.get(p, "?"), "revbench_irqoff": irqs.get(p, "?"),
          "revbench_ns": rbr, "reference_ns": refr,
          "revbench_runs_ns": rb, "reference_runs_ns": ref,
          "revbench_median_ns": med(rbr), "reference_median_ns": med(refr),
@@ -585,6 +588,7 @@ fr = [revbench_reps("none", r) for r in range(1, rounds + 1)]
 if None not in fr:
     frr = [med(x) for x in fr]
     floor = {"primitive": "none", "readsection": paths.get("none", "?"),
+             "revbench_irqoff": irqs.get("none", "?"),
              "revbench_ns": frr, "revbench_runs_ns": fr,
              "revbench_median_ns": med(frr), "revbench_spread": spread(frr),
              "note": "revbench's floor: a plain load through the same loop; refscale has no such type"}
@@ -608,7 +612,8 @@ ctx = {"revbench_env": "kernel-tcg", "vm_kernel": kv, "date": ts, "git_commit": 
                  "shows the median of the rounds, spread = (max-min)/median"}
 if ctx_rb:
     for k in ("kernel", "preemption", "clocksource", "spectre_v2", "cpu_model",
-              "calib_loop_ns", "calib_clock_ns", "compiler"):
+              "calib_loop_ns", "calib_clock_ns", "compiler", "hz", "irqoff",
+              "delay_loop_ns", "rcu_expedited", "rcu_normal"):
         if k in ctx_rb:
             ctx["revbench_" + k] = ctx_rb[k]
 doc = {"context": ctx, "validate": rows}
@@ -630,6 +635,8 @@ if floor:
 T.append("  ns per read-side section (lock+unlock), median of the rounds;")
 T.append("  spread = (max-min)/median over the rounds; ratio = revbench/refscale;")
 T.append("  -none = revbench ns minus its 'none' floor (same loop, plain load).")
+T.append("  Both time their window with interrupts off: revbench irqoff %s." %
+         ",".join(sorted(set(irqs.get(e["primitive"], "?") for e in rows))))
 T.append("  refcnt: refscale's is atomic_inc/atomic_dec, revbench's refcount is")
 T.append("  refcount_inc_not_zero + refcount_dec: not the same operation.")
 T.append("  TCG: software emulation; compare within this boot only.")

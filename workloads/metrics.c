@@ -91,6 +91,23 @@ int rb_metrics_get(const struct rb_metrics *m, const char *name, s64 *milli)
 	return 0;
 }
 
+void rb_metrics_context(int irqoff, void (*add)(void *arg, const char *key,
+						const char *value),
+			void *arg)
+{
+	u64 ps = rb_wl_delay_loop_ps();
+	char buf[48];
+
+	add(arg, "irqoff", !RB_HAVE_IRQOFF ? "n/a" : !irqoff ? "off" :
+	    RB_IRQOFF_MAY_BLOCK ?
+	    "on: empty, translate and error-path windows without sleep_us" :
+	    "on: empty, translate and error-path windows without sleep_us, but not rwsem's (its down_read() may block, and this kernel checks might_sleep() or is PREEMPT_RT)");
+	snprintf(buf, sizeof(buf), "%llu.%03llu",
+		 (unsigned long long)div64_u64(ps, 1000),
+		 (unsigned long long)(ps - div64_u64(ps, 1000) * 1000));
+	add(arg, "delay_loop_ns", buf);
+}
+
 /* ---- sorting, percentiles, square roots --------------------------------- */
 
 static void sift_down(u64 *v, u64 root, u64 n)

@@ -126,6 +126,17 @@ struct rb_sysfs_fact {
 extern const struct rb_sysfs_fact rb_sysfs_facts[];
 extern const int rb_sysfs_nfacts;
 
+/*
+ * The context keys the shared code owns, for either environment's writer
+ * (results/FORMAT.md): "irqoff" (the irqoff knob and which windows it
+ * covers; "n/a" where there are no interrupts to disable) and
+ * "delay_loop_ns" (the calibrated delay loop, ns per iteration).
+ * add(arg, key, value) once per key.
+ */
+void rb_metrics_context(int irqoff, void (*add)(void *arg, const char *key,
+						const char *value),
+			void *arg);
+
 /* Nearest-rank percentile (1..100) of sorted v[n], n > 0. */
 u64 rb_pct_sorted(const u64 *v, u64 n, unsigned int pct);
 /* Sort v[n] ascending (heapsort: no recursion, no allocation). */
