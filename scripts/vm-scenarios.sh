@@ -141,14 +141,14 @@ sc_context() {
 	seed=$(sed -n 's/^    "seed": "\(.*\)",*$/\1/p' /tmp/results.json)
 	hold=$(sed -n 's/^    "srcu_exp_holdoff": "\(.*\)",*$/\1/p' /tmp/results.json)
 	nirq=$(grep -c '"irqoff":"on"' /tmp/results.json)
-	if [ -n "$miss" ]; then
-		sc_fail context "context keys missing:$miss"
-	elif [ "$seed" != 7 ]; then
-		sc_fail context "seed=7 recorded as '$seed'"
-	elif [ "$hold" != 0 ]; then
-		sc_fail context "srcu_exp_holdoff '$hold', the boot set 0"
-	elif [ "$nirq" -lt 2 ]; then
-		sc_fail context "the rcu empty and translate cells do not say irqoff on"
+	bad=
+	[ -n "$miss" ] && bad="$bad; context keys missing:$miss"
+	[ "$seed" != 7 ] && bad="$bad; seed=7 recorded as '$seed'"
+	[ "$hold" != 0 ] && bad="$bad; srcu_exp_holdoff '$hold', the boot set 0"
+	[ "$nirq" -lt 2 ] &&
+		bad="$bad; the rcu empty and translate cells do not say irqoff on"
+	if [ -n "$bad" ]; then
+		sc_fail context "${bad#; }"
 	else
 		sc_ok context "every key, seed 7, exp_holdoff 0 read back, irqoff on"
 	fi

@@ -765,7 +765,6 @@ static void wl_reader_thread(struct rb_wl_run *run, struct rb_wl_thread *t)
 			/* Park inside an access to the bystander. */
 			wl_access(run, t, run->bystander, false, true);
 		}
-		stall = false;
 		while (!READ_ONCE(run->cycle_end) && !wl_aborted(run)) {
 			if (many) {
 				rev = READ_ONCE(run->revs[j]);
