@@ -20,8 +20,8 @@
 # Options:
 #   --kernel-version VER  a Debian kernel: /boot/vmlinuz-VER with headers in
 #                         /usr/src/linux-headers-VER (repeatable).  Default:
-#                         the newest installed non-rt 6.1 and 6.12 -amd64
-#                         kernels that have headers.
+#                         the newest installed 6.1, 6.12 and 6.12-rt
+#                         (PREEMPT_RT) -amd64 kernels that have headers.
 #   --params 'K=V ...'    extra module parameters (also $VM_PARAMS)
 #   --timeout SEC         host watchdog per boot (also $VM_TIMEOUT; default
 #                         check 300, torture 900, bench 1800)
