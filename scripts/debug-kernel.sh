@@ -126,9 +126,13 @@ kmake() {	# make in a tree, free of a calling make's jobserver and flags
 }
 
 # check_fragment CONFIG FRAGMENT...: every line of the fragments is in the
-# final config; prints the ones that are not and fails.
+# final config; prints the ones that are not and fails.  A symbol set again
+# by a later fragment (the flavour's NR_CPUS=4 over the base's 8) is
+# checked for its last value, the one the kernel's config reader keeps.
 check_fragment() {
 	local cfg=$1 bad=0 line sym want have
+	local -A last=()
+	local order=()
 	shift
 	while IFS= read -r line; do
 		if [[ "$line" =~ ^(CONFIG_[A-Za-z0-9_]+)=(.*)$ ]]; then
@@ -138,6 +142,11 @@ check_fragment() {
 		else
 			continue
 		fi
+		[ -n "${last[$sym]+set}" ] || order+=("$sym")
+		last[$sym]=$want
+	done < <(cat "$@")
+	for sym in "${order[@]}"; do
+		want=${last[$sym]}
 		have=$(sed -n "s/^$sym=//p" "$cfg")
 		[ -n "$have" ] || have=n
 		if [ "$have" != "$want" ] &&
@@ -148,7 +157,7 @@ check_fragment() {
 			echo "    !!! $sym: fragment wants '$want', olddefconfig gave '$have'"
 			bad=1
 		fi
-	done < <(cat "$@")
+	done
 	return $bad
 }
 
