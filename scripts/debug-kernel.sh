@@ -14,7 +14,8 @@
 #
 #   VERSION  6.1 | 6.12 | all (default all)
 #   FLAVOUR  kasan: generic inline KASAN, PROVE_LOCKING, PROVE_RCU,
-#                   DEBUG_ATOMIC_SLEEP, DEBUG_OBJECTS_RCU_HEAD, SLUB_DEBUG
+#                   DEBUG_ATOMIC_SLEEP, DEBUG_OBJECTS_RCU_HEAD, SLUB_DEBUG,
+#                   DEBUG_PREEMPT, RCU_STRICT_GRACE_PERIOD (NR_CPUS=4)
 #            kcsan: KCSAN, PROVE_LOCKING
 #            all (default)
 #            (both: PREEMPT, SMP, the serial console, initramfs, modules)
@@ -65,7 +66,7 @@ fi
 case "${1:-all}" in
 all) series_list=$SERIES_ALL ;;
 6.1|6.12) series_list=$1 ;;
--h|--help) sed -n '3,43p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+-h|--help) sed -n '3,40p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 *) usage "unknown kernel version '$1' (want 6.1, 6.12 or all)" ;;
 esac
 case "${2:-all}" in
