@@ -1,8 +1,9 @@
 # VM harness: the kernel module under qemu TCG with a busybox initramfs,
 # in the manner of rcutorture's kvm.sh (scripts/vm.sh does the work).
 #
-#   make vm-check     mode=test (KTAP contract + stress tests) on Debian 6.1
-#                     and 6.12; part of "make check"
+#   make vm-check     mode=test (KTAP contract + stress tests) on Debian 6.1,
+#                     6.12 and 6.12-rt (PREEMPT_RT; the kernels are chosen
+#                     by scripts/vm-kernels.sh); part of "make check"
 #   make vm-bench     mode=bench with VM_BENCH_PARAMS (default: every
 #                     primitive x every workload); writes
 #                     results/vm-<kernel>-<timestamp>.json marked

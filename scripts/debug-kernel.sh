@@ -14,7 +14,8 @@
 #
 #   VERSION  6.1 | 6.12 | all (default all)
 #   FLAVOUR  kasan: generic inline KASAN, PROVE_LOCKING, PROVE_RCU,
-#                   DEBUG_ATOMIC_SLEEP, DEBUG_OBJECTS_RCU_HEAD, SLUB_DEBUG
+#                   DEBUG_ATOMIC_SLEEP, DEBUG_OBJECTS_RCU_HEAD, SLUB_DEBUG,
+#                   DEBUG_PREEMPT, RCU_STRICT_GRACE_PERIOD (NR_CPUS=4)
 #            kcsan: KCSAN, PROVE_LOCKING
 #            all (default)
 #            (both: PREEMPT, SMP, the serial console, initramfs, modules)
@@ -65,7 +66,7 @@ fi
 case "${1:-all}" in
 all) series_list=$SERIES_ALL ;;
 6.1|6.12) series_list=$1 ;;
--h|--help) sed -n '3,43p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+-h|--help) sed -n '3,40p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 *) usage "unknown kernel version '$1' (want 6.1, 6.12 or all)" ;;
 esac
 case "${2:-all}" in
@@ -126,9 +127,13 @@ kmake() {	# make in a tree, free of a calling make's jobserver and flags
 }
 
 # check_fragment CONFIG FRAGMENT...: every line of the fragments is in the
-# final config; prints the ones that are not and fails.
+# final config; prints the ones that are not and fails.  A symbol set again
+# by a later fragment (the flavour's NR_CPUS=4 over the base's 8) is
+# checked for its last value, the one the kernel's config reader keeps.
 check_fragment() {
 	local cfg=$1 bad=0 line sym want have
+	local -A last=()
+	local order=()
 	shift
 	while IFS= read -r line; do
 		if [[ "$line" =~ ^(CONFIG_[A-Za-z0-9_]+)=(.*)$ ]]; then
@@ -138,6 +143,11 @@ check_fragment() {
 		else
 			continue
 		fi
+		[ -n "${last[$sym]+set}" ] || order+=("$sym")
+		last[$sym]=$want
+	done < <(cat "$@")
+	for sym in "${order[@]}"; do
+		want=${last[$sym]}
 		have=$(sed -n "s/^$sym=//p" "$cfg")
 		[ -n "$have" ] || have=n
 		if [ "$have" != "$want" ] &&
@@ -148,7 +158,7 @@ check_fragment() {
 			echo "    !!! $sym: fragment wants '$want', olddefconfig gave '$have'"
 			bad=1
 		fi
-	done < <(cat "$@")
+	done
 	return $bad
 }
 

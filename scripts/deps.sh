@@ -6,8 +6,12 @@
 #   user  compiler, liburcu, hwloc, Google Benchmark (+ compare.py), scipy,
 #         jansson, gnuplot
 #   vm    qemu (TCG), busybox-static, cpio, kmod, python3 (to check the
-#         bench JSON), and two Debian kernels with
-#         their headers: 6.1 (bookworm) and 6.12 (bookworm-backports)
+#         bench JSON), and three Debian kernels with their headers: 6.1
+#         (bookworm), 6.12 and 6.12 PREEMPT_RT (the rt group; both from
+#         bookworm-backports)
+#   rt    the Debian 6.12 PREEMPT_RT kernel with its headers
+#         (linux-image-6.12.*+deb12-rt-amd64, or its -unsigned variant, and
+#         linux-headers-6.12.*+deb12-rt-amd64, bookworm-backports)
 #   debug what scripts/debug-kernel.sh needs to build the debug kernels:
 #         linux-source-6.1 and linux-source-6.12 (bookworm, -security or
 #         bookworm-backports), the compiler and the kernel build tools
@@ -15,7 +19,7 @@
 #         refscale.ko and torture.ko are built from them), each at the
 #         version of the installed headers of that series when the
 #         archive still has it
-#   all   user, vm and debug
+#   all   user, vm (with rt) and debug
 #
 # Fast path: when everything is installed it prints nothing and exits 0.
 # Otherwise, as root, it runs apt-get update (once) and apt-get install;
@@ -23,20 +27,22 @@
 # Exit 2 on a bad argument.
 #
 # A kernel series counts as installed when some linux-image-<ver>-amd64 of
-# that series (not -rt, not -cloud) is installed together with the matching
-# linux-headers-<ver>-amd64 and /boot/vmlinuz-<ver>: a newer Debian ABI
-# (e.g. 6.1.0-57) is not pulled in just because it exists.  To install,
-# the versioned names are resolved from the linux-image-amd64 /
-# linux-headers-amd64 metapackages of bookworm and of bookworm-backports.
+# that series (not -rt, not -cloud; for rt: <ver> ends in -rt-amd64), or
+# its -unsigned variant, is installed together with the matching
+# linux-headers-<ver> and /boot/vmlinuz-<ver>: a newer Debian ABI (e.g.
+# 6.1.0-57) is not pulled in just because it exists.  To install, the
+# versioned names are resolved from the linux-image-amd64 /
+# linux-headers-amd64 metapackages of bookworm and of bookworm-backports,
+# and linux-image-rt-amd64 / linux-headers-rt-amd64 of bookworm-backports.
 set -euo pipefail
 
 usage() {
-	echo "usage: $0 user|vm|debug|validate|all" >&2
+	echo "usage: $0 user|vm|rt|debug|validate|all" >&2
 	exit 2
 }
 [ $# -eq 1 ] || usage
 case "$1" in
-user|vm|debug|validate|all) group=$1 ;;
+user|vm|rt|debug|validate|all) group=$1 ;;
 *) usage ;;
 esac
 
@@ -52,18 +58,21 @@ is_installed() {
 	[ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null)" = "ii " ]
 }
 
-# kernel_ok SERIES: an installed image+headers pair of that series (6.1, 6.12)
+# kernel_ok SERIES [rt]: an installed image+headers pair of that series
+# (6.1, 6.12), generic or (rt) PREEMPT_RT
 kernel_ok() {
-	local series=$1 pkg ver
+	local series=$1 flavour=${2:-} pkg ver
 	for pkg in $(dpkg-query -W -f='${Package}\n' 'linux-image-*-amd64' \
-			2>/dev/null); do
+			'linux-image-*-amd64-unsigned' 2>/dev/null); do
 		ver=${pkg#linux-image-}
+		ver=${ver%-unsigned}
 		case "$ver" in
 		"$series".*-amd64) ;;
 		*) continue ;;
 		esac
-		case "$ver" in
-		*-rt-amd64|*-cloud-amd64) continue ;;
+		case "$flavour:$ver" in
+		rt:*-rt-amd64) ;;
+		rt:*|*:*-rt-amd64|*:*-cloud-amd64) continue ;;
 		esac
 		is_installed "$pkg" || continue
 		is_installed "linux-headers-$ver" || continue
@@ -73,14 +82,17 @@ kernel_ok() {
 	return 1
 }
 
-# resolve_kernel [-t SUITE]: "linux-image-X linux-headers-X" for the
-# metapackages' current dependencies in the default (or given) suite.
+# resolve_kernel FLAVOUR [-t SUITE]: "linux-image-X linux-headers-X" for
+# the current dependencies of the metapackages linux-{image,headers}-amd64
+# (FLAVOUR "") or linux-{image,headers}-rt-amd64 (FLAVOUR rt) in the
+# default (or given) suite.
 resolve_kernel() {
-	local img hdr
-	img=$(apt-cache depends "$@" linux-image-amd64 2>/dev/null |
+	local meta=${1:+$1-}amd64 img hdr
+	shift
+	img=$(apt-cache depends "$@" "linux-image-$meta" 2>/dev/null |
 	      sed -n 's/^ *|\{0,1\}Depends: \(linux-image-[^ ]*-amd64\)$/\1/p' |
 	      head -n1)
-	hdr=$(apt-cache depends "$@" linux-headers-amd64 2>/dev/null |
+	hdr=$(apt-cache depends "$@" "linux-headers-$meta" 2>/dev/null |
 	      sed -n 's/^ *|\{0,1\}Depends: \(linux-headers-[^ ]*-amd64\)$/\1/p' |
 	      head -n1)
 	[ -n "$img" ] && [ -n "$hdr" ] || return 1
@@ -96,16 +108,19 @@ bpo_configured() {
 missing=()
 need_61=0
 need_612=0
+need_rt=0
 want_user=0
 want_vm=0
+want_rt=0
 want_debug=0
 want_validate=0
 case "$group" in
 user) want_user=1 ;;
-vm) want_vm=1 ;;
+vm) want_vm=1; want_rt=1 ;;
+rt) want_rt=1 ;;
 debug) want_debug=1 ;;
 validate) want_validate=1 ;;
-all) want_user=1; want_vm=1; want_debug=1 ;;
+all) want_user=1; want_vm=1; want_rt=1; want_debug=1 ;;
 esac
 
 if [ $want_user = 1 ]; then
@@ -115,6 +130,9 @@ if [ $want_vm = 1 ]; then
 	for p in $VM_PKGS; do is_installed "$p" || missing+=("$p"); done
 	kernel_ok 6.1 || need_61=1
 	kernel_ok 6.12 || need_612=1
+fi
+if [ $want_rt = 1 ]; then
+	kernel_ok 6.12 rt || need_rt=1
 fi
 if [ $want_debug = 1 ]; then
 	for p in $DEBUG_PKGS; do
@@ -138,15 +156,20 @@ if [ $want_validate = 1 ]; then
 	done
 fi
 
-if [ ${#missing[@]} -eq 0 ] && [ $need_61 = 0 ] && [ $need_612 = 0 ]; then
+# the 6.12 kernels to take from bookworm-backports: "" generic, rt
+bpo_flavours=()
+[ $need_612 = 0 ] || bpo_flavours+=("")
+[ $need_rt = 0 ] || bpo_flavours+=(rt)
+need_bpo=${#bpo_flavours[@]}
+if [ ${#missing[@]} -eq 0 ] && [ $need_61 = 0 ] && [ "$need_bpo" = 0 ]; then
 	exit 0
 fi
 
-if [ $((need_61 + need_612)) -gt 0 ]; then
+if [ $((need_61 + need_bpo)) -gt 0 ]; then
 	codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
 	if [ "$codename" != bookworm ]; then
-		echo "deps.sh: the VM kernels (6.1 from bookworm, 6.12 from" \
-		     "bookworm-backports) are only resolved on Debian bookworm;" \
+		echo "deps.sh: the VM kernels (6.1 from bookworm, 6.12 and 6.12-rt" \
+		     "from bookworm-backports) are only resolved on Debian bookworm;" \
 		     "this system is '${codename:-unknown}'." >&2
 		echo "deps.sh: install a kernel image + headers yourself and run" \
 		     "'make vm-check KERNEL=/boot/vmlinuz-VER KDIR=/usr/src/linux-headers-VER'." >&2
@@ -154,10 +177,21 @@ if [ $((need_61 + need_612)) -gt 0 ]; then
 	fi
 fi
 
+# bpo_kernel FLAVOUR: the image and headers to install from
+# bookworm-backports for the 6.12 kernel of FLAVOUR ("" or rt), or nothing.
+bpo_kernel() {
+	local k
+	k=$(resolve_kernel "$1" -t bookworm-backports) || return 1
+	case "$k" in
+	linux-image-6.12.*) echo "$k" ;;
+	*) return 1 ;;
+	esac
+}
+
 # ---- not root: print the commands ------------------------------------------
 if [ "$(id -u)" != 0 ]; then
 	echo "deps.sh: missing packages for '$group'; run as root:" >&2
-	if [ $need_612 = 1 ] && ! bpo_configured; then
+	if [ "$need_bpo" -gt 0 ] && ! bpo_configured; then
 		cat >&2 <<EOF
   printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' | sudo tee $BPO_FILE
 EOF
@@ -165,7 +199,7 @@ EOF
 	echo "  sudo apt-get update" >&2
 	main_pkgs=("${missing[@]}")
 	if [ $need_61 = 1 ]; then
-		k=$(resolve_kernel) || k=
+		k=$(resolve_kernel "") || k=
 		case "$k" in
 		linux-image-6.1.*) read -ra kp <<<"$k"; main_pkgs+=("${kp[@]}") ;;
 		*) main_pkgs+=(linux-image-amd64/bookworm linux-headers-amd64/bookworm) ;;
@@ -175,14 +209,18 @@ EOF
 		echo "  sudo DEBIAN_FRONTEND=noninteractive apt-get install -y" \
 		     "--no-install-recommends ${main_pkgs[*]}" >&2
 	fi
-	if [ $need_612 = 1 ]; then
-		k=$(resolve_kernel -t bookworm-backports) || k=
-		case "$k" in
-		linux-image-6.12.*) ;;
-		*) k="linux-image-amd64 linux-headers-amd64" ;;
-		esac
+	if [ "$need_bpo" -gt 0 ]; then
+		bpo_pkgs=()
+		# (apt may not know bookworm-backports before the update: then
+		# the metapackages, which pull the newest)
+		for fl in "${bpo_flavours[@]}"; do
+			k=$(bpo_kernel "$fl") ||
+				k="linux-image-${fl:+$fl-}amd64 linux-headers-${fl:+$fl-}amd64"
+			read -ra kp <<<"$k"
+			bpo_pkgs+=("${kp[@]}")
+		done
 		echo "  sudo DEBIAN_FRONTEND=noninteractive apt-get install -y" \
-		     "--no-install-recommends -t bookworm-backports $k" >&2
+		     "--no-install-recommends -t bookworm-backports ${bpo_pkgs[*]}" >&2
 	fi
 	exit 1
 fi
@@ -191,7 +229,7 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 APT_INSTALL=(apt-get install -y --no-install-recommends)
 
-if [ $need_612 = 1 ] && ! bpo_configured; then
+if [ "$need_bpo" -gt 0 ] && ! bpo_configured; then
 	echo "deps.sh: adding $BPO_FILE" >&2
 	tmp=$(mktemp "$BPO_FILE.XXXXXX")
 	cat >"$tmp" <<EOF
@@ -216,7 +254,7 @@ fi
 
 main_pkgs=("${missing[@]}")
 if [ $need_61 = 1 ]; then
-	if ! k=$(resolve_kernel); then
+	if ! k=$(resolve_kernel ""); then
 		echo "deps.sh: cannot resolve linux-image-amd64/linux-headers-amd64" \
 		     "from bookworm (did apt-get update fail for deb.debian.org?)" >&2
 		exit 1
@@ -235,21 +273,21 @@ if [ ${#main_pkgs[@]} -gt 0 ]; then
 	echo "deps.sh: ${APT_INSTALL[*]} ${main_pkgs[*]}" >&2
 	"${APT_INSTALL[@]}" "${main_pkgs[@]}" >&2
 fi
-if [ $need_612 = 1 ]; then
-	if ! k=$(resolve_kernel -t bookworm-backports); then
-		echo "deps.sh: cannot resolve linux-image-amd64/linux-headers-amd64" \
-		     "from bookworm-backports (did apt-get update fail for it?)" >&2
-		exit 1
-	fi
-	case "$k" in
-	linux-image-6.12.*) ;;
-	*)
-		echo "deps.sh: bookworm-backports resolves to '$k', not a 6.12" \
-		     "kernel; install a 6.12 image + headers by hand" >&2
-		exit 1 ;;
-	esac
-	echo "deps.sh: ${APT_INSTALL[*]} -t bookworm-backports $k" >&2
-	"${APT_INSTALL[@]}" -t bookworm-backports $k >&2
+if [ "$need_bpo" -gt 0 ]; then
+	bpo_pkgs=()
+	for fl in "${bpo_flavours[@]}"; do
+		if ! k=$(bpo_kernel "$fl"); then
+			echo "deps.sh: linux-image-${fl:+$fl-}amd64/linux-headers-${fl:+$fl-}amd64" \
+			     "of bookworm-backports do not resolve to a 6.12 kernel" \
+			     "(did apt-get update fail for it?): install a 6.12${fl:+ $fl}" \
+			     "image + headers by hand" >&2
+			exit 1
+		fi
+		read -ra kp <<<"$k"
+		bpo_pkgs+=("${kp[@]}")
+	done
+	echo "deps.sh: ${APT_INSTALL[*]} -t bookworm-backports ${bpo_pkgs[*]}" >&2
+	"${APT_INSTALL[@]}" -t bookworm-backports "${bpo_pkgs[@]}" >&2
 fi
 
 # Verify: the fast-path test must now succeed.
@@ -263,6 +301,10 @@ if [ $need_61 = 1 ] && ! kernel_ok 6.1; then
 fi
 if [ $need_612 = 1 ] && ! kernel_ok 6.12; then
 	echo "deps.sh: no 6.12 image+headers pair with /boot/vmlinuz after install" >&2
+	fail=1
+fi
+if [ $need_rt = 1 ] && ! kernel_ok 6.12 rt; then
+	echo "deps.sh: no 6.12 -rt-amd64 image+headers pair with /boot/vmlinuz after install" >&2
 	fail=1
 fi
 exit $fail

@@ -25,10 +25,15 @@ kdir_for() {	# kdir_for VER: the Debian headers of VER, if installed
 	return 1
 }
 
+# The Debian kernels every VM target runs by default: SERIES or
+# SERIES-rt (PREEMPT_RT), installed by scripts/deps.sh vm.
+VM_KERNEL_SERIES="6.1 6.12 6.12-rt"
+
 # Append "version|image|kdir" to KERNELS for each of KVERS, or by default
-# for the newest installed non-rt 6.1 and 6.12 -amd64 kernels with headers.
+# for the newest installed -amd64 kernel with headers of each of
+# VM_KERNEL_SERIES (X.Y: not -rt, not -cloud; X.Y-rt: -rt-amd64).
 debian_kernels() {
-	local v d series best img
+	local v d series best img pat
 	if [ ${#KVERS[@]} -gt 0 ]; then
 		for v in "${KVERS[@]}"; do
 			[ -f "/boot/vmlinuz-$v" ] || die_usage "no /boot/vmlinuz-$v"
@@ -37,18 +42,25 @@ debian_kernels() {
 		done
 		return 0
 	fi
-	for series in 6.1 6.12; do
+	for series in $VM_KERNEL_SERIES; do
 		best=
-		for img in /boot/vmlinuz-"$series".*-amd64; do
+		case "$series" in
+		*-rt) pat="${series%-rt}.*-rt-amd64" ;;
+		*) pat="$series.*-amd64" ;;
+		esac
+		for img in /boot/vmlinuz-$pat; do
 			[ -f "$img" ] || continue
 			v=${img#/boot/vmlinuz-}
-			case "$v" in *-rt-amd64|*-cloud-amd64) continue ;; esac
+			case "$series:$v" in
+			*-rt:*) ;;
+			*:*-rt-amd64|*:*-cloud-amd64) continue ;;
+			esac
 			kdir_for "$v" >/dev/null || continue
 			best=$(printf '%s\n%s\n' "$best" "$v" | sed '/^$/d' | sort -V | tail -n1)
 		done
 		if [ -z "$best" ]; then
 			echo "$PROG: !!! no Debian $series amd64 kernel with headers installed" \
-			     "(want /boot/vmlinuz-$series.*-amd64 and /usr/src/linux-headers-*):" \
+			     "(want /boot/vmlinuz-$pat and /usr/src/linux-headers-*):" \
 			     "run 'make deps-vm'" >&2
 			exit 1
 		fi

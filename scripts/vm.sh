@@ -25,8 +25,8 @@
 # Options:
 #   --kernel-version VER  a Debian kernel: /boot/vmlinuz-VER with headers in
 #                         /usr/src/linux-headers-VER (repeatable).  Default:
-#                         the newest installed non-rt 6.1 and 6.12 -amd64
-#                         kernels that have headers.
+#                         the newest installed 6.1, 6.12 and 6.12-rt
+#                         (PREEMPT_RT) -amd64 kernels that have headers.
 #   --params 'K=V ...'    extra module parameters (also $VM_PARAMS)
 #   --timeout SEC         host watchdog per boot (also $VM_TIMEOUT; default
 #                         check 900, torture 900, bench 1800)
@@ -339,16 +339,31 @@ build_kmod() {
 		# one vm.sh build at a time: they share $BUILD/kmod/<release>/.
 		# torture: the test module with the bug zoo (its own tree,
 		# build/kmod/<release>-bugs/), never the benchmark module.
-		env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
-		flock "$BUILD/vm/.kmod-build.lock" \
-		make -C "$ROOT" --no-print-directory kmod KDIR="$kdir" \
-			KMOD_BUGS=$KMOD_BUGS \
-			${BUILD_ARG:+BUILD="$BUILD_ARG"} >"$run/build.log" 2>&1 ||
-			return 1
+		# Two kernel trees can share a release (a debug kernel rebuilt
+		# with another config keeps its -revbench-<flavour> release):
+		# Kbuild, finding the other tree's headers older than its
+		# objects, would not rebuild, and the module would carry the
+		# other config (seen: "Unknown symbol __this_cpu_preempt_check"
+		# from a DEBUG_PREEMPT build on the kernel without it).  So the
+		# object tree records the KDIR and config it was built for
+		# (.revbench-kdir) and starts afresh when they change.
 		ko=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$ROOT" -s --no-print-directory kmod-path KDIR="$kdir" \
 			KMOD_BUGS=$KMOD_BUGS \
-			${BUILD_ARG:+BUILD="$BUILD_ARG"} 2>>"$run/build.log") || return 1
+			${BUILD_ARG:+BUILD="$BUILD_ARG"} 2>"$run/build.log") || return 1
 		case "$ko" in /*) ;; *) ko=$ROOT/$ko ;; esac
+		local out=${ko%/*} id
+		id="$kdir $(sha256sum <"$kdir/include/generated/autoconf.h" | cut -c1-16)"
+		(
+			flock 8
+			if [ -d "$out" ] && [ "$(cat "$out/.revbench-kdir" 2>/dev/null)" != "$id" ]; then
+				echo "vm.sh: $out: not built for $id: removed"
+				rm -rf "$out"
+			fi
+			env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+			make -C "$ROOT" --no-print-directory kmod KDIR="$kdir" \
+				KMOD_BUGS=$KMOD_BUGS ${BUILD_ARG:+BUILD="$BUILD_ARG"} &&
+				echo "$id" >"$out/.revbench-kdir"
+		) 8>"$BUILD/vm/.kmod-build.lock" >>"$run/build.log" 2>&1 || return 1
 	fi
 	[ -f "$ko" ] || { echo "no $ko after the build" >>"$run/build.log"; return 1; }
 	cp "$ko" "$run/revbench.ko"

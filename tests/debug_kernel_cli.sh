@@ -5,8 +5,8 @@
 # without building a kernel: unknown version or flavour (exit 2), a
 # missing linux-source package that cannot be installed (exit 2, named),
 # --print of a kernel that is not built or whose cache entry is corrupt
-# (exit 1).  Writes "passed=N failed=N skipped=N" to
-# $BUILD/check-results/debug-kernel-cli.
+# (exit 1); and its check of the config fragments against a .config.
+# Writes "passed=N failed=N skipped=N" to $BUILD/check-results/debug-kernel-cli.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -54,6 +54,29 @@ else
 	echo "not ok - --print did not name the entry it wants"
 	fail=$((fail + 1))
 fi
+
+# check_fragment (the script's function, run on its own): a symbol a later
+# fragment sets again is checked for its last value; a line olddefconfig
+# dropped fails, naming the symbol.
+cf=$tmp/check_fragment.sh
+sed -n '/^check_fragment() {/,/^}/p' "$DK" >"$cf"
+[ -s "$cf" ] || { echo "not ok - no check_fragment() in $DK"; fail=$((fail + 1)); }
+mkdir -p "$tmp/kc"
+printf 'config NR_CPUS\nconfig RCU_STRICT_GRACE_PERIOD\n' >"$tmp/kc/Kconfig"
+printf 'CONFIG_NR_CPUS=8\nCONFIG_SMP=y\n' >"$tmp/base.frag"
+printf 'CONFIG_NR_CPUS=4\nCONFIG_RCU_STRICT_GRACE_PERIOD=y\n' >"$tmp/flav.frag"
+printf 'CONFIG_SMP=y\nCONFIG_NR_CPUS=4\nCONFIG_RCU_STRICT_GRACE_PERIOD=y\n' >"$tmp/ok.config"
+printf 'CONFIG_SMP=y\nCONFIG_NR_CPUS=8\n' >"$tmp/bad.config"
+# shellcheck source=/dev/null
+cfrun() { (cd "$tmp/kc" && . "$cf" && check_fragment "$@"); }
+expect "check_fragment: a flavour overrides the base" 0 "^$" \
+	cfrun "$tmp/ok.config" "$tmp/base.frag" "$tmp/flav.frag"
+expect "check_fragment: an overridden value that did not take is named" 1 \
+	"CONFIG_NR_CPUS: fragment wants '4', olddefconfig gave '8'" \
+	cfrun "$tmp/bad.config" "$tmp/base.frag" "$tmp/flav.frag"
+expect "check_fragment: a dropped option is named" 1 \
+	"CONFIG_RCU_STRICT_GRACE_PERIOD: fragment wants 'y', olddefconfig gave 'n'" \
+	cfrun "$tmp/bad.config" "$tmp/base.frag" "$tmp/flav.frag"
 echo "passed=$pass failed=$fail skipped=0" >"$results/debug-kernel-cli"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
