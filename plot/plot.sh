@@ -17,9 +17,11 @@
 #
 # Environment: REVBENCH (default build/revbench next to this script's
 # parent), GNUPLOT (default gnuplot), PLOT_DATA, PLOT_FORMATS (default
-# "png svg"; revbench run draws "png" into its run folder).
-# Exit: 0 done, 2 bad input / unwritable OUTDIR / missing gnuplot.
-# Each figure is written to a temp name and renamed when complete.
+# "png svg"; make bench draws "png" into the run folder).
+# Exit: 0 done, 2 bad input / unwritable OUTDIR / missing gnuplot, 130
+# interrupted.  Each figure is written to a temp name and renamed when
+# complete: an interrupted plot leaves no partial figure.  One line on
+# stdout says how many figures went where.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -72,6 +74,9 @@ eval "set -- $files"
 q() { printf '%s' "$1" | sed "s/'/''/g"; }
 
 status=0
+made=0
+tmp=
+trap 'rm -f "$tmp" "$tmp.err"; exit 130' INT TERM
 for gp in "$here"/fig*.gp; do
 	name=$(basename "$gp" .gp)
 	for fmt in ${PLOT_FORMATS:-png svg}; do
@@ -83,8 +88,7 @@ for gp in "$here"/fig*.gp; do
 		   [ -s "$tmp" ]; then
 			grep -v 'Skipping data file with no valid points' "$tmp.err" >&2
 			rm -f "$tmp.err"
-			mv -f "$tmp" "$final" || status=2
-			echo "$final"
+			mv -f "$tmp" "$final" && made=$((made + 1)) || status=2
 		else
 			cat "$tmp.err" >&2
 			rm -f "$tmp" "$tmp.err"
@@ -93,4 +97,5 @@ for gp in "$here"/fig*.gp; do
 		fi
 	done
 done
+echo "plot.sh: $made figures in $out (${PLOT_FORMATS:-png svg})"
 exit $status

@@ -25,7 +25,6 @@
 
 #include "revbench.h"
 
-volatile sig_atomic_t rb_interrupted;
 void (*rb_fatal_cleanup)(void);
 
 int rb_topo_init(struct rb_topo *tp)

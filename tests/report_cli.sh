@@ -117,6 +117,24 @@ ls "$tmp/plot-bad"/*.png >/dev/null 2>&1 && notok "plot.sh: figures written from
 cp "$U" "$tmp/badside.json"
 printf 'benchmark,repetition,sample_ns\nunbind/rcu/threads:2/cs:0,zero,12\n' >"$tmp/badside.json.samples.csv"
 expect 2 "report: malformed samples sidecar" -- "$rb" report "$tmp/badside.json"
+# one strict rule for times in results files: finite and not negative
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["benchmarks"][3]["real_time"] = -1.5
+json.dump(d, open(sys.argv[2], "w"))' "$U" "$tmp/negative.json"
+for cmd in report compare export; do
+	case $cmd in
+	report) args=(report "$tmp/negative.json") ;;
+	compare) args=(compare "$U" "$tmp/negative.json") ;;
+	export) args=(export --gnuplot -o "$tmp/ex-neg" "$tmp/negative.json") ;;
+	esac
+	expect 2 "$cmd: a negative real_time" -- "$rb" "${args[@]}" &&
+		{ grep -q 'negative' "$tmp/stderr" || notok "$cmd: negative real_time: unclear message"; }
+done
+printf 'benchmark,repetition,sample_ns\nunbind/rcu/threads:2/cs:0,0,-12\n' >"$tmp/negside.json.samples.csv"
+cp "$U" "$tmp/negside.json"
+expect 2 "report: a negative sample in the sidecar" -- "$rb" report "$tmp/negside.json"
 
 # ---- NaN/Infinity tokens and aggregates-only files ----------------------
 expect 0 "report: NaN/Infinity counters read as absent" -- "$rb" report "$fx/synthetic-nan-aggregates.json"
@@ -215,7 +233,7 @@ d = json.load(open(sys.argv[1]))
 d["context"][sys.argv[3]] = sys.argv[4]
 json.dump(d, open(sys.argv[2], "w"))' "$@"
 }
-for kv in "calib_regime slow" "cpu_model other-cpu" "placement scatter" "quick yes" \
+for kv in "cpu_model other-cpu" "placement scatter" "quick yes" \
 	  "revbench_env kernel" "topology 1 package, 64 cores, 128 PUs"; do
 	k=${kv%% *} v=${kv#* }
 	ctxmod "$r3" "$tmp/mm.json" "$k" "$v"
@@ -223,10 +241,28 @@ for kv in "calib_regime slow" "cpu_model other-cpu" "placement scatter" "quick y
 	grep -q "MISMATCH $k" "$tmp/stdout" && grep -q 'allow-mismatch' "$tmp/stderr" ||
 		notok "$k mismatch: not named, or no hint of --allow-mismatch"
 done
-ctxmod "$r3" "$tmp/mm.json" calib_regime slow
+ctxmod "$r3" "$tmp/mm.json" cpu_model other-cpu
 expect 0 "compare: --allow-mismatch overrides a refusal" -- "$rb" compare "$r1" "$r2" -- "$tmp/mm.json" --allow-mismatch
-grep -q 'MISMATCH (allowed) calib_regime' "$tmp/stdout" && ok "allowed mismatch still printed" ||
+grep -q 'MISMATCH (allowed) cpu_model' "$tmp/stdout" && ok "allowed mismatch still printed" ||
 	notok "allowed mismatch not printed"
+# another calibration regime (issue 19): never refused, never a
+# regression: the cross-CPU cells are "regime changed", the rest compared
+ctxmod "$r3" "$tmp/mm.json" calib_regime slow
+if expect 0 "compare: runs in another calibration regime are compared, not refused" -- "$rb" compare "$r1" "$tmp/mm.json"; then
+	nx=$(grep -Ec ' regime +[a-z-]+/[a-z-]+/threads:[2-9]' "$tmp/stdout")
+	n1=$(grep -Ec ' regime +[a-z-]+/[a-z-]+/threads:1/' "$tmp/stdout")
+	[ "$nx" -gt 0 ] && [ "$n1" -eq 0 ] && grep -q 'regime changed' "$tmp/stdout" &&
+		[ "$(nreg "$tmp/stdout")" -eq 0 ] &&
+		ok "regime: $nx cross-CPU cells 'regime changed', no one-thread cell set aside, nothing REGRESSED" ||
+		notok "regime: $nx cross-CPU, $n1 one-thread cells set aside, $(nreg "$tmp/stdout") REGRESSED"
+fi
+# the kernel's grace-period settings are flagged (issue 20's context keys)
+for k in hz preemption rcu_lazy rcu_expedited rcu_normal rcu_nocbs srcu_exp_holdoff srcu_convert_to_big irqoff; do
+	ctxmod "$r3" "$tmp/mm.json" "$k" "other"
+	"$rb" compare "$r1" "$r2" -- "$tmp/mm.json" >"$tmp/kk.txt" 2>&1
+	grep -q "^warning: $k:" "$tmp/kk.txt" || notok "compare: a $k mismatch is not flagged"
+done
+ok "compare: a mismatch of each kernel setting grace periods depend on is flagged"
 ctxmod "$r3" "$tmp/mm.json" compiler "clang 99"
 expect 0 "compare: another compiler is a warning, not a refusal" -- "$rb" compare "$r1" "$r2" -- "$tmp/mm.json"
 grep -q '^warning: compiler' "$tmp/stdout" && ok "compiler difference flagged" || notok "compiler difference not flagged"
@@ -291,6 +327,46 @@ sys.exit(0 if mine is not None and abs(ref - mine) < 6e-5 else 1)' \
 else
 	skipped "t p-value against scipy" "needs /usr/bin/python3 with scipy"
 fi
+
+# ---- report --vs and compare: one verdict -----------------------------------
+# Every cell of the same pair of runs: report --vs marks exactly the cells
+# compare calls REGRESSED or improved (the same function, rv_compare()).
+same_verdicts() {	# same_verdicts BASE NEW
+	"$rb" compare "$1" "$2" >"$tmp/sv-c.txt" 2>/dev/null
+	"$rb" report "$2" --vs "$1" >"$tmp/sv-r.txt" 2>/dev/null
+	python3 - "$tmp/sv-c.txt" "$tmp/sv-r.txt" <<'PY'
+import re, sys
+marked_c, seen_c = set(), set()
+for l in open(sys.argv[1]):
+    f = l.split()
+    if len(f) >= 8 and f[-2] in ("same", "improved", "REGRESSED") and "/" in f[-1]:
+        seen_c.add(f[-1])
+        if f[-2] in ("improved", "REGRESSED"):
+            marked_c.add(f[-1])
+marked_r, seen_r, wl, params = set(), set(), None, None
+for l in open(sys.argv[2]):
+    l = l.rstrip("\n")
+    m = re.match(r"^([a-z-]+): .*, Amean$", l)
+    if m:
+        wl = m.group(1)
+    elif wl and re.match(r"^[a-z]+:\S", l):
+        params = l.replace(" ", "/")
+    elif l.startswith("Amean  "):
+        key = "%s/%s/%s" % (wl, l.split()[1], params)
+        seen_r.add(key)
+        if re.search(r"\*\s*-?[0-9.]+%\*$", l):
+            marked_r.add(key)
+bad = [k for k in seen_c if (k in marked_c) != (k in marked_r)]
+print("%d cells, %d marked by both%s" % (len(seen_c), len(marked_c & marked_r),
+      "; differ: " + " ".join(bad[:5]) if bad else ""))
+sys.exit(1 if bad or not seen_c <= seen_r else 0)
+PY
+}
+for pair in "$U $R" "$R $U" "$r1 $s1" "$r1 $r2" "$K $K"; do
+	set -- $pair
+	out=$(same_verdicts "$1" "$2") && ok "report --vs and compare: one verdict on every cell of $(basename "$1") vs $(basename "$2") ($out)" ||
+		notok "report --vs and compare disagree on $(basename "$1") vs $(basename "$2"): $out"
+done
 
 # ---- report ---------------------------------------------------------------
 if expect 0 "report: userspace" -- "$rb" report "$U"; then
@@ -444,7 +520,10 @@ if "$rb" run --primitive rcu,seqlock --workload translate,unbind,error-path,life
 	ln -s run1 "$tmp/latest"
 	expect 0 "report: a link to a run folder (results/latest)" -- "$rb" report "$tmp/latest"
 	expect 0 "compare: a folder against a file" -- "$rb" compare "$run1" "$run1/results.json"
+	"$rb" report --short "$run1" >"$tmp/short.txt" 2>/dev/null
 	expect 0 "summary: a run folder" -- "$rb" summary "$run1" &&
+		{ cmp -s "$tmp/stdout" "$tmp/short.txt" && ok "summary is report --short" ||
+			notok "summary and report --short differ"; } &&
 		{ w=$(width "$tmp/stdout"); [ "$w" -le 80 ] && ok "summary width $w <= 80" ||
 			notok "summary width $w > 80"; }
 	grep -q '^seqlock ' "$tmp/stdout" && grep -q '^unbind: ' "$tmp/stdout" &&

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * stats - unit tests of runner/stats.c, the statistics behind "revbench
+ * stats - unit tests of analysis/stats.c, the statistics behind "revbench
  * compare" and the pooled percentiles of "revbench report", on synthetic
  * samples with fixed seeds (no timing, no files).
  *
@@ -24,7 +24,7 @@
  *   - pooled percentiles: type-7 values, the printing rule, a bootstrap
  *     interval that is reproducible and covers the true quantile.
  *
- * It compiles runner/stats.c into itself (the file has no other
+ * It compiles analysis/stats.c into itself (the file has no other
  * dependency), so every test variant (plain, ASan+UBSan, TSan) runs it.
  */
 #include <math.h>
@@ -32,7 +32,7 @@
 #include <string.h>
 
 #include "tap.h"
-#include "../runner/stats.c"
+#include "../analysis/stats.c"
 
 #define NCELL	200
 #define NGROUP	4

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * stats.h - the statistics behind "revbench compare" (the regression
- * verdict) and the pooled percentiles of "revbench report" / "export".
- * Plain C11 over arrays of doubles: no file format, no JSON, so that
- * tests/stats.c can drive it with synthetic samples and a fixed seed.
+ * stats.h - every statistic revbench computes, in one module: the
+ * summaries (median, mean, sd, quantiles), the random numbers, the
+ * regression verdict of "revbench compare", "report --vs" and "history",
+ * the change points of "history", and the pooled percentiles of "report"
+ * and "export".  Plain C11 over arrays of doubles: no file format, no
+ * JSON, so that tests/stats.c drives it with synthetic data and a fixed
+ * seed.
  *
  * The regression verdict (rs_compare()), in one paragraph; the reasons
  * are in results/README.md ("compare: the verdict rule"):
@@ -70,9 +73,16 @@ extern const char *const rs_correction_names[];
  */
 void rs_adjust(const double *p, int n, enum rs_correction c, double *adj);
 
-/* ---- small helpers -------------------------------------------------------- */
-double rs_median(const double *v, int n);		/* NaN if n < 1 */
+/* ---- summaries of n doubles (inputs untouched; NaN when n is too small) -- */
+double rs_median(const double *v, int n);
+double rs_mean(const double *v, int n);
+double rs_sd(const double *v, int n);			/* sample: n - 1 */
+double rs_min(const double *v, int n);
+double rs_max(const double *v, int n);
+/* Quantile q of a sorted array, type 7 (linear, numpy's default). */
 double rs_quantile7(const double *sorted, size_t n, double q);
+/* The same for an unsorted array. */
+double rs_quantile(const double *v, int n, double q);
 
 /* ---- the regression verdict ------------------------------------------------ */
 struct rs_run {

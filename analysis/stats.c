@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * stats.c - regression verdict and pooled percentiles; see stats.h for
- * the method and results/README.md for why.
+ * stats.c - the statistics of stats.h; the reasons for the methods are
+ * in results/README.md.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -260,7 +260,7 @@ double rs_quantile7(const double *s, size_t n, double q)
 	return s[i] + frac * (s[i + 1] - s[i]);
 }
 
-double rs_median(const double *v, int n)
+double rs_quantile(const double *v, int n, double q)
 {
 	double *s, m;
 
@@ -271,9 +271,54 @@ double rs_median(const double *v, int n)
 		return NAN;
 	memcpy(s, v, n * sizeof(double));
 	qsort(s, n, sizeof(double), cmp_d);
-	m = rs_quantile7(s, n, 0.5);
+	m = rs_quantile7(s, n, q);
 	free(s);
 	return m;
+}
+
+double rs_median(const double *v, int n)
+{
+	return rs_quantile(v, n, 0.5);
+}
+
+double rs_mean(const double *v, int n)
+{
+	double sum = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		sum += v[i];
+	return n > 0 ? sum / n : NAN;
+}
+
+double rs_sd(const double *v, int n)
+{
+	double m = rs_mean(v, n), ss = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		ss += (v[i] - m) * (v[i] - m);
+	return n > 1 ? sqrt(ss / (n - 1)) : NAN;
+}
+
+double rs_min(const double *v, int n)
+{
+	double m = INFINITY;
+	int i;
+
+	for (i = 0; i < n; i++)
+		m = v[i] < m ? v[i] : m;
+	return n > 0 ? m : NAN;
+}
+
+double rs_max(const double *v, int n)
+{
+	double m = -INFINITY;
+	int i;
+
+	for (i = 0; i < n; i++)
+		m = v[i] > m ? v[i] : m;
+	return n > 0 ? m : NAN;
 }
 
 /* ---- the regression verdict -------------------------------------------------- */
