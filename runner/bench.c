@@ -155,6 +155,41 @@ static void pool_abort(void *arg)
 	rb_wl_abort(arg);
 }
 
+/*
+ * The regime probe, just before every repetition's timed run, on the
+ * cell's own threads: the empty loop of calib_loop_ns, PROBE_N iterations
+ * (a few us), best of PROBE_TRIES per thread; the repetition's probe_ns
+ * is the slowest thread's.  The host runs these vCPUs at two speeds
+ * (about 2x apart); a repetition whose probe sits far above its run's
+ * fast level ran in the slow one, and the readers set it aside
+ * (analysis/compare.c).
+ */
+#define PROBE_N		8192
+#define PROBE_TRIES	3
+
+static double probe[RB_MAX_THREADS];
+
+static void probe_body(void *arg, int idx)
+{
+	int t;
+
+	(void)arg;
+	for (probe[idx] = INFINITY, t = 0; t < PROBE_TRIES; t++)
+		probe[idx] = fmin(probe[idx], rb_loop_ns(PROBE_N));
+}
+
+static double probe_run(int threads)
+{
+	double worst = 0;
+	int i;
+
+	if (rb_pool_run(&pool, threads, probe_body, NULL, NULL, g_timeout))
+		return NAN;
+	for (i = 0; i < threads; i++)
+		worst = fmax(worst, probe[i]);
+	return worst;
+}
+
 static void add_sample(int cell, int rep, int reclaim, u64 ns)
 {
 	if (nsamples == capsamples) {
@@ -228,7 +263,7 @@ static void cell_fn(rb_gb_state *st, void *arg)
 	int64_t iters = rb_gb_max_iterations(st);
 	int rep = c->reps_done, rc = 0;
 	const char *why;
-	double secs = 0;
+	double secs = 0, pr;
 	bool last = true;
 	u64 k;
 
@@ -248,6 +283,7 @@ static void cell_fn(rb_gb_state *st, void *arg)
 		rb_wl_run_fini(&run);
 		goto done;
 	}
+	pr = probe_run(p.threads);
 	while (rb_gb_keep_running_batch(st, iters)) {
 		rc = rb_pool_run(&pool, p.threads, pool_body, pool_abort, &run,
 				 g_timeout);
@@ -292,6 +328,8 @@ static void cell_fn(rb_gb_state *st, void *arg)
 		}
 		if ((why = cell_counters(st, c, &run)))
 			cell_fail(st, c, &c->failed, "%s", why);
+		else if (isfinite(pr))
+			rb_gb_counter(st, "probe_ns", pr);
 	}
 	rb_wl_run_fini(&run);
 done:

@@ -114,18 +114,23 @@ static double pingpong(struct rb_topo *tp, hwloc_obj_t a, hwloc_obj_t b)
 	return r;
 }
 
+/* ns per iteration of an empty counted loop of n, timed once */
+double rb_loop_ns(u64 n)
+{
+	u64 t0 = rb_now_ns(), i;
+
+	for (i = 0; i < n; i++)
+		barrier();
+	return (double)(rb_now_ns() - t0) / n;
+}
+
 static double empty_loop(void)
 {
 	double res[LOOP_RUNS];
-	u64 t0, i;
 	int r;
 
-	for (r = 0; r < LOOP_RUNS; r++) {
-		t0 = rb_now_ns();
-		for (i = 0; i < LOOP_N; i++)
-			barrier();
-		res[r] = (double)(rb_now_ns() - t0) / LOOP_N;
-	}
+	for (r = 0; r < LOOP_RUNS; r++)
+		res[r] = rb_loop_ns(LOOP_N);
 	return rs_median(res, LOOP_RUNS);
 }
 

@@ -334,7 +334,8 @@ int rb_pool_run(struct rb_pool *p, int nactive, rb_pool_fn fn,
 				fprintf(stderr, "!!! revbench: watchdog: a "
 					"repetition ran for more than %g s; "
 					"stopping its readers\n", timeout);
-			abort_fn(arg);
+			if (abort_fn)
+				abort_fn(arg);
 			aborted_at = mono_s();
 		}
 		if (ret && mono_s() - aborted_at > 30) {

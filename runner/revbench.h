@@ -143,6 +143,8 @@ struct rb_calib {
 };
 int rb_calibrate(struct rb_topo *tp, enum rb_placement pl,
 		 struct rb_calib *c, u64 seed);
+/* ns per iteration of the empty loop (calib_loop_ns's), n iterations */
+double rb_loop_ns(u64 n);
 const char *rb_membarrier_state(void);
 
 /*
