@@ -66,6 +66,13 @@ struct rv_run {
 };
 int rv_load(struct rv_run *r, const char *path, int flags);
 void rv_free_run(struct rv_run *r);
+/*
+ * The values of a metric over the repetitions of cell ci of run r that
+ * the regime probe kept (all of them with no_probe, or when it set every
+ * one aside) into out (room for the cell's n); *aside: those set aside.
+ */
+int rv_values(const struct rv_run *r, int ci, const char *metric,
+	      bool no_probe, double *out, int *aside);
 
 /*
  * What a context key means when two runs differ in it (compare.c):
@@ -118,10 +125,12 @@ struct rv_cmp {
 	struct rs_cfg cfg;
 	const char *metric;	/* "real_time" or a counter */
 	const char *filter;	/* cells whose key contains it, or NULL */
+	bool no_probe;		/* keep the repetitions the probe sets aside */
 	/* out */
 	struct rv_cell *cell;
 	int ncell;
-	const char **wls;	/* the groups: one per workload */
+	const char **wls;	/* the noise groups: workload, and whether
+				 * cross-CPU ("translate T>=2") */
 	struct rs_group *grp;
 	int nwl, ntested;
 	int count[4];		/* by enum rs_verdict */

@@ -195,18 +195,41 @@ static struct rv_cell *cell_of(struct rv_cmp *v, const struct rr_cell *c,
 	return &v->cell[v->ncell++];
 }
 
-/*
- * One run's repetitions of cell c into x, side si: those the probe did
- * not set aside (all of them when it set every one aside: then the run's
- * level is theirs).
- */
+int rv_values(const struct rv_run *r, int ci, const char *metric,
+	      bool no_probe, double *out, int *aside)
+{
+	const struct rr_cell *c = &r->c[ci];
+	double *slow = xmalloc((c->n + 1) * sizeof(double)), y;
+	int j, m = 0, ns = 0;
+
+	for (j = 0; j < c->n; j++) {
+		if (strcmp(metric, "real_time"))
+			y = rr_counter(c->rep[j], metric, &y) ? y : NAN;
+		else
+			y = c->v[j];
+		if (!isfinite(y))
+			continue;
+		if (r->aside[ci][j] && !no_probe)
+			slow[ns++] = y;
+		else
+			out[m++] = y;
+	}
+	/* all of them slow: keep them, the run's level is theirs */
+	if (!m)
+		memcpy(out, slow, (m = ns) * sizeof(double));
+	*aside = m == ns ? 0 : ns;
+	free(slow);
+	return m;
+}
+
+/* One run's repetitions of cell ci into x, side si. */
 static void add_run(struct rv_cmp *v, struct rv_cell *x, int si,
 		    const struct rv_run *r, int ci)
 {
 	const struct rr_cell *c = &r->c[ci];
 	const char *reg = rr_ctx(&r->f, "calib_regime");
-	double *val, *slow, y;
-	int j, m = 0, ns = 0;
+	double *val;
+	int m, aside;
 
 	x->in[si]++;
 	if (!c->n) {
@@ -222,28 +245,10 @@ static void add_run(struct rv_cmp *v, struct rv_cell *x, int si,
 		return;
 	}
 	val = xmalloc((c->n + 1) * sizeof(double));
-	slow = xmalloc((c->n + 1) * sizeof(double));
-	for (j = 0; j < c->n; j++) {
-		if (strcmp(v->metric, "real_time"))
-			y = rr_counter(c->rep[j], v->metric, &y) ? y : NAN;
-		else
-			y = c->v[j];
-		if (!isfinite(y))
-			continue;
-		v->reps_total++;
-		if (r->aside[ci][j])
-			slow[ns++] = y;
-		else
-			val[m++] = y;
-	}
-	if (!m) {
-		memcpy(val, slow, ns * sizeof(double));
-		m = ns;
-	} else {
-		x->reps_aside[si] += ns;
-		v->reps_aside += ns;
-	}
-	free(slow);
+	m = rv_values(r, ci, v->metric, v->no_probe, val, &aside);
+	v->reps_total += m + aside;
+	v->reps_aside += aside;
+	x->reps_aside[si] += aside;
 	if (!m) {
 		free(val);
 		return;
@@ -258,6 +263,7 @@ int rv_compare(struct rv_cmp *v, struct rv_run **side[2],
 	struct rs_cell_in *in;
 	struct rs_cell_out *out;
 	int si, i, j, nin = 0, common = 0;
+	char *name;
 
 	v->cell = NULL;
 	v->ncell = v->nwl = v->ntested = v->partial = 0;
@@ -291,11 +297,22 @@ int rv_compare(struct rv_cmp *v, struct rv_run **side[2],
 		if (x->cls != RV_TEST)
 			continue;
 		v->partial += x->ok[0] < x->in[0] || x->ok[1] < x->in[1];
-		for (j = 0; j < v->nwl; j++)
-			if (!strcmp(v->wls[j], x->cell->workload))
-				break;
+		/*
+		 * The noise groups: with one run a side, whose run-to-run
+		 * noise is estimated from comparable cells, a workload's
+		 * one-thread cells and its cross-CPU cells apart (their
+		 * run-to-run shifts differ several-fold); with more, each
+		 * cell's own is measured, shrunk towards its workload's.
+		 */
+		name = xasprintf("%s%s", x->cell->workload,
+				 x->cell->p.threads >= 2 && n[0] == 1 &&
+				 n[1] == 1 ? " T>=2" : "");
+		for (j = 0; j < v->nwl && strcmp(v->wls[j], name); j++)
+			;
 		if (j == v->nwl)
-			v->wls[v->nwl++] = x->cell->workload;
+			v->wls[v->nwl++] = name;
+		else
+			free(name);
 		x->group = j;
 		in[nin].run[0] = x->runs[0];
 		in[nin].run[1] = x->runs[1];
@@ -327,6 +344,8 @@ void rv_free(struct rv_cmp *v)
 			free(v->cell[i].runs[si]);
 		}
 	free(v->cell);
+	for (i = 0; i < v->nwl; i++)
+		free((char *)v->wls[i]);
 	free(v->wls);
 	free(v->grp);
 	v->cell = NULL;
@@ -348,9 +367,11 @@ void rv_print_rule(const struct rv_cmp *v)
 	       v->metric, cfg->higher_is_better ? "higher" : "lower",
 	       cfg->threshold_pct, cn, cfg->alpha, v->ntested);
 	printf("  Set aside first: repetitions whose probe (the empty loop before each)\n"
-	       "  ran over %.1fx the run's fast level (%d of %d here), and cross-CPU cells\n"
-	       "  (threads >= 2) of runs in another calibration regime (\"regime\").\n",
-	       RV_PROBE_FACTOR, v->reps_aside, v->reps_total);
+	       "  ran over %.1fx the run's fast level (%d of %d here%s), and cross-CPU\n"
+	       "  cells (threads >= 2) of runs in another calibration regime (\"regime\").\n"
+	       "  A workload's one-thread and cross-CPU cells are two noise groups.\n",
+	       RV_PROBE_FACTOR, v->reps_aside, v->reps_total,
+	       v->no_probe ? "; --no-probe: kept" : "");
 	if (cfg->corr == RS_HOLM)
 		printf("  Holm bounds the chance of ANY false REGRESSED in this compare by %g\n"
 		       "  under any dependence between cells: the exit status is one yes/no\n"
@@ -426,6 +447,7 @@ static void compare_usage(FILE *fp)
 		"  --filter TEXT       only cells whose name contains TEXT\n"
 		"  --allow-mismatch    compare despite a refused context mismatch\n"
 		"  --allow-missing     a cell of BASE absent from NEW is not a failure\n"
+		"  --no-probe          keep the repetitions the regime probe sets aside\n"
 		"exit: 1 REGRESSED, FAILED or MISSING; 0 none; 2 bad input.\n");
 }
 
@@ -599,19 +621,19 @@ static void print_noise(const struct rv_cmp *v, const int n[2])
 		if (!g->ncells)
 			continue;
 		if (g->nrep_cells)
-			printf("  %-12s %6.2f %%  of a run's median, %d cells; each cell's own shrunk\n"
-			       "  %-12s           to it with prior df %.1f (inf: all pooled)\n",
+			printf("  %-16s %6.2f %%  of a run's median, %d cells; each cell's own\n"
+			       "  %-16s           shrunk to it, prior df %.1f (inf: all pooled)\n",
 			       v->wls[j], expm1(g->s0) * 100, g->nrep_cells, "",
 			       g->d0);
 		if (g->ncells > g->nrep_cells)
-			printf("  %-12s %6.2f %%  beyond each cell's repetitions, null t df %g, %d\n"
-			       "  %-12s           cells with one run per side%s\n",
-			       v->wls[j], expm1(g->tau) * 100, g->nu,
-			       g->ncells - g->nrep_cells, "",
+			printf("  %-16s %6.2f %%  beyond each cell's repetitions, null t df %g,\n"
+			       "  %-16s           %d cells with one run per side%s\n",
+			       v->wls[j], expm1(g->tau) * 100, g->nu, "",
+			       g->ncells - g->nrep_cells,
 			       g->pooled_global ? "; all workloads pooled (too few)" : "");
 		if (g->lambda > 1)
-			printf("  %-12s           its cells differ %.2fx more than that allows: every\n"
-			       "  %-12s           standard error widened by %.2f (genomic control)\n",
+			printf("  %-16s           its cells differ %.2fx more than that allows:\n"
+			       "  %-16s           every standard error widened by %.2f (genomic control)\n",
 			       "", g->lambda, "", g->lambda);
 	}
 }
@@ -680,6 +702,7 @@ int cmd_compare(int argc, char **argv)
 		{ "--new", 0, UT_FN, &a, 0, 0, add_new, NULL },
 		{ "--allow-mismatch", 0, UT_FLAG, &allow_mm, 0, 0, NULL, NULL },
 		{ "--allow-missing", 0, UT_FLAG, &allow_missing, 0, 0, NULL, NULL },
+		{ "--no-probe", 0, UT_FLAG, &v.no_probe, 0, 0, NULL, NULL },
 	};
 	const char *pos[2 * RV_MAX_RUNS + 1];
 	struct rv_run *runs, **side[2];

@@ -337,8 +337,11 @@ struct cw {
 /*
  * Log median of one run and the sampling variance of that log median,
  * (pi/2) sd^2 / n (the median's asymptotic variance under normality),
- * with a robust sd (1.4826 MAD) so one wild repetition does not make the
- * run look noisy.  0 when n < 2 (no spread to see).
+ * with the larger of the sample sd and the robust one (1.4826 MAD): a
+ * cell whose repetitions fall in two modes (a revoke that IPIs the other
+ * CPU, 430 or 660 ns by where it lands) has a median that jumps between
+ * them from run to run, which the MAD of a run that sat mostly in one
+ * mode hides.  0 when n < 2 (no spread to see).
  */
 static int run_summary(const struct rs_run *r, double *lm, double *w2)
 {
@@ -365,8 +368,8 @@ static int run_summary(const struct rs_run *r, double *lm, double *w2)
 	*lm = rs_median(l, r->n);
 	for (i = 0; i < r->n; i++)
 		dev[i] = fabs(l[i] - *lm);
-	mad = rs_median(dev, r->n);
-	*w2 = r->n >= 2 ? M_PI / 2 * pow(1.4826 * mad, 2) / r->n : 0;
+	mad = fmax(1.4826 * rs_median(dev, r->n), rs_sd(l, r->n));
+	*w2 = r->n >= 2 ? M_PI / 2 * mad * mad / r->n : 0;
 	free(l);
 	free(dev);
 	return 0;
@@ -843,6 +846,122 @@ out:
 	free(b);
 	free(di);
 	return tested;
+}
+
+/* ---- change points: e-divisive means -------------------------------------- */
+
+/* 2D prefix sums of |x_i - x_j|: P[i][j] = sum over a < i, b < j. */
+static void ed_prefix(const double *x, int n, double *P)
+{
+	int i, j, w = n + 1;
+
+	for (j = 0; j <= n; j++)
+		P[j] = 0;
+	for (i = 1; i <= n; i++) {
+		double row = 0;
+
+		P[i * w] = 0;
+		for (j = 1; j <= n; j++) {
+			row += fabs(x[i - 1] - x[j - 1]);
+			P[i * w + j] = P[(i - 1) * w + j] + row;
+		}
+	}
+}
+
+/* sum of |x_a - x_b| over a in [a0, a1), b in [b0, b1) */
+static double ed_block(const double *P, int w, int a0, int a1, int b0, int b1)
+{
+	return P[a1 * w + b1] - P[a0 * w + b1] - P[a1 * w + b0] +
+	       P[a0 * w + b0];
+}
+
+/* The best (t, k) of every segment [bnd[i], bnd[i+1]): its Q and t. */
+static double ed_best(const double *P, int n, const int *bnd, int nb,
+		      int min, int *at)
+{
+	double best = -INFINITY;
+	int w = n + 1, b, t, k;
+
+	for (b = 0; b + 1 < nb; b++) {
+		int s = bnd[b], e = bnd[b + 1];
+
+		for (t = s + min; t + min <= e; t++) {
+			double m = t - s, wx = ed_block(P, w, s, t, s, t) / 2;
+
+			for (k = t + min; k <= e; k++) {
+				double nn = k - t, q;
+
+				q = 2 * ed_block(P, w, s, t, t, k) / (m * nn) -
+				    wx / (m * (m - 1) / 2) -
+				    ed_block(P, w, t, k, t, k) / 2 /
+				    (nn * (nn - 1) / 2);
+				q *= m * nn / (m + nn);
+				if (q > best) {
+					best = q;
+					*at = t;
+				}
+			}
+		}
+	}
+	return best;
+}
+
+int rs_edivisive(const double *x, int n, const struct rs_ed_cfg *cfg,
+		 struct rs_cp *cp, int max)
+{
+	double *P = malloc((size_t)(n + 1) * (n + 1) * sizeof(double));
+	double *y = malloc((n + 1) * sizeof(double));
+	int *bnd = malloc((max + 3) * sizeof(int));
+	int min = cfg->min_size > 2 ? cfg->min_size : 2, nb = 2, ncp = 0;
+	int perms = (int)fmin(ceil(2 / cfg->alpha), 1e6);
+	struct rs_rng rng;
+
+	if (!P || !y || !bnd || n < 2 * min)
+		goto out;
+	rs_rng_seed(&rng, cfg->seed);
+	bnd[0] = 0;
+	bnd[1] = n;
+	while (ncp < max) {
+		double q, qp;
+		int at = -1, r, hits = 0, b, i, j;
+
+		ed_prefix(x, n, P);
+		q = ed_best(P, n, bnd, nb, min, &at);
+		if (at < 0)
+			break;
+		for (r = 1; r <= perms && (hits + 1.0) / (perms + 1) <= cfg->alpha;
+		     r++) {
+			memcpy(y, x, n * sizeof(double));
+			for (b = 0; b + 1 < nb; b++)	/* shuffle each segment */
+				for (i = bnd[b + 1] - 1; i > bnd[b]; i--) {
+					double t;
+
+					j = bnd[b] + rs_rng_below(&rng, i - bnd[b] + 1);
+					t = y[i];
+					y[i] = y[j];
+					y[j] = t;
+				}
+			ed_prefix(y, n, P);
+			hits += ed_best(P, n, bnd, nb, min, &j) >= q;
+		}
+		qp = (hits + 1.0) / (perms + 1);
+		if (qp > cfg->alpha)
+			break;
+		/* a change point: a new segment boundary, in order */
+		for (i = nb; i > 0 && bnd[i - 1] > at; i--)
+			bnd[i] = bnd[i - 1];
+		bnd[i] = at;
+		nb++;
+		for (i = ncp; i > 0 && cp[i - 1].at > at; i--)
+			cp[i] = cp[i - 1];
+		cp[i] = (struct rs_cp){ at, qp, q };
+		ncp++;
+	}
+out:
+	free(P);
+	free(y);
+	free(bnd);
+	return ncp;
 }
 
 /* ---- pooled percentiles ---------------------------------------------------------- */

@@ -157,6 +157,41 @@ int rs_compare(const struct rs_cell_in *in, int n, int ngroups,
 	       const struct rs_cfg *cfg, struct rs_cell_out *out,
 	       struct rs_group *groups);
 
+/* ---- change points: e-divisive means (Matteson and James 2014) ------------ */
+/*
+ * Hierarchical divisive estimation with a permutation test, the method of
+ * R's ecp::e.divisive and of Apache Otava (formerly Hunter):
+ *   - the energy statistic of two adjacent pieces X = x[s..t), Y = x[t..k)
+ *     of a segment, with alpha = 1:
+ *       E = 2/(m n) sum|X - Y| - sum_{i<j}|X_i - X_j| / C(m,2)
+ *                              - sum_{i<j}|Y_i - Y_j| / C(n,2),
+ *       Q = m n / (m + n) E;
+ *     the candidate is the (t, k) of largest Q over every segment found so
+ *     far, each piece at least min_size long;
+ *   - its p-value: the share of permutations (the values shuffled within
+ *     each segment, the best Q searched again) whose best Q is at least
+ *     as large, (hits + 1) / (permutations + 1); the candidate is a
+ *     change point when p <= alpha, and the search goes on; else it ends;
+ *   - permutations stop early once hits make p > alpha certain, and run
+ *     at most 2 / alpha times (p can reach alpha / 2); the random
+ *     numbers come from splitmix64 with the given seed: the same series
+ *     gives the same change points.
+ * A change point is the index of the first value of the new segment.
+ */
+struct rs_cp {
+	int at;
+	double p;		/* permutation p-value */
+	double q;		/* its energy statistic */
+};
+struct rs_ed_cfg {
+	double alpha;		/* p-value a change point needs */
+	int min_size;		/* shortest segment (>= 2) */
+	uint64_t seed;
+};
+/* The change points of x[0..n-1] into cp (ascending at); their count. */
+int rs_edivisive(const double *x, int n, const struct rs_ed_cfg *cfg,
+		 struct rs_cp *cp, int max);
+
 /* ---- pooled percentiles with a bootstrap interval ------------------------- */
 #define RS_BOOT_B	1000	/* bootstrap resamples */
 #define RS_BOOT_SEED	1	/* fixed: the same file gives the same interval */

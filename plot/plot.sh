@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # plot/plot.sh RESULTS.json [RESULTS.json...] OUTDIR
+# plot/plot.sh --history OUTDIR PATH... [-- HISTORY OPTIONS]
 #
 # Draws the six revbench figures, PNG and SVG, from 1 to 4 results files
 # (each file becomes a panel or a bar colour: e.g. userspace and kernel):
@@ -11,7 +12,11 @@
 #   OUTDIR/fig4-unbind-many.{png,svg}   unbind-many, log-log
 #   OUTDIR/fig5-revoke-vs-cs.{png,svg}  revoke latency vs critical section
 #   OUTDIR/fig6-lifecycle.{png,svg}     lifecycle cost and bytes/revocable
-# RESULTS may be run folders (their results.json is read).  The data
+# RESULTS may be run folders (their results.json is read).  With
+# --history, the trend figure of "revbench history PATH..." instead:
+#   OUTDIR/trend.{png,svg}   the series with change points over the runs
+# (revbench history --export writes its data; bad input draws nothing).
+# The data
 # behind the figures (revbench export --gnuplot) stays in OUTDIR/data, or
 # in $PLOT_DATA when that is set.
 #
@@ -30,16 +35,23 @@ GNUPLOT=${GNUPLOT:-gnuplot}
 
 die() { echo "plot.sh: $*" >&2; exit 2; }
 
-[ $# -ge 2 ] || die "usage: plot/plot.sh RESULTS.json [RESULTS.json...] OUTDIR"
+[ $# -ge 2 ] || die "usage: plot/plot.sh RESULTS.json [RESULTS.json...] OUTDIR | --history OUTDIR PATH..."
 command -v "$GNUPLOT" >/dev/null 2>&1 ||
 	die "gnuplot not found: install gnuplot-nox (make deps)"
 [ -x "$REVBENCH" ] || die "$REVBENCH not built (run make)"
 
+history=
+if [ "$1" = --history ]; then
+	history=1
+	out=$2
+	shift 2
+fi
 # last argument = OUTDIR, the rest = results files
 n=$#
 i=0
 files=
 for a in "$@"; do
+	[ -n "$history" ] && break
 	i=$((i + 1))
 	if [ $i -lt $n ]; then
 		files="$files $(printf '%s' "$a" | sed "s/'/'\\\\''/g; s/^/'/; s/\$/'/")"
@@ -67,8 +79,13 @@ case " ${PLOT_FORMATS:-png svg} " in
 esac
 
 data=${PLOT_DATA:-$out/data}
-eval "set -- $files"
-"$REVBENCH" export --gnuplot -o "$data" "$@" || exit 2
+if [ -n "$history" ]; then
+	"$REVBENCH" history --export "$data" "$@" >/dev/null
+	[ $? -le 1 ] || exit 2
+else
+	eval "set -- $files"
+	"$REVBENCH" export --gnuplot -o "$data" "$@" || exit 2
+fi
 
 # gnuplot single-quoted strings: double any '
 q() { printf '%s' "$1" | sed "s/'/''/g"; }
@@ -77,8 +94,12 @@ status=0
 made=0
 tmp=
 trap 'rm -f "$tmp" "$tmp.err"; exit 130' INT TERM
-for gp in "$here"/fig*.gp; do
+for gp in "$here"/*.gp; do
 	name=$(basename "$gp" .gp)
+	case "$history:$name" in
+	1:trend | :fig*) ;;
+	*) continue ;;
+	esac
 	for fmt in ${PLOT_FORMATS:-png svg}; do
 		final="$out/$name.$fmt"
 		tmp="$out/.$name.$fmt.tmp.$$"

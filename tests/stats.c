@@ -22,7 +22,14 @@
  *     is absorbed by genomic control, and is not without it;
  *   - rates (higher is better), zero-noise counters;
  *   - pooled percentiles: type-7 values, the printing rule, a bootstrap
- *     interval that is reproducible and covers the true quantile.
+ *     interval that is reproducible and covers the true quantile;
+ *   - change points (e-divisive means, fixed seed): a step is found where
+ *     it is, two steps both, a ramp is cut inside it (e-divisive splits a
+ *     trend into pieces, as ecp::e.divisive does on the paper's shapes),
+ *     pure noise and a single outlier give none (the permutation test
+ *     sees that one wild value moves anywhere); over 40 noise series the
+ *     share with a false change point stays near alpha; and the result
+ *     is the same every time.
  *
  * It compiles analysis/stats.c into itself (the file has no other
  * dependency), so every test variant (plain, ASan+UBSan, TSan) runs it.
@@ -421,6 +428,110 @@ static void test_percentiles(void)
 	       cover);
 }
 
+/* ---- change points ------------------------------------------------------- */
+
+static int cps(const double *x, int n, double alpha, struct rs_cp *cp)
+{
+	const struct rs_ed_cfg cfg = { .alpha = alpha, .min_size = 2, .seed = 1 };
+
+	return rs_edivisive(x, n, &cfg, cp, 8);
+}
+
+static void series(double *x, int n, uint64_t seed, double sd)
+{
+	struct rs_rng r;
+	int i;
+
+	rs_rng_seed(&r, seed);
+	for (i = 0; i < n; i++)
+		x[i] = sd * rs_rng_normal(&r);
+}
+
+/* Q of the paper, from its definition: the best (t, k) of x[0..n). */
+static double naive_q(const double *x, int n, int min, int *at)
+{
+	double best = -INFINITY, a, b, c, q;
+	int t, k, i, j;
+
+	for (t = min; t + min <= n; t++)
+		for (k = t + min; k <= n; k++) {
+			a = b = c = 0;
+			for (i = 0; i < t; i++)
+				for (j = t; j < k; j++)
+					a += fabs(x[i] - x[j]);
+			for (i = 0; i < t; i++)
+				for (j = i + 1; j < t; j++)
+					b += fabs(x[i] - x[j]);
+			for (i = t; i < k; i++)
+				for (j = i + 1; j < k; j++)
+					c += fabs(x[i] - x[j]);
+			q = 2 * a / (t * (k - t)) - b / (t * (t - 1) / 2.0) -
+			    c / ((k - t) * (k - t - 1) / 2.0);
+			q *= (double)t * (k - t) / k;
+			if (q > best) {
+				best = q;
+				*at = t;
+			}
+		}
+	return best;
+}
+
+static void test_change_points(void)
+{
+	double x[60], y[60];
+	struct rs_cp cp[8], cp2[8];
+	int i, n, m, t, any = 0;
+
+	/* a step of 10 % (log 0.095) in runs with 3 % noise, 10 + 10 */
+	series(x, 20, 11, 0.03);
+	for (i = 10; i < 20; i++)
+		x[i] += 0.095;
+	n = cps(x, 20, 0.01, cp);
+	tap_ok(n == 1 && cp[0].at == 10 && cp[0].p <= 0.01,
+	       "step of 10 %% in 3 %% noise, 10 + 10 runs: %d change point(s), at %d, p %.4f",
+	       n, n ? cp[0].at : -1, n ? cp[0].p : NAN);
+	m = -1;
+	tap_ok(n == 1 && fabs(naive_q(x, 20, 2, &m) - cp[0].q) < 1e-9 * cp[0].q &&
+	       m == cp[0].at, "its statistic equals the paper's Q-hat computed from the definition (%.6f)",
+	       n ? cp[0].q : NAN);
+	m = cps(x, 20, 0.01, cp2);
+	for (i = 0; i < n && m == n; i++)
+		m -= cp[i].at != cp2[i].at || cp[i].p != cp2[i].p;
+	tap_ok(m == n, "the same series gives the same change points (fixed seed)");
+	/* two steps: up at 15, back down at 30 */
+	series(x, 45, 12, 0.3);
+	for (i = 15; i < 30; i++)
+		x[i] += 2;
+	n = cps(x, 45, 0.01, cp);
+	tap_ok(n == 2 && cp[0].at == 15 && cp[1].at == 30,
+	       "two steps (15, 30): %d change points, at %d and %d", n,
+	       n > 0 ? cp[0].at : -1, n > 1 ? cp[1].at : -1);
+	/* a ramp: cut inside it, never at its ends */
+	series(x, 40, 13, 0.05);
+	for (i = 0; i < 40; i++)
+		x[i] += i / 39.0;
+	n = cps(x, 40, 0.01, cp);
+	for (i = 0, m = n > 0; i < n; i++)
+		m &= cp[i].at >= 2 && cp[i].at <= 38;
+	tap_ok(m, "ramp over 40 runs: cut into %d pieces inside it%s%d",
+	       n + 1, n ? ", first at " : "", n ? cp[0].at : 0);
+	/* pure noise, and the same with one wild value */
+	series(x, 40, 14, 1);
+	n = cps(x, 40, 0.05, cp);
+	memcpy(y, x, sizeof(x));
+	y[20] += 10;
+	m = cps(y, 40, 0.05, cp2);
+	tap_ok(n == 0 && m == 0,
+	       "pure noise: %d change points; a single outlier of 10 sd: %d", n, m);
+	for (t = 0; t < 40; t++) {
+		series(x, 30, 1000 + t, 1);
+		any += cps(x, 30, 0.05, cp) > 0;
+	}
+	/* P(Binomial(40, 0.05) >= 7) < 0.005 */
+	tap_ok(any <= 6, "40 noise series at alpha 0.05: %d with a change point", any);
+	tap_ok(cps(x, 3, 0.05, cp) == 0, "3 values: too short to split");
+}
+
 int main(void)
 {
 	static struct model m, strong;
@@ -435,5 +546,6 @@ int main(void)
 	test_busy_run(&m);
 	test_degenerate();
 	test_percentiles();
+	test_change_points();
 	return tap_done();
 }
