@@ -639,105 +639,91 @@ static const char *sample_key(struct rr_file *f, const char *name)
  */
 static int load_samples(struct rr_file *f)
 {
-	const char *sp = f->samples_path;
-	gzFile gz = gzopen(sp, "rb");
+	gzFile gz = gzopen(f->samples_path, "rb");
 	char line[4096], *c1, *c2;
-	const char **idx = NULL;
-	long nidx = 0, lineno = 0;
-	unsigned long long ci, rep;
+	const char **idx = NULL, *why = NULL;
+	unsigned long long ci = 0, rep, nidx = 0;
+	long lineno = 0;
 	size_t cap = 0;
-	int form = 0, errnum, ret = -1;	/* form 0: no header yet */
+	int form = 0, errnum;	/* form 0: no header yet */
 	double ns;
 
 	if (!gz)
-		return rr_err(sp, "cannot open: %s", strerror(errno));
-	while (gzgets(gz, line, sizeof(line))) {
-		size_t len = strlen(line);
-
+		return rr_err(f->samples_path, "cannot open: %s", strerror(errno));
+	while (!why && gzgets(gz, line, sizeof(line))) {
 		lineno++;
-		if (len == sizeof(line) - 1 && line[len - 1] != '\n') {
-			rr_err(sp, "line %ld is too long", lineno);
-			goto out;
+		if (strlen(line) == sizeof(line) - 1 && !strchr(line, '\n')) {
+			why = "is too long";
+			break;
 		}
 		line[strcspn(line, "\r\n")] = '\0';
-		if (!form && line[0] == '#') {
+		if (!form && !strncmp(line, "# cell ", 7)) {
 			/* "# cell N NAME": the index of the indexed form */
-			if (strncmp(line, "# cell ", 7))
-				continue;
 			c1 = strchr(line + 7, ' ');
 			if (c1)
 				*c1 = '\0';
 			if (!c1 || ut_uint(line + 7, 0, 1000000, &ci)) {
-				rr_err(sp, "line %ld: expected \"# cell N NAME\"",
-				       lineno);
-				goto out;
+				why = "is not \"# cell N NAME\"";
+			} else {
+				if (ci >= nidx) {
+					idx = xrealloc(idx, (ci + 1) * sizeof(*idx));
+					memset(idx + nidx, 0, (ci + 1 - nidx) * sizeof(*idx));
+					nidx = ci + 1;
+				}
+				idx[ci] = sample_key(f, c1 + 1);
 			}
-			if ((long)ci >= nidx) {
-				idx = xrealloc(idx, (ci + 1) * sizeof(*idx));
-				memset(idx + nidx, 0, (ci + 1 - nidx) * sizeof(*idx));
-				nidx = (long)ci + 1;
-			}
-			idx[ci] = sample_key(f, c1 + 1);
 			continue;
 		}
-		if (!form) {
+		if (!form && line[0] != '#') {
 			form = !strcmp(line, "benchmark,repetition,sample_ns") ? 1 :
-			       !strcmp(line, "cell,repetition,sample_ns") ? 2 : -1;
-			if (form < 0) {
-				rr_err(sp, "header is neither \"cell,repetition,"
-				       "sample_ns\" nor \"benchmark,repetition,"
-				       "sample_ns\"");
-				goto out;
-			}
+			       !strcmp(line, "cell,repetition,sample_ns") ? 2 : 0;
+			why = form ? NULL : "is neither \"cell,repetition,sample_ns\" "
+			      "nor \"benchmark,repetition,sample_ns\"";
 			continue;
 		}
-		if (!*line)
+		if (!form || !*line)
 			continue;
 		c1 = strchr(line, ',');
 		c2 = c1 ? strchr(c1 + 1, ',') : NULL;
 		if (c2)
 			*c1 = *c2 = '\0';
 		if (!c2 || c1 == line || ut_uint(c1 + 1, 0, LONG_MAX, &rep) ||
-		    ut_real(c2 + 1, 0, INFINITY, &ns)) {
-			rr_err(sp, "line %ld: expected %s,repetition,sample_ns "
-			       "(a repetition number, a time >= 0)", lineno,
-			       form == 2 ? "cell" : "benchmark");
-			goto out;
-		}
-		if (form == 2 && (ut_uint(line, 0, LONG_MAX, &ci) ||
-				  (long)ci >= nidx || !idx[ci])) {
-			rr_err(sp, "line %ld: cell %s is not in the \"# cell N "
-			       "NAME\" index", lineno, line);
-			goto out;
-		}
-		if (f->ns == cap) {
-			cap = cap ? cap * 2 : 1024;
-			f->s = xrealloc(f->s, cap * sizeof(*f->s));
-		}
-		f->s[f->ns].key = form == 2 ? idx[ci] : sample_key(f, line);
-		f->s[f->ns].rep = (long)rep;
-		f->s[f->ns++].ns = ns;
+		    ut_real(c2 + 1, 0, INFINITY, &ns))
+			why = form == 2 ? "is not cell,repetition,sample_ns (a "
+			      "repetition number, a time >= 0)" : "is not benchmark,"
+			      "repetition,sample_ns (a repetition number, a time >= 0)";
+		else if (form == 2 && (ut_uint(line, 0, ULLONG_MAX, &ci) ||
+				       ci >= nidx || !idx[ci]))
+			why = "has a cell that is not in the \"# cell N NAME\" index";
+		if (why)
+			break;
+		if (f->ns == cap)
+			f->s = xrealloc(f->s, (cap = cap ? 2 * cap : 1024) *
+					sizeof(*f->s));
+		f->s[f->ns++] = (struct rr_sample){
+			form == 2 ? idx[ci] : sample_key(f, line), (long)rep, ns,
+		};
 	}
+	free(idx);
 	gzerror(gz, &errnum);
-	if (errnum != Z_OK && errnum != Z_STREAM_END) {
+	if (!why && errnum != Z_OK && errnum != Z_STREAM_END) {
 		const char *msg = gzerror(gz, &errnum), *c = strrchr(msg, ':');
 
-		rr_err(sp, "truncated or corrupt gzip data (%s)",
+		rr_err(f->samples_path, "truncated or corrupt gzip data (%s)",
 		       c && c[1] == ' ' ? c + 2 : msg);
-		goto out;
+		gzclose(gz);
+		return -1;
 	}
-	if (!form) {
-		rr_err(sp, "empty samples file (no header)");
-		goto out;
-	}
+	gzclose(gz);
+	if (why)
+		return rr_err(f->samples_path, "line %ld %s", lineno, why);
+	if (!form)
+		return rr_err(f->samples_path, "empty samples file (no header)");
 	if (form == 1)
 		fprintf(stderr, "revbench: %s: note: older samples form (the "
-			"benchmark name on every line): read as such\n", sp);
-	ret = 0;
-out:
-	free(idx);
-	gzclose(gz);
-	return ret;
+			"benchmark name on every line): read as such\n",
+			f->samples_path);
+	return 0;
 }
 
 /*

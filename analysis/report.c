@@ -729,6 +729,15 @@ static const struct rv_cell *verdict_of(const struct rv_cmp *v,
 	return NULL;
 }
 
+/* ns as mmtests prints them; 9 characters at most beside two columns */
+static void nway_val(char *buf, size_t len, double v, int k)
+{
+	if (k > 2 && fabs(v) >= 1e9)
+		snprintf(buf, len, "%.3g", v);
+	else
+		ut_fmt_ns(buf, len, v);
+}
+
 static int side_has(const struct rp_side *sd, const char *key)
 {
 	int i;
@@ -780,19 +789,25 @@ int rp_nway(FILE *fp, const struct rp_side *sd, int k,
 		for (i = 0; i < nall; i = j) {
 			j = wl_end(s, nall, i);
 			unit_line(s[i]->wl, ", Amean");
-			if (k == 2)
-				fprintf(out, "%-23s %10s %11s %10s\n", "", "base",
-					"", "new");
-			else
-				for (fprintf(out, "%-17s %-21.21s", "", sd[0].label),
-				     q = g; q < e || !fprintf(out, "\n"); q++)
-					fprintf(out, " %-20.20s", sd[q].label);
+			if (k == 2) {
+				fprintf(out, "%-23s %10.10s %11s %10.10s\n", "",
+					sd[0].label, "", sd[1].label);
+			} else {
+				char hd[128];
+				int o = snprintf(hd, sizeof(hd), "%-17s %-21.21s", "",
+						 sd[0].label);
+
+				for (q = g; q < e; q++)
+					o += snprintf(hd + o, sizeof(hd) - o, " %-20.20s",
+						      sd[q].label);
+				put_line(hd);
+			}
 			for (m = i; m < j; m++) {
 				double b = amean(&sd[0], s[m]->key);
 				char val[24];
 
 				block_line(s, m);
-				ut_fmt_ns(val, sizeof(val), b);
+				nway_val(val, sizeof(val), b, k);
 				fprintf(out, k == 2 ? "Amean  %-16.16s %10s (   0.00%%)" :
 					"Amean %-11.11s %9s (   0.00%%)",
 					s[m]->primitive, val);
@@ -813,7 +828,7 @@ int rp_nway(FILE *fp, const struct rp_side *sd, int k,
 						snprintf(mark, sizeof(mark), "%s",
 							 !isfinite(b) ? "(not in base)" : "(failed)");
 					nsig += sig;
-					ut_fmt_ns(val, sizeof(val), a);
+					nway_val(val, sizeof(val), a, k);
 					fprintf(out, k == 2 ? " %10s %s" : " %9s %s", val, mark);
 				}
 				fprintf(out, "\n");
@@ -823,8 +838,8 @@ int rp_nway(FILE *fp, const struct rp_side *sd, int k,
 	for (i = 0; i < nall; i++)
 		for (j = 1; j < k; j++)
 			if (side_has(&sd[0], s[i]->key) && !side_has(&sd[j], s[i]->key))
-				fprintf(out, "only in %s: %s\n", k == 2 ? "base" :
-					sd[0].label, s[i]->key);
+				fprintf(out, "only in %s: %s\n", sd[0].label,
+					s[i]->key);
 	fprintf(out, "\n%d significant changes (marked *...*).\n", nsig);
 	for (i = 1; i < k; i++)
 		rv_free(&v[i]);
@@ -1035,7 +1050,11 @@ int cmd_report(int argc, char **argv)
 		short_report(&runs[a.nvs].f, runs[a.nvs].c, runs[a.nvs].nc);
 	} else if (a.nvs) {
 		/* the baseline is the first --vs, FILE the last column */
-		side_labels(sd, k);
+		if (k > 2)
+			side_labels(sd, k);
+		else
+			for (i = 0; i < 2; i++)
+				strcpy(sd[i].label, i ? "new" : "base");
 		for (i = 0; i < k; i++) {
 			header(&sd[i].runs[0]->f, k == 2 ? (i ? "new:  " : "base: ") :
 			       "");

@@ -472,24 +472,16 @@ int cmd_validate(int argc, char **argv)
 	       "loop");
 	printf("%-10s %9s  %-18s %9s %6s  %-12s %s\n", "", "ns/access", "",
 	       "ns/access", "", "(rounds)", "");
-	root = json_object();
-	ctx = json_object();
 	tab = json_array();
-	json_object_set_new(ctx, "revbench_env", json_string("userspace"));
-	json_object_set_new(ctx, "host_name", json_string(host));
-	json_object_set_new(ctx, "date", json_string(stamp));
-	json_object_set_new(ctx, "cpu_model", json_string(tp.cpu_model));
-	json_object_set_new(ctx, "topology", json_string(tp.summary));
-	json_object_set_new(ctx, "placement", json_string(pl_name));
-	json_object_set_new(ctx, "threads", json_integer(threads));
-	json_object_set_new(ctx, "rounds", json_integer(rounds));
-	json_object_set_new(ctx, "loops", json_integer((json_int_t)loops));
-	json_object_set_new(ctx, "urcu", json_string(rev_urcu_info()));
-	json_object_set_new(ctx, "rwlock", json_string(rev_rwlock_kinds()));
-	json_object_set_new(ctx, "method", json_string(
+	ctx = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:I, s:s, s:s, s:s}",
+		"revbench_env", "userspace", "host_name", host, "date", stamp,
+		"cpu_model", tp.cpu_model, "topology", tp.summary,
+		"placement", pl_name, "threads", threads, "rounds", rounds,
+		"loops", (json_int_t)loops, "urcu", rev_urcu_info(),
+		"rwlock", rev_rwlock_kinds(), "method",
 		"refscale's: warm-up, start barrier, one timed window per "
 		"thread, constant load until all have measured; sides "
-		"interleaved, order flipped every round"));
+		"interleaved, order flipped every round");
 	for (k = 0; k < npairs; k++) {
 		struct v_pair *pr = &pairs[k];
 		double mr, mf, ratio;
@@ -513,20 +505,14 @@ int cmd_validate(int argc, char **argv)
 		printf("%-10s %9.2f  %-18s %9.2f %5.2fx  %5.2f..%-5.2f %s\n",
 		       pr->ops->name, mr, pr->peer->what, mf, ratio, rmin,
 		       rmax, pr->path ? pr->path : "?");
-		e = json_object();
-		json_object_set_new(e, "primitive", json_string(pr->ops->name));
-		json_object_set_new(e, "peer", json_string(pr->peer->name));
-		json_object_set_new(e, "reference", json_string(pr->peer->what));
-		json_object_set_new(e, "readsection",
-				    json_string(pr->path ? pr->path : "?"));
-		json_object_set_new(e, "revbench_ns", v_array(pr->rb, pr->n));
-		json_object_set_new(e, "reference_ns",
-				    v_array(pr->ref, pr->n));
-		json_object_set_new(e, "revbench_median_ns", json_real(mr));
-		json_object_set_new(e, "reference_median_ns", json_real(mf));
-		json_object_set_new(e, "ratio", json_real(ratio));
-		json_object_set_new(e, "ratio_min", json_real(rmin));
-		json_object_set_new(e, "ratio_max", json_real(rmax));
+		e = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:f, s:f, s:f, s:f, s:f}",
+			      "primitive", pr->ops->name, "peer", pr->peer->name,
+			      "reference", pr->peer->what, "readsection",
+			      pr->path ? pr->path : "?", "revbench_ns",
+			      v_array(pr->rb, pr->n), "reference_ns",
+			      v_array(pr->ref, pr->n), "revbench_median_ns", mr,
+			      "reference_median_ns", mf, "ratio", ratio,
+			      "ratio_min", rmin, "ratio_max", rmax);
 		if (pr->peer->note)
 			json_object_set_new(e, "note",
 					    json_string(pr->peer->note));
@@ -537,8 +523,7 @@ int cmd_validate(int argc, char **argv)
 			printf("  %s: %s\n", v_peers[k].name, v_peers[k].note);
 	printf("  ratio = revbench / reference, medians of the rounds; a "
 	       "benchmark: none judged\n");
-	json_object_set_new(root, "context", ctx);
-	json_object_set_new(root, "validate", tab);
+	root = json_pack("{s:o, s:o}", "context", ctx, "validate", tab);
 
 	if (ut_afile_open(&af, out)) {
 		json_decref(root);

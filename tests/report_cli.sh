@@ -328,6 +328,58 @@ else
 	skipped "t p-value against scipy" "needs /usr/bin/python3 with scipy"
 fi
 
+# ---- history: change points over many runs ---------------------------------
+H=$syn/synthetic-hist
+if expect 1 "history: 20 runs, translate/rcu 40 % slower from run 11" -- "$rb" history "$H"; then
+	cp "$tmp/stdout" "$tmp/hist.txt"
+	n=$(grep -c '^  run ' "$tmp/hist.txt")
+	nr=$(grep -A1 '^translate/rcu/' "$tmp/hist.txt" | grep -c '^  run 11 ')
+	[ "$n" -eq 3 ] && [ "$nr" -eq 3 ] &&
+		ok "history: change points at run 11 for the 3 translate/rcu cells, nowhere else" ||
+		notok "history: $n change points, $nr of them translate/rcu at run 11"
+	[ "$(grep -c '^REGRESSED translate/rcu/.*runs 11-20 vs 1-10' "$tmp/hist.txt")" -eq 3 ] &&
+		ok "history: the latest segment's regressions, one line per cell" ||
+		notok "history: regression lines missing"
+	w=$(width "$tmp/hist.txt")
+	[ "$w" -le 80 ] && ok "history width $w <= 80" || notok "history width $w > 80"
+	grep -q 'alpha 0.05 over the [0-9]* series' "$tmp/hist.txt" && grep -q 'seed 1' "$tmp/hist.txt" &&
+		ok "history states its rule (alpha over the series, seed)" || notok "history: rule not stated"
+fi
+expect 0 "history: the first 10 runs (A/A): no change point" -- "$rb" history $(ls "$H"/h*.json | head -10)
+grep -q '^no change point' "$tmp/stdout" || notok "history A/A: change points reported"
+"$rb" history "$H" >"$tmp/h1.txt" 2>/dev/null
+"$rb" history "$H" >"$tmp/h2.txt" 2>/dev/null
+cmp -s "$tmp/h1.txt" "$tmp/h2.txt" && ok "history: the same runs give the same output (fixed seed)" ||
+	notok "history: two runs of history differ"
+expect 1 "history --by commit (commits not in this repository: by date)" -- "$rb" history --by commit "$H"
+grep -q 'not in this repository' "$tmp/stdout" || notok "history --by commit: no note about unknown commits"
+if expect 0 "history --by kernel --table: 6.1, 6.12, 6.12-rt" -- "$rb" history --by kernel --table "$syn/synthetic-kernels"; then
+	grep -Eq '^ +6\.1\.0-57 +6\.12\.95 +6\.12\.95-rt *$' "$tmp/stdout" &&
+		ok "history --by kernel: columns in version order, rt after its base" ||
+		notok "history --by kernel: column order: $(grep -E '6\.1' "$tmp/stdout" | head -1)"
+	w=$(width "$tmp/stdout")
+	[ "$w" -le 80 ] && ok "history --table width $w <= 80" || notok "history --table width $w > 80"
+fi
+# bad input: a message, exit 2, no figure
+mkdir -p "$tmp/hempty"
+expect 2 "history: an empty folder" -- "$rb" history "$tmp/hempty"
+expect 2 "history: one run" -- "$rb" history "$H/h01.json"
+ctxmod "$H/h03.json" "$tmp/h03-format2.json" revbench_format 2
+expect 2 "history: mixed formats" -- "$rb" history "$H/h01.json" "$H/h02.json" "$tmp/h03-format2.json"
+grep -q 'mixed results formats' "$tmp/stderr" || notok "history: mixed formats: unclear message"
+expect 2 "history: a truncated file" -- "$rb" history "$H/h01.json" "$syn/synthetic-truncated.json"
+expect 2 "history: --by nonsense" -- "$rb" history --by moon "$H"
+expect 2 "history: --alpha 2" -- "$rb" history --alpha 2 "$H"
+expect 2 "plot.sh --history: bad input draws nothing" -- env REVBENCH="$rb" "$top/plot/plot.sh" --history "$tmp/hplot-bad" "$tmp/hempty"
+ls "$tmp/hplot-bad"/trend* >/dev/null 2>&1 && notok "plot.sh --history: a figure from bad input" ||
+	ok "plot.sh --history: no figure from bad input"
+if command -v gnuplot >/dev/null 2>&1 &&
+   expect 0 "plot.sh --history: the trend figure" -- env REVBENCH="$rb" PLOT_DATA="$tmp/hpd" "$top/plot/plot.sh" --history "$tmp/hplot" "$H"; then
+	[ -s "$tmp/hplot/trend.png" ] && grep -q '<svg' "$tmp/hplot/trend.svg" &&
+		grep -q "TR_N = 3" "$tmp/hpd/trend.gp" &&
+		ok "trend figure: PNG and SVG, the 3 flagged series" || notok "trend figure missing or wrong"
+fi
+
 # ---- report --vs and compare: one verdict -----------------------------------
 # Every cell of the same pair of runs: report --vs marks exactly the cells
 # compare calls REGRESSED or improved (the same function, rv_compare()).
