@@ -114,7 +114,8 @@ struct rv_cell {
 	int regime_aside[2];		/* runs set aside: another regime */
 	int reps_aside[2];		/* repetitions set aside: probe */
 	const char *err;
-	struct rs_run *runs[2];
+	struct rs_run *runs[2], *hist;
+	int nhist;
 	enum rv_cls cls;
 	struct rs_cell_out out;
 	int group;
@@ -126,6 +127,8 @@ struct rv_cmp {
 	const char *metric;	/* "real_time" or a counter */
 	const char *filter;	/* cells whose key contains it, or NULL */
 	bool no_probe;		/* keep the repetitions the probe sets aside */
+	struct rv_run **hist;	/* earlier runs: one-run noise per cell */
+	int nhist;
 	/* out */
 	struct rv_cell *cell;
 	int ncell;

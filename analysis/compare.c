@@ -257,6 +257,31 @@ static void add_run(struct rv_cmp *v, struct rv_cell *x, int si,
 	x->runs[si][x->ok[si]++].n = m;
 }
 
+/* The cell's earlier runs (--history), under the same regime rule. */
+static void add_hist(struct rv_cmp *v, struct rv_cell *x)
+{
+	struct rv_cell h = { .runs = { NULL, NULL } };
+	int i, ci;
+
+	if (!v->nhist)
+		return;
+	h.runs[0] = xcalloc(v->nhist, sizeof(struct rs_run));
+	for (i = 0; i < v->nhist; i++) {
+		const struct rr_cell *c = rr_cell_find(v->hist[i]->c,
+						       v->hist[i]->nc, x->key);
+		int aside = v->reps_aside, total = v->reps_total;
+
+		if (!c)
+			continue;
+		ci = c - v->hist[i]->c;
+		add_run(v, &h, 0, v->hist[i], ci);
+		v->reps_aside = aside;	/* counted for the sides only */
+		v->reps_total = total;
+	}
+	x->hist = h.runs[0];
+	x->nhist = h.ok[0];
+}
+
 int rv_compare(struct rv_cmp *v, struct rv_run **side[2],
 	       const int n[2])
 {
@@ -318,6 +343,9 @@ int rv_compare(struct rv_cmp *v, struct rv_run **side[2],
 		in[nin].run[1] = x->runs[1];
 		in[nin].nrun[0] = x->ok[0];
 		in[nin].nrun[1] = x->ok[1];
+		add_hist(v, x);
+		in[nin].hist = x->hist;
+		in[nin].nhist = x->nhist;
 		in[nin++].group = j;
 	}
 	v->grp = xcalloc(v->nwl + 1, sizeof(*v->grp));
@@ -337,12 +365,16 @@ void rv_free(struct rv_cmp *v)
 {
 	int i, j, si;
 
-	for (i = 0; i < v->ncell; i++)
+	for (i = 0; i < v->ncell; i++) {
 		for (si = 0; si < 2; si++) {
 			for (j = 0; j < v->cell[i].ok[si]; j++)
 				free((double *)v->cell[i].runs[si][j].v);
 			free(v->cell[i].runs[si]);
 		}
+		for (j = 0; j < v->cell[i].nhist; j++)
+			free((double *)v->cell[i].hist[j].v);
+		free(v->cell[i].hist);
+	}
 	free(v->cell);
 	for (i = 0; i < v->nwl; i++)
 		free((char *)v->wls[i]);
@@ -392,7 +424,16 @@ void rv_print_rule(const struct rv_cmp *v)
 struct cmp_args {
 	const char *base[RV_MAX_RUNS], *new[RV_MAX_RUNS];
 	int nb, nn;
+	char **hist;
+	int nh;
 };
+
+static int add_hist_path(const char *val, void *dst)
+{
+	struct cmp_args *a = dst;
+
+	return rr_find(val, &a->hist, &a->nh);
+}
 
 static int add_base(const char *val, void *dst)
 {
@@ -448,6 +489,9 @@ static void compare_usage(FILE *fp)
 		"  --allow-mismatch    compare despite a refused context mismatch\n"
 		"  --allow-missing     a cell of BASE absent from NEW is not a failure\n"
 		"  --no-probe          keep the repetitions the regime probe sets aside\n"
+		"  --history PATH      earlier runs (files, run folders or folders of them):\n"
+		"                      with one run a side, each cell's run-to-run noise\n"
+		"                      from them (repeatable)\n"
 		"exit: 1 REGRESSED, FAILED or MISSING; 0 none; 2 bad input.\n");
 }
 
@@ -631,6 +675,10 @@ static void print_noise(const struct rv_cmp *v, const int n[2])
 			       v->wls[j], expm1(g->tau) * 100, g->nu, "",
 			       g->ncells - g->nrep_cells,
 			       g->pooled_global ? "; all workloads pooled (too few)" : "");
+		if (fabs(g->shift) >= 0.005)
+			printf("  %-16s           its cells moved %+.1f %% together (the median\n"
+			       "  %-16s           cell's: the host's state): tested against that\n",
+			       "", expm1(g->shift) * 100, "");
 		if (g->lambda > 1)
 			printf("  %-16s           its cells differ %.2fx more than that allows:\n"
 			       "  %-16s           every standard error widened by %.2f (genomic control)\n",
@@ -703,6 +751,7 @@ int cmd_compare(int argc, char **argv)
 		{ "--allow-mismatch", 0, UT_FLAG, &allow_mm, 0, 0, NULL, NULL },
 		{ "--allow-missing", 0, UT_FLAG, &allow_missing, 0, 0, NULL, NULL },
 		{ "--no-probe", 0, UT_FLAG, &v.no_probe, 0, 0, NULL, NULL },
+		{ "--history", 0, UT_FN, &a, 0, 0, add_hist_path, NULL },
 	};
 	const char *pos[2 * RV_MAX_RUNS + 1];
 	struct rv_run *runs, **side[2];
@@ -714,18 +763,26 @@ int cmd_compare(int argc, char **argv)
 		compare_usage(stdout);
 	if (i)
 		return i > 0 ? 0 : 2;
-	if (v.cfg.alpha >= 1 || split_sides(&a, pos, npos))
+	if (v.cfg.alpha >= 1 || split_sides(&a, pos, npos)) {
+		for (i = 0; i < a.nh; i++)
+			free(a.hist[i]);
+		free(a.hist);
 		return 2;
+	}
 	n[0] = a.nb;
 	n[1] = a.nn;
-	runs = xcalloc(a.nb + a.nn, sizeof(*runs));
-	side[0] = xcalloc(a.nb + a.nn, sizeof(*side[0]));
+	runs = xcalloc(a.nb + a.nn + a.nh, sizeof(*runs));
+	side[0] = xcalloc(a.nb + a.nn + a.nh, sizeof(*side[0]));
 	side[1] = side[0] + a.nb;
-	for (i = 0; i < a.nb + a.nn; i++, loaded++) {
+	v.hist = side[1] + a.nn;
+	for (i = 0; i < a.nb + a.nn + a.nh; i++, loaded++) {
 		side[0][i] = &runs[i];
-		if (rv_load(&runs[i], i < a.nb ? a.base[i] : a.new[i - a.nb], 0))
+		if (rv_load(&runs[i], i < a.nb ? a.base[i] : i < a.nb + a.nn ?
+			    a.new[i - a.nb] : a.hist[i - a.nb - a.nn],
+			    i < a.nb + a.nn ? 0 : RR_NO_SAMPLES))
 			goto out;
 	}
+	v.nhist = a.nh;
 	/* one side: one environment, no run twice */
 	for (i = 0; i < 2; i++)
 		for (j = 1; j < n[i]; j++) {
@@ -755,7 +812,11 @@ int cmd_compare(int argc, char **argv)
 	       v.cfg.higher_is_better ? "higher" : "lower");
 	describe_side("base", side[0], n[0]);
 	describe_side("new", side[1], n[1]);
-	refused = check_contexts(side[0], n[0] + n[1], allow_mm, &nwarn);
+	if (a.nh)
+		printf("history: %d earlier run%s: with one run a side, each cell's run-to-run\n"
+		       "noise from the spread of its medians there\n", a.nh,
+		       a.nh == 1 ? "" : "s");
+	refused = check_contexts(side[0], n[0] + n[1] + a.nh, allow_mm, &nwarn);
 	if (refused && !allow_mm) {
 		ut_bad("compare", "refused: %d context mismatch%s between the runs (listed above); --allow-mismatch to compare anyway",
 		       refused, refused == 1 ? "" : "es");
@@ -824,6 +885,9 @@ out:
 	rv_free(&v);
 	for (i = 0; i < loaded; i++)
 		rv_free_run(&runs[i]);
+	for (i = 0; i < a.nh; i++)
+		free(a.hist[i]);
+	free(a.hist);
 	free(runs);
 	free(side[0]);
 	return ret;

@@ -21,12 +21,9 @@
  * side differ by at least --min-change.  A series whose latest segment
  * is worse than the one before it is a regression: exit 1.
  */
-#include <errno.h>
-#include <dirent.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "analysis.h"
 
@@ -59,44 +56,6 @@ static const char *const metrics[] = {
 };
 
 /* ---- the runs --------------------------------------------------------- */
-
-/* A run folder or results file, or a folder of them (one level down). */
-static int add_path(const char *p, char ***out, int *n, int depth)
-{
-	struct dirent **de;
-	struct stat st;
-	char *rj = xasprintf("%s/results.json", p);
-	int i, k, found = *n, ret = 0, dir;
-
-	if (stat(p, &st))
-		ret = ut_bad("history", "%s: %s", p, strerror(errno));
-	else if (!S_ISDIR(st.st_mode) || !stat(rj, &st)) {
-		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
-		(*out)[(*n)++] = xstrdup(p);
-		free(rj);
-		return 0;
-	}
-	free(rj);
-	if (ret || (k = scandir(p, &de, NULL, alphasort)) < 0)
-		return ret ? ret : ut_bad("history", "%s: %s", p, strerror(errno));
-	for (i = 0; i < k; i++) {
-		const char *e = de[i]->d_name;
-		size_t l = strlen(e);
-		char *sub = xasprintf("%s/%s", p, e);
-
-		/* run folders and results files; latest is a second name */
-		dir = !stat(sub, &st) && S_ISDIR(st.st_mode);
-		if (!ret && e[0] != '.' && strcmp(e, "latest") &&
-		    (dir ? depth < 1 : l > 5 && !strcmp(e + l - 5, ".json")))
-			ret = add_path(sub, out, n, depth + dir);
-		free(sub);
-		free(de[i]);
-	}
-	free(de);
-	if (!ret && *n == found)
-		ret = ut_bad("history", "%s: no results in this folder", p);
-	return ret;
-}
 
 /* "6.12.95+deb12-rt-amd64" -> 6.12.95 then rt: a number that sorts so */
 static double kernel_rank(const char *k)
@@ -454,7 +413,7 @@ int cmd_history(int argc, char **argv)
 		return i > 0 ? 0 : 2;
 	}
 	for (i = 0; i < npos; i++)
-		if (add_path(pos[i], &paths, &npaths, 0))
+		if (rr_find(pos[i], &paths, &npaths))
 			goto out;
 	h = xcalloc(npaths + 1, sizeof(*h));
 	for (n = 0; n < npaths; n++)

@@ -809,6 +809,49 @@ static char *resolve_input(const char *path)
 	return NULL;
 }
 
+/* A run folder or results file, or a folder of them (one level down). */
+static int find_runs(const char *p, char ***out, int *n, int depth)
+{
+	struct dirent **de;
+	struct stat st;
+	char *rj = xasprintf("%s/results.json", p);
+	int i, k, found = *n, ret = 0, dir;
+
+	if (stat(p, &st))
+		ret = rr_err(p, "%s", strerror(errno));
+	else if (!S_ISDIR(st.st_mode) || !stat(rj, &st)) {
+		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
+		(*out)[(*n)++] = xstrdup(p);
+		free(rj);
+		return 0;
+	}
+	free(rj);
+	if (ret || (k = scandir(p, &de, NULL, alphasort)) < 0)
+		return ret ? ret : rr_err(p, "%s", strerror(errno));
+	for (i = 0; i < k; i++) {
+		const char *e = de[i]->d_name;
+		size_t l = strlen(e);
+		char *sub = xasprintf("%s/%s", p, e);
+
+		/* run folders and results files; latest is a second name */
+		dir = !stat(sub, &st) && S_ISDIR(st.st_mode);
+		if (!ret && e[0] != '.' && strcmp(e, "latest") &&
+		    (dir ? depth < 1 : l > 5 && !strcmp(e + l - 5, ".json")))
+			ret = find_runs(sub, out, n, depth + dir);
+		free(sub);
+		free(de[i]);
+	}
+	free(de);
+	if (!ret && *n == found)
+		ret = rr_err(p, "no results in this folder");
+	return ret;
+}
+
+int rr_find(const char *path, char ***out, int *n)
+{
+	return find_runs(path, out, n, 0);
+}
+
 /* Google Benchmark's "date", "2026-12-02T06:35:24+00:00", as seconds. */
 static double parse_date(const char *s)
 {

@@ -158,6 +158,12 @@ enum rr_load_flags {
  */
 int rr_load(const char *path, struct rr_file *f, int flags);
 void rr_free(struct rr_file *f);
+/*
+ * The runs under path: itself when it is a run folder or a file, else
+ * its run folders and *.json files, one level down ("latest" skipped),
+ * appended to *out.  0, or -1 after a message.
+ */
+int rr_find(const char *path, char ***out, int *n);
 int rr_cells(const struct rr_file *f, struct rr_cell **cells);
 void rr_cells_free(struct rr_cell *cells, int n);
 const struct rr_cell *rr_cell_find(const struct rr_cell *cells, int n,

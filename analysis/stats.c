@@ -559,11 +559,12 @@ static double norm_isf(double p)
 	return (lo + hi) / 2;
 }
 
+/* d: the change, log scale; tested less o->shift (its group's common one) */
 static void test_cell(const struct rs_cfg *cfg, struct rs_cell_out *o,
 		      double d, double se, double df)
 {
 	double thr = log1p(cfg->threshold_pct / 100);
-	double worse = cfg->higher_is_better ? -d : d, tq;
+	double worse = (cfg->higher_is_better ? -1 : 1) * (d - o->shift), tq;
 
 	o->se = se;
 	o->df = df;
@@ -654,10 +655,32 @@ int rs_compare(const struct rs_cell_in *in, int n, int ngroups,
 		if (x->ss < 0)
 			x->ss = 0;
 		x->df = cfg->within_only ? 0 : c->nrun[0] + c->nrun[1] - 2;
+		/*
+		 * One run a side and a history of the cell: its run-to-run
+		 * variance is the spread of the history's run medians, and
+		 * the cell is tested as a replicated one with it.
+		 */
+		if (!x->df && !cfg->within_only && c->nhist >= 2) {
+			double sum = 0, sq = 0, lm, w2;
+			int j, m = 0;
+
+			for (j = 0; j < c->nhist; j++)
+				if (!run_summary(&c->hist[j], &lm, &w2)) {
+					sum += lm;
+					sq += lm * lm;
+					m++;
+				}
+			if (m >= 2) {
+				x->ss = fmax(sq - sum * sum / m, 0);
+				x->df = m - 1;
+				out[i].replicated = 2;
+			}
+		}
 		x->ok = 1;
 		out[i].med[0] = exp(x->m[0]);
 		out[i].med[1] = exp(x->m[1]);
-		out[i].replicated = x->df > 0;
+		if (!out[i].replicated)
+			out[i].replicated = x->df > 0;
 	}
 
 	if (cfg->within_only) {
@@ -786,13 +809,35 @@ int rs_compare(const struct rs_cell_in *in, int n, int ngroups,
 		double lambda;
 		int k = 0;
 
-		for (i = 0; i < n; i++) {
+		/*
+		 * One run on a side is one state of the host, and a state
+		 * can move every cell of a group at once (seen here: every
+		 * two-thread translate cell 40 % slower in one run, every
+		 * probe at its fast level).  Such a common move, the median
+		 * cell's, is no change of any cell: with one run on a side,
+		 * the cells are tested against it, and compare prints it.
+		 */
+		for (i = 0; i < n; i++)
+			if (in[i].group == g && !isnan(out[i].p_reg) &&
+			    (in[i].nrun[0] == 1 || in[i].nrun[1] == 1))
+				a[k++] = log1p(out[i].change);
+		if (k >= RS_MIN_NULL_CELLS) {
+			groups[g].shift = rs_median(a, k);
+			for (i = 0; i < n; i++)
+				if (in[i].group == g && !isnan(out[i].p_reg) &&
+				    (in[i].nrun[0] == 1 || in[i].nrun[1] == 1)) {
+					out[i].shift = groups[g].shift;
+					test_cell(cfg, &out[i], log1p(out[i].change),
+						  out[i].se, out[i].df);
+				}
+		}
+		for (k = 0, i = 0; i < n; i++) {
 			double z, p2;
 
 			if (in[i].group != g || isnan(out[i].p_reg))
 				continue;
-			z = out[i].se > 0 ? fabs(log1p(out[i].change)) / out[i].se :
-			    log1p(out[i].change) != 0 ? INFINITY : 0;
+			z = fabs(log1p(out[i].change) - out[i].shift);
+			z = out[i].se > 0 ? z / out[i].se : z != 0 ? INFINITY : 0;
 			p2 = 2 * rs_t_sf(z, out[i].df);
 			a[k++] = norm_isf(p2 / 2);
 		}

@@ -21,9 +21,14 @@
  *         spread (empirical Bayes, the moderated t of Smyth 2004 as in
  *         limma: prior degrees of freedom d0 and variance s0^2 estimated
  *         from all cells of the workload);
- *       * with one run per side, the cell's run-to-run variance cannot be
- *         seen; it is estimated per workload from the differences of all
- *         its cells (an empirical null, Efron 2004): the smallest extra
+ *       * with one run per side and a history of earlier runs (compare
+ *         --history), from the spread of the history's run medians of
+ *         that cell, shrunk the same way;
+ *       * with one run per side and no history, the cell's run-to-run
+ *         variance cannot be seen; it is estimated per workload from the
+ *         differences of all its cells (an empirical null, Efron 2004;
+ *         compare.c groups a workload's one-thread and cross-CPU cells
+ *         apart): the smallest extra
  *         variance tau^2 per run that makes the median cell's standardised
  *         difference |d| / sqrt(2 tau^2 + w_base^2 + w_new^2) equal 0.6745,
  *         the median of |N(0,1)|, where w^2 is the sampling variance of a
@@ -94,6 +99,9 @@ struct rs_cell_in {
 	const struct rs_run *run[2];	/* [0] base, [1] new */
 	int nrun[2];
 	int group;			/* workload index, 0..ngroups-1 */
+	const struct rs_run *hist;	/* earlier runs of the cell: with one
+					 * run a side, its run-to-run noise */
+	int nhist;
 };
 
 enum rs_verdict {
@@ -114,7 +122,11 @@ struct rs_cell_out {
 	double df;		/* degrees of freedom of the t test */
 	double p_reg, p_imp;	/* one-sided, against the threshold */
 	double padj_reg, padj_imp;
-	int replicated;		/* 1: a side had >= 2 runs of this cell */
+	int replicated;		/* 1: a side had >= 2 runs of this cell;
+				 * 2: one run a side, noise from its history */
+	double shift;		/* one run on a side: its group's common move
+				 * (log scale), tested against; change, lo
+				 * and hi do not subtract it */
 };
 
 struct rs_cfg {
@@ -143,6 +155,8 @@ struct rs_group {
 				 * w_n^2): how much more two runs differ than
 				 * their repetitions predict */
 	int pooled_global;	/* unreplicated: too few cells, all pooled */
+	double shift;		/* one run on a side: the median cell's change
+				 * (log scale), the two runs' host states */
 	double lambda;		/* genomic-control widening of the workload's
 				 * standard errors (>= 1) */
 };

@@ -178,6 +178,7 @@ expect 1 "compare: --metric ns_per_access" -- "$rb" compare "$U" "$R" --metric n
 expect 0 "compare: --filter unbind" -- "$rb" compare "$U" "$R" --filter unbind/
 # ---- compare: several runs per side, contexts, missing cells -------------
 r1=$syn/synthetic-run1.json r2=$syn/synthetic-run2.json r3=$syn/synthetic-run3.json
+mkdir -p "$tmp/hempty0"
 s1=$syn/synthetic-slow1.json s2=$syn/synthetic-slow2.json s3=$syn/synthetic-slow3.json
 nreg() { grep -Ec ' REGRESSED +[a-z-]+/' "$1"; }
 if expect 0 "compare A/A: 2 runs -- 1 run (run effects)" -- "$rb" compare "$r1" "$r2" -- "$r3"; then
@@ -256,6 +257,19 @@ if expect 0 "compare: runs in another calibration regime are compared, not refus
 		ok "regime: $nx cross-CPU cells 'regime changed', no one-thread cell set aside, nothing REGRESSED" ||
 		notok "regime: $nx cross-CPU, $n1 one-thread cells set aside, $(nreg "$tmp/stdout") REGRESSED"
 fi
+# --history: with one run a side, each cell's noise from earlier runs (the
+# synthetic history: h02..h09 as it, h01 base, h11 new, translate/rcu +40 %)
+hh=$syn/synthetic-hist
+if expect 1 "compare --history: one run a side, noise from eight earlier runs" -- \
+	"$rb" compare "$hh/h01.json" "$hh/h11.json" $(for i in 2 3 4 5 6 7 8 9; do echo --history "$hh/h0$i.json"; done); then
+	grep -q '^history: 8 earlier runs' "$tmp/stdout" && ok "compare --history says how many runs it used" ||
+		notok "compare --history: no history line"
+	nr=$(grep -E ' REGRESSED +[a-z-]+/' "$tmp/stdout" | grep -c 'translate/rcu/')
+	[ "$(nreg "$tmp/stdout")" -eq "$nr" ] && [ "$nr" -ge 1 ] &&
+		ok "compare --history: $nr translate/rcu cells REGRESSED, nothing else" ||
+		notok "compare --history: $(nreg "$tmp/stdout") REGRESSED, $nr translate/rcu"
+fi
+expect 2 "compare --history: an empty folder" -- "$rb" compare "$r1" "$s1" --history "$tmp/hempty0"
 # the kernel's grace-period settings are flagged (issue 20's context keys)
 for k in hz preemption rcu_lazy rcu_expedited rcu_normal rcu_nocbs srcu_exp_holdoff srcu_convert_to_big irqoff; do
 	ctxmod "$r3" "$tmp/mm.json" "$k" "other"

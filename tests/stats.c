@@ -20,6 +20,9 @@
  *     are found, and nothing else is;
  *   - a NEW run from a busier machine (half of a workload's cells slower)
  *     is absorbed by genomic control, and is not without it;
+ *   - one run a side with a history: the cells' noise from earlier runs,
+ *     a host state that moves a whole group taken out, the one cell that
+ *     moved beyond it found;
  *   - rates (higher is better), zero-noise counters;
  *   - pooled percentiles: type-7 values, the printing rule, a bootstrap
  *     interval that is reproducible and covers the true quantile;
@@ -343,6 +346,51 @@ static void test_busy_run(const struct model *m)
 	       with, without, d.grp[0].lambda);
 }
 
+/*
+ * One run a side with a history: the cells' own run-to-run noise comes
+ * from 8 earlier runs.  NEW's one run comes from another state of the
+ * host that moved every cell of group 0 by +40 %, and one of them (cell
+ * 0) by 5x: only that one is REGRESSED; with no history, the empirical
+ * null of the group cannot tell it from the state.
+ */
+static void test_history(const struct model *m)
+{
+	static struct data h;
+	static struct rs_run hist[NCELL][8];
+	double shift[NCELL];
+	int c, j, others = 0;
+
+	for (c = 0; c < NCELL; c++)
+		shift[c] = c == 0 ? 5 * 1.4 : m->group[c] == 0 ? 1.4 : 1;
+	draw(&d, m, 1, shift, 500);
+	for (j = 0; j < 8; j++) {
+		draw(&h, m, 1, NULL, 600 + j);
+		for (c = 0; c < NCELL; c++) {
+			double *v = malloc(NREP * sizeof(double));
+
+			memcpy(v, h.v[0][c][0], NREP * sizeof(double));
+			hist[c][j] = (struct rs_run){ v, NREP };
+		}
+	}
+	for (c = 0; c < NCELL; c++) {
+		d.in[c].hist = hist[c];
+		d.in[c].nhist = 8;
+	}
+	run_cfg(&d, &holm);
+	for (c = 1; c < NCELL; c++)
+		others += d.out[c].verdict == RS_REGRESSED;
+	tap_ok(d.out[0].verdict == RS_REGRESSED && others == 0 &&
+	       d.out[0].replicated == 2 && fabs(expm1(d.grp[0].shift) - 0.4) < 0.1,
+	       "one run a side, noise from 8 runs of history, the NEW run's host moved a group +40 %%: the cell 5x beyond it REGRESSED, %d others (common move %+.0f %%)",
+	       others, expm1(d.grp[0].shift) * 100);
+	for (c = 0; c < NCELL; c++) {
+		for (j = 0; j < 8; j++)
+			free((double *)hist[c][j].v);
+		d.in[c].hist = NULL;
+		d.in[c].nhist = 0;
+	}
+}
+
 static void test_degenerate(void)
 {
 	static const double same[3][5] = {
@@ -368,9 +416,9 @@ static void test_degenerate(void)
 	}
 	rz[0].v = bad[0];
 	rz[0].n = 2;
-	in[0] = (struct rs_cell_in){ { rb, rb }, { 3, 3 }, 0 };
-	in[1] = (struct rs_cell_in){ { rb, rn }, { 3, 3 }, 0 };
-	in[2] = (struct rs_cell_in){ { rz, rb }, { 1, 3 }, 0 };
+	in[0] = (struct rs_cell_in){ { rb, rb }, { 3, 3 }, 0, NULL, 0 };
+	in[1] = (struct rs_cell_in){ { rb, rn }, { 3, 3 }, 0, NULL, 0 };
+	in[2] = (struct rs_cell_in){ { rz, rb }, { 1, 3 }, 0, NULL, 0 };
 	rs_compare(in, 3, 1, &holm, out, g);
 	tap_ok(out[0].verdict == RS_SAME && out[1].verdict == RS_REGRESSED &&
 	       out[2].verdict == RS_NOTEST,
@@ -544,6 +592,7 @@ int main(void)
 	test_fwer(&m, &strong);
 	test_ab(&m);
 	test_busy_run(&m);
+	test_history(&m);
 	test_degenerate();
 	test_percentiles();
 	test_change_points();
