@@ -602,7 +602,7 @@ static char *sidecar_path(const char *path)
 	int strip;
 
 	for (strip = 0; strip < 2; strip++) {
-		if (strip && (l <= 5 || strcmp(path + l - 5, ".json")))
+		if (strip && (l <= 5 || !ut_ends(path, ".json")))
 			break;
 		base = strip ? l - 5 : l;
 		for (i = 0; i < 2; i++) {
@@ -790,8 +790,7 @@ static char *resolve_input(const char *path)
 		size_t l = strlen(de->d_name);
 
 		latest |= !strcmp(de->d_name, "latest");
-		if (de->d_name[0] == '.' || l < 6 ||
-		    strcmp(de->d_name + l - 5, ".json"))
+		if (de->d_name[0] == '.' || l < 6 || !ut_ends(de->d_name, ".json"))
 			continue;
 		if (!n++)
 			found = xasprintf("%s/%s", path, de->d_name);
@@ -836,7 +835,7 @@ static int find_runs(const char *p, char ***out, int *n, int depth)
 		/* run folders and results files; latest is a second name */
 		dir = !stat(sub, &st) && S_ISDIR(st.st_mode);
 		if (!ret && e[0] != '.' && strcmp(e, "latest") &&
-		    (dir ? depth < 1 : l > 5 && !strcmp(e + l - 5, ".json")))
+		    (dir ? depth < 1 : l > 5 && ut_ends(e, ".json")))
 			ret = find_runs(sub, out, n, depth + dir);
 		free(sub);
 		free(de[i]);

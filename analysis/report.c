@@ -20,7 +20,6 @@
  *   - --ascii-plot: two figures drawn by gnuplot's dumb terminal.
  */
 #include <errno.h>
-#include <ftw.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -851,12 +850,6 @@ int rp_nway(FILE *fp, const struct rp_side *sd, int k,
 
 /* ---- --ascii-plot ------------------------------------------------------------------- */
 
-static int rm_one(const char *p, const struct stat *st, int fl, struct FTW *f)
-{
-	(void)st, (void)fl, (void)f;
-	return remove(p);
-}
-
 static int ascii_plot(const char *path)
 {
 	const char *tmpdir = getenv("TMPDIR");
@@ -927,7 +920,7 @@ static int ascii_plot(const char *path)
 	else
 		ut_bad("report", "gnuplot failed (--ascii-plot)");
 out:
-	nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+	ut_rm_tree(dir);
 	free(script);
 	free(dir);
 	return ret;

@@ -3,6 +3,7 @@
  * util.c - the shared mechanisms of util.h.
  */
 #include <errno.h>
+#include <ftw.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -376,6 +377,25 @@ void ut_fmt_duration(char *buf, size_t len, double secs)
 			 s % 60);
 	else
 		snprintf(buf, len, "%ld:%02ld", s / 60, s % 60);
+}
+
+static int rm_one(const char *p, const struct stat *st, int fl,
+		  struct FTW *f)
+{
+	(void)st, (void)fl, (void)f;
+	return remove(p) && errno != ENOENT ? -1 : 0;
+}
+
+int ut_rm_tree(const char *dir)
+{
+	return nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+bool ut_ends(const char *s, const char *suffix)
+{
+	size_t l = strlen(s), k = strlen(suffix);
+
+	return l >= k && !strcmp(s + l - k, suffix);
 }
 
 const char *ut_basename(const char *path)

@@ -99,6 +99,7 @@ void ut_afile_abort(struct ut_afile *a);
 /* The whole file, NUL-terminated, or NULL after a message. */
 char *ut_read_file(const char *path, size_t *len);
 int ut_mkdir_p(const char *dir);				/* 0 / -1 */
+int ut_rm_tree(const char *dir);	/* the folder and all in it; 0 / -1 */
 
 /* ---- formats ---------------------------------------------------------------- */
 void ut_fmt_ns(char *buf, size_t len, double ns);	/* "12.3", "4567" */
@@ -106,5 +107,6 @@ void ut_fmt_time(char *buf, size_t len, double ns);	/* "1.2 us" */
 void ut_fmt_duration(char *buf, size_t len, double secs);	/* "1:05" */
 /* The last component of a path (no copy). */
 const char *ut_basename(const char *path);
+bool ut_ends(const char *s, const char *suffix);
 
 #endif /* REVBENCH_UTIL_H */

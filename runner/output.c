@@ -28,7 +28,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <jansson.h>
 #include <libgen.h>
 #include <limits.h>
@@ -47,13 +46,6 @@
 #define JSON_DIGITS	7	/* significant digits of every real */
 
 /* ---- the temporary folder ---------------------------------------------- */
-
-static int ends_with(const char *s, const char *suffix)
-{
-	size_t l = strlen(s), k = strlen(suffix);
-
-	return l >= k && !strcmp(s + l - k, suffix);
-}
 
 /* dirname and basename of path, as new strings */
 static void split_path(const char *path, char **dir, char **base)
@@ -102,7 +94,7 @@ int rb_out_begin(struct rb_out *o, const char *out)
 		o->folder = o->latest = true;
 	} else {
 		o->dest = xasprintf("%s", out);
-		o->folder = !ends_with(out, ".json");
+		o->folder = !ut_ends(out, ".json");
 		if (!stat(out, &st) && (o->folder || S_ISDIR(st.st_mode))) {
 			fprintf(stderr, "revbench run: --out %s: %s already exists "
 				"(a run never overwrites a folder; give a new "
@@ -143,24 +135,10 @@ const char *rb_out_tmp_path(const struct rb_out *o, const char *name)
 	return buf;
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag,
-		  struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path) && errno != ENOENT ? -1 : 0;
-}
-
-static void rm_tree(const char *dir)
-{
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 void rb_out_abort(struct rb_out *o)
 {
 	if (o->tmp) {
-		rm_tree(o->tmp);
+		ut_rm_tree(o->tmp);
 		free(o->tmp);
 		o->tmp = NULL;
 	}
