@@ -330,6 +330,8 @@ struct cw {
 	double w2[2];		/* sampling variance of one run's log median
 				 * (mean over the side's runs) */
 	double ss;		/* within-side sum of squares of run medians */
+	double excess;		/* history: the sides' within-run variance
+				 * beyond the history runs' mean */
 	int df;			/* (Jb - 1) + (Jn - 1) */
 	int nrun[2];
 };
@@ -658,21 +660,27 @@ int rs_compare(const struct rs_cell_in *in, int n, int ngroups,
 		/*
 		 * One run a side and a history of the cell: its run-to-run
 		 * variance is the spread of the history's run medians, and
-		 * the cell is tested as a replicated one with it.
+		 * the cell is tested as a replicated one with it.  A side
+		 * whose repetitions spread more than a history run's do on
+		 * average (a host disturbed during that run) adds the
+		 * excess of its median's sampling variance.
 		 */
 		if (!x->df && !cfg->within_only && c->nhist >= 2) {
-			double sum = 0, sq = 0, lm, w2;
+			double sum = 0, sq = 0, w2h = 0, lm, w2;
 			int j, m = 0;
 
 			for (j = 0; j < c->nhist; j++)
 				if (!run_summary(&c->hist[j], &lm, &w2)) {
 					sum += lm;
 					sq += lm * lm;
+					w2h += w2;
 					m++;
 				}
 			if (m >= 2) {
 				x->ss = fmax(sq - sum * sum / m, 0);
 				x->df = m - 1;
+				x->excess = fmax(x->w2[0] - w2h / m, 0) +
+					    fmax(x->w2[1] - w2h / m, 0);
 				out[i].replicated = 2;
 			}
 		}
@@ -728,7 +736,8 @@ int rs_compare(const struct rs_cell_in *in, int n, int ngroups,
 			} else {
 				df = w[i].df;
 			}
-			se = sqrt(s2 * (1.0 / w[i].nrun[0] + 1.0 / w[i].nrun[1]));
+			se = sqrt(s2 * (1.0 / w[i].nrun[0] + 1.0 / w[i].nrun[1]) +
+				  w[i].excess);
 			test_cell(cfg, &out[i], w[i].m[1] - w[i].m[0], se, df);
 			tested++;
 		}

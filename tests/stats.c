@@ -383,6 +383,21 @@ static void test_history(const struct model *m)
 	       d.out[0].replicated == 2 && fabs(expm1(d.grp[0].shift) - 0.4) < 0.1,
 	       "one run a side, noise from 8 runs of history, the NEW run's host moved a group +40 %%: the cell 5x beyond it REGRESSED, %d others (common move %+.0f %%)",
 	       others, expm1(d.grp[0].shift) * 100);
+	/*
+	 * The NEW run of cell 3 (no change) disturbed as the host did in
+	 * one measured run: 5 of its 9 repetitions 1.6-4.7x slower, its
+	 * median ~1.5x.  Its spread says so: not a regression.
+	 */
+	{
+		static const double f[NREP] = { 1, 1.7, 1, 1.8, 4.7, 2.1, 1, 1, 1.6 };
+
+		for (j = 0; j < NREP; j++)
+			d.v[1][3][0][j] *= f[j];
+		run_cfg(&d, &holm);
+		tap_ok(d.out[3].verdict != RS_REGRESSED && d.out[0].verdict == RS_REGRESSED,
+		       "history: a NEW run whose repetitions spread as a disturbed host's (median %+.0f %%) is not REGRESSED (%s)",
+		       d.out[3].change * 100, rs_verdict_names[d.out[3].verdict]);
+	}
 	for (c = 0; c < NCELL; c++) {
 		for (j = 0; j < 8; j++)
 			free((double *)hist[c][j].v);
