@@ -257,11 +257,14 @@ static void add_run(struct rv_cmp *v, struct rv_cell *x, int si,
 	x->runs[si][x->ok[si]++].n = m;
 }
 
-/* The cell's earlier runs (--history), under the same regime rule. */
+/*
+ * The cell's earlier runs (--history), under the same regime rule: slot i
+ * is history run i (n = 0: not there, failed or set aside).
+ */
 static void add_hist(struct rv_cmp *v, struct rv_cell *x)
 {
 	struct rv_cell h = { .runs = { NULL, NULL } };
-	int i, ci;
+	int i;
 
 	if (!v->nhist)
 		return;
@@ -271,15 +274,14 @@ static void add_hist(struct rv_cmp *v, struct rv_cell *x)
 						       v->hist[i]->nc, x->key);
 		int aside = v->reps_aside, total = v->reps_total;
 
-		if (!c)
-			continue;
-		ci = c - v->hist[i]->c;
-		add_run(v, &h, 0, v->hist[i], ci);
+		if (c)
+			add_run(v, &h, 0, v->hist[i], c - v->hist[i]->c);
+		h.ok[0] = i + 1;	/* an empty slot when nothing was added */
 		v->reps_aside = aside;	/* counted for the sides only */
 		v->reps_total = total;
 	}
 	x->hist = h.runs[0];
-	x->nhist = h.ok[0];
+	x->nhist = v->nhist;
 }
 
 int rv_compare(struct rv_cmp *v, struct rv_run **side[2],

@@ -332,6 +332,9 @@ struct cw {
 	double ss;		/* within-side sum of squares of run medians */
 	double excess;		/* history: the sides' within-run variance
 				 * beyond the history runs' mean */
+	double *hlm;		/* history: log median per history run (NAN:
+				 * none), less that run's group move */
+	double w2h;		/* history: mean sampling variance */
 	int df;			/* (Jb - 1) + (Jn - 1) */
 	int nrun[2];
 };
@@ -399,6 +402,117 @@ static int pooled_summary(const struct rs_cell_in *c, int s, double *lm,
 	ret = run_summary(&r, lm, w2);
 	free(v);
 	return ret;
+}
+
+static int one_run(const struct rs_cell_in *c)
+{
+	return c->nrun[0] == 1 || c->nrun[1] == 1;
+}
+
+/*
+ * One run is one state of the host, and a state can move every cell of a
+ * group at once (seen here: every two-thread translate cell 40 % slower
+ * in one run, its probes at the fast level).  The median cell's move, of
+ * the cells in v (NAN: none), is that state when it is more than 3
+ * standard errors of a median (1.2533 sd / sqrt(n), the sd from the MAD)
+ * from 0: a move the cells' own spread does not explain.  Else, or with
+ * too few cells, 0.
+ */
+static double group_move(const double *v, int k)
+{
+	double *t = malloc((k + 1) * sizeof(double)), m = 0, mad;
+	int i, n = 0;
+
+	if (!t)
+		return 0;
+	for (i = 0; i < k; i++)
+		if (isfinite(v[i]))
+			t[n++] = v[i];
+	if (n >= RS_MIN_NULL_CELLS) {
+		m = rs_median(t, n);
+		for (i = 0; i < n; i++)
+			t[i] = fabs(t[i] - m);
+		mad = 1.4826 * rs_median(t, n);
+		if (!(fabs(m) > 3 * 1.2533 * mad / sqrt(n)))
+			m = 0;
+	}
+	free(t);
+	return m;
+}
+
+/*
+ * One run a side and a history of the cell: its run-to-run variance is
+ * the spread of the history's run medians, each less its run's group
+ * move (the host state that moved the whole group in that run), and the
+ * cell is tested as a replicated one with it.  A side whose repetitions
+ * spread more than a history run's do on average (a host disturbed
+ * during that run) adds the excess of its median's sampling variance.
+ * in[].hist[j] is history run j for every cell (n = 0: not there).
+ */
+static void hist_variance(const struct rs_cell_in *in, int n, int ngroups,
+			  struct cw *w, struct rs_cell_out *out)
+{
+	int i, j, g, nh = 0;
+	double *a;
+
+	for (i = 0; i < n; i++) {
+		struct cw *x = &w[i];
+		double lm, w2, mean = 0;
+		int m = 0;
+
+		if (!x->ok || x->df || in[i].nhist < 2)
+			continue;
+		nh = in[i].nhist > nh ? in[i].nhist : nh;
+		x->hlm = malloc(in[i].nhist * sizeof(double));
+		if (!x->hlm)
+			continue;
+		for (j = 0; j < in[i].nhist; j++) {
+			x->hlm[j] = NAN;
+			if (!run_summary(&in[i].hist[j], &lm, &w2)) {
+				x->hlm[j] = lm;
+				x->w2h += w2;
+				mean += lm;
+				m++;
+			}
+		}
+		x->w2h /= m ? m : 1;
+		/* centred on the cell's own level, for the group moves */
+		for (j = 0; j < in[i].nhist; j++)
+			x->hlm[j] -= mean / (m ? m : 1);
+	}
+	a = malloc((n + 1) * sizeof(double));
+	for (g = 0; a && g < ngroups; g++)
+		for (j = 0; j < nh; j++) {
+			double mv;
+			int k = 0;
+
+			for (i = 0; i < n; i++)
+				if (w[i].hlm && in[i].group == g && j < in[i].nhist)
+					a[k++] = w[i].hlm[j];
+			mv = group_move(a, k);
+			for (i = 0; i < n; i++)
+				if (w[i].hlm && in[i].group == g && j < in[i].nhist)
+					w[i].hlm[j] -= mv;
+		}
+	free(a);
+	for (i = 0; i < n; i++) {
+		struct cw *x = &w[i];
+		double sum = 0, sq = 0;
+		int m = 0;
+
+		for (j = 0; x->hlm && j < in[i].nhist; j++)
+			if (isfinite(x->hlm[j])) {
+				sum += x->hlm[j];
+				sq += x->hlm[j] * x->hlm[j];
+				m++;
+			}
+		if (m < 2)
+			continue;
+		x->ss = fmax(sq - sum * sum / m, 0);
+		x->df = m - 1;
+		x->excess = fmax(x->w2[0] - x->w2h, 0) + fmax(x->w2[1] - x->w2h, 0);
+		out[i].replicated = 2;
+	}
 }
 
 /*
@@ -657,38 +771,24 @@ int rs_compare(const struct rs_cell_in *in, int n, int ngroups,
 		if (x->ss < 0)
 			x->ss = 0;
 		x->df = cfg->within_only ? 0 : c->nrun[0] + c->nrun[1] - 2;
-		/*
-		 * One run a side and a history of the cell: its run-to-run
-		 * variance is the spread of the history's run medians, and
-		 * the cell is tested as a replicated one with it.  A side
-		 * whose repetitions spread more than a history run's do on
-		 * average (a host disturbed during that run) adds the
-		 * excess of its median's sampling variance.
-		 */
-		if (!x->df && !cfg->within_only && c->nhist >= 2) {
-			double sum = 0, sq = 0, w2h = 0, lm, w2;
-			int j, m = 0;
-
-			for (j = 0; j < c->nhist; j++)
-				if (!run_summary(&c->hist[j], &lm, &w2)) {
-					sum += lm;
-					sq += lm * lm;
-					w2h += w2;
-					m++;
-				}
-			if (m >= 2) {
-				x->ss = fmax(sq - sum * sum / m, 0);
-				x->df = m - 1;
-				x->excess = fmax(x->w2[0] - w2h / m, 0) +
-					    fmax(x->w2[1] - w2h / m, 0);
-				out[i].replicated = 2;
-			}
-		}
 		x->ok = 1;
 		out[i].med[0] = exp(x->m[0]);
 		out[i].med[1] = exp(x->m[1]);
-		if (!out[i].replicated)
-			out[i].replicated = x->df > 0;
+		out[i].replicated = x->df > 0;
+	}
+	if (!cfg->within_only)
+		hist_variance(in, n, ngroups, w, out);
+	/* with one run on a side, each group's common move (group_move()) */
+	for (g = 0; g < ngroups && !cfg->within_only; g++) {
+		int k = 0;
+
+		for (i = 0; i < n; i++)
+			if (w[i].ok && in[i].group == g && one_run(&in[i]))
+				a[k++] = w[i].m[1] - w[i].m[0];
+		groups[g].shift = group_move(a, k);
+		for (i = 0; i < n; i++)
+			if (w[i].ok && in[i].group == g && one_run(&in[i]))
+				out[i].shift = groups[g].shift;
 	}
 
 	if (cfg->within_only) {
@@ -758,7 +858,7 @@ int rs_compare(const struct rs_cell_in *in, int n, int ngroups,
 			for (i = 0; i < n; i++)
 				if (w[i].ok && w[i].df == 0 &&
 				    (g < 0 || in[i].group == g)) {
-					a[k] = w[i].m[1] - w[i].m[0];
+					a[k] = w[i].m[1] - w[i].m[0] - out[i].shift;
 					b[k++] = w[i].w2[0] + w[i].w2[1];
 				}
 			if (g < 0) {
@@ -818,29 +918,7 @@ int rs_compare(const struct rs_cell_in *in, int n, int ngroups,
 		double lambda;
 		int k = 0;
 
-		/*
-		 * One run on a side is one state of the host, and a state
-		 * can move every cell of a group at once (seen here: every
-		 * two-thread translate cell 40 % slower in one run, every
-		 * probe at its fast level).  Such a common move, the median
-		 * cell's, is no change of any cell: with one run on a side,
-		 * the cells are tested against it, and compare prints it.
-		 */
-		for (i = 0; i < n; i++)
-			if (in[i].group == g && !isnan(out[i].p_reg) &&
-			    (in[i].nrun[0] == 1 || in[i].nrun[1] == 1))
-				a[k++] = log1p(out[i].change);
-		if (k >= RS_MIN_NULL_CELLS) {
-			groups[g].shift = rs_median(a, k);
-			for (i = 0; i < n; i++)
-				if (in[i].group == g && !isnan(out[i].p_reg) &&
-				    (in[i].nrun[0] == 1 || in[i].nrun[1] == 1)) {
-					out[i].shift = groups[g].shift;
-					test_cell(cfg, &out[i], log1p(out[i].change),
-						  out[i].se, out[i].df);
-				}
-		}
-		for (k = 0, i = 0; i < n; i++) {
+		for (i = 0; i < n; i++) {
 			double z, p2;
 
 			if (in[i].group != g || isnan(out[i].p_reg))
@@ -895,6 +973,8 @@ correct:
 			o->verdict = RS_SAME;
 	}
 out:
+	for (i = 0; w && i < n; i++)
+		free(w[i].hlm);
 	free(w);
 	free(a);
 	free(b);

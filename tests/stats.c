@@ -406,6 +406,67 @@ static void test_history(const struct model *m)
 	}
 }
 
+/*
+ * History runs whose host moved each group as a whole (3 % sd per run and
+ * group, cells 0.4 % on their own and 1 % per repetition, as translate's
+ * one-thread cells were measured):
+ * each history run's group move taken out, a cell +12 % is told from the
+ * threshold of 5 %, and nothing else is flagged.
+ */
+static void test_history_moves(const struct model *m0)
+{
+	static struct data h;
+	static struct rs_run hist[NCELL][8];
+	static struct model m;
+	double shift[NCELL], mv[NGROUP];
+	struct rs_rng r;
+	int c, j, g, others = 0;
+
+	m = *m0;
+	for (c = 0; c < NCELL; c++) {
+		m.tau[c] = 0.004;
+		m.sw[c] = 0.01;
+	}
+	rs_rng_seed(&r, 77);
+	for (c = 0; c < NCELL; c++)
+		shift[c] = c == 1 ? 1.12 : 1;
+	draw(&d, &m, 1, shift, 700);
+	for (g = 0; g < NGROUP; g++)
+		mv[g] = exp(0.03 * rs_rng_normal(&r));
+	for (c = 0; c < NCELL; c++)	/* the NEW run's host */
+		for (j = 0; j < NREP; j++)
+			d.v[1][c][0][j] *= mv[m.group[c]];
+	for (j = 0; j < 8; j++) {
+		draw(&h, &m, 1, NULL, 800 + j);
+		for (g = 0; g < NGROUP; g++)
+			mv[g] = exp(0.03 * rs_rng_normal(&r));
+		for (c = 0; c < NCELL; c++) {
+			double *v = malloc(NREP * sizeof(double));
+			int k;
+
+			for (k = 0; k < NREP; k++)
+				v[k] = h.v[0][c][0][k] * mv[m.group[c]];
+			hist[c][j] = (struct rs_run){ v, NREP };
+		}
+	}
+	for (c = 0; c < NCELL; c++) {
+		d.in[c].hist = hist[c];
+		d.in[c].nhist = 8;
+	}
+	run_cfg(&d, &holm);
+	for (c = 0; c < NCELL; c++)
+		others += c != 1 && d.out[c].verdict != RS_SAME;
+	tap_ok(d.out[1].verdict == RS_REGRESSED && others == 0,
+	       "history whose runs moved each group by 3 %%, cells 0.4 %% alone: +12 %% REGRESSED (%s, %+.1f %%), %d others flagged",
+	       rs_verdict_names[d.out[1].verdict], d.out[1].change * 100, others);
+	for (c = 0; c < NCELL; c++) {
+		for (j = 0; j < 8; j++)
+			free((double *)hist[c][j].v);
+		d.in[c].hist = NULL;
+		d.in[c].nhist = 0;
+	}
+}
+
 static void test_degenerate(void)
 {
 	static const double same[3][5] = {
@@ -608,6 +669,7 @@ int main(void)
 	test_ab(&m);
 	test_busy_run(&m);
 	test_history(&m);
+	test_history_moves(&m);
 	test_degenerate();
 	test_percentiles();
 	test_change_points();
