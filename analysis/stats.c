@@ -1047,7 +1047,9 @@ int rs_edivisive(const double *x, int n, const struct rs_ed_cfg *cfg,
 	double *y = malloc((n + 1) * sizeof(double));
 	int *bnd = malloc((max + 3) * sizeof(int));
 	int min = cfg->min_size > 2 ? cfg->min_size : 2, nb = 2, ncp = 0;
-	int perms = (int)fmin(ceil(2 / cfg->alpha), 1e6);
+	/* alpha (perms + 1) = 10: p can reach alpha / 10 */
+	long perms = (long)fmin(ceil(10 / cfg->alpha), 1e6) - 1;
+	long maxhits = (long)floor(cfg->alpha * (perms + 1)) - 1;
 	struct rs_rng rng;
 
 	if (!P || !y || !bnd || n < 2 * min)
@@ -1057,14 +1059,15 @@ int rs_edivisive(const double *x, int n, const struct rs_ed_cfg *cfg,
 	bnd[1] = n;
 	while (ncp < max) {
 		double q, qp;
-		int at = -1, r, hits = 0, b, i, j;
+		int at = -1, b, i, j;
+		long r, hits = 0;
 
 		ed_prefix(x, n, P);
 		q = ed_best(P, n, bnd, nb, min, &at);
 		if (at < 0)
 			break;
-		for (r = 1; r <= perms && (hits + 1.0) / (perms + 1) <= cfg->alpha;
-		     r++) {
+		/* more than maxhits: p > alpha whatever the rest would give */
+		for (r = 0; r < perms && hits <= maxhits; r++) {
 			memcpy(y, x, n * sizeof(double));
 			for (b = 0; b + 1 < nb; b++)	/* shuffle each segment */
 				for (i = bnd[b + 1] - 1; i > bnd[b]; i--) {
@@ -1078,7 +1081,7 @@ int rs_edivisive(const double *x, int n, const struct rs_ed_cfg *cfg,
 			ed_prefix(y, n, P);
 			hits += ed_best(P, n, bnd, nb, min, &j) >= q;
 		}
-		qp = (hits + 1.0) / (perms + 1);
+		qp = (hits + 1.0) / (r + 1);
 		if (qp > cfg->alpha)
 			break;
 		/* a change point: a new segment boundary, in order */
