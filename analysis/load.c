@@ -846,9 +846,25 @@ static int find_runs(const char *p, char ***out, int *n, int depth)
 	return ret;
 }
 
+/* A run named twice (a glob that overlaps, a folder and a file in it) once. */
 int rr_find(const char *path, char ***out, int *n)
 {
-	return find_runs(path, out, n, 0);
+	char a[PATH_MAX], b[PATH_MAX];
+	int i, j, k, first = *n;
+
+	if (find_runs(path, out, n, 0))
+		return -1;
+	for (i = first, k = first; i < *n; i++) {
+		for (j = 0; j < k && !(realpath((*out)[i], a) &&
+				       realpath((*out)[j], b) && !strcmp(a, b)); j++)
+			;
+		if (j < k)
+			free((*out)[i]);
+		else
+			(*out)[k++] = (*out)[i];
+	}
+	*n = k;
+	return 0;
 }
 
 /* Google Benchmark's "date", "2026-12-02T06:35:24+00:00", as seconds. */

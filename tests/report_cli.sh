@@ -378,6 +378,7 @@ fi
 mkdir -p "$tmp/hempty"
 expect 2 "history: an empty folder" -- "$rb" history "$tmp/hempty"
 expect 2 "history: one run" -- "$rb" history "$H/h01.json"
+expect 2 "history: one run named twice is one run" -- "$rb" history "$H/h01.json" "$H/../$(basename "$H")/h01.json"
 ctxmod "$H/h03.json" "$tmp/h03-format2.json" revbench_format 2
 expect 2 "history: mixed formats" -- "$rb" history "$H/h01.json" "$H/h02.json" "$tmp/h03-format2.json"
 grep -q 'mixed results formats' "$tmp/stderr" || notok "history: mixed formats: unclear message"
