@@ -48,6 +48,22 @@ static int rr_err(const char *path, const char *fmt, ...)
 	return -1;
 }
 
+/*
+ * A note of one kind is printed for the first file only: a history of a
+ * hundred older files says it once.  NOTE_ONCE ends its message.
+ */
+enum { N_SAMPLES, N_FORMAT, N_WL, N_PRIM };
+#define NOTE_ONCE	" (noted once: later files alike are not named)"
+
+static bool first_note(int kind)
+{
+	static unsigned int said;
+	bool first = !(said & (1U << kind));
+
+	said |= 1U << kind;
+	return first;
+}
+
 char *rr_json_sanitize(const char *in, size_t len, size_t *outlen,
 		       int *count)
 {
@@ -389,10 +405,13 @@ static void prims_builtin(struct rr_file *f, const struct rr_cell *c, int n)
 			list_add(unk, sizeof(unk), c[i].primitive);
 		}
 	}
-	fprintf(stderr, "revbench: %s: note: no primitive table in the file: "
-		"order, colours and the floor from this binary's rev_ops_all[]"
-		"%s%s%s%s\n", f->path, fam[0] ? "; by family for " : "", fam,
-		unk[0] ? "; unknown, listed last: " : "", unk);
+	if (fam[0] || unk[0] || first_note(N_PRIM))
+		fprintf(stderr, "revbench: %s: note: no primitive table in the "
+			"file: order, colours and the floor from this binary's "
+			"rev_ops_all[]%s%s%s%s%s\n", f->path,
+			fam[0] ? "; by family for " : "", fam,
+			unk[0] ? "; unknown, listed last: " : "", unk,
+			fam[0] || unk[0] ? "" : NOTE_ONCE);
 }
 
 static const char *jstr(json_t *o, const char *key)
@@ -719,10 +738,10 @@ static int load_samples(struct rr_file *f)
 		return rr_err(f->samples_path, "line %ld %s", lineno, why);
 	if (!form)
 		return rr_err(f->samples_path, "empty samples file (no header)");
-	if (form == 1)
+	if (form == 1 && first_note(N_SAMPLES))
 		fprintf(stderr, "revbench: %s: note: older samples form (the "
-			"benchmark name on every line): read as such\n",
-			f->samples_path);
+			"benchmark name on every line): read as such" NOTE_ONCE
+			"\n", f->samples_path);
 	return 0;
 }
 
@@ -808,7 +827,24 @@ static char *resolve_input(const char *path)
 	return NULL;
 }
 
-/* A run folder or results file, or a folder of them (one level down). */
+/* A *.json in a folder that is no results file (a validate table...). */
+static bool foreign_json(const char *path)
+{
+	size_t len;
+	char *buf = ut_read_file(path, &len);
+	bool no = buf && !strstr(buf, "\"benchmarks\"");
+
+	free(buf);
+	if (no)
+		fprintf(stderr, "revbench: %s: note: no \"benchmarks\": not a "
+			"results file, left out\n", path);
+	return no;
+}
+
+/*
+ * A run folder or results file, or a folder of them (one level down); a
+ * folder's *.json that is no results file is left out, a named one is not.
+ */
 static int find_runs(const char *p, char ***out, int *n, int depth)
 {
 	struct dirent **de;
@@ -835,13 +871,14 @@ static int find_runs(const char *p, char ***out, int *n, int depth)
 		/* run folders and results files; latest is a second name */
 		dir = !stat(sub, &st) && S_ISDIR(st.st_mode);
 		if (!ret && e[0] != '.' && strcmp(e, "latest") &&
-		    (dir ? depth < 1 : l > 5 && ut_ends(e, ".json")))
+		    (dir ? depth < 1 : l > 5 && ut_ends(e, ".json") &&
+		     !foreign_json(sub)))
 			ret = find_runs(sub, out, n, depth + dir);
 		free(sub);
 		free(de[i]);
 	}
 	free(de);
-	if (!ret && *n == found)
+	if (!ret && *n == found && !depth)
 		ret = rr_err(p, "no results in this folder");
 	return ret;
 }
@@ -930,9 +967,10 @@ int rr_load(const char *path, struct rr_file *f, int flags)
 		    atoi(jstr(ctx, "revbench_format")) : 1;
 	if (f->format < 2) {
 		f->format = 1;
-		fprintf(stderr, "revbench: %s: note: older results format (no "
-			"revbench_format): read as such%s\n", path,
-			nbad ? "" : "; counters on every entry");
+		if (first_note(N_FORMAT))
+			fprintf(stderr, "revbench: %s: note: older results format "
+				"(no revbench_format): read as such%s" NOTE_ONCE
+				"\n", path, nbad ? "" : "; counters on every entry");
 	}
 	if (nbad)
 		fprintf(stderr, "revbench: %s: note: %d NaN/Infinity value(s) (undefined statistics, e.g. the cv of a zero counter) read as absent%s\n",
@@ -980,9 +1018,10 @@ int rr_load(const char *path, struct rr_file *f, int flags)
 		/* this binary's table, in its order, before any cell */
 		for (i = 0; i < (size_t)nbwl; i++)
 			wl_add(&bwl[i]);
-		fprintf(stderr, "revbench: %s: note: no workload table in the "
-			"file: order, units and kinds from this binary's "
-			"rb_workloads[]\n", path);
+		if (first_note(N_WL))
+			fprintf(stderr, "revbench: %s: note: no workload table in "
+				"the file: order, units and kinds from this "
+				"binary's rb_workloads[]" NOTE_ONCE "\n", path);
 	}
 	switch (load_table(path, ctx, "revbench_primitives", prim_add_json)) {
 	case -1:

@@ -47,8 +47,8 @@ plot: $(BUILD)/revbench
 	@if [ -n '$(HISTORY)' ]; then \
 		out='$(or $(PLOT_OUT),results/plots)'; \
 		echo "plot: history of $(HISTORY) -> $$out"; \
-		$(BUILD)/revbench history $(HISTORY) --plot "$$out" >/dev/null; \
-		rc=$$?; [ $$rc -le 1 ] || exit $$rc; exit 0; \
+		REVBENCH=$(BUILD)/revbench PLOT_DATA=$(BUILD)/plot-data \
+			plot/plot.sh --history "$$out" $(HISTORY); exit $$?; \
 	fi; \
 	files='$(RESULTS)'; \
 	if [ -z "$$files" ]; then $(PLOT_DEFAULT_RESULTS); fi; \

@@ -379,6 +379,12 @@ mkdir -p "$tmp/hempty"
 expect 2 "history: an empty folder" -- "$rb" history "$tmp/hempty"
 expect 2 "history: one run" -- "$rb" history "$H/h01.json"
 expect 2 "history: one run named twice is one run" -- "$rb" history "$H/h01.json" "$H/../$(basename "$H")/h01.json"
+mkdir -p "$tmp/hmix/figures" && cp "$H/h01.json" "$H/h02.json" "$H/h03.json" "$tmp/hmix/" &&
+	echo '{"table": []}' >"$tmp/hmix/validate.json"
+expect 0 "history: a folder's other JSON and folders without runs are left out" -- "$rb" history "$tmp/hmix"
+grep -q 'validate.json: note: no "benchmarks": not a results file, left out' "$tmp/stderr" ||
+	notok "history: no note for the JSON left out"
+expect 2 "history: a named JSON that is no results file" -- "$rb" history "$H/h01.json" "$tmp/hmix/validate.json"
 ctxmod "$H/h03.json" "$tmp/h03-format2.json" revbench_format 2
 expect 2 "history: mixed formats" -- "$rb" history "$H/h01.json" "$H/h02.json" "$tmp/h03-format2.json"
 grep -q 'mixed results formats' "$tmp/stderr" || notok "history: mixed formats: unclear message"
