@@ -325,15 +325,15 @@ int rv_compare(struct rv_cmp *v, struct rv_run **side[2],
 			continue;
 		v->partial += x->ok[0] < x->in[0] || x->ok[1] < x->in[1];
 		/*
-		 * The noise groups: with one run a side, whose run-to-run
-		 * noise is estimated from comparable cells, a workload's
-		 * one-thread cells and its cross-CPU cells apart (their
-		 * run-to-run shifts differ several-fold); with more, each
-		 * cell's own is measured, shrunk towards its workload's.
+		 * The noise groups: a workload's one-thread cells and its
+		 * cross-CPU cells apart, their run-to-run noise differs
+		 * several-fold (with one run a side a group's is estimated
+		 * from its cells; with more, each cell's own is shrunk
+		 * towards its group's).  Genomic control takes the
+		 * workload's groups together: they share the host's state.
 		 */
 		name = xasprintf("%s%s", x->cell->workload,
-				 x->cell->p.threads >= 2 && n[0] == 1 &&
-				 n[1] == 1 ? " T>=2" : "");
+				 x->cell->p.threads >= 2 ? " T>=2" : "");
 		for (j = 0; j < v->nwl && strcmp(v->wls[j], name); j++)
 			;
 		if (j == v->nwl)
@@ -348,6 +348,7 @@ int rv_compare(struct rv_cmp *v, struct rv_run **side[2],
 		add_hist(v, x);
 		in[nin].hist = x->hist;
 		in[nin].nhist = x->nhist;
+		in[nin].family = x->cell->wl->rank + 1;
 		in[nin++].group = j;
 	}
 	v->grp = xcalloc(v->nwl + 1, sizeof(*v->grp));

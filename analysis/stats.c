@@ -404,15 +404,12 @@ static int pooled_summary(const struct rs_cell_in *c, int s, double *lm,
 	return ret;
 }
 
-static int one_run(const struct rs_cell_in *c)
-{
-	return c->nrun[0] == 1 || c->nrun[1] == 1;
-}
-
 /*
  * One run is one state of the host, and a state can move every cell of a
  * group at once (seen here: every two-thread translate cell 40 % slower
- * in one run, its probes at the fast level).  The median cell's move, of
+ * in one run, its probes at the fast level); the runs of one side, taken
+ * back to back, share theirs (five slowed runs: every one-thread translate
+ * cell +2.8 %, not only the slowed primitive's).  The median cell's move, of
  * the cells in v (NAN: none), is that state when it is more than 3
  * standard errors of a median (1.2533 sd / sqrt(n), the sd from the MAD)
  * from 0: a move the cells' own spread does not explain.  Else, or with
@@ -697,6 +694,11 @@ static void test_cell(const struct rs_cfg *cfg, struct rs_cell_out *o,
 	}
 }
 
+static int gc_key(const struct rs_cell_in *c, int ngroups)
+{
+	return c->family ? ngroups + c->family - 1 : c->group;
+}
+
 int rs_compare(const struct rs_cell_in *in, int n, int ngroups,
 	       const struct rs_cfg *cfg, struct rs_cell_out *out,
 	       struct rs_group *groups)
@@ -705,7 +707,7 @@ int rs_compare(const struct rs_cell_in *in, int n, int ngroups,
 	double *a = calloc(n + 1, sizeof(double));
 	double *b = calloc(n + 1, sizeof(double));
 	int *di = malloc((n + 1) * sizeof(int));
-	int i, s, g, tested = 0;
+	int i, s, g, f, nf, tested = 0;
 
 	memset(groups, 0, ngroups * sizeof(*groups));
 	for (g = 0; g < ngroups; g++)
@@ -778,16 +780,16 @@ int rs_compare(const struct rs_cell_in *in, int n, int ngroups,
 	}
 	if (!cfg->within_only)
 		hist_variance(in, n, ngroups, w, out);
-	/* with one run on a side, each group's common move (group_move()) */
+	/* each group's common move between the sides (group_move()) */
 	for (g = 0; g < ngroups && !cfg->within_only; g++) {
 		int k = 0;
 
 		for (i = 0; i < n; i++)
-			if (w[i].ok && in[i].group == g && one_run(&in[i]))
+			if (w[i].ok && in[i].group == g)
 				a[k++] = w[i].m[1] - w[i].m[0];
 		groups[g].shift = group_move(a, k);
 		for (i = 0; i < n; i++)
-			if (w[i].ok && in[i].group == g && one_run(&in[i]))
+			if (w[i].ok && in[i].group == g)
 				out[i].shift = groups[g].shift;
 	}
 
@@ -912,33 +914,38 @@ int rs_compare(const struct rs_cell_in *in, int n, int ngroups,
 	 * error of that workload by lambda = median |z| / 0.6745, never
 	 * narrow it.  The median is robust to a minority of truly changed
 	 * cells; a change that moves most cells of a workload at once looks
-	 * like a disturbed run and is damped with it.
+	 * like a disturbed run and is damped with it.  Per family (the
+	 * groups of one workload: its one-thread and cross-CPU cells share
+	 * the host's state, not their noise).
 	 */
-	for (g = 0; g < ngroups && !cfg->no_lambda; g++) {
+	for (i = 0, nf = ngroups; i < n; i++)
+		nf = in[i].family && ngroups + in[i].family > nf ?
+		     ngroups + in[i].family : nf;
+	for (f = 0; f < nf && !cfg->no_lambda; f++) {
 		double lambda;
 		int k = 0;
 
 		for (i = 0; i < n; i++) {
 			double z, p2;
 
-			if (in[i].group != g || isnan(out[i].p_reg))
+			if (gc_key(&in[i], ngroups) != f || isnan(out[i].p_reg))
 				continue;
 			z = fabs(log1p(out[i].change) - out[i].shift);
 			z = out[i].se > 0 ? z / out[i].se : z != 0 ? INFINITY : 0;
 			p2 = 2 * rs_t_sf(z, out[i].df);
 			a[k++] = norm_isf(p2 / 2);
 		}
-		groups[g].lambda = 1;
 		if (k < RS_MIN_NULL_CELLS)
 			continue;
 		lambda = rs_median(a, k) / Z75;
 		if (!(lambda > 1))
 			continue;
-		groups[g].lambda = lambda;
 		for (i = 0; i < n; i++)
-			if (in[i].group == g && !isnan(out[i].p_reg))
+			if (gc_key(&in[i], ngroups) == f && !isnan(out[i].p_reg)) {
+				groups[in[i].group].lambda = lambda;
 				test_cell(cfg, &out[i], log1p(out[i].change),
 					  out[i].se * lambda, out[i].df);
+			}
 	}
 
 correct:

@@ -102,6 +102,9 @@ struct rs_cell_in {
 	const struct rs_run *hist;	/* earlier runs of the cell: with one
 					 * run a side, its run-to-run noise */
 	int nhist;
+	int family;			/* genomic control: 1 + the index of the
+					 * cells that share a host state (a
+					 * workload's groups); 0: its group */
 };
 
 enum rs_verdict {

@@ -492,9 +492,9 @@ static void test_degenerate(void)
 	}
 	rz[0].v = bad[0];
 	rz[0].n = 2;
-	in[0] = (struct rs_cell_in){ { rb, rb }, { 3, 3 }, 0, NULL, 0 };
-	in[1] = (struct rs_cell_in){ { rb, rn }, { 3, 3 }, 0, NULL, 0 };
-	in[2] = (struct rs_cell_in){ { rz, rb }, { 1, 3 }, 0, NULL, 0 };
+	in[0] = (struct rs_cell_in){ { rb, rb }, { 3, 3 }, 0, NULL, 0, 0 };
+	in[1] = (struct rs_cell_in){ { rb, rn }, { 3, 3 }, 0, NULL, 0, 0 };
+	in[2] = (struct rs_cell_in){ { rz, rb }, { 1, 3 }, 0, NULL, 0, 0 };
 	rs_compare(in, 3, 1, &holm, out, g);
 	tap_ok(out[0].verdict == RS_SAME && out[1].verdict == RS_REGRESSED &&
 	       out[2].verdict == RS_NOTEST,
