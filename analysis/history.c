@@ -22,8 +22,10 @@
  * is worse than the one before it is a regression: exit 1.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analysis.h"
 
@@ -191,16 +193,24 @@ static double seg_median(const struct series *s, int a, int b)
 	return b > a ? rs_median(s->v + a, b - a) : NAN;
 }
 
-static void find_change_points(struct series *s, int ns, double alpha,
-			       double min_change, uint64_t seed, int *ntested)
-{
-	int i, j, k, tested = 0;
+struct cp_job {
+	struct series *s;
+	int ns, tested, nthreads, id;
+	double alpha, min_change;
+	uint64_t seed;
+};
 
-	for (i = 0; i < ns; i++)
-		tested += s[i].n >= 4 && rs_sd(s[i].v, s[i].n) > 0;
-	*ntested = tested;
-	for (i = 0; i < ns; i++) {
-		struct rs_ed_cfg cfg = { alpha / (tested ? tested : 1), 2, seed };
+/* Series id, id + nthreads, ...: each its own seed, so any split of the
+ * series over threads gives the same change points. */
+static void *cp_thread(void *arg)
+{
+	const struct cp_job *job = arg;
+	struct series *s = job->s;
+	int i, j, k;
+
+	for (i = job->id; i < job->ns; i += job->nthreads) {
+		struct rs_ed_cfg cfg = { job->alpha / (job->tested ? job->tested : 1),
+					 2, job->seed };
 		double *l = xmalloc((s[i].n + 1) * sizeof(double));
 
 		for (j = 0; j < s[i].n; j++)
@@ -215,7 +225,7 @@ static void find_change_points(struct series *s, int ns, double alpha,
 			double r = seg_median(&s[i], s[i].cp[j].at, b) /
 				   seg_median(&s[i], a, s[i].cp[j].at);
 
-			if (fabs(r - 1) * 100 >= min_change)
+			if (fabs(r - 1) * 100 >= job->min_change)
 				continue;
 			for (k = j; k + 1 < s[i].ncp; k++)
 				s[i].cp[k] = s[i].cp[k + 1];
@@ -231,6 +241,33 @@ static void find_change_points(struct series *s, int ns, double alpha,
 			s[i].worse = rv_higher_is_better(s[i].metric) ? r < 1 : r > 1;
 		}
 	}
+	return NULL;
+}
+
+/* The permutations are most of history's time: one thread per CPU. */
+static void find_change_points(struct series *s, int ns, double alpha,
+			       double min_change, uint64_t seed, int *ntested)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int nt = ncpu < 1 ? 1 : ncpu > 16 ? 16 : (int)ncpu, i, tested = 0;
+	struct cp_job job[16];
+	pthread_t tid[16];
+	bool started[16] = { false };
+
+	for (i = 0; i < ns; i++)
+		tested += s[i].n >= 4 && rs_sd(s[i].v, s[i].n) > 0;
+	*ntested = tested;
+	for (i = 0; i < nt; i++) {
+		job[i] = (struct cp_job){ s, ns, tested, nt, i, alpha, min_change,
+					  seed };
+		started[i] = i && !pthread_create(&tid[i], NULL, cp_thread, &job[i]);
+		if (i && !started[i])
+			cp_thread(&job[i]);	/* no thread: here */
+	}
+	cp_thread(&job[0]);
+	for (i = 1; i < nt; i++)
+		if (started[i])
+			pthread_join(tid[i], NULL);
 }
 
 /* ---- output ---------------------------------------------------------------- */

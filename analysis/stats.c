@@ -1054,8 +1054,8 @@ int rs_edivisive(const double *x, int n, const struct rs_ed_cfg *cfg,
 	double *y = malloc((n + 1) * sizeof(double));
 	int *bnd = malloc((max + 3) * sizeof(int));
 	int min = cfg->min_size > 2 ? cfg->min_size : 2, nb = 2, ncp = 0;
-	/* alpha (perms + 1) = 10: p can reach alpha / 10 */
-	long perms = (long)fmin(ceil(10 / cfg->alpha), 1e6) - 1;
+	/* alpha (perms + 1) = 2: p can reach alpha / 2 */
+	long perms = (long)fmin(ceil(2 / cfg->alpha), 1e6) - 1;
 	long maxhits = (long)floor(cfg->alpha * (perms + 1)) - 1;
 	struct rs_rng rng;
 

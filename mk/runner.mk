@@ -24,7 +24,7 @@ RUNNER_OBJS := $(patsubst runner/%.c,$(BUILD)/runner/%.o,$(RUNNER_C)) \
 	       $(patsubst analysis/%.c,$(BUILD)/analysis/%.o,$(ANALYSIS_C))
 RUNNER_HDRS := $(wildcard runner/*.h analysis/*.h primitives/*.h primitives/user/*.h workloads/*.h)
 RUNNER_CFLAGS   := $(CFLAGS_BASE) -Iprimitives/user -Irunner -Ianalysis
-ANALYSIS_CFLAGS := $(CSTD) $(WARN) -O2 -g -Iworkloads -Ianalysis
+ANALYSIS_CFLAGS := $(CSTD) $(WARN) -O2 -g -pthread -Iworkloads -Ianalysis
 RUNNER_CXXFLAGS := -std=c++17 $(WARN) -O2 -g -pthread -Irunner
 RUNNER_LDLIBS   := -lbenchmark -lhwloc -lurcu-memb -lurcu-common -ljansson -lz -pthread -lm
 
