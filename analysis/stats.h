@@ -190,8 +190,8 @@ int rs_compare(const struct rs_cell_in *in, int n, int ngroups,
  *     as large, (hits + 1) / (permutations + 1); the candidate is a
  *     change point when p <= alpha, and the search goes on; else it ends;
  *   - permutations stop early once hits make p > alpha certain, and run
- *     at most 2 / alpha - 1 times (p can reach alpha / 2; at most 1e6:
- *     an alpha under 2e-6 is never reached); the random
+ *     at most 4 / alpha - 1 times (p can reach alpha / 4; at most 1e6:
+ *     an alpha under 4e-6 is never reached); the random
  *     numbers come from splitmix64 with the given seed: the same series
  *     gives the same change points.
  * A change point is the index of the first value of the new segment.
