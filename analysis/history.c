@@ -195,20 +195,21 @@ static double seg_median(const struct series *s, int a, int b)
 
 struct cp_job {
 	struct series *s;
-	int ns, tested, nthreads, id;
+	int ns, tested;
+	int next;		/* the next series to take (atomic) */
 	double alpha, min_change;
 	uint64_t seed;
 };
 
-/* Series id, id + nthreads, ...: each its own seed, so any split of the
+/* The next series not taken: each with its own seed, so any split of the
  * series over threads gives the same change points. */
 static void *cp_thread(void *arg)
 {
-	const struct cp_job *job = arg;
+	struct cp_job *job = arg;
 	struct series *s = job->s;
 	int i, j, k;
 
-	for (i = job->id; i < job->ns; i += job->nthreads) {
+	while ((i = __atomic_fetch_add(&job->next, 1, __ATOMIC_RELAXED)) < job->ns) {
 		struct rs_ed_cfg cfg = { job->alpha / (job->tested ? job->tested : 1),
 					 2, job->seed };
 		double *l = xmalloc((s[i].n + 1) * sizeof(double));
@@ -250,21 +251,17 @@ static void find_change_points(struct series *s, int ns, double alpha,
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int nt = ncpu < 1 ? 1 : ncpu > 16 ? 16 : (int)ncpu, i, tested = 0;
-	struct cp_job job[16];
+	struct cp_job job;
 	pthread_t tid[16];
 	bool started[16] = { false };
 
 	for (i = 0; i < ns; i++)
 		tested += s[i].n >= 4 && rs_sd(s[i].v, s[i].n) > 0;
 	*ntested = tested;
-	for (i = 0; i < nt; i++) {
-		job[i] = (struct cp_job){ s, ns, tested, nt, i, alpha, min_change,
-					  seed };
-		started[i] = i && !pthread_create(&tid[i], NULL, cp_thread, &job[i]);
-		if (i && !started[i])
-			cp_thread(&job[i]);	/* no thread: here */
-	}
-	cp_thread(&job[0]);
+	job = (struct cp_job){ s, ns, tested, 0, alpha, min_change, seed };
+	for (i = 1; i < nt; i++)	/* no thread: this one does it all */
+		started[i] = !pthread_create(&tid[i], NULL, cp_thread, &job);
+	cp_thread(&job);
 	for (i = 1; i < nt; i++)
 		if (started[i])
 			pthread_join(tid[i], NULL);
