@@ -42,6 +42,8 @@ struct hrun {
 
 struct series {
 	const char *key, *metric, *regime;
+	const char *wl;		/* its workload; NULL: a common-move series */
+	bool cross;		/* threads >= 2 */
 	int group, n;
 	int *run;		/* indexes into the ordered runs */
 	double *v;		/* per run: the median of the kept values */
@@ -178,6 +180,8 @@ static int build_series(struct hrun *h, int n, const char *filter,
 						cell->p.threads >= 2 ?
 						rr_ctx(&h[i].r.f, "calib_regime") :
 						NULL, h[i].group, n);
+				x->wl = cell->workload;
+				x->cross = cell->p.threads >= 2;
 				x->run[x->n] = i;
 				x->v[x->n++] = rs_median(v, k);
 			}
@@ -185,6 +189,90 @@ static int build_series(struct hrun *h, int n, const char *filter,
 		}
 	*out = s;
 	return ns;
+}
+
+static bool same_group(const struct series *a, const struct series *b)
+{
+	return a->wl && b->wl && a->group == b->group && a->metric == b->metric &&
+	       a->cross == b->cross && !strcmp(a->wl, b->wl) &&
+	       !strcmp(a->regime ? a->regime : "", b->regime ? b->regime : "");
+}
+
+/*
+ * One run is one state of the host, and it moves every cell of a group
+ * (a workload's one-thread or cross-CPU cells, one metric) at once: a
+ * history of one build over two hours had hundreds of change points,
+ * every cell of a workload stepping together.  Per run, the median over
+ * the group's series of (log value - that series' median) is that move:
+ * taken out of every series of the group, and kept as a series of its
+ * own, "WORKLOAD [T>=2] (all cells)", tested like the others.  Groups of
+ * fewer than RS_MIN_NULL_CELLS series are left as they are.
+ */
+static int common_moves(struct series **sp, int ns, int nruns)
+{
+	struct series *s = *sp;
+	int *mem = xmalloc((ns + 1) * sizeof(int)), **at = NULL;
+	double *c = xmalloc((ns + 1) * sizeof(double)), *d = NULL, mv;
+	bool *done = xcalloc(ns + 1, sizeof(bool));
+	int i, j, r, k, nm, out = ns;
+
+	d = xmalloc((ns + 1) * sizeof(double));
+	for (i = 0; i < ns; i++) {
+		struct series *x;
+
+		if (done[i] || !s[i].wl)
+			continue;
+		for (nm = 0, j = i; j < ns; j++)
+			if (!done[j] && same_group(&s[i], &s[j])) {
+				done[j] = true;
+				mem[nm++] = j;
+			}
+		if (nm < RS_MIN_NULL_CELLS)
+			continue;
+		at = xcalloc(nm, sizeof(*at));
+		for (k = 0; k < nm; k++) {	/* its place of each run, or -1 */
+			struct series *y = &s[mem[k]];
+
+			at[k] = xmalloc(nruns * sizeof(int));
+			for (r = 0; r < nruns; r++)
+				at[k][r] = -1;
+			for (j = 0; j < y->n; j++)
+				at[k][y->run[j]] = j;
+			c[k] = log(fmax(rs_median(y->v, y->n), 1e-300));
+		}
+		s = *sp = xrealloc(*sp, (out + 1) * sizeof(*s));
+		x = memset(&s[out], 0, sizeof(*s));
+		x->key = xasprintf("%s%s (all cells)", s[mem[0]].wl,
+				   s[mem[0]].cross ? " T>=2" : "");
+		x->metric = s[mem[0]].metric;
+		x->regime = s[mem[0]].regime;
+		x->group = s[mem[0]].group;
+		x->run = xmalloc(nruns * sizeof(int));
+		x->v = xmalloc(nruns * sizeof(double));
+		for (r = 0; r < nruns; r++) {
+			for (j = 0, k = 0; k < nm; k++)
+				if (at[k][r] >= 0)
+					d[j++] = log(fmax(s[mem[k]].v[at[k][r]],
+							  1e-300)) - c[k];
+			if (j < RS_MIN_NULL_CELLS)
+				continue;
+			mv = rs_median(d, j);
+			for (k = 0; k < nm; k++)
+				if (at[k][r] >= 0)
+					s[mem[k]].v[at[k][r]] *= exp(-mv);
+			x->run[x->n] = r;
+			x->v[x->n++] = exp(mv);
+		}
+		for (k = 0; k < nm; k++)
+			free(at[k]);
+		free(at);
+		out++;
+	}
+	free(mem);
+	free(c);
+	free(d);
+	free(done);
+	return out;
 }
 
 /* The median of a series' values from run index a to b (exclusive). */
@@ -269,9 +357,14 @@ static void find_change_points(struct series *s, int ns, double alpha,
 
 /* ---- output ---------------------------------------------------------------- */
 
-static const char *metric_label(const char *m)
+/* "ns", a counter's name; a common-move series' values are factors */
+static const char *metric_label(const struct series *s)
 {
-	return !strcmp(m, "real_time") ? "ns" : m;
+	static char buf[64];
+
+	snprintf(buf, sizeof(buf), "%s%s", !s->wl ? "factor of " : "",
+		 !strcmp(s->metric, "real_time") ? "ns" : s->metric);
+	return buf;
 }
 
 static void where(char *buf, size_t len, const struct hrun *h)
@@ -290,6 +383,24 @@ static void where(char *buf, size_t len, const struct hrun *h)
 		*t = ' ';
 }
 
+/*
+ * "HEAD key [metric], regime R: TAIL" on one line when it fits in 80
+ * columns, else the key alone and the rest on the next line.
+ */
+static void series_line(const char *head, const struct series *s,
+			const char *tail)
+{
+	char b[192];
+
+	snprintf(b, sizeof(b), "[%s]%s%s%s%s", metric_label(s),
+		 s->regime ? ", regime " : "", s->regime ? s->regime : "",
+		 tail ? ": " : "", tail ? tail : "");
+	if (strlen(head) + strlen(s->key) + 1 + strlen(b) <= 80)
+		printf("%s%s %s\n", head, s->key, b);
+	else
+		printf("%s%s\n  %s\n", head, s->key, b);
+}
+
 /* Two lines: the series; where it changes, by how much, how surely. */
 static void print_cp(const struct series *s, const struct hrun *h, int j)
 {
@@ -304,9 +415,8 @@ static void print_cp(const struct series *s, const struct hrun *h, int j)
 	room = snprintf(tail, sizeof(tail), " %s -> %s %+.1f%% p %.1e", x0, x1,
 			(m1 / m0 - 1) * 100, s->cp[j].p);
 	where(w, sizeof(w), &h[s->run[at]]);
-	printf("%s [%s]%s%s\n  %-*.*s%s\n", s->key, metric_label(s->metric),
-	       s->regime ? ", regime " : "", s->regime ? s->regime : "",
-	       78 - room, 78 - room, w, tail);
+	series_line("", s, NULL);
+	printf("  %-*.*s%s\n", 78 - room, 78 - room, w, tail);
 }
 
 static void usage(FILE *fp)
@@ -356,7 +466,7 @@ static int export_trend(const char *dir, struct series *s, int ns,
 		if (!s[i].ncp)
 			continue;
 		fprintf(dat.fp, "%s# %s %s\n", np ? "\n\n" : "", s[i].key,
-			metric_label(s[i].metric));
+			metric_label(&s[i]));
 		for (j = 0, k = 0; j < s[i].n; j++) {
 			while (k < s[i].ncp && s[i].cp[k].at <= j)
 				k++;
@@ -365,7 +475,7 @@ static int export_trend(const char *dir, struct series *s, int ns,
 						       k < s[i].ncp ? s[i].cp[k].at : s[i].n));
 		}
 		fprintf(meta.fp, "TR_T%d = '%s [%s]'\nTR_CP%d = '", np + 1, s[i].key,
-			metric_label(s[i].metric), np + 1);
+			metric_label(&s[i]), np + 1);
 		for (k = 0; k < s[i].ncp; k++)
 			fprintf(meta.fp, "%s%d", k ? " " : "", h[s[i].run[s[i].cp[k].at]].idx);
 		fprintf(meta.fp, "'\n");
@@ -433,7 +543,8 @@ int cmd_history(int argc, char **argv)
 	struct hrun *h = NULL;
 	struct series *s = NULL;
 	int npos, npaths = 0, n = 0, ns = 0, ngroup, ntested, i, j, g, ret = 2;
-	int nreg = 0, ncp = 0, nocommit = 0;
+	int nreg = 0, ncp = 0, nocommit = 0, nown = 0;
+	char tail[80];
 
 	pos = xcalloc(argc + 1, sizeof(*pos));
 	i = ut_getopt("history", argc, argv, opts, sizeof(opts) / sizeof(opts[0]),
@@ -488,6 +599,8 @@ int cmd_history(int argc, char **argv)
 		h[i].idx = i + 1;
 	group_runs(h, n, by, &ngroup);
 	ns = build_series(h, n, filter, no_probe, &s);
+	nown = ns;
+	ns = common_moves(&s, ns, n);
 	find_change_points(s, ns, alpha, min_change, seed, &ntested);
 
 	printf("revbench history: %d runs by %s, %d series (%d tested), %d group%s of\n"
@@ -507,8 +620,12 @@ int cmd_history(int argc, char **argv)
 	}
 	printf("\nchange points: e-divisive means with a permutation test (Matteson and\n"
 	       "James 2014) on the log of each run's median, alpha %g over the %d series\n"
-	       "tested (%.2g each), seed %llu; kept when the median moves >= %g %%\n\n",
-	       alpha, ntested, alpha / (ntested ? ntested : 1), seed, min_change);
+	       "tested (%.2g each), seed %llu; kept when the median moves >= %g %%.\n"
+	       "A run's common move of a group of cells (a workload's one-thread or\n"
+	       "cross-CPU cells: their median one) is taken out of its cells and is a\n"
+	       "series of its own, \"WORKLOAD (all cells)\"%s\n\n",
+	       alpha, ntested, alpha / (ntested ? ntested : 1), seed, min_change,
+	       ns > nown ? "" : " (no group large enough here)");
 	for (i = 0; i < ns; i++)
 		for (j = 0; j < s[i].ncp; j++, ncp++)
 			print_cp(&s[i], h, j);
@@ -521,12 +638,12 @@ int cmd_history(int argc, char **argv)
 
 			if (!nreg++)
 				printf("\nregressions: the latest segment worse than the one before\n");
-			printf("REGRESSED %s [%s]: runs %d-%d vs %d-%d, %+.1f %%\n", s[i].key,
-			       metric_label(s[i].metric), h[s[i].run[at]].idx,
-			       h[s[i].run[s[i].n - 1]].idx, h[s[i].run[a]].idx,
-			       h[s[i].run[at - 1]].idx,
-			       (seg_median(&s[i], at, s[i].n) /
-				seg_median(&s[i], a, at) - 1) * 100);
+			snprintf(tail, sizeof(tail), "runs %d-%d vs %d-%d, %+.1f %%",
+				 h[s[i].run[at]].idx, h[s[i].run[s[i].n - 1]].idx,
+				 h[s[i].run[a]].idx, h[s[i].run[at - 1]].idx,
+				 (seg_median(&s[i], at, s[i].n) /
+				  seg_median(&s[i], a, at) - 1) * 100);
+			series_line("REGRESSED ", &s[i], tail);
 		}
 	if (tab)
 		for (g = 0; g < ngroup; g++)
@@ -538,6 +655,8 @@ int cmd_history(int argc, char **argv)
 	       "no regression in the latest segment");
 out:
 	for (i = 0; i < ns; i++) {
+		if (i >= nown)
+			free((char *)s[i].key);
 		free(s[i].run);
 		free(s[i].v);
 	}
