@@ -424,9 +424,13 @@ void rv_print_rule(const struct rv_cmp *v)
 
 /* ---- the command -------------------------------------------------------------- */
 
+struct side_paths {
+	const char *p[RV_MAX_RUNS];
+	int n;
+};
+
 struct cmp_args {
-	const char *base[RV_MAX_RUNS], *new[RV_MAX_RUNS];
-	int nb, nn;
+	struct side_paths base, new;
 	char **hist;
 	int nh;
 };
@@ -438,23 +442,13 @@ static int add_hist_path(const char *val, void *dst)
 	return rr_find(val, &a->hist, &a->nh);
 }
 
-static int add_base(const char *val, void *dst)
+static int add_side(const char *val, void *dst)
 {
-	struct cmp_args *a = dst;
+	struct side_paths *sp = dst;
 
-	if (a->nb == RV_MAX_RUNS)
+	if (sp->n == RV_MAX_RUNS)
 		return ut_bad("compare", "at most %d runs per side", RV_MAX_RUNS);
-	a->base[a->nb++] = val;
-	return 0;
-}
-
-static int add_new(const char *val, void *dst)
-{
-	struct cmp_args *a = dst;
-
-	if (a->nn == RV_MAX_RUNS)
-		return ut_bad("compare", "at most %d runs per side", RV_MAX_RUNS);
-	a->new[a->nn++] = val;
+	sp->p[sp->n++] = val;
 	return 0;
 }
 
@@ -509,7 +503,7 @@ static int split_sides(struct cmp_args *a, const char **pos, int npos)
 				return ut_bad("compare", "'--' given twice");
 			dd = i;
 		}
-	if (a->nb || a->nn) {
+	if (a->base.n || a->new.n) {
 		if (npos)
 			return ut_bad("compare", "use either --base/--new or positional files, not both");
 	} else if (dd < 0 && npos != 2) {
@@ -526,11 +520,10 @@ static int split_sides(struct cmp_args *a, const char **pos, int npos)
 				      RV_MAX_RUNS);
 		for (i = 0; i < npos; i++)
 			if (i != dd)
-				(i < nb ? a->base : a->new)[i < nb ? a->nb++ :
-							    a->nn++] = pos[i];
+				add_side(pos[i], i < nb ? &a->base : &a->new);
 	}
-	if (!a->nb || !a->nn) {
-		ut_bad("compare", "no %s results file given", a->nb ? "NEW" : "BASE");
+	if (!a->base.n || !a->new.n) {
+		ut_bad("compare", "no %s results file given", a->base.n ? "NEW" : "BASE");
 		compare_usage(stderr);
 		return -1;
 	}
@@ -737,7 +730,7 @@ static void print_cell(const struct rv_cmp *v, const struct rv_cell *x,
 
 int cmd_compare(int argc, char **argv)
 {
-	struct cmp_args a = { .nb = 0 };
+	struct cmp_args a = { .nh = 0 };
 	bool allow_mm = false, allow_missing = false;
 	struct rv_cmp v = {
 		.cfg = { .threshold_pct = 5, .alpha = 0.05, .corr = RS_HOLM },
@@ -749,8 +742,8 @@ int cmd_compare(int argc, char **argv)
 		{ "--metric", 0, UT_STR, &v.metric, 0, 0, NULL, NULL },
 		{ "--filter", 0, UT_STR, &v.filter, 0, 0, NULL, NULL },
 		{ "--correction", 0, UT_FN, &v.cfg.corr, 0, 0, set_corr, NULL },
-		{ "--base", 0, UT_FN, &a, 0, 0, add_base, NULL },
-		{ "--new", 0, UT_FN, &a, 0, 0, add_new, NULL },
+		{ "--base", 0, UT_FN, &a.base, 0, 0, add_side, NULL },
+		{ "--new", 0, UT_FN, &a.new, 0, 0, add_side, NULL },
 		{ "--allow-mismatch", 0, UT_FLAG, &allow_mm, 0, 0, NULL, NULL },
 		{ "--allow-missing", 0, UT_FLAG, &allow_missing, 0, 0, NULL, NULL },
 		{ "--no-probe", 0, UT_FLAG, &v.no_probe, 0, 0, NULL, NULL },
@@ -772,17 +765,17 @@ int cmd_compare(int argc, char **argv)
 		free(a.hist);
 		return 2;
 	}
-	n[0] = a.nb;
-	n[1] = a.nn;
-	runs = xcalloc(a.nb + a.nn + a.nh, sizeof(*runs));
-	side[0] = xcalloc(a.nb + a.nn + a.nh, sizeof(*side[0]));
-	side[1] = side[0] + a.nb;
-	v.hist = side[1] + a.nn;
-	for (i = 0; i < a.nb + a.nn + a.nh; i++, loaded++) {
+	n[0] = a.base.n;
+	n[1] = a.new.n;
+	runs = xcalloc(a.base.n + a.new.n + a.nh, sizeof(*runs));
+	side[0] = xcalloc(a.base.n + a.new.n + a.nh, sizeof(*side[0]));
+	side[1] = side[0] + a.base.n;
+	v.hist = side[1] + a.new.n;
+	for (i = 0; i < a.base.n + a.new.n + a.nh; i++, loaded++) {
 		side[0][i] = &runs[i];
-		if (rv_load(&runs[i], i < a.nb ? a.base[i] : i < a.nb + a.nn ?
-			    a.new[i - a.nb] : a.hist[i - a.nb - a.nn],
-			    i < a.nb + a.nn ? 0 : RR_NO_SAMPLES))
+		if (rv_load(&runs[i], i < a.base.n ? a.base.p[i] : i < a.base.n + a.new.n ?
+			    a.new.p[i - a.base.n] : a.hist[i - a.base.n - a.new.n],
+			    i < a.base.n + a.new.n ? 0 : RR_NO_SAMPLES))
 			goto out;
 	}
 	v.nhist = a.nh;

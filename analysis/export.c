@@ -180,6 +180,19 @@ static void time_unit(FILE *meta, int fig, double max_ns)
 	gp_varf(meta, "F%d_U%.0d", fig, 0, t[i].u);
 }
 
+/* An axis' range (dlo..dhi when nothing was drawn); its top. */
+static double axis(FILE *meta, int fig, char ax, double lo, double hi,
+		   double dlo, double dhi)
+{
+	if (!isfinite(lo)) {
+		lo = dlo;
+		hi = dhi;
+	}
+	fprintf(meta, "F%d_%cMIN = %.6g\nF%d_%cMAX = %.6g\n", fig, ax, lo, fig,
+		ax, hi);
+	return hi;
+}
+
 static void range(double *lo, double *hi, double a, double b)
 {
 	if (a > 0 && a < *lo)
@@ -304,12 +317,8 @@ static int fig1(FILE *meta, struct rv_run *p, int np, const char *dir)
 		if (fig_close(&d, meta, note))
 			return -1;
 	}
-	if (!isfinite(ymin)) {
-		ymin = 1;
-		ymax = 10;
-	}
-	fprintf(meta, "F1_YMIN = %.6g\nF1_YMAX = %.6g\nF1_XMAX = %ld\n",
-		ymin, ymax, tmax);
+	ymax = axis(meta, 1, 'Y', ymin, ymax, 1, 10);
+	fprintf(meta, "F1_XMAX = %ld\n", tmax);
 	time_unit(meta, 1, ymax);
 	return 0;
 }
@@ -423,12 +432,7 @@ static int fig2(FILE *meta, struct rv_run *p, int np, const char *dir)
 		if (fig_close(&d, meta, note))
 			return -1;
 	}
-	if (!isfinite(xmin)) {
-		xmin = 1;
-		xmax = 1000;
-	}
-	fprintf(meta, "F2_XMIN = %.6g\nF2_XMAX = %.6g\n", xmin, xmax);
-	time_unit(meta, 2, xmax);
+	time_unit(meta, 2, axis(meta, 2, 'X', xmin, xmax, 1, 1000));
 	return 0;
 }
 
@@ -523,12 +527,8 @@ static int bars(FILE *meta, struct rv_run *p, int np, const char *dir,
 	/* files without any cell for this figure (no bar, no key) */
 	snprintf(name, sizeof(name), "F%d_MISSING", fig);
 	gp_var(meta, name, missing);
-	if (!isfinite(ymin)) {
-		ymin = 1;
-		ymax = 10;
-	}
-	fprintf(meta, "F%d_YMIN = %.6g\nF%d_YMAX = %.6g\nF%d_BMAX = %.6g\n",
-		fig, ymin, fig, ymax, fig, bmax);
+	ymax = axis(meta, fig, 'Y', ymin, ymax, 1, 10);
+	fprintf(meta, "F%d_BMAX = %.6g\n", fig, bmax);
 	time_unit(meta, fig, ymax);
 	return 0;
 }
@@ -627,14 +627,8 @@ static int fig4(FILE *meta, struct rv_run *p, int np, const char *dir)
 		fprintf(meta, "F4_NB%d = %d\nF4_NO%d = %d\n", pi + 1,
 			nmodes[0], pi + 1, nmodes[1]);
 	}
-	if (!isfinite(ymin)) {
-		ymin = 1;
-		ymax = 10;
-	}
-	if (!isfinite(xmin))
-		xmin = 1;
-	fprintf(meta, "F4_YMIN = %.6g\nF4_YMAX = %.6g\nF4_XMIN = %.6g\nF4_XMAX = %.6g\n",
-		ymin, ymax, xmin, xmax);
+	ymax = axis(meta, 4, 'Y', ymin, ymax, 1, 10);
+	axis(meta, 4, 'X', xmin, xmax, 1, xmax);
 	time_unit(meta, 4, ymax);
 	return 0;
 }
@@ -809,12 +803,8 @@ static int fig5(FILE *meta, struct rv_run *p, int np, const char *dir)
 		gp_varf(meta, "F5_L%d%.0d", pi + 1, 0, fd.lt);
 		gp_varf(meta, "F5_NOTE%d%.0d", pi + 1, 0, note);
 	}
-	if (!isfinite(ymin)) {
-		ymin = 1;
-		ymax = 10;
-	}
-	fprintf(meta, "F5_YMIN = %.6g\nF5_YMAX = %.6g\nF5_MAXC = %d\n",
-		ymin, ymax, maxcond);
+	ymax = axis(meta, 5, 'Y', ymin, ymax, 1, 10);
+	fprintf(meta, "F5_MAXC = %d\n", maxcond);
 	time_unit(meta, 5, ymax);
 	return 0;
 }

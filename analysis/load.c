@@ -38,13 +38,13 @@ static int rr_err(const char *path, const char *fmt, ...)
 
 static int rr_err(const char *path, const char *fmt, ...)
 {
+	char *head = xasprintf("revbench: %s: ", path);
 	va_list ap;
 
-	fprintf(stderr, "revbench: %s: ", path);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	ut_verr(head, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	free(head);
 	return -1;
 }
 

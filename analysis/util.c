@@ -43,16 +43,22 @@ char *xstrdup(const char *s)
 	return oom(strdup(s ? s : ""));
 }
 
+char *xvasprintf(const char *fmt, va_list ap)
+{
+	char *s;
+
+	return oom(vasprintf(&s, fmt, ap) < 0 ? NULL : s);
+}
+
 char *xasprintf(const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
-	int n;
 
 	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
+	s = xvasprintf(fmt, ap);
 	va_end(ap);
-	return oom(n < 0 ? NULL : s);
+	return s;
 }
 
 /* ---- numbers ---------------------------------------------------------------- */
@@ -88,15 +94,23 @@ int ut_real(const char *s, double lo, double hi, double *v)
 	return 0;
 }
 
+int ut_verr(const char *head, const char *fmt, va_list ap)
+{
+	fputs(head, stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	return -1;
+}
+
 int ut_bad(const char *cmd, const char *fmt, ...)
 {
+	char *head = xasprintf("revbench %s: ", cmd);
 	va_list ap;
 
-	fprintf(stderr, "revbench %s: ", cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	ut_verr(head, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	free(head);
 	return -1;
 }
 

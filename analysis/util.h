@@ -12,6 +12,7 @@
 #ifndef REVBENCH_UTIL_H
 #define REVBENCH_UTIL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);		/* NULL gives "" */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap);
 
 /* ---- numbers -------------------------------------------------------------- */
 /*
@@ -80,6 +82,8 @@ int ut_getopt(const char *cmd, int argc, char **argv,
 /* "revbench CMD: " + message on stderr, -1 (for return bad(...)). */
 int ut_bad(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* head + message + newline on stderr, -1. */
+int ut_verr(const char *head, const char *fmt, va_list ap);
 
 /* ---- atomic files ----------------------------------------------------------- */
 /*

@@ -82,15 +82,12 @@ static void t_printf(const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
-	int n;
 
 	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
+	s = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (n >= 0)
-		rb_progress_printf(stdout, "%s", s);
-	if (n >= 0)
-		free(s);
+	rb_progress_printf(stdout, "%s", s);
+	free(s);
 }
 
 static void t_progress(const struct revocable_ops *ops, u64 elapsed_ns,
