@@ -78,8 +78,9 @@ $(eval $(call VARIANT,test,-DREVBENCH_BUGS))
 $(eval $(call VARIANT,asan,-DREVBENCH_BUGS $(SAN_asan)))
 $(eval $(call VARIANT,tsan,-DREVBENCH_BUGS $(SAN_tsan)))
 
-# tests/stats.c compiles runner/stats.c (the compare/report statistics) in
-$(foreach v,release test asan tsan,$(BUILD)/$(v)/tests/stats.o): runner/stats.c runner/stats.h
+# tests/stats.c compiles analysis/stats.c (every statistic of the report,
+# compare and history commands) in
+$(foreach v,release test asan tsan,$(BUILD)/$(v)/tests/stats.o): analysis/stats.c analysis/stats.h
 
 check-results-clean:
 	@rm -rf $(BUILD)/check-results

@@ -1,22 +1,27 @@
 # Results tools (issue 6): figures, mailing-list text, regression verdict.
-# The subcommands live in build/revbench (runner/export.c, report.c,
-# compare.c, results.c; JSON read with jansson); the figures are
-# plot/fig*.gp driven by plot/plot.sh.  Every RESULTS may be a file or a
-# run folder (results/HOST-STAMP/, results/latest).
+# The subcommands live in build/revbench (analysis/: report.c,
+# compare.c, history.c, export.c over load.c; JSON read with jansson); the
+# figures are plot/fig*.gp driven by plot/plot.sh.  Every RESULTS may be a
+# file or a run folder (results/HOST-STAMP/, results/latest).
 #
 #   make plot [RESULTS="a b"] [PLOT_OUT=dir]
 #        PNG + SVG of the six figures.  Default RESULTS: results/latest
 #        (else the newest results/*.json); default PLOT_OUT: the run folder
 #        when RESULTS is one folder, else results/plots.
+#   make plot HISTORY="results/run-*" [PLOT_OUT=dir]
+#        the trend figure of revbench history over those runs (PNG + SVG).
 #   make report [RESULTS=a] [BASE=b]
 #        the plain-text report (mmtests layout against BASE if given)
 #   make compare BASE=a NEW=b [THRESHOLD=5] [ALPHA=0.05]
 #        regression verdict; exit 1 on a significant regression
 #   make check-report   tests/report_cli.sh (part of "make check")
-#   make bench          ... ends with bench-results: a compare of
-#        results/latest against $(BASELINE) when that exists, kept in the
-#        run folder as compare.txt (COMPARE_STRICT=1 makes a regression
-#        fail "make bench"; by default it is only reported).
+#   make bench          runs bench-run (mk/runner.mk), then bench-results:
+#        revbench report into results/latest/report.txt, plot/plot.sh's
+#        PNGs into results/latest, and a compare of results/latest
+#        against $(BASELINE) when that exists, kept in the run folder as
+#        compare.txt (COMPARE_STRICT=1 makes a regression fail "make
+#        bench"; by default it is only reported).  The run never forks
+#        these itself: each step is its own command, in this order.
 
 # The results reader needs jansson.  mk/runner.mk, read after this file,
 # sets RUNNER_LDLIBS with := and already lists -ljansson (it would override
@@ -39,7 +44,13 @@ PLOT_DEFAULT_RESULTS = \
 		echo "no results/latest and no results/*.json: run make bench or pass RESULTS=..." >&2; exit 2; fi
 
 plot: $(BUILD)/revbench
-	@files='$(RESULTS)'; \
+	@if [ -n '$(HISTORY)' ]; then \
+		out='$(or $(PLOT_OUT),results/plots)'; \
+		echo "plot: history of $(HISTORY) -> $$out"; \
+		REVBENCH=$(BUILD)/revbench PLOT_DATA=$(BUILD)/plot-data \
+			plot/plot.sh --history "$$out" $(HISTORY); exit $$?; \
+	fi; \
+	files='$(RESULTS)'; \
 	if [ -z "$$files" ]; then $(PLOT_DEFAULT_RESULTS); fi; \
 	out='$(PLOT_OUT)'; \
 	if [ -z "$$out" ]; then \
@@ -69,7 +80,13 @@ check-report: $(BUILD)/revbench
 # after every other bench target, with or without -j.
 .SECONDEXPANSION:
 bench-results: $$(filter-out bench-results,$$(BENCH_TARGETS)) $(BUILD)/revbench
-	@if [ -e '$(BASELINE)' ] && [ -d results/latest ]; then \
+	@[ -d results/latest ] || { echo "bench-results: no results/latest" >&2; exit 2; }
+	@$(BUILD)/revbench report results/latest --out results/latest/report.txt && \
+		echo "bench-results: results/latest/report.txt"
+	@REVBENCH=$(BUILD)/revbench PLOT_DATA=$(BUILD)/plot-data PLOT_FORMATS=png \
+		plot/plot.sh results/latest results/latest || \
+		echo "bench-results: no figures (plot/plot.sh failed; make plot retries)"
+	@if [ -e '$(BASELINE)' ]; then \
 		$(BUILD)/revbench compare '$(BASELINE)' results/latest --threshold $(THRESHOLD) --alpha $(ALPHA) >results/latest/compare.txt; \
 		rc=$$?; sed -n '/ compared$$/,$$p' results/latest/compare.txt; \
 		echo "bench-results: compare against $(BASELINE) in results/latest/compare.txt (exit $$rc)"; \

@@ -13,12 +13,18 @@
 # passed to runner/bench.c with -D; a stamp file makes bench.o rebuild when
 # one of them changes (e.g. a new commit).
 
+# analysis/ (the read-and-report side: report, compare, history, export
+# and the results model they share) links no primitive: it is compiled
+# with its own headers and workloads/knobs.h only.
 RUNNER_C    := $(wildcard runner/*.c)
 RUNNER_CXX  := $(wildcard runner/*.cc)
+ANALYSIS_C  := $(wildcard analysis/*.c)
 RUNNER_OBJS := $(patsubst runner/%.c,$(BUILD)/runner/%.o,$(RUNNER_C)) \
-	       $(patsubst runner/%.cc,$(BUILD)/runner/%.o,$(RUNNER_CXX))
-RUNNER_HDRS := $(wildcard runner/*.h primitives/*.h primitives/user/*.h workloads/*.h)
-RUNNER_CFLAGS   := $(CFLAGS_BASE) -Iprimitives/user -Irunner
+	       $(patsubst runner/%.cc,$(BUILD)/runner/%.o,$(RUNNER_CXX)) \
+	       $(patsubst analysis/%.c,$(BUILD)/analysis/%.o,$(ANALYSIS_C))
+RUNNER_HDRS := $(wildcard runner/*.h analysis/*.h primitives/*.h primitives/user/*.h workloads/*.h)
+RUNNER_CFLAGS   := $(CFLAGS_BASE) -Iprimitives/user -Irunner -Ianalysis
+ANALYSIS_CFLAGS := $(CSTD) $(WARN) -O2 -g -pthread -Iworkloads -Ianalysis
 RUNNER_CXXFLAGS := -std=c++17 $(WARN) -O2 -g -pthread -Irunner
 RUNNER_LDLIBS   := -lbenchmark -lhwloc -lurcu-memb -lurcu-common -ljansson -lz -pthread -lm
 
@@ -45,6 +51,10 @@ $(BUILD)/runner/bench.o: RUNNER_EXTRA := $(RUNNER_DEFS)
 $(BUILD)/runner/%.o: runner/%.c $(RUNNER_HDRS) mk/runner.mk
 	@mkdir -p $(dir $@)
 	$(CC) $(RUNNER_CFLAGS) $(RUNNER_EXTRA) -c $< -o $@
+
+$(BUILD)/analysis/%.o: analysis/%.c $(wildcard analysis/*.h) workloads/knobs.h mk/runner.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(ANALYSIS_CFLAGS) -c $< -o $@
 
 $(BUILD)/runner/%.o: runner/%.cc runner/gbench_shim.h mk/runner.mk
 	@mkdir -p $(dir $@)

@@ -20,6 +20,7 @@ $(foreach v,release test asan tsan,$(BUILD)/$(v)/torture/torture.o) \
 	$(BUILD)/runner/torture.o: torture/torture.h mk/torture.mk
 
 TORTURE_DEPS := runner/torture.c runner/torture.h torture/torture.h \
+	runner/progress.c runner/progress.h analysis/util.c analysis/util.h \
 	$(wildcard primitives/*.h primitives/user/*.h) mk/torture.mk
 
 # $(1) = variant, $(2) = its extra flags (the library already has them).
@@ -27,7 +28,8 @@ define TORTURE_BIN
 $(BUILD)/$(1)/revbench-torture: $(TORTURE_DEPS) $(BUILD)/$(1)/librevbench.a
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(CFLAGS_BASE) -DREVBENCH_BUGS $(2) -DRB_TORTURE_MAIN -Irunner \
-		runner/torture.c $(BUILD)/$(1)/librevbench.a -o $$@ $$(LDLIBS_BASE)
+		-Ianalysis runner/torture.c runner/progress.c analysis/util.c \
+		$(BUILD)/$(1)/librevbench.a -o $$@ $$(LDLIBS_BASE)
 endef
 $(eval $(call TORTURE_BIN,test,))
 $(eval $(call TORTURE_BIN,asan,$(SAN_asan)))

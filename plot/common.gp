@@ -9,7 +9,7 @@
 if (!exists("PNGTERM")) PNGTERM = 'pngcairo'
 if (!exists("FMT")) FMT = 'png'
 
-load DATADIR.'/meta.gp'
+if (!exists("TR_N")) load DATADIR.'/meta.gp'	# not for trend.gp
 
 set encoding utf8
 if (FMT eq 'svg') {

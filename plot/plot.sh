@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # plot/plot.sh RESULTS.json [RESULTS.json...] OUTDIR
+# plot/plot.sh --history OUTDIR PATH... [-- HISTORY OPTIONS]
 #
 # Draws the six revbench figures, PNG and SVG, from 1 to 4 results files
 # (each file becomes a panel or a bar colour: e.g. userspace and kernel):
@@ -11,15 +12,21 @@
 #   OUTDIR/fig4-unbind-many.{png,svg}   unbind-many, log-log
 #   OUTDIR/fig5-revoke-vs-cs.{png,svg}  revoke latency vs critical section
 #   OUTDIR/fig6-lifecycle.{png,svg}     lifecycle cost and bytes/revocable
-# RESULTS may be run folders (their results.json is read).  The data
+# RESULTS may be run folders (their results.json is read).  With
+# --history, the trend figure of "revbench history PATH..." instead:
+#   OUTDIR/trend.{png,svg}   the series with change points over the runs
+# (revbench history --export writes its data; bad input draws nothing).
+# The data
 # behind the figures (revbench export --gnuplot) stays in OUTDIR/data, or
 # in $PLOT_DATA when that is set.
 #
 # Environment: REVBENCH (default build/revbench next to this script's
 # parent), GNUPLOT (default gnuplot), PLOT_DATA, PLOT_FORMATS (default
-# "png svg"; revbench run draws "png" into its run folder).
-# Exit: 0 done, 2 bad input / unwritable OUTDIR / missing gnuplot.
-# Each figure is written to a temp name and renamed when complete.
+# "png svg"; make bench draws "png" into the run folder).
+# Exit: 0 done, 2 bad input / unwritable OUTDIR / missing gnuplot, 130
+# interrupted.  Each figure is written to a temp name and renamed when
+# complete: an interrupted plot leaves no partial figure.  One line on
+# stdout says how many figures went where.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,16 +35,23 @@ GNUPLOT=${GNUPLOT:-gnuplot}
 
 die() { echo "plot.sh: $*" >&2; exit 2; }
 
-[ $# -ge 2 ] || die "usage: plot/plot.sh RESULTS.json [RESULTS.json...] OUTDIR"
+[ $# -ge 2 ] || die "usage: plot/plot.sh RESULTS.json [RESULTS.json...] OUTDIR | --history OUTDIR PATH..."
 command -v "$GNUPLOT" >/dev/null 2>&1 ||
 	die "gnuplot not found: install gnuplot-nox (make deps)"
 [ -x "$REVBENCH" ] || die "$REVBENCH not built (run make)"
 
+history=
+if [ "$1" = --history ]; then
+	history=1
+	out=$2
+	shift 2
+fi
 # last argument = OUTDIR, the rest = results files
 n=$#
 i=0
 files=
 for a in "$@"; do
+	[ -n "$history" ] && break
 	i=$((i + 1))
 	if [ $i -lt $n ]; then
 		files="$files $(printf '%s' "$a" | sed "s/'/'\\\\''/g; s/^/'/; s/\$/'/")"
@@ -65,15 +79,27 @@ case " ${PLOT_FORMATS:-png svg} " in
 esac
 
 data=${PLOT_DATA:-$out/data}
-eval "set -- $files"
-"$REVBENCH" export --gnuplot -o "$data" "$@" || exit 2
+if [ -n "$history" ]; then
+	"$REVBENCH" history --export "$data" "$@" >/dev/null
+	[ $? -le 1 ] || exit 2
+else
+	eval "set -- $files"
+	"$REVBENCH" export --gnuplot -o "$data" "$@" || exit 2
+fi
 
 # gnuplot single-quoted strings: double any '
 q() { printf '%s' "$1" | sed "s/'/''/g"; }
 
 status=0
-for gp in "$here"/fig*.gp; do
+made=0
+tmp=
+trap 'rm -f "$tmp" "$tmp.err"; exit 130' INT TERM
+for gp in "$here"/*.gp; do
 	name=$(basename "$gp" .gp)
+	case "$history:$name" in
+	1:trend | :fig*) ;;
+	*) continue ;;
+	esac
 	for fmt in ${PLOT_FORMATS:-png svg}; do
 		final="$out/$name.$fmt"
 		tmp="$out/.$name.$fmt.tmp.$$"
@@ -83,8 +109,7 @@ for gp in "$here"/fig*.gp; do
 		   [ -s "$tmp" ]; then
 			grep -v 'Skipping data file with no valid points' "$tmp.err" >&2
 			rm -f "$tmp.err"
-			mv -f "$tmp" "$final" || status=2
-			echo "$final"
+			mv -f "$tmp" "$final" && made=$((made + 1)) || status=2
 		else
 			cat "$tmp.err" >&2
 			rm -f "$tmp" "$tmp.err"
@@ -93,4 +118,5 @@ for gp in "$here"/fig*.gp; do
 		fi
 	done
 done
+echo "plot.sh: $made figures in $out (${PLOT_FORMATS:-png svg})"
 exit $status

@@ -25,11 +25,13 @@
  * Output (output.c): Google Benchmark writes its JSON (--benchmark_out)
  * into the run's temporary folder; after a complete run it is rewritten
  * into the strict, compact results file, the samples go to a gzip'd CSV
- * next to it, then the report and the figures are made, and only then is
- * the folder renamed into place.  A failure or SIGINT removes it.
+ * next to it, and only then is the folder renamed into place.  A failure
+ * or SIGINT removes it.  The report and the figures are made after the
+ * run, by other commands ("make bench": revbench report, plot/plot.sh).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,9 +41,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analysis.h"
 #include "gbench_shim.h"
 #include "prim_info.h"
-#include "results.h"
 #include "revbench.h"
 
 #ifndef REVBENCH_GIT
@@ -74,7 +76,7 @@ static struct rb_out_sample *samples;
 static size_t nsamples, capsamples;
 static double g_timeout, g_min_time;
 static struct rb_out g_out;
-static int n_failed, n_timed_out;
+static int n_failed, n_timed_out, reps_done;
 
 static void cleanup_temps(void)
 {
@@ -97,29 +99,7 @@ static void interrupted_exit(void)
 	_exit(RB_EXIT_INTERRUPTED);
 }
 
-static void on_signal(int sig)
-{
-	(void)sig;
-	rb_interrupted = 1;
-}
-
 /* ---- list ----------------------------------------------------------------- */
-
-static void knob_names(unsigned int k, char *buf, size_t len)
-{
-	static const char *const names[] = {
-		"cs", "delay-ns", "sleep-us", "stall-us", "npages", "n", "mode",
-	};
-	size_t i, off = 0;
-
-	buf[0] = 0;
-	for (i = 0; i < ARRAY_SIZE(names); i++)
-		if (k & (1U << i))
-			off += snprintf(buf + off, off < len ? len - off : 0,
-					"%s%s", off ? "," : "", names[i]);
-	if (!off)
-		snprintf(buf, len, "-");
-}
 
 int rb_cmd_list(int argc, char **argv)
 {
@@ -145,9 +125,9 @@ int rb_cmd_list(int argc, char **argv)
 	for (i = 0; i < RB_WL_NR; i++) {
 		const struct rb_workload *w = &rb_workloads[i];
 
-		knob_names(w->knobs, knobs, sizeof(knobs));
+		rb_knob_names(w->knobs, knobs, sizeof(knobs));
 		printf("  %-12s %s\n  %-12s   iteration = one %s; knobs: %s\n",
-		       w->name, w->measures, "", w->unit, knobs);
+		       w->name, w->measures, "", w->unit, knobs[0] ? knobs : "-");
 	}
 	printf("\nKnobs (revbench run):\n"
 	       "  --cs LIST        lookups per critical section (translate sweep 1,16,256)\n"
@@ -173,6 +153,41 @@ static void pool_body(void *arg, int idx)
 static void pool_abort(void *arg)
 {
 	rb_wl_abort(arg);
+}
+
+/*
+ * The regime probe, just before every repetition's timed run, on the
+ * cell's own threads: the empty loop of calib_loop_ns, PROBE_N iterations
+ * (a few us), best of PROBE_TRIES per thread; the repetition's probe_ns
+ * is the slowest thread's.  The host runs these vCPUs at two speeds
+ * (about 2x apart); a repetition whose probe sits far above its run's
+ * fast level ran in the slow one, and the readers set it aside
+ * (analysis/compare.c).
+ */
+#define PROBE_N		8192
+#define PROBE_TRIES	3
+
+static double probe[RB_MAX_THREADS];
+
+static void probe_body(void *arg, int idx)
+{
+	int t;
+
+	(void)arg;
+	for (probe[idx] = INFINITY, t = 0; t < PROBE_TRIES; t++)
+		probe[idx] = fmin(probe[idx], rb_loop_ns(PROBE_N));
+}
+
+static double probe_run(int threads)
+{
+	double worst = 0;
+	int i;
+
+	if (rb_pool_run(&pool, threads, probe_body, NULL, NULL, g_timeout))
+		return NAN;
+	for (i = 0; i < threads; i++)
+		worst = fmax(worst, probe[i]);
+	return worst;
 }
 
 static void add_sample(int cell, int rep, int reclaim, u64 ns)
@@ -227,7 +242,7 @@ static void cell_fail(rb_gb_state *st, struct cell *c, int *counter,
 		      const char *fmt, const char *arg)
 {
 	snprintf(c->err, sizeof(c->err), fmt, arg);
-	rb_progress_note("!!! %s: %s\n", c->name, c->err);
+	rb_progress_printf(stderr, "!!! %s: %s\n", c->name, c->err);
 	rb_gb_skip_with_error(st, c->err);
 	(*counter)++;
 }
@@ -248,7 +263,7 @@ static void cell_fn(rb_gb_state *st, void *arg)
 	int64_t iters = rb_gb_max_iterations(st);
 	int rep = c->reps_done, rc = 0;
 	const char *why;
-	double secs = 0;
+	double secs = 0, pr;
 	bool last = true;
 	u64 k;
 
@@ -268,6 +283,7 @@ static void cell_fn(rb_gb_state *st, void *arg)
 		rb_wl_run_fini(&run);
 		goto done;
 	}
+	pr = probe_run(p.threads);
 	while (rb_gb_keep_running_batch(st, iters)) {
 		rc = rb_pool_run(&pool, p.threads, pool_body, pool_abort, &run,
 				 g_timeout);
@@ -312,20 +328,26 @@ static void cell_fn(rb_gb_state *st, void *arg)
 		}
 		if ((why = cell_counters(st, c, &run)))
 			cell_fail(st, c, &c->failed, "%s", why);
+		else if (isfinite(pr))
+			rb_gb_counter(st, "probe_ns", pr);
 	}
 	rb_wl_run_fini(&run);
 done:
 	if (last) {
 		c->reps_done++;
-		rb_progress_rep();
+		rb_progress_set(++reps_done, NULL);
 	}
 }
 
-/* Google Benchmark reports a cell once its last repetition has run. */
+/*
+ * Google Benchmark reports a cell once its last repetition has run: the
+ * terminal's status line shows it, median and spread of the kept ones.
+ */
 static void on_report(void *ctx, const char *name, int n,
 		      const struct rb_gb_rep *reps)
 {
-	double *v = calloc((size_t)n + 1, sizeof(*v));
+	double *v = xcalloc((size_t)n + 1, sizeof(*v)), med;
+	char st[200], t[32];
 	const char *err = NULL;
 	int i, m = 0;
 
@@ -335,10 +357,19 @@ static void on_report(void *ctx, const char *name, int n,
 			continue;	/* the warm-up */
 		if (reps[i].error)
 			err = err ? err : reps[i].error_message;
-		else if (v)
+		else
 			v[m++] = reps[i].real_ns;
 	}
-	rb_progress_cell(name, v, m, err);
+	med = rs_median(v, m);
+	ut_fmt_time(t, sizeof(t), med);
+	if (err || !m)
+		snprintf(st, sizeof(st), "%s FAILED", name);
+	else if (m > 1 && med > 0)
+		snprintf(st, sizeof(st), "%s %s ±%.1f%%", name, t,
+			 100 * rs_sd(v, m) / rs_mean(v, m));
+	else
+		snprintf(st, sizeof(st), "%s %s", name, t);
+	rb_progress_set(reps_done, st);
 	free(v);
 }
 
@@ -398,9 +429,12 @@ static const char *test_slow(u64 *ns, char *prim, size_t len)
 {
 	const char *v = getenv("REVBENCH_TEST_SLOW"), *colon;
 
+	unsigned long long x;
+
 	if (!v || !(colon = strrchr(v, ':')) || (size_t)(colon - v) >= len ||
-	    rb_parse_u64(colon + 1, ns))
+	    ut_uint(colon + 1, 0, ULLONG_MAX, &x))
 		return NULL;
+	*ns = x;
 	snprintf(prim, len, "%.*s", (int)(colon - v), v);
 	return v;
 }
@@ -699,7 +733,6 @@ static void add_context(int argc, char **argv, struct rb_opts *o,
 	snprintf(buf, sizeof(buf), "%d,%d", calib.cpu_a, calib.cpu_b);
 	rb_gb_add_context("calib_cpus", buf);
 	ctx_num("baseline_bare_translate_ns", calib.bare_ns, "%.3f");
-	ctx_num("baseline_urcu_translate_ns", calib.urcu_ns, "%.3f");
 	rb_gb_add_context("quick", o->quick ? "yes" : "no");
 	{
 		char prim[64];
@@ -770,7 +803,6 @@ int rb_cmd_run(int argc, char **argv)
 	struct rb_topo tp;
 	struct skipped sk = { 0 };
 	hwloc_obj_t *order;
-	struct sigaction sa;
 	char **gargv = NULL, flag_out[4200], flag_rep[64], flag_mt[64];
 	const char *gb_json;
 	int i, rc, norder, maxt = 0, reps, gargc, ret = 0;
@@ -879,12 +911,7 @@ int rb_cmd_run(int argc, char **argv)
 	}
 	rb_fatal_cleanup = cleanup_temps;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-
+	rb_catch_signals();
 	if (rb_ctx_reserve(maxt + RB_CTX_SLACK) || rb_thread_init()) {
 		fprintf(stderr, "revbench: cannot register %d thread contexts\n",
 			maxt + RB_CTX_SLACK);
@@ -905,10 +932,9 @@ int rb_cmd_run(int argc, char **argv)
 		goto out_temps;
 	}
 	printf("calibration: round trip CPU%d<->CPU%d %.1f ns (%s), loop "
-	       "%.3f ns, clock read %.1f ns; translate cs:1 bare %.2f ns, "
-	       "urcu %.2f ns\n", calib.cpu_a, calib.cpu_b, calib.pingpong_ns,
-	       calib.regime, calib.loop_ns, calib.clock_ns, calib.bare_ns,
-	       calib.urcu_ns);
+	       "%.3f ns, clock read %.1f ns; translate cs:1 bare %.2f ns\n",
+	       calib.cpu_a, calib.cpu_b, calib.pingpong_ns, calib.regime,
+	       calib.loop_ns, calib.clock_ns, calib.bare_ns);
 	if (rb_pool_start(&pool, &tp, o.placement, maxt, o.oversubscribe)) {
 		ret = 1;
 		goto out_pool;
@@ -959,13 +985,20 @@ int rb_cmd_run(int argc, char **argv)
 		       "each), %s\n", ncells, reps, o.no_interleave ?
 		       "cell by cell" : "interleaved at random");
 	fflush(stdout);
-	rb_progress_begin(ncells, ncells * (reps + 1),
+	rb_progress_begin("repetitions", ncells * (reps + 1),
 			  !o.verbose && !o.list_only);
 	if (o.verbose || o.list_only)
 		rb_gb_run();
 	else
 		rb_gb_run_reported(on_report, NULL);
-	rb_progress_end();
+	{
+		char e[32];
+
+		ut_fmt_duration(e, sizeof(e), rb_progress_end());
+		if (!o.verbose && !o.list_only)
+			printf("ran %d cells, %d repetitions in %s\n", ncells,
+			       reps_done, e);
+	}
 	rb_gb_shutdown();
 
 	for (i = 0; i < ncells; i++) {
@@ -1004,11 +1037,6 @@ int rb_cmd_run(int argc, char **argv)
 		free(outs);
 	}
 	unlink(gb_json);
-	if (g_out.folder) {
-		rb_out_report(&g_out);
-		if (!o.no_figures && !rb_interrupted)
-			rb_out_figures(&g_out);
-	}
 	if (rb_interrupted) {
 		fprintf(stderr, "revbench run: interrupted: nothing written\n");
 		ret = RB_EXIT_INTERRUPTED;
@@ -1018,7 +1046,7 @@ int rb_cmd_run(int argc, char **argv)
 		ret = 1;
 		goto out_pool;
 	}
-	rr_summary(g_out.folder ? g_out.dest : o.out);
+	rp_short(g_out.folder ? g_out.dest : o.out);
 	printf("\n");
 	rb_out_list(&g_out);
 	if (n_timed_out)

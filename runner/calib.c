@@ -17,11 +17,11 @@
  *                      CLOCK_MONOTONIC), back to back: the timer cost
  *                      inside every timed revoke
  *
- * And the no-harness baselines of the translate cell (issue 3: harness
- * overhead and rcu reader cost are judged against them), measured on the
- * PU pool thread 0 runs on, over the same page table and walk:
+ * And the no-harness baseline of the translate cell (issue 3: harness
+ * overhead is judged against it), measured on the PU pool thread 0 runs
+ * on, over the same page table and walk:
  *   baseline_bare_translate_ns   the lookup alone, in a plain loop
- *   baseline_urcu_translate_ns   the lookup under urcu_memb_read_lock/unlock
+ * (liburcu's read lock has one direct loop, "revbench validate"'s.)
  */
 #define _LGPL_SOURCE
 #include <stdio.h>
@@ -30,6 +30,7 @@
 #include <urcu/urcu-memb.h>
 
 #include "revbench.h"
+#include "stats.h"
 
 #define PP_BATCH	64
 #define PP_ROUNDS	201
@@ -39,19 +40,6 @@
 #define BASE_RUNS	11
 #define CLOCK_N		10000
 #define CLOCK_RUNS	11
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 struct pp {
 	u64 ball ____cacheline_aligned;
@@ -121,24 +109,29 @@ static double pingpong(struct rb_topo *tp, hwloc_obj_t a, hwloc_obj_t b)
 	smp_store_release(&pp->ball, ~0ULL);
 	pthread_join(tb, NULL);
 	if (!pp->err)
-		r = median(pp->res, PP_ROUNDS);
+		r = rs_median(pp->res, PP_ROUNDS);
 	free(pp);
 	return r;
+}
+
+/* ns per iteration of an empty counted loop of n, timed once */
+double rb_loop_ns(u64 n)
+{
+	u64 t0 = rb_now_ns(), i;
+
+	for (i = 0; i < n; i++)
+		barrier();
+	return (double)(rb_now_ns() - t0) / n;
 }
 
 static double empty_loop(void)
 {
 	double res[LOOP_RUNS];
-	u64 t0, i;
 	int r;
 
-	for (r = 0; r < LOOP_RUNS; r++) {
-		t0 = rb_now_ns();
-		for (i = 0; i < LOOP_N; i++)
-			barrier();
-		res[r] = (double)(rb_now_ns() - t0) / LOOP_N;
-	}
-	return median(res, LOOP_RUNS);
+	for (r = 0; r < LOOP_RUNS; r++)
+		res[r] = rb_loop_ns(LOOP_N);
+	return rs_median(res, LOOP_RUNS);
 }
 
 /*
@@ -160,20 +153,20 @@ static double clock_cost(void)
 	}
 	if (!sink)
 		return -1;
-	return median(res, CLOCK_RUNS);
+	return rs_median(res, CLOCK_RUNS);
 }
 
-/* The translate cs:1 lookup with no harness, and under a bare urcu read
- * lock; same table, same walk as rb_wl_thread() participant 0. */
+/* The translate cs:1 lookup with no harness; same table, same walk as
+ * rb_wl_thread() participant 0. */
 static void baselines(struct rb_calib *c, u64 seed)
 {
 	struct rb_pgtable *pgt = rb_pgt_alloc(NULL, NULL);
-	double bare[BASE_RUNS], urcu[BASE_RUNS];
+	double bare[BASE_RUNS];
 	unsigned int mask = RB_WL_WSET_DEFAULT - 1, pos, stride, bad = 0;
 	u64 sink = 0, t0, i;
 	int r;
 
-	c->bare_ns = c->urcu_ns = -1;
+	c->bare_ns = -1;
 	if (!pgt || rb_pgt_populate(pgt, RB_WL_IOVA_BASE, RB_WL_PHYS_BASE,
 				    RB_PGT_SIZE_4K, RB_WL_WSET_DEFAULT)) {
 		if (pgt)
@@ -186,22 +179,13 @@ static void baselines(struct rb_calib *c, u64 seed)
 		for (i = 0; i < BASE_N; i++)
 			bad += rb_wl_lookup(pgt, &pos, stride, mask, &sink);
 		bare[r] = (double)(rb_now_ns() - t0) / BASE_N;
-
-		t0 = rb_now_ns();
-		for (i = 0; i < BASE_N; i++) {
-			urcu_memb_read_lock();
-			bad += rb_wl_lookup(pgt, &pos, stride, mask, &sink);
-			urcu_memb_read_unlock();
-		}
-		urcu[r] = (double)(rb_now_ns() - t0) / BASE_N;
 	}
 	rb_pgt_free(pgt);
 	if (bad || !sink) {
 		fprintf(stderr, "revbench: calibration: wrong translations\n");
 		return;
 	}
-	c->bare_ns = median(bare, BASE_RUNS);
-	c->urcu_ns = median(urcu, BASE_RUNS);
+	c->bare_ns = rs_median(bare, BASE_RUNS);
 }
 
 struct calib_arg {

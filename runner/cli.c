@@ -3,8 +3,7 @@
  * cli.c - "revbench run" argument parsing.  Every bad input gets one clear
  * message on stderr and the caller exits 2; nothing is run or written.
  */
-#include <errno.h>
-#include <math.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,15 +103,17 @@ void rb_usage_run(FILE *f)
 "  --timeout S        watchdog per repetition (default 60, --quick 20)\n"
 "  --quick            the quick matrix (make bench)\n"
 "  --out PATH         where the results go (default: the run folder\n"
-"                     results/HOST-STAMP/ with results.json, the samples,\n"
-"                     report.txt and the figures, and results/latest\n"
-"                     pointing at it).  PATH ending in .json: that file and\n"
-"                     PATH.samples.csv.gz only; any other PATH: a new run\n"
-"                     folder of that name\n"
-"  --no-figures       a run folder without the figures\n"
-"  --verbose, -v      Google Benchmark's own console output instead of the\n"
-"                     progress lines (also implied by its console flags,\n"
-"                     --benchmark_format, _color, _counters_tabular)\n"
+"                     results/HOST-STAMP/ with results.json and the\n"
+"                     samples, and results/latest pointing at it; make\n"
+"                     bench adds report.txt and the figures).  PATH ending\n"
+"                     in .json: that file and PATH.samples.csv.gz only; any\n"
+"                     other PATH: a new run folder of that name\n"
+"  --no-figures       kept for scripts: a run never draws figures (make\n"
+"                     bench and make plot do, after it)\n"
+"  --verbose, -v      Google Benchmark's own console output, a line per\n"
+"                     cell, instead of the progress display (also implied\n"
+"                     by its console flags, --benchmark_format, _color,\n"
+"                     _counters_tabular)\n"
 "The knobs (workloads/knobs.h; the module takes the same names with _):\n"
 "%s"
 "Runner defaults: --threads 1,2,4.. up to the CPUs the placement gives\n"
@@ -130,192 +131,155 @@ void rb_usage_run(FILE *f)
 		knob_help());
 }
 
-int rb_parse_u64(const char *s, u64 *v)
+int rb_parse_placement(const char *cmd, const char *s)
 {
+	int j;
+
+	for (j = 0; j <= RB_PLACE_NONE; j++)
+		if (!strcmp(s, rb_placement_names[j]))
+			return j;
+	return ut_bad(cmd, "--placement: '%s' is not compact, cores, smt, scatter or none",
+		      s);
+}
+
+/* A list knob's item: a number in the row's range, appended. */
+struct knob_dst {
+	const struct rb_uopt *u;
+	struct rb_opts *o;
+};
+
+static int knob_item(const char *item, void *ctx)
+{
+	const struct knob_dst *k = ctx;
+	int *n = (int *)((char *)k->o + k->u->noff);
+	unsigned int *val = (unsigned int *)((char *)k->o + k->u->off);
 	unsigned long long x;
-	char *end;
 
-	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
-		return -1;
-	errno = 0;
-	x = strtoull(s, &end, 10);
-	if (errno || *end)
-		return -1;
-	*v = x;
+	if (ut_uint(item, 0, ULLONG_MAX, &x))
+		return ut_bad("run", "--%s: '%s' is not a number", k->u->name,
+			      item);
+	if (x < k->u->min || x > k->u->max)
+		return ut_bad("run", "--%s: %s is out of range %u..%u",
+			      k->u->name, item, k->u->min, k->u->max);
+	if (*n == (k->u->list ? RB_MAX_LIST : 1))
+		return ut_bad("run", "--%s: too many entries", k->u->name);
+	val[(*n)++] = (unsigned int)x;
 	return 0;
 }
 
-int rb_parse_double(const char *s, double *v)
+static int knob_set(const char *v, void *dst)
 {
-	char *end;
-	double x;
+	struct knob_dst *k = dst;
 
-	if (!s || !*s || *s == ' ')
-		return -1;
-	errno = 0;
-	x = strtod(s, &end);
-	if (errno || *end || !isfinite(x) || x < 0)
-		return -1;
-	*v = x;
-	return 0;
+	*(int *)((char *)k->o + k->u->noff) = 0;
+	if (!k->u->list)
+		return knob_item(v, k);
+	return ut_list("run", k->u->name, v, knob_item, k);
 }
 
-static int bad(const char *opt, const char *val, const char *what)
+static int prim_item(const char *tok, void *ctx)
 {
-	fprintf(stderr, "revbench run: %s: '%s' %s\n", opt, val, what);
+	struct rb_opts *o = ctx;
+	int i, j;
+
+	for (i = 0; i < rev_ops_count; i++) {
+		const struct revocable_ops *ops = rev_ops_all[i];
+
+		if (strcmp(tok, "all") ? strcmp(tok, ops->name) :
+		    (ops->caps & REV_CAP_BROKEN) != 0)
+			continue;
+		for (j = 0; j < o->nprims && o->prims[j] != ops; j++)
+			;
+		if (j == o->nprims) {
+			if (o->nprims == RB_MAX_LIST)
+				return ut_bad("run", "--primitive: too many");
+			o->prims[o->nprims++] = ops;
+		}
+		if (strcmp(tok, "all"))
+			return 0;
+	}
+	if (!strcmp(tok, "all"))
+		return 0;
+	fprintf(stderr, "revbench run: --primitive: unknown primitive '%s' (known:",
+		tok);
+	for (i = 0; i < rev_ops_count; i++)
+		fprintf(stderr, " %s", rev_ops_all[i]->name);
+	fprintf(stderr, ")\n");
 	return -1;
 }
 
-/* Comma-separated integers in [min, max]. */
-static int parse_ulist_range(const char *opt, const char *s,
-			     unsigned int *out, int *n, u64 min, u64 max)
+static int wl_item(const char *tok, void *ctx)
 {
-	char buf[1024], *tok, *save;
-	u64 v;
-
-	if (strlen(s) >= sizeof(buf) || !*s)
-		return bad(opt, s, "is not a list of numbers");
-	strcpy(buf, s);
-	*n = 0;
-	for (tok = strtok_r(buf, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		if (rb_parse_u64(tok, &v))
-			return bad(opt, tok, "is not a number");
-		if (v < min || v > max) {
-			fprintf(stderr, "revbench run: %s: %s is out of range "
-				"%llu..%llu\n", opt, tok, (unsigned long long)min,
-				(unsigned long long)max);
-			return -1;
-		}
-		if (*n == RB_MAX_LIST)
-			return bad(opt, s, "has too many entries");
-		out[(*n)++] = (unsigned int)v;
-	}
-	if (!*n)
-		return bad(opt, s, "is an empty list");
-	return 0;
-}
-
-static int parse_prims(const char *s, struct rb_opts *o)
-{
-	char buf[1024], *tok, *save;
+	struct rb_opts *o = ctx;
 	int i, j;
 
-	if (strlen(s) >= sizeof(buf) || !*s)
-		return bad("--primitive", s, "is not a list of primitives");
-	strcpy(buf, s);
-	o->nprims = 0;
-	for (tok = strtok_r(buf, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		const struct revocable_ops *ops;
+	for (i = 0; i < RB_WL_NR; i++) {
+		const struct rb_workload *wl = &rb_workloads[i];
 
-		if (!strcmp(tok, "all")) {
-			for (i = 0; i < rev_ops_count; i++) {
-				ops = rev_ops_all[i];
-				if (ops->caps & REV_CAP_BROKEN)
-					continue;
-				for (j = 0; j < o->nprims; j++)
-					if (o->prims[j] == ops)
-						break;
-				if (j == o->nprims && o->nprims < RB_MAX_LIST)
-					o->prims[o->nprims++] = ops;
-			}
+		if (strcmp(tok, "all") && strcmp(tok, wl->name))
 			continue;
-		}
-		ops = rev_ops_find(tok);
-		if (!ops) {
-			fprintf(stderr, "revbench run: --primitive: unknown "
-				"primitive '%s' (known:", tok);
-			for (i = 0; i < rev_ops_count; i++)
-				fprintf(stderr, " %s", rev_ops_all[i]->name);
-			fprintf(stderr, ")\n");
-			return -1;
-		}
-		for (j = 0; j < o->nprims; j++)
-			if (o->prims[j] == ops)
-				break;
-		if (j == o->nprims) {
-			if (o->nprims == RB_MAX_LIST)
-				return bad("--primitive", s, "is too long");
-			o->prims[o->nprims++] = ops;
-		}
-	}
-	if (!o->nprims)
-		return bad("--primitive", s, "is an empty list");
-	return 0;
-}
-
-static int parse_wls(const char *s, struct rb_opts *o)
-{
-	char buf[1024], *tok, *save;
-	int i, j;
-
-	if (strlen(s) >= sizeof(buf) || !*s)
-		return bad("--workload", s, "is not a list of workloads");
-	strcpy(buf, s);
-	o->nwls = 0;
-	for (tok = strtok_r(buf, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		const struct rb_workload *wl;
-
-		if (!strcmp(tok, "all")) {
-			for (i = 0; i < RB_WL_NR; i++) {
-				for (j = 0; j < o->nwls; j++)
-					if (o->wls[j] == &rb_workloads[i])
-						break;
-				if (j == o->nwls)
-					o->wls[o->nwls++] = &rb_workloads[i];
-			}
-			continue;
-		}
-		wl = rb_workload_find(tok);
-		if (!wl) {
-			fprintf(stderr, "revbench run: --workload: unknown "
-				"workload '%s' (known:", tok);
-			for (i = 0; i < RB_WL_NR; i++)
-				fprintf(stderr, " %s", rb_workloads[i].name);
-			fprintf(stderr, ")\n");
-			return -1;
-		}
-		for (j = 0; j < o->nwls; j++)
-			if (o->wls[j] == wl)
-				break;
+		for (j = 0; j < o->nwls && o->wls[j] != wl; j++)
+			;
 		if (j == o->nwls)
 			o->wls[o->nwls++] = wl;
+		if (strcmp(tok, "all"))
+			return 0;
 	}
-	if (!o->nwls)
-		return bad("--workload", s, "is an empty list");
+	if (!strcmp(tok, "all"))
+		return 0;
+	fprintf(stderr, "revbench run: --workload: unknown workload '%s' (known:",
+		tok);
+	for (i = 0; i < RB_WL_NR; i++)
+		fprintf(stderr, " %s", rb_workloads[i].name);
+	fprintf(stderr, ")\n");
+	return -1;
+}
+
+static int mode_item(const char *tok, void *ctx)
+{
+	struct rb_opts *o = ctx;
+	int m = !strcmp(tok, "batched");
+
+	if (!m && strcmp(tok, "oneby"))
+		return ut_bad("run", "--mode: '%s' is not oneby or batched", tok);
+	if (o->nmodes < 2 && !(o->nmodes == 1 && o->modes[0] == m))
+		o->modes[o->nmodes++] = m;
 	return 0;
 }
 
-static int parse_modes(const char *s, struct rb_opts *o)
+static int set_prims(const char *v, void *o)
 {
-	char buf[64], *tok, *save;
-	int m;
+	((struct rb_opts *)o)->nprims = 0;
+	return ut_list("run", "--primitive", v, prim_item, o);
+}
 
-	if (strlen(s) >= sizeof(buf) || !*s)
-		return bad("--mode", s, "is not oneby, batched or both");
-	strcpy(buf, s);
-	o->nmodes = 0;
-	for (tok = strtok_r(buf, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		if (!strcmp(tok, "oneby"))
-			m = 0;
-		else if (!strcmp(tok, "batched"))
-			m = 1;
-		else
-			return bad("--mode", tok, "is not oneby or batched");
-		if (o->nmodes == 2 || (o->nmodes == 1 && o->modes[0] == m))
-			continue;
-		o->modes[o->nmodes++] = m;
-	}
-	return 0;
+static int set_wls(const char *v, void *o)
+{
+	((struct rb_opts *)o)->nwls = 0;
+	return ut_list("run", "--workload", v, wl_item, o);
+}
+
+static int set_modes(const char *v, void *o)
+{
+	((struct rb_opts *)o)->nmodes = 0;
+	return ut_list("run", "--mode", v, mode_item, o);
+}
+
+static int set_placement(const char *v, void *o)
+{
+	int pl = rb_parse_placement("run", v);
+
+	if (pl >= 0)
+		((struct rb_opts *)o)->placement = (enum rb_placement)pl;
+	return pl < 0 ? -1 : 0;
 }
 
 /* Google Benchmark flags the runner sets itself: refused with why. */
 static int gb_owned(const char *a)
 {
 	static const struct { const char *flag, *why; } own[] = {
+		{ "--benchmark_out", "use --out FILE (the runner writes the "
+		  "JSON atomically)" },
 		{ "--benchmark_repetitions", "use --repetitions N (the runner "
 		  "adds the warm-up repetition)" },
 		{ "--benchmark_min_time", "use --min-time S" },
@@ -326,26 +290,30 @@ static int gb_owned(const char *a)
 
 	for (i = 0; i < ARRAY_SIZE(own); i++) {
 		l = strlen(own[i].flag);
-		if (!strncmp(a, own[i].flag, l) && (!a[l] || a[l] == '=')) {
-			fprintf(stderr, "revbench run: %s: %s\n", a, own[i].why);
-			return 1;
-		}
+		if (!strncmp(a, own[i].flag, l) &&
+		    (!a[l] || a[l] == '=' || i == 0))
+			return ut_bad("run", "%s: %s", a, own[i].why);
 	}
 	return 0;
 }
 
-/* What a pass-through Google Benchmark flag changes for the runner. */
-static void gb_flag(const char *a, struct rb_opts *o)
+/* A pass-through Google Benchmark flag, and what it changes for us. */
+static int gb_flag(const char *a, void *ctx)
 {
 	static const char *const console[] = {
 		"--benchmark_format", "--benchmark_color",
 		"--benchmark_counters_tabular",
 	};
+	struct rb_opts *o = ctx;
 	const char *v = strchr(a, '=');
 	bool off = v && (!strcmp(v, "=false") || !strcmp(v, "=0") ||
 			 !strcmp(v, "=no"));
 	size_t i;
 
+	if (strncmp(a, "--benchmark_", 12))
+		return 1;
+	if (gb_owned(a))
+		return -1;
 	for (i = 0; i < ARRAY_SIZE(console); i++)
 		if (!strncmp(a, console[i], strlen(console[i])))
 			o->verbose = true;
@@ -353,166 +321,50 @@ static void gb_flag(const char *a, struct rb_opts *o)
 		o->list_only = true;
 	if (!strncmp(a, "--benchmark_enable_random_interleaving", 38))
 		o->no_interleave = off;
-}
-
-/* "--opt VALUE" or "--opt=VALUE".  Returns the value or NULL. */
-static const char *opt_val(int argc, char **argv, int *i, const char *name,
-			   bool *matched)
-{
-	size_t len = strlen(name);
-	const char *a = argv[*i];
-
-	*matched = false;
-	if (strncmp(a, name, len))
-		return NULL;
-	if (a[len] == '=') {
-		*matched = true;
-		return a + len + 1;
-	}
-	if (a[len])
-		return NULL;
-	*matched = true;
-	if (*i + 1 >= argc) {
-		fprintf(stderr, "revbench run: %s needs a value\n", name);
-		return NULL;
-	}
-	return argv[++*i];
-}
-
-/* argv[*i] names a knob of the table: its row, and its value in *v. */
-static const struct rb_uopt *knob_opt(int argc, char **argv, int *i,
-				      const char **v, bool *m)
-{
-	char name[64];
-	size_t k;
-
-	for (k = 0; k < ARRAY_SIZE(rb_uopts); k++) {
-		snprintf(name, sizeof(name), "--%s", rb_uopts[k].name);
-		*v = opt_val(argc, argv, i, name, m);
-		if (*m)
-			return &rb_uopts[k];
-	}
-	return NULL;
-}
-
-/* Parse and store a knob's value (a list, or one number). */
-static int knob_set(const struct rb_uopt *u, const char *v, struct rb_opts *o)
-{
-	char opt[64];
-	int *n = (int *)((char *)o + u->noff);
-	unsigned int *val = (unsigned int *)((char *)o + u->off);
-	u64 x;
-
-	snprintf(opt, sizeof(opt), "--%s", u->name);
-	if (u->list)
-		return parse_ulist_range(opt, v, val, n, u->min, u->max);
-	if (rb_parse_u64(v, &x))
-		return bad(opt, v, "is not a number");
-	if (x < u->min || x > u->max) {
-		fprintf(stderr, "revbench run: %s: %s is out of range %u..%u\n",
-			opt, v, u->min, u->max);
-		return -1;
-	}
-	*val = (unsigned int)x;
-	*n = 1;
+	o->gb_argv[o->gb_argc++] = (char *)a;
 	return 0;
 }
 
 int rb_parse_run(int argc, char **argv, struct rb_opts *o)
 {
-	const struct rb_uopt *u;
-	bool m;
-	const char *v;
-	int i, j;
+	static char names[ARRAY_SIZE(rb_uopts)][64];
+	static struct knob_dst kd[ARRAY_SIZE(rb_uopts)];
+	struct ut_opt opts[16 + ARRAY_SIZE(rb_uopts)] = {
+		{ "--verbose", 'v', UT_FLAG, &o->verbose, 0, 0, NULL, NULL },
+		{ "--no-figures", 0, UT_FLAG, &o->no_figures, 0, 0, NULL, NULL },
+		{ "--quick", 0, UT_FLAG, &o->quick, 0, 0, NULL, NULL },
+		{ "--oversubscribe", 0, UT_FLAG, &o->oversubscribe, 0, 0, NULL, NULL },
+		{ "--no-baselines", 0, UT_FLAG, &o->no_baselines, 0, 0, NULL, NULL },
+		{ "--generic-loop", 0, UT_FLAG, &o->generic_loop, 0, 0, NULL, NULL },
+		{ "--primitive", 0, UT_FN, o, 0, 0, set_prims, NULL },
+		{ "--workload", 0, UT_FN, o, 0, 0, set_wls, NULL },
+		{ "--mode", 0, UT_FN, o, 0, 0, set_modes, NULL },
+		{ "--placement", 0, UT_FN, o, 0, 0, set_placement, NULL },
+		{ "--min-time", 0, UT_REAL, &o->min_time, 1e-9, 3600, NULL,
+		  "a number of seconds in (0, 3600]" },
+		{ "--timeout", 0, UT_REAL, &o->timeout, 1e-9, 86400, NULL,
+		  "a number of seconds in (0, 86400]" },
+		{ "--out", 0, UT_STR, &o->out, 0, 0, NULL, NULL },
+	};
+	const char *pos[1];
+	int nopt = 13, npos, r;
+	size_t k;
 
 	memset(o, 0, sizeof(*o));
 	o->placement = RB_PLACE_COMPACT;
 	o->seed = 1;
-	o->gb_argv = calloc((size_t)argc + 1, sizeof(char *));
-	if (!o->gb_argv) {
-		fprintf(stderr, "revbench run: out of memory\n");
-		return -1;
+	o->gb_argv = xcalloc((size_t)argc + 1, sizeof(char *));
+	for (k = 0; k < ARRAY_SIZE(rb_uopts); k++) {
+		snprintf(names[k], sizeof(names[k]), "--%s", rb_uopts[k].name);
+		kd[k] = (struct knob_dst){ &rb_uopts[k], o };
+		opts[nopt++] = (struct ut_opt){ names[k], 0, UT_FN, &kd[k], 0,
+						0, knob_set, NULL };
 	}
-
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-#define OPT(name)	((v = opt_val(argc, argv, &i, name, &m)), m)
-#define NEED()		do { if (!v) return -1; } while (0)
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			rb_usage_run(stdout);
-			return 1;
-		} else if (!strncmp(a, "--benchmark_out", 15)) {
-			fprintf(stderr, "revbench run: %s: use --out FILE (the "
-				"runner writes the JSON atomically)\n", a);
-			return -1;
-		} else if (gb_owned(a)) {
-			return -1;
-		} else if (!strncmp(a, "--benchmark_", 12)) {
-			gb_flag(a, o);
-			o->gb_argv[o->gb_argc++] = argv[i];
-		} else if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) {
-			o->verbose = true;
-		} else if (!strcmp(a, "--no-figures")) {
-			o->no_figures = true;
-		} else if (!strcmp(a, "--quick")) {
-			o->quick = true;
-		} else if (!strcmp(a, "--oversubscribe")) {
-			o->oversubscribe = true;
-		} else if (!strcmp(a, "--no-baselines")) {
-			o->no_baselines = true;
-		} else if (!strcmp(a, "--generic-loop")) {
-			o->generic_loop = true;
-		} else if (OPT("--primitive")) {
-			NEED();
-			if (parse_prims(v, o))
-				return -1;
-		} else if (OPT("--workload")) {
-			NEED();
-			if (parse_wls(v, o))
-				return -1;
-		} else if (OPT("--mode")) {
-			NEED();
-			if (parse_modes(v, o))
-				return -1;
-		} else if (OPT("--placement")) {
-			NEED();
-			for (j = 0; j <= RB_PLACE_NONE; j++)
-				if (!strcmp(v, rb_placement_names[j]))
-					break;
-			if (j > RB_PLACE_NONE)
-				return bad("--placement", v,
-					   "is not compact, cores, smt, scatter or none");
-			o->placement = (enum rb_placement)j;
-		} else if (OPT("--min-time")) {
-			NEED();
-			if (rb_parse_double(v, &o->min_time) ||
-			    o->min_time <= 0 || o->min_time > 3600)
-				return bad("--min-time", v,
-					   "is not a number of seconds in (0, 3600]");
-		} else if (OPT("--timeout")) {
-			NEED();
-			if (rb_parse_double(v, &o->timeout) ||
-			    o->timeout <= 0 || o->timeout > 86400)
-				return bad("--timeout", v,
-					   "is not a number of seconds in (0, 86400]");
-		} else if (OPT("--out")) {
-			NEED();
-			if (!*v)
-				return bad("--out", v, "is empty");
-			o->out = v;
-		} else if ((u = knob_opt(argc, argv, &i, &v, &m))) {
-			if (!v)
-				return -1;
-			if (knob_set(u, v, o))
-				return -1;
-		} else {
-			fprintf(stderr, "revbench run: unknown option '%s' "
-				"(revbench run --help)\n", a);
-			return -1;
-		}
-#undef OPT
-#undef NEED
-	}
-	return 0;
+	r = ut_getopt("run", argc, argv, opts, nopt, pos, &npos, 1, gb_flag, o);
+	if (r > 0)
+		rb_usage_run(stdout);
+	if (!r && npos)
+		r = ut_bad("run", "unknown option '%s' (revbench run --help)",
+			   pos[0]);
+	return r;
 }

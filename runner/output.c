@@ -5,9 +5,9 @@
  *   results/HOST-STAMP/             the run folder (default)
  *     results.json                  strict Google Benchmark JSON
  *     results.samples.csv.gz        raw revoke samples, gzip'd CSV
- *     report.txt                    revbench report of results.json
- *     fig*.png                      plot/plot.sh of results.json
  *   results/latest -> HOST-STAMP    the newest run folder
+ * ("make bench" then adds report.txt and the figures: revbench report and
+ * plot/plot.sh, run after it, never from here.)
  *
  * or, with --out FILE.json, FILE.json and FILE.json.samples.csv.gz only.
  *
@@ -22,15 +22,12 @@
  * entry per repetition with the keys compare.py and the readers use and
  * the cell's name as its name; no aggregates (they are derived: readers
  * and compare.py compute them from the repetitions); the context gains
- * the primitive table of this binary (revbench_primitives) and the
- * counters that are the same for every repetition of a cell
- * (revbench_cells).
+ * the primitive and workload tables of this binary (revbench_primitives,
+ * revbench_workloads) and the counters that are the same for every
+ * repetition of a cell (revbench_cells).
  */
-#include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <jansson.h>
 #include <libgen.h>
 #include <limits.h>
@@ -39,43 +36,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
-#include "results.h"
+#include "load.h"
 #include "revbench.h"
 
 #define JSON_DIGITS	7	/* significant digits of every real */
 
 /* ---- the temporary folder ---------------------------------------------- */
-
-static char *xasprintf(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-
-static char *xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		fprintf(stderr, "revbench: out of memory\n");
-		exit(1);
-	}
-	return s;
-}
-
-static int ends_with(const char *s, const char *suffix)
-{
-	size_t l = strlen(s), k = strlen(suffix);
-
-	return l >= k && !strcmp(s + l - k, suffix);
-}
 
 /* dirname and basename of path, as new strings */
 static void split_path(const char *path, char **dir, char **base)
@@ -124,7 +94,7 @@ int rb_out_begin(struct rb_out *o, const char *out)
 		o->folder = o->latest = true;
 	} else {
 		o->dest = xasprintf("%s", out);
-		o->folder = !ends_with(out, ".json");
+		o->folder = !ut_ends(out, ".json");
 		if (!stat(out, &st) && (o->folder || S_ISDIR(st.st_mode))) {
 			fprintf(stderr, "revbench run: --out %s: %s already exists "
 				"(a run never overwrites a folder; give a new "
@@ -165,24 +135,10 @@ const char *rb_out_tmp_path(const struct rb_out *o, const char *name)
 	return buf;
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag,
-		  struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path) && errno != ENOENT ? -1 : 0;
-}
-
-static void rm_tree(const char *dir)
-{
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 void rb_out_abort(struct rb_out *o)
 {
 	if (o->tmp) {
-		rm_tree(o->tmp);
+		ut_rm_tree(o->tmp);
 		free(o->tmp);
 		o->tmp = NULL;
 	}
@@ -290,21 +246,6 @@ struct group {
 	long family, instance;
 };
 
-/* "<cell>[/iterations:N]/manual_time" -> "<cell>" (a new string) */
-static char *cell_name(const char *run_name)
-{
-	char *n = xasprintf("%s", run_name), *s;
-
-	for (;;) {
-		s = strrchr(n, '/');
-		if (!s || (strcmp(s, "/manual_time") &&
-			   strncmp(s, "/iterations:", 12)))
-			break;
-		*s = '\0';
-	}
-	return n;
-}
-
 /*
  * A repetition's entry: the keys compare.py and the readers use, in
  * Google Benchmark's order, then its counters (finite values only).
@@ -339,25 +280,80 @@ static json_t *copy_entry(json_t *src, const char *name, long rep)
 	return e;
 }
 
-static json_t *primitive_table(void)
+/* ---- this binary's tables ---------------------------------------------------- */
+
+static struct rr_prim_desc bprim[64];
+static struct rr_wl_desc bwl[RB_WL_NR];
+static char bcaps[64][160], bknobs[RB_WL_NR][128];
+static int nbprim;
+
+void rb_knob_names(unsigned int k, char *buf, size_t len)
 {
-	json_t *a = json_array();
-	char caps[160];
+	/* the names of the RB_WL_KNOB_* bits, in bit order (workload.h) */
+	static const char *const names[] = {
+		"cs", "delay-ns", "sleep-us", "stall-us", "npages", "n", "mode",
+	};
+	size_t i, off = 0;
+
+	buf[0] = 0;
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (k & (1U << i))
+			off += snprintf(buf + off, off < len ? len - off : 0,
+					"%s%s", off ? "," : "", names[i]);
+}
+
+void rb_builtin_tables(void)
+{
 	int i;
 
-	for (i = 0; i < rev_ops_count; i++) {
-		const struct revocable_ops *ops = rev_ops_all[i];
+	for (i = 0; i < rev_ops_count && i < (int)ARRAY_SIZE(bprim); i++) {
+		const struct revocable_ops *o = rev_ops_all[i];
+
+		bprim[i] = (struct rr_prim_desc){
+			o->name, o->family ? o->family : o->name,
+			rev_caps_str(o->caps, bcaps[i], sizeof(bcaps[i])),
+			o->color, o->desc ? o->desc : "",
+		};
+	}
+	nbprim = i;
+	for (i = 0; i < RB_WL_NR; i++) {
+		const struct rb_workload *w = &rb_workloads[i];
+
+		rb_knob_names(w->knobs, bknobs[i], sizeof(bknobs[i]));
+		bwl[i] = (struct rr_wl_desc){
+			w->name, w->unit, w->kind == RB_WLK_CYCLE ? "cycle" :
+			"loop", bknobs[i], w->measures,
+		};
+	}
+	rr_set_builtin(bprim, nbprim, bwl, RB_WL_NR);
+}
+
+/* The tables as the results context carries them (results/FORMAT.md). */
+static json_t *builtin_json(int wl)
+{
+	json_t *a = json_array();
+	int i;
+
+	for (i = 0; i < (wl ? RB_WL_NR : nbprim); i++) {
 		json_t *p = json_object();
 
-		json_object_set_new(p, "name", json_string(ops->name));
-		json_object_set_new(p, "family", json_string(ops->family ?
-							     ops->family : ops->name));
-		json_object_set_new(p, "caps", json_string(rev_caps_str(ops->caps,
-						caps, sizeof(caps))));
-		if (ops->color && *ops->color)
-			json_object_set_new(p, "color", json_string(ops->color));
-		json_object_set_new(p, "desc", json_string(ops->desc ?
-							   ops->desc : ""));
+		if (wl) {
+			json_object_set_new(p, "name", json_string(bwl[i].name));
+			json_object_set_new(p, "unit", json_string(bwl[i].unit));
+			json_object_set_new(p, "kind", json_string(bwl[i].kind));
+			json_object_set_new(p, "knobs", json_string(bwl[i].knobs));
+			json_object_set_new(p, "measures",
+					    json_string(bwl[i].measures));
+		} else {
+			json_object_set_new(p, "name", json_string(bprim[i].name));
+			json_object_set_new(p, "family",
+					    json_string(bprim[i].family));
+			json_object_set_new(p, "caps", json_string(bprim[i].caps));
+			if (bprim[i].color && *bprim[i].color)
+				json_object_set_new(p, "color",
+						    json_string(bprim[i].color));
+			json_object_set_new(p, "desc", json_string(bprim[i].desc));
+		}
 		json_array_append_new(a, p);
 	}
 	return a;
@@ -468,7 +464,7 @@ int rb_out_results(const char *gb_json, const char *path,
 	json_error_t jerr;
 	FILE *fp = NULL;
 
-	buf = rr_read_text(gb_json, &len);
+	buf = ut_read_file(gb_json, &len);
 	if (!buf)
 		return -1;
 	clean = rr_json_sanitize(buf, len, &clen, &nbad);
@@ -516,7 +512,7 @@ int rb_out_results(const char *gb_json, const char *path,
 	qsort(g, (size_t)ng, sizeof(*g), cmp_group);
 	out = json_array();
 	for (j = 0; j < ng; j++) {
-		char *name = cell_name(g[j].run_name);
+		char *name = rr_cell_key(g[j].run_name);
 		int k;
 
 		qsort(g[j].e, (size_t)g[j].n, sizeof(*g[j].e), cmp_rep);
@@ -536,7 +532,8 @@ int rb_out_results(const char *gb_json, const char *path,
 			if (!json_is_null(v) && !(json_is_real(v) &&
 						  !isfinite(json_real_value(v))))
 				json_object_set(c, k, v);
-		json_object_set_new(c, "revbench_primitives", primitive_table());
+		json_object_set_new(c, "revbench_primitives", builtin_json(0));
+		json_object_set_new(c, "revbench_workloads", builtin_json(1));
 		json_object_set_new(c, "revbench_cells",
 				    cell_table(cells, ncells));
 		json_object_set_new(doc, "context", c);
@@ -627,184 +624,32 @@ out:
 	return ret;
 }
 
-/* ---- report and figures --------------------------------------------------- */
-
-static char *self_exe(void)
-{
-	char buf[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-
-	if (n <= 0)
-		return NULL;
-	buf[n] = 0;
-	return xasprintf("%s", buf);
-}
-
-/* Run argv with stdout (and stderr, if err) to files; its exit status,
- * -1 if it could not run, 130 when we were interrupted meanwhile. */
-static int run_child(char *const argv[], const char *out, const char *err,
-		     const char *env_k, const char *env_v)
-{
-	pid_t pid;
-	int st, fd;
-
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (!pid) {
-		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0)
-			_exit(127);
-		if (err) {
-			fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-			if (fd < 0 || dup2(fd, STDERR_FILENO) < 0)
-				_exit(127);
-		}
-		fd = open("/dev/null", O_RDONLY);
-		if (fd >= 0)
-			dup2(fd, STDIN_FILENO);
-		if (env_k)
-			setenv(env_k, env_v, 1);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	while (waitpid(pid, &st, 0) < 0) {
-		if (errno != EINTR)
-			return -1;
-		if (rb_interrupted)
-			kill(pid, SIGTERM);
-	}
-	if (rb_interrupted)
-		return RB_EXIT_INTERRUPTED;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-int rb_out_report(const struct rb_out *o)
-{
-	char *exe = self_exe(), *txt = xasprintf("%s/report.txt", o->tmp);
-	char *argv[] = { exe, "report", o->json, NULL };
-	int rc = exe ? run_child(argv, txt, NULL, NULL, NULL) : -1;
-
-	if (rc && rc != RB_EXIT_INTERRUPTED)
-		fprintf(stderr, "revbench run: revbench report failed (%d): no "
-			"report.txt\n", rc);
-	if (rc)
-		unlink(txt);
-	free(txt);
-	free(exe);
-	return rc == RB_EXIT_INTERRUPTED ? rc : 0;
-}
-
-void rb_out_figures(const struct rb_out *o)
-{
-	char *exe = self_exe(), *top = NULL, *plot = NULL, *log = NULL;
-	char *data = NULL;
-	int rc;
-
-	if (!exe)
-		return;
-	top = xasprintf("%s", exe);
-	plot = xasprintf("%s/../plot/plot.sh", dirname(top));
-	if (access(plot, R_OK)) {
-		fprintf(stderr, "revbench run: note: no figures (%s not found: "
-			"make plot RESULTS=%s draws them)\n", plot, o->dest);
-		goto out;
-	}
-	log = xasprintf("%s/.plot.log", o->tmp);
-	data = xasprintf("%s/.figure-data", o->tmp);
-	{
-		char *argv[] = { "/bin/sh", plot, o->json, o->tmp, NULL };
-
-		/* PNG only: SVGs too with make plot (a third of the folder) */
-		setenv("REVBENCH", exe, 1);
-		setenv("PLOT_FORMATS", "png", 1);
-		rc = run_child(argv, "/dev/null", log, "PLOT_DATA", data);
-	}
-	if (rc && rc != RB_EXIT_INTERRUPTED) {
-		FILE *f = fopen(log, "r");
-		char line[256];
-		int n = 0;
-
-		fprintf(stderr, "revbench run: note: plot/plot.sh failed (%d): "
-			"figures missing or incomplete\n", rc);
-		while (f && n++ < 5 && fgets(line, sizeof(line), f))
-			fprintf(stderr, "  %s", line);
-		if (f)
-			fclose(f);
-	}
-	unlink(log);
-	rm_tree(data);
-out:
-	free(data);
-	free(log);
-	free(plot);
-	free(top);
-	free(exe);
-}
-
 static void fmt_size(char *buf, size_t len, double b)
 {
-	if (b < 1000)
-		snprintf(buf, len, "%.0f B", b);
-	else if (b < 1e6)
-		snprintf(buf, len, "%.0f KB", b / 1e3);
-	else
-		snprintf(buf, len, "%.2f MB", b / 1e6);
+	snprintf(buf, len, b < 1000 ? "%.0f B" : b < 1e6 ? "%.0f KB" :
+		 "%.2f MB", b < 1000 ? b : b < 1e6 ? b / 1e3 : b / 1e6);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
+/* One line: the run folder or file, and what is in it. */
 void rb_out_list(const struct rb_out *o)
 {
-	char sz[32], *names[64];
-	double total = 0, figbytes = 0;
+	const char *names[2] = { o->json, o->samples };
+	char sz[2][32], *paths[2];
 	struct stat st;
-	int n = 0, i, figs = 0;
-	DIR *d;
-	struct dirent *de;
+	int i;
 
-	if (!o->folder) {
-		char *side = xasprintf("%s.samples.csv.gz", o->dest);
-
-		printf("results: %s\nsamples: %s\n", o->dest, side);
-		free(side);
-		return;
+	paths[0] = o->folder ? xasprintf("%s/results.json", o->dest) :
+		   xstrdup(o->dest);
+	paths[1] = o->folder ? xasprintf("%s/results.samples.csv.gz", o->dest) :
+		   xasprintf("%s.samples.csv.gz", o->dest);
+	for (i = 0; i < 2; i++) {
+		fmt_size(sz[i], sizeof(sz[i]), stat(paths[i], &st) ? 0 :
+			 (double)st.st_size);
+		names[i] = ut_basename(paths[i]);
 	}
-	d = opendir(o->dest);
-	while (d && (de = readdir(d)) && n < 64)
-		if (de->d_name[0] != '.')
-			names[n++] = xasprintf("%s", de->d_name);
-	if (d)
-		closedir(d);
-	qsort(names, (size_t)n, sizeof(*names), cmp_str);
-	printf("written: %s/\n", o->dest);
-	for (i = 0; i < n; i++) {
-		char *p = xasprintf("%s/%s", o->dest, names[i]);
-
-		if (!stat(p, &st)) {
-			total += (double)st.st_size;
-			if (!strncmp(names[i], "fig", 3)) {
-				figs++;
-				figbytes += (double)st.st_size;
-			} else {
-				fmt_size(sz, sizeof(sz), (double)st.st_size);
-				printf("  %-26s %8s\n", names[i], sz);
-			}
-		}
-		free(p);
-	}
-	if (figs) {
-		fmt_size(sz, sizeof(sz), figbytes);
-		printf("  %-26s %8s  (%d files)\n", "fig*.png", sz, figs);
-	}
-	fmt_size(sz, sizeof(sz), total);
-	printf("  %d files, %s in all%s\n", n, sz,
+	printf("written: %s%s (%s %s, %s %s)%s\n", o->dest, o->folder ? "/" : "",
+	       names[0], sz[0], names[1], sz[1],
 	       o->latest ? "; results/latest points here" : "");
-	for (i = 0; i < n; i++)
-		free(names[i]);
+	free(paths[0]);
+	free(paths[1]);
 }

@@ -25,7 +25,6 @@
 
 #include "revbench.h"
 
-volatile sig_atomic_t rb_interrupted;
 void (*rb_fatal_cleanup)(void);
 
 int rb_topo_init(struct rb_topo *tp)
@@ -116,7 +115,7 @@ static int rank_in(struct rb_topo *tp, hwloc_obj_t pu, hwloc_obj_t parent,
 int rb_topo_order(struct rb_topo *tp, enum rb_placement pl,
 		  hwloc_obj_t *out, int max)
 {
-	int i, n = 0, pass, r, k, maxr = 0, maxpass = 0;
+	int i, n = 0, k;
 
 	switch (pl) {
 	case RB_PLACE_COMPACT:
@@ -145,35 +144,29 @@ int rb_topo_order(struct rb_topo *tp, enum rb_placement pl,
 				out[n++] = pu;
 		}
 		return n;
-	case RB_PLACE_SCATTER:
-		/* Key of each PU: (SMT rank, core rank in package, package). */
+	case RB_PLACE_SCATTER: {
+		/* round robin: by SMT rank, then core rank in its package */
+		int *key = xcalloc(tp->npu, sizeof(int));
+
 		for (i = 0; i < tp->npu; i++) {
 			hwloc_obj_t pu = hwloc_get_obj_by_type(tp->t,
 							       HWLOC_OBJ_PU, i);
 			hwloc_obj_t c = core_of(tp, pu);
-			int rp = c == pu ? 0 : rank_in(tp, pu, c, HWLOC_OBJ_PU, pu);
-			int rc = rank_in(tp, pu, pkg_of(tp, pu), HWLOC_OBJ_CORE, c);
 
-			if (rp > maxpass)
-				maxpass = rp;
-			if (rc > maxr)
-				maxr = rc;
+			key[i] = (c == pu ? 0 : rank_in(tp, pu, c, HWLOC_OBJ_PU,
+							pu)) * 65536 +
+				 rank_in(tp, pu, pkg_of(tp, pu), HWLOC_OBJ_CORE, c);
 		}
-		for (pass = 0; pass <= maxpass; pass++)
-			for (r = 0; r <= maxr; r++)
-				for (k = 0; k < tp->npu && n < max; k++) {
-					hwloc_obj_t pu = hwloc_get_obj_by_type(
-						tp->t, HWLOC_OBJ_PU, k);
-					hwloc_obj_t c = core_of(tp, pu);
-					int rp = c == pu ? 0 :
-						rank_in(tp, pu, c, HWLOC_OBJ_PU, pu);
-					int rc = rank_in(tp, pu, pkg_of(tp, pu),
-							 HWLOC_OBJ_CORE, c);
-
-					if (rp == pass && rc == r)
-						out[n++] = pu;
-				}
+		while (n < max && n < tp->npu) {
+			for (k = -1, i = 0; i < tp->npu; i++)
+				if (key[i] >= 0 && (k < 0 || key[i] < key[k]))
+					k = i;
+			out[n++] = hwloc_get_obj_by_type(tp->t, HWLOC_OBJ_PU, k);
+			key[k] = -1;
+		}
+		free(key);
 		return n;
+	}
 	}
 	return 0;
 }
@@ -241,14 +234,10 @@ int rb_pool_start(struct rb_pool *p, struct rb_topo *tp,
 	memset(p, 0, sizeof(*p));
 	p->n = n;
 	p->topo = tp;
-	p->tid = calloc((size_t)n, sizeof(*p->tid));
-	p->pu = calloc((size_t)n, sizeof(*p->pu));
-	p->cpu = calloc((size_t)n, sizeof(*p->cpu));
-	order = calloc((size_t)tp->npu + 1, sizeof(*order));
-	if (!p->tid || !p->pu || !p->cpu || !order) {
-		fprintf(stderr, "revbench: out of memory\n");
-		return -1;
-	}
+	p->tid = xcalloc((size_t)n, sizeof(*p->tid));
+	p->pu = xcalloc((size_t)n, sizeof(*p->pu));
+	p->cpu = xcalloc((size_t)n, sizeof(*p->cpu));
+	order = xcalloc((size_t)tp->npu + 1, sizeof(*order));
 	norder = rb_topo_order(tp, pl, order, tp->npu);
 	if (n > norder && !oversubscribe) {
 		fprintf(stderr, "revbench: %d threads but placement %s gives "
@@ -272,12 +261,8 @@ int rb_pool_start(struct rb_pool *p, struct rb_topo *tp,
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	for (i = 0; i < n; i++) {
-		struct rb_pool_arg *a = malloc(sizeof(*a));
+		struct rb_pool_arg *a = xmalloc(sizeof(*a));
 
-		if (!a) {
-			p->err = -1;
-			break;
-		}
 		a->p = p;
 		a->idx = i;
 		if (pthread_create(&p->tid[i], NULL, pool_thread, a)) {
@@ -335,7 +320,8 @@ int rb_pool_run(struct rb_pool *p, int nactive, rb_pool_fn fn,
 				fprintf(stderr, "!!! revbench: watchdog: a "
 					"repetition ran for more than %g s; "
 					"stopping its readers\n", timeout);
-			abort_fn(arg);
+			if (abort_fn)
+				abort_fn(arg);
 			aborted_at = mono_s();
 		}
 		if (ret && mono_s() - aborted_at > 30) {

@@ -16,9 +16,11 @@
 #include "workload.h"
 #include "knobs.h"
 #include "metrics.h"
+#include "progress.h"
+#include "util.h"
 
-#define RB_EXIT_USAGE		2	/* bad input */
-#define RB_EXIT_INTERRUPTED	130	/* SIGINT / SIGTERM */
+#define RB_EXIT_USAGE		UT_EXIT_USAGE
+#define RB_EXIT_INTERRUPTED	UT_EXIT_INTR
 
 #define RB_MAX_LIST		64
 /*
@@ -83,9 +85,8 @@ struct rb_opts {
  * printing the reason (exit 2).  1 when --help was printed. */
 int rb_parse_run(int argc, char **argv, struct rb_opts *o);
 void rb_usage_run(FILE *f);
-/* Strict number parsers: 0 or -1 (no message). */
-int rb_parse_u64(const char *s, u64 *v);
-int rb_parse_double(const char *s, double *v);
+/* A placement's name: its enum, or -1 after a message (cmd: "run"...). */
+int rb_parse_placement(const char *cmd, const char *s);
 
 /* pool.c: topology and placement. */
 struct rb_topo {
@@ -128,8 +129,6 @@ int rb_pool_run(struct rb_pool *p, int nactive, rb_pool_fn fn,
 		void (*abort_fn)(void *), void *arg, double timeout);
 void rb_pool_stop(struct rb_pool *p);
 
-/* Set by the SIGINT/SIGTERM handler. */
-extern volatile sig_atomic_t rb_interrupted;
 /* Called before the process exits on a fatal error (temp files). */
 extern void (*rb_fatal_cleanup)(void);
 
@@ -139,32 +138,14 @@ struct rb_calib {
 	double loop_ns;
 	const char *regime;		/* "fast", "slow", "unknown" */
 	double bare_ns;			/* translate lookup, no harness */
-	double urcu_ns;			/* same under urcu_memb_read_lock */
 	double clock_ns;		/* one rb_now_ns() read, back to back */
 	int cpu_a, cpu_b;
 };
 int rb_calibrate(struct rb_topo *tp, enum rb_placement pl,
 		 struct rb_calib *c, u64 seed);
+/* ns per iteration of the empty loop (calib_loop_ns's), n iterations */
+double rb_loop_ns(u64 n);
 const char *rb_membarrier_state(void);
-
-/*
- * progress.c: what "revbench run" shows while it runs, on stdout.  On a
- * terminal one status line redrawn in place (a bar, repetitions done,
- * elapsed and remaining time, the last cell finished); otherwise plain
- * lines, one per cell as it finishes and one per tenth of the run.
- * Notes (SKIP, !!! errors) go to stderr without breaking the bar.
- */
-void rb_progress_begin(int ncells, int total_reps, bool enabled);
-void rb_progress_rep(void);			/* one repetition done */
-/* A cell's repetitions are all done: median and cv over the n kept
- * (successful, non-warm-up) values of real_time, or err. */
-void rb_progress_cell(const char *name, const double *v, int n,
-		      const char *err);
-void rb_progress_note(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-void rb_progress_end(void);
-/* "1:05", "12:00:03" */
-void rb_fmt_duration(char *buf, size_t len, double secs);
 
 /*
  * output.c: where a run's files go.  Everything is written into a
@@ -212,12 +193,16 @@ int rb_out_results(const char *gb_json, const char *path,
 /* The samples sidecar, gzip'd CSV with a cell index. */
 int rb_out_samples(const char *path, const struct rb_out_cell *cells,
 		   int ncells, const struct rb_out_sample *s, size_t n);
-/* report.txt and the figures of the run, made by this binary and
- * plot/plot.sh; a missing gnuplot or plot/ is a note, not an error. */
-int rb_out_report(const struct rb_out *o);
-void rb_out_figures(const struct rb_out *o);
 /* The files of the committed run, with sizes, on stdout. */
 void rb_out_list(const struct rb_out *o);
+/*
+ * This binary's primitive and workload tables, as the results context
+ * writes them and as the readers take them for files without their own
+ * (main() hands them to rr_set_builtin()).
+ */
+void rb_builtin_tables(void);
+/* A workload's knobs as names ("cs,delay-ns"), for list and the table. */
+void rb_knob_names(unsigned int knobs, char *buf, size_t len);
 
 /* bench.c; main.c keeps the full command line for the context. */
 extern int rb_main_argc;

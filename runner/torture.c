@@ -21,8 +21,9 @@
  * --duration it runs at most 20 s, and without --watchdog its hang bound
  * is 2 s (the module's bug_duration and bug_watchdog_ms).
  *
- * On a terminal a progress line (entry i of n, elapsed and remaining time)
- * is redrawn below the output; elsewhere (pipes, CI) only plain lines.
+ * Progress (progress.h): on a terminal a status line (entry i of n,
+ * elapsed and remaining time) redrawn below the output; elsewhere (pipes,
+ * CI) a line per tenth of the run.
  * The last line is "torture: N passed, N failed, N skipped; seed N".
  * Exit 0 when nothing failed, 1 on any failure, 2 on bad input, 130 on
  * SIGINT/SIGTERM (the summary so far is printed first).
@@ -30,17 +31,18 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include <getopt.h>
-#include <math.h>
+#include <limits.h>
 #include <pthread.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "revocable.h"
 #include "bugs.h"	/* the zoo table: empty (count 0) in benchmark builds */
+#include "progress.h"
 #include "torture.h"
+#include "util.h"
 #include "../torture/torture.h"
 
 #define T_EXIT_FAIL		1
@@ -65,72 +67,47 @@ struct t_opts {
 };
 
 static int t_unsafe_skipped;	/* skipped: the unsafe floor, REV_CAP_HIDDEN bugs */
-static volatile sig_atomic_t t_sig;
 static int t_cpus[64], t_ncpus;
-static pthread_mutex_t t_out_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* ---- the environment (struct torture_env) ---- */
 
 static struct {
-	bool tty;		/* stdout is a terminal: draw progress */
-	bool drawn;		/* a progress line is on screen */
 	int idx, n;		/* entry idx of n */
 	double done_s, total_s;	/* budgets of the entries before, of all */
-	u64 last;		/* rb_now_ns() of the last redraw */
+	u64 last;		/* rb_now_ns() of the last update */
 } t_prog;
-
-/* Under t_out_lock. */
-static void t_prog_clear(void)
-{
-	if (t_prog.drawn)
-		fputs("\r\033[K", stdout);
-	t_prog.drawn = false;
-}
 
 __attribute__((format(printf, 1, 2)))
 static void t_printf(const char *fmt, ...)
 {
 	va_list ap;
+	char *s;
 
-	pthread_mutex_lock(&t_out_lock);
-	t_prog_clear();
 	va_start(ap, fmt);
-	vfprintf(stdout, fmt, ap);
+	s = xvasprintf(fmt, ap);
 	va_end(ap);
-	fflush(stdout);
-	pthread_mutex_unlock(&t_out_lock);
+	rb_progress_printf(stdout, "%s", s);
+	free(s);
 }
 
 static void t_progress(const struct revocable_ops *ops, u64 elapsed_ns,
 		       u64 total_ns)
 {
-	double el = elapsed_ns / 1e9, tot = total_ns / 1e9, all, left;
-	char bar[21];
-	int i, fill;
+	double el = elapsed_ns / 1e9, tot = total_ns / 1e9;
+	char st[128];
 	u64 now = rb_now_ns();
 
-	if (!t_prog.tty || now - t_prog.last < 250000000ULL)
+	if (now - t_prog.last < 250000000ULL)
 		return;
 	t_prog.last = now;
-	all = t_prog.done_s + (el < tot ? el : tot);
-	left = t_prog.total_s - all;
-	fill = t_prog.total_s > 0 ? (int)(20 * all / t_prog.total_s) : 0;
-	for (i = 0; i < 20; i++)
-		bar[i] = i < fill ? '#' : '.';
-	bar[20] = '\0';
-	pthread_mutex_lock(&t_out_lock);
-	t_prog_clear();
-	printf("[%s] %d/%d %s %.1f/%.1f s, %.0f s left in all", bar,
-	       t_prog.idx + 1, t_prog.n, ops->name, el, tot,
-	       left > 0 ? left : 0);
-	fflush(stdout);
-	t_prog.drawn = true;
-	pthread_mutex_unlock(&t_out_lock);
+	snprintf(st, sizeof(st), "%d/%d %s %.1f/%.1f s", t_prog.idx + 1,
+		 t_prog.n, ops->name, el, tot);
+	rb_progress_set(t_prog.done_s + (el < tot ? el : tot), st);
 }
 
 static bool t_should_stop(void)
 {
-	return t_sig;
+	return rb_interrupted;
 }
 
 static void t_set_cpus(int only, int idle)
@@ -160,7 +137,7 @@ static struct torture_env t_env = {
 	.out = t_printf,
 	.should_stop = t_should_stop,	/* SIGINT, SIGTERM */
 	.set_cpus = t_set_cpus,
-	.progress = t_progress,		/* a terminal only */
+	.progress = t_progress,
 	.stuck = t_stuck,
 };
 
@@ -202,45 +179,7 @@ static void t_usage(FILE *f)
 "\n  Exit: 0 no failure, 1 failures (or a hang), 2 bad input, 130 SIGINT.\n");
 }
 
-__attribute__((format(printf, 1, 2)))
-static int t_bad(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "revbench torture: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n(revbench torture --help for usage)\n");
-	return T_EXIT_USAGE;
-}
-
-static int t_num(const char *opt, const char *s, double lo, double hi,
-		 double *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtod(s, &end);
-	if (errno || end == s || *end || !isfinite(*v) || *v <= lo || *v > hi)
-		return t_bad("%s: expected a number of seconds > %g and <= %g, got '%s'",
-			     opt, lo, hi, s);
-	return 0;
-}
-
-static int t_int(const char *opt, const char *s, long lo, long hi, int *v)
-{
-	char *end;
-	long x;
-
-	errno = 0;
-	x = strtol(s, &end, 10);
-	if (errno || end == s || *end || x < lo || x > hi)
-		return t_bad("%s: expected an integer in %ld..%ld, got '%s'",
-			     opt, lo, hi, s);
-	*v = (int)x;
-	return 0;
-}
+#define t_bad(...)	(ut_bad("torture", __VA_ARGS__), T_EXIT_USAGE)
 
 static int t_add(struct t_opts *o, const struct revocable_ops *ops)
 {
@@ -291,91 +230,81 @@ static int t_add_all(struct t_opts *o)
 	return 0;
 }
 
-static int t_parse_list(struct t_opts *o, const char *arg, bool bugs)
+static struct t_opts o;
+
+static int t_item(const char *tok, bool bugs)
 {
-	char buf[1024], *tok, *save = NULL;
+	const struct revocable_ops *ops;
 	int i;
 
-	if (strlen(arg) >= sizeof(buf) || !*arg)
-		return t_bad("%s: bad list '%s'", bugs ? "--bug" : "--primitive",
-			     arg);
-	strcpy(buf, arg);
-	for (tok = strtok_r(buf, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		const struct revocable_ops *ops;
-
-		if (bugs && !rev_bug_zoo_count)
-			return t_bad("the bug zoo is built into the test build only, "
-				     "not into this benchmark binary: run "
-				     "build/test/revbench-torture --bug %s "
-				     "(make torture-build)", tok);
-		if (!strcmp(tok, "all")) {
-			if (!bugs && t_add_all(o))
-				return T_EXIT_USAGE;
-			for (i = 0; bugs && i < rev_bug_zoo_count; i++)
-				if (t_add_bug_or_prim(o, rev_bug_zoo[i]))
-					return T_EXIT_USAGE;
-			continue;
-		}
-		ops = bugs ? rev_bug_find(tok) : rev_ops_find(tok);
-		if (!ops && bugs)
-			return t_bad("unknown bug '%s' (--list-bugs lists them)",
-				     tok);
-		if (!ops)
-			return t_bad("unknown primitive '%s' (revbench list; "
-				     "broken variants: --bug, test build only)",
-				     tok);
-		if (t_add_bug_or_prim(o, ops))
+	if (bugs && !rev_bug_zoo_count)
+		return t_bad("the bug zoo is built into the test build only, "
+			     "not into this benchmark binary: run "
+			     "build/test/revbench-torture --bug %s "
+			     "(make torture-build)", tok);
+	if (!strcmp(tok, "all")) {
+		if (!bugs && t_add_all(&o))
 			return T_EXIT_USAGE;
+		for (i = 0; bugs && i < rev_bug_zoo_count; i++)
+			if (t_add_bug_or_prim(&o, rev_bug_zoo[i]))
+				return T_EXIT_USAGE;
+		return 0;
 	}
+	ops = bugs ? rev_bug_find(tok) : rev_ops_find(tok);
+	if (!ops && bugs)
+		return t_bad("unknown bug '%s' (--list-bugs lists them)", tok);
+	if (!ops)
+		return t_bad("unknown primitive '%s' (revbench list; broken "
+			     "variants: --bug, test build only)", tok);
+	return t_add_bug_or_prim(&o, ops);
+}
+
+static int t_prim(const char *tok, void *ctx)
+{
+	(void)ctx;
+	return t_item(tok, false) ? -1 : 0;
+}
+
+static int t_bug(const char *tok, void *ctx)
+{
+	(void)ctx;
+	return t_item(tok, true) ? -1 : 0;
+}
+
+static unsigned int t_mask;
+
+static int t_perturb(const char *tok, void *only)
+{
+	int i = torture_perturb_find(tok);
+
+	if (!strcmp(tok, "all"))
+		t_mask = TORTURE_P_ALL;
+	else if (only && !strcmp(tok, "none"))
+		return 0;
+	else if (i < 0)
+		return ut_bad("torture", "unknown perturbation '%s' (--help lists them)",
+			      tok);
+	else
+		t_mask |= 1U << i;
 	return 0;
 }
 
-static int t_parse_perturb(struct t_opts *o, const char *arg, bool only)
+static int set_list(const char *v, void *what)
 {
-	char buf[512], *tok, *save = NULL;
-	unsigned int mask = 0;
-	int i;
+	bool bugs = what == (void *)t_bug;
 
-	if (strlen(arg) >= sizeof(buf) || !*arg)
-		return t_bad("%s: bad perturbation list '%s'",
-			     only ? "--perturb" : "--no-perturb", arg);
-	strcpy(buf, arg);
-	for (tok = strtok_r(buf, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		if (!strcmp(tok, "all")) {
-			mask = TORTURE_P_ALL;
-			continue;
-		}
-		if (only && !strcmp(tok, "none"))
-			continue;
-		i = torture_perturb_find(tok);
-		if (i < 0)
-			return t_bad("unknown perturbation '%s' (--help lists them)",
-				     tok);
-		mask |= 1U << i;
-	}
-	o->perturb = only ? mask : (o->perturb & ~mask);
-	return 0;
+	return ut_list("torture", bugs ? "--bug" : "--primitive", v,
+		       bugs ? t_bug : t_prim, NULL);
 }
 
-static int t_parse_seed(struct t_opts *o, const char *s)
+static int set_perturb(const char *v, void *only)
 {
-	char *end;
-
-	errno = 0;
-	if (!*s || *s == '-')
-		return t_bad("--seed: expected an unsigned integer, got '%s'", s);
-	o->seed = strtoull(s, &end, 0);
-	if (errno || *end)
-		return t_bad("--seed: expected an unsigned integer, got '%s'", s);
+	t_mask = 0;
+	if (ut_list("torture", only ? "--perturb" : "--no-perturb", v,
+		    t_perturb, only))
+		return -1;
+	o.perturb = only ? t_mask : (o.perturb & ~t_mask);
 	return 0;
-}
-
-static void t_on_signal(int sig)
-{
-	(void)sig;
-	t_sig = 1;
 }
 
 /* Every entry, one after another: the number that failed, *passed. */
@@ -389,7 +318,8 @@ static int t_run_all(const struct t_opts *o, int *passed)
 	for (i = 0; i < o->n; i++)
 		t_prog.total_s += (o->list[i]->caps & REV_CAP_BROKEN) ?
 				  bug_s : prim_s;
-	for (i = 0; i < o->n && !t_sig; i++) {
+	rb_progress_begin("seconds", t_prog.total_s, true);
+	for (i = 0; i < o->n && !rb_interrupted; i++) {
 		const struct revocable_ops *ops = o->list[i];
 		bool bug = ops->caps & REV_CAP_BROKEN;
 		double wd = o->watchdog ? o->watchdog :
@@ -410,7 +340,7 @@ static int t_run_all(const struct t_opts *o, int *passed)
 		t_prog.idx = i;
 		if (torture_run(&t_env, ops, &cfg, &res))
 			failed++;
-		else if (!t_sig)
+		else if (!rb_interrupted)
 			(*passed)++;
 		t_prog.done_s += cfg.duration_ns / 1e9;
 	}
@@ -419,28 +349,32 @@ static int t_run_all(const struct t_opts *o, int *passed)
 
 int cmd_torture(int argc, char **argv)
 {
-	static const struct option lopts[] = {
-		{ "primitive", required_argument, NULL, 'p' },
-		{ "bug", required_argument, NULL, 'b' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "readers", required_argument, NULL, 'r' },
-		{ "fake-revokers", required_argument, NULL, 'f' },
-		{ "watchdog", required_argument, NULL, 'w' },
-		{ "stat-interval", required_argument, NULL, 'i' },
-		{ "stop-on-fail", no_argument, NULL, 'S' },
-		{ "perturb", required_argument, NULL, 'P' },
-		{ "no-perturb", required_argument, NULL, 'N' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "list-bugs", no_argument, NULL, 'L' },
-		{ "list-primitives", no_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	bool list_bugs = false, list_prims = false;
+	unsigned long long seed = 0;
+	const struct ut_opt opts[] = {
+		{ "--primitive", 'p', UT_FN, (void *)t_prim, 0, 0, set_list, NULL },
+		{ "--bug", 'b', UT_FN, (void *)t_bug, 0, 0, set_list, NULL },
+		{ "--duration", 'd', UT_REAL, &o.duration, 1e-9, 1e7, NULL,
+		  "a number of seconds > 0 and <= 1e7" },
+		{ "--seed", 's', UT_UINT, &seed, 0, 0x1p64, NULL,
+		  "an unsigned integer" },
+		{ "--readers", 'r', UT_INT, &o.readers, 1, TORTURE_MAX_READERS,
+		  NULL, NULL },
+		{ "--fake-revokers", 'f', UT_INT, &o.fake, 0, TORTURE_MAX_FAKE,
+		  NULL, NULL },
+		{ "--watchdog", 'w', UT_REAL, &o.watchdog, 1e-9, 1e6, NULL,
+		  "a number of seconds > 0 and <= 1e6" },
+		{ "--stat-interval", 'i', UT_REAL, &o.stat_interval, 1e-9, 1e6,
+		  NULL, "a number of seconds > 0 and <= 1e6" },
+		{ "--stop-on-fail", 'S', UT_FLAG, &o.stop_on_fail, 0, 0, NULL, NULL },
+		{ "--perturb", 'P', UT_FN, &o, 0, 0, set_perturb, NULL },
+		{ "--no-perturb", 'N', UT_FN, NULL, 0, 0, set_perturb, NULL },
+		{ "--verbose", 'v', UT_FLAG, &o.verbose, 0, 0, NULL, NULL },
+		{ "--list-bugs", 'L', UT_FLAG, &list_bugs, 0, 0, NULL, NULL },
+		{ "--list-primitives", 'l', UT_FLAG, &list_prims, 0, 0, NULL, NULL },
 	};
-	static struct t_opts o;
-	bool seeded = false, list_bugs = false, list_prims = false;
-	int c, i, rc, passed = 0, failed;
-	struct sigaction sa;
+	const char *pos[1];
+	int i, rc, passed = 0, failed, npos;
 	cpu_set_t cs;
 
 	memset(&o, 0, sizeof(o));
@@ -450,71 +384,17 @@ int cmd_torture(int argc, char **argv)
 	o.fake = TORTURE_DEF_FAKE;
 	o.stat_interval = 5;
 	o.perturb = TORTURE_P_ALL;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":p:b:d:s:r:f:w:i:SP:N:vLlh", lopts,
-				NULL)) != -1) {
-		rc = 0;
-		switch (c) {
-		case 'p':
-			rc = t_parse_list(&o, optarg, false);
-			break;
-		case 'b':
-			rc = t_parse_list(&o, optarg, true);
-			break;
-		case 'd':
-			rc = t_num("--duration", optarg, 0, 1e7, &o.duration);
-			break;
-		case 's':
-			rc = t_parse_seed(&o, optarg);
-			seeded = true;
-			break;
-		case 'r':
-			rc = t_int("--readers", optarg, 1, TORTURE_MAX_READERS,
-				   &o.readers);
-			break;
-		case 'f':
-			rc = t_int("--fake-revokers", optarg, 0,
-				   TORTURE_MAX_FAKE, &o.fake);
-			break;
-		case 'w':
-			rc = t_num("--watchdog", optarg, 0, 1e6, &o.watchdog);
-			break;
-		case 'i':
-			rc = t_num("--stat-interval", optarg, 0, 1e6,
-				   &o.stat_interval);
-			break;
-		case 'S':
-			o.stop_on_fail = true;
-			break;
-		case 'P':
-			rc = t_parse_perturb(&o, optarg, true);
-			break;
-		case 'N':
-			rc = t_parse_perturb(&o, optarg, false);
-			break;
-		case 'v':
-			o.verbose = true;
-			break;
-		case 'L':
-			list_bugs = true;
-			break;
-		case 'l':
-			list_prims = true;
-			break;
-		case 'h':
-			t_usage(stdout);
-			return 0;
-		case ':':
-			return t_bad("%s needs a value", argv[optind - 1]);
-		default:
-			return t_bad("unknown option '%s'", argv[optind - 1]);
-		}
-		if (rc)
-			return rc;
+	rc = ut_getopt("torture", argc, argv, opts, ARRAY_SIZE(opts), pos,
+		       &npos, 1, NULL, NULL);
+	if (rc > 0) {
+		t_usage(stdout);
+		return 0;
 	}
-	if (optind < argc)
-		return t_bad("unexpected argument '%s'", argv[optind]);
+	if (rc)
+		return T_EXIT_USAGE;
+	if (npos)
+		return t_bad("unexpected argument '%s'", pos[0]);
+	o.seed = seed;
 	if (list_bugs) {
 		if (!rev_bug_zoo_count)
 			return t_bad("the bug zoo is built into the test build only, not "
@@ -537,25 +417,20 @@ int cmd_torture(int argc, char **argv)
 				printf("%s\n", rev_ops_all[i]->name);
 		return 0;
 	}
-	if (!seeded)
+	/* no --seed, or --seed 0: from the clock (knobs.h), printed */
+	if (!o.seed)
 		o.seed = rb_now_ns() ^ ((u64)getpid() << 32);
 	if (!o.n && t_add_all(&o))
 		return T_EXIT_USAGE;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	t_prog.tty = isatty(STDOUT_FILENO) && getenv("TERM") &&
-		     strcmp(getenv("TERM"), "dumb");
 	t_ncpus = 0;
 	if (!sched_getaffinity(0, sizeof(cs), &cs))
 		for (i = 0; i < CPU_SETSIZE && t_ncpus < 64; i++)
 			if (CPU_ISSET(i, &cs))
 				t_cpus[t_ncpus++] = i;
 	t_env.ncpus = t_ncpus;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = t_on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	rb_catch_signals();
 	if (rb_thread_init()) {
 		fprintf(stderr, "revbench torture: rb_thread_init failed\n");
 		return T_EXIT_FAIL;
@@ -578,11 +453,12 @@ int cmd_torture(int argc, char **argv)
 	       " (shuffle: only one CPU allowed, no idle-CPU rotation)" : "");
 	printf("torture: replay with --seed %llu\n", (unsigned long long)o.seed);
 	failed = t_run_all(&o, &passed);
+	rb_progress_end();
 	for (i = 0; i < o.n; i++)
 		if (o.list[i]->global_exit)
 			o.list[i]->global_exit();
 	rb_thread_exit();
-	if (t_sig)
+	if (rb_interrupted)
 		t_printf("torture: INTERRUPTED: %d passed, %d failed, %d not finished or not run; seed %llu\n",
 			 passed, failed, o.n - passed - failed,
 			 (unsigned long long)o.seed);
@@ -590,7 +466,7 @@ int cmd_torture(int argc, char **argv)
 		t_printf("torture: %d passed, %d failed, %d skipped; seed %llu\n",
 			 passed, failed, t_unsafe_skipped,
 			 (unsigned long long)o.seed);
-	if (t_sig)
+	if (rb_interrupted)
 		return T_EXIT_INTR;
 	return failed ? T_EXIT_FAIL : 0;
 }

@@ -41,10 +41,8 @@
  * renamed).  It is a benchmark, not a test: nothing here judges a ratio.
  * Exit 0, 1 (a cell failed), 2 (bad input), 130 (interrupted).
  */
-#include <errno.h>
 #include <jansson.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,8 +50,8 @@
 #include <unistd.h>
 
 #include "prim_info.h"
-#include "results.h"
 #include "revbench.h"
+#include "stats.h"
 
 #define V_MAX_PAIRS	16
 #define V_MAX_ROUNDS	101
@@ -334,31 +332,6 @@ static void v_usage(FILE *f)
 "  Exit 0, 1 (a cell failed), 2 (bad input), 130 (interrupted).\n");
 }
 
-static int v_cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double v_median(const double *v, int n)
-{
-	double s[V_MAX_ROUNDS];
-
-	memcpy(s, v, sizeof(*v) * (size_t)n);
-	qsort(s, (size_t)n, sizeof(*s), v_cmp);
-	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-}
-
-static volatile sig_atomic_t v_sig;
-
-static void v_on_signal(int sig)
-{
-	(void)sig;
-	v_sig = 1;
-	rb_interrupted = 1;
-}
-
 static json_t *v_array(const double *v, int n)
 {
 	json_t *a = json_array();
@@ -372,80 +345,40 @@ static json_t *v_array(const double *v, int n)
 int cmd_validate(int argc, char **argv)
 {
 	static struct v_pair pairs[V_MAX_PAIRS];
-	const char *out = NULL, *pl_name = "compact";
-	char defout[256], host[64], stamp[32], *tmp = NULL;
+	const char *out = NULL, *pl_name = "compact", *pos[1];
+	char defout[256], host[64], stamp[32];
 	enum rb_placement pl = RB_PLACE_COMPACT;
-	u64 loops = 0, v;
-	int threads = 1, rounds = 0, npairs = 0, quick = 0, failed = 0;
-	int i, k, r, ret = 0;
+	unsigned long long loops = 0;
+	int threads = 1, rounds = 0, npairs = 0, failed = 0;
+	bool quick = false;
+	const struct ut_opt opts[] = {
+		{ "--quick", 0, UT_FLAG, &quick, 0, 0, NULL, NULL },
+		{ "--threads", 0, UT_INT, &threads, 1, 1024, NULL, NULL },
+		{ "--rounds", 0, UT_INT, &rounds, 1, V_MAX_ROUNDS, NULL, NULL },
+		{ "--loops", 0, UT_UINT, &loops, 1000, 1e9, NULL, NULL },
+		{ "--placement", 0, UT_STR, &pl_name, 0, 0, NULL, NULL },
+		{ "--out", 0, UT_STR, &out, 0, 0, NULL, NULL },
+	};
+	int i, k, r, ret = 0, npos;
 	double timeout = 60, rmin, rmax;
-	struct sigaction sa;
+	struct ut_afile af;
 	struct rb_topo tp;
 	struct rb_pool pool;
 	json_t *root, *ctx, *tab;
-	FILE *fp;
 	time_t now;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			v_usage(stdout);
-			return 0;
-		}
-		if (!strcmp(a, "--quick")) {
-			quick = 1;
-			continue;
-		}
-		if (!val) {
-			fprintf(stderr, "revbench validate: %s: missing value "
-				"or unknown option\n", a);
-			return RB_EXIT_USAGE;
-		}
-		if (!strcmp(a, "--threads")) {
-			if (rb_parse_u64(val, &v) || v < 1 || v > 1024) {
-				fprintf(stderr, "revbench validate: --threads "
-					"'%s': want 1..1024\n", val);
-				return RB_EXIT_USAGE;
-			}
-			threads = (int)v;
-		} else if (!strcmp(a, "--rounds")) {
-			if (rb_parse_u64(val, &v) || v < 1 ||
-			    v > V_MAX_ROUNDS) {
-				fprintf(stderr, "revbench validate: --rounds "
-					"'%s': want 1..%d\n", val,
-					V_MAX_ROUNDS);
-				return RB_EXIT_USAGE;
-			}
-			rounds = (int)v;
-		} else if (!strcmp(a, "--loops")) {
-			if (rb_parse_u64(val, &loops) || loops < 1000 ||
-			    loops > 1000000000ULL) {
-				fprintf(stderr, "revbench validate: --loops "
-					"'%s': want 1000..1000000000\n", val);
-				return RB_EXIT_USAGE;
-			}
-		} else if (!strcmp(a, "--placement")) {
-			for (k = 0; k <= RB_PLACE_NONE; k++)
-				if (!strcmp(rb_placement_names[k], val))
-					break;
-			if (k > RB_PLACE_NONE) {
-				fprintf(stderr, "revbench validate: "
-					"--placement '%s': unknown\n", val);
-				return RB_EXIT_USAGE;
-			}
-			pl = (enum rb_placement)k;
-			pl_name = rb_placement_names[k];
-		} else if (!strcmp(a, "--out")) {
-			out = val;
-		} else {
-			fprintf(stderr, "revbench validate: unknown option "
-				"'%s'\n", a);
-			v_usage(stderr);
-			return RB_EXIT_USAGE;
-		}
-		i++;
-	}
+	r = ut_getopt("validate", argc, argv, opts, ARRAY_SIZE(opts), pos,
+		      &npos, 1, NULL, NULL);
+	if (r > 0)
+		v_usage(stdout);
+	if (!r && npos)
+		r = ut_bad("validate", "unexpected argument '%s'", pos[0]);
+	if (!r && (k = rb_parse_placement("validate", pl_name)) >= 0)
+		pl = (enum rb_placement)k;
+	else if (!r)
+		r = -1;
+	if (r)
+		return r > 0 ? 0 : RB_EXIT_USAGE;
 	if (!rounds)
 		rounds = quick ? 3 : 9;
 	if (!loops)
@@ -489,18 +422,14 @@ int cmd_validate(int argc, char **argv)
 	if (rb_pool_start(&pool, &tp, pl, threads, false))
 		return RB_EXIT_USAGE;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = v_on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-
+	rb_catch_signals();
 	printf("validate: empty, %d thread%s, %d round%s x %llu accesses, "
 	       "placement %s\n", threads, threads > 1 ? "s" : "", rounds,
 	       rounds > 1 ? "s" : "", (unsigned long long)loops, pl_name);
 	fflush(stdout);
-	for (r = 0; r < rounds && !v_sig; r++) {
-		for (k = 0; k < npairs && !v_sig; k++) {
+	rb_progress_begin("measurements", rounds * npairs, true);
+	for (r = 0; r < rounds && !rb_interrupted; r++) {
+		for (k = 0; k < npairs && !rb_interrupted; k++) {
 			struct v_pair *pr = &pairs[(k + r) % npairs];
 			const char *why = NULL;
 			double a, b;
@@ -514,10 +443,11 @@ int cmd_validate(int argc, char **argv)
 			if (!flip)
 				b = v_measure_ref(&pool, pr->peer, threads,
 						  loops, timeout);
+			rb_progress_set(r * npairs + k + 1, pr->ops->name);
 			if (a < 0 || b < 0) {
-				if (v_sig)
+				if (rb_interrupted)
 					break;
-				fprintf(stderr, "revbench validate: %s: %s\n",
+				rb_progress_printf(stderr, "revbench validate: %s: %s\n",
 					pr->ops->name, a < 0 ?
 					(why ? why : "failed") :
 					"the reference loop failed");
@@ -529,8 +459,9 @@ int cmd_validate(int argc, char **argv)
 			pr->n++;
 		}
 	}
+	rb_progress_end();
 	rb_pool_stop(&pool);
-	if (v_sig) {
+	if (rb_interrupted) {
 		fprintf(stderr, "revbench validate: interrupted: no results "
 			"file written\n");
 		return RB_EXIT_INTERRUPTED;
@@ -541,24 +472,16 @@ int cmd_validate(int argc, char **argv)
 	       "loop");
 	printf("%-10s %9s  %-18s %9s %6s  %-12s %s\n", "", "ns/access", "",
 	       "ns/access", "", "(rounds)", "");
-	root = json_object();
-	ctx = json_object();
 	tab = json_array();
-	json_object_set_new(ctx, "revbench_env", json_string("userspace"));
-	json_object_set_new(ctx, "host_name", json_string(host));
-	json_object_set_new(ctx, "date", json_string(stamp));
-	json_object_set_new(ctx, "cpu_model", json_string(tp.cpu_model));
-	json_object_set_new(ctx, "topology", json_string(tp.summary));
-	json_object_set_new(ctx, "placement", json_string(pl_name));
-	json_object_set_new(ctx, "threads", json_integer(threads));
-	json_object_set_new(ctx, "rounds", json_integer(rounds));
-	json_object_set_new(ctx, "loops", json_integer((json_int_t)loops));
-	json_object_set_new(ctx, "urcu", json_string(rev_urcu_info()));
-	json_object_set_new(ctx, "rwlock", json_string(rev_rwlock_kinds()));
-	json_object_set_new(ctx, "method", json_string(
+	ctx = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:I, s:s, s:s, s:s}",
+		"revbench_env", "userspace", "host_name", host, "date", stamp,
+		"cpu_model", tp.cpu_model, "topology", tp.summary,
+		"placement", pl_name, "threads", threads, "rounds", rounds,
+		"loops", (json_int_t)loops, "urcu", rev_urcu_info(),
+		"rwlock", rev_rwlock_kinds(), "method",
 		"refscale's: warm-up, start barrier, one timed window per "
 		"thread, constant load until all have measured; sides "
-		"interleaved, order flipped every round"));
+		"interleaved, order flipped every round");
 	for (k = 0; k < npairs; k++) {
 		struct v_pair *pr = &pairs[k];
 		double mr, mf, ratio;
@@ -569,8 +492,8 @@ int cmd_validate(int argc, char **argv)
 			       pr->ops->name, "-", pr->peer->what, "-", "-");
 			continue;
 		}
-		mr = v_median(pr->rb, pr->n);
-		mf = v_median(pr->ref, pr->n);
+		mr = rs_median(pr->rb, pr->n);
+		mf = rs_median(pr->ref, pr->n);
 		ratio = mf > 0 ? mr / mf : 0;
 		rmin = rmax = pr->ref[0] > 0 ? pr->rb[0] / pr->ref[0] : 0;
 		for (r = 1; r < pr->n; r++) {
@@ -582,20 +505,14 @@ int cmd_validate(int argc, char **argv)
 		printf("%-10s %9.2f  %-18s %9.2f %5.2fx  %5.2f..%-5.2f %s\n",
 		       pr->ops->name, mr, pr->peer->what, mf, ratio, rmin,
 		       rmax, pr->path ? pr->path : "?");
-		e = json_object();
-		json_object_set_new(e, "primitive", json_string(pr->ops->name));
-		json_object_set_new(e, "peer", json_string(pr->peer->name));
-		json_object_set_new(e, "reference", json_string(pr->peer->what));
-		json_object_set_new(e, "readsection",
-				    json_string(pr->path ? pr->path : "?"));
-		json_object_set_new(e, "revbench_ns", v_array(pr->rb, pr->n));
-		json_object_set_new(e, "reference_ns",
-				    v_array(pr->ref, pr->n));
-		json_object_set_new(e, "revbench_median_ns", json_real(mr));
-		json_object_set_new(e, "reference_median_ns", json_real(mf));
-		json_object_set_new(e, "ratio", json_real(ratio));
-		json_object_set_new(e, "ratio_min", json_real(rmin));
-		json_object_set_new(e, "ratio_max", json_real(rmax));
+		e = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:f, s:f, s:f, s:f, s:f}",
+			      "primitive", pr->ops->name, "peer", pr->peer->name,
+			      "reference", pr->peer->what, "readsection",
+			      pr->path ? pr->path : "?", "revbench_ns",
+			      v_array(pr->rb, pr->n), "reference_ns",
+			      v_array(pr->ref, pr->n), "revbench_median_ns", mr,
+			      "reference_median_ns", mf, "ratio", ratio,
+			      "ratio_min", rmin, "ratio_max", rmax);
 		if (pr->peer->note)
 			json_object_set_new(e, "note",
 					    json_string(pr->peer->note));
@@ -606,22 +523,20 @@ int cmd_validate(int argc, char **argv)
 			printf("  %s: %s\n", v_peers[k].name, v_peers[k].note);
 	printf("  ratio = revbench / reference, medians of the rounds; a "
 	       "benchmark: none judged\n");
-	json_object_set_new(root, "context", ctx);
-	json_object_set_new(root, "validate", tab);
+	root = json_pack("{s:o, s:o}", "context", ctx, "validate", tab);
 
-	fp = rr_out_open(out, &tmp);
-	if (!fp) {
+	if (ut_afile_open(&af, out)) {
 		json_decref(root);
 		return RB_EXIT_USAGE;
 	}
-	if (json_dumpf(root, fp, JSON_INDENT(1) | JSON_REAL_PRECISION(6))) {
-		rr_out_abort(fp, tmp);
+	if (json_dumpf(root, af.fp, JSON_INDENT(1) | JSON_REAL_PRECISION(6))) {
+		ut_afile_abort(&af);
 		json_decref(root);
 		return 1;
 	}
-	fputc('\n', fp);
+	fputc('\n', af.fp);
 	json_decref(root);
-	if (rr_out_commit(fp, tmp, out))
+	if (ut_afile_commit(&af))
 		return RB_EXIT_USAGE;
 	printf("validate: table written to %s\n", out);
 	if (failed)

@@ -117,6 +117,24 @@ ls "$tmp/plot-bad"/*.png >/dev/null 2>&1 && notok "plot.sh: figures written from
 cp "$U" "$tmp/badside.json"
 printf 'benchmark,repetition,sample_ns\nunbind/rcu/threads:2/cs:0,zero,12\n' >"$tmp/badside.json.samples.csv"
 expect 2 "report: malformed samples sidecar" -- "$rb" report "$tmp/badside.json"
+# one strict rule for times in results files: finite and not negative
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["benchmarks"][3]["real_time"] = -1.5
+json.dump(d, open(sys.argv[2], "w"))' "$U" "$tmp/negative.json"
+for cmd in report compare export; do
+	case $cmd in
+	report) args=(report "$tmp/negative.json") ;;
+	compare) args=(compare "$U" "$tmp/negative.json") ;;
+	export) args=(export --gnuplot -o "$tmp/ex-neg" "$tmp/negative.json") ;;
+	esac
+	expect 2 "$cmd: a negative real_time" -- "$rb" "${args[@]}" &&
+		{ grep -q 'negative' "$tmp/stderr" || notok "$cmd: negative real_time: unclear message"; }
+done
+printf 'benchmark,repetition,sample_ns\nunbind/rcu/threads:2/cs:0,0,-12\n' >"$tmp/negside.json.samples.csv"
+cp "$U" "$tmp/negside.json"
+expect 2 "report: a negative sample in the sidecar" -- "$rb" report "$tmp/negside.json"
 
 # ---- NaN/Infinity tokens and aggregates-only files ----------------------
 expect 0 "report: NaN/Infinity counters read as absent" -- "$rb" report "$fx/synthetic-nan-aggregates.json"
@@ -160,6 +178,7 @@ expect 1 "compare: --metric ns_per_access" -- "$rb" compare "$U" "$R" --metric n
 expect 0 "compare: --filter unbind" -- "$rb" compare "$U" "$R" --filter unbind/
 # ---- compare: several runs per side, contexts, missing cells -------------
 r1=$syn/synthetic-run1.json r2=$syn/synthetic-run2.json r3=$syn/synthetic-run3.json
+mkdir -p "$tmp/hempty0"
 s1=$syn/synthetic-slow1.json s2=$syn/synthetic-slow2.json s3=$syn/synthetic-slow3.json
 nreg() { grep -Ec ' REGRESSED +[a-z-]+/' "$1"; }
 if expect 0 "compare A/A: 2 runs -- 1 run (run effects)" -- "$rb" compare "$r1" "$r2" -- "$r3"; then
@@ -215,7 +234,7 @@ d = json.load(open(sys.argv[1]))
 d["context"][sys.argv[3]] = sys.argv[4]
 json.dump(d, open(sys.argv[2], "w"))' "$@"
 }
-for kv in "calib_regime slow" "cpu_model other-cpu" "placement scatter" "quick yes" \
+for kv in "cpu_model other-cpu" "placement scatter" "quick yes" \
 	  "revbench_env kernel" "topology 1 package, 64 cores, 128 PUs"; do
 	k=${kv%% *} v=${kv#* }
 	ctxmod "$r3" "$tmp/mm.json" "$k" "$v"
@@ -223,10 +242,41 @@ for kv in "calib_regime slow" "cpu_model other-cpu" "placement scatter" "quick y
 	grep -q "MISMATCH $k" "$tmp/stdout" && grep -q 'allow-mismatch' "$tmp/stderr" ||
 		notok "$k mismatch: not named, or no hint of --allow-mismatch"
 done
-ctxmod "$r3" "$tmp/mm.json" calib_regime slow
+ctxmod "$r3" "$tmp/mm.json" cpu_model other-cpu
 expect 0 "compare: --allow-mismatch overrides a refusal" -- "$rb" compare "$r1" "$r2" -- "$tmp/mm.json" --allow-mismatch
-grep -q 'MISMATCH (allowed) calib_regime' "$tmp/stdout" && ok "allowed mismatch still printed" ||
+grep -q 'MISMATCH (allowed) cpu_model' "$tmp/stdout" && ok "allowed mismatch still printed" ||
 	notok "allowed mismatch not printed"
+# another calibration regime (issue 19): never refused, never a
+# regression: the cross-CPU cells are "regime changed", the rest compared
+ctxmod "$r3" "$tmp/mm.json" calib_regime slow
+if expect 0 "compare: runs in another calibration regime are compared, not refused" -- "$rb" compare "$r1" "$tmp/mm.json"; then
+	nx=$(grep -Ec ' regime +[a-z-]+/[a-z-]+/threads:[2-9]' "$tmp/stdout")
+	n1=$(grep -Ec ' regime +[a-z-]+/[a-z-]+/threads:1/' "$tmp/stdout")
+	[ "$nx" -gt 0 ] && [ "$n1" -eq 0 ] && grep -q 'regime changed' "$tmp/stdout" &&
+		[ "$(nreg "$tmp/stdout")" -eq 0 ] &&
+		ok "regime: $nx cross-CPU cells 'regime changed', no one-thread cell set aside, nothing REGRESSED" ||
+		notok "regime: $nx cross-CPU, $n1 one-thread cells set aside, $(nreg "$tmp/stdout") REGRESSED"
+fi
+# --history: with one run a side, each cell's noise from earlier runs (the
+# synthetic history: h02..h09 as it, h01 base, h11 new, translate/rcu +40 %)
+hh=$syn/synthetic-hist
+if expect 1 "compare --history: one run a side, noise from eight earlier runs" -- \
+	"$rb" compare "$hh/h01.json" "$hh/h11.json" $(for i in 2 3 4 5 6 7 8 9; do echo --history "$hh/h0$i.json"; done); then
+	grep -q '^history: 8 earlier runs' "$tmp/stdout" && ok "compare --history says how many runs it used" ||
+		notok "compare --history: no history line"
+	nr=$(grep -E ' REGRESSED +[a-z-]+/' "$tmp/stdout" | grep -c 'translate/rcu/')
+	[ "$(nreg "$tmp/stdout")" -eq "$nr" ] && [ "$nr" -ge 1 ] &&
+		ok "compare --history: $nr translate/rcu cells REGRESSED, nothing else" ||
+		notok "compare --history: $(nreg "$tmp/stdout") REGRESSED, $nr translate/rcu"
+fi
+expect 2 "compare --history: an empty folder" -- "$rb" compare "$r1" "$s1" --history "$tmp/hempty0"
+# the kernel's grace-period settings are flagged (issue 20's context keys)
+for k in hz preemption rcu_lazy rcu_expedited rcu_normal rcu_nocbs srcu_exp_holdoff srcu_convert_to_big irqoff; do
+	ctxmod "$r3" "$tmp/mm.json" "$k" "other"
+	"$rb" compare "$r1" "$r2" -- "$tmp/mm.json" >"$tmp/kk.txt" 2>&1
+	grep -q "^warning: $k:" "$tmp/kk.txt" || notok "compare: a $k mismatch is not flagged"
+done
+ok "compare: a mismatch of each kernel setting grace periods depend on is flagged"
 ctxmod "$r3" "$tmp/mm.json" compiler "clang 99"
 expect 0 "compare: another compiler is a warning, not a refusal" -- "$rb" compare "$r1" "$r2" -- "$tmp/mm.json"
 grep -q '^warning: compiler' "$tmp/stdout" && ok "compiler difference flagged" || notok "compiler difference not flagged"
@@ -291,6 +341,131 @@ sys.exit(0 if mine is not None and abs(ref - mine) < 6e-5 else 1)' \
 else
 	skipped "t p-value against scipy" "needs /usr/bin/python3 with scipy"
 fi
+
+# ---- history: change points over many runs ---------------------------------
+H=$syn/synthetic-hist
+if expect 1 "history: 20 runs, translate/rcu 40 % slower from run 11" -- "$rb" history "$H"; then
+	cp "$tmp/stdout" "$tmp/hist.txt"
+	n=$(grep -c '^  run ' "$tmp/hist.txt")
+	nr=$(grep -A1 '^translate/rcu/' "$tmp/hist.txt" | grep -c '^  run 11 ')
+	[ "$n" -eq 3 ] && [ "$nr" -eq 3 ] &&
+		ok "history: change points at run 11 for the 3 translate/rcu cells, nowhere else" ||
+		notok "history: $n change points, $nr of them translate/rcu at run 11"
+	# a REGRESSED line longer than 80 columns goes on in "  [metric]..."
+	[ "$(awk '/^REGRESSED/ { if (p) print p; p = $0; next }
+		/^  \[/ && p { p = p " " $0; next } { if (p) print p; p = "" }
+		END { if (p) print p }' "$tmp/hist.txt" |
+		grep -c '^REGRESSED translate/rcu/.*runs 11-20 vs 1-10')" -eq 3 ] &&
+		ok "history: the latest segment's regressions, one line per cell" ||
+		notok "history: regression lines missing"
+	w=$(width "$tmp/hist.txt")
+	[ "$w" -le 80 ] && ok "history width $w <= 80" || notok "history width $w > 80"
+	grep -q 'alpha 0.05 over the [0-9]* series' "$tmp/hist.txt" && grep -q 'seed 1' "$tmp/hist.txt" &&
+		ok "history states its rule (alpha over the series, seed)" || notok "history: rule not stated"
+fi
+# the host moves every one-thread translate cell +8 % from run 11 as well:
+# one change point for the group's common move, the rcu cell's, no other
+mkdir -p "$tmp/hmove"
+python3 - "$H" "$tmp/hmove" <<'PY'
+import glob, json, os, sys
+for f in sorted(glob.glob(sys.argv[1] + "/h*.json")):
+    d = json.load(open(f))
+    if int(os.path.basename(f)[1:3]) >= 11:
+        for b in d["benchmarks"]:
+            n = b.get("run_name", b["name"])
+            if n.startswith("translate/") and "/threads:1/" in n and b.get("aggregate_name") != "cv":
+                b["real_time"] *= 1.08
+    json.dump(d, open(sys.argv[2] + "/" + os.path.basename(f), "w"))
+PY
+if expect 1 "history: the host moves every translate cell +8 % from run 11, rcu +40 %" -- "$rb" history "$tmp/hmove"; then
+	n=$(grep -c '^  run ' "$tmp/stdout")
+	grep -A1 '^translate (all cells) \[factor of ns\]' "$tmp/stdout" | grep -q '^  run 11 ' &&
+		[ "$(grep -A1 '^translate/rcu/threads:1/' "$tmp/stdout" | grep -c '^  run 11 ')" -eq 1 ] &&
+		[ "$(grep -c '^translate/[a-z-]*/threads:1/' "$tmp/stdout")" -eq 1 ] &&
+		ok "history: the common move is one series of its own, the rcu cell apart, no other cell ($n change points)" ||
+		notok "history: common move not apart: $(grep -B1 '^  run ' "$tmp/stdout" | grep -v '^  run\|^--' | tr '\n' ' ')"
+fi
+expect 0 "history: the first 10 runs (A/A): no change point" -- "$rb" history $(ls "$H"/h*.json | head -10)
+grep -q '^no change point' "$tmp/stdout" || notok "history A/A: change points reported"
+"$rb" history "$H" >"$tmp/h1.txt" 2>/dev/null
+"$rb" history "$H" >"$tmp/h2.txt" 2>/dev/null
+cmp -s "$tmp/h1.txt" "$tmp/h2.txt" && ok "history: the same runs give the same output (fixed seed)" ||
+	notok "history: two runs of history differ"
+expect 1 "history --by commit (commits not in this repository: by date)" -- "$rb" history --by commit "$H"
+grep -q 'not in this repository' "$tmp/stdout" || notok "history --by commit: no note about unknown commits"
+if expect 0 "history --by kernel --table: 6.1, 6.12, 6.12-rt" -- "$rb" history --by kernel --table "$syn/synthetic-kernels"; then
+	grep -Eq '^ +6\.1\.0-57 +6\.12\.95 +6\.12\.95-rt *$' "$tmp/stdout" &&
+		ok "history --by kernel: columns in version order, rt after its base" ||
+		notok "history --by kernel: column order: $(grep -E '6\.1' "$tmp/stdout" | head -1)"
+	w=$(width "$tmp/stdout")
+	[ "$w" -le 80 ] && ok "history --table width $w <= 80" || notok "history --table width $w > 80"
+fi
+# bad input: a message, exit 2, no figure
+mkdir -p "$tmp/hempty"
+expect 2 "history: an empty folder" -- "$rb" history "$tmp/hempty"
+expect 2 "history: one run" -- "$rb" history "$H/h01.json"
+expect 2 "history: one run named twice is one run" -- "$rb" history "$H/h01.json" "$H/../$(basename "$H")/h01.json"
+mkdir -p "$tmp/hmix/figures" && cp "$H/h01.json" "$H/h02.json" "$H/h03.json" "$tmp/hmix/" &&
+	echo '{"table": []}' >"$tmp/hmix/validate.json"
+expect 0 "history: a folder's other JSON and folders without runs are left out" -- "$rb" history "$tmp/hmix"
+grep -q 'validate.json: note: no "benchmarks": not a results file, left out' "$tmp/stderr" ||
+	notok "history: no note for the JSON left out"
+expect 2 "history: a named JSON that is no results file" -- "$rb" history "$H/h01.json" "$tmp/hmix/validate.json"
+ctxmod "$H/h03.json" "$tmp/h03-format2.json" revbench_format 2
+expect 2 "history: mixed formats" -- "$rb" history "$H/h01.json" "$H/h02.json" "$tmp/h03-format2.json"
+grep -q 'mixed results formats' "$tmp/stderr" || notok "history: mixed formats: unclear message"
+expect 2 "history: a truncated file" -- "$rb" history "$H/h01.json" "$syn/synthetic-truncated.json"
+expect 2 "history: --by nonsense" -- "$rb" history --by moon "$H"
+expect 2 "history: --alpha 2" -- "$rb" history --alpha 2 "$H"
+expect 2 "plot.sh --history: bad input draws nothing" -- env REVBENCH="$rb" "$top/plot/plot.sh" --history "$tmp/hplot-bad" "$tmp/hempty"
+ls "$tmp/hplot-bad"/trend* >/dev/null 2>&1 && notok "plot.sh --history: a figure from bad input" ||
+	ok "plot.sh --history: no figure from bad input"
+if command -v gnuplot >/dev/null 2>&1 &&
+   expect 0 "plot.sh --history: the trend figure" -- env REVBENCH="$rb" PLOT_DATA="$tmp/hpd" "$top/plot/plot.sh" --history "$tmp/hplot" "$H"; then
+	[ -s "$tmp/hplot/trend.png" ] && grep -q '<svg' "$tmp/hplot/trend.svg" &&
+		grep -q "TR_N = 3" "$tmp/hpd/trend.gp" &&
+		ok "trend figure: PNG and SVG, the 3 flagged series" || notok "trend figure missing or wrong"
+fi
+
+# ---- report --vs and compare: one verdict -----------------------------------
+# Every cell of the same pair of runs: report --vs marks exactly the cells
+# compare calls REGRESSED or improved (the same function, rv_compare()).
+same_verdicts() {	# same_verdicts BASE NEW
+	"$rb" compare "$1" "$2" >"$tmp/sv-c.txt" 2>/dev/null
+	"$rb" report "$2" --vs "$1" >"$tmp/sv-r.txt" 2>/dev/null
+	python3 - "$tmp/sv-c.txt" "$tmp/sv-r.txt" <<'PY'
+import re, sys
+marked_c, seen_c = set(), set()
+for l in open(sys.argv[1]):
+    f = l.split()
+    if len(f) >= 8 and f[-2] in ("same", "improved", "REGRESSED") and "/" in f[-1]:
+        seen_c.add(f[-1])
+        if f[-2] in ("improved", "REGRESSED"):
+            marked_c.add(f[-1])
+marked_r, seen_r, wl, params = set(), set(), None, None
+for l in open(sys.argv[2]):
+    l = l.rstrip("\n")
+    m = re.match(r"^([a-z-]+): .*, Amean$", l)
+    if m:
+        wl = m.group(1)
+    elif wl and re.match(r"^[a-z]+:\S", l):
+        params = l.replace(" ", "/")
+    elif l.startswith("Amean  "):
+        key = "%s/%s/%s" % (wl, l.split()[1], params)
+        seen_r.add(key)
+        if re.search(r"\*\s*-?[0-9.]+%\*$", l):
+            marked_r.add(key)
+bad = [k for k in seen_c if (k in marked_c) != (k in marked_r)]
+print("%d cells, %d marked by both%s" % (len(seen_c), len(marked_c & marked_r),
+      "; differ: " + " ".join(bad[:5]) if bad else ""))
+sys.exit(1 if bad or not seen_c <= seen_r else 0)
+PY
+}
+for pair in "$U $R" "$R $U" "$r1 $s1" "$r1 $r2" "$K $K"; do
+	set -- $pair
+	out=$(same_verdicts "$1" "$2") && ok "report --vs and compare: one verdict on every cell of $(basename "$1") vs $(basename "$2") ($out)" ||
+		notok "report --vs and compare disagree on $(basename "$1") vs $(basename "$2"): $out"
+done
 
 # ---- report ---------------------------------------------------------------
 if expect 0 "report: userspace" -- "$rb" report "$U"; then
@@ -444,7 +619,10 @@ if "$rb" run --primitive rcu,seqlock --workload translate,unbind,error-path,life
 	ln -s run1 "$tmp/latest"
 	expect 0 "report: a link to a run folder (results/latest)" -- "$rb" report "$tmp/latest"
 	expect 0 "compare: a folder against a file" -- "$rb" compare "$run1" "$run1/results.json"
+	"$rb" report --short "$run1" >"$tmp/short.txt" 2>/dev/null
 	expect 0 "summary: a run folder" -- "$rb" summary "$run1" &&
+		{ cmp -s "$tmp/stdout" "$tmp/short.txt" && ok "summary is report --short" ||
+			notok "summary and report --short differ"; } &&
 		{ w=$(width "$tmp/stdout"); [ "$w" -le 80 ] && ok "summary width $w <= 80" ||
 			notok "summary width $w > 80"; }
 	grep -q '^seqlock ' "$tmp/stdout" && grep -q '^unbind: ' "$tmp/stdout" &&

@@ -7,10 +7,13 @@
 #     parser: no NaN/Infinity; required context keys and counters, the
 #     cell and primitive tables, the warm-up dropped) and accepted by Google
 #     Benchmark's compare.py, plus its gzip'd, indexed samples sidecar;
-#   - the run folder: results/HOST-STAMP/ with results.json, samples,
-#     report.txt and figures, results/latest; --out DIR; progress lines
-#     on a pipe and in place on a terminal; --verbose;
-#   - SIGINT during a run: exit 130 and nothing left behind.
+#   - the run folder: results/HOST-STAMP/ with results.json and samples,
+#     results/latest; then report.txt and the figures made the way "make
+#     bench" makes them (revbench report --out, plot/plot.sh: the run never
+#     forks them); --out DIR; progress on a pipe (a line per tenth, none
+#     per cell) and in place on a terminal; --verbose;
+#   - SIGINT during a run, and while the figures are drawn: exit 130 and
+#     nothing left behind.
 # Every results file written here passes the strict parser.  No timing
 # thresholds.  Writes "passed=N failed=N skipped=N" to
 # $BUILD/check-results/runner and ends with "N passed, N failed".
@@ -97,6 +100,8 @@ fi
 expect_exit 2 "threads negative" -- run --threads -1 $O
 expect_exit 2 "threads trailing junk" -- run --threads 1x $O
 expect_exit 2 "threads empty list item" -- run --threads , $O
+expect_exit 2 "primitive list with an empty item" -- run --primitive rcu,,srcu $O
+expect_exit 2 "workload list ending in a comma" -- run --workload translate, $O
 expect_exit 2 "more threads than CPUs" -- run --threads $((ncpu + 1)) $O
 expect_exit 2 "option without value" -- run --primitive
 expect_exit 2 "repetitions zero" -- run --repetitions 0 $O
@@ -275,28 +280,44 @@ else
 	echo "ok - compare.py # SKIP /usr/share/benchmark/compare.py or scipy missing"
 	skip=$((skip + 1))
 fi
-# progress on a pipe: a line per finished cell and per tenth of the run
-if grep -Eq '^\[ ?[0-9]+/[0-9]+\] (translate|unbind)/' "$tmp/stdout" &&
+# progress on a pipe: a line per tenth of the run, none per cell (issue
+# 17: per-cell lines only with --verbose), then the summary
+if ! grep -Eq '^\[ ?[0-9]+/[0-9]+\] (translate|unbind)/' "$tmp/stdout" &&
+   [ "$(grep -c '^progress: ' "$tmp/stdout")" -le 9 ] &&
    grep -q '^progress: ' "$tmp/stdout" && grep -q '^summary of ' "$tmp/stdout"; then
-	ok "progress: plain lines per cell and per tenth, then the summary"
+	ok "progress: a line per tenth on a pipe, none per cell, then the summary"
 else
-	notok "progress lines or summary missing on a pipe"
+	notok "progress lines or summary on a pipe: $(grep -c '' "$tmp/stdout") lines"
 fi
 
-# The run folder: results/HOST-STAMP/ and results/latest, in a fresh cwd.
+# The run folder: results/HOST-STAMP/ and results/latest, in a fresh cwd;
+# then report.txt and the figures as "make bench" makes them (mk/plot.mk,
+# bench-results): revbench report --out, plot/plot.sh, each its own step.
 mini="run --no-baselines --primitive rcu --workload translate,unbind --threads 1 --repetitions 2 --min-time 0.002 --samples 8"
+top=$(cd "$here/.." && pwd)
+bench_after() {	# bench_after RUN-FOLDER: what make bench does after the run
+	"$rb" report "$1" --out "$1/report.txt" &&
+	REVBENCH="$rb" PLOT_DATA="$tmp/plot-data" PLOT_FORMATS=png "$top/plot/plot.sh" "$1" "$1"
+}
 mkdir -p "$tmp/cwd"
 if (cd "$tmp/cwd" && "$rb" $mini >"$tmp/f.out" 2>"$tmp/f.err"); then
 	run=$(readlink "$tmp/cwd/results/latest")
 	d=$tmp/cwd/results/$run
+	[ -n "$run" ] && [ ! -e "$d/report.txt" ] && ! ls "$d"/fig* >/dev/null 2>&1 &&
+		ok "the run itself writes no report and no figure (no fork of the binary)" ||
+		notok "the run wrote a report or figures itself: $(ls "$d" | tr '\n' ' ')"
+	bench_after "$d" >"$tmp/ba.out" 2>&1
 	if [ -n "$run" ] && [ -s "$d/results.json" ] && [ -s "$d/results.samples.csv.gz" ] &&
 	   [ -s "$d/report.txt" ] && ! ls -A "$tmp/cwd/results" | grep -q '^\.'; then
 		ok "run folder results/$run: results.json, samples, report.txt; results/latest"
 	else
 		notok "run folder incomplete: $(ls -A "$tmp/cwd/results" "$d" 2>&1 | tr '\n' ' ')"
 	fi
+	head -1 "$d/report.txt" | grep -q "results/$run/results.json" &&
+		ok "report.txt names the run folder's file, not a temporary path" ||
+		notok "report.txt header: $(head -1 "$d/report.txt")"
 	if command -v gnuplot >/dev/null 2>&1; then
-		[ "$(ls "$d"/fig*.png 2>/dev/null | wc -l)" -eq 6 ] &&
+		[ "$(ls "$d"/fig*.png 2>/dev/null | wc -l)" -eq 6 ] && ! ls -A "$d" | grep -q '^\.' &&
 			ok "run folder: the 6 figures (PNG)" || notok "run folder: figures missing: $(ls "$d")"
 	fi
 	grep -q "^written: results/$run/" "$tmp/f.out" && grep -q 'results.json' "$tmp/f.out" &&
@@ -308,9 +329,9 @@ else
 fi
 # --out DIR: a new folder of that name, never an existing one
 if "$rb" $mini --no-figures --out "$tmp/mine" >/dev/null 2>&1 &&
-   [ -s "$tmp/mine/results.json" ] && [ -s "$tmp/mine/report.txt" ] &&
-   ! ls "$tmp/mine"/fig* >/dev/null 2>&1; then
-	ok "--out DIR --no-figures: that folder, no figures"
+   [ -s "$tmp/mine/results.json" ] && "$rb" report "$tmp/mine" --out "$tmp/mine/report.txt" &&
+   [ -s "$tmp/mine/report.txt" ] && ! ls "$tmp/mine"/fig* >/dev/null 2>&1; then
+	ok "--out DIR --no-figures: that folder, no figures; report --out into it"
 else
 	notok "--out DIR: $(ls "$tmp/mine" 2>&1 | tr '\n' ' ')"
 fi
@@ -369,19 +390,24 @@ interrupted "mid-run" "$tmp/int"
 pid=$!
 sleep 1.5
 interrupted "mid-run with --out FILE.json" "$tmp/int1"
-# ... and while the report and figures are made (a gnuplot that takes its
-# time): the run folder is not renamed into place
+# ... and while the figures are drawn (a gnuplot that takes its time):
+# plot.sh stops, exit 130, and leaves no figure, whole or partial
 if command -v gnuplot >/dev/null 2>&1; then
 	printf '#!/bin/sh\nsleep 3\nexec gnuplot "$@"\n' >"$tmp/slow-gnuplot"
 	chmod +x "$tmp/slow-gnuplot"
-	(cd "$tmp/int2" && GNUPLOT="$tmp/slow-gnuplot" exec "$rb" $mini >"$tmp/int2.log" 2>&1) &
+	"$rb" $mini --no-figures --out "$tmp/int2/run" >/dev/null 2>&1
+	# a background job of a script starts with SIGINT ignored: restore it
+	GNUPLOT="$tmp/slow-gnuplot" REVBENCH="$rb" PLOT_DATA="$tmp/int2-data" env --default-signal=INT \
+		"$top/plot/plot.sh" "$tmp/int2/run" "$tmp/int2/run" >"$tmp/int2.log" 2>&1 &
 	pid=$!
-	for i in $(seq 1 100); do
-		grep -q '^ran ' "$tmp/int2.log" 2>/dev/null && break
-		sleep 0.1
-	done
-	sleep 0.5
-	interrupted "while the figures are drawn" "$tmp/int2"
+	sleep 1
+	kill -INT $pid
+	wait $pid
+	rc=$?
+	left=$(ls -A "$tmp/int2/run" | grep -v '^results' | head -3)
+	[ $rc -eq 130 ] && [ -z "$left" ] &&
+		ok "SIGINT while the figures are drawn: exit 130, no figure left behind" ||
+		notok "SIGINT while the figures are drawn: exit $rc, left: $left"
 fi
 # every results file this script wrote is strict JSON
 files=$(find "$tmp" -name '*.json' -size +0 | sort)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * stats - unit tests of runner/stats.c, the statistics behind "revbench
+ * stats - unit tests of analysis/stats.c, the statistics behind "revbench
  * compare" and the pooled percentiles of "revbench report", on synthetic
  * samples with fixed seeds (no timing, no files).
  *
@@ -20,11 +20,21 @@
  *     are found, and nothing else is;
  *   - a NEW run from a busier machine (half of a workload's cells slower)
  *     is absorbed by genomic control, and is not without it;
+ *   - one run a side with a history: the cells' noise from earlier runs,
+ *     a host state that moves a whole group taken out, the one cell that
+ *     moved beyond it found;
  *   - rates (higher is better), zero-noise counters;
  *   - pooled percentiles: type-7 values, the printing rule, a bootstrap
- *     interval that is reproducible and covers the true quantile.
+ *     interval that is reproducible and covers the true quantile;
+ *   - change points (e-divisive means, fixed seed): a step is found where
+ *     it is, two steps both, a ramp is cut inside it (e-divisive splits a
+ *     trend into pieces, as ecp::e.divisive does on the paper's shapes),
+ *     pure noise and a single outlier give none (the permutation test
+ *     sees that one wild value moves anywhere); over 40 noise series the
+ *     share with a false change point stays near alpha; and the result
+ *     is the same every time.
  *
- * It compiles runner/stats.c into itself (the file has no other
+ * It compiles analysis/stats.c into itself (the file has no other
  * dependency), so every test variant (plain, ASan+UBSan, TSan) runs it.
  */
 #include <math.h>
@@ -32,7 +42,7 @@
 #include <string.h>
 
 #include "tap.h"
-#include "../runner/stats.c"
+#include "../analysis/stats.c"
 
 #define NCELL	200
 #define NGROUP	4
@@ -291,6 +301,19 @@ static void test_ab(const struct model *m)
 		       "A/B, %d run%s per side: %d of 10 cells slowed by %.0f %% REGRESSED, %d others",
 		       nruns, nruns > 1 ? "s" : "", found, (f - 1) * 100, others);
 	}
+	/*
+	 * Three runs a side whose NEW runs all came from a host 3 % slower
+	 * for one group (every cell of it), one cell of it 20 % beyond:
+	 * the common move is tested against, not read as noise.
+	 */
+	for (c = 0; c < NCELL; c++)
+		shift[c] = m->group[c] == 0 ? (c == 0 ? 1.03 * 1.2 : 1.03) : 1;
+	draw(&d, m, 3, shift, 250);
+	run_cfg(&d, &holm);
+	tap_ok(d.out[0].verdict == RS_REGRESSED && count(&d, RS_REGRESSED) == 1 &&
+	       count(&d, RS_IMPROVED) == 0,
+	       "3 -- 3 runs, a group's NEW runs 3 %% slower, one cell 20 %% beyond: it alone REGRESSED (%d REGRESSED, common move %+.1f %%)",
+	       count(&d, RS_REGRESSED), expm1(d.grp[0].shift) * 100);
 	/* a rate: a drop is the regression, a rise an improvement */
 	for (c = 0; c < NCELL; c++)
 		shift[c] = c == 0 ? 0.6 : c == 4 ? 1.6 : 1;
@@ -336,6 +359,127 @@ static void test_busy_run(const struct model *m)
 	       with, without, d.grp[0].lambda);
 }
 
+/*
+ * One run a side with a history: the cells' own run-to-run noise comes
+ * from 8 earlier runs.  NEW's one run comes from another state of the
+ * host that moved every cell of group 0 by +40 %, and one of them (cell
+ * 0) by 5x: only that one is REGRESSED; with no history, the empirical
+ * null of the group cannot tell it from the state.
+ */
+static void test_history(const struct model *m)
+{
+	static struct data h;
+	static struct rs_run hist[NCELL][8];
+	double shift[NCELL];
+	int c, j, others = 0;
+
+	for (c = 0; c < NCELL; c++)
+		shift[c] = c == 0 ? 5 * 1.4 : m->group[c] == 0 ? 1.4 : 1;
+	draw(&d, m, 1, shift, 500);
+	for (j = 0; j < 8; j++) {
+		draw(&h, m, 1, NULL, 600 + j);
+		for (c = 0; c < NCELL; c++) {
+			double *v = malloc(NREP * sizeof(double));
+
+			memcpy(v, h.v[0][c][0], NREP * sizeof(double));
+			hist[c][j] = (struct rs_run){ v, NREP };
+		}
+	}
+	for (c = 0; c < NCELL; c++) {
+		d.in[c].hist = hist[c];
+		d.in[c].nhist = 8;
+	}
+	run_cfg(&d, &holm);
+	for (c = 1; c < NCELL; c++)
+		others += d.out[c].verdict == RS_REGRESSED;
+	tap_ok(d.out[0].verdict == RS_REGRESSED && others == 0 &&
+	       d.out[0].replicated == 2 && fabs(expm1(d.grp[0].shift) - 0.4) < 0.1,
+	       "one run a side, noise from 8 runs of history, the NEW run's host moved a group +40 %%: the cell 5x beyond it REGRESSED, %d others (common move %+.0f %%)",
+	       others, expm1(d.grp[0].shift) * 100);
+	/*
+	 * The NEW run of cell 3 (no change) disturbed as the host did in
+	 * one measured run: 5 of its 9 repetitions 1.6-4.7x slower, its
+	 * median ~1.5x.  Its spread says so: not a regression.
+	 */
+	{
+		static const double f[NREP] = { 1, 1.7, 1, 1.8, 4.7, 2.1, 1, 1, 1.6 };
+
+		for (j = 0; j < NREP; j++)
+			d.v[1][3][0][j] *= f[j];
+		run_cfg(&d, &holm);
+		tap_ok(d.out[3].verdict != RS_REGRESSED && d.out[0].verdict == RS_REGRESSED,
+		       "history: a NEW run whose repetitions spread as a disturbed host's (median %+.0f %%) is not REGRESSED (%s)",
+		       d.out[3].change * 100, rs_verdict_names[d.out[3].verdict]);
+	}
+	for (c = 0; c < NCELL; c++) {
+		for (j = 0; j < 8; j++)
+			free((double *)hist[c][j].v);
+		d.in[c].hist = NULL;
+		d.in[c].nhist = 0;
+	}
+}
+
+/*
+ * History runs whose host moved each group as a whole (3 % sd per run and
+ * group, cells 0.4 % on their own and 1 % per repetition, as translate's
+ * one-thread cells were measured):
+ * each history run's group move taken out, a cell +12 % is told from the
+ * threshold of 5 %, and nothing else is flagged.
+ */
+static void test_history_moves(const struct model *m0)
+{
+	static struct data h;
+	static struct rs_run hist[NCELL][8];
+	static struct model m;
+	double shift[NCELL], mv[NGROUP];
+	struct rs_rng r;
+	int c, j, g, others = 0;
+
+	m = *m0;
+	for (c = 0; c < NCELL; c++) {
+		m.tau[c] = 0.004;
+		m.sw[c] = 0.01;
+	}
+	rs_rng_seed(&r, 77);
+	for (c = 0; c < NCELL; c++)
+		shift[c] = c == 1 ? 1.12 : 1;
+	draw(&d, &m, 1, shift, 700);
+	for (g = 0; g < NGROUP; g++)
+		mv[g] = exp(0.03 * rs_rng_normal(&r));
+	for (c = 0; c < NCELL; c++)	/* the NEW run's host */
+		for (j = 0; j < NREP; j++)
+			d.v[1][c][0][j] *= mv[m.group[c]];
+	for (j = 0; j < 8; j++) {
+		draw(&h, &m, 1, NULL, 800 + j);
+		for (g = 0; g < NGROUP; g++)
+			mv[g] = exp(0.03 * rs_rng_normal(&r));
+		for (c = 0; c < NCELL; c++) {
+			double *v = malloc(NREP * sizeof(double));
+			int k;
+
+			for (k = 0; k < NREP; k++)
+				v[k] = h.v[0][c][0][k] * mv[m.group[c]];
+			hist[c][j] = (struct rs_run){ v, NREP };
+		}
+	}
+	for (c = 0; c < NCELL; c++) {
+		d.in[c].hist = hist[c];
+		d.in[c].nhist = 8;
+	}
+	run_cfg(&d, &holm);
+	for (c = 0; c < NCELL; c++)
+		others += c != 1 && d.out[c].verdict != RS_SAME;
+	tap_ok(d.out[1].verdict == RS_REGRESSED && others == 0,
+	       "history whose runs moved each group by 3 %%, cells 0.4 %% alone: +12 %% REGRESSED (%s, %+.1f %%), %d others flagged",
+	       rs_verdict_names[d.out[1].verdict], d.out[1].change * 100, others);
+	for (c = 0; c < NCELL; c++) {
+		for (j = 0; j < 8; j++)
+			free((double *)hist[c][j].v);
+		d.in[c].hist = NULL;
+		d.in[c].nhist = 0;
+	}
+}
+
 static void test_degenerate(void)
 {
 	static const double same[3][5] = {
@@ -361,9 +505,9 @@ static void test_degenerate(void)
 	}
 	rz[0].v = bad[0];
 	rz[0].n = 2;
-	in[0] = (struct rs_cell_in){ { rb, rb }, { 3, 3 }, 0 };
-	in[1] = (struct rs_cell_in){ { rb, rn }, { 3, 3 }, 0 };
-	in[2] = (struct rs_cell_in){ { rz, rb }, { 1, 3 }, 0 };
+	in[0] = (struct rs_cell_in){ { rb, rb }, { 3, 3 }, 0, NULL, 0, 0 };
+	in[1] = (struct rs_cell_in){ { rb, rn }, { 3, 3 }, 0, NULL, 0, 0 };
+	in[2] = (struct rs_cell_in){ { rz, rb }, { 1, 3 }, 0, NULL, 0, 0 };
 	rs_compare(in, 3, 1, &holm, out, g);
 	tap_ok(out[0].verdict == RS_SAME && out[1].verdict == RS_REGRESSED &&
 	       out[2].verdict == RS_NOTEST,
@@ -421,6 +565,110 @@ static void test_percentiles(void)
 	       cover);
 }
 
+/* ---- change points ------------------------------------------------------- */
+
+static int cps(const double *x, int n, double alpha, struct rs_cp *cp)
+{
+	const struct rs_ed_cfg cfg = { .alpha = alpha, .min_size = 2, .seed = 1 };
+
+	return rs_edivisive(x, n, &cfg, cp, 8);
+}
+
+static void series(double *x, int n, uint64_t seed, double sd)
+{
+	struct rs_rng r;
+	int i;
+
+	rs_rng_seed(&r, seed);
+	for (i = 0; i < n; i++)
+		x[i] = sd * rs_rng_normal(&r);
+}
+
+/* Q of the paper, from its definition: the best (t, k) of x[0..n). */
+static double naive_q(const double *x, int n, int min, int *at)
+{
+	double best = -INFINITY, a, b, c, q;
+	int t, k, i, j;
+
+	for (t = min; t + min <= n; t++)
+		for (k = t + min; k <= n; k++) {
+			a = b = c = 0;
+			for (i = 0; i < t; i++)
+				for (j = t; j < k; j++)
+					a += fabs(x[i] - x[j]);
+			for (i = 0; i < t; i++)
+				for (j = i + 1; j < t; j++)
+					b += fabs(x[i] - x[j]);
+			for (i = t; i < k; i++)
+				for (j = i + 1; j < k; j++)
+					c += fabs(x[i] - x[j]);
+			q = 2 * a / (t * (k - t)) - b / (t * (t - 1) / 2.0) -
+			    c / ((k - t) * (k - t - 1) / 2.0);
+			q *= (double)t * (k - t) / k;
+			if (q > best) {
+				best = q;
+				*at = t;
+			}
+		}
+	return best;
+}
+
+static void test_change_points(void)
+{
+	double x[60], y[60];
+	struct rs_cp cp[8], cp2[8];
+	int i, n, m, t, any = 0;
+
+	/* a step of 10 % (log 0.095) in runs with 3 % noise, 10 + 10 */
+	series(x, 20, 11, 0.03);
+	for (i = 10; i < 20; i++)
+		x[i] += 0.095;
+	n = cps(x, 20, 0.01, cp);
+	tap_ok(n == 1 && cp[0].at == 10 && cp[0].p <= 0.01,
+	       "step of 10 %% in 3 %% noise, 10 + 10 runs: %d change point(s), at %d, p %.4f",
+	       n, n ? cp[0].at : -1, n ? cp[0].p : NAN);
+	m = -1;
+	tap_ok(n == 1 && fabs(naive_q(x, 20, 2, &m) - cp[0].q) < 1e-9 * cp[0].q &&
+	       m == cp[0].at, "its statistic equals the paper's Q-hat computed from the definition (%.6f)",
+	       n ? cp[0].q : NAN);
+	m = cps(x, 20, 0.01, cp2);
+	for (i = 0; i < n && m == n; i++)
+		m -= cp[i].at != cp2[i].at || cp[i].p != cp2[i].p;
+	tap_ok(m == n, "the same series gives the same change points (fixed seed)");
+	/* two steps: up at 15, back down at 30 */
+	series(x, 45, 12, 0.3);
+	for (i = 15; i < 30; i++)
+		x[i] += 2;
+	n = cps(x, 45, 0.01, cp);
+	tap_ok(n == 2 && cp[0].at == 15 && cp[1].at == 30,
+	       "two steps (15, 30): %d change points, at %d and %d", n,
+	       n > 0 ? cp[0].at : -1, n > 1 ? cp[1].at : -1);
+	/* a ramp: cut inside it, never at its ends */
+	series(x, 40, 13, 0.05);
+	for (i = 0; i < 40; i++)
+		x[i] += i / 39.0;
+	n = cps(x, 40, 0.01, cp);
+	for (i = 0, m = n > 0; i < n; i++)
+		m &= cp[i].at >= 2 && cp[i].at <= 38;
+	tap_ok(m, "ramp over 40 runs: cut into %d pieces inside it%s%d",
+	       n + 1, n ? ", first at " : "", n ? cp[0].at : 0);
+	/* pure noise, and the same with one wild value */
+	series(x, 40, 14, 1);
+	n = cps(x, 40, 0.05, cp);
+	memcpy(y, x, sizeof(x));
+	y[20] += 10;
+	m = cps(y, 40, 0.05, cp2);
+	tap_ok(n == 0 && m == 0,
+	       "pure noise: %d change points; a single outlier of 10 sd: %d", n, m);
+	for (t = 0; t < 40; t++) {
+		series(x, 30, 1000 + t, 1);
+		any += cps(x, 30, 0.05, cp) > 0;
+	}
+	/* P(Binomial(40, 0.05) >= 7) < 0.005 */
+	tap_ok(any <= 6, "40 noise series at alpha 0.05: %d with a change point", any);
+	tap_ok(cps(x, 3, 0.05, cp) == 0, "3 values: too short to split");
+}
+
 int main(void)
 {
 	static struct model m, strong;
@@ -433,7 +681,10 @@ int main(void)
 	test_fwer(&m, &strong);
 	test_ab(&m);
 	test_busy_run(&m);
+	test_history(&m);
+	test_history_moves(&m);
 	test_degenerate();
 	test_percentiles();
+	test_change_points();
 	return tap_done();
 }

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * stats.h - the statistics behind "revbench compare" (the regression
- * verdict) and the pooled percentiles of "revbench report" / "export".
- * Plain C11 over arrays of doubles: no file format, no JSON, so that
- * tests/stats.c can drive it with synthetic samples and a fixed seed.
+ * stats.h - every statistic revbench computes, in one module: the
+ * summaries (median, mean, sd, quantiles), the random numbers, the
+ * regression verdict of "revbench compare", "report --vs" and "history",
+ * the change points of "history", and the pooled percentiles of "report"
+ * and "export".  Plain C11 over arrays of doubles: no file format, no
+ * JSON, so that tests/stats.c drives it with synthetic data and a fixed
+ * seed.
  *
  * The regression verdict (rs_compare()), in one paragraph; the reasons
  * are in results/README.md ("compare: the verdict rule"):
@@ -18,9 +21,14 @@
  *         spread (empirical Bayes, the moderated t of Smyth 2004 as in
  *         limma: prior degrees of freedom d0 and variance s0^2 estimated
  *         from all cells of the workload);
- *       * with one run per side, the cell's run-to-run variance cannot be
- *         seen; it is estimated per workload from the differences of all
- *         its cells (an empirical null, Efron 2004): the smallest extra
+ *       * with one run per side and a history of earlier runs (compare
+ *         --history), from the spread of the history's run medians of
+ *         that cell, shrunk the same way;
+ *       * with one run per side and no history, the cell's run-to-run
+ *         variance cannot be seen; it is estimated per workload from the
+ *         differences of all its cells (an empirical null, Efron 2004;
+ *         compare.c groups a workload's one-thread and cross-CPU cells
+ *         apart): the smallest extra
  *         variance tau^2 per run that makes the median cell's standardised
  *         difference |d| / sqrt(2 tau^2 + w_base^2 + w_new^2) equal 0.6745,
  *         the median of |N(0,1)|, where w^2 is the sampling variance of a
@@ -70,9 +78,16 @@ extern const char *const rs_correction_names[];
  */
 void rs_adjust(const double *p, int n, enum rs_correction c, double *adj);
 
-/* ---- small helpers -------------------------------------------------------- */
-double rs_median(const double *v, int n);		/* NaN if n < 1 */
+/* ---- summaries of n doubles (inputs untouched; NaN when n is too small) -- */
+double rs_median(const double *v, int n);
+double rs_mean(const double *v, int n);
+double rs_sd(const double *v, int n);			/* sample: n - 1 */
+double rs_min(const double *v, int n);
+double rs_max(const double *v, int n);
+/* Quantile q of a sorted array, type 7 (linear, numpy's default). */
 double rs_quantile7(const double *sorted, size_t n, double q);
+/* The same for an unsorted array. */
+double rs_quantile(const double *v, int n, double q);
 
 /* ---- the regression verdict ------------------------------------------------ */
 struct rs_run {
@@ -84,6 +99,12 @@ struct rs_cell_in {
 	const struct rs_run *run[2];	/* [0] base, [1] new */
 	int nrun[2];
 	int group;			/* workload index, 0..ngroups-1 */
+	const struct rs_run *hist;	/* earlier runs of the cell: with one
+					 * run a side, its run-to-run noise */
+	int nhist;
+	int family;			/* genomic control: 1 + the index of the
+					 * cells that share a host state (a
+					 * workload's groups); 0: its group */
 };
 
 enum rs_verdict {
@@ -104,7 +125,11 @@ struct rs_cell_out {
 	double df;		/* degrees of freedom of the t test */
 	double p_reg, p_imp;	/* one-sided, against the threshold */
 	double padj_reg, padj_imp;
-	int replicated;		/* 1: a side had >= 2 runs of this cell */
+	int replicated;		/* 1: a side had >= 2 runs of this cell;
+				 * 2: one run a side, noise from its history */
+	double shift;		/* one run on a side: its group's common move
+				 * (log scale), tested against; change, lo
+				 * and hi do not subtract it */
 };
 
 struct rs_cfg {
@@ -133,6 +158,8 @@ struct rs_group {
 				 * w_n^2): how much more two runs differ than
 				 * their repetitions predict */
 	int pooled_global;	/* unreplicated: too few cells, all pooled */
+	double shift;		/* one run on a side: the median cell's change
+				 * (log scale), the two runs' host states */
 	double lambda;		/* genomic-control widening of the workload's
 				 * standard errors (>= 1) */
 };
@@ -146,6 +173,42 @@ struct rs_group {
 int rs_compare(const struct rs_cell_in *in, int n, int ngroups,
 	       const struct rs_cfg *cfg, struct rs_cell_out *out,
 	       struct rs_group *groups);
+
+/* ---- change points: e-divisive means (Matteson and James 2014) ------------ */
+/*
+ * Hierarchical divisive estimation with a permutation test, the method of
+ * R's ecp::e.divisive and of Apache Otava (formerly Hunter):
+ *   - the energy statistic of two adjacent pieces X = x[s..t), Y = x[t..k)
+ *     of a segment, with alpha = 1:
+ *       E = 2/(m n) sum|X - Y| - sum_{i<j}|X_i - X_j| / C(m,2)
+ *                              - sum_{i<j}|Y_i - Y_j| / C(n,2),
+ *       Q = m n / (m + n) E;
+ *     the candidate is the (t, k) of largest Q over every segment found so
+ *     far, each piece at least min_size long;
+ *   - its p-value: the share of permutations (the values shuffled within
+ *     each segment, the best Q searched again) whose best Q is at least
+ *     as large, (hits + 1) / (permutations + 1); the candidate is a
+ *     change point when p <= alpha, and the search goes on; else it ends;
+ *   - permutations stop early once hits make p > alpha certain, and run
+ *     at most 4 / alpha - 1 times (p can reach alpha / 4; at most 1e6:
+ *     an alpha under 4e-6 is never reached); the random
+ *     numbers come from splitmix64 with the given seed: the same series
+ *     gives the same change points.
+ * A change point is the index of the first value of the new segment.
+ */
+struct rs_cp {
+	int at;
+	double p;		/* permutation p-value */
+	double q;		/* its energy statistic */
+};
+struct rs_ed_cfg {
+	double alpha;		/* p-value a change point needs */
+	int min_size;		/* shortest segment (>= 2) */
+	uint64_t seed;
+};
+/* The change points of x[0..n-1] into cp (ascending at); their count. */
+int rs_edivisive(const double *x, int n, const struct rs_ed_cfg *cfg,
+		 struct rs_cp *cp, int max);
 
 /* ---- pooled percentiles with a bootstrap interval ------------------------- */
 #define RS_BOOT_B	1000	/* bootstrap resamples */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * stats.c - regression verdict and pooled percentiles; see stats.h for
- * the method and results/README.md for why.
+ * stats.c - the statistics of stats.h; the reasons for the methods are
+ * in results/README.md.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -260,7 +260,7 @@ double rs_quantile7(const double *s, size_t n, double q)
 	return s[i] + frac * (s[i + 1] - s[i]);
 }
 
-double rs_median(const double *v, int n)
+double rs_quantile(const double *v, int n, double q)
 {
 	double *s, m;
 
@@ -271,9 +271,54 @@ double rs_median(const double *v, int n)
 		return NAN;
 	memcpy(s, v, n * sizeof(double));
 	qsort(s, n, sizeof(double), cmp_d);
-	m = rs_quantile7(s, n, 0.5);
+	m = rs_quantile7(s, n, q);
 	free(s);
 	return m;
+}
+
+double rs_median(const double *v, int n)
+{
+	return rs_quantile(v, n, 0.5);
+}
+
+double rs_mean(const double *v, int n)
+{
+	double sum = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		sum += v[i];
+	return n > 0 ? sum / n : NAN;
+}
+
+double rs_sd(const double *v, int n)
+{
+	double m = rs_mean(v, n), ss = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		ss += (v[i] - m) * (v[i] - m);
+	return n > 1 ? sqrt(ss / (n - 1)) : NAN;
+}
+
+double rs_min(const double *v, int n)
+{
+	double m = INFINITY;
+	int i;
+
+	for (i = 0; i < n; i++)
+		m = v[i] < m ? v[i] : m;
+	return n > 0 ? m : NAN;
+}
+
+double rs_max(const double *v, int n)
+{
+	double m = -INFINITY;
+	int i;
+
+	for (i = 0; i < n; i++)
+		m = v[i] > m ? v[i] : m;
+	return n > 0 ? m : NAN;
 }
 
 /* ---- the regression verdict -------------------------------------------------- */
@@ -285,6 +330,11 @@ struct cw {
 	double w2[2];		/* sampling variance of one run's log median
 				 * (mean over the side's runs) */
 	double ss;		/* within-side sum of squares of run medians */
+	double excess;		/* history: the sides' within-run variance
+				 * beyond the history runs' mean */
+	double *hlm;		/* history: log median per history run (NAN:
+				 * none), less that run's group move */
+	double w2h;		/* history: mean sampling variance */
 	int df;			/* (Jb - 1) + (Jn - 1) */
 	int nrun[2];
 };
@@ -292,8 +342,11 @@ struct cw {
 /*
  * Log median of one run and the sampling variance of that log median,
  * (pi/2) sd^2 / n (the median's asymptotic variance under normality),
- * with a robust sd (1.4826 MAD) so one wild repetition does not make the
- * run look noisy.  0 when n < 2 (no spread to see).
+ * with the larger of the sample sd and the robust one (1.4826 MAD): a
+ * cell whose repetitions fall in two modes (a revoke that IPIs the other
+ * CPU, 430 or 660 ns by where it lands) has a median that jumps between
+ * them from run to run, which the MAD of a run that sat mostly in one
+ * mode hides.  0 when n < 2 (no spread to see).
  */
 static int run_summary(const struct rs_run *r, double *lm, double *w2)
 {
@@ -320,8 +373,8 @@ static int run_summary(const struct rs_run *r, double *lm, double *w2)
 	*lm = rs_median(l, r->n);
 	for (i = 0; i < r->n; i++)
 		dev[i] = fabs(l[i] - *lm);
-	mad = rs_median(dev, r->n);
-	*w2 = r->n >= 2 ? M_PI / 2 * pow(1.4826 * mad, 2) / r->n : 0;
+	mad = fmax(1.4826 * rs_median(dev, r->n), rs_sd(l, r->n));
+	*w2 = r->n >= 2 ? M_PI / 2 * mad * mad / r->n : 0;
 	free(l);
 	free(dev);
 	return 0;
@@ -349,6 +402,114 @@ static int pooled_summary(const struct rs_cell_in *c, int s, double *lm,
 	ret = run_summary(&r, lm, w2);
 	free(v);
 	return ret;
+}
+
+/*
+ * One run is one state of the host, and a state can move every cell of a
+ * group at once (seen here: every two-thread translate cell 40 % slower
+ * in one run, its probes at the fast level); the runs of one side, taken
+ * back to back, share theirs (five slowed runs: every one-thread translate
+ * cell +2.8 %, not only the slowed primitive's).  The median cell's move, of
+ * the cells in v (NAN: none), is that state when it is more than 3
+ * standard errors of a median (1.2533 sd / sqrt(n), the sd from the MAD)
+ * from 0: a move the cells' own spread does not explain.  Else, or with
+ * too few cells, 0.
+ */
+static double group_move(const double *v, int k)
+{
+	double *t = malloc((k + 1) * sizeof(double)), m = 0, mad;
+	int i, n = 0;
+
+	if (!t)
+		return 0;
+	for (i = 0; i < k; i++)
+		if (isfinite(v[i]))
+			t[n++] = v[i];
+	if (n >= RS_MIN_NULL_CELLS) {
+		m = rs_median(t, n);
+		for (i = 0; i < n; i++)
+			t[i] = fabs(t[i] - m);
+		mad = 1.4826 * rs_median(t, n);
+		if (!(fabs(m) > 3 * 1.2533 * mad / sqrt(n)))
+			m = 0;
+	}
+	free(t);
+	return m;
+}
+
+/*
+ * One run a side and a history of the cell: its run-to-run variance is
+ * the spread of the history's run medians, each less its run's group
+ * move (the host state that moved the whole group in that run), and the
+ * cell is tested as a replicated one with it.  A side whose repetitions
+ * spread more than a history run's do on average (a host disturbed
+ * during that run) adds the excess of its median's sampling variance.
+ * in[].hist[j] is history run j for every cell (n = 0: not there).
+ */
+static void hist_variance(const struct rs_cell_in *in, int n, int ngroups,
+			  struct cw *w, struct rs_cell_out *out)
+{
+	int i, j, g, nh = 0;
+	double *a;
+
+	for (i = 0; i < n; i++) {
+		struct cw *x = &w[i];
+		double lm, w2, mean = 0;
+		int m = 0;
+
+		if (!x->ok || x->df || in[i].nhist < 2)
+			continue;
+		nh = in[i].nhist > nh ? in[i].nhist : nh;
+		x->hlm = malloc(in[i].nhist * sizeof(double));
+		if (!x->hlm)
+			continue;
+		for (j = 0; j < in[i].nhist; j++) {
+			x->hlm[j] = NAN;
+			if (!run_summary(&in[i].hist[j], &lm, &w2)) {
+				x->hlm[j] = lm;
+				x->w2h += w2;
+				mean += lm;
+				m++;
+			}
+		}
+		x->w2h /= m ? m : 1;
+		/* centred on the cell's own level, for the group moves */
+		for (j = 0; j < in[i].nhist; j++)
+			x->hlm[j] -= mean / (m ? m : 1);
+	}
+	a = malloc((n + 1) * sizeof(double));
+	for (g = 0; a && g < ngroups; g++)
+		for (j = 0; j < nh; j++) {
+			double mv;
+			int k = 0;
+
+			for (i = 0; i < n; i++)
+				if (w[i].hlm && in[i].group == g && j < in[i].nhist)
+					a[k++] = w[i].hlm[j];
+			mv = group_move(a, k);
+			for (i = 0; i < n; i++)
+				if (w[i].hlm && in[i].group == g && j < in[i].nhist)
+					w[i].hlm[j] -= mv;
+		}
+	free(a);
+	for (i = 0; i < n; i++) {
+		struct cw *x = &w[i];
+		double sum = 0, sq = 0;
+		int m = 0;
+
+		for (j = 0; x->hlm && j < in[i].nhist; j++)
+			if (isfinite(x->hlm[j])) {
+				sum += x->hlm[j];
+				sq += x->hlm[j] * x->hlm[j];
+				m++;
+			}
+		if (m < 2)
+			continue;
+		x->ss = fmax(sq - sum * sum / m, 0);
+		x->df = m - 1;
+		x->excess = fmax(x->w2[0] - x->w2h, 0) + fmax(x->w2[1] - x->w2h, 0);
+		out[i].replicated = 2;
+	}
 }
 
 /*
@@ -511,11 +672,12 @@ static double norm_isf(double p)
 	return (lo + hi) / 2;
 }
 
+/* d: the change, log scale; tested less o->shift (its group's common one) */
 static void test_cell(const struct rs_cfg *cfg, struct rs_cell_out *o,
 		      double d, double se, double df)
 {
 	double thr = log1p(cfg->threshold_pct / 100);
-	double worse = cfg->higher_is_better ? -d : d, tq;
+	double worse = (cfg->higher_is_better ? -1 : 1) * (d - o->shift), tq;
 
 	o->se = se;
 	o->df = df;
@@ -532,6 +694,11 @@ static void test_cell(const struct rs_cfg *cfg, struct rs_cell_out *o,
 	}
 }
 
+static int gc_key(const struct rs_cell_in *c, int ngroups)
+{
+	return c->family ? ngroups + c->family - 1 : c->group;
+}
+
 int rs_compare(const struct rs_cell_in *in, int n, int ngroups,
 	       const struct rs_cfg *cfg, struct rs_cell_out *out,
 	       struct rs_group *groups)
@@ -540,7 +707,7 @@ int rs_compare(const struct rs_cell_in *in, int n, int ngroups,
 	double *a = calloc(n + 1, sizeof(double));
 	double *b = calloc(n + 1, sizeof(double));
 	int *di = malloc((n + 1) * sizeof(int));
-	int i, s, g, tested = 0;
+	int i, s, g, f, nf, tested = 0;
 
 	memset(groups, 0, ngroups * sizeof(*groups));
 	for (g = 0; g < ngroups; g++)
@@ -611,6 +778,20 @@ int rs_compare(const struct rs_cell_in *in, int n, int ngroups,
 		out[i].med[1] = exp(x->m[1]);
 		out[i].replicated = x->df > 0;
 	}
+	if (!cfg->within_only)
+		hist_variance(in, n, ngroups, w, out);
+	/* each group's common move between the sides (group_move()) */
+	for (g = 0; g < ngroups && !cfg->within_only; g++) {
+		int k = 0;
+
+		for (i = 0; i < n; i++)
+			if (w[i].ok && in[i].group == g)
+				a[k++] = w[i].m[1] - w[i].m[0];
+		groups[g].shift = group_move(a, k);
+		for (i = 0; i < n; i++)
+			if (w[i].ok && in[i].group == g)
+				out[i].shift = groups[g].shift;
+	}
 
 	if (cfg->within_only) {
 		for (i = 0; i < n; i++) {
@@ -657,7 +838,8 @@ int rs_compare(const struct rs_cell_in *in, int n, int ngroups,
 			} else {
 				df = w[i].df;
 			}
-			se = sqrt(s2 * (1.0 / w[i].nrun[0] + 1.0 / w[i].nrun[1]));
+			se = sqrt(s2 * (1.0 / w[i].nrun[0] + 1.0 / w[i].nrun[1]) +
+				  w[i].excess);
 			test_cell(cfg, &out[i], w[i].m[1] - w[i].m[0], se, df);
 			tested++;
 		}
@@ -678,7 +860,7 @@ int rs_compare(const struct rs_cell_in *in, int n, int ngroups,
 			for (i = 0; i < n; i++)
 				if (w[i].ok && w[i].df == 0 &&
 				    (g < 0 || in[i].group == g)) {
-					a[k] = w[i].m[1] - w[i].m[0];
+					a[k] = w[i].m[1] - w[i].m[0] - out[i].shift;
 					b[k++] = w[i].w2[0] + w[i].w2[1];
 				}
 			if (g < 0) {
@@ -732,33 +914,38 @@ int rs_compare(const struct rs_cell_in *in, int n, int ngroups,
 	 * error of that workload by lambda = median |z| / 0.6745, never
 	 * narrow it.  The median is robust to a minority of truly changed
 	 * cells; a change that moves most cells of a workload at once looks
-	 * like a disturbed run and is damped with it.
+	 * like a disturbed run and is damped with it.  Per family (the
+	 * groups of one workload: its one-thread and cross-CPU cells share
+	 * the host's state, not their noise).
 	 */
-	for (g = 0; g < ngroups && !cfg->no_lambda; g++) {
+	for (i = 0, nf = ngroups; i < n; i++)
+		nf = in[i].family && ngroups + in[i].family > nf ?
+		     ngroups + in[i].family : nf;
+	for (f = 0; f < nf && !cfg->no_lambda; f++) {
 		double lambda;
 		int k = 0;
 
 		for (i = 0; i < n; i++) {
 			double z, p2;
 
-			if (in[i].group != g || isnan(out[i].p_reg))
+			if (gc_key(&in[i], ngroups) != f || isnan(out[i].p_reg))
 				continue;
-			z = out[i].se > 0 ? fabs(log1p(out[i].change)) / out[i].se :
-			    log1p(out[i].change) != 0 ? INFINITY : 0;
+			z = fabs(log1p(out[i].change) - out[i].shift);
+			z = out[i].se > 0 ? z / out[i].se : z != 0 ? INFINITY : 0;
 			p2 = 2 * rs_t_sf(z, out[i].df);
 			a[k++] = norm_isf(p2 / 2);
 		}
-		groups[g].lambda = 1;
 		if (k < RS_MIN_NULL_CELLS)
 			continue;
 		lambda = rs_median(a, k) / Z75;
 		if (!(lambda > 1))
 			continue;
-		groups[g].lambda = lambda;
 		for (i = 0; i < n; i++)
-			if (in[i].group == g && !isnan(out[i].p_reg))
+			if (gc_key(&in[i], ngroups) == f && !isnan(out[i].p_reg)) {
+				groups[in[i].group].lambda = lambda;
 				test_cell(cfg, &out[i], log1p(out[i].change),
 					  out[i].se * lambda, out[i].df);
+			}
 	}
 
 correct:
@@ -793,11 +980,137 @@ correct:
 			o->verdict = RS_SAME;
 	}
 out:
+	for (i = 0; w && i < n; i++)
+		free(w[i].hlm);
 	free(w);
 	free(a);
 	free(b);
 	free(di);
 	return tested;
+}
+
+/* ---- change points: e-divisive means -------------------------------------- */
+
+/* 2D prefix sums of |x_i - x_j|: P[i][j] = sum over a < i, b < j. */
+static void ed_prefix(const double *x, int n, double *P)
+{
+	int i, j, w = n + 1;
+
+	for (j = 0; j <= n; j++)
+		P[j] = 0;
+	for (i = 1; i <= n; i++) {
+		double row = 0;
+
+		P[i * w] = 0;
+		for (j = 1; j <= n; j++) {
+			row += fabs(x[i - 1] - x[j - 1]);
+			P[i * w + j] = P[(i - 1) * w + j] + row;
+		}
+	}
+}
+
+/* sum of |x_a - x_b| over a in [a0, a1), b in [b0, b1) */
+static double ed_block(const double *P, int w, int a0, int a1, int b0, int b1)
+{
+	return P[a1 * w + b1] - P[a0 * w + b1] - P[a1 * w + b0] +
+	       P[a0 * w + b0];
+}
+
+/*
+ * The best (t, k) of every segment [bnd[i], bnd[i+1]): its Q and t.  With
+ * B the sum over X x Y, Sx and Sy the sums over all ordered pairs inside
+ * X and inside Y (twice the pairs), Q = m n / (m + n) (2 B / (m n) -
+ * Sx / (m (m-1)) - Sy / (n (n-1))) = (2 B - n Sx / (m-1) - m Sy / (n-1))
+ * / (m + n): one division per (t, k) in the permutations' inner loop.
+ */
+static double ed_best(const double *P, int n, const int *bnd, int nb,
+		      int min, int *at)
+{
+	double best = -INFINITY;
+	int w = n + 1, b, t, k;
+
+	for (b = 0; b + 1 < nb; b++) {
+		int s = bnd[b], e = bnd[b + 1];
+
+		for (t = s + min; t + min <= e; t++) {
+			double m = t - s;
+			double sx = ed_block(P, w, s, t, s, t) / (m - 1);
+
+			for (k = t + min; k <= e; k++) {
+				double nn = k - t;
+				double q = (2 * ed_block(P, w, s, t, t, k) - nn * sx -
+					    m * ed_block(P, w, t, k, t, k) / (nn - 1)) /
+					   (m + nn);
+
+				if (q > best) {
+					best = q;
+					*at = t;
+				}
+			}
+		}
+	}
+	return best;
+}
+
+int rs_edivisive(const double *x, int n, const struct rs_ed_cfg *cfg,
+		 struct rs_cp *cp, int max)
+{
+	double *P = malloc((size_t)(n + 1) * (n + 1) * sizeof(double));
+	double *y = malloc((n + 1) * sizeof(double));
+	int *bnd = malloc((max + 3) * sizeof(int));
+	int min = cfg->min_size > 2 ? cfg->min_size : 2, nb = 2, ncp = 0;
+	/* alpha (perms + 1) = 4: p can reach alpha / 4 */
+	long perms = (long)fmin(ceil(4 / cfg->alpha), 1e6) - 1;
+	long maxhits = (long)floor(cfg->alpha * (perms + 1)) - 1;
+	struct rs_rng rng;
+
+	if (!P || !y || !bnd || n < 2 * min)
+		goto out;
+	rs_rng_seed(&rng, cfg->seed);
+	bnd[0] = 0;
+	bnd[1] = n;
+	while (ncp < max) {
+		double q, qp;
+		int at = -1, b, i, j;
+		long r, hits = 0;
+
+		ed_prefix(x, n, P);
+		q = ed_best(P, n, bnd, nb, min, &at);
+		if (at < 0)
+			break;
+		/* more than maxhits: p > alpha whatever the rest would give */
+		for (r = 0; r < perms && hits <= maxhits; r++) {
+			memcpy(y, x, n * sizeof(double));
+			for (b = 0; b + 1 < nb; b++)	/* shuffle each segment */
+				for (i = bnd[b + 1] - 1; i > bnd[b]; i--) {
+					double t;
+
+					j = bnd[b] + rs_rng_below(&rng, i - bnd[b] + 1);
+					t = y[i];
+					y[i] = y[j];
+					y[j] = t;
+				}
+			ed_prefix(y, n, P);
+			hits += ed_best(P, n, bnd, nb, min, &j) >= q;
+		}
+		qp = (hits + 1.0) / (r + 1);
+		if (qp > cfg->alpha)
+			break;
+		/* a change point: a new segment boundary, in order */
+		for (i = nb; i > 0 && bnd[i - 1] > at; i--)
+			bnd[i] = bnd[i - 1];
+		bnd[i] = at;
+		nb++;
+		for (i = ncp; i > 0 && cp[i - 1].at > at; i--)
+			cp[i] = cp[i - 1];
+		cp[i] = (struct rs_cp){ at, qp, q };
+		ncp++;
+	}
+out:
+	free(P);
+	free(y);
+	free(bnd);
+	return ncp;
 }
 
 /* ---- pooled percentiles ---------------------------------------------------------- */
