@@ -10,11 +10,8 @@
  * breaks exactly one thing in its revoke path, named where it happens.
  *
  * Zoo entries that need a real primitive's internals live next to it,
- * fenced by #ifdef REVBENCH_BUGS: hazptr.c (bug-hazptr-nofence,
- * bug-hazptr-norecheck), user/srcu.c (bug-srcu-shared-handle),
- * user/percpu_ref.c (bug-percpu-noconfirm), user/seqlock.c
- * (bug-seqlock-noretry).  The zoo tables are user/bugs.c and
- * kmod/bugs_kernel.c.
+ * fenced by #ifdef REVBENCH_BUGS (bugs.h lists where each is); the zoo
+ * tables are in registry.c.
  */
 #include "revocable.h"	/* outside the #ifdef: never an empty unit */
 
