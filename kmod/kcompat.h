@@ -50,9 +50,6 @@ static int name(struct platform_device *pdev)				\
  * wrong side.  srcu_paths.c: why this and not timing.  Reads
  * header-visible fields of struct srcu_struct (srcu_usage since 6.4).
  */
-bool rcu_gp_is_expedited(void);		/* exported; kernel/rcu/rcu.h */
-bool rcu_gp_is_normal(void);
-
 static inline bool rbk_srcu_sync_expedites(struct srcu_struct *ssp,
 					   bool expedited_call,
 					   unsigned long holdoff_ns)
