@@ -174,7 +174,7 @@ static inline int rb_nr_cpus(void)
 /* fn runs after a grace period, in softirq or rcuo kthread context. */
 #define rb_call_rcu(head, fn)	call_rcu((head), (fn))
 #define rb_rcu_barrier()	rcu_barrier()
-/* Exported, declared in kernel/rcu/rcu.h only: rcupdate.rcu_expedited, _normal. */
+/* rcupdate.rcu_expedited / rcu_normal: exported, declared in kernel/rcu/rcu.h */
 bool rcu_gp_is_expedited(void);
 bool rcu_gp_is_normal(void);
 
