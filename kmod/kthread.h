@@ -3,8 +3,9 @@
  * kthread.h - kthread helpers for the module's own threads (kthread.c):
  * bench participants, the calibration probe, the driver's readers, torture
  * and the background run thread; and the stop flag they all poll.  A
- * leaf: kthread.c depends on nothing of the module.  Harness code shared with userspace (tests/suite/) starts
- * its threads with compat.h's rb_thread_start()/rb_thread_join() instead.
+ * leaf: kthread.c depends on nothing of the module.  Harness code shared
+ * with userspace (tests/suite/) starts its threads with compat.h's
+ * rb_thread_start()/rb_thread_join() instead.
  */
 #ifndef REVBENCH_KMOD_KTHREAD_H
 #define REVBENCH_KMOD_KTHREAD_H
