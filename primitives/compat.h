@@ -49,6 +49,7 @@
  *                                algorithm, compat/user_percpu_ref.h)
  *   rb_tsan_*                    happens-before edges for ThreadSanitizer
  *                                (no-ops except in TSan builds)
+ *   rb_mix64()                   splitmix64's mixer (the same in both)
  * RB_HAVE_* macros say which variants an environment has (expedited
  * grace periods, membarrier(2), a reader-preferring rwlock); the registry
  * (registry.c) lists a variant only where it exists.
@@ -73,5 +74,19 @@
 #include "compat/user_srcu.h"
 #include "compat/user_percpu_ref.h"
 #endif
+
+/*
+ * rb_mix64() - splitmix64's output function (Steele, Lea and Flood), the
+ * one mixer shared code uses to turn a seed (and an index) into
+ * well-spread 64 bits: the same in both environments, so a seed walks the
+ * same way in the module and in userspace.
+ */
+static inline u64 rb_mix64(u64 x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
 
 #endif /* REVBENCH_COMPAT_H */
