@@ -360,7 +360,8 @@ static inline size_t rb_srcu_footprint(const struct srcu_struct *ssp)
  * which says how it is known.  RB_HAVE_SRCU_PATHS: kernel only, because
  * userspace's domain has one path.  rb_srcu_paths_init() is a
  * global_init(); rb_srcu_sync_counted() is rb_srcu_synchronize() (or
- * _expedited()) counting in c; rb_srcu_paths_read() reads c.
+ * rb_srcu_synchronize_expedited()) counting in c; rb_srcu_paths_read()
+ * reads c.
  */
 #define RB_HAVE_SRCU_PATHS	1
 struct rb_srcu_paths {

@@ -39,8 +39,9 @@
  *      tryget_live is guaranteed to fail), and drop the initial
  *      reference.
  * The kernel's kill returns before the grace period and many kills share
- * grace periods; confirm_pending() gives a batch of kills the same one
- * grace period without a callback thread in the caller's timed path.
+ * grace periods; rb_pcpu_ref_confirm_pending() gives a batch of kills the
+ * same one grace period without a callback thread in the caller's timed
+ * path.
  *
  * Counter layout: one word per context from the per-context allocator
  * (rb_pcpu_alloc(), compat.h: the analogue of alloc_percpu()): the words
