@@ -35,12 +35,13 @@
 #include "revocable.h"
 #include "workload.h"
 
+/* ref last: userspace's is cache-line aligned, the rest fits before it. */
 struct rev_pcpu {
 	struct rev_base base;
-	struct rb_pcpu_ref ref;
 	int killed;			/* the rev_once winner killed it */
 	struct rb_completion confirmed;	/* tryget_live fails from here on */
 	struct rb_completion drained;	/* count reached zero */
+	struct rb_pcpu_ref ref;
 };
 
 /* The descriptions say what each environment runs (results record them). */
