@@ -415,6 +415,15 @@ static void rev_hazptr_mb_revoke_many(struct revocable **revs, int n)
 	rev_once_batch(revs, n, &rev_hazptr_mb_batch);
 }
 
+/* hazptr and its zoo entries: the one shared slot domain. */
+#define REV_HAZPTR_DOMAIN_OPS					\
+	.global_init = rev_hazptr_global_init,			\
+	.global_exit = rev_hazptr_global_exit,			\
+	.create = rev_hazptr_create,				\
+	.destroy = rev_hazptr_destroy,				\
+	.footprint = rev_hazptr_footprint,			\
+	.domain_footprint = rev_hazptr_domain_footprint
+
 const struct revocable_ops rev_ops_hazptr = {
 	.name = "hazptr",
 	.family = "hazptr",
@@ -423,12 +432,7 @@ const struct revocable_ops rev_ops_hazptr = {
 	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED,
 	.color = "#2ca02c",
 	.peer = "fence",
-	.global_init = rev_hazptr_global_init,
-	.global_exit = rev_hazptr_global_exit,
-	.create = rev_hazptr_create,
-	.destroy = rev_hazptr_destroy,
-	.footprint = rev_hazptr_footprint,
-	.domain_footprint = rev_hazptr_domain_footprint,
+	REV_HAZPTR_DOMAIN_OPS,
 	.try_access = rev_hazptr_mb_try_access,
 	.release = rev_hazptr_release,
 	.rs = &rev_hazptr_mb_rs,
@@ -467,12 +471,7 @@ const struct revocable_ops rev_ops_bug_hazptr_nofence = {
 		"publish and re-check",
 	.caps = REV_CAP_BROKEN | REV_CAP_HWORDER | REV_CAP_SLEEP,
 	.color = "#2ca02c",
-	.global_init = rev_hazptr_global_init,
-	.global_exit = rev_hazptr_global_exit,
-	.create = rev_hazptr_create,
-	.destroy = rev_hazptr_destroy,
-	.footprint = rev_hazptr_footprint,
-	.domain_footprint = rev_hazptr_domain_footprint,
+	REV_HAZPTR_DOMAIN_OPS,
 	.try_access = rev_hazptr_bug_nofence_try_access,
 	.release = rev_hazptr_release,
 	.revoke = rev_hazptr_mb_revoke,
@@ -516,12 +515,7 @@ const struct revocable_ops rev_ops_bug_hazptr_norecheck = {
 		"after publishing",
 	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP,
 	.color = "#2ca02c",
-	.global_init = rev_hazptr_global_init,
-	.global_exit = rev_hazptr_global_exit,
-	.create = rev_hazptr_create,
-	.destroy = rev_hazptr_destroy,
-	.footprint = rev_hazptr_footprint,
-	.domain_footprint = rev_hazptr_domain_footprint,
+	REV_HAZPTR_DOMAIN_OPS,
 	.try_access = rev_hazptr_bug_norecheck_try_access,
 	.release = rev_hazptr_release,
 	.revoke = rev_hazptr_mb_revoke,

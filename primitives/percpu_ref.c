@@ -212,18 +212,22 @@ static void rev_pcpu_bug_nodrain_revoke(struct revocable *rev)
 	rev_once_batch(&rev, 1, &rev_pcpu_bug_nodrain_batch);
 }
 
+/* Every entry here: "percpu-ref" but its revoke path. */
+#define REV_PCPU_BUG_OPS					\
+	.family = "percpu-ref",					\
+	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP,			\
+	.color = "#e377c2",					\
+	.create = rev_pcpu_create,				\
+	.destroy = rev_pcpu_destroy,				\
+	.footprint = rev_pcpu_footprint,			\
+	.try_access = rev_pcpu_try_access,			\
+	.release = rev_pcpu_release
+
 const struct revocable_ops rev_ops_bug_percpu_nodrain = {
 	.name = "bug-percpu-nodrain",
-	.family = "percpu-ref",
 	.desc = "BROKEN on purpose: percpu_ref revoke that releases on the "
 		"confirm, without waiting for held references",
-	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP,
-	.color = "#e377c2",
-	.create = rev_pcpu_create,
-	.destroy = rev_pcpu_destroy,
-	.footprint = rev_pcpu_footprint,
-	.try_access = rev_pcpu_try_access,
-	.release = rev_pcpu_release,
+	REV_PCPU_BUG_OPS,
 	.revoke = rev_pcpu_bug_nodrain_revoke,
 };
 
@@ -262,16 +266,9 @@ static void rev_pcpu_bug_noconfirm_revoke(struct revocable *rev)
 
 const struct revocable_ops rev_ops_bug_percpu_noconfirm = {
 	.name = "bug-percpu-noconfirm",
-	.family = "percpu-ref",
 	.desc = "BROKEN on purpose: percpu_ref killed without confirm (no GP "
 		"before the switch)",
-	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP,
-	.color = "#e377c2",
-	.create = rev_pcpu_create,
-	.destroy = rev_pcpu_destroy,
-	.footprint = rev_pcpu_footprint,
-	.try_access = rev_pcpu_try_access,
-	.release = rev_pcpu_release,
+	REV_PCPU_BUG_OPS,
 	.revoke = rev_pcpu_bug_noconfirm_revoke,
 };
 #endif /* RB_HAVE_PCPU_REF_NOGP */

@@ -162,10 +162,8 @@ static void rev_srcu_stop(struct revocable *rev)
 /* srcu: every revocable has its own domain, synchronized by finish(). */
 static void rev_srcu_own_finish(struct revocable *rev)
 {
-	struct rev_srcu *r = (struct rev_srcu *)rev;
-
-	REV_SRCU_SYNC(r->ssp, false, rev_srcu_paths_own);
-	rev_base_release(&r->base);
+	REV_SRCU_SYNC(((struct rev_srcu *)rev)->ssp, false, rev_srcu_paths_own);
+	rev_base_release(rev_base(rev));
 }
 
 static const struct rev_batch rev_srcu_own_batch = {
@@ -178,6 +176,15 @@ static void rev_srcu_revoke(struct revocable *rev)
 	rev_once_batch(&rev, 1, &rev_srcu_own_batch);
 }
 
+/* srcu and srcu-exp: a domain per revocable, read side as above. */
+#define REV_SRCU_OWN_OPS				\
+	.create = rev_srcu_create,			\
+	.destroy = rev_srcu_destroy,			\
+	.footprint = rev_srcu_footprint,		\
+	.try_access = rev_srcu_try_access,		\
+	.release = rev_srcu_release,			\
+	.rs = &rev_srcu_rs
+
 const struct revocable_ops rev_ops_srcu = {
 	.name = "srcu",
 	.family = "srcu",
@@ -187,12 +194,7 @@ const struct revocable_ops rev_ops_srcu = {
 	.peer = "srcu",
 	REV_SRCU_PATHS_INIT
 	REV_SRCU_GP_PATHS(rev_srcu_paths_own_get)
-	.create = rev_srcu_create,
-	.destroy = rev_srcu_destroy,
-	.footprint = rev_srcu_footprint,
-	.try_access = rev_srcu_try_access,
-	.release = rev_srcu_release,
-	.rs = &rev_srcu_rs,
+	REV_SRCU_OWN_OPS,
 	.revoke = rev_srcu_revoke,
 	/* no revoke_many: one domain per revocable, nothing to share */
 };
@@ -200,10 +202,8 @@ const struct revocable_ops rev_ops_srcu = {
 #ifdef RB_HAVE_SRCU_EXPEDITED
 static void rev_srcu_exp_finish(struct revocable *rev)
 {
-	struct rev_srcu *r = (struct rev_srcu *)rev;
-
-	REV_SRCU_SYNC(r->ssp, true, rev_srcu_paths_exp);
-	rev_base_release(&r->base);
+	REV_SRCU_SYNC(((struct rev_srcu *)rev)->ssp, true, rev_srcu_paths_exp);
+	rev_base_release(rev_base(rev));
 }
 
 static const struct rev_batch rev_srcu_exp_batch = {
@@ -225,12 +225,7 @@ const struct revocable_ops rev_ops_srcu_exp = {
 	.color = "#ffd27f",
 	REV_SRCU_PATHS_INIT
 	REV_SRCU_GP_PATHS(rev_srcu_paths_exp_get)
-	.create = rev_srcu_create,
-	.destroy = rev_srcu_destroy,
-	.footprint = rev_srcu_footprint,
-	.try_access = rev_srcu_try_access,
-	.release = rev_srcu_release,
-	.rs = &rev_srcu_rs,
+	REV_SRCU_OWN_OPS,
 	.revoke = rev_srcu_exp_revoke,
 };
 #endif /* RB_HAVE_SRCU_EXPEDITED */
@@ -391,7 +386,7 @@ static void *rev_srcu_bug_shared_try_access(struct revocable *rev,
 	struct rev_srcu *r = (struct rev_srcu *)rev;
 	int idx = rb_srcu_read_lock(r->ssp);
 
-	(void)h;			/* BUG: the caller's handle is ignored */
+	(void)h;	/* BUG: the caller's handle is ignored */
 	atomic_long_inc(&r->bug_tally[idx][0]);
 	WRITE_ONCE(r->bug_shared_idx, idx);	/* BUG: one handle for all */
 	if (unlikely(!READ_ONCE(r->available))) {
