@@ -21,7 +21,7 @@ SAN_asan := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 # code that relies on a fence for ordering states the edge TSan needs.
 SAN_tsan := -fsanitize=thread -Wno-tsan
 
-LIB_SRCS  := $(wildcard primitives/*.c primitives/user/*.c workloads/*.c)
+LIB_SRCS  := $(wildcard primitives/*.c primitives/compat/*.c workloads/*.c)
 TEST_SRCS := $(wildcard tests/*.c)
 TESTS     := $(patsubst tests/%.c,%,$(TEST_SRCS))
 # The contract and stress suite shared with the kernel module, linked into
@@ -53,7 +53,7 @@ deps-vm:
 # $(1) = variant name, $(2) = extra compiler flags.
 # Every variant gets its own object tree under $(BUILD)/$(1).
 define VARIANT
-$(BUILD)/$(1)/%.o: %.c $$(wildcard primitives/*.h workloads/*.h tests/*.h tests/suite/*.h) Makefile
+$(BUILD)/$(1)/%.o: %.c $$(wildcard primitives/*.h primitives/compat/*.h workloads/*.h tests/*.h tests/suite/*.h) Makefile
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(CFLAGS_BASE) $(2) -c $$< -o $$@
 

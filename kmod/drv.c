@@ -80,6 +80,7 @@
 #include "pgtable.h"
 #include "workload.h"
 #include "kmod.h"
+#include "kcompat.h"
 #include "kthread.h"
 #include "drv.h"
 

@@ -3,13 +3,16 @@
  * kmod.h - internal interfaces of revbench.ko (kernel only).
  *
  *   main.c      module parameters, init/exit, debugfs control files
- *   prim_*.c    the primitives whose kernel version differs (srcu,
- *               percpu_ref); shared_*.c compile the shared sources
- *               (primitives/, workloads/, tests/suite/), the registry
+ *   shared_*.c  compile the shared sources unchanged (primitives/,
+ *               workloads/, torture/, tests/suite/), the registry
  *               included
+ *   kcompat.h   kernel-version differences only the module needs
+ *   srcu_paths.c  which path each SRCU revoke took (compat.h's
+ *               RB_HAVE_SRCU_PATHS)
  *   ktest.c     mode=test: the shared suite (tests/suite/, through
  *               shared_contract.c and shared_stress.c) as KTAP
- *   kthread.c   kthread helpers (kthread.h), a leaf
+ *   kthread.c   kthread helpers and the stop flag every run polls
+ *               (kthread.h), a leaf
  *   bench.c     refscale-style reader benchmark and revoke timing
  *   torture.c   rcutorture-style torture of primitives and the bug zoo
  *   drv.c       the "revbench" platform driver and its devices
@@ -20,6 +23,7 @@
 
 #include <linux/kthread.h>
 #include <linux/mutex.h>
+#include <linux/string.h>
 
 #include "revocable.h"
 #include "knobs.h"
@@ -61,10 +65,22 @@ int rbk_config_parse(struct rbk_config *cfg, char *line);
 int rbk_config_check(struct rbk_config *cfg);
 const char *rbk_mode_name(enum rbk_mode mode);
 /* Is @name one of the comma-separated names of @list ("all": every one)? */
-bool rbk_name_listed(const char *list, const char *name);
+static inline bool rbk_name_listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = list;
 
-/* Set when the module is going away or a run is told to stop. */
-bool rbk_should_stop(void);
+	if (!strcmp(list, "all"))
+		return true;
+	while (*p) {
+		const char *e = strchrnul(p, ',');
+
+		if ((size_t)(e - p) == n && !strncmp(p, name, n))
+			return true;
+		p = *e ? e + 1 : e;
+	}
+	return false;
+}
 
 /* Tests (ktest.c): KTAP on the console; the totals in *s. */
 struct rbk_test_summary {

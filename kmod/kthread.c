@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kthread.c - the module's kthread helpers (kthread.h).  Nothing here
- * depends on the rest of the module.
+ * kthread.c - the module's kthread helpers and stop flag (kthread.h).
+ * Nothing here depends on the rest of the module.
  */
+#include <linux/atomic.h>
 #include <linux/err.h>
 #include <linux/kthread.h>
 #include <linux/sched.h>
@@ -33,4 +34,17 @@ struct task_struct *rbk_kthread_on_cpu(int (*fn)(void *), void *data,
 		return t;
 	wake_up_process(t);
 	return t;
+}
+
+static atomic_t rbk_stop_flag = ATOMIC_INIT(0);
+
+void rbk_stop_set(bool stop)
+{
+	atomic_set(&rbk_stop_flag, stop);
+}
+
+bool rbk_should_stop(void)
+{
+	return atomic_read(&rbk_stop_flag) ||
+	       (current->flags & PF_KTHREAD && kthread_should_stop());
 }

@@ -2,12 +2,15 @@
 /*
  * kthread.h - kthread helpers for the module's own threads (kthread.c):
  * bench participants, the calibration probe, the driver's readers, torture
- * and the background run thread.  A leaf: kthread.c depends on nothing of
- * the module.  Harness code shared with userspace (tests/suite/) starts
- * its threads with compat.h's rb_thread_start()/rb_thread_join() instead.
+ * and the background run thread; and the stop flag they all poll.  A
+ * leaf: kthread.c depends on nothing of the module.  Harness code shared
+ * with userspace (tests/suite/) starts its threads with compat.h's
+ * rb_thread_start()/rb_thread_join() instead.
  */
 #ifndef REVBENCH_KMOD_KTHREAD_H
 #define REVBENCH_KMOD_KTHREAD_H
+
+#include <linux/types.h>
 
 struct task_struct;
 
@@ -21,5 +24,13 @@ struct task_struct *rbk_kthread_on_cpu(int (*fn)(void *), void *data,
 
 /* Park until kthread_stop(): the owner always stops its threads. */
 void rbk_wait_for_stop(void);
+
+/*
+ * The module-wide stop flag: set by rmmod and the debugfs "stop" file
+ * (main.c), cleared when a run starts.  rbk_should_stop() is true once
+ * it is set, or when the calling kthread is being kthread_stop()ped.
+ */
+void rbk_stop_set(bool stop);
+bool rbk_should_stop(void);
 
 #endif /* REVBENCH_KMOD_KTHREAD_H */

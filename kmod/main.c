@@ -181,24 +181,6 @@ int rbk_config_parse(struct rbk_config *cfg, char *line)
 	return 0;
 }
 
-/* Is @name one of the comma-separated names of @list ("all": every one)? */
-bool rbk_name_listed(const char *list, const char *name)
-{
-	size_t n = strlen(name);
-	const char *p = list;
-
-	if (!strcmp(list, "all"))
-		return true;
-	while (*p) {
-		const char *e = strchrnul(p, ',');
-
-		if ((size_t)(e - p) == n && !strncmp(p, name, n))
-			return true;
-		p = *e ? e + 1 : e;
-	}
-	return false;
-}
-
 /* "all", or a comma-separated list of known workloads. */
 static bool rbk_workload_ok(const char *list)
 {
@@ -382,14 +364,6 @@ static int rbk_config_from_params(struct rbk_config *cfg)
 /* ---------------------------------------------------------------- */
 /* runs */
 
-static atomic_t rbk_stop_flag = ATOMIC_INIT(0);
-
-bool rbk_should_stop(void)
-{
-	return atomic_read(&rbk_stop_flag) ||
-	       (current->flags & PF_KTHREAD && kthread_should_stop());
-}
-
 static DEFINE_MUTEX(rbk_state_lock);	/* all below */
 static struct task_struct *rbk_run_task;
 static bool rbk_running;
@@ -478,7 +452,7 @@ static int rbk_start_run(struct rbk_run_req *req, const char *what)
 		kthread_stop(rbk_run_task);
 		rbk_run_task = NULL;
 	}
-	atomic_set(&rbk_stop_flag, 0);
+	rbk_stop_set(false);
 	rbk_running = true;
 	snprintf(rbk_status, sizeof(rbk_status), "running %s: %.120s\n",
 		 what, req->cmdline);
@@ -546,7 +520,7 @@ static const struct file_operations rbk_run_fops = {
 static ssize_t rbk_stop_write(struct file *file, const char __user *ubuf,
 			      size_t len, loff_t *ppos)
 {
-	atomic_set(&rbk_stop_flag, 1);
+	rbk_stop_set(true);
 	return len;
 }
 
@@ -686,7 +660,7 @@ static int __init rbk_init(void)
 
 static void __exit rbk_exit(void)
 {
-	atomic_set(&rbk_stop_flag, 1);
+	rbk_stop_set(true);
 	debugfs_remove_recursive(rbk_dir);	/* no new runs from here */
 	if (rbk_run_task)
 		kthread_stop(rbk_run_task);	/* the run sees the flag */

@@ -2,5 +2,5 @@
 /* The shared rwsem source, compiled unchanged, and its one lockdep class. */
 #include "primitives/rwsem.c"
 
-/* Every rb_rwsem's lockdep class (compat.h: why one, and the nesting). */
+/* Every rb_rwsem's lockdep class (compat/kernel.h: why one, the nesting). */
 struct lock_class_key rb_rwsem_key;

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * srcu_paths.c - which path each revoke's synchronize_srcu() takes.
+ * srcu_paths.c - which path each revoke's synchronize_srcu() takes: the
+ * kernel side of compat.h's RB_HAVE_SRCU_PATHS (rb_srcu_paths_init(),
+ * rb_srcu_sync_counted(), rb_srcu_paths_read(), declared in
+ * primitives/compat/kernel.h and called by primitives/srcu.c).
  *
  * synchronize_srcu() auto-expedites a domain that looks idle, and
  * revbench's per-revocable domains nearly always do (unless revoked
@@ -8,7 +11,7 @@
  * last grace period); rcupdate.rcu_expedited and rcu_normal override
  * both calls.  The kernel does not say which path ran, so each revoke
  * evaluates the kernel's own rule immediately before its call
- * (primitives/compat.h, rb_srcu_sync_expedites(): the same inputs
+ * (kcompat.h, rbk_srcu_sync_expedites(): the same inputs
  * srcu_might_be_idle() and synchronize_srcu() read) and counts the
  * result; the benchmark reports the split of its timed revokes as
  * gp_expedited / gp_normal.
@@ -27,12 +30,12 @@
 
 #include "revocable.h"
 #include "kmod.h"
-#include "srcu_paths.h"
+#include "kcompat.h"
 
 /* srcutree.exp_holdoff, ns: read once; the kernel's default until then */
 static unsigned long rbk_srcu_holdoff_ns = 25000;
 
-int rbk_srcu_paths_init(void)
+int rb_srcu_paths_init(void)
 {
 	char buf[32];
 	unsigned long v;
@@ -44,11 +47,11 @@ int rbk_srcu_paths_init(void)
 	return 0;
 }
 
-void rbk_srcu_sync(struct srcu_struct *ssp, bool expedited,
-		   struct rbk_srcu_paths *c)
+void rb_srcu_sync_counted(struct srcu_struct *ssp, bool expedited,
+			  struct rb_srcu_paths *c)
 {
-	if (rb_srcu_sync_expedites(ssp, expedited,
-				   READ_ONCE(rbk_srcu_holdoff_ns)))
+	if (rbk_srcu_sync_expedites(ssp, expedited,
+				    READ_ONCE(rbk_srcu_holdoff_ns)))
 		atomic_long_inc(&c->expedited);
 	else
 		atomic_long_inc(&c->normal);
@@ -56,4 +59,11 @@ void rbk_srcu_sync(struct srcu_struct *ssp, bool expedited,
 		synchronize_srcu_expedited(ssp);
 	else
 		synchronize_srcu(ssp);
+}
+
+void rb_srcu_paths_read(const struct rb_srcu_paths *c, u64 *expedited,
+			u64 *normal)
+{
+	*expedited = atomic_long_read(&c->expedited);
+	*normal = atomic_long_read(&c->normal);
 }

@@ -5,16 +5,13 @@
  * compile this file unchanged.  Built into test builds only
  * (-DREVBENCH_BUGS); every entry carries REV_CAP_BROKEN and must be caught.
  *
- * The three entries here share one correct reader count, struct bug_ref,
+ * The three entries here share one correct reader count, struct rev_bug_ref,
  * and the revocable.h skeleton (struct rev_base, rev_once_batch()); each
  * breaks exactly one thing in its revoke path, named where it happens.
  *
  * Zoo entries that need a real primitive's internals live next to it,
- * fenced by #ifdef REVBENCH_BUGS: hazptr.c (bug-hazptr-nofence,
- * bug-hazptr-norecheck), user/srcu.c (bug-srcu-shared-handle),
- * user/percpu_ref.c (bug-percpu-noconfirm), user/seqlock.c
- * (bug-seqlock-noretry).  The zoo tables are user/bugs.c and
- * kmod/bugs_kernel.c.
+ * fenced by #ifdef REVBENCH_BUGS (bugs.h lists where each is); the zoo
+ * tables are in registry.c.
  */
 #include "revocable.h"	/* outside the #ifdef: never an empty unit */
 
@@ -27,20 +24,20 @@
  * load `dead`, backing out if it is set.  Revoker: store `dead`, smp_mb(),
  * then wait for the count to reach zero - the store-buffering pair, so
  * either the reader sees `dead` or the revoker sees the reader's count.
- * rev_once_batch() with bug_ref_batch is a correct revoke() and
+ * rev_once_batch() with rev_bug_ref_batch is a correct revoke() and
  * revoke_many() (the release callback after the wait).
  */
-struct bug_ref {
+struct rev_bug_ref {
 	struct rev_base base;	/* first: rev_base(rev) is a cast */
 	atomic_long_t count;	/* readers inside */
 	int dead;		/* try_access fails once set */
 	int released;		/* bug-double-release's flag */
 };
 
-static struct revocable *bug_ref_create(void *res, rev_release_fn release,
-					void *arg)
+static struct revocable *rev_bug_ref_create(void *res, rev_release_fn release,
+					    void *arg)
 {
-	struct bug_ref *r = rb_zalloc(sizeof(*r));
+	struct rev_bug_ref *r = rb_zalloc(sizeof(*r));
 
 	if (!r)
 		return NULL;
@@ -48,20 +45,20 @@ static struct revocable *bug_ref_create(void *res, rev_release_fn release,
 	return (struct revocable *)r;
 }
 
-static void bug_ref_destroy(struct revocable *rev)
+static void rev_bug_ref_destroy(struct revocable *rev)
 {
 	rb_free(rev);
 }
 
-static size_t bug_ref_footprint(const struct revocable *rev)
+static size_t rev_bug_ref_footprint(const struct revocable *rev)
 {
 	(void)rev;
-	return sizeof(struct bug_ref);
+	return sizeof(struct rev_bug_ref);
 }
 
-static void *bug_ref_try_access(struct revocable *rev, struct rev_handle *h)
+static void *rev_bug_ref_try_access(struct revocable *rev, struct rev_handle *h)
 {
-	struct bug_ref *r = (struct bug_ref *)rev;
+	struct rev_bug_ref *r = (struct rev_bug_ref *)rev;
 
 	(void)h;
 	atomic_long_inc_return(&r->count);	/* fully ordered */
@@ -72,9 +69,9 @@ static void *bug_ref_try_access(struct revocable *rev, struct rev_handle *h)
 	return r->base.res;
 }
 
-static int bug_ref_release(struct revocable *rev, struct rev_handle *h)
+static int rev_bug_ref_release(struct revocable *rev, struct rev_handle *h)
 {
-	struct bug_ref *r = (struct bug_ref *)rev;
+	struct rev_bug_ref *r = (struct rev_bug_ref *)rev;
 
 	(void)h;
 	atomic_long_dec_return(&r->count);	/* fully ordered */
@@ -82,14 +79,14 @@ static int bug_ref_release(struct revocable *rev, struct rev_handle *h)
 }
 
 /* No new access succeeds from here. */
-static void bug_ref_stop(struct revocable *rev)
+static void rev_bug_ref_stop(struct revocable *rev)
 {
-	WRITE_ONCE(((struct bug_ref *)rev)->dead, 1);
+	WRITE_ONCE(((struct rev_bug_ref *)rev)->dead, 1);
 	smp_mb(); /* dead before reading the count (pairs the readers' inc) */
 }
 
 /* Wait until no reader is inside r. */
-static void bug_ref_drain(struct bug_ref *r)
+static void rev_bug_ref_drain(struct rev_bug_ref *r)
 {
 	unsigned int spins = 0;
 
@@ -101,33 +98,33 @@ static void bug_ref_drain(struct bug_ref *r)
 	}
 }
 
-static void bug_ref_wait(struct revocable **revs, int n)
+static void rev_bug_ref_wait(struct revocable **revs, int n)
 {
 	int i;
 
 	for (i = 0; i < n; i++)
-		bug_ref_drain((struct bug_ref *)revs[i]);
+		rev_bug_ref_drain((struct rev_bug_ref *)revs[i]);
 }
 
-static const struct rev_batch bug_ref_batch = {
-	.stop = bug_ref_stop,
-	.wait = bug_ref_wait,
+static const struct rev_batch rev_bug_ref_batch = {
+	.stop = rev_bug_ref_stop,
+	.wait = rev_bug_ref_wait,
 };
 
-static void bug_ref_revoke(struct revocable *rev)
+static void rev_bug_ref_revoke(struct revocable *rev)
 {
-	rev_once_batch(&rev, 1, &bug_ref_batch);
+	rev_once_batch(&rev, 1, &rev_bug_ref_batch);
 }
 
-/* Every entry here: the ops of struct bug_ref but its revoke path. */
+/* Every entry here: the ops of struct rev_bug_ref but its revoke path. */
 #define BUG_REF_OPS						\
 	.family = "refcount",					\
 	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP,			\
-	.create = bug_ref_create,				\
-	.destroy = bug_ref_destroy,				\
-	.footprint = bug_ref_footprint,				\
-	.try_access = bug_ref_try_access,			\
-	.release = bug_ref_release
+	.create = rev_bug_ref_create,				\
+	.destroy = rev_bug_ref_destroy,				\
+	.footprint = rev_bug_ref_footprint,				\
+	.try_access = rev_bug_ref_try_access,			\
+	.release = rev_bug_ref_release
 
 /*
  * bug-nowait: the revoke marks the revocable dead (so try_access() calls
@@ -137,14 +134,14 @@ static void bug_ref_revoke(struct revocable *rev)
  * bug: no .wait in its rev_batch.  (The shape of "mark dead, free, forget
  * the readers in flight".)
  */
-static const struct rev_batch bug_nowait_batch = {
-	.stop = bug_ref_stop,
+static const struct rev_batch rev_bug_nowait_batch = {
+	.stop = rev_bug_ref_stop,
 	/* BUG (deliberate): no .wait for the readers still inside. */
 };
 
-static void bug_nowait_revoke(struct revocable *rev)
+static void rev_bug_nowait_revoke(struct revocable *rev)
 {
-	rev_once_batch(&rev, 1, &bug_nowait_batch);
+	rev_once_batch(&rev, 1, &rev_bug_nowait_batch);
 }
 
 const struct revocable_ops rev_ops_bug_nowait = {
@@ -152,7 +149,7 @@ const struct revocable_ops rev_ops_bug_nowait = {
 	.desc = "BROKEN on purpose: refcount whose revoke releases without "
 		"waiting for readers",
 	BUG_REF_OPS,
-	.revoke = bug_nowait_revoke,
+	.revoke = rev_bug_nowait_revoke,
 };
 
 /*
@@ -164,16 +161,16 @@ const struct revocable_ops rev_ops_bug_nowait = {
  * returned is a no-op, as the contract wants; two revokes that overlap (an
  * unbind racing an error path, say) both pass the test, both wait, and
  * both run the release callback: a double free.  The one bug is where
- * `released` is set; rev_once_batch() (bug_ref_revoke) is the fix.
+ * `released` is set; rev_once_batch() (rev_bug_ref_revoke) is the fix.
  */
-static void bug_dblrel_revoke(struct revocable *rev)
+static void rev_bug_dblrel_revoke(struct revocable *rev)
 {
-	struct bug_ref *r = (struct bug_ref *)rev;
+	struct rev_bug_ref *r = (struct rev_bug_ref *)rev;
 
 	if (READ_ONCE(r->released))
 		return;			/* "already revoked" - too weak a test */
-	bug_ref_stop(rev);
-	bug_ref_drain(r);
+	rev_bug_ref_stop(rev);
+	rev_bug_ref_drain(r);
 	rev_base_release(&r->base);
 	/* BUG (deliberate): set only now, so overlapping revokes both ran. */
 	WRITE_ONCE(r->released, 1);
@@ -184,11 +181,11 @@ const struct revocable_ops rev_ops_bug_double_release = {
 	.desc = "BROKEN on purpose: two overlapping revokes both run the "
 		"release callback",
 	BUG_REF_OPS,
-	.revoke = bug_dblrel_revoke,
+	.revoke = rev_bug_dblrel_revoke,
 };
 
 /*
- * bug-many-early: revoke() is correct (bug_ref_revoke); revoke_many()
+ * bug-many-early: revoke() is correct (rev_bug_ref_revoke); revoke_many()
  * follows the same protocol but runs each release callback as it stops
  * the revocable, before the one wait for the readers of the batch - the
  * shape of a batched unbind that frees every resource and only then
@@ -196,27 +193,27 @@ const struct revocable_ops rev_ops_bug_double_release = {
  * then use a released resource: torture's batched revokes report poison.
  * The one bug: the release moved from .finish to .stop.
  */
-static void bug_early_stop(struct revocable *rev)
+static void rev_bug_early_stop(struct revocable *rev)
 {
-	bug_ref_stop(rev);
+	rev_bug_ref_stop(rev);
 	/* BUG (deliberate): released before .wait has seen the readers out. */
 	rev_base_release(rev_base(rev));
 }
 
-static void bug_early_finish(struct revocable *rev)
+static void rev_bug_early_finish(struct revocable *rev)
 {
-	(void)rev;	/* the release already ran, in bug_early_stop() */
+	(void)rev;	/* the release already ran, in rev_bug_early_stop() */
 }
 
-static const struct rev_batch bug_early_batch = {
-	.stop = bug_early_stop,
-	.wait = bug_ref_wait,
-	.finish = bug_early_finish,
+static const struct rev_batch rev_bug_early_batch = {
+	.stop = rev_bug_early_stop,
+	.wait = rev_bug_ref_wait,
+	.finish = rev_bug_early_finish,
 };
 
-static void bug_early_revoke_many(struct revocable **revs, int n)
+static void rev_bug_early_revoke_many(struct revocable **revs, int n)
 {
-	rev_once_batch(revs, n, &bug_early_batch);
+	rev_once_batch(revs, n, &rev_bug_early_batch);
 }
 
 const struct revocable_ops rev_ops_bug_many_early = {
@@ -224,8 +221,8 @@ const struct revocable_ops rev_ops_bug_many_early = {
 	.desc = "BROKEN on purpose: revoke_many runs the release callbacks "
 		"before waiting for the readers",
 	BUG_REF_OPS,
-	.revoke = bug_ref_revoke,
-	.revoke_many = bug_early_revoke_many,
+	.revoke = rev_bug_ref_revoke,
+	.revoke_many = rev_bug_early_revoke_many,
 };
 
 #endif /* REVBENCH_BUGS */

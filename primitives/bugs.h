@@ -23,11 +23,11 @@
  *   bug-seqlock-noretry     primitives/seqlock.c (both)
  *   bug-seqlock-typeunsafe  primitives/seqlock.c (both): only a sanitizer
  *                           sees it
- *   bug-srcu-shared-handle  primitives/user/srcu.c, kmod/prim_srcu.c
- *   bug-percpu-nodrain      primitives/user/percpu_ref.c,
- *                           kmod/prim_percpu_ref.c
- *   bug-percpu-noconfirm    primitives/user/percpu_ref.c (userspace only:
- *                           the kernel's percpu_ref API cannot express it)
+ *   bug-srcu-shared-handle  primitives/srcu.c (both)
+ *   bug-percpu-nodrain      primitives/percpu_ref.c (both)
+ *   bug-percpu-noconfirm    primitives/percpu_ref.c (userspace only,
+ *                           RB_HAVE_PCPU_REF_NOGP: the kernel's percpu_ref
+ *                           API cannot express it)
  * The tables are in primitives/registry.c.  Each bug's comment says what
  * the one defect is and what catches it.
  */
@@ -63,7 +63,7 @@ extern const struct revocable_ops rev_ops_bug_seqlock_noretry;
 /* seqlock without the type-stable rule: its caller frees under readers. */
 extern const struct revocable_ops rev_ops_bug_seqlock_typeunsafe;
 
-#ifndef __KERNEL__
+#ifdef RB_HAVE_PCPU_REF_NOGP
 /* percpu-ref killed without confirm: no grace period before the switch. */
 extern const struct revocable_ops rev_ops_bug_percpu_noconfirm;
 #define REV_BUG_ZOO_USER	&rev_ops_bug_percpu_noconfirm,

@@ -99,41 +99,41 @@
 #include "hazptr.h"
 #include "workload.h"
 
-struct hp_ctx {
+struct rev_hazptr_ctx {
 	struct revocable *slot[HP_SLOTS_PER_CTX];
 } ____cacheline_aligned;
 
-struct hp_domain {
+struct rev_hazptr_domain {
 	void *mem;		/* what rb_zalloc() returned (unaligned) */
 	int nr_ctx;
-	struct hp_ctx ctx[];	/* nr_ctx entries, one cache line each */
+	struct rev_hazptr_ctx ctx[];	/* nr_ctx entries, a cache line each */
 };
 
 struct rev_hazptr {
 	struct rev_base base;	/* readers fail once base.once is claimed */
-	struct hp_domain *dom;
+	struct rev_hazptr_domain *dom;
 	atomic_long_t overflow;	/* readers on the overflow path */
 };
 
-static struct hp_domain *hp_dom;
-static atomic_t hp_init_count;	/* global_init()s not yet exited */
-static atomic_long_t hp_live;	/* revocables created, not destroyed */
+static struct rev_hazptr_domain *rev_hazptr_dom;
+static atomic_t rev_hazptr_init_count;	/* global_init()s not yet exited */
+static atomic_long_t rev_hazptr_live;	/* revocables created, not destroyed */
 
 #ifdef __KERNEL__
-#define hp_slot_peek(p)		READ_ONCE(*(p))
-#define hp_slot_publish(p, v)	WRITE_ONCE(*(p), (v))
+#define rev_hazptr_slot_peek(p)		READ_ONCE(*(p))
+#define rev_hazptr_slot_publish(p, v)	WRITE_ONCE(*(p), (v))
 #else
-#define hp_slot_peek(p)		smp_load_acquire(p)
-#define hp_slot_publish(p, v)	smp_store_release((p), (v))
+#define rev_hazptr_slot_peek(p)		smp_load_acquire(p)
+#define rev_hazptr_slot_publish(p, v)	smp_store_release((p), (v))
 #endif
 
 /* Small revoke_many() batches are matched by a linear search. */
 #define HP_LINEAR_MAX		8
 
-static struct hp_domain *hp_domain_get(void)
+static struct rev_hazptr_domain *rev_hazptr_domain_get(void)
 {
-	struct hp_domain *d = smp_load_acquire(&hp_dom);
-	struct hp_domain *old;
+	struct rev_hazptr_domain *d = smp_load_acquire(&rev_hazptr_dom);
+	struct rev_hazptr_domain *old;
 	size_t bytes;
 	void *mem;
 	int nr;
@@ -141,16 +141,18 @@ static struct hp_domain *hp_domain_get(void)
 	if (likely(d))
 		return d;
 	nr = rb_nr_ctx();
-	bytes = sizeof(*d) + (size_t)nr * sizeof(struct hp_ctx) +
+	bytes = sizeof(*d) + (size_t)nr * sizeof(struct rev_hazptr_ctx) +
 		SMP_CACHE_BYTES;
 	mem = rb_zalloc(bytes);
 	if (!mem)
 		return NULL;
-	d = (struct hp_domain *)(((uintptr_t)mem + SMP_CACHE_BYTES - 1) &
-				 ~(uintptr_t)(SMP_CACHE_BYTES - 1));
+	d = (struct rev_hazptr_domain *)
+		(((uintptr_t)mem + SMP_CACHE_BYTES - 1) &
+		 ~(uintptr_t)(SMP_CACHE_BYTES - 1));
 	d->mem = mem;
 	d->nr_ctx = nr;
-	old = cmpxchg(&hp_dom, NULL, d);	/* fully ordered: publishes */
+	/* fully ordered: publishes */
+	old = cmpxchg(&rev_hazptr_dom, NULL, d);
 	if (old) {
 		rb_free(mem);
 		return old;
@@ -158,34 +160,34 @@ static struct hp_domain *hp_domain_get(void)
 	return d;
 }
 
-static int hp_global_init(void)
+static int rev_hazptr_global_init(void)
 {
-	atomic_inc(&hp_init_count);
-	return hp_domain_get() ? 0 : -ENOMEM;
+	atomic_inc(&rev_hazptr_init_count);
+	return rev_hazptr_domain_get() ? 0 : -ENOMEM;
 }
 
-static void hp_global_exit(void)
+static void rev_hazptr_global_exit(void)
 {
-	struct hp_domain *d;
+	struct rev_hazptr_domain *d;
 	long live;
 
-	if (!atomic_dec_and_test(&hp_init_count))
+	if (!atomic_dec_and_test(&rev_hazptr_init_count))
 		return;
-	live = atomic_long_read(&hp_live);
+	live = atomic_long_read(&rev_hazptr_live);
 	if (live) {
 		rb_pr_warn("hazptr: global_exit with %ld revocables alive, "
 			   "slot array kept\n", live);
 		return;
 	}
-	d = xchg(&hp_dom, NULL);
+	d = xchg(&rev_hazptr_dom, NULL);
 	if (d)
 		rb_free(d->mem);
 }
 
-static struct revocable *hp_create(void *res, rev_release_fn release,
-				   void *arg)
+static struct revocable *rev_hazptr_create(void *res, rev_release_fn release,
+					   void *arg)
 {
-	struct hp_domain *d = hp_domain_get();
+	struct rev_hazptr_domain *d = rev_hazptr_domain_get();
 	struct rev_hazptr *r;
 
 	if (!d)
@@ -195,30 +197,31 @@ static struct revocable *hp_create(void *res, rev_release_fn release,
 		return NULL;
 	rev_base_init(&r->base, res, release, arg);
 	r->dom = d;
-	atomic_long_inc(&hp_live);
+	atomic_long_inc(&rev_hazptr_live);
 	return (struct revocable *)r;
 }
 
-static void hp_destroy(struct revocable *rev)
+static void rev_hazptr_destroy(struct revocable *rev)
 {
-	atomic_long_dec(&hp_live);
+	atomic_long_dec(&rev_hazptr_live);
 	rb_free(rev);
 }
 
-static size_t hp_footprint(const struct revocable *rev)
+static size_t rev_hazptr_footprint(const struct revocable *rev)
 {
 	(void)rev;
 	return sizeof(struct rev_hazptr);
 }
 
-static size_t hp_domain_footprint(void)
+static size_t rev_hazptr_domain_footprint(void)
 {
-	struct hp_domain *d = smp_load_acquire(&hp_dom);
+	struct rev_hazptr_domain *d = smp_load_acquire(&rev_hazptr_dom);
 
-	return d ? sizeof(*d) + (size_t)d->nr_ctx * sizeof(struct hp_ctx) : 0;
+	return d ? sizeof(*d) +
+		   (size_t)d->nr_ctx * sizeof(struct rev_hazptr_ctx) : 0;
 }
 
-static inline void hp_put(struct rev_hazptr *r, struct rev_handle *h)
+static inline void rev_hazptr_put(struct rev_hazptr *r, struct rev_handle *h)
 {
 	if (likely(h->slot))
 		smp_store_release((struct revocable **)h->slot, NULL);
@@ -227,8 +230,9 @@ static inline void hp_put(struct rev_hazptr *r, struct rev_handle *h)
 }
 
 /* light: a compiler barrier suffices (the revoker uses membarrier). */
-static __always_inline void *hp_try_access(struct revocable *rev,
-					   struct rev_handle *h, bool light)
+static __always_inline void *rev_hazptr_try_access(struct revocable *rev,
+						   struct rev_handle *h,
+						   bool light)
 {
 	struct rev_hazptr *r = (struct rev_hazptr *)rev;
 	struct revocable **slot = NULL;
@@ -239,9 +243,9 @@ static __always_inline void *hp_try_access(struct revocable *rev,
 		struct revocable **s = r->dom->ctx[ctx].slot;
 
 		for (i = 0; i < HP_SLOTS_PER_CTX; i++) {
-			if (!hp_slot_peek(&s[i])) {
+			if (!rev_hazptr_slot_peek(&s[i])) {
 				slot = &s[i];
-				hp_slot_publish(slot, rev);
+				rev_hazptr_slot_publish(slot, rev);
 				break;
 			}
 		}
@@ -257,19 +261,20 @@ static __always_inline void *hp_try_access(struct revocable *rev,
 		atomic_long_inc_return(&r->overflow);	/* fully ordered */
 	}
 	if (unlikely(rev_once_claimed(&r->base.once))) {
-		hp_put(r, h);
+		rev_hazptr_put(r, h);
 		return NULL;
 	}
 	return r->base.res;
 }
 
-static inline int hp_release(struct revocable *rev, struct rev_handle *h)
+static inline int rev_hazptr_release(struct revocable *rev,
+				     struct rev_handle *h)
 {
-	hp_put((struct rev_hazptr *)rev, h);
+	rev_hazptr_put((struct rev_hazptr *)rev, h);
 	return 0;
 }
 
-static inline void hp_backoff(unsigned int *spins)
+static inline void rev_hazptr_backoff(unsigned int *spins)
 {
 	if (++*spins < 1000)
 		cpu_relax();
@@ -278,19 +283,20 @@ static inline void hp_backoff(unsigned int *spins)
 }
 
 /* Open-addressing set of the revocables a revoke_many() waits for. */
-struct hp_set {
+struct rev_hazptr_set {
 	struct revocable **tab;	/* NULL: search revs[] linearly */
 	unsigned int bits;
 };
 
-static inline unsigned long hp_hash(const struct revocable *p,
-				    unsigned int bits)
+static inline unsigned long rev_hazptr_hash(const struct revocable *p,
+					    unsigned int bits)
 {
 	return (unsigned long)(((u64)(uintptr_t)p *
 				0x9e3779b97f4a7c15ULL) >> (64 - bits));
 }
 
-static void hp_set_build(struct hp_set *set, struct revocable **revs, int n)
+static void rev_hazptr_set_build(struct rev_hazptr_set *set,
+				 struct revocable **revs, int n)
 {
 	unsigned long mask, i;
 	int k;
@@ -306,7 +312,7 @@ static void hp_set_build(struct hp_set *set, struct revocable **revs, int n)
 		return;		/* fall back to the linear search */
 	mask = (1UL << set->bits) - 1;
 	for (k = 0; k < n; k++) {
-		for (i = hp_hash(revs[k], set->bits); set->tab[i];
+		for (i = rev_hazptr_hash(revs[k], set->bits); set->tab[i];
 		     i = (i + 1) & mask)
 			if (set->tab[i] == revs[k])
 				break;
@@ -314,8 +320,9 @@ static void hp_set_build(struct hp_set *set, struct revocable **revs, int n)
 	}
 }
 
-static bool hp_set_has(const struct hp_set *set, struct revocable **revs,
-		       int n, const struct revocable *p)
+static bool rev_hazptr_set_has(const struct rev_hazptr_set *set,
+			       struct revocable **revs, int n,
+			       const struct revocable *p)
 {
 	unsigned long mask, i;
 	int k;
@@ -327,14 +334,14 @@ static bool hp_set_has(const struct hp_set *set, struct revocable **revs,
 		return false;
 	}
 	mask = (1UL << set->bits) - 1;
-	for (i = hp_hash(p, set->bits); set->tab[i]; i = (i + 1) & mask)
+	for (i = rev_hazptr_hash(p, set->bits); set->tab[i]; i = (i + 1) & mask)
 		if (set->tab[i] == p)
 			return true;
 	return false;
 }
 
 #ifndef __KERNEL__
-static void hp_asym_fence(void);
+static void rev_hazptr_asym_fence(void);
 #endif
 
 /*
@@ -344,16 +351,16 @@ static void hp_asym_fence(void);
  * anyway), then their overflow counts.  The claims' cmpxchg() is fully
  * ordered; the fence here is what the readers' fence pairs with.
  */
-static void hp_wait_common(struct revocable **revs, int n, bool asym)
+static void rev_hazptr_wait_common(struct revocable **revs, int n, bool asym)
 {
-	struct hp_domain *d = ((struct rev_hazptr *)revs[0])->dom;
+	struct rev_hazptr_domain *d = ((struct rev_hazptr *)revs[0])->dom;
 	int i, j, k, nctx = min_t(int, d->nr_ctx, rb_ctx_in_use());
-	struct hp_set set;
+	struct rev_hazptr_set set;
 
-	hp_set_build(&set, revs, n);
+	rev_hazptr_set_build(&set, revs, n);
 #ifndef __KERNEL__
 	if (asym)
-		hp_asym_fence();
+		rev_hazptr_asym_fence();
 	else
 #endif
 		smp_mb(); /* claims before the scan (pairs the readers' fence) */
@@ -365,8 +372,8 @@ static void hp_wait_common(struct revocable **revs, int n, bool asym)
 			unsigned int spins = 0;
 
 			while ((p = smp_load_acquire(slot)) &&
-			       hp_set_has(&set, revs, n, p))
-				hp_backoff(&spins);
+			       rev_hazptr_set_has(&set, revs, n, p))
+				rev_hazptr_backoff(&spins);
 		}
 	}
 	for (k = 0; k < n; k++) {
@@ -374,39 +381,48 @@ static void hp_wait_common(struct revocable **revs, int n, bool asym)
 		unsigned int spins = 0;
 
 		while (smp_load_acquire(&r->overflow.counter))
-			hp_backoff(&spins);
+			rev_hazptr_backoff(&spins);
 	}
 	if (set.tab)
 		rb_free(set.tab);
 }
 
-static void hp_mb_wait(struct revocable **revs, int n)
+static void rev_hazptr_mb_wait(struct revocable **revs, int n)
 {
-	hp_wait_common(revs, n, false);
+	rev_hazptr_wait_common(revs, n, false);
 }
 
-static const struct rev_batch hp_mb_batch = {
-	.wait = hp_mb_wait,
+static const struct rev_batch rev_hazptr_mb_batch = {
+	.wait = rev_hazptr_mb_wait,
 	/* stop: nothing, the claim is what readers test */
 };
 
-static inline void *hp_mb_try_access(struct revocable *rev,
-				     struct rev_handle *h)
+static inline void *rev_hazptr_mb_try_access(struct revocable *rev,
+					     struct rev_handle *h)
 {
-	return hp_try_access(rev, h, false);
+	return rev_hazptr_try_access(rev, h, false);
 }
 
-RB_WL_READSECTIONS(hp_mb, hp_mb_try_access, hp_release);
+RB_WL_READSECTIONS(rev_hazptr_mb, rev_hazptr_mb_try_access, rev_hazptr_release);
 
-static void hp_mb_revoke(struct revocable *rev)
+static void rev_hazptr_mb_revoke(struct revocable *rev)
 {
-	rev_once_batch(&rev, 1, &hp_mb_batch);
+	rev_once_batch(&rev, 1, &rev_hazptr_mb_batch);
 }
 
-static void hp_mb_revoke_many(struct revocable **revs, int n)
+static void rev_hazptr_mb_revoke_many(struct revocable **revs, int n)
 {
-	rev_once_batch(revs, n, &hp_mb_batch);
+	rev_once_batch(revs, n, &rev_hazptr_mb_batch);
 }
+
+/* hazptr and its zoo entries: the one shared slot domain. */
+#define REV_HAZPTR_DOMAIN_OPS					\
+	.global_init = rev_hazptr_global_init,			\
+	.global_exit = rev_hazptr_global_exit,			\
+	.create = rev_hazptr_create,				\
+	.destroy = rev_hazptr_destroy,				\
+	.footprint = rev_hazptr_footprint,			\
+	.domain_footprint = rev_hazptr_domain_footprint
 
 const struct revocable_ops rev_ops_hazptr = {
 	.name = "hazptr",
@@ -416,17 +432,12 @@ const struct revocable_ops rev_ops_hazptr = {
 	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED,
 	.color = "#2ca02c",
 	.peer = "fence",
-	.global_init = hp_global_init,
-	.global_exit = hp_global_exit,
-	.create = hp_create,
-	.destroy = hp_destroy,
-	.footprint = hp_footprint,
-	.domain_footprint = hp_domain_footprint,
-	.try_access = hp_mb_try_access,
-	.release = hp_release,
-	.rs = &hp_mb_rs,
-	.revoke = hp_mb_revoke,
-	.revoke_many = hp_mb_revoke_many,
+	REV_HAZPTR_DOMAIN_OPS,
+	.try_access = rev_hazptr_mb_try_access,
+	.release = rev_hazptr_release,
+	.rs = &rev_hazptr_mb_rs,
+	.revoke = rev_hazptr_mb_revoke,
+	.revoke_many = rev_hazptr_mb_revoke_many,
 };
 
 #ifdef REVBENCH_BUGS
@@ -446,10 +457,11 @@ const struct revocable_ops rev_ops_hazptr = {
  * never looks again.  A revoke that sets the flag and scans between the
  * check and the publication misses the reader.
  */
-static void *hp_bug_nofence_try_access(struct revocable *rev,
-				       struct rev_handle *h)
+static void *rev_hazptr_bug_nofence_try_access(struct revocable *rev,
+					       struct rev_handle *h)
 {
-	return hp_try_access(rev, h, true);	/* barrier() instead of smp_mb() */
+	/* barrier() instead of smp_mb() */
+	return rev_hazptr_try_access(rev, h, true);
 }
 
 const struct revocable_ops rev_ops_bug_hazptr_nofence = {
@@ -459,20 +471,15 @@ const struct revocable_ops rev_ops_bug_hazptr_nofence = {
 		"publish and re-check",
 	.caps = REV_CAP_BROKEN | REV_CAP_HWORDER | REV_CAP_SLEEP,
 	.color = "#2ca02c",
-	.global_init = hp_global_init,
-	.global_exit = hp_global_exit,
-	.create = hp_create,
-	.destroy = hp_destroy,
-	.footprint = hp_footprint,
-	.domain_footprint = hp_domain_footprint,
-	.try_access = hp_bug_nofence_try_access,
-	.release = hp_release,
-	.revoke = hp_mb_revoke,
-	.revoke_many = hp_mb_revoke_many,
+	REV_HAZPTR_DOMAIN_OPS,
+	.try_access = rev_hazptr_bug_nofence_try_access,
+	.release = rev_hazptr_release,
+	.revoke = rev_hazptr_mb_revoke,
+	.revoke_many = rev_hazptr_mb_revoke_many,
 };
 
-static void *hp_bug_norecheck_try_access(struct revocable *rev,
-					 struct rev_handle *h)
+static void *rev_hazptr_bug_norecheck_try_access(struct revocable *rev,
+						 struct rev_handle *h)
 {
 	struct rev_hazptr *r = (struct rev_hazptr *)rev;
 	struct revocable **slot = NULL;
@@ -485,9 +492,9 @@ static void *hp_bug_norecheck_try_access(struct revocable *rev,
 		struct revocable **s = r->dom->ctx[ctx].slot;
 
 		for (i = 0; i < HP_SLOTS_PER_CTX; i++) {
-			if (!hp_slot_peek(&s[i])) {
+			if (!rev_hazptr_slot_peek(&s[i])) {
 				slot = &s[i];
-				hp_slot_publish(slot, rev);
+				rev_hazptr_slot_publish(slot, rev);
 				break;
 			}
 		}
@@ -508,16 +515,11 @@ const struct revocable_ops rev_ops_bug_hazptr_norecheck = {
 		"after publishing",
 	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP,
 	.color = "#2ca02c",
-	.global_init = hp_global_init,
-	.global_exit = hp_global_exit,
-	.create = hp_create,
-	.destroy = hp_destroy,
-	.footprint = hp_footprint,
-	.domain_footprint = hp_domain_footprint,
-	.try_access = hp_bug_norecheck_try_access,
-	.release = hp_release,
-	.revoke = hp_mb_revoke,
-	.revoke_many = hp_mb_revoke_many,
+	REV_HAZPTR_DOMAIN_OPS,
+	.try_access = rev_hazptr_bug_norecheck_try_access,
+	.release = rev_hazptr_release,
+	.revoke = rev_hazptr_mb_revoke,
+	.revoke_many = rev_hazptr_mb_revoke_many,
 };
 #endif /* REVBENCH_BUGS */
 
@@ -528,15 +530,15 @@ const struct revocable_ops rev_ops_bug_hazptr_norecheck = {
 #include <unistd.h>
 
 enum { HP_MB_UNKNOWN, HP_MB_READY, HP_MB_FALLBACK };
-static int hp_mb_state = HP_MB_UNKNOWN;
+static int rev_hazptr_mb_state = HP_MB_UNKNOWN;
 
-static long hp_membarrier(int cmd)
+static long rev_hazptr_membarrier(int cmd)
 {
 	return syscall(__NR_membarrier, cmd, 0, 0);
 }
 
 /* Idempotent; decides once, before any hazptr-asym revocable exists. */
-static void hp_membarrier_probe(void)
+static void rev_hazptr_membarrier_probe(void)
 {
 	const long need = MEMBARRIER_CMD_PRIVATE_EXPEDITED |
 			  MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED;
@@ -545,23 +547,24 @@ static void hp_membarrier_probe(void)
 	int state = HP_MB_READY;
 	long cmds;
 
-	if (READ_ONCE(hp_mb_state) != HP_MB_UNKNOWN)
+	if (READ_ONCE(rev_hazptr_mb_state) != HP_MB_UNKNOWN)
 		return;
 	if (env && *env && strcmp(env, "0")) {
 		why = "disabled by REVBENCH_NO_MEMBARRIER";
 	} else {
-		cmds = hp_membarrier(MEMBARRIER_CMD_QUERY);
+		cmds = rev_hazptr_membarrier(MEMBARRIER_CMD_QUERY);
 		if (cmds < 0)
 			why = strerror(errno);
 		else if ((cmds & need) != need)
 			why = "MEMBARRIER_CMD_PRIVATE_EXPEDITED not supported";
-		else if (hp_membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED))
+		else if (rev_hazptr_membarrier(
+				MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED))
 			why = strerror(errno);
 	}
 	if (why)
 		state = HP_MB_FALLBACK;
-	if (cmpxchg(&hp_mb_state, HP_MB_UNKNOWN, state) == HP_MB_UNKNOWN &&
-	    why)
+	if (cmpxchg(&rev_hazptr_mb_state, HP_MB_UNKNOWN, state) ==
+	    HP_MB_UNKNOWN && why)
 		fprintf(stderr,
 			"revbench: WARNING: hazptr-asym: membarrier(2) "
 			"unavailable (%s): readers FALL BACK to smp_mb(), "
@@ -570,18 +573,18 @@ static void hp_membarrier_probe(void)
 
 const char *rev_hazptr_membarrier_state(void)
 {
-	hp_membarrier_probe();
-	return READ_ONCE(hp_mb_state) == HP_MB_READY ?
+	rev_hazptr_membarrier_probe();
+	return READ_ONCE(rev_hazptr_mb_state) == HP_MB_READY ?
 	       "private-expedited" : "unavailable: fallback to smp_mb";
 }
 
-static void hp_asym_fence(void)
+static void rev_hazptr_asym_fence(void)
 {
-	if (READ_ONCE(hp_mb_state) != HP_MB_READY) {
+	if (READ_ONCE(rev_hazptr_mb_state) != HP_MB_READY) {
 		smp_mb();	/* readers use smp_mb() too */
 		return;
 	}
-	while (hp_membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED)) {
+	while (rev_hazptr_membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED)) {
 		if (errno == EINTR)
 			continue;
 		/* Readers used barrier() only: no safe way on.  Say so. */
@@ -592,45 +595,48 @@ static void hp_asym_fence(void)
 	}
 }
 
-static int hp_asym_global_init(void)
+static int rev_hazptr_asym_global_init(void)
 {
-	hp_membarrier_probe();
-	return hp_global_init();
+	rev_hazptr_membarrier_probe();
+	return rev_hazptr_global_init();
 }
 
-static struct revocable *hp_asym_create(void *res, rev_release_fn release,
-					void *arg)
+static struct revocable *rev_hazptr_asym_create(void *res,
+						rev_release_fn release,
+						void *arg)
 {
-	hp_membarrier_probe();
-	return hp_create(res, release, arg);
+	rev_hazptr_membarrier_probe();
+	return rev_hazptr_create(res, release, arg);
 }
 
-static inline void *hp_asym_try_access(struct revocable *rev,
-				       struct rev_handle *h)
+static inline void *rev_hazptr_asym_try_access(struct revocable *rev,
+					       struct rev_handle *h)
 {
-	return hp_try_access(rev, h,
-			     READ_ONCE(hp_mb_state) == HP_MB_READY);
+	bool light = READ_ONCE(rev_hazptr_mb_state) == HP_MB_READY;
+
+	return rev_hazptr_try_access(rev, h, light);
 }
 
-RB_WL_READSECTIONS(hp_asym, hp_asym_try_access, hp_release);
+RB_WL_READSECTIONS(rev_hazptr_asym, rev_hazptr_asym_try_access,
+		   rev_hazptr_release);
 
-static void hp_asym_wait(struct revocable **revs, int n)
+static void rev_hazptr_asym_wait(struct revocable **revs, int n)
 {
-	hp_wait_common(revs, n, true);
+	rev_hazptr_wait_common(revs, n, true);
 }
 
-static const struct rev_batch hp_asym_batch = {
-	.wait = hp_asym_wait,
+static const struct rev_batch rev_hazptr_asym_batch = {
+	.wait = rev_hazptr_asym_wait,
 };
 
-static void hp_asym_revoke(struct revocable *rev)
+static void rev_hazptr_asym_revoke(struct revocable *rev)
 {
-	rev_once_batch(&rev, 1, &hp_asym_batch);
+	rev_once_batch(&rev, 1, &rev_hazptr_asym_batch);
 }
 
-static void hp_asym_revoke_many(struct revocable **revs, int n)
+static void rev_hazptr_asym_revoke_many(struct revocable **revs, int n)
 {
-	rev_once_batch(revs, n, &hp_asym_batch);
+	rev_once_batch(revs, n, &rev_hazptr_asym_batch);
 }
 
 const struct revocable_ops rev_ops_hazptr_asym = {
@@ -640,16 +646,16 @@ const struct revocable_ops rev_ops_hazptr_asym = {
 		"membarrier(2), then scans",
 	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED,
 	.color = "#98df8a",
-	.global_init = hp_asym_global_init,
-	.global_exit = hp_global_exit,
-	.create = hp_asym_create,
-	.destroy = hp_destroy,
-	.footprint = hp_footprint,
-	.domain_footprint = hp_domain_footprint,
-	.try_access = hp_asym_try_access,
-	.release = hp_release,
-	.rs = &hp_asym_rs,
-	.revoke = hp_asym_revoke,
-	.revoke_many = hp_asym_revoke_many,
+	.global_init = rev_hazptr_asym_global_init,
+	.global_exit = rev_hazptr_global_exit,
+	.create = rev_hazptr_asym_create,
+	.destroy = rev_hazptr_destroy,
+	.footprint = rev_hazptr_footprint,
+	.domain_footprint = rev_hazptr_domain_footprint,
+	.try_access = rev_hazptr_asym_try_access,
+	.release = rev_hazptr_release,
+	.rs = &rev_hazptr_asym_rs,
+	.revoke = rev_hazptr_asym_revoke,
+	.revoke_many = rev_hazptr_asym_revoke_many,
 };
 #endif /* !__KERNEL__ */

@@ -19,7 +19,8 @@ extern const struct revocable_ops rev_ops_hazptr_asym;
 
 /*
  * How hazptr-asym orders readers, for the results context (results/FORMAT.md,
- * "membarrier"): "private-expedited", or "unavailable: fallback to smp_mb"
+ * "membarrier", recorded by runner/calib.c's rb_membarrier_state()):
+ * "private-expedited", or "unavailable: fallback to smp_mb"
  * when membarrier(2) cannot be used (then hazptr-asym readers issue
  * smp_mb() like plain hazptr; a warning went to stderr).  Probes on first
  * call.  Setting REVBENCH_NO_MEMBARRIER=1 in the environment forces the

@@ -203,7 +203,7 @@ struct revocable_ops {
 	/*
 	 * Optional: how many of this primitive's revokes so far waited for
 	 * an expedited and how many for a normal grace period (kernel srcu:
-	 * which path synchronize_srcu() took, kmod/prim_srcu.c), cumulative;
+	 * which path synchronize_srcu() took, primitives/srcu.c), cumulative;
 	 * the harness takes the difference around its timed revokes.
 	 */
 	void (*gp_paths)(u64 *expedited, u64 *normal);

@@ -27,7 +27,7 @@
  *                revocables need a consistent order, as with any two
  *                locks: in lockdep kernels every rwsem revocable shares
  *                one lock class and a nested access takes the next
- *                subclass (compat.h, rb_rwsem_subclass()), so lockdep
+ *                subclass (compat/kernel.h, rb_rwsem_subclass()), so lockdep
  *                checks that order and still reports a recursion on one
  *                revocable.  The read section may block (down_read()), so
  *                its loops are RB_WL_READSECTIONS_MAY_BLOCK (workload.h).

@@ -27,8 +27,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <urcu/urcu-memb.h>
 
+#include "hazptr.h"
 #include "revbench.h"
 #include "stats.h"
 
@@ -250,8 +250,8 @@ int rb_calibrate(struct rb_topo *tp, enum rb_placement pl, struct rb_calib *c,
 	return 0;
 }
 
+/* hazptr-asym's (hazptr.h), not liburcu's: urcu_info records that one. */
 const char *rb_membarrier_state(void)
 {
-	return urcu_memb_has_sys_membarrier ? "private-expedited" :
-	       "unavailable: fallback to smp_mb";
+	return rev_hazptr_membarrier_state();
 }

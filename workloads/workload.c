@@ -142,19 +142,11 @@ static inline bool wl_aborted(struct rb_wl_run *run)
 	return READ_ONCE(run->abort);
 }
 
-/* splitmix64: per-participant walk of the working set from the seed. */
-static u64 wl_mix(u64 x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
-
+/* Per-participant walk of the working set from the seed (compat.h's mixer). */
 void rb_wl_walk_init(u64 seed, int idx, unsigned int wset, unsigned int *pos,
 		     unsigned int *stride)
 {
-	u64 r = wl_mix(seed ^ ((u64)idx << 32));
+	u64 r = rb_mix64(seed ^ ((u64)idx << 32));
 
 	*pos = (unsigned int)r & (wset - 1);
 	*stride = ((unsigned int)(r >> 32) & (wset - 1)) | 1;

@@ -13,8 +13,9 @@
  *                       asks for (writer-preferring) and glibc's default
  *                       (what "rwsem-rpref" gets), as glibc reports them.
  *
- * All three (compat_user.c) return static strings; call them after urcu_memb_init() has
- * run (a constructor of liburcu-memb does it) - i.e. any time in main().
+ * All three (primitives/compat/user.c) return static strings; call them
+ * after urcu_memb_init() has run (a constructor of liburcu-memb does it) -
+ * i.e. any time in main().
  */
 #ifndef REVBENCH_PRIM_INFO_H
 #define REVBENCH_PRIM_INFO_H

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Userspace side of compat.h: allocation, clocks, and the per-thread
- * context registry that stands in for "this CPU" in per-thread counters and
+ * compat/user.c - the userspace services of compat.h (compat/user.h):
+ * allocation, clocks, completions, and the per-thread context registry
+ * that stands in for "this CPU" in per-thread counters and
  * hazard-pointer slots.  Registration also registers the thread with
  * liburcu (memb flavour), which rcu, percpu-ref and seqlock read under.
  */
@@ -16,8 +17,8 @@
 
 #include <gnu/libc-version.h>
 
-#include "../compat.h"
-#include "prim_info.h"
+#include "user.h"
+#include "../user/prim_info.h"
 
 __thread int rb_ctx_self = -1;
 int rb_ctx_capacity = RB_CTX_DEFAULT;
@@ -43,7 +44,7 @@ int rb_ctx_reserve(int n)
 	return ret;
 }
 
-/* ---- per-context words (compat.h: alloc_percpu()'s analogue) ---- */
+/* ---- per-context words (user.h: alloc_percpu()'s analogue) ---- */
 
 #define RB_PCPU_WORDS	(RB_PCPU_UNIT / sizeof(unsigned long))
 #define RB_PCPU_LONGS	(RB_PCPU_WORDS / (8 * sizeof(unsigned long)))
@@ -203,11 +204,11 @@ void rb_thread_exit(void)
 	rb_ctx_self = -1;
 }
 
-/* ---- RCU and rwsem helpers (compat.h) ---- */
+/* ---- RCU and rwsem helpers (user.h) ---- */
 
 void rb_rcu_barrier(void)
 {
-	rb_tsan_ignore_begin();	/* liburcu-internal hand-off, see compat.h */
+	rb_tsan_ignore_begin();	/* liburcu-internal hand-off, see user.h */
 	urcu_memb_barrier();
 	rb_tsan_ignore_end();
 }
@@ -388,4 +389,32 @@ const char *rev_rwlock_kinds(void)
 		 gnu_get_libc_version(), rwlock_kind_name(wpref),
 		 rwlock_kind_name(def));
 	return buf;
+}
+
+/* ---- completion (user.h) ---- */
+
+static pthread_mutex_t rb_completion_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t rb_completion_cond = PTHREAD_COND_INITIALIZER;
+
+void rb_complete_all(struct rb_completion *c)
+{
+	pthread_mutex_lock(&rb_completion_lock);
+	smp_store_release(&c->done, 1);	/* the waker's last touch of c */
+	pthread_cond_broadcast(&rb_completion_cond);
+	pthread_mutex_unlock(&rb_completion_lock);
+}
+
+void rb_wait_for_completion(struct rb_completion *c)
+{
+	unsigned int spins;
+
+	for (spins = 0; spins < 1000; spins++) {
+		if (smp_load_acquire(&c->done))
+			return;
+		cpu_relax();
+	}
+	pthread_mutex_lock(&rb_completion_lock);
+	while (!smp_load_acquire(&c->done))
+		pthread_cond_wait(&rb_completion_cond, &rb_completion_lock);
+	pthread_mutex_unlock(&rb_completion_lock);
 }

@@ -1,0 +1,453 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * srcu, srcu-exp, srcu-shared - sleepable RCU plus an availability flag,
+ * the design of the C revocable series (drivers/base/revocable.c: readers
+ * in srcu_read_lock(), revoke = clear + synchronize_srcu()).  One file for
+ * both environments over compat.h's rb_srcu_*: the kernel's own
+ * srcu_struct in the module, the kernel's classic algorithm written out
+ * in userspace (compat/user_srcu.h).
+ *
+ *   srcu         one domain per revocable (the C "revocable provider" owns
+ *                its own srcu_struct): a reader stalled on another
+ *                revocable does not delay this revoke (REV_CAP_BOUNDED);
+ *                no revoke_many(), since there is no shared grace period
+ *                to batch - N revocables cost N synchronizes, the
+ *                per-provider design's price.
+ *   srcu-exp     the same with rb_srcu_synchronize_expedited().  Kernel
+ *                only (RB_HAVE_SRCU_EXPEDITED): userspace's synchronize
+ *                is already the expedited shape (compat/user_srcu.h), so
+ *                it would run the same code under a second name.
+ *   srcu-shared  one domain for every revocable (global_init()): not
+ *                bounded, but revoke_many() clears n flags and waits for a
+ *                single grace period.
+ *
+ * try_access(): rb_srcu_read_lock(); if the revocable's available flag is
+ * clear, unlock and return NULL; else keep the returned index in the
+ * caller's handle, which is per access and never shared (sharing it is
+ * the bug that hung the C series, below), and return the resource.  The
+ * flag load follows the lock's barrier and the revoker's flag store
+ * precedes the grace period, so either the reader sees the flag clear or
+ * the grace period waits for it.  Readers may sleep (REV_CAP_SLEEP).
+ * revoke(): rev_once_batch() (revocable.h).
+ *
+ * Which path each revoke's synchronize took is counted per ops table in
+ * the kernel (ops->gp_paths, the results' gp_expedited / gp_normal:
+ * RB_HAVE_SRCU_PATHS, kmod/srcu_paths.c says how it is known).
+ *
+ * Footprint: srcu and srcu-exp count the whole domain per revocable
+ * (rb_srcu_footprint(): the kernel's from public struct sizes only, the
+ * srcu_node tree SRCU grows under contention not counted); srcu-shared
+ * reports the wrapper per revocable and the domain as per-domain memory.
+ */
+#include "revocable.h"
+#include "workload.h"
+
+struct rev_srcu {
+	struct rev_base base;
+	int available;			/* cleared by revoke() */
+	struct rb_srcu_struct *ssp;	/* &own, or the shared domain */
+#ifdef REVBENCH_BUGS
+	int bug_shared_idx;		/* bug-srcu-shared-handle only */
+	atomic_long_t bug_tally[2][2];	/* its locks/unlocks, to unwedge */
+#endif
+};
+
+/* srcu, srcu-exp: the domain lives with the revocable. */
+struct rev_srcu_own {
+	struct rev_srcu r;
+	struct rb_srcu_struct own;
+};
+
+static struct rb_srcu_struct *rev_srcu_shared;
+
+/*
+ * The descriptions say what each environment runs; results files record
+ * them, so each keeps its own words.
+ */
+#ifdef __KERNEL__
+#define REV_SRCU_DESC		"one srcu_struct per revocable; revoke = " \
+				"synchronize_srcu (C revocable)"
+#define REV_SRCU_SHARED_DESC	"one srcu_struct for all revocables; " \
+				"revoke_many = one synchronize_srcu"
+#else
+#define REV_SRCU_DESC		"per-revocable SRCU domain (classic " \
+				"lock/unlock counts): revoke = synchronize"
+#define REV_SRCU_SHARED_DESC	"one SRCU domain for all revocables; " \
+				"revoke_many = one synchronize"
+#endif
+
+/* Which path each revoke's synchronize took, per ops table (kernel). */
+#ifdef RB_HAVE_SRCU_PATHS
+static struct rb_srcu_paths rev_srcu_paths_own, rev_srcu_paths_exp,
+			    rev_srcu_paths_shared;
+#define REV_SRCU_PATHS_GET(name, c)				\
+static void name(u64 *expedited, u64 *normal)			\
+{								\
+	rb_srcu_paths_read(&(c), expedited, normal);		\
+}
+REV_SRCU_PATHS_GET(rev_srcu_paths_own_get, rev_srcu_paths_own)
+REV_SRCU_PATHS_GET(rev_srcu_paths_exp_get, rev_srcu_paths_exp)
+REV_SRCU_PATHS_GET(rev_srcu_paths_shared_get, rev_srcu_paths_shared)
+#define REV_SRCU_SYNC(ssp, exp, c)	rb_srcu_sync_counted((ssp), (exp), &(c))
+#define REV_SRCU_GP_PATHS(get)		.gp_paths = (get),
+#define REV_SRCU_PATHS_INIT		.global_init = rb_srcu_paths_init,
+#else
+#define REV_SRCU_SYNC(ssp, exp, c)	rb_srcu_synchronize(ssp)
+#define REV_SRCU_GP_PATHS(get)
+#define REV_SRCU_PATHS_INIT
+#endif
+
+static struct revocable *rev_srcu_create(void *res, rev_release_fn release,
+					 void *arg)
+{
+	struct rev_srcu_own *o = rb_zalloc(sizeof(*o));
+
+	if (!o)
+		return NULL;
+	if (rb_srcu_init(&o->own)) {
+		rb_free(o);
+		return NULL;
+	}
+	rev_base_init(&o->r.base, res, release, arg);
+	o->r.available = 1;
+	o->r.ssp = &o->own;
+	return (struct revocable *)o;
+}
+
+static void rev_srcu_destroy(struct revocable *rev)
+{
+	struct rev_srcu_own *o = (struct rev_srcu_own *)rev;
+
+	rb_srcu_cleanup(&o->own);
+	rb_free(o);
+}
+
+static size_t rev_srcu_footprint(const struct revocable *rev)
+{
+	const struct rev_srcu_own *o = (const struct rev_srcu_own *)rev;
+
+	/* rb_srcu_footprint() counts the embedded domain struct itself. */
+	return sizeof(*o) - sizeof(o->own) + rb_srcu_footprint(&o->own);
+}
+
+static inline void *rev_srcu_try_access(struct revocable *rev,
+					struct rev_handle *h)
+{
+	struct rev_srcu *r = (struct rev_srcu *)rev;
+	int idx = rb_srcu_read_lock(r->ssp);
+
+	if (unlikely(!READ_ONCE(r->available))) {
+		rb_srcu_read_unlock(r->ssp, idx);
+		return NULL;
+	}
+	h->seq = idx;
+	return r->base.res;
+}
+
+static inline int rev_srcu_release(struct revocable *rev,
+				   struct rev_handle *h)
+{
+	rb_srcu_read_unlock(((struct rev_srcu *)rev)->ssp, (int)h->seq);
+	return 0;
+}
+
+RB_WL_READSECTIONS(rev_srcu, rev_srcu_try_access, rev_srcu_release);
+
+/* Clear the flag readers test (ordered by the grace period). */
+static void rev_srcu_stop(struct revocable *rev)
+{
+	WRITE_ONCE(((struct rev_srcu *)rev)->available, 0);
+}
+
+/* srcu: every revocable has its own domain, synchronized by finish(). */
+static void rev_srcu_own_finish(struct revocable *rev)
+{
+	REV_SRCU_SYNC(((struct rev_srcu *)rev)->ssp, false, rev_srcu_paths_own);
+	rev_base_release(rev_base(rev));
+}
+
+static const struct rev_batch rev_srcu_own_batch = {
+	.stop = rev_srcu_stop,
+	.finish = rev_srcu_own_finish,
+};
+
+static void rev_srcu_revoke(struct revocable *rev)
+{
+	rev_once_batch(&rev, 1, &rev_srcu_own_batch);
+}
+
+/* srcu and srcu-exp: a domain per revocable, read side as above. */
+#define REV_SRCU_OWN_OPS				\
+	.create = rev_srcu_create,			\
+	.destroy = rev_srcu_destroy,			\
+	.footprint = rev_srcu_footprint,		\
+	.try_access = rev_srcu_try_access,		\
+	.release = rev_srcu_release,			\
+	.rs = &rev_srcu_rs
+
+const struct revocable_ops rev_ops_srcu = {
+	.name = "srcu",
+	.family = "srcu",
+	.desc = REV_SRCU_DESC,
+	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED,
+	.color = "#ff7f0e",
+	.peer = "srcu",
+	REV_SRCU_PATHS_INIT
+	REV_SRCU_GP_PATHS(rev_srcu_paths_own_get)
+	REV_SRCU_OWN_OPS,
+	.revoke = rev_srcu_revoke,
+	/* no revoke_many: one domain per revocable, nothing to share */
+};
+
+#ifdef RB_HAVE_SRCU_EXPEDITED
+static void rev_srcu_exp_finish(struct revocable *rev)
+{
+	REV_SRCU_SYNC(((struct rev_srcu *)rev)->ssp, true, rev_srcu_paths_exp);
+	rev_base_release(rev_base(rev));
+}
+
+static const struct rev_batch rev_srcu_exp_batch = {
+	.stop = rev_srcu_stop,
+	.finish = rev_srcu_exp_finish,
+};
+
+static void rev_srcu_exp_revoke(struct revocable *rev)
+{
+	rev_once_batch(&rev, 1, &rev_srcu_exp_batch);
+}
+
+const struct revocable_ops rev_ops_srcu_exp = {
+	.name = "srcu-exp",
+	.family = "srcu",
+	.desc = "one srcu_struct per revocable; revoke = "
+		"synchronize_srcu_expedited",
+	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED | REV_CAP_EXPEDITED,
+	.color = "#ffd27f",
+	REV_SRCU_PATHS_INIT
+	REV_SRCU_GP_PATHS(rev_srcu_paths_exp_get)
+	REV_SRCU_OWN_OPS,
+	.revoke = rev_srcu_exp_revoke,
+};
+#endif /* RB_HAVE_SRCU_EXPEDITED */
+
+/* ---- srcu-shared: one domain for every revocable ---- */
+
+static int rev_srcu_shared_init(void)
+{
+	struct rb_srcu_struct *ssp;
+
+	if (rev_srcu_shared)
+		return 0;
+#ifdef RB_HAVE_SRCU_PATHS
+	rb_srcu_paths_init();
+#endif
+	ssp = rb_zalloc(sizeof(*ssp));
+	if (!ssp)
+		return -ENOMEM;
+	if (rb_srcu_init(ssp)) {
+		rb_free(ssp);
+		return -ENOMEM;
+	}
+	rev_srcu_shared = ssp;
+	return 0;
+}
+
+static void rev_srcu_shared_exit(void)
+{
+	if (!rev_srcu_shared)
+		return;
+	rb_srcu_cleanup(rev_srcu_shared);
+	rb_free(rev_srcu_shared);
+	rev_srcu_shared = NULL;
+}
+
+static size_t rev_srcu_shared_domain_footprint(void)
+{
+	return rev_srcu_shared ? rb_srcu_footprint(rev_srcu_shared) : 0;
+}
+
+/* global_init() made the domain; a caller that skipped it gets it here. */
+static struct revocable *rev_srcu_shared_create(void *res,
+						rev_release_fn release,
+						void *arg)
+{
+	struct rev_srcu *r;
+
+	if (!rev_srcu_shared && rev_srcu_shared_init())
+		return NULL;
+	r = rb_zalloc(sizeof(*r));
+	if (!r)
+		return NULL;
+	rev_base_init(&r->base, res, release, arg);
+	r->available = 1;
+	r->ssp = rev_srcu_shared;
+	return (struct revocable *)r;
+}
+
+static void rev_srcu_shared_destroy(struct revocable *rev)
+{
+	rb_free(rev);
+}
+
+static size_t rev_srcu_shared_footprint(const struct revocable *rev)
+{
+	(void)rev;
+	return sizeof(struct rev_srcu);
+}
+
+/* One grace period of the shared domain for the whole batch. */
+static void rev_srcu_shared_wait(struct revocable **revs, int n)
+{
+	(void)n;
+	REV_SRCU_SYNC(((struct rev_srcu *)revs[0])->ssp, false,
+		      rev_srcu_paths_shared);
+}
+
+static const struct rev_batch rev_srcu_shared_batch = {
+	.stop = rev_srcu_stop,
+	.wait = rev_srcu_shared_wait,
+};
+
+static void rev_srcu_shared_revoke(struct revocable *rev)
+{
+	rev_once_batch(&rev, 1, &rev_srcu_shared_batch);
+}
+
+static void rev_srcu_shared_revoke_many(struct revocable **revs, int n)
+{
+	rev_once_batch(revs, n, &rev_srcu_shared_batch);
+}
+
+const struct revocable_ops rev_ops_srcu_shared = {
+	.name = "srcu-shared",
+	.family = "srcu",
+	.desc = REV_SRCU_SHARED_DESC,
+	.caps = REV_CAP_SLEEP,
+	.color = "#ffbb78",
+	.global_init = rev_srcu_shared_init,
+	.global_exit = rev_srcu_shared_exit,
+	REV_SRCU_GP_PATHS(rev_srcu_paths_shared_get)
+	.create = rev_srcu_shared_create,
+	.destroy = rev_srcu_shared_destroy,
+	.footprint = rev_srcu_shared_footprint,
+	.domain_footprint = rev_srcu_shared_domain_footprint,
+	.try_access = rev_srcu_try_access,
+	.release = rev_srcu_release,
+	.rs = &rev_srcu_rs,
+	.revoke = rev_srcu_shared_revoke,
+	.revoke_many = rev_srcu_shared_revoke_many,
+};
+
+#ifdef REVBENCH_BUGS
+#include "bugs.h"
+
+/*
+ * ---- Bug zoo (bugs.h), test builds only: bug-srcu-shared-handle ----
+ *
+ * The hang that got the C revocable series reverted: the SRCU index that
+ * rb_srcu_read_lock() returns is kept in ONE handle shared by every
+ * reader of the revocable (the caller's per-access handle is ignored),
+ * and every unlock uses whatever that handle holds at the time - also on
+ * the failure path, as a scope guard that always unlocks through the
+ * handle would.  Reader A locks index 0; revoke clears the flag and the
+ * grace period flips to 1; reader B locks 1, finds the flag clear and
+ * unlocks through the shared handle, having written 1 there; A unlocks 1
+ * as well.  Index 0 keeps one lock without an unlock, index 1 has one
+ * unlock too many, and the synchronize never returns.  Caught by the
+ * torture watchdog (a revoke that does not finish within the bound).
+ * Everything else is "srcu" above.
+ *
+ * Unwedging (harness support, not part of the bug; ops->unwedge): a
+ * revoke stuck in a synchronize cannot be interrupted, and a thread stuck
+ * forever would keep the harness (or the module) from finishing.  So the
+ * bug's own locks and unlocks are tallied per index (never read by the
+ * readers or the revoke), and once every reader has stopped the unwedge
+ * adds, through the rb_srcu_* API only, the missing unlocks (on the index
+ * that lacks them) and the missing locks (kept when the lock hands out
+ * the index that lacks them; a lock on the other index is undone at
+ * once).  The _notrace pair counts the same without lockdep's tracking,
+ * which would otherwise report the harness's unmatched lock and unlock
+ * (the readers' own ones are matched in lockdep's eyes: the bug is in
+ * the index, not in the pairing).  The stuck grace period then completes
+ * and flips the index, so a later call can finish what is left; the
+ * harness calls it until the revoke returns.
+ */
+static void rev_srcu_bug_unlock(struct rev_srcu *r)
+{
+	int idx = READ_ONCE(r->bug_shared_idx);	/* whoever wrote it last */
+
+	atomic_long_inc(&r->bug_tally[idx][1]);
+	rb_srcu_read_unlock(r->ssp, idx);
+}
+
+static void *rev_srcu_bug_shared_try_access(struct revocable *rev,
+					    struct rev_handle *h)
+{
+	struct rev_srcu *r = (struct rev_srcu *)rev;
+	int idx = rb_srcu_read_lock(r->ssp);
+
+	(void)h;	/* BUG: the caller's handle is ignored */
+	atomic_long_inc(&r->bug_tally[idx][0]);
+	WRITE_ONCE(r->bug_shared_idx, idx);	/* BUG: one handle for all */
+	if (unlikely(!READ_ONCE(r->available))) {
+		rev_srcu_bug_unlock(r);
+		return NULL;
+	}
+	return r->base.res;
+}
+
+static int rev_srcu_bug_shared_release(struct revocable *rev,
+				       struct rev_handle *h)
+{
+	(void)h;
+	rev_srcu_bug_unlock((struct rev_srcu *)rev);
+	return 0;
+}
+
+static int rev_srcu_bug_unwedge(struct revocable *rev)
+{
+	struct rev_srcu *r = (struct rev_srcu *)rev;
+	int idx, got, fixed = 0;
+	long d;
+
+	for (idx = 0; idx < 2; idx++) {
+		d = atomic_long_read(&r->bug_tally[idx][0]) -
+		    atomic_long_read(&r->bug_tally[idx][1]);
+		for (; d > 0; d--, fixed++) {	/* a lock without its unlock */
+			atomic_long_inc(&r->bug_tally[idx][1]);
+			rb_srcu_read_unlock_notrace(r->ssp, idx);
+		}
+	}
+	for (idx = 0; idx < 2; idx++) {
+		d = atomic_long_read(&r->bug_tally[idx][0]) -
+		    atomic_long_read(&r->bug_tally[idx][1]);
+		while (d < 0) {		/* an unlock of a lock taken on 1-idx */
+			got = rb_srcu_read_lock_notrace(r->ssp);
+			if (got != idx) {
+				rb_srcu_read_unlock_notrace(r->ssp, got);
+				break;	/* not this index yet: a later call */
+			}
+			atomic_long_inc(&r->bug_tally[idx][0]);
+			d++;
+			fixed++;
+		}
+	}
+	return fixed;
+}
+
+const struct revocable_ops rev_ops_bug_srcu_shared_handle = {
+	.name = "bug-srcu-shared-handle",
+	.family = "srcu",
+	.desc = "BROKEN on purpose: srcu whose one handle (the SRCU index) is "
+		"shared by all readers: revoke hangs",
+	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP,
+	.color = "#ff7f0e",
+	.create = rev_srcu_create,
+	.destroy = rev_srcu_destroy,
+	.footprint = rev_srcu_footprint,
+	.try_access = rev_srcu_bug_shared_try_access,
+	.release = rev_srcu_bug_shared_release,
+	.revoke = rev_srcu_revoke,
+	.unwedge = rev_srcu_bug_unwedge,
+};
+#endif /* REVBENCH_BUGS */
