@@ -151,7 +151,7 @@ const struct revocable_ops rev_ops_percpu_ref = {
 	.family = "percpu-ref",
 	.desc = "percpu_ref_tryget_live/put; revoke = kill_and_confirm + wait "
 		"for the drain",
-	.caps = REV_CAP_SLEEP,
+	.caps = REV_CAP_SLEEP | REV_IRQSAFE_NORT | REV_CAP_XRELEASE,
 	.color = "#e377c2",
 	.create = pcpu_create,
 	.destroy = pcpu_destroy,

@@ -168,7 +168,7 @@ const struct revocable_ops rev_ops_srcu = {
 	.family = "srcu",
 	.desc = "one srcu_struct per revocable; revoke = synchronize_srcu "
 		"(C revocable)",
-	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED,
+	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED | REV_IRQSAFE,
 	.color = "#ff7f0e",
 	.peer = "srcu",
 	.global_init = rbk_srcu_paths_init,
@@ -187,7 +187,8 @@ const struct revocable_ops rev_ops_srcu_exp = {
 	.family = "srcu",
 	.desc = "one srcu_struct per revocable; revoke = "
 		"synchronize_srcu_expedited",
-	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED | REV_CAP_EXPEDITED,
+	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED | REV_CAP_EXPEDITED |
+		REV_IRQSAFE,
 	.color = "#ffd27f",
 	.global_init = rbk_srcu_paths_init,
 	.gp_paths = srcu_paths_exp_get,
@@ -286,7 +287,7 @@ const struct revocable_ops rev_ops_srcu_shared = {
 	.family = "srcu",
 	.desc = "one srcu_struct for all revocables; revoke_many = one "
 		"synchronize_srcu",
-	.caps = REV_CAP_SLEEP,
+	.caps = REV_CAP_SLEEP | REV_IRQSAFE,
 	.color = "#ffbb78",
 	.global_init = srcu_shared_init,
 	.global_exit = srcu_shared_exit,

@@ -228,4 +228,266 @@ const struct revocable_ops rev_ops_bug_many_early = {
 	.revoke_many = bug_early_revoke_many,
 };
 
+#ifdef __KERNEL__
+/*
+ * Kernel-only entries: their defects need CPU hotplug or hardirq context,
+ * which only the module's torture has (torture.h: onoff, irq).
+ */
+#include <linux/cpumask.h>
+#include <linux/percpu.h>
+#include <linux/spinlock.h>
+
+/*
+ * bug-percpu-offline: a per-CPU reader count in the shape of SRCU's and
+ * percpu_ref's.  A reader increments the counter of the CPU it runs on
+ * (fully ordered), remembers that CPU in its handle, re-checks `dead`,
+ * and at release decrements that same counter from wherever it runs by
+ * then, so each counter holds the accesses taken on its CPU that are
+ * still held, and their sum is the number of readers inside.  The revoke
+ * stores `dead`, smp_mb(), and waits for the sum to reach zero.  The one
+ * bug: the sum runs over the ONLINE CPUs.  A reader that took its access
+ * on a CPU and was migrated when that CPU went offline is still inside,
+ * but its count sits on the offline CPU, so the revoke returns and
+ * releases under it.  Without hotplug every CPU stays online and the
+ * design is correct (torture passes it with onoff_ms=0); with the onoff
+ * thread the oracle reports poison or overtaken.  The fix is
+ * for_each_possible_cpu() (or folding a dead CPU's count into a shared
+ * one in a CPUHP callback, as lib/percpu_counter.c does).
+ */
+struct bug_pcpu {
+	struct rev_base base;		/* first: rev_base(rev) is a cast */
+	atomic_long_t __percpu *count;	/* accesses taken on that CPU, held */
+	int dead;
+};
+
+static struct revocable *bug_pcpu_create(void *res, rev_release_fn release,
+					 void *arg)
+{
+	struct bug_pcpu *r = rb_zalloc(sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->count = alloc_percpu(atomic_long_t);	/* zeroed */
+	if (!r->count) {
+		rb_free(r);
+		return NULL;
+	}
+	rev_base_init(&r->base, res, release, arg);
+	return (struct revocable *)r;
+}
+
+static void bug_pcpu_destroy(struct revocable *rev)
+{
+	free_percpu(((struct bug_pcpu *)rev)->count);
+	rb_free(rev);
+}
+
+static size_t bug_pcpu_footprint(const struct revocable *rev)
+{
+	(void)rev;
+	return sizeof(struct bug_pcpu) + sizeof(atomic_long_t) * nr_cpu_ids;
+}
+
+static void *bug_pcpu_try_access(struct revocable *rev, struct rev_handle *h)
+{
+	struct bug_pcpu *r = (struct bug_pcpu *)rev;
+	int cpu = get_cpu();
+
+	atomic_long_inc_return(per_cpu_ptr(r->count, cpu)); /* fully ordered */
+	put_cpu();
+	h->seq = cpu;
+	if (READ_ONCE(r->dead)) {
+		atomic_long_dec_return(per_cpu_ptr(r->count, cpu));
+		return NULL;
+	}
+	return r->base.res;
+}
+
+static int bug_pcpu_release(struct revocable *rev, struct rev_handle *h)
+{
+	struct bug_pcpu *r = (struct bug_pcpu *)rev;
+
+	atomic_long_dec_return(per_cpu_ptr(r->count, (int)h->seq));
+	return 0;
+}
+
+static void bug_pcpu_stop(struct revocable *rev)
+{
+	WRITE_ONCE(((struct bug_pcpu *)rev)->dead, 1);
+	smp_mb(); /* dead before reading the counts (pairs the readers' inc) */
+}
+
+static void bug_pcpu_wait(struct revocable **revs, int n)
+{
+	int i, cpu;
+
+	for (i = 0; i < n; i++) {
+		struct bug_pcpu *r = (struct bug_pcpu *)revs[i];
+		unsigned int spins = 0;
+		long sum;
+
+		do {
+			sum = 0;
+			/* BUG (deliberate): online only; an offline CPU's
+			 * counts are readers still inside. */
+			for_each_online_cpu(cpu)
+				sum += smp_load_acquire(&per_cpu_ptr(r->count,
+								     cpu)->counter);
+			if (sum && ++spins >= 1000)
+				rb_yield();
+			else if (sum)
+				cpu_relax();
+		} while (sum);
+	}
+}
+
+static const struct rev_batch bug_pcpu_batch = {
+	.stop = bug_pcpu_stop,
+	.wait = bug_pcpu_wait,
+};
+
+static void bug_pcpu_revoke(struct revocable *rev)
+{
+	rev_once_batch(&rev, 1, &bug_pcpu_batch);
+}
+
+const struct revocable_ops rev_ops_bug_percpu_offline = {
+	.name = "bug-percpu-offline",
+	.family = "percpu-ref",
+	.desc = "BROKEN on purpose: per-CPU reader counts summed over the "
+		"online CPUs only (loses an offline CPU's readers)",
+	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP | REV_CAP_BOUNDED |
+		REV_CAP_IRQSAFE | REV_CAP_XRELEASE | REV_CAP_ONOFF,
+	.create = bug_pcpu_create,
+	.destroy = bug_pcpu_destroy,
+	.footprint = bug_pcpu_footprint,
+	.try_access = bug_pcpu_try_access,
+	.release = bug_pcpu_release,
+	.revoke = bug_pcpu_revoke,
+};
+
+/*
+ * bug-irq-spinlock: a reader count under a spinlock_t, taken with plain
+ * spin_lock() - correct for task readers (the lock is held for the
+ * count's update only; readers may sleep inside their access), and it
+ * claims REV_CAP_IRQSAFE.  It is not irq-safe: a handler that interrupts
+ * a task holding the lock on the same CPU spins on it forever.  Lockdep
+ * reports the lock used both in hardirq and with hardirqs enabled
+ * ("inconsistent {HARDIRQ-ON-W} -> {IN-HARDIRQ-W} usage") on the first
+ * irq access, long before the deadlock is likely; the module's torture
+ * sees lockdep turn itself off (the checker failure, torture.h) and
+ * stops its irq accesses at once.  Without lockdep the only symptom is a
+ * dead CPU, so the module runs it only under lockdep (REV_CAP_LOCKDEP:
+ * make vm-check-debug) and never on PREEMPT_RT, where a spinlock_t
+ * sleeps.  The fix: spin_lock_irqsave(), or no lock (bug_ref's atomic).
+ */
+struct bug_lock {
+	struct rev_base base;	/* first: rev_base(rev) is a cast */
+	spinlock_t lock;	/* BUG (deliberate): irqs stay enabled */
+	long count;		/* readers inside, under lock */
+	int dead;		/* under lock */
+};
+
+static struct revocable *bug_lock_create(void *res, rev_release_fn release,
+					 void *arg)
+{
+	struct bug_lock *r = rb_zalloc(sizeof(*r));
+
+	if (!r)
+		return NULL;
+	spin_lock_init(&r->lock);	/* one lockdep class for all */
+	rev_base_init(&r->base, res, release, arg);
+	return (struct revocable *)r;
+}
+
+static size_t bug_lock_footprint(const struct revocable *rev)
+{
+	(void)rev;
+	return sizeof(struct bug_lock);
+}
+
+static void *bug_lock_try_access(struct revocable *rev, struct rev_handle *h)
+{
+	struct bug_lock *r = (struct bug_lock *)rev;
+	void *p = NULL;
+
+	(void)h;
+	spin_lock(&r->lock);
+	if (!r->dead) {
+		r->count++;
+		p = r->base.res;
+	}
+	spin_unlock(&r->lock);
+	return p;
+}
+
+static int bug_lock_release(struct revocable *rev, struct rev_handle *h)
+{
+	struct bug_lock *r = (struct bug_lock *)rev;
+
+	(void)h;
+	spin_lock(&r->lock);
+	r->count--;
+	spin_unlock(&r->lock);
+	return 0;
+}
+
+static void bug_lock_stop(struct revocable *rev)
+{
+	struct bug_lock *r = (struct bug_lock *)rev;
+
+	spin_lock(&r->lock);
+	r->dead = 1;
+	spin_unlock(&r->lock);
+}
+
+static void bug_lock_wait(struct revocable **revs, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		struct bug_lock *r = (struct bug_lock *)revs[i];
+		unsigned int spins = 0;
+		long c;
+
+		for (;;) {
+			spin_lock(&r->lock);
+			c = r->count;
+			spin_unlock(&r->lock);
+			if (!c)
+				break;
+			if (++spins < 1000)
+				cpu_relax();
+			else
+				rb_yield();
+		}
+	}
+}
+
+static const struct rev_batch bug_lock_batch = {
+	.stop = bug_lock_stop,
+	.wait = bug_lock_wait,
+};
+
+static void bug_lock_revoke(struct revocable *rev)
+{
+	rev_once_batch(&rev, 1, &bug_lock_batch);
+}
+
+const struct revocable_ops rev_ops_bug_irq_spinlock = {
+	.name = "bug-irq-spinlock",
+	.family = "refcount",
+	.desc = "BROKEN on purpose: reader count under spin_lock() without "
+		"_irqsave, claiming REV_CAP_IRQSAFE",
+	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP | REV_CAP_BOUNDED |
+		REV_CAP_IRQSAFE | REV_CAP_XRELEASE | REV_CAP_LOCKDEP,
+	.create = bug_lock_create,
+	.destroy = bug_ref_destroy,
+	.footprint = bug_lock_footprint,
+	.try_access = bug_lock_try_access,
+	.release = bug_lock_release,
+	.revoke = bug_lock_revoke,
+};
+#endif /* __KERNEL__ */
+
 #endif /* REVBENCH_BUGS */
