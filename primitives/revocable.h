@@ -142,9 +142,13 @@ struct rev_handle {
  * srcu_read_lock() is irq-safe (not NMI-safe: _nmisafe is).  percpu_ref
  * tryget/put: yes, but the last put runs the ref's release, whose
  * complete_all() PREEMPT_RT forbids in hardirq (REV_IRQSAFE_NORT: not
- * claimed there).  refcount: refcount_t and complete(): yes.  seqlock_t
- * readers: yes, except on PREEMPT_RT, where a reader that meets a writer
- * takes the writer's (sleeping) lock (REV_IRQSAFE_NORT).  rwsem: no.
+ * claimed there).  refcount: refcount_t and complete(): yes.  seqlock:
+ * no, although read_seqbegin() alone would be: revbench's revoke takes
+ * write_seqlock() with interrupts enabled, and a handler that interrupts
+ * it and reads spins forever on the odd sequence of the writer it
+ * interrupted (irq readers need write_seqlock_irqsave(); on PREEMPT_RT a
+ * reader that meets a writer even takes the writer's sleeping lock).
+ * rwsem: no.
  * hazptr: yes for an access that begins and ends in one handler - the
  * handler that finds a NULL slot the interrupted reader was about to
  * claim fills it and empties it again before the reader's store - but

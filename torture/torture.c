@@ -22,6 +22,12 @@
 #define T_LINGER_MAX		4	/* lingering accesses per round */
 #define T_MS			1000000ULL
 #define T_SEC			1000000000ULL
+/*
+ * A CPU hotplug transition is a hang past the watchdog bound, but never
+ * under 30 s: stop_machine() under qemu TCG is slow, and the bug zoo's
+ * 2 s bound is for revokes.
+ */
+#define T_ONOFF_BOUND(r)	max_t(u64, (r)->wd_bound, 30 * T_SEC)
 
 #define T_LIVE			0x4c4956455245534fULL	/* "LIVERESO" */
 #define T_POISON		0x6b6b6b6b6b6b6b6bULL	/* POISON_FREE */
@@ -1333,8 +1339,10 @@ static void t_watchdog(struct t_thr *me)
 		now = rb_now_ns();
 		for (i = 0; i < WD_NR; i++) {
 			u64 st = smp_load_acquire(&r->wd[i].start);
+			u64 bound = i == WD_ONOFF ? T_ONOFF_BOUND(r) :
+				    r->wd_bound;
 
-			if (!st || now < st || now - st <= r->wd_bound ||
+			if (!st || now < st || now - st <= bound ||
 			    READ_ONCE(r->wd[i].reported) == st)
 				continue;
 			WRITE_ONCE(r->wd[i].reported, st);
@@ -1342,8 +1350,7 @@ static void t_watchdog(struct t_thr *me)
 			       "%s (generation %llu) started at t=" TORTURE_S_FMT "s and has not returned after " TORTURE_S_FMT " s: hung",
 			       READ_ONCE(r->wd[i].what),
 			       (unsigned long long)READ_ONCE(r->wd[i].gen),
-			       TORTURE_S_ARG(st - r->t0),
-			       TORTURE_S_ARG(r->wd_bound));
+			       TORTURE_S_ARG(st - r->t0), TORTURE_S_ARG(bound));
 			t_summary(r, "at watchdog");
 		}
 	}
@@ -1540,8 +1547,12 @@ static bool t_stop_threads(struct t_run *r)
 	if (readers_done && r->ops->unwedge && hang)
 		t_unwedge_all(r);	/* repair now rather than wait again */
 	for (i = 0, deadline = rb_now_ns() + grace; i < t_nthr(r); i++)
-		if (!t_wait_done(t_thr_at(r, i), deadline))
+		if (t_thr_at(r, i) != &r->onoff &&
+		    !t_wait_done(t_thr_at(r, i), deadline))
 			all = false;
+	/* the onoff thread brings its CPUs back online first */
+	if (!t_wait_done(&r->onoff, rb_now_ns() + T_ONOFF_BOUND(r)))
+		all = false;
 	if (!all && readers_done && r->ops->unwedge) {
 		t_unwedge_all(r);
 		all = true;
