@@ -8,7 +8,7 @@
  *   insmod revbench.ko mode=torture [primitive=all|NAME|] [bug=none|all|NAME]
  *          [duration=3] [bug_duration=20] [seed=0] [threads=0]
  *          [watchdog_ms=10000] [bug_watchdog_ms=2000] [stat_ms=1000]
- *          [no_perturb=LIST]
+ *          [no_perturb=LIST] [onoff_ms=0]
  *
  * primitive=all is every primitive but "none" (unsafe by design: a KTAP
  * SKIP point); "primitive=" (empty) runs none of them.  bug= needs the
@@ -21,6 +21,14 @@
  * --no-perturb; main.c refuses an unknown name).  seed=0 takes the
  * clock; the seed is printed, and seed=N replays every perturbation
  * choice (not the scheduling).
+ *
+ * What only the kernel has, as hooks of the environment (torture.h):
+ * hardirq readers for REV_CAP_IRQSAFE tables (an hrtimer and
+ * smp_call_function_single(), the "irq" perturbation), CPU hotplug every
+ * onoff_ms (remove_cpu()/add_cpu(); 0, the default: none), and lockdep's
+ * verdict (debug_locks turning off fails the point).  Zoo entries that
+ * need a condition this boot lacks are a SKIP naming it
+ * (kt_cannot_catch()).
  *
  * OUTPUT: KTAP v1, one test point per primitive and per bug, the core's
  * lines ("# " for the ones that report no failure) before each point.  A
