@@ -294,7 +294,17 @@ if [ $rc -eq 0 ]; then
 		echo 8 >/proc/sys/kernel/printk
 	fi
 	rmmod revbench
-	echo "revbench-vm: rmmod rc=$?"
+	rrc=$?
+	echo "revbench-vm: rmmod rc=$rrc"
+	# torture: bad values of the hotplug knob must fail insmod (-EINVAL)
+	if [ "$mode" = torture ] && [ $rrc -eq 0 ]; then
+		for v in -1 abc 3600001; do
+			insmod /revbench.ko mode=none onoff_ms=$v 2>/dev/null
+			r=$?
+			[ $r -eq 0 ] && rmmod revbench
+			echo "revbench-vm: refused-knob onoff_ms=$v insmod rc=$r"
+		done
+	fi
 	# check: the interface scenarios, with the module unloaded
 	if [ "$mode" = test ] && [ -f /scenarios.sh ]; then
 		. /scenarios.sh
@@ -797,6 +807,12 @@ torture_report() {
 	local run=$1 log=$1/console.txt seed
 	seed=$(sed -n 's/^# torture: seed \([0-9]*\).*/\1/p' "$log" | head -n1)
 	[ -n "$seed" ] && echo "    torture seed $seed (replay: VM_ARGS=\"--params 'seed=$seed'\" or revbench.seed=$seed)"
+	# Bad onoff_ms values were refused (/init tried them after rmmod).
+	if grep -q '^revbench-vm: refused-knob onoff_ms=.* insmod rc=0$' "$log"; then
+		reasons+=("insmod accepted a bad onoff_ms: $(grep '^revbench-vm: refused-knob .* rc=0$' "$log" | head -n1)")
+	elif grep -q '^revbench-vm: refused-knob ' "$log"; then
+		echo "    onoff_ms: bad values refused by insmod ($(grep -c '^revbench-vm: refused-knob ' "$log") tried)"
+	fi
 	# CPU hotplug ran, was off, or was SKIPPED (a kernel without
 	# CONFIG_HOTPLUG_CPU): said here too, never silently.
 	grep -m1 '^# torture: CPU hotplug' "$log" | sed 's/^# torture: /    /' || true
