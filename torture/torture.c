@@ -815,12 +815,26 @@ static void t_ipi_put(void *arg)
 	j->rc = t_put(j->r, &j->r->ipi, &j->a);
 }
 
-/* CPU index other than cpu (cpu itself with one CPU). */
+/* Is CPU index cpu online (as far as the environment can tell)? */
+static bool t_cpu_up(struct t_run *r, int cpu)
+{
+	return !r->env->cpu_online || r->env->cpu_online(cpu);
+}
+
+/*
+ * An online CPU index other than cpu (cpu itself with one CPU), for a
+ * handler: the first one online after a random start.
+ */
 static int t_other_cpu(struct t_run *r, u64 *s, int cpu)
 {
-	int n = r->env->ncpus;
+	int n = r->env->ncpus, i, c;
 
-	return n > 1 ? (cpu + 1 + (int)t_range(s, 0, n - 2)) % n : cpu;
+	if (n < 2)
+		return cpu;
+	for (i = 0, c = (int)t_range(s, 0, n - 2); i < n - 1; i++, c++)
+		if (t_cpu_up(r, (cpu + 1 + c % (n - 1)) % n))
+			break;
+	return (cpu + 1 + c % (n - 1)) % n;
 }
 
 /*
@@ -862,9 +876,11 @@ static void t_ipi(struct t_thr *me)
 	u64 s = me->seed, x;
 
 	while (!READ_ONCE(r->stop)) {
-		int cpu = (int)t_range(&s, 0, r->env->ncpus - 1);
+		int cpu = t_other_cpu(r, &s, (int)t_range(&s, 0,
+							 r->env->ncpus - 1));
 		int mode = r->xrel ? (int)(t_rand(&s) & 3) : 0;
 		struct t_ipi_job j = { .r = r, .s = &s };
+		unsigned long missed = me->missed;
 
 		t_tick(me);
 		if (t_halted(r, false))
@@ -880,7 +896,9 @@ static void t_ipi(struct t_thr *me)
 			WRITE_ONCE(me->missed, me->missed + 1);
 		smp_store_release(&me->pin, 0);
 		x = t_rand(&s);
-		if (!READ_ONCE(r->quiet) && (x & 7) == 0)
+		if (me->missed != missed)	/* a CPU went offline: no spinning */
+			rb_sleep_us(100);
+		else if (!READ_ONCE(r->quiet) && (x & 7) == 0)
 			rb_sleep_us(1 + (unsigned int)((x >> 8) % 100));
 	}
 }
