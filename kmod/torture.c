@@ -177,7 +177,7 @@ static int kt_cpu_set_online(int idx, bool online)
  * onoff_ms=N: take a CPU offline or online every N ms (+0-50 %) while a
  * primitive runs; 0 (the default, as rcutorture's onoff_interval): never.
  * A module parameter of this file, checked when set: insmod fails with
- * -EINVAL and a message naming it (scripts/vm.sh passes onoff_ms=300).
+ * -EINVAL and a message naming it (scripts/vm.sh passes onoff_ms=100).
  */
 #define KT_ONOFF_MAX_MS		3600000
 static unsigned int kt_onoff_ms;
@@ -309,7 +309,7 @@ static const char *kt_cannot_catch(const struct rbk_config *cfg,
 	if ((ops->caps & REV_CAP_ONOFF) && kt_ncpus < 2)
 		return "only CPU hotplug exposes this bug, and one CPU is online";
 	if ((ops->caps & REV_CAP_ONOFF) && !kt_onoff_ms && !named)
-		return "only CPU hotplug exposes this bug, and it is off (onoff_ms=0; scripts/vm.sh passes onoff_ms=300)";
+		return "only CPU hotplug exposes this bug, and it is off (onoff_ms=0; scripts/vm.sh passes onoff_ms=100)";
 	return NULL;
 }
 

@@ -367,95 +367,97 @@ const struct revocable_ops rev_ops_bug_percpu_offline = {
 };
 
 /*
- * bug-irq-spinlock: a reader count under a spinlock_t, taken with plain
- * spin_lock() - correct for task readers (the lock is held for the
- * count's update only; readers may sleep inside their access), and it
- * claims REV_CAP_IRQSAFE.  It is not irq-safe: a handler that interrupts
- * a task holding the lock on the same CPU spins on it forever.  Lockdep
- * reports the lock used both in hardirq and with hardirqs enabled
- * ("inconsistent {HARDIRQ-ON-W} -> {IN-HARDIRQ-W} usage") on the first
- * irq access, long before the deadlock is likely; the module's torture
- * sees lockdep turn itself off (the checker failure, torture.h) and
- * stops its irq accesses at once.  Without lockdep the only symptom is a
- * dead CPU, so the module runs it only under lockdep (REV_CAP_LOCKDEP:
- * make vm-check-debug) and never on PREEMPT_RT, where a spinlock_t
- * sleeps.  The fix: spin_lock_irqsave(), or no lock (bug_ref's atomic).
+ * bug-irq-rwlock: `dead` guarded by an rwlock_t.  Readers take
+ * read_lock(), test `dead`, count themselves in (an atomic), unlock; the
+ * revoke takes write_lock(), sets `dead`, unlocks, and waits for the
+ * count to drain - correct for task readers, and it claims
+ * REV_CAP_IRQSAFE.  It is not irq-safe: a reader in a handler that
+ * interrupts the revoke inside its write_lock() on the same CPU spins on
+ * it forever (the write side needs write_lock_irqsave()).  Lockdep
+ * reports the lock write-held with hardirqs enabled and read-taken in
+ * hardirq ("inconsistent {HARDIRQ-ON-W} -> {IN-HARDIRQ-R} usage") at the
+ * first irq access after the first revoke; the module's torture sees
+ * lockdep turn itself off (the checker failure, torture.h) and starts no
+ * irq access after that.  Readers never wait for each other (queued
+ * rwlocks let a reader in hardirq past a waiting writer), so only a
+ * handler landing in the writer's few instructions of one revocable can
+ * deadlock before the report; a spinlock taken by every reader (the
+ * first version of this entry) deadlocked the KASAN kernel at its very
+ * first irq access.  Without lockdep the only symptom would be a dead
+ * CPU: the module runs it only under lockdep (REV_CAP_LOCKDEP: make
+ * vm-check-debug), never on PREEMPT_RT, where an rwlock_t sleeps.
  */
-struct bug_lock {
+struct bug_rwl {
 	struct rev_base base;	/* first: rev_base(rev) is a cast */
-	spinlock_t lock;	/* BUG (deliberate): irqs stay enabled */
-	long count;		/* readers inside, under lock */
-	int dead;		/* under lock */
+	rwlock_t lock;		/* guards dead */
+	atomic_long_t count;	/* readers inside */
+	int dead;
 };
 
-static struct revocable *bug_lock_create(void *res, rev_release_fn release,
-					 void *arg)
+static struct revocable *bug_rwl_create(void *res, rev_release_fn release,
+					void *arg)
 {
-	struct bug_lock *r = rb_zalloc(sizeof(*r));
+	struct bug_rwl *r = rb_zalloc(sizeof(*r));
 
 	if (!r)
 		return NULL;
-	spin_lock_init(&r->lock);	/* one lockdep class for all */
+	rwlock_init(&r->lock);	/* one lockdep class for all */
 	rev_base_init(&r->base, res, release, arg);
 	return (struct revocable *)r;
 }
 
-static size_t bug_lock_footprint(const struct revocable *rev)
+static size_t bug_rwl_footprint(const struct revocable *rev)
 {
 	(void)rev;
-	return sizeof(struct bug_lock);
+	return sizeof(struct bug_rwl);
 }
 
-static void *bug_lock_try_access(struct revocable *rev, struct rev_handle *h)
+static void *bug_rwl_try_access(struct revocable *rev, struct rev_handle *h)
 {
-	struct bug_lock *r = (struct bug_lock *)rev;
+	struct bug_rwl *r = (struct bug_rwl *)rev;
 	void *p = NULL;
 
 	(void)h;
-	spin_lock(&r->lock);
+	read_lock(&r->lock);
 	if (!r->dead) {
-		r->count++;
+		atomic_long_inc(&r->count);
 		p = r->base.res;
 	}
-	spin_unlock(&r->lock);
+	read_unlock(&r->lock);
 	return p;
 }
 
-static int bug_lock_release(struct revocable *rev, struct rev_handle *h)
+static int bug_rwl_release(struct revocable *rev, struct rev_handle *h)
 {
-	struct bug_lock *r = (struct bug_lock *)rev;
-
 	(void)h;
-	spin_lock(&r->lock);
-	r->count--;
-	spin_unlock(&r->lock);
+	atomic_long_dec_return(&((struct bug_rwl *)rev)->count); /* ordered */
 	return 0;
 }
 
-static void bug_lock_stop(struct revocable *rev)
+/*
+ * After the write-locked store, no reader can count itself in: one that
+ * holds the read lock has counted itself already (the unlock orders its
+ * increment before our lock).
+ */
+static void bug_rwl_stop(struct revocable *rev)
 {
-	struct bug_lock *r = (struct bug_lock *)rev;
+	struct bug_rwl *r = (struct bug_rwl *)rev;
 
-	spin_lock(&r->lock);
+	/* BUG (deliberate): interrupts stay enabled; readers run in hardirq. */
+	write_lock(&r->lock);
 	r->dead = 1;
-	spin_unlock(&r->lock);
+	write_unlock(&r->lock);
 }
 
-static void bug_lock_wait(struct revocable **revs, int n)
+static void bug_rwl_wait(struct revocable **revs, int n)
 {
 	int i;
 
 	for (i = 0; i < n; i++) {
-		struct bug_lock *r = (struct bug_lock *)revs[i];
+		struct bug_rwl *r = (struct bug_rwl *)revs[i];
 		unsigned int spins = 0;
-		long c;
 
-		for (;;) {
-			spin_lock(&r->lock);
-			c = r->count;
-			spin_unlock(&r->lock);
-			if (!c)
-				break;
+		while (smp_load_acquire(&r->count.counter)) {
 			if (++spins < 1000)
 				cpu_relax();
 			else
@@ -464,29 +466,29 @@ static void bug_lock_wait(struct revocable **revs, int n)
 	}
 }
 
-static const struct rev_batch bug_lock_batch = {
-	.stop = bug_lock_stop,
-	.wait = bug_lock_wait,
+static const struct rev_batch bug_rwl_batch = {
+	.stop = bug_rwl_stop,
+	.wait = bug_rwl_wait,
 };
 
-static void bug_lock_revoke(struct revocable *rev)
+static void bug_rwl_revoke(struct revocable *rev)
 {
-	rev_once_batch(&rev, 1, &bug_lock_batch);
+	rev_once_batch(&rev, 1, &bug_rwl_batch);
 }
 
-const struct revocable_ops rev_ops_bug_irq_spinlock = {
-	.name = "bug-irq-spinlock",
+const struct revocable_ops rev_ops_bug_irq_rwlock = {
+	.name = "bug-irq-rwlock",
 	.family = "refcount",
-	.desc = "BROKEN on purpose: reader count under spin_lock() without "
-		"_irqsave, claiming REV_CAP_IRQSAFE",
+	.desc = "BROKEN on purpose: rwlock whose revoke takes write_lock() "
+		"without _irqsave, claiming REV_CAP_IRQSAFE",
 	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP | REV_CAP_BOUNDED |
 		REV_CAP_IRQSAFE | REV_CAP_XRELEASE | REV_CAP_LOCKDEP,
-	.create = bug_lock_create,
+	.create = bug_rwl_create,
 	.destroy = bug_ref_destroy,
-	.footprint = bug_lock_footprint,
-	.try_access = bug_lock_try_access,
-	.release = bug_lock_release,
-	.revoke = bug_lock_revoke,
+	.footprint = bug_rwl_footprint,
+	.try_access = bug_rwl_try_access,
+	.release = bug_rwl_release,
+	.revoke = bug_rwl_revoke,
 };
 #endif /* __KERNEL__ */
 

@@ -30,7 +30,7 @@
  *                           the kernel's percpu_ref API cannot express it)
  *   bug-percpu-offline      primitives/bugs.c (kernel only: needs CPU
  *                           hotplug, REV_CAP_ONOFF)
- *   bug-irq-spinlock        primitives/bugs.c (kernel only: needs hardirq
+ *   bug-irq-rwlock          primitives/bugs.c (kernel only: needs hardirq
  *                           readers and lockdep, REV_CAP_LOCKDEP)
  * The tables are in primitives/registry.c.  Each bug's comment says what
  * the one defect is and what catches it.
@@ -76,12 +76,12 @@ extern const struct revocable_ops rev_ops_bug_percpu_noconfirm;
 #define REV_BUG_ZOO_USER
 /* per-CPU reader counts summed over the online CPUs only (hotplug). */
 extern const struct revocable_ops rev_ops_bug_percpu_offline;
-/* spin_lock() without _irqsave, claiming REV_CAP_IRQSAFE (lockdep). */
-extern const struct revocable_ops rev_ops_bug_irq_spinlock;
+/* write_lock() without _irqsave, claiming REV_CAP_IRQSAFE (lockdep). */
+extern const struct revocable_ops rev_ops_bug_irq_rwlock;
 /* Last: once lockdep has reported, it is off for the rest of the boot. */
 #define REV_BUG_ZOO_KERNEL	\
 	&rev_ops_bug_percpu_offline, \
-	&rev_ops_bug_irq_spinlock,
+	&rev_ops_bug_irq_rwlock,
 #endif
 
 #define REV_BUG_ZOO_LIST	\

@@ -44,7 +44,7 @@
 #   KERNEL=/path/bzImage KDIR=/path/to/build-tree   your own kernel (either
 #                         alone is completed from the other's version)
 #   BUILD (default build)  run directories go to $BUILD/vm/
-#   VM_ONOFF_MS (default 300)  torture: ms between CPU offline/online
+#   VM_ONOFF_MS (default 100)  torture: ms between CPU offline/online
 #                         operations (module parameter onoff_ms; 0: no
 #                         hotplug; --params 'onoff_ms=N' wins)
 #   VM_TORTURE_TALLY=1  torture: also write the tally for "make check"
@@ -401,7 +401,7 @@ BAD_RE='(^|[^a-z_])(BUG:|WARNING:|Oops|Call Trace:|Kernel panic|kernel BUG at|ge
 # that is no longer part of it), at most 120 lines.  Prints the counts
 # "FAIL CORE ZOO".  ZOO: an "inconsistent lock state" lockdep report that
 # starts while the torture runs a zoo entry flagged REV_CAP_LOCKDEP (its
-# header line lists the cap "lockdep"; bug-irq-spinlock): the report IS
+# header line lists the cap "lockdep"; bug-irq-rwlock): the report IS
 # that entry being caught, listed and not failing; the module's KTAP
 # point says whether it was caught.
 kernel_reports() {
@@ -598,7 +598,7 @@ run_kernel() {
 	# parameter (--kmod-src) is left alone.
 	if [ "$KMODE" = torture ] && [[ " $RUN_PARAMS " != *" onoff_ms="* ]] &&
 	   modinfo -F parm "$run/revbench.ko" | grep -q '^onoff_ms:'; then
-		RUN_PARAMS="$RUN_PARAMS onoff_ms=${VM_ONOFF_MS:-300}"
+		RUN_PARAMS="$RUN_PARAMS onoff_ms=${VM_ONOFF_MS:-100}"
 	fi
 	echo "$RUN_PARAMS" >"$run/module-params"
 	echo "    built in $((SECONDS - t0))s; booting $img (-smp $SMP, $RUN_PARAMS)"

@@ -748,7 +748,7 @@ static void t_irq_access(struct t_run *r, struct t_thr *me, u64 *s)
 
 /*
  * No handler makes an access once the environment's checker has
- * reported: a lockdep report of a lock taken in hardirq (bug-irq-spinlock)
+ * reported: a lockdep report of a lock taken in hardirq (bug-irq-rwlock)
  * may be one interrupt away from a deadlock.
  */
 static bool t_irq_off(struct t_run *r)
