@@ -82,6 +82,11 @@ static void kt_set_cpus(int only, int idle)
 
 	if (!zalloc_cpumask_var(&mask, GFP_KERNEL))
 		return;
+	/*
+	 * No CPU comes or goes (onoff) between reading the online mask and
+	 * moving, as rcutorture's shuffler does it (torture_shuffle_tasks()).
+	 */
+	cpus_read_lock();
 	for (i = 0; i < kt_ncpus; i++)
 		if ((only >= 0 ? i == only : i != idle) &&
 		    cpu_online(kt_cpus[i]))
@@ -89,6 +94,7 @@ static void kt_set_cpus(int only, int idle)
 	if (cpumask_empty(mask))
 		cpumask_copy(mask, cpu_online_mask);
 	set_cpus_allowed_ptr(current, mask);
+	cpus_read_unlock();
 	free_cpumask_var(mask);
 }
 
