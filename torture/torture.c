@@ -647,7 +647,17 @@ static void t_inside(struct t_run *r, struct t_thr *me, u64 *s, bool quiet)
 	if (!(r->pert & (1U << TORTURE_P_STALL)) || ((x >> 40) & 255) ||
 	    rb_now_ns() < me->next_stall || cmpxchg(&r->stalling, 0, 1))
 		return;
-	if (r->may_sleep) {
+	if (r->may_sleep && r->hotplug) {
+		/* asleep across a CPU going offline, at most 1 s */
+		unsigned long off = READ_ONCE(r->offlines);
+		u64 end = rb_now_ns() + T_SEC;
+
+		t_log(r, "reader %d stalls (sleeping) inside its access until a CPU goes offline",
+		      me->idx);
+		while (READ_ONCE(r->offlines) == off && rb_now_ns() < end &&
+		       !READ_ONCE(r->stop))
+			rb_sleep_us(1000);
+	} else if (r->may_sleep) {
 		ms = t_range(s, 20, 300);
 		t_log(r, "reader %d stalls (sleeping) %llu ms inside its access",
 		      me->idx, (unsigned long long)ms);

@@ -82,7 +82,11 @@
  *   delay         random spins inside the critical section;
  *   sleep         readers sleep inside it (REV_CAP_SLEEP only);
  *   stall         a reader holds its access 20-300 ms sleeping, or spins
- *                 5-50 ms (non-sleepable primitives), one at a time;
+ *                 5-50 ms (non-sleepable primitives), one at a time; with
+ *                 CPU hotplug on, a sleeping stall lasts until the onoff
+ *                 thread has taken a CPU offline (at most 1 s): a reader
+ *                 asleep across an offline, whose count stays with the
+ *                 CPU it took its access on;
  *   fake-revokers the fake revokers above;
  *   shuffle       every torture thread allowed on every CPU but one, the
  *                 idle CPU rotating (and one turn with none idle);
