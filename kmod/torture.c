@@ -8,7 +8,7 @@
  *   insmod revbench.ko mode=torture [primitive=all|NAME|] [bug=none|all|NAME]
  *          [duration=3] [bug_duration=20] [seed=0] [threads=0]
  *          [watchdog_ms=10000] [bug_watchdog_ms=2000] [stat_ms=1000]
- *          [no_perturb=LIST]
+ *          [no_perturb=LIST] [onoff_ms=0]
  *
  * primitive=all is every primitive but "none" (unsafe by design: a KTAP
  * SKIP point); "primitive=" (empty) runs none of them.  bug= needs the
@@ -21,6 +21,14 @@
  * --no-perturb; main.c refuses an unknown name).  seed=0 takes the
  * clock; the seed is printed, and seed=N replays every perturbation
  * choice (not the scheduling).
+ *
+ * What only the kernel has, as hooks of the environment (torture.h):
+ * hardirq readers for REV_CAP_IRQSAFE tables (an hrtimer and
+ * smp_call_function_single(), the "irq" perturbation), CPU hotplug every
+ * onoff_ms (remove_cpu()/add_cpu(); 0, the default: none), and lockdep's
+ * verdict (debug_locks turning off fails the point).  Zoo entries that
+ * need a condition this boot lacks are a SKIP naming it
+ * (kt_cannot_catch()).
  *
  * OUTPUT: KTAP v1, one test point per primitive and per bug, the core's
  * lines ("# " for the ones that report no failure) before each point.  A
@@ -35,8 +43,12 @@
  * race window.
  */
 #include <linux/build_bug.h>
+#include <linux/cpu.h>
 #include <linux/cpumask.h>
+#include <linux/debug_locks.h>
+#include <linux/hrtimer.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/sched.h>
 
 #include "revocable.h"
@@ -70,6 +82,11 @@ static void kt_set_cpus(int only, int idle)
 
 	if (!zalloc_cpumask_var(&mask, GFP_KERNEL))
 		return;
+	/*
+	 * No CPU comes or goes (onoff) between reading the online mask and
+	 * moving, as rcutorture's shuffler does it (torture_shuffle_tasks()).
+	 */
+	cpus_read_lock();
 	for (i = 0; i < kt_ncpus; i++)
 		if ((only >= 0 ? i == only : i != idle) &&
 		    cpu_online(kt_cpus[i]))
@@ -77,6 +94,7 @@ static void kt_set_cpus(int only, int idle)
 	if (cpumask_empty(mask))
 		cpumask_copy(mask, cpu_online_mask);
 	set_cpus_allowed_ptr(current, mask);
+	cpus_read_unlock();
 	free_cpumask_var(mask);
 }
 
@@ -96,6 +114,107 @@ static void kt_stuck(const struct revocable_ops *ops)
 	}
 }
 
+/*
+ * ---- hardirq readers: one hrtimer, smp_call_function_single() ----
+ * HRTIMER_MODE_REL_HARD: the callback runs in hardirq context on
+ * PREEMPT_RT too (where plain hrtimers expire in a softirq thread).  Not
+ * pinned: when its CPU goes offline the timer moves to another.
+ */
+static struct hrtimer kt_timer;
+static u64 (*kt_timer_fn)(void *arg);
+static void *kt_timer_arg;
+
+static enum hrtimer_restart kt_timer_cb(struct hrtimer *t)
+{
+	u64 ns = kt_timer_fn(kt_timer_arg);
+
+	if (!ns)
+		return HRTIMER_NORESTART;
+	hrtimer_forward_now(t, ns_to_ktime(ns));
+	return HRTIMER_RESTART;
+}
+
+static int kt_irq_timer_start(u64 (*fn)(void *arg), void *arg, u64 first_ns)
+{
+	kt_timer_fn = fn;
+	kt_timer_arg = arg;
+	hrtimer_init(&kt_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	kt_timer.function = kt_timer_cb;
+	hrtimer_start(&kt_timer, ns_to_ktime(first_ns), HRTIMER_MODE_REL_HARD);
+	return 0;
+}
+
+static void kt_irq_timer_stop(void)
+{
+	hrtimer_cancel(&kt_timer);
+}
+
+/*
+ * fn(arg) in an IPI handler on that CPU, or the next one if that is ours
+ * (a call to the caller's own CPU runs with interrupts off, not in a
+ * handler); -ENXIO when it is offline.
+ */
+static int kt_irq_call(int idx, void (*fn)(void *arg), void *arg)
+{
+	int cpu = kt_cpus[idx];
+
+	if (cpu == raw_smp_processor_id() && kt_ncpus > 1)
+		cpu = kt_cpus[(idx + 1) % kt_ncpus];
+	return smp_call_function_single(cpu, fn, arg, 1);
+}
+
+/* ---- CPU hotplug: remove_cpu()/add_cpu(), as rcutorture's onoff ---- */
+
+static bool kt_cpu_online(int idx)
+{
+	return cpu_online(kt_cpus[idx]);
+}
+
+#ifdef CONFIG_HOTPLUG_CPU
+static int kt_cpu_set_online(int idx, bool online)
+{
+	return online ? add_cpu(kt_cpus[idx]) : remove_cpu(kt_cpus[idx]);
+}
+#else
+#define kt_cpu_set_online	NULL	/* onoff SKIPPED, loudly (kt_point) */
+#endif
+
+/*
+ * onoff_ms=N: take a CPU offline or online every N ms (+0-50 %) while a
+ * primitive runs; 0 (the default, as rcutorture's onoff_interval): never.
+ * A module parameter of this file, checked when set: insmod fails with
+ * -EINVAL and a message naming it (scripts/vm.sh passes onoff_ms=100).
+ */
+#define KT_ONOFF_MAX_MS		3600000
+static unsigned int kt_onoff_ms;
+
+static int kt_onoff_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v;
+
+	if (kstrtouint(val, 0, &v) || v > KT_ONOFF_MAX_MS) {
+		rb_pr_err("parameter onoff_ms: '%s' is not an integer in 0..%u (ms between CPU hotplug operations; 0: none)\n",
+			  val, KT_ONOFF_MAX_MS);
+		return -EINVAL;
+	}
+	*(unsigned int *)kp->arg = v;
+	return 0;
+}
+
+static const struct kernel_param_ops kt_onoff_ops = {
+	.set = kt_onoff_set,
+	.get = param_get_uint,
+};
+module_param_cb(onoff_ms, &kt_onoff_ops, &kt_onoff_ms, 0444);
+MODULE_PARM_DESC(onoff_ms,
+		 "torture: ms between CPU offline/online operations (0: no CPU hotplug)");
+
+/* Lockdep turns itself off after its first splat: that is a report. */
+static bool kt_checker_fired(void)
+{
+	return !debug_locks;
+}
+
 /* .ncpus: per run, rbk_run_torture().  No .progress: KTAP only. */
 static struct torture_env kt_env = {
 	.pfx = "# ",			/* a KTAP diagnostic line */
@@ -104,6 +223,12 @@ static struct torture_env kt_env = {
 	.set_cpus = kt_set_cpus,
 	.resched = kt_cond_resched,
 	.stuck = kt_stuck,
+	.irq_timer_start = kt_irq_timer_start,
+	.irq_timer_stop = kt_irq_timer_stop,
+	.irq_call = kt_irq_call,
+	.cpu_set_online = kt_cpu_set_online,
+	.cpu_online = kt_cpu_online,
+	.checker_fired = kt_checker_fired,
 };
 
 /* ---- which entries run, how ---- */
@@ -168,6 +293,32 @@ static bool kt_needs_init(const struct revocable_ops *ops)
 	return rev_ops_find(ops->name) != ops;
 }
 
+/*
+ * Why a zoo entry that needs a condition this boot lacks cannot run: a
+ * LOCKDEP entry deadlocks a CPU where lockdep does not stop it first; an
+ * ONOFF entry needs CPUs going offline (named explicitly, bug=NAME or
+ * primitive=NAME, it runs with onoff_ms=0 too: that shows it passes with
+ * hotplug off).  NULL: it runs.
+ */
+static const char *kt_cannot_catch(const struct rbk_config *cfg,
+				   const struct revocable_ops *ops)
+{
+	bool named = !strcmp(cfg->bug, ops->name) ||
+		     !strcmp(cfg->primitive, ops->name);
+
+	if ((ops->caps & REV_CAP_LOCKDEP) && !IS_ENABLED(CONFIG_PROVE_LOCKING))
+		return "only lockdep sees this bug before it deadlocks a CPU, and this kernel has no CONFIG_PROVE_LOCKING: make vm-check-debug runs it";
+	if ((ops->caps & REV_CAP_LOCKDEP) && !debug_locks)
+		return "only lockdep sees this bug, and lockdep is already off in this boot (an earlier splat)";
+	if ((ops->caps & REV_CAP_ONOFF) && !kt_env.cpu_set_online)
+		return "only CPU hotplug exposes this bug, and this kernel has no CONFIG_HOTPLUG_CPU";
+	if ((ops->caps & REV_CAP_ONOFF) && kt_ncpus < 2)
+		return "only CPU hotplug exposes this bug, and one CPU is online";
+	if ((ops->caps & REV_CAP_ONOFF) && !kt_onoff_ms && !named)
+		return "only CPU hotplug exposes this bug, and it is off (onoff_ms=0; scripts/vm.sh passes onoff_ms=100)";
+	return NULL;
+}
+
 /* One KTAP point: run ops, print the point, count it. */
 static void kt_point(const struct rbk_config *cfg, int n,
 		     const struct revocable_ops *ops, u64 seed, int nreaders,
@@ -186,8 +337,17 @@ static void kt_point(const struct rbk_config *cfg, int n,
 		.stop_on_fail = bug,
 	};
 	struct torture_result res;
+	const char *why;
 
+	tc.onoff_ns = (u64)kt_onoff_ms * NSEC_PER_MSEC;
 	rbk_torture_perturb(cfg->no_perturb, &tc.perturb);	/* checked */
+	why = bug ? kt_cannot_catch(cfg, ops) : NULL;
+	if (why) {
+		pr_warn("revbench: torture %s SKIPPED: %s\n", ops->name, why);
+		pr_info("ok %d %s # SKIP %s\n", n, ops->name, why);
+		sum->skipped++;
+		return;
+	}
 	if ((ops->caps & REV_CAP_UNSAFE) && !strcmp(cfg->primitive, "all")) {
 		pr_warn("revbench: torture %s SKIPPED: unsafe by design\n",
 			ops->name);
@@ -274,6 +434,20 @@ void rbk_run_torture(const struct rbk_config *cfg, struct rbk_test_summary *sum)
 		cfg->bug_watchdog_ms);
 	pr_info("# torture: seed %llu (replay: seed=%llu, on the kernel command line revbench.seed=%llu)\n",
 		seed, seed, seed);
+	if (kt_onoff_ms && kt_env.cpu_set_online && kt_ncpus > 1)
+		pr_info("# torture: CPU hotplug: a CPU offline or online every %u ms (+0-50 %%) during each point, never CPU %d\n",
+			kt_onoff_ms, kt_cpus[0]);
+	else if (kt_onoff_ms) {
+		pr_warn("revbench: torture: CPU hotplug SKIPPED: %s\n",
+			kt_env.cpu_set_online ? "only one CPU online" :
+			"this kernel has no CONFIG_HOTPLUG_CPU");
+		pr_info("# torture: CPU hotplug SKIPPED (onoff_ms=%u): %s\n",
+			kt_onoff_ms, kt_env.cpu_set_online ?
+			"only one CPU online" :
+			"this kernel has no CONFIG_HOTPLUG_CPU");
+	} else {
+		pr_info("# torture: CPU hotplug off (onoff_ms=0)\n");
+	}
 	for (i = 0; i < n; i++)
 		kt_point(cfg, i + 1, list[i], seed, nreaders, sum);
 	pr_info("# torture: %d passed, %d failed, %d skipped; seed %llu\n",

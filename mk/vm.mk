@@ -11,7 +11,9 @@
 #                     representative of hardware)
 #   make vm-torture   mode=torture on 4 vCPUs with VM_TORTURE_PARAMS
 #                     (default: every real primitive VM_TORTURE_S seconds,
-#                     every kernel bug of the zoo until caught): the
+#                     every kernel bug of the zoo until caught), with
+#                     hardirq readers for REV_CAP_IRQSAFE primitives and
+#                     CPU hotplug every 100 ms (onoff_ms; VM_ONOFF_MS): the
 #                     KMOD_BUGS=1 test module, never the benchmark one.
 #                     Real primitives must show zero failures, every bug
 #                     must be caught; detection times are printed and kept

@@ -225,4 +225,268 @@ const struct revocable_ops rev_ops_bug_many_early = {
 	.revoke_many = rev_bug_early_revoke_many,
 };
 
+#ifdef __KERNEL__
+/*
+ * Kernel-only entries: their defects need CPU hotplug or hardirq context,
+ * which only the module's torture has (torture.h: onoff, irq).
+ */
+#include <linux/cpumask.h>
+#include <linux/percpu.h>
+#include <linux/spinlock.h>
+
+/*
+ * bug-percpu-offline: a per-CPU reader count in the shape of SRCU's and
+ * percpu_ref's.  A reader increments the counter of the CPU it runs on
+ * (fully ordered), remembers that CPU in its handle, re-checks `dead`,
+ * and at release decrements that same counter from wherever it runs by
+ * then, so each counter holds the accesses taken on its CPU that are
+ * still held, and their sum is the number of readers inside.  The revoke
+ * stores `dead`, smp_mb(), and waits for the sum to reach zero.  The one
+ * bug: the sum runs over the ONLINE CPUs.  A reader that took its access
+ * on a CPU and was migrated when that CPU went offline is still inside,
+ * but its count sits on the offline CPU, so the revoke returns and
+ * releases under it.  Without hotplug every CPU stays online and the
+ * design is correct (torture passes it with onoff_ms=0); with the onoff
+ * thread the oracle reports poison or overtaken.  The fix is
+ * for_each_possible_cpu() (or folding a dead CPU's count into a shared
+ * one in a CPUHP callback, as lib/percpu_counter.c does).
+ */
+struct rev_bug_pcpu {
+	struct rev_base base;		/* first: rev_base(rev) is a cast */
+	atomic_long_t __percpu *count;	/* accesses taken on that CPU, held */
+	int dead;
+};
+
+static struct revocable *rev_bug_pcpu_create(void *res, rev_release_fn release,
+					 void *arg)
+{
+	struct rev_bug_pcpu *r = rb_zalloc(sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->count = alloc_percpu(atomic_long_t);	/* zeroed */
+	if (!r->count) {
+		rb_free(r);
+		return NULL;
+	}
+	rev_base_init(&r->base, res, release, arg);
+	return (struct revocable *)r;
+}
+
+static void rev_bug_pcpu_destroy(struct revocable *rev)
+{
+	free_percpu(((struct rev_bug_pcpu *)rev)->count);
+	rb_free(rev);
+}
+
+static size_t rev_bug_pcpu_footprint(const struct revocable *rev)
+{
+	(void)rev;
+	return sizeof(struct rev_bug_pcpu) + sizeof(atomic_long_t) * nr_cpu_ids;
+}
+
+static void *rev_bug_pcpu_try_access(struct revocable *rev, struct rev_handle *h)
+{
+	struct rev_bug_pcpu *r = (struct rev_bug_pcpu *)rev;
+	int cpu = get_cpu();
+
+	atomic_long_inc_return(per_cpu_ptr(r->count, cpu)); /* fully ordered */
+	put_cpu();
+	h->seq = cpu;
+	if (READ_ONCE(r->dead)) {
+		atomic_long_dec_return(per_cpu_ptr(r->count, cpu));
+		return NULL;
+	}
+	return r->base.res;
+}
+
+static int rev_bug_pcpu_release(struct revocable *rev, struct rev_handle *h)
+{
+	struct rev_bug_pcpu *r = (struct rev_bug_pcpu *)rev;
+
+	atomic_long_dec_return(per_cpu_ptr(r->count, (int)h->seq));
+	return 0;
+}
+
+static void rev_bug_pcpu_stop(struct revocable *rev)
+{
+	WRITE_ONCE(((struct rev_bug_pcpu *)rev)->dead, 1);
+	smp_mb(); /* dead before reading the counts (pairs the readers' inc) */
+}
+
+static void rev_bug_pcpu_wait(struct revocable **revs, int n)
+{
+	int i, cpu;
+
+	for (i = 0; i < n; i++) {
+		struct rev_bug_pcpu *r = (struct rev_bug_pcpu *)revs[i];
+		unsigned int spins = 0;
+		long sum;
+
+		do {
+			sum = 0;
+			/* BUG (deliberate): online only; an offline CPU's
+			 * counts are readers still inside. */
+			for_each_online_cpu(cpu)
+				sum += smp_load_acquire(&per_cpu_ptr(r->count,
+								     cpu)->counter);
+			if (sum && ++spins >= 1000)
+				rb_yield();
+			else if (sum)
+				cpu_relax();
+		} while (sum);
+	}
+}
+
+static const struct rev_batch rev_bug_pcpu_batch = {
+	.stop = rev_bug_pcpu_stop,
+	.wait = rev_bug_pcpu_wait,
+};
+
+static void rev_bug_pcpu_revoke(struct revocable *rev)
+{
+	rev_once_batch(&rev, 1, &rev_bug_pcpu_batch);
+}
+
+const struct revocable_ops rev_ops_bug_percpu_offline = {
+	.name = "bug-percpu-offline",
+	.family = "percpu-ref",
+	.desc = "BROKEN on purpose: per-CPU reader counts summed over the "
+		"online CPUs only (loses an offline CPU's readers)",
+	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP | REV_CAP_BOUNDED |
+		REV_CAP_IRQSAFE | REV_CAP_XRELEASE | REV_CAP_ONOFF,
+	.create = rev_bug_pcpu_create,
+	.destroy = rev_bug_pcpu_destroy,
+	.footprint = rev_bug_pcpu_footprint,
+	.try_access = rev_bug_pcpu_try_access,
+	.release = rev_bug_pcpu_release,
+	.revoke = rev_bug_pcpu_revoke,
+};
+
+/*
+ * bug-irq-rwlock: `dead` guarded by an rwlock_t.  Readers take
+ * read_lock(), test `dead`, count themselves in (an atomic), unlock; the
+ * revoke takes write_lock(), sets `dead`, unlocks, and waits for the
+ * count to drain - correct for task readers, and it claims
+ * REV_CAP_IRQSAFE.  It is not irq-safe: a reader in a handler that
+ * interrupts the revoke inside its write_lock() on the same CPU spins on
+ * it forever (the write side needs write_lock_irqsave()).  Lockdep
+ * reports the lock write-held with hardirqs enabled and read-taken in
+ * hardirq ("inconsistent {HARDIRQ-ON-W} -> {IN-HARDIRQ-R} usage") at the
+ * first irq access after the first revoke; the module's torture sees
+ * lockdep turn itself off (the checker failure, torture.h) and starts no
+ * irq access after that.  Readers never wait for each other (queued
+ * rwlocks let a reader in hardirq past a waiting writer), so only a
+ * handler landing in the writer's few instructions of one revocable can
+ * deadlock before the report; a spinlock taken by every reader (the
+ * first version of this entry) deadlocked the KASAN kernel at its very
+ * first irq access.  Without lockdep the only symptom would be a dead
+ * CPU: the module runs it only under lockdep (REV_CAP_LOCKDEP: make
+ * vm-check-debug), never on PREEMPT_RT, where an rwlock_t sleeps.
+ */
+struct rev_bug_rwl {
+	struct rev_base base;	/* first: rev_base(rev) is a cast */
+	rwlock_t lock;		/* guards dead */
+	atomic_long_t count;	/* readers inside */
+	int dead;
+};
+
+static struct revocable *rev_bug_rwl_create(void *res, rev_release_fn release,
+					void *arg)
+{
+	struct rev_bug_rwl *r = rb_zalloc(sizeof(*r));
+
+	if (!r)
+		return NULL;
+	rwlock_init(&r->lock);	/* one lockdep class for all */
+	rev_base_init(&r->base, res, release, arg);
+	return (struct revocable *)r;
+}
+
+static size_t rev_bug_rwl_footprint(const struct revocable *rev)
+{
+	(void)rev;
+	return sizeof(struct rev_bug_rwl);
+}
+
+static void *rev_bug_rwl_try_access(struct revocable *rev, struct rev_handle *h)
+{
+	struct rev_bug_rwl *r = (struct rev_bug_rwl *)rev;
+	void *p = NULL;
+
+	(void)h;
+	read_lock(&r->lock);
+	if (!r->dead) {
+		atomic_long_inc(&r->count);
+		p = r->base.res;
+	}
+	read_unlock(&r->lock);
+	return p;
+}
+
+static int rev_bug_rwl_release(struct revocable *rev, struct rev_handle *h)
+{
+	(void)h;
+	atomic_long_dec_return(&((struct rev_bug_rwl *)rev)->count); /* ordered */
+	return 0;
+}
+
+/*
+ * After the write-locked store, no reader can count itself in: one that
+ * holds the read lock has counted itself already (the unlock orders its
+ * increment before our lock).
+ */
+static void rev_bug_rwl_stop(struct revocable *rev)
+{
+	struct rev_bug_rwl *r = (struct rev_bug_rwl *)rev;
+
+	/* BUG (deliberate): interrupts stay enabled; readers run in hardirq. */
+	write_lock(&r->lock);
+	r->dead = 1;
+	write_unlock(&r->lock);
+}
+
+static void rev_bug_rwl_wait(struct revocable **revs, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		struct rev_bug_rwl *r = (struct rev_bug_rwl *)revs[i];
+		unsigned int spins = 0;
+
+		while (smp_load_acquire(&r->count.counter)) {
+			if (++spins < 1000)
+				cpu_relax();
+			else
+				rb_yield();
+		}
+	}
+}
+
+static const struct rev_batch rev_bug_rwl_batch = {
+	.stop = rev_bug_rwl_stop,
+	.wait = rev_bug_rwl_wait,
+};
+
+static void rev_bug_rwl_revoke(struct revocable *rev)
+{
+	rev_once_batch(&rev, 1, &rev_bug_rwl_batch);
+}
+
+const struct revocable_ops rev_ops_bug_irq_rwlock = {
+	.name = "bug-irq-rwlock",
+	.family = "refcount",
+	.desc = "BROKEN on purpose: rwlock whose revoke takes write_lock() "
+		"without _irqsave, claiming REV_CAP_IRQSAFE",
+	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP | REV_CAP_BOUNDED |
+		REV_CAP_IRQSAFE | REV_CAP_XRELEASE | REV_CAP_LOCKDEP,
+	.create = rev_bug_rwl_create,
+	.destroy = rev_bug_ref_destroy,
+	.footprint = rev_bug_rwl_footprint,
+	.try_access = rev_bug_rwl_try_access,
+	.release = rev_bug_rwl_release,
+	.revoke = rev_bug_rwl_revoke,
+};
+#endif /* __KERNEL__ */
+
 #endif /* REVBENCH_BUGS */

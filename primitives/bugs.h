@@ -28,6 +28,10 @@
  *   bug-percpu-noconfirm    primitives/percpu_ref.c (userspace only,
  *                           RB_HAVE_PCPU_REF_NOGP: the kernel's percpu_ref
  *                           API cannot express it)
+ *   bug-percpu-offline      primitives/bugs.c (kernel only: needs CPU
+ *                           hotplug, REV_CAP_ONOFF)
+ *   bug-irq-rwlock          primitives/bugs.c (kernel only: needs hardirq
+ *                           readers and lockdep, REV_CAP_LOCKDEP)
  * The tables are in primitives/registry.c.  Each bug's comment says what
  * the one defect is and what catches it.
  */
@@ -67,8 +71,17 @@ extern const struct revocable_ops rev_ops_bug_seqlock_typeunsafe;
 /* percpu-ref killed without confirm: no grace period before the switch. */
 extern const struct revocable_ops rev_ops_bug_percpu_noconfirm;
 #define REV_BUG_ZOO_USER	&rev_ops_bug_percpu_noconfirm,
+#define REV_BUG_ZOO_KERNEL
 #else
 #define REV_BUG_ZOO_USER
+/* per-CPU reader counts summed over the online CPUs only (hotplug). */
+extern const struct revocable_ops rev_ops_bug_percpu_offline;
+/* write_lock() without _irqsave, claiming REV_CAP_IRQSAFE (lockdep). */
+extern const struct revocable_ops rev_ops_bug_irq_rwlock;
+/* Last: once lockdep has reported, it is off for the rest of the boot. */
+#define REV_BUG_ZOO_KERNEL	\
+	&rev_ops_bug_percpu_offline, \
+	&rev_ops_bug_irq_rwlock,
 #endif
 
 #define REV_BUG_ZOO_LIST	\
@@ -77,7 +90,8 @@ extern const struct revocable_ops rev_ops_bug_percpu_noconfirm;
 	&rev_ops_bug_percpu_nodrain, \
 	REV_BUG_ZOO_USER	\
 	&rev_ops_bug_seqlock_noretry, \
-	&rev_ops_bug_seqlock_typeunsafe,
+	&rev_ops_bug_seqlock_typeunsafe, \
+	REV_BUG_ZOO_KERNEL
 
 /*
  * The zoo table (registry.c), the same names in both environments: every

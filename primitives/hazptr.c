@@ -429,7 +429,7 @@ const struct revocable_ops rev_ops_hazptr = {
 	.family = "hazptr",
 	.desc = "hazard pointers: publish + smp_mb + re-check; revoke scans "
 		"the slots in use",
-	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED,
+	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED | REV_IRQSAFE,
 	.color = "#2ca02c",
 	.peer = "fence",
 	REV_HAZPTR_DOMAIN_OPS,
@@ -644,7 +644,7 @@ const struct revocable_ops rev_ops_hazptr_asym = {
 	.family = "hazptr",
 	.desc = "hazard pointers: publish + compiler barrier; revoke issues "
 		"membarrier(2), then scans",
-	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED,
+	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED | REV_IRQSAFE,
 	.color = "#98df8a",
 	.global_init = rev_hazptr_asym_global_init,
 	.global_exit = rev_hazptr_global_exit,

@@ -80,7 +80,7 @@ const struct revocable_ops rev_ops_none = {
 	.family = "none",
 	.desc = "no protection: plain load (the floor); revoke is unsafe",
 	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED | REV_CAP_UNSAFE |
-		REV_CAP_FLOOR,
+		REV_CAP_FLOOR | REV_IRQSAFE | REV_CAP_XRELEASE,
 	.color = "#7f7f7f",
 	.peer = "bare",
 	.create = rev_none_create,

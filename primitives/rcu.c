@@ -148,7 +148,7 @@ const struct revocable_ops rev_ops_rcu = {
 	.family = "rcu",
 	.desc = "Rust Revocable: rcu_read_lock + flag; revoke = one "
 		"synchronize_rcu per object",
-	.caps = 0,
+	.caps = REV_IRQSAFE,
 	.color = "#1f77b4",
 	.peer = "rcu",
 	.create = rev_rcu_create,
@@ -190,7 +190,7 @@ const struct revocable_ops rev_ops_rcu_exp = {
 	.family = "rcu",
 	.desc = "rcu_read_lock + flag; revoke = synchronize_rcu_expedited "
 		"(IPIs)",
-	.caps = REV_CAP_EXPEDITED,
+	.caps = REV_CAP_EXPEDITED | REV_IRQSAFE,
 	.color = "#17becf",
 	.create = rev_rcu_create,
 	.destroy = rev_rcu_destroy,
@@ -247,7 +247,7 @@ const struct revocable_ops rev_ops_rcu_deferred = {
 	.family = "rcu",
 	.desc = "rcu reader; revoke clears the flag and queues the release "
 		"with call_rcu (the kfree_rcu pattern, not a Rust API)",
-	.caps = REV_CAP_DEFERRED | REV_CAP_BOUNDED,
+	.caps = REV_CAP_DEFERRED | REV_CAP_BOUNDED | REV_IRQSAFE,
 	.color = "#aec7e8",
 	.create = rev_rcu_create,
 	.destroy = rev_rcu_destroy,

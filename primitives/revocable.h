@@ -112,6 +112,67 @@ struct rev_handle {
 					   * a writer queued between them
 					   * deadlocks it (writer-fair rwsem;
 					   * lockdep reports the recursion) */
+#define REV_CAP_IRQSAFE		(1U << 12) /* try_access() and release() may
+					   * run in hardirq context (a timer or
+					   * IPI handler), an access that begins
+					   * and ends in one handler, nested in
+					   * whatever the CPU was doing (see
+					   * below) */
+#define REV_CAP_XRELEASE	(1U << 13) /* release() may run in another
+					   * context than its try_access():
+					   * another task, CPU, or hardirq
+					   * (hazptrtorture's irq_release); with
+					   * IRQSAFE, also an access taken in a
+					   * handler and released after it */
+#define REV_CAP_LOCKDEP		(1U << 14) /* BROKEN entries whose defect
+					   * only lockdep reports before it
+					   * deadlocks the machine: the module
+					   * runs them only under lockdep (a
+					   * SKIP elsewhere) */
+#define REV_CAP_ONOFF		(1U << 15) /* BROKEN entries whose defect
+					   * only CPU hotplug exposes: a SKIP
+					   * where no CPU can go offline */
+
+/*
+ * REV_CAP_IRQSAFE, precisely.  Kernel hardirq context: no sleeping, no
+ * lock that a task holds with interrupts enabled (a spinlock_t taken
+ * without _irqsave deadlocks when the handler interrupts its holder; on
+ * PREEMPT_RT every spinlock_t and rwsem sleeps), and no per-CPU state
+ * the interrupted access is in the middle of changing.  rcu: yes.  srcu:
+ * srcu_read_lock() is irq-safe (not NMI-safe: _nmisafe is).  percpu_ref
+ * tryget/put: yes, but the last put runs the ref's release, whose
+ * complete_all() PREEMPT_RT forbids in hardirq (REV_IRQSAFE_NORT: not
+ * claimed there).  refcount: refcount_t and complete(): yes.  seqlock:
+ * no, although read_seqbegin() alone would be: revbench's revoke takes
+ * write_seqlock() with interrupts enabled, and a handler that interrupts
+ * it and reads spins forever on the odd sequence of the writer it
+ * interrupted (irq readers need write_seqlock_irqsave(); on PREEMPT_RT a
+ * reader that meets a writer even takes the writer's sleeping lock).
+ * rwsem: no.
+ * hazptr: yes for an access that begins and ends in one handler - the
+ * handler that finds a NULL slot the interrupted reader was about to
+ * claim fills it and empties it again before the reader's store - but
+ * not XRELEASE: an access taken in a handler and held after it returns
+ * can be overwritten by the interrupted reader's claim of the same slot
+ * (primitives/hazptr.c; the zoo's bug-hazptr-irq-handoff claims it).
+ * The module's torture runs readers from an hrtimer and from
+ * smp_call_function_single() for every table with the cap (torture.h).
+ * Userspace has no hardirq: the tables claim the cap through REV_IRQSAFE,
+ * which is 0 there, so it says nothing about signal handlers
+ * (torture/README.md says why the userspace torture has no
+ * signal-handler readers).
+ */
+#ifdef __KERNEL__
+#define REV_IRQSAFE		REV_CAP_IRQSAFE
+#ifdef CONFIG_PREEMPT_RT
+#define REV_IRQSAFE_NORT	0
+#else
+#define REV_IRQSAFE_NORT	REV_CAP_IRQSAFE
+#endif
+#else /* userspace: no hardirq, no claim */
+#define REV_IRQSAFE		0
+#define REV_IRQSAFE_NORT	0
+#endif
 
 /*
  * REV_CAP_BOUNDED, precisely.  A revoke must wait for the readers that hold
@@ -411,7 +472,8 @@ static inline const char *rev_caps_str(unsigned int caps, char *buf,
 {
 	static const char *const names[] = {
 		"sleep", "retry", "bounded", "deferred", "expedited",
-		"unsafe", "broken", "floor", "typestable", "nonest", "hidden", "hworder",
+		"unsafe", "broken", "floor", "typestable", "nonest", "hidden",
+		"hworder", "irqsafe", "xrelease", "lockdep", "onoff",
 	};
 	size_t i, off = 0;
 

@@ -133,7 +133,8 @@ const struct revocable_ops rev_ops_seqlock = {
 	.family = "seqlock",
 	.desc = "seqlock + flag: speculate, re-check (-EAGAIN); revoke bumps "
 		"and releases at once (type-stable memory)",
-	.caps = REV_CAP_RETRY | REV_CAP_BOUNDED | REV_CAP_TYPESTABLE,
+	.caps = REV_CAP_RETRY | REV_CAP_BOUNDED | REV_CAP_TYPESTABLE |
+		REV_CAP_XRELEASE,
 	.color = "#8c564b",
 	.create = rev_seq_create,
 	.destroy = rev_seq_destroy,

@@ -189,7 +189,7 @@ const struct revocable_ops rev_ops_srcu = {
 	.name = "srcu",
 	.family = "srcu",
 	.desc = REV_SRCU_DESC,
-	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED,
+	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED | REV_IRQSAFE,
 	.color = "#ff7f0e",
 	.peer = "srcu",
 	REV_SRCU_PATHS_INIT
@@ -221,7 +221,8 @@ const struct revocable_ops rev_ops_srcu_exp = {
 	.family = "srcu",
 	.desc = "one srcu_struct per revocable; revoke = "
 		"synchronize_srcu_expedited",
-	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED | REV_CAP_EXPEDITED,
+	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED | REV_CAP_EXPEDITED |
+		REV_IRQSAFE,
 	.color = "#ffd27f",
 	REV_SRCU_PATHS_INIT
 	REV_SRCU_GP_PATHS(rev_srcu_paths_exp_get)
@@ -322,7 +323,7 @@ const struct revocable_ops rev_ops_srcu_shared = {
 	.name = "srcu-shared",
 	.family = "srcu",
 	.desc = REV_SRCU_SHARED_DESC,
-	.caps = REV_CAP_SLEEP,
+	.caps = REV_CAP_SLEEP | REV_IRQSAFE,
 	.color = "#ffbb78",
 	.global_init = rev_srcu_shared_init,
 	.global_exit = rev_srcu_shared_exit,

@@ -22,6 +22,12 @@
 #define T_LINGER_MAX		4	/* lingering accesses per round */
 #define T_MS			1000000ULL
 #define T_SEC			1000000000ULL
+/*
+ * A CPU hotplug transition is a hang past the watchdog bound, but never
+ * under 30 s: stop_machine() under qemu TCG is slow, and the bug zoo's
+ * 2 s bound is for revokes.
+ */
+#define T_ONOFF_BOUND(r)	max_t(u64, (r)->wd_bound, 30 * T_SEC)
 
 #define T_LIVE			0x4c4956455245534fULL	/* "LIVERESO" */
 #define T_POISON		0x6b6b6b6b6b6b6b6bULL	/* POISON_FREE */
@@ -29,12 +35,12 @@
 const char *const torture_perturb_names[TORTURE_P_NR] = {
 	"delay", "sleep", "stall", "fake-revokers", "shuffle", "stutter",
 	"quiet", "create-race", "revoke-race", "many-handles", "linger",
-	"revoke-many",
+	"revoke-many", "irq",
 };
 
 const char *const torture_fail_names[TORTURE_F_NR] = {
 	"late", "overtaken", "poison", "double-release", "never-released",
-	"hang", "other",
+	"hang", "other", "checker",
 };
 
 int torture_perturb_find(const char *name)
@@ -85,6 +91,7 @@ struct t_thr {
 	u64 next_stall;
 	unsigned long acc, enodev, retries, spec_poison, sleeps, stalls;
 	unsigned long many, lingers, frevokes, fmany;
+	unsigned long xrel, missed;	/* irq: cross-context, CPU offline */
 	unsigned long pipe[T_PIPE_LEN];
 } ____cacheline_aligned;
 
@@ -92,7 +99,7 @@ enum { J_IDLE, J_POSTED, J_READY, J_GO, J_DONE };
 enum { JOB_CREATE = 1, JOB_REVOKE };
 
 /* Watchdog entries: a start time while a revoke, barrier or stop runs. */
-enum { WD_WRITER, WD_RACER, WD_BARRIER, WD_STOP, WD_FAKE0,
+enum { WD_WRITER, WD_RACER, WD_BARRIER, WD_STOP, WD_ONOFF, WD_FAKE0,
        WD_NR = WD_FAKE0 + TORTURE_MAX_FAKE };
 struct t_wd {
 	u64 start;		/* rb_now_ns(), 0 when idle */
@@ -107,6 +114,7 @@ struct t_run {
 	const struct revocable_ops *ops;
 	const struct torture_cfg *cfg;
 	bool retry, deferred, may_sleep, batch;
+	bool irq, xrel, hotplug;	/* irq readers, crossing contexts, onoff */
 	unsigned int pert;	/* the perturbations that apply */
 	u64 wd_bound;		/* ns */
 	int nreaders, nfake;
@@ -126,6 +134,10 @@ struct t_run {
 	u64 revoke_max_ns, revoke_sum_ns;
 	/* control statistics */
 	unsigned long stutters, quiets, shuffles, unwedged;
+	/* the onoff thread's */
+	unsigned long offlines, onlines, onoff_busy;
+	u64 onoff_max_ns;
+	bool checker_was_off;	/* env->checker_fired() before the start */
 	/* racer job, see t_writer_race() */
 	int job_state, job_kind, job_slot;
 	struct t_round *job_round;
@@ -139,9 +151,28 @@ struct t_run {
 	struct t_thr readers[TORTURE_MAX_READERS];
 	struct t_thr fakes[TORTURE_MAX_FAKE];
 	struct t_thr writer, racer, teardown, watchdog;
+	struct t_thr tmr;	/* the hrtimer's accesses (no thread) */
+	struct t_thr ipi, onoff;
 };
 
 /* ---- small helpers ---- */
+
+/*
+ * Everything that accesses the slots and pins an epoch: the reader
+ * threads, the hrtimer's accesses, the ipi thread (whose pin covers the
+ * handlers it waits for).
+ */
+static int t_nacc(const struct t_run *r)
+{
+	return r->nreaders + 2;
+}
+
+static struct t_thr *t_acc_at(struct t_run *r, int i)
+{
+	if (i < r->nreaders)
+		return &r->readers[i];
+	return i == r->nreaders ? &r->tmr : &r->ipi;
+}
 
 static inline u64 t_rand(u64 *s)
 {
@@ -408,8 +439,8 @@ static void t_reclaim(struct t_run *r)
 	int i;
 
 	smp_mb(); /* the slot stores and the epoch before the pins (t_reader) */
-	for (i = 0; i < r->nreaders; i++) {
-		u64 p = smp_load_acquire(&r->readers[i].pin);
+	for (i = 0; i < t_nacc(r); i++) {
+		u64 p = smp_load_acquire(&t_acc_at(r, i)->pin);
 
 		if (p && p < min)
 			min = p;
@@ -616,7 +647,17 @@ static void t_inside(struct t_run *r, struct t_thr *me, u64 *s, bool quiet)
 	if (!(r->pert & (1U << TORTURE_P_STALL)) || ((x >> 40) & 255) ||
 	    rb_now_ns() < me->next_stall || cmpxchg(&r->stalling, 0, 1))
 		return;
-	if (r->may_sleep) {
+	if (r->may_sleep && r->hotplug) {
+		/* asleep across a CPU going offline, at most 1 s */
+		unsigned long off = READ_ONCE(r->offlines);
+		u64 end = rb_now_ns() + T_SEC;
+
+		t_log(r, "reader %d stalls (sleeping) inside its access until a CPU goes offline",
+		      me->idx);
+		while (READ_ONCE(r->offlines) == off && rb_now_ns() < end &&
+		       !READ_ONCE(r->stop))
+			rb_sleep_us(1000);
+	} else if (r->may_sleep) {
 		ms = t_range(s, 20, 300);
 		t_log(r, "reader %d stalls (sleeping) %llu ms inside its access",
 		      me->idx, (unsigned long long)ms);
@@ -691,6 +732,247 @@ static void t_reader(struct t_thr *me)
 		else
 			t_access_one(r, me, &s, quiet);
 		smp_store_release(&me->pin, 0);
+	}
+}
+
+/* ---- hardirq-context readers (the irq perturbation) ---- */
+
+/*
+ * One access inside a handler: no sleep, no stall, a short spin at most
+ * (and t_get()'s linger).  A REV_CAP_RETRY access retries in place.
+ */
+static void t_irq_access(struct t_run *r, struct t_thr *me, u64 *s)
+{
+	bool quiet = READ_ONCE(r->quiet);
+	int slot = quiet ? 0 : (int)(t_rand(s) % TORTURE_NSLOTS);
+	struct t_acc a;
+	unsigned int n;
+
+	do {
+		if (!t_get(r, me, &a, slot, s))
+			return;
+		for (n = quiet ? 0 : (unsigned int)(t_rand(s) & 127); n; n--)
+			cpu_relax();
+	} while (t_put(r, me, &a) == -EAGAIN);
+}
+
+/*
+ * No handler makes an access once the environment's checker has
+ * reported: a lockdep report of a lock taken in hardirq (bug-irq-rwlock)
+ * may be one interrupt away from a deadlock.
+ */
+static bool t_irq_off(struct t_run *r)
+{
+	return r->env->checker_fired && !r->checker_was_off &&
+	       r->env->checker_fired();
+}
+
+/* Pin the epoch around accesses, as t_reader() does. */
+static void t_irq_pin(struct t_run *r, struct t_thr *me)
+{
+	smp_store_release(&me->pin, (u64)atomic_long_read(&r->epoch));
+	smp_mb(); /* the pin before loading a slot (pairs t_reclaim()) */
+}
+
+/* The hrtimer's callback (hardirq): one access; the next in ns. */
+static u64 t_irq_timer(void *arg)
+{
+	struct t_run *r = arg;
+	struct t_thr *me = &r->tmr;
+
+	if (READ_ONCE(r->stop))
+		return 0;
+	if (!READ_ONCE(r->halt) && !t_irq_off(r)) {
+		t_irq_pin(r, me);
+		t_irq_access(r, me, &me->seed);
+		smp_store_release(&me->pin, 0);
+	}
+	return 1000 * t_range(&me->seed, 50, 500);
+}
+
+/*
+ * What the ipi thread asks of a handler: a whole access, or one half of
+ * an access that crosses contexts (the other half elsewhere).
+ */
+struct t_ipi_job {
+	struct t_run *r;
+	struct t_acc a;
+	u64 *s;
+	int slot;
+	bool got;
+	int rc;
+};
+
+static void t_ipi_whole(void *arg)
+{
+	struct t_ipi_job *j = arg;
+
+	t_irq_access(j->r, &j->r->ipi, j->s);
+}
+
+static void t_ipi_get(void *arg)
+{
+	struct t_ipi_job *j = arg;
+
+	j->got = t_get(j->r, &j->r->ipi, &j->a, j->slot, j->s);
+}
+
+/* A crossed access's release: -EAGAIN (RETRY) is counted, not retried. */
+static void t_ipi_put(void *arg)
+{
+	struct t_ipi_job *j = arg;
+
+	j->rc = t_put(j->r, &j->r->ipi, &j->a);
+}
+
+/* Is CPU index cpu online (as far as the environment can tell)? */
+static bool t_cpu_up(struct t_run *r, int cpu)
+{
+	return !r->env->cpu_online || r->env->cpu_online(cpu);
+}
+
+/*
+ * An online CPU index other than cpu (cpu itself with one CPU), for a
+ * handler: the first one online after a random start.
+ */
+static int t_other_cpu(struct t_run *r, u64 *s, int cpu)
+{
+	int n = r->env->ncpus, i, c;
+
+	if (n < 2)
+		return cpu;
+	for (i = 0, c = (int)t_range(s, 0, n - 2); i < n - 1; i++, c++)
+		if (t_cpu_up(r, (cpu + 1 + c % (n - 1)) % n))
+			break;
+	return (cpu + 1 + c % (n - 1)) % n;
+}
+
+/*
+ * One access crossing contexts (REV_CAP_XRELEASE): mode 1 takes it in a
+ * handler on cpu and releases it in a handler on another CPU, mode 2
+ * takes it in a handler and releases it here, mode 3 takes it here and
+ * releases it in a handler.  A release whose handler cannot run (CPU
+ * offline) runs here.
+ */
+static void t_ipi_cross(struct t_run *r, struct t_thr *me, u64 *s, int cpu,
+			int mode)
+{
+	struct t_ipi_job j = { .r = r, .s = s };
+	const struct torture_env *env = r->env;
+
+	j.slot = READ_ONCE(r->quiet) ? 0 : (int)(t_rand(s) % TORTURE_NSLOTS);
+	if (mode == 3) {
+		j.got = t_get(r, me, &j.a, j.slot, s);
+	} else if (env->irq_call(cpu, t_ipi_get, &j)) {
+		WRITE_ONCE(me->missed, me->missed + 1);
+		return;
+	}
+	if (!j.got)
+		return;
+	t_spin_ns(1000 * t_range(s, 0, 20));	/* held across contexts */
+	if (mode == 2 || env->irq_call(mode == 1 ? t_other_cpu(r, s, cpu) :
+				       cpu, t_ipi_put, &j)) {
+		if (mode != 2)
+			WRITE_ONCE(me->missed, me->missed + 1);
+		t_ipi_put(&j);
+	}
+	WRITE_ONCE(me->xrel, me->xrel + 1);
+}
+
+/* The ipi thread: has handlers on other CPUs make accesses, and waits. */
+static void t_ipi(struct t_thr *me)
+{
+	struct t_run *r = me->run;
+	u64 s = me->seed, x;
+
+	while (!READ_ONCE(r->stop)) {
+		int cpu = t_other_cpu(r, &s, (int)t_range(&s, 0,
+							 r->env->ncpus - 1));
+		int mode = r->xrel ? (int)(t_rand(&s) & 3) : 0;
+		struct t_ipi_job j = { .r = r, .s = &s };
+		unsigned long missed = me->missed;
+
+		t_tick(me);
+		if (t_halted(r, false))
+			continue;
+		if (t_irq_off(r)) {
+			rb_sleep_us(1000);
+			continue;
+		}
+		t_irq_pin(r, me);
+		if (mode)
+			t_ipi_cross(r, me, &s, cpu, mode);
+		else if (r->env->irq_call(cpu, t_ipi_whole, &j))
+			WRITE_ONCE(me->missed, me->missed + 1);
+		smp_store_release(&me->pin, 0);
+		x = t_rand(&s);
+		if (me->missed != missed)	/* a CPU went offline: no spinning */
+			rb_sleep_us(100);
+		else if (!READ_ONCE(r->quiet) && (x & 7) == 0)
+			rb_sleep_us(1 + (unsigned int)((x >> 8) % 100));
+	}
+}
+
+/* ---- CPU hotplug (onoff) ---- */
+
+static void t_onoff_one(struct t_run *r, int cpu, bool online)
+{
+	u64 dt;
+	int rc;
+
+	t_wd_begin(r, WD_ONOFF, (u64)cpu, online ? "taking a CPU online" :
+		   "taking a CPU offline");
+	rc = r->env->cpu_set_online(cpu, online);
+	dt = t_wd_end(r, WD_ONOFF);
+	if (rc) {
+		WRITE_ONCE(r->onoff_busy, r->onoff_busy + 1);
+		t_log(r, "onoff: CPU index %d %s refused: %d", cpu,
+		      online ? "online" : "offline", rc);
+		return;
+	}
+	if (online)
+		WRITE_ONCE(r->onlines, r->onlines + 1);
+	else
+		WRITE_ONCE(r->offlines, r->offlines + 1);
+	if (dt > r->onoff_max_ns)
+		WRITE_ONCE(r->onoff_max_ns, dt);
+	t_log(r, "onoff: CPU index %d %s in %llu us", cpu,
+	      online ? "online" : "offline", (unsigned long long)(dt / 1000));
+}
+
+/*
+ * Every onoff_ns (+0-50 %) toggle a random CPU but the first; at the end
+ * every CPU it took offline comes back.
+ */
+static void t_onoff(struct t_thr *me)
+{
+	struct t_run *r = me->run;
+	u64 s = me->seed, next;
+	int cpu;
+
+	next = rb_now_ns() + r->cfg->onoff_ns;
+	while (!READ_ONCE(r->stop)) {
+		if (rb_now_ns() < next) {
+			rb_sleep_us(2000);
+			continue;
+		}
+		cpu = (int)t_range(&s, 1, r->env->ncpus - 1);
+		t_onoff_one(r, cpu, !r->env->cpu_online(cpu));
+		next = rb_now_ns() + r->cfg->onoff_ns +
+		       t_range(&s, 0, r->cfg->onoff_ns / 2);
+	}
+	for (cpu = 1; cpu < r->env->ncpus; cpu++) {
+		int tries = 0;
+
+		while (!r->env->cpu_online(cpu) && tries++ < 20) {
+			t_onoff_one(r, cpu, true);
+			if (!r->env->cpu_online(cpu))
+				rb_sleep_us(10000);
+		}
+		if (!r->env->cpu_online(cpu))
+			t_fail(r, TORTURE_F_OTHER,
+			       "onoff: CPU index %d could not be brought back online",
+			       cpu);
 	}
 }
 
@@ -1023,8 +1305,8 @@ static void t_summary(struct t_run *r, const char *tag)
 	size_t off = 0;
 	int i, j;
 
-	for (i = 0; i < r->nreaders; i++) {
-		struct t_thr *x = &r->readers[i];
+	for (i = 0; i < t_nacc(r); i++) {
+		struct t_thr *x = t_acc_at(r, i);
 
 		acc += READ_ONCE(x->acc);
 		enodev += READ_ONCE(x->enodev);
@@ -1062,6 +1344,15 @@ static void t_summary(struct t_run *r, const char *tag)
 	     READ_ONCE(r->freed), READ_ONCE(r->q_count), READ_ONCE(r->leaked));
 	t_pr(r, "%s[%s] %s pipe:%s | failures %ld: %s\n", pfx, r->ops->name,
 	     tag, pbuf, t_nfails(r), fbuf);
+	if (r->irq || r->hotplug)
+		t_pr(r, "%s[%s] %s irq accesses %lu (hrtimer %lu, ipi %lu, crossing contexts %lu, handler could not run %lu) onoff offlines %lu onlines %lu refused %lu (longest " TORTURE_S_FMT " s)\n",
+		     pfx, r->ops->name, tag,
+		     READ_ONCE(r->tmr.acc) + READ_ONCE(r->ipi.acc),
+		     READ_ONCE(r->tmr.acc), READ_ONCE(r->ipi.acc),
+		     READ_ONCE(r->ipi.xrel), READ_ONCE(r->ipi.missed),
+		     READ_ONCE(r->offlines), READ_ONCE(r->onlines),
+		     READ_ONCE(r->onoff_busy),
+		     TORTURE_S_ARG(READ_ONCE(r->onoff_max_ns)));
 }
 
 static void t_watchdog(struct t_thr *me)
@@ -1076,8 +1367,10 @@ static void t_watchdog(struct t_thr *me)
 		now = rb_now_ns();
 		for (i = 0; i < WD_NR; i++) {
 			u64 st = smp_load_acquire(&r->wd[i].start);
+			u64 bound = i == WD_ONOFF ? T_ONOFF_BOUND(r) :
+				    r->wd_bound;
 
-			if (!st || now < st || now - st <= r->wd_bound ||
+			if (!st || now < st || now - st <= bound ||
 			    READ_ONCE(r->wd[i].reported) == st)
 				continue;
 			WRITE_ONCE(r->wd[i].reported, st);
@@ -1085,8 +1378,7 @@ static void t_watchdog(struct t_thr *me)
 			       "%s (generation %llu) started at t=" TORTURE_S_FMT "s and has not returned after " TORTURE_S_FMT " s: hung",
 			       READ_ONCE(r->wd[i].what),
 			       (unsigned long long)READ_ONCE(r->wd[i].gen),
-			       TORTURE_S_ARG(st - r->t0),
-			       TORTURE_S_ARG(r->wd_bound));
+			       TORTURE_S_ARG(st - r->t0), TORTURE_S_ARG(bound));
 			t_summary(r, "at watchdog");
 		}
 	}
@@ -1094,20 +1386,26 @@ static void t_watchdog(struct t_thr *me)
 
 /* ---- phases: perturbed, quiet, halted; shuffle ---- */
 
-/* The torture threads the control loop moves and stops. */
+/*
+ * The torture threads the control loop moves and stops: readers, fake
+ * revokers, writer, racer, and the ipi and onoff threads (never started
+ * when their perturbation is off: then nothing to wait for).
+ */
 static int t_nthr(const struct t_run *r)
 {
-	return r->nreaders + r->nfake + 2;
+	return r->nreaders + r->nfake + 4;
 }
 
 static struct t_thr *t_thr_at(struct t_run *r, int i)
 {
+	struct t_thr *last[] = { &r->writer, &r->racer, &r->ipi, &r->onoff };
+
 	if (i < r->nreaders)
 		return &r->readers[i];
 	i -= r->nreaders;
 	if (i < r->nfake)
 		return &r->fakes[i];
-	return i == r->nfake ? &r->writer : &r->racer;
+	return last[i - r->nfake];
 }
 
 /* Tell the threads to apply their want_only and aff_idle. */
@@ -1265,6 +1563,8 @@ static bool t_stop_threads(struct t_run *r)
 
 	WRITE_ONCE(r->halt, 0);
 	smp_store_release(&r->stop, 1);
+	if (r->irq)
+		r->env->irq_timer_stop();	/* no callback runs after it */
 	t_wd_begin(r, WD_STOP, 0, "stopping the threads");
 	/* readers never block for long: a stall is at most 300 ms */
 	deadline = rb_now_ns() + grace;
@@ -1275,8 +1575,12 @@ static bool t_stop_threads(struct t_run *r)
 	if (readers_done && r->ops->unwedge && hang)
 		t_unwedge_all(r);	/* repair now rather than wait again */
 	for (i = 0, deadline = rb_now_ns() + grace; i < t_nthr(r); i++)
-		if (!t_wait_done(t_thr_at(r, i), deadline))
+		if (t_thr_at(r, i) != &r->onoff &&
+		    !t_wait_done(t_thr_at(r, i), deadline))
 			all = false;
+	/* the onoff thread brings its CPUs back online first */
+	if (!t_wait_done(&r->onoff, rb_now_ns() + T_ONOFF_BOUND(r)))
+		all = false;
 	if (!all && readers_done && r->ops->unwedge) {
 		t_unwedge_all(r);
 		all = true;
@@ -1335,6 +1639,21 @@ static void t_header(struct t_run *r)
 	       r->cfg->stop_on_fail ? " at most (stops at the first failure)" :
 	       "", TORTURE_S_ARG(r->wd_bound),
 	       (unsigned long long)r->cfg->seed, pert);
+	if (r->irq)
+		t_info(r, "irq: readers in hardirq context, from an hrtimer and from smp_call_function_single() handlers%s",
+		       r->xrel ? "; 3 in 4 ipi accesses cross contexts (REV_CAP_XRELEASE)" : "");
+	else if ((r->cfg->perturb & (1U << TORTURE_P_IRQ)) &&
+		 !(r->ops->caps & REV_CAP_IRQSAFE))
+		t_info(r, "irq: no irq readers: not REV_CAP_IRQSAFE");
+	else if (r->cfg->perturb & (1U << TORTURE_P_IRQ))
+		t_info(r, "irq: no irq readers: this environment has no hardirq");
+	if (r->hotplug)
+		t_info(r, "onoff: a CPU offline or online every " TORTURE_S_FMT " s (+0-50 %%), never the first",
+		       TORTURE_S_ARG(r->cfg->onoff_ns));
+	else if (r->cfg->onoff_ns)
+		t_info(r, "onoff: SKIPPED: %s",
+		       r->env->cpu_set_online ? "only one CPU" :
+		       "this environment cannot take CPUs offline");
 }
 
 static struct t_run *t_run_new(const struct torture_env *env,
@@ -1361,7 +1680,13 @@ static struct t_run *t_run_new(const struct torture_env *env,
 		r->pert &= ~(1U << TORTURE_P_BATCH);
 	if (env->ncpus < 2 || !env->set_cpus)
 		r->pert &= ~(1U << TORTURE_P_SHUFFLE);
+	if (!(ops->caps & REV_CAP_IRQSAFE) || !env->irq_timer_start ||
+	    !env->irq_call)
+		r->pert &= ~(1U << TORTURE_P_IRQ);
 	r->batch = r->pert & (1U << TORTURE_P_BATCH);
+	r->irq = r->pert & (1U << TORTURE_P_IRQ);
+	r->xrel = r->irq && (ops->caps & REV_CAP_XRELEASE);
+	r->hotplug = cfg->onoff_ns && env->cpu_set_online && env->ncpus > 1;
 	r->wd_bound = cfg->watchdog_ns;
 	r->nreaders = max_t(int, 1, min_t(int, cfg->readers,
 					     TORTURE_MAX_READERS));
@@ -1392,6 +1717,18 @@ static void t_start_all(struct t_run *r)
 	t_start(r, &r->racer, 0, 3, t_racer, "x");
 	if (!t_start(r, &r->writer, 0, 4, t_writer, "w"))
 		smp_store_release(&r->writer_exited, 1);	/* the racer's cue */
+	if (r->hotplug)
+		t_start(r, &r->onoff, 0, 8, t_onoff, "o");
+	if (!r->irq)
+		return;
+	r->tmr.run = r;
+	r->tmr.seed = t_mix(r->cfg->seed ^ t_name_hash(r->ops->name) ^
+			    (9ULL << 32));
+	if (r->env->irq_timer_start(t_irq_timer, r, 100 * 1000)) {
+		t_info(r, "irq: the hrtimer could not be started: timer readers SKIPPED");
+		r->tmr.run = NULL;
+	}
+	t_start(r, &r->ipi, 0, 7, t_ipi, "i");
 }
 
 /* The control loop: phases, shuffle, summaries, until the run ends. */
@@ -1410,6 +1747,10 @@ static void t_control(struct t_run *r, u64 *s, struct torture_result *res)
 			res->interrupted = true;
 			return;
 		}
+		if (t_irq_off(r) &&
+		    !atomic_long_read(&r->fails[TORTURE_F_CHECKER]))
+			t_fail(r, TORTURE_F_CHECKER,
+			       "the kernel's checker reported (lockdep turned itself off): the splat is on the console above");
 		if (now >= r->t_end || READ_ONCE(r->stop) ||
 		    atomic_long_read(&r->fails[TORTURE_F_HANG]) ||
 		    (r->cfg->stop_on_fail && t_nfails(r)))
@@ -1470,6 +1811,9 @@ static void t_report(struct t_run *r, struct torture_result *res)
 	t_summary(r, "final");
 	res->failures = t_nfails(r);
 	res->revokes = r->revokes;
+	res->irq_accesses = READ_ONCE(r->tmr.acc) + READ_ONCE(r->ipi.acc);
+	res->offlines = READ_ONCE(r->offlines);
+	res->onlines = READ_ONCE(r->onlines);
 	res->elapsed_ns = t_since(r);
 	kinds[0] = '\0';
 	for (i = 0; i < TORTURE_F_NR; i++) {
@@ -1533,6 +1877,7 @@ long torture_run(const struct torture_env *env,
 		return 1;
 	}
 	s = t_mix(cfg->seed ^ t_name_hash(ops->name));
+	r->checker_was_off = env->checker_fired && env->checker_fired();
 	r->t0 = rb_now_ns();
 	r->t_end = r->t0 + cfg->duration_ns;
 	t_start_all(r);

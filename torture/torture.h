@@ -66,7 +66,10 @@
  *                   is the environment's env->stuck() (userspace: exit 1;
  *                   kernel: the run is leaked and the module pinned);
  *   other           create() failed, release() returned an unexpected
- *                   value, or a fake revoker's own checks failed.
+ *                   value, or a fake revoker's own checks failed;
+ *   checker         the environment's own checker reported during the
+ *                   run (env->checker_fired(): the kernel's lockdep
+ *                   turned itself off after a splat, see the console).
  * rcutorture's pipe: a round's counter is 0 while live, 1 once its revoke
  * returned, and grows by one with every later revoke the writer retires;
  * the summary prints the histogram of the counter values validated
@@ -79,7 +82,11 @@
  *   delay         random spins inside the critical section;
  *   sleep         readers sleep inside it (REV_CAP_SLEEP only);
  *   stall         a reader holds its access 20-300 ms sleeping, or spins
- *                 5-50 ms (non-sleepable primitives), one at a time;
+ *                 5-50 ms (non-sleepable primitives), one at a time; with
+ *                 CPU hotplug on, a sleeping stall lasts until the onoff
+ *                 thread has taken a CPU offline (at most 1 s): a reader
+ *                 asleep across an offline, whose count stays with the
+ *                 CPU it took its access on;
  *   fake-revokers the fake revokers above;
  *   shuffle       every torture thread allowed on every CPU but one, the
  *                 idle CPU rotating (and one turn with none idle);
@@ -117,12 +124,39 @@
  *                 that lets readers in while its revoke waits (refcount,
  *                 a reader-preferring rwsem) is not starved by lingering;
  *   revoke-many   the writer's batched revokes above (primitives with
- *                 revoke_many() only).
+ *                 revoke_many() only);
+ *   irq           hardirq-context readers, beside the thread readers and
+ *                 under the same oracle (REV_CAP_IRQSAFE tables, in an
+ *                 environment with env->irq_timer and env->irq_call: the
+ *                 module), as rcutorture's irqreader and hazptrtorture's
+ *                 irq_acquire/irq_release do: an hrtimer whose callback
+ *                 makes one access every 50-500 us, and an "ipi" thread
+ *                 that has one made by an smp_call_function_single()
+ *                 handler on a random CPU, waiting for it.  For
+ *                 REV_CAP_XRELEASE tables three times in four the access
+ *                 crosses contexts: taken in a handler on one CPU and
+ *                 released in a handler on another, taken in a handler
+ *                 and released by the thread, or taken by the thread and
+ *                 released in a handler (a handler that cannot run, its
+ *                 CPU being offline, leaves the release to the thread).
+ *                 Handlers never sleep or stall; quiet phases aim them at
+ *                 slot 0 too.
+ * CPU HOTPLUG (cfg->onoff_ns > 0, an environment with env->cpu_set_online:
+ * the module), rcutorture's onoff: an "onoff" thread that every
+ * onoff_ns (+0-50 %) takes a random CPU other than the first offline, or
+ * back online, while everything above runs, counts the transitions and
+ * their longest time, reports a transition that outlasts the watchdog
+ * bound as a hang (the hotplug of that CPU waits for something the
+ * primitive holds), and brings every CPU back online before the run
+ * ends.  A refused transition (-EBUSY) is counted, not a failure.
+ * Per-CPU state (SRCU and percpu_ref counters, hazard slots) must keep a
+ * reader's count when its CPU goes away: bug-percpu-offline does not.
  * cfg->verbose logs every perturbation event on an env->pfx line.
  *
  * OUTPUT (every line through env->out; lines that report no failure
  * start with env->pfx, "" in userspace, "# " in KTAP): a header per
  * primitive; every cfg->stat_ns a summary of three lines "[name] t=..."
+ * (four with irq readers or hotplug)
  * (prefixed "!!! " once anything failed); at the end the same summary
  * tagged "final" and "[name] PASS: ..." or "!!! [name] FAIL: N failures;
  * first-failure-s=S.mmm", and for a REV_CAP_BROKEN entry that was caught
@@ -143,7 +177,7 @@ enum {
 	TORTURE_P_DELAY, TORTURE_P_SLEEP, TORTURE_P_STALL, TORTURE_P_FAKE,
 	TORTURE_P_SHUFFLE, TORTURE_P_STUTTER, TORTURE_P_QUIET,
 	TORTURE_P_CREATE_RACE, TORTURE_P_REVOKE_RACE, TORTURE_P_MANY,
-	TORTURE_P_LINGER, TORTURE_P_BATCH, TORTURE_P_NR
+	TORTURE_P_LINGER, TORTURE_P_BATCH, TORTURE_P_IRQ, TORTURE_P_NR
 };
 #define TORTURE_P_ALL		((1U << TORTURE_P_NR) - 1)
 extern const char *const torture_perturb_names[TORTURE_P_NR];
@@ -153,7 +187,7 @@ int torture_perturb_find(const char *name);
 enum {
 	TORTURE_F_LATE, TORTURE_F_OVERTAKEN, TORTURE_F_POISON,
 	TORTURE_F_DOUBLE, TORTURE_F_UNRELEASED, TORTURE_F_HANG,
-	TORTURE_F_OTHER, TORTURE_F_NR
+	TORTURE_F_OTHER, TORTURE_F_CHECKER, TORTURE_F_NR
 };
 extern const char *const torture_fail_names[TORTURE_F_NR];
 
@@ -192,6 +226,35 @@ struct torture_env {
 	 * does, torture_run() returns with res->leaked set.
 	 */
 	void (*stuck)(const struct revocable_ops *ops);
+
+	/*
+	 * Optional, the irq perturbation: start calling fn(arg) from a
+	 * hardirq-context timer first_ns from now, then again each time
+	 * after the ns fn returns, until fn returns 0 or irq_timer_stop(),
+	 * which returns once no call runs.  0 or an error (no irq readers).
+	 */
+	int (*irq_timer_start)(u64 (*fn)(void *arg), void *arg, u64 first_ns);
+	void (*irq_timer_stop)(void);
+	/*
+	 * Optional, the irq perturbation: run fn(arg) in a hardirq handler on
+	 * CPU cpu (a set_cpus() index), preferably not the caller's, and
+	 * return once it has run: 0, or an error if it could not run there
+	 * (the CPU is offline).
+	 */
+	int (*irq_call)(int cpu, void (*fn)(void *arg), void *arg);
+	/*
+	 * Optional, CPU hotplug: take CPU cpu (a set_cpus() index, never 0)
+	 * offline or online: 0, or an error (-EBUSY: refused this time).
+	 * cpu_online(cpu): is it online now.
+	 */
+	int (*cpu_set_online)(int cpu, bool online);
+	bool (*cpu_online)(int cpu);
+	/*
+	 * Optional: the environment's own checker has reported since the
+	 * run started (kernel: lockdep turned itself off); a failure of
+	 * kind checker.  Polled by the control loop.
+	 */
+	bool (*checker_fired)(void);
 };
 
 struct torture_cfg {
@@ -202,6 +265,7 @@ struct torture_cfg {
 	int readers;		/* 1..TORTURE_MAX_READERS */
 	int fake;		/* 0..TORTURE_MAX_FAKE (0 unless P_FAKE) */
 	unsigned int perturb;	/* 1 << TORTURE_P_* */
+	u64 onoff_ns;		/* CPU hotplug period; 0: none */
 	bool stop_on_fail;	/* end the run at its first failure */
 	bool verbose;
 };
@@ -214,6 +278,8 @@ struct torture_result {
 	u64 elapsed_ns;
 	bool interrupted;	/* env->should_stop() ended it */
 	bool leaked;		/* threads could not be stopped */
+	unsigned long irq_accesses;	/* validated in hardirq context */
+	unsigned long offlines, onlines;	/* CPU hotplug transitions */
 };
 
 /*
