@@ -7,7 +7,7 @@
  * block titles, line types, notes) and DIR/figN-pP.dat (one file per
  * figure and results file, gnuplot "index" blocks), each written
  * atomically, meta.gp last.  Each results file becomes one panel
- * (figures 1, 2, 4, 5) or one bar colour (figures 3, 6).
+ * (figures 1, 2, 4, 5, 7) or one bar colour (figures 3, 6).
  *
  * Which cells a figure draws, by the roles of their workload (load.h):
  *   fig1  readers with a cs knob, without extras, at the smallest cs:
