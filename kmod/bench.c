@@ -179,10 +179,10 @@ static void rbk_gp_cpu(u64 *kthread_ns, u64 *kworker_ns)
 void rbk_cost_context(void (*add)(void *arg, const char *key,
 				  const char *value), void *arg)
 {
-	static char clk[320];
+	static char clk[340];
 
 	rb_cost_calibrate(&rbk_cost_src);
-	snprintf(clk, sizeof(clk), "%s, around every timed revoke, less %llu ns per revoke (the median of back-to-back reads)",
+	snprintf(clk, sizeof(clk), "%s, around every timed revoke, less %llu ns per revoke (the median of pairs read as around a revoke, with none between)",
 		 RBK_CPU_CLOCK_EXACT ?
 		 "the revoker kthread's se.sum_exec_runtime + sched_clock_cpu() - se.exec_start (task_sched_runtime() is not exported)" :
 		 "the revoker kthread's se.sum_exec_runtime (IRQ/steal time accounting: stale by up to a tick)",
@@ -305,7 +305,9 @@ static const char *rbk_wl_rep(const struct rbk_config *cfg,
 	why = rb_metrics_run(r, run, run->samples);
 	if (!why && run->cost) {
 		rbk_gp_cpu(&kt1, &kw1);
-		rb_metrics_gp_cpu(r, kt1 - kt0, kw1 - kw0,
+		/* a thread that exited took its time along: never below 0 */
+		rb_metrics_gp_cpu(r, kt1 > kt0 ? kt1 - kt0 : 0,
+				  kw1 > kw0 ? kw1 - kw0 : 0,
 				  atomic_long_read(&run->revoked));
 	}
 fini:

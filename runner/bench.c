@@ -799,7 +799,7 @@ static void add_context(int argc, char **argv, struct rb_opts *o,
 	rb_gb_add_context("membarrier", rb_membarrier_state());
 	snprintf(line, sizeof(line), "CLOCK_THREAD_CPUTIME_ID of the revoker "
 		 "around every timed revoke, less %llu ns per revoke (the "
-		 "median of back-to-back reads)",
+		 "median of pairs read as around a revoke, with none between)",
 		 (unsigned long long)rb_cost_calibrate(&user_cost));
 	rb_gb_add_context("revoke_cpu_clock", line);
 	rb_gb_add_context("ipi_source", ipi_source());

@@ -129,9 +129,10 @@ void rb_metrics_domain(struct rb_metrics *m, u64 bytes_per_domain);
  * The environment supplies the readers; ipis() may be NULL (no source).
  * A thread-clock read is not free (userspace: a system call, a few
  * hundred ns), and part of two reads lands between them: floor_ns, the
- * median of back-to-back pairs (rb_cost_calibrate(), once per process or
- * module load), is taken off every window, so that a revoke that does
- * nothing reads about 0.
+ * median of pairs read the way a window reads them (after an IPI read,
+ * with the wall clock pair) but with no revoke between
+ * (rb_cost_calibrate(), once per process or module load), is taken off
+ * every window, so that a revoke that does nothing reads about 0.
  */
 struct rb_cost_src {
 	u64 (*thread_cpu_ns)(void);	/* the calling thread's CPU time */
