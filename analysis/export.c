@@ -2,12 +2,12 @@
 /*
  * export.c - "revbench export --gnuplot -o DIR RESULTS.json..."
  *
- * Turns one or more results files into the data behind the six figures
+ * Turns one or more results files into the data behind the seven figures
  * of plot/ (plot/README.md): DIR/meta.gp (gnuplot variables: panels,
  * block titles, line types, notes) and DIR/figN-pP.dat (one file per
  * figure and results file, gnuplot "index" blocks), each written
  * atomically, meta.gp last.  Each results file becomes one panel
- * (figures 1, 2, 4, 5) or one bar colour (figures 3, 6).
+ * (figures 1, 2, 4, 5, 7) or one bar colour (figures 3, 6).
  *
  * Which cells a figure draws, by the roles of their workload (load.h):
  *   fig1  readers with a cs knob, without extras, at the smallest cs:
@@ -24,6 +24,10 @@
  *         pooled p99 with >= 1000 samples, else the p90 with >= 100, else
  *         none; without a sidecar, the counters' medians, said so;
  *   fig6  create cost, same pick as fig2: median real_time, bytes/rev.
+ *   fig7  revokes, same pick as fig2, cells with revoke_cpu_ns: the
+ *         revoker's CPU time per revoke against the revoke's latency
+ *         (real_time), medians with min..max over repetitions, one point
+ *         per primitive; files without the counter have an empty panel.
  */
 #include <errno.h>
 #include <limits.h>
@@ -809,6 +813,61 @@ static int fig5(FILE *meta, struct rv_run *p, int np, const char *dir)
 	return 0;
 }
 
+/* ---- figure 7: what a revoke costs the revoker ---------------------------- */
+
+static int fig7(FILE *meta, struct rv_run *p, int np, const char *dir)
+{
+	double lo = INFINITY, hi = -INFINITY;
+	int pi, i;
+
+	for (pi = 0; pi < np; pi++) {
+		const struct rr_cell **sel = xcalloc(p[pi].nc + 1, sizeof(*sel));
+		int nsel = pick_per_prim(&p[pi], RR_CYCLE, RR_MANY, sel), got = 0;
+		char note[200], pick[120], lbl[96];
+		long tmax = -1;
+		struct fig d;
+
+		for (i = 0; i < nsel; i++)
+			tmax = sel[i]->p.threads > tmax ? sel[i]->p.threads : tmax;
+		if (fig_open(&d, dir, 7, pi, "revoker CPU time against latency",
+			     p[pi].f.path)) {
+			free(sel);
+			return -1;
+		}
+		for (i = 0; i < nsel; i++) {
+			const struct rr_cell *c = sel[i];
+			double *v = xmalloc((c->n + 1) * sizeof(double));
+			int m = rr_cell_metric(c, "revoke_cpu_ns", v);
+
+			if (m) {
+				snprintf(lbl, sizeof(lbl), c->p.threads != tmax ?
+					 "%s(threads:%ld)" : "%s", c->primitive,
+					 c->p.threads);
+				fig_block(&d, c->key, lbl, c->primitive);
+				fprintf(d.fp, "# latency_ns min max cpu_ns min max\n");
+				cell_stats(c->v, c->n, d.fp, &lo, &hi);
+				fprintf(d.fp, " ");
+				cell_stats(v, m, d.fp, &lo, &hi);
+				fprintf(d.fp, "\n");
+				got++;
+			}
+			free(v);
+		}
+		pick_note(pick, sizeof(pick), nsel ? sel[0]->workload : "revoke",
+			  sel, nsel);
+		if (got)
+			snprintf(note, sizeof(note), "%s", pick);
+		else
+			snprintf(note, sizeof(note), "no revoke_cpu_ns counters (files before December 2026)");
+		free(sel);
+		if (fig_close(&d, meta, note))
+			return -1;
+	}
+	/* one range and unit for both axes: the diagonal is CPU = wall */
+	time_unit(meta, 7, axis(meta, 7, 'X', lo, hi, 1, 1000));
+	return 0;
+}
+
 /* ---- driver --------------------------------------------------------------- */
 
 static void panel_meta(FILE *meta, struct rv_run *p, int np)
@@ -890,6 +949,7 @@ int ex_gnuplot(char **paths, int n, const char *dir)
 	    bars(meta.fp, p, n, dir, 3, RR_FAILPATH, "error_ns") ||
 	    fig4(meta.fp, p, n, dir) || fig5(meta.fp, p, n, dir) ||
 	    bars(meta.fp, p, n, dir, 6, RR_CREATE, NULL) ||
+	    fig7(meta.fp, p, n, dir) ||
 	    ut_afile_commit(&meta))
 		goto out;
 	ret = 0;
@@ -906,7 +966,7 @@ static void export_usage(FILE *fp)
 {
 	fprintf(fp,
 		"usage: revbench export --gnuplot -o DIR RESULTS.json [RESULTS.json...]\n"
-		"  Writes DIR/meta.gp and DIR/figN-pP.dat, the data of the six figures\n"
+		"  Writes DIR/meta.gp and DIR/figN-pP.dat, the data of the seven figures\n"
 		"  drawn by plot/figN-*.gp (see plot/README.md).  Up to %d results files;\n"
 		"  each one becomes a panel (or a bar colour), e.g. userspace and kernel.\n"
 		"  Exit 0 on success, 2 on bad input or an unwritable DIR.\n",

@@ -437,6 +437,61 @@ static void mem_table(const struct rr_cell **s, int n)
 	}
 }
 
+/*
+ * What a revoke costs the rest of the machine (workloads/metrics.h), one
+ * row per cell, medians over the repetitions: the mean revoke (real_time),
+ * the revoker's own CPU time per revoke and its share of the wall time,
+ * the function-call IPIs per revoke (TLB shootdowns included) and the
+ * shootdowns among them, and where the kernel module measured them, the
+ * CPU time of the RCU kthreads and of the kworkers per revoke issued.
+ */
+static void cost_table(const struct rr_cell **s, int n)
+{
+	static const char *const ctr[] = {
+		"real_time", "revoke_cpu_ns", "revoke_ipis", "revoke_tlb_ipis",
+		"gp_kthread_ns", "gp_kworker_ns",
+	};
+	enum { C_N = 6 };
+	int k, i, gp = any_counter(s, n, "gp_kthread_ns");
+	char line[256], v[C_N + 1][24];
+	double x[C_N];
+
+	if (!any_counter(s, n, "revoke_cpu_ns"))
+		return;
+	fprintf(out, "\n%s: what a revoke costs the machine, median over repetitions\n"
+		"cpu: the revoker's CPU time per revoke, %%: of its wall time; ipi:\n"
+		"function-call IPIs per revoke, machine-wide (TLB shootdowns\n"
+		"included), tlb: the shootdowns%s\n", s[0]->workload,
+		gp ? ";\nrcu kt, kworker: CPU time of the rcu* kthreads and the kworkers\n"
+		"per revoke issued (kernel)" : "");
+	snprintf(line, sizeof(line), "  %-12s %9s %9s %5s %7s %7s%s",
+		 "primitive", "revoke", "cpu", "%", "ipi", "tlb",
+		 gp ? "    rcu kt   kworker" : "");
+	put_line(line);
+	for (k = 0; k < n; k++) {
+		int got[C_N];
+
+		block_line(s, k);
+		for (i = 0; i < C_N; i++) {
+			got[i] = rr_cell_median(s[k], ctr[i], &x[i]);
+			if (!got[i])
+				snprintf(v[i], 24, "-");
+			else if (i == 2 || i == 3)
+				snprintf(v[i], 24, "%.2f", x[i]);
+			else
+				ut_fmt_time(v[i], 24, x[i]);
+		}
+		snprintf(v[C_N], 24, got[0] && got[1] && x[0] > 0 ? "%.0f" : "-",
+			 got[0] && x[0] > 0 ? x[1] / x[0] * 100 : 0);
+		i = snprintf(line, sizeof(line), "  %-12.12s %9s %9s %5s %7s %7s",
+			     s[k]->primitive, v[0], v[1], v[C_N], v[2], v[3]);
+		if (gp)
+			snprintf(line + i, sizeof(line) - i, " %9s %9s", v[4],
+				 v[5]);
+		put_line(line);
+	}
+}
+
 static void fmt_run(char *buf, size_t len, double v)
 {
 	snprintf(buf, len, !isfinite(v) ? "-" : fabs(v) < 1000 ? "%.3f" :
@@ -1079,6 +1134,9 @@ int cmd_report(int argc, char **argv)
 			     !(s[i]->wl->roles & RR_MANY)) ||
 			    (s[i]->wl->roles & RR_CREATE))
 				mem_table(s + i, j - i);
+			if ((s[i]->wl->roles & RR_CYCLE) &&
+			    !(s[i]->wl->roles & RR_MANY))
+				cost_table(s + i, j - i);
 		}
 		run_tables(s, n);
 		free(s);

@@ -358,6 +358,7 @@ struct rbk_results *rbk_results_new(const struct rbk_config *cfg,
 		       sizeof(tmp));
 	bkv(b, "srcu_convert_to_big", tmp);
 	rb_metrics_context(cfg->irqoff, rbk_ctx_add, b);
+	rbk_cost_context(rbk_ctx_add, b);
 	bkv(b, "compiler", CONFIG_CC_VERSION_TEXT);
 	bkv(b, "cflags", "kbuild (the kernel's own flags)");
 	bkv(b, "rwlock_kind", "rw_semaphore");

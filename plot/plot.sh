@@ -4,7 +4,7 @@
 # plot/plot.sh RESULTS.json [RESULTS.json...] OUTDIR
 # plot/plot.sh --history OUTDIR PATH... [-- HISTORY OPTIONS]
 #
-# Draws the six revbench figures, PNG and SVG, from 1 to 4 results files
+# Draws the seven revbench figures, PNG and SVG, from 1 to 4 results files
 # (each file becomes a panel or a bar colour: e.g. userspace and kernel):
 #   OUTDIR/fig1-reader-cost.{png,svg}   reader cost against threads
 #   OUTDIR/fig2-revoke-cdf.{png,svg}    revoke latency CDF, log x

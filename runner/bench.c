@@ -143,6 +143,91 @@ int rb_cmd_list(int argc, char **argv)
 	return 0;
 }
 
+/* ---- what a revoke costs the machine (workloads/metrics.h) ------------------ */
+
+static u64 user_thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (u64)ts.tv_sec * 1000000000ULL + (u64)ts.tv_nsec;
+}
+
+/*
+ * The sum over CPUs of the counts on the /proc/interrupts line that starts
+ * with tag (e.g. "CAL:"); false when there is no such line.
+ */
+static bool irq_line_sum(const char *text, const char *tag, u64 *sum)
+{
+	size_t tl = strlen(tag);
+	const char *p = text;
+	char *end;
+
+	for (; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		p += strspn(p, " ");
+		if (strncmp(p, tag, tl))
+			continue;
+		*sum = 0;
+		for (p += tl;;) {
+			unsigned long long v = strtoull(p, &end, 10);
+
+			/* the counts end where the description begins */
+			if (end == p || (*end != ' ' && *end != '\n'))
+				return true;
+			*sum += v;
+			p = end;
+		}
+	}
+	return false;
+}
+
+/*
+ * /proc/interrupts read whole with read(2) (the kernel writes it in one
+ * pass: no line torn between two reads of ours); one revoker reads it at
+ * a time, so one buffer will do.
+ */
+static char irq_text[1 << 18];
+
+static bool user_ipis(u64 *call, u64 *tlb)
+{
+	size_t len = 0;
+	ssize_t n;
+	int fd = open("/proc/interrupts", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	while (len < sizeof(irq_text) - 1 &&
+	       (n = read(fd, irq_text + len, sizeof(irq_text) - 1 - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	irq_text[len] = 0;
+	if (len == sizeof(irq_text) - 1 || !irq_line_sum(irq_text, "CAL:", call))
+		return false;
+	/* a kernel without TLB shootdown IPIs (not x86) has no TLB line */
+	if (!irq_line_sum(irq_text, "TLB:", tlb))
+		*tlb = 0;
+	return true;
+}
+
+static struct rb_cost_src user_cost = {
+	.thread_cpu_ns = user_thread_cpu_ns,
+	.ipis = user_ipis,
+};
+
+/* Is /proc/interrupts readable, with a CAL line?  Once, before any cell. */
+static const char *ipi_source(void)
+{
+	u64 a, b;
+
+	if (user_ipis(&a, &b))
+		return "/proc/interrupts CAL (function-call IPIs; remote TLB "
+		       "shootdowns arrive as such) and TLB, summed over CPUs, "
+		       "read by the revoker around every timed revoke";
+	user_cost.ipis = NULL;
+	return "unavailable: /proc/interrupts unreadable or without a CAL "
+	       "line (no revoke_ipis counters)";
+}
+
 /* ---- one cell ------------------------------------------------------------- */
 
 static void pool_body(void *arg, int idx)
@@ -260,6 +345,7 @@ static void cell_fn(rb_gb_state *st, void *arg)
 	struct cell *c = arg;
 	struct rb_wl_params p = c->p;
 	struct rb_wl_run run;
+	struct rb_cost cost;
 	int64_t iters = rb_gb_max_iterations(st);
 	int rep = c->reps_done, rc = 0;
 	const char *why;
@@ -282,6 +368,10 @@ static void cell_fn(rb_gb_state *st, void *arg)
 			  run.fail ? run.fail : "?");
 		rb_wl_run_fini(&run);
 		goto done;
+	}
+	if (c->wl->kind == RB_WLK_CYCLE) {
+		rb_cost_init(&cost, &user_cost);
+		run.cost = &cost;
 	}
 	pr = probe_run(p.threads);
 	while (rb_gb_keep_running_batch(st, iters)) {
@@ -707,6 +797,16 @@ static void add_context(int argc, char **argv, struct rb_opts *o,
 	rb_gb_add_context("urcu_info", rev_urcu_info());
 	rb_gb_add_context("rwlock_kind", rev_rwlock_kinds());
 	rb_gb_add_context("membarrier", rb_membarrier_state());
+	snprintf(line, sizeof(line), "CLOCK_THREAD_CPUTIME_ID of the revoker "
+		 "around every timed revoke, less %llu ns per revoke (the "
+		 "median of pairs read as around a revoke, with none between)",
+		 (unsigned long long)rb_cost_calibrate(&user_cost));
+	rb_gb_add_context("revoke_cpu_clock", line);
+	rb_gb_add_context("ipi_source", ipi_source());
+	rb_gb_add_context("gp_cpu", "none: liburcu's synchronize_rcu() runs "
+			  "its grace period in the calling thread (in "
+			  "revoke_cpu_ns); call_rcu's worker thread (rcu-deferred) "
+			  "is not metered");
 	rb_gb_add_context("placement", rb_placement_names[o->placement]);
 	off = 0;
 	buf[0] = 0;

@@ -17,7 +17,8 @@
 #     the floor from the file's primitive table or the binary's caps, ns
 #     over it, pooled percentiles with the n rule and bootstrap CI, the
 #     timer-cost flag, reclaim, teardown and memory columns when present;
-#   - export + plot.sh: every figure as non-empty PNG and SVG;
+#   - export + plot.sh: every figure as non-empty PNG and SVG; the revoke
+#     cost table and figure 7 (and their absence for older files);
 #   - run folders and revbench_format 2 files (made here by a tiny run):
 #     report/compare/export/summary/plot.sh take a folder, a folder without
 #     results exits 2, gzip'd indexed samples are read (a corrupt one is
@@ -582,14 +583,20 @@ fi
 # ---- export and plot --------------------------------------------------------
 if expect 0 "export: userspace + kernel-tcg" -- "$rb" export --gnuplot -o "$tmp/ex" "$U" "$K"; then
 	n=$(ls "$tmp/ex"/fig*-p*.dat 2>/dev/null | wc -l)
-	[ "$n" -eq 12 ] && [ -s "$tmp/ex/meta.gp" ] && ok "export: meta.gp + 12 data files" ||
+	[ "$n" -eq 14 ] && [ -s "$tmp/ex/meta.gp" ] && ok "export: meta.gp + 14 data files" ||
 		notok "export: $n data files"
 	ls -A "$tmp/ex" | grep -q '^\.' && notok "export left temp files" || ok "export: no temp files left"
+	# files without the revoke-cost counters (before issue 18): an empty
+	# figure 7 panel that says so, and no cost table in the report
+	grep -q "^F7_NOTE1 = 'no revoke_cpu_ns counters" "$tmp/ex/meta.gp" &&
+		! "$rb" report "$U" 2>/dev/null | grep -q 'what a revoke costs' &&
+		ok "older files: no cost table, figure 7 says it has no counters" ||
+		notok "older files: cost table or figure 7 note wrong: $(grep F7_NOTE1 "$tmp/ex/meta.gp")"
 fi
 if expect 0 "plot.sh: userspace + kernel-tcg" -- env REVBENCH="$rb" "$top/plot/plot.sh" "$U" "$K" "$tmp/plots"; then
 	good=0
 	for f in fig1-reader-cost fig2-revoke-cdf fig3-error-path fig4-unbind-many \
-		 fig5-revoke-vs-cs fig6-lifecycle; do
+		 fig5-revoke-vs-cs fig6-lifecycle fig7-revoke-cost; do
 		if [ -s "$tmp/plots/$f.png" ] && [ -s "$tmp/plots/$f.svg" ] &&
 		   [ "$(head -c 8 "$tmp/plots/$f.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] &&
 		   grep -q '<svg' "$tmp/plots/$f.svg"; then
@@ -598,7 +605,7 @@ if expect 0 "plot.sh: userspace + kernel-tcg" -- env REVBENCH="$rb" "$top/plot/p
 			notok "plot: $f.png/.svg missing, empty or not PNG/SVG"
 		fi
 	done
-	[ $good -eq 6 ] && ok "plot: 6 figures as non-empty PNG and SVG"
+	[ $good -eq 7 ] && ok "plot: 7 figures as non-empty PNG and SVG"
 	grep -q 'NOT representative' "$tmp/plots/fig1-reader-cost.svg" &&
 		ok "plot: TCG panel labelled" || notok "plot: TCG panel not labelled"
 	ls -A "$tmp/plots" | grep -q '^\.' && notok "plot left temp files" || ok "plot: no temp files left"
@@ -627,6 +634,17 @@ if "$rb" run --primitive rcu,seqlock --workload translate,unbind,error-path,life
 			notok "summary width $w > 80"; }
 	grep -q '^seqlock ' "$tmp/stdout" && grep -q '^unbind: ' "$tmp/stdout" &&
 		ok "summary: a table per workload, primitives as rows" || notok "summary tables missing"
+	# the revoke cost (workloads/metrics.h): one table row per unbind
+	# cell, latency, CPU and IPIs side by side; numbers are not checked
+	"$rb" report "$run1" >"$tmp/cost.txt" 2>/dev/null
+	if grep -q '^unbind: what a revoke costs the machine' "$tmp/cost.txt" &&
+	   [ "$(sed -n '/^unbind: what a revoke costs/,/^$/p' "$tmp/cost.txt" |
+		grep -cE '^  (rcu|seqlock) +[0-9.]+ [mun]?s +[0-9.]+ [mun]?s +[0-9-]+ +([0-9.]+|-) +([0-9.]+|-)$')" -ge 2 ]; then
+		ok "report: the unbind cost table, a row per primitive (latency, cpu, %, ipi, tlb)"
+	else
+		notok "report: unbind cost table missing or malformed"
+		sed -n '/what a revoke costs/,/^$/p' "$tmp/cost.txt" | sed 's/^/#   /'
+	fi
 	if expect 0 "export: a run folder" -- "$rb" export --gnuplot -o "$tmp/ex-run" "$run1"; then
 		grep -q 'samples)$' "$tmp/ex-run/fig2-p1.dat" &&
 			ok "export: the gzip'd samples are read (fig2 from raw samples)" ||
@@ -636,12 +654,16 @@ if "$rb" run --primitive rcu,seqlock --workload translate,unbind,error-path,life
 			notok "export: no colours from the primitive table"
 		grep -q "^F1_U = 'ns'" "$tmp/ex-run/meta.gp" && grep -q "^F2_U = " "$tmp/ex-run/meta.gp" &&
 			ok "export: one time unit per axis" || notok "export: no unit per axis"
+		[ "$(grep -c '^[0-9.e+-]\+ [0-9.e+-]\+ [0-9.e+-]\+ [0-9.e+-]\+ [0-9.e+-]\+ [0-9.e+-]\+$' "$tmp/ex-run/fig7-p1.dat")" -eq 3 ] &&
+			grep -q "^F7_NOTE1 = 'unbind, threads:1 cs:1'" "$tmp/ex-run/meta.gp" &&
+			ok "export: figure 7, a point (latency, cpu, min..max) per primitive (rcu, seqlock, none)" ||
+			notok "export: figure 7 data: $(grep -c . "$tmp/ex-run/fig7-p1.dat") lines, $(grep F7_NOTE1 "$tmp/ex-run/meta.gp")"
 	fi
 	if command -v gnuplot >/dev/null 2>&1 &&
 	   expect 0 "plot.sh: a run folder" -- env REVBENCH="$rb" PLOT_DATA="$tmp/pd" "$top/plot/plot.sh" "$run1" "$tmp/run-plots"; then
-		[ "$(ls "$tmp/run-plots"/fig*.png "$tmp/run-plots"/fig*.svg | wc -l)" -eq 12 ] &&
+		[ "$(ls "$tmp/run-plots"/fig*.png "$tmp/run-plots"/fig*.svg | wc -l)" -eq 14 ] &&
 			[ ! -e "$tmp/run-plots/data" ] && [ -e "$tmp/pd/meta.gp" ] &&
-			ok "plot.sh: 12 figures, data in \$PLOT_DATA" || notok "plot.sh: figures or data misplaced"
+			ok "plot.sh: 14 figures, data in \$PLOT_DATA" || notok "plot.sh: figures or data misplaced"
 		grep -q 'time per access per reader (ns)' "$tmp/run-plots/fig1-reader-cost.svg" &&
 			! grep -q '>0\.0 s<' "$tmp/run-plots/fig1-reader-cost.svg" &&
 			ok "fig1: its y axis in one unit (ns), no '0.0 s' tick" ||

@@ -169,7 +169,8 @@ need = ["revbench_env", "revbench_version", "git_commit", "command_line",
         "thread_cpus", "calib_pingpong_ns", "calib_loop_ns", "calib_regime",
         "calib_clock_ns", "clocksource", "spectre_v2", "cpufreq_driver",
         "cpufreq_governor", "warmup", "interleaving", "revbench_format",
-        "revbench_primitives", "revbench_cells"]
+        "revbench_primitives", "revbench_cells", "revoke_cpu_clock",
+        "ipi_source", "gp_cpu"]
 miss = [k for k in need if k not in ctx]
 assert not miss, "context keys missing: %s" % miss
 assert ctx["revbench_env"] == "userspace"
@@ -192,6 +193,13 @@ per_wl = {
                 "revoke_max_ns", "errors"], ["revoke_samples", "bytes_per_rev"]),
     "unbind-many": (["revoke_p50_ns", "revoke_p99_ns"], ["revoke_samples"]),
 }
+# the revoke cost (workloads/metrics.h): the revoker's CPU time always,
+# the IPIs wherever /proc/interrupts has them
+cost = ["revoke_cpu_ns"]
+if not ctx["ipi_source"].startswith("unavailable"):
+    cost += ["revoke_ipis", "revoke_tlb_ipis"]
+for wl in ("unbind", "unbind-many"):
+    per_wl[wl] = (per_wl[wl][0] + cost, per_wl[wl][1])
 seen = set()
 reps = {}
 for b in d["benchmarks"]:
@@ -235,6 +243,52 @@ EOF
 then ok "JSON: context, primitive and cell tables, counters, warm-up dropped"
 else notok "JSON validation"
 fi
+# The revoke-cost counters' plumbing (workloads/metrics.h), no timing
+# threshold: a revoke that sends no IPI (none, the revoker alone) reads 0
+# IPIs, and hazptr-asym's membarrier(2), with a reader running on the
+# other CPU, at least one.  The counts are the whole machine's, so
+# another process's IPI can land in a window: "reads 0" is asked of one
+# repetition of five, "at least one" of the cell's revokes together.
+if [ "$ncpu" -lt 2 ] || ! grep -q '^ *CAL:' /proc/interrupts 2>/dev/null; then
+	echo "ok - revoke IPI counters # SKIP needs 2 CPUs and a CAL line in /proc/interrupts"
+	skip=$((skip + 1))
+elif "$rb" run --no-baselines --primitive none --workload unbind --threads 1 --cs 1 \
+	--repetitions 5 --samples 100 --out "$tmp/ipi0.json" >/dev/null 2>"$tmp/ipi.err" &&
+     "$rb" run --no-baselines --primitive hazptr-asym --workload unbind --threads 2 \
+	--cs 1 --repetitions 3 --samples 100 --out "$tmp/ipi1.json" >/dev/null 2>>"$tmp/ipi.err"; then
+	if $PY - "$tmp/ipi0.json" "$tmp/ipi1.json" >"$tmp/ipi.out" 2>&1 <<'EOF'
+import json, sys
+zero, asym = (json.load(open(f)) for f in sys.argv[1:3])
+if not asym["context"]["membarrier"].startswith("private-expedited"):
+    print("SKIP membarrier unavailable: hazptr-asym falls back to smp_mb")
+    sys.exit(0)
+z = [b for b in zero["benchmarks"] if b["name"].startswith("unbind/none/")]
+a = [b for b in asym["benchmarks"] if b["name"].startswith("unbind/hazptr-asym/")]
+assert len(z) == 5 and len(a) == 3, (len(z), len(a))
+for b in z + a:
+    for k in ("revoke_cpu_ns", "revoke_ipis", "revoke_tlb_ipis"):
+        assert k in b and b[k] >= 0, "%s: %s = %s" % (b["name"], k, b.get(k))
+assert min(b["revoke_ipis"] for b in z) == 0, \
+    "none: IPIs per revoke %s" % [b["revoke_ipis"] for b in z]
+sent = sum(b["revoke_ipis"] * 100 for b in a)
+assert sent >= 1, "hazptr-asym: %g IPIs in 300 revokes" % sent
+print("none %s; hazptr-asym %.0f IPIs in 300 revokes" %
+      ([b["revoke_ipis"] for b in z], sent))
+EOF
+	then
+		if grep -q '^SKIP' "$tmp/ipi.out"; then
+			echo "ok - revoke IPI counters # $(cat "$tmp/ipi.out")"
+			skip=$((skip + 1))
+		else
+			ok "revoke IPI counters: none reads 0, hazptr-asym's membarrier >= 1 ($(cat "$tmp/ipi.out"))"
+		fi
+	else
+		notok "revoke IPI counters: $(tail -1 "$tmp/ipi.out")"
+	fi
+else
+	notok "revoke IPI runs failed: $(tail -1 "$tmp/ipi.err")"
+fi
+
 if zcat "$tmp/a.json.samples.csv.gz" >"$tmp/samples.csv" 2>/dev/null &&
    grep -qx 'cell,repetition,sample_ns' "$tmp/samples.csv" &&
    $PY - "$tmp/samples.csv" "$tmp/a.json" <<'EOF'
@@ -317,8 +371,8 @@ if (cd "$tmp/cwd" && "$rb" $mini >"$tmp/f.out" 2>"$tmp/f.err"); then
 		ok "report.txt names the run folder's file, not a temporary path" ||
 		notok "report.txt header: $(head -1 "$d/report.txt")"
 	if command -v gnuplot >/dev/null 2>&1; then
-		[ "$(ls "$d"/fig*.png 2>/dev/null | wc -l)" -eq 6 ] && ! ls -A "$d" | grep -q '^\.' &&
-			ok "run folder: the 6 figures (PNG)" || notok "run folder: figures missing: $(ls "$d")"
+		[ "$(ls "$d"/fig*.png 2>/dev/null | wc -l)" -eq 7 ] && ! ls -A "$d" | grep -q '^\.' &&
+			ok "run folder: the 7 figures (PNG)" || notok "run folder: figures missing: $(ls "$d")"
 	fi
 	grep -q "^written: results/$run/" "$tmp/f.out" && grep -q 'results.json' "$tmp/f.out" &&
 		ok "the paths written are listed at the end" || notok "no list of the files written"

@@ -310,6 +310,93 @@ void rb_metrics_domain(struct rb_metrics *m, u64 bytes_per_domain)
 	met_add(m, 1, "bytes_per_domain", (s64)bytes_per_domain * 1000);
 }
 
+/* ---- what a revoke costs the rest of the machine ----------------------- */
+
+#define RB_COST_CAL_PAIRS	31
+
+u64 rb_cost_calibrate(struct rb_cost_src *src)
+{
+	u64 d[RB_COST_CAL_PAIRS], a;
+	int i;
+
+	/* as in a window: after an IPI read (its cache footprint), and the
+	 * wall clock read, without a revoke between */
+	for (i = 0; i < RB_COST_CAL_PAIRS; i++) {
+		if (src->ipis)
+			src->ipis(&a, &a);
+		a = src->thread_cpu_ns();
+		rb_now_ns();
+		rb_now_ns();
+		d[i] = src->thread_cpu_ns() - a;
+	}
+	rb_sort_u64(d, RB_COST_CAL_PAIRS);
+	src->floor_ns = d[RB_COST_CAL_PAIRS / 2];
+	return src->floor_ns;
+}
+
+void rb_cost_init(struct rb_cost *c, const struct rb_cost_src *src)
+{
+	memset(c, 0, sizeof(*c));
+	c->src = src;
+}
+
+/*
+ * The IPI counters are read outside the CPU-time pair, so that the
+ * revoker's CPU time holds the revoke alone, not the reading of
+ * /proc/interrupts.
+ */
+void rb_cost_begin(struct rb_cost *c)
+{
+	if (!c)
+		return;
+	c->ipi0 = c->src->ipis && c->src->ipis(&c->call0, &c->tlb0);
+	c->cpu0 = c->src->thread_cpu_ns();
+}
+
+void rb_cost_end(struct rb_cost *c, bool timed)
+{
+	u64 cpu, call, tlb;
+
+	if (!c)
+		return;
+	cpu = c->src->thread_cpu_ns();
+	if (!timed)
+		return;
+	c->n++;
+	/* the clock's own cost off, once per window; never below 0 */
+	if (cpu > c->cpu0 + c->src->floor_ns)
+		c->cpu_ns += cpu - c->cpu0 - c->src->floor_ns;
+	if (!c->src->ipis)
+		return;
+	if (!c->ipi0 || !c->src->ipis(&call, &tlb)) {
+		c->ipi_lost = true;
+		return;
+	}
+	/* the counters are unsigned int per CPU: a wrap reads as 0 */
+	c->call += call > c->call0 ? call - c->call0 : 0;
+	c->tlb += tlb > c->tlb0 ? tlb - c->tlb0 : 0;
+}
+
+void rb_metrics_cost(struct rb_metrics *m, const struct rb_cost *c)
+{
+	if (!c || !c->n)
+		return;
+	met_add(m, 0, "revoke_cpu_ns", milli_ratio(c->cpu_ns, c->n));
+	if (!c->src->ipis || c->ipi_lost)
+		return;
+	met_add(m, 0, "revoke_ipis", milli_ratio(c->call, c->n));
+	met_add(m, 0, "revoke_tlb_ipis", milli_ratio(c->tlb, c->n));
+}
+
+void rb_metrics_gp_cpu(struct rb_metrics *m, u64 kthread_ns, u64 kworker_ns,
+		       u64 revokes)
+{
+	if (!revokes)
+		return;
+	met_add(m, 0, "gp_kthread_ns", milli_ratio(kthread_ns, revokes));
+	met_add(m, 0, "gp_kworker_ns", milli_ratio(kworker_ns, revokes));
+}
+
 /* Which read-section loop a LOOP cell ran: "inline" or "generic". */
 static const char *rb_metrics_loop(const struct rb_wl_run *run)
 {
@@ -373,6 +460,7 @@ const char *rb_metrics_run(struct rb_metrics *m, const struct rb_wl_run *run,
 					   run->unreclaimed_peak);
 		rb_metrics_retained(m, run->retained_peak);
 		rb_metrics_gp_paths(m, ops, run->gp_expedited, run->gp_normal);
+		rb_metrics_cost(m, run->cost);
 	}
 	/* the spread of one reader's count is no spread */
 	if (run->nreaders >= 2)

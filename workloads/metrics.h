@@ -30,7 +30,7 @@
 #include "workload.h"
 
 #define RB_NAME_MAX		192	/* a cell name, with its NUL */
-#define RB_MET_MAX		24
+#define RB_MET_MAX		32
 
 struct rb_metric {
 	const char *name;		/* counter key, static */
@@ -110,6 +110,68 @@ void rb_metrics_pending(struct rb_metrics *m, const struct revocable_ops *ops,
 			u64 pending);
 /* every cell: the bytes of the primitive's domain */
 void rb_metrics_domain(struct rb_metrics *m, u64 bytes_per_domain);
+
+/*
+ * What a revoke costs the rest of the machine, measured around every timed
+ * revoke by the revoker itself, outside its timed window (workload.c calls
+ * rb_cost_begin() just before and rb_cost_end() just after, through
+ * run->cost; NULL: the cell is not metered):
+ *   - the revoker's own CPU time (its thread's clock), to set against the
+ *     window's wall time: a revoke that busy-scans burns all of it, one
+ *     that sleeps in a grace period almost none;
+ *   - the machine's function-call IPIs and TLB shootdowns, summed over
+ *     CPUs.  On x86 a remote TLB flush arrives as a function-call IPI:
+ *     the IPI counts in "call" (/proc/interrupts CAL, irq_call_count) and
+ *     flush_tlb_func() counts it again in "tlb" (TLB, irq_tlb_count), so
+ *     the IPIs are "call" alone and "tlb" is the part of them that were
+ *     shootdowns.  The counts are the whole machine's: anything else that
+ *     sends an IPI inside the window counts too.
+ * The environment supplies the readers; ipis() may be NULL (no source).
+ * A thread-clock read is not free (userspace: a system call, a few
+ * hundred ns), and part of two reads lands between them: floor_ns, the
+ * median of pairs read the way a window reads them (after an IPI read,
+ * with the wall clock pair) but with no revoke between
+ * (rb_cost_calibrate(), once per process or module load), is taken off
+ * every window, so that a revoke that does nothing reads about 0.
+ */
+struct rb_cost_src {
+	u64 (*thread_cpu_ns)(void);	/* the calling thread's CPU time */
+	/* IPIs so far, over every CPU; false when they cannot be read */
+	bool (*ipis)(u64 *call, u64 *tlb);
+	u64 floor_ns;			/* rb_cost_calibrate() */
+};
+
+/* Sets src->floor_ns; returns it. */
+u64 rb_cost_calibrate(struct rb_cost_src *src);
+
+struct rb_cost {
+	const struct rb_cost_src *src;
+	u64 cpu0, call0, tlb0;		/* at rb_cost_begin() */
+	bool ipi0;			/* that IPI read worked */
+	u64 n;				/* timed revokes metered */
+	u64 cpu_ns, call, tlb;		/* their sums */
+	bool ipi_lost;			/* an IPI read failed: no IPI counters */
+};
+
+/* A meter for one run: zeroed, reading from src. */
+void rb_cost_init(struct rb_cost *c, const struct rb_cost_src *src);
+/* Around one revoke window, on the revoker's thread; c may be NULL. */
+void rb_cost_begin(struct rb_cost *c);
+void rb_cost_end(struct rb_cost *c, bool timed);
+/*
+ * Per timed revoke window (the unit of real_time): revoke_cpu_ns, and
+ * with an IPI source revoke_ipis (function-call IPIs, shootdowns
+ * included) and revoke_tlb_ipis.  rb_metrics_run() adds them from
+ * run->cost.
+ */
+void rb_metrics_cost(struct rb_metrics *m, const struct rb_cost *c);
+/*
+ * The kernel's grace-period machinery over a whole repetition, per revoke
+ * issued (warm-up cycles included: their grace periods ran in it too):
+ * the RCU/SRCU kthreads' CPU time and the workqueue workers' (kmod).
+ */
+void rb_metrics_gp_cpu(struct rb_metrics *m, u64 kthread_ns, u64 kworker_ns,
+		       u64 revokes);
 
 /* 1 and *milli when the metrics hold a counter of that name. */
 int rb_metrics_get(const struct rb_metrics *m, const char *name, s64 *milli);

@@ -5,6 +5,7 @@
  * run protocol and the timing method.  Kernel style, compat.h only.
  */
 #include "workload.h"
+#include "metrics.h"
 
 #ifdef __KERNEL__
 #include <linux/math64.h>
@@ -664,6 +665,7 @@ static void wl_revoker_thread(struct rb_wl_run *run, struct rb_wl_thread *t)
 			if (u > run->unreclaimed_peak)
 				run->unreclaimed_peak = u;
 		}
+		rb_cost_begin(run->cost);
 		if (ops->gp_paths)
 			ops->gp_paths(&e0, &n0);
 		t0 = rb_now_ns();
@@ -677,6 +679,7 @@ static void wl_revoker_thread(struct rb_wl_run *run, struct rb_wl_thread *t)
 				ops->revoke(run->revs[i]);
 		}
 		t1 = rb_now_ns();
+		rb_cost_end(run->cost, timed);
 		if (timed)
 			run->samples[run->nsamples++] = t1 - t0;
 		if (timed && ops->gp_paths) {

@@ -224,6 +224,7 @@ struct rb_wl_params {
 
 /* Per-participant state and results.  One cache line (or more) each. */
 struct rb_wl_ticket;
+struct rb_cost;
 
 struct rb_wl_thread {
 	int idx;
@@ -313,6 +314,8 @@ struct rb_wl_run {
 	long retained_peak;		/* its maximum over the run */
 	/* ops->gp_paths(): the timed revokes' grace-period kinds */
 	u64 gp_expedited, gp_normal;
+	/* CYCLE: the environment's revoke-cost meter (metrics.h), or NULL */
+	struct rb_cost *cost;
 
 	/* release-callback accounting */
 	atomic_long_t released;		/* release callbacks that ran */
