@@ -12,7 +12,7 @@
  *
  * primitive=all is every primitive but "none" (unsafe by design: a KTAP
  * SKIP point); "primitive=" (empty) runs none of them.  bug= needs the
- * test module (make kmod KMOD_BUGS=1: the zoo, kmod/bugs_kernel.c); the
+ * test module (make kmod KMOD_BUGS=1: the zoo, primitives/bugs.h); the
  * default module refuses it with -EINVAL (main.c).  Each primitive runs
  * duration seconds; each bug runs until its first failure, at most
  * bug_duration seconds.  threads= readers (default: online CPUs + 1, at

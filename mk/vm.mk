@@ -55,3 +55,25 @@ vm-torture-check: deps-vm
 
 # In this order: the contract tests before the torture.
 CHECK_TARGETS += vm-check vm-torture-check
+
+# The module's revoke-cost counters, live: one bench boot of every
+# primitive's unbind cell (the module runs one primitive or all) on the
+# newest Debian 6.12 generic kernel, about 70 s under TCG, then
+# tests/runner_vm_cost.sh on its results (a plumbing test: 0 IPIs where a
+# revoke sends none, at least one for an expedited grace period; never a
+# timing threshold).  Tallied in check-results/vm-cost.
+VM_COST_PARAMS ?= primitive=all workload=unbind threads=2 cs=1 samples=100 reps=3
+.PHONY: vm-cost-check
+vm-cost-check: deps-vm
+	@mkdir -p $(BUILD)/check-results; \
+	kv=$$(ls /boot | sed -n 's/^vmlinuz-\(6\.12\..*-amd64\)$$/\1/p' | grep -v -- '-rt-' | sort -V | tail -1); \
+	if [ -z "$$kv" ]; then echo "vm-cost-check: no Debian 6.12 generic kernel in /boot (scripts/deps.sh vm)"; \
+		echo "passed=0 failed=1 skipped=0" >$(BUILD)/check-results/vm-cost; exit 1; fi; \
+	env -u KERNEL -u KDIR BUILD='$(BUILD)' VM_COST_PARAMS='$(VM_COST_PARAMS)' \
+		tests/runner_vm_cost.sh --kernel-version "$$kv" >$(BUILD)/vm-cost.log 2>&1; rc=$$?; \
+	grep -E '^(ok|not ok) ' $(BUILD)/vm-cost.log; \
+	p=$$(grep -c '^ok ' $(BUILD)/vm-cost.log); f=$$(grep -c '^not ok ' $(BUILD)/vm-cost.log); \
+	[ $$rc -ne 0 ] && [ $$f -eq 0 ] && f=1; \
+	echo "passed=$$p failed=$$f skipped=0" >$(BUILD)/check-results/vm-cost; \
+	echo "vm-cost-check: $$p passed, $$f failed (log: $(BUILD)/vm-cost.log)"; [ $$rc -eq 0 ]
+CHECK_TARGETS += vm-cost-check
