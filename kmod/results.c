@@ -44,6 +44,7 @@
 #include "workload.h"
 #include "kmod.h"
 #include "results.h"
+#include "machine_cost.h"
 
 struct rbk_buf {
 	char *p;

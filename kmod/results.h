@@ -28,11 +28,5 @@ void rbk_results_sample(struct rbk_results *res, const char *name, int rep,
 void rbk_results_reclaim(struct rbk_results *res, const char *name, int rep,
 			 u64 ns);
 const char *rbk_results_samples(const struct rbk_results *res, size_t *len);
-/*
- * The revoke-cost context keys (bench.c: revoke_cpu_clock, ipi_source,
- * gp_cpu); calibrates the revoker's clock floor on the first call.
- */
-void rbk_cost_context(void (*add)(void *arg, const char *key,
-				  const char *value), void *arg);
 
 #endif /* REVBENCH_KMOD_RESULTS_H */

@@ -28,6 +28,7 @@
 #define REVBENCH_METRICS_H
 
 #include "workload.h"
+#include "cost.h"
 
 #define RB_NAME_MAX		192	/* a cell name, with its NUL */
 #define RB_MET_MAX		32
@@ -112,52 +113,13 @@ void rb_metrics_pending(struct rb_metrics *m, const struct revocable_ops *ops,
 void rb_metrics_domain(struct rb_metrics *m, u64 bytes_per_domain);
 
 /*
- * What a revoke costs the rest of the machine, measured around every timed
- * revoke by the revoker itself, outside its timed window (workload.c calls
- * rb_cost_begin() just before and rb_cost_end() just after, through
- * run->cost; NULL: the cell is not metered):
- *   - the revoker's own CPU time (its thread's clock), to set against the
- *     window's wall time: a revoke that busy-scans burns all of it, one
- *     that sleeps in a grace period almost none;
- *   - the machine's function-call IPIs and TLB shootdowns, summed over
- *     CPUs.  On x86 a remote TLB flush arrives as a function-call IPI:
- *     the IPI counts in "call" (/proc/interrupts CAL, irq_call_count) and
- *     flush_tlb_func() counts it again in "tlb" (TLB, irq_tlb_count), so
- *     the IPIs are "call" alone and "tlb" is the part of them that were
- *     shootdowns.  The counts are the whole machine's: anything else that
- *     sends an IPI inside the window counts too.
- * The environment supplies the readers; ipis() may be NULL (no source).
- * A thread-clock read is not free (userspace: a system call, a few
- * hundred ns), and part of two reads lands between them: floor_ns, the
- * median of pairs read the way a window reads them (after an IPI read,
- * with the wall clock pair) but with no revoke between
- * (rb_cost_calibrate(), once per process or module load), is taken off
- * every window, so that a revoke that does nothing reads about 0.
+ * The revoke-cost meter is in cost.h.  The clock floor it takes off every
+ * window (floor_ns), the median of pairs read the way a window reads
+ * them, is measured here, once per process or module load.
  */
-struct rb_cost_src {
-	u64 (*thread_cpu_ns)(void);	/* the calling thread's CPU time */
-	/* IPIs so far, over every CPU; false when they cannot be read */
-	bool (*ipis)(u64 *call, u64 *tlb);
-	u64 floor_ns;			/* rb_cost_calibrate() */
-};
-
 /* Sets src->floor_ns; returns it. */
 u64 rb_cost_calibrate(struct rb_cost_src *src);
 
-struct rb_cost {
-	const struct rb_cost_src *src;
-	u64 cpu0, call0, tlb0;		/* at rb_cost_begin() */
-	bool ipi0;			/* that IPI read worked */
-	u64 n;				/* timed revokes metered */
-	u64 cpu_ns, call, tlb;		/* their sums */
-	bool ipi_lost;			/* an IPI read failed: no IPI counters */
-};
-
-/* A meter for one run: zeroed, reading from src. */
-void rb_cost_init(struct rb_cost *c, const struct rb_cost_src *src);
-/* Around one revoke window, on the revoker's thread; c may be NULL. */
-void rb_cost_begin(struct rb_cost *c);
-void rb_cost_end(struct rb_cost *c, bool timed);
 /*
  * Per timed revoke window (the unit of real_time): revoke_cpu_ns, and
  * with an IPI source revoke_ipis (function-call IPIs, shootdowns

@@ -5,7 +5,7 @@
  * run protocol and the timing method.  Kernel style, compat.h only.
  */
 #include "workload.h"
-#include "metrics.h"
+#include "cost.h"
 
 #ifdef __KERNEL__
 #include <linux/math64.h>
