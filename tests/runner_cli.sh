@@ -244,11 +244,12 @@ then ok "JSON: context, primitive and cell tables, counters, warm-up dropped"
 else notok "JSON validation"
 fi
 # The revoke-cost counters' plumbing (workloads/metrics.h), no timing
-# threshold: a revoke that sends no IPI (none, the revoker alone) reads 0
-# IPIs, and hazptr-asym's membarrier(2), with a reader running on the
-# other CPU, at least one.  The counts are the whole machine's, so
-# another process's IPI can land in a window: "reads 0" is asked of one
-# repetition of five, "at least one" of the cell's revokes together.
+# threshold: a revoke that sends no IPI (none, the revoker alone) reads
+# under half an IPI per revoke, and hazptr-asym's membarrier(2), with a
+# reader running on the other CPU, at least one.  The counts are the whole
+# machine's, so another process's IPI can land in a window: "under half"
+# is asked of one repetition of five (a count that is not differenced
+# reads millions), "at least one" of the cell's revokes together.
 if [ "$ncpu" -lt 2 ] || ! grep -q '^ *CAL:' /proc/interrupts 2>/dev/null; then
 	echo "ok - revoke IPI counters # SKIP needs 2 CPUs and a CAL line in /proc/interrupts"
 	skip=$((skip + 1))
@@ -268,7 +269,7 @@ assert len(z) == 5 and len(a) == 3, (len(z), len(a))
 for b in z + a:
     for k in ("revoke_cpu_ns", "revoke_ipis", "revoke_tlb_ipis"):
         assert k in b and b[k] >= 0, "%s: %s = %s" % (b["name"], k, b.get(k))
-assert min(b["revoke_ipis"] for b in z) == 0, \
+assert min(b["revoke_ipis"] for b in z) < 0.5, \
     "none: IPIs per revoke %s" % [b["revoke_ipis"] for b in z]
 sent = sum(b["revoke_ipis"] * 100 for b in a)
 assert sent >= 1, "hazptr-asym: %g IPIs in 300 revokes" % sent
@@ -280,7 +281,7 @@ EOF
 			echo "ok - revoke IPI counters # $(cat "$tmp/ipi.out")"
 			skip=$((skip + 1))
 		else
-			ok "revoke IPI counters: none reads 0, hazptr-asym's membarrier >= 1 ($(cat "$tmp/ipi.out"))"
+			ok "revoke IPI counters: none reads < 0.5 per revoke, hazptr-asym's membarrier >= 1 ($(cat "$tmp/ipi.out"))"
 		fi
 	else
 		notok "revoke IPI counters: $(tail -1 "$tmp/ipi.out")"

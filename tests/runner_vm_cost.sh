@@ -8,7 +8,11 @@
 #     gp_kthread_ns and gp_kworker_ns, never negative, and the context
 #     says where they come from (revoke_cpu_clock, ipi_source, gp_cpu);
 #   - a revoke that sends no IPI (refcount: it waits for its readers'
-#     count to drain) reads 0 IPIs in at least one repetition;
+#     count to drain) reads under half an IPI per revoke in at least one
+#     repetition: the counts are the whole machine's, and a TCG guest's
+#     own timers and wake-ups land a few IPIs in some windows (seen in
+#     CI: 0.1, 0.07, 0.03 per revoke); a count that is not differenced
+#     reads millions, one read from the wrong counter fails rcu-exp's;
 #   - an expedited grace period (rcu-exp), with a reader kthread busy on
 #     the other vCPU, sends at least one IPI over the cell's revokes.
 # Without a file it boots the VM (scripts/vm.sh bench, which takes the
@@ -75,13 +79,13 @@ for b in d["benchmarks"]:
 assert n, "no unbind cells"
 print("%d repetitions" % n)
 EOF
-check "refcount (no IPI sent) reads 0 IPIs in a repetition" <<'EOF'
+check "refcount (no IPI sent) reads under 0.5 IPIs per revoke in a repetition" <<'EOF'
 import json, sys
 d = json.load(open(sys.argv[1]))
 v = [b["revoke_ipis"] for b in d["benchmarks"]
      if b["name"].startswith("unbind/refcount/threads:2/")]
 assert v, "no unbind/refcount/threads:2 cell"
-assert min(v) == 0, "IPIs per revoke %s" % v
+assert min(v) < 0.5, "IPIs per revoke %s" % v
 print("per repetition %s" % v)
 EOF
 check "rcu-exp (an expedited grace period) sends at least one IPI" <<'EOF'
