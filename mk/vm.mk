@@ -66,9 +66,9 @@ VM_COST_PARAMS ?= primitive=all workload=unbind threads=2 cs=1 samples=100 reps=
 .PHONY: vm-cost-check
 vm-cost-check: deps-vm
 	@mkdir -p $(BUILD)/check-results; \
-	kv=$$(ls /boot | sed -n 's/^vmlinuz-\(6\.12\..*-amd64\)$$/\1/p' | grep -v -- '-rt-' | sort -V | tail -1); \
-	if [ -z "$$kv" ]; then echo "vm-cost-check: no Debian 6.12 generic kernel in /boot (scripts/deps.sh vm)"; \
-		echo "passed=0 failed=1 skipped=0" >$(BUILD)/check-results/vm-cost; exit 1; fi; \
+	kv=$$(bash -c '. scripts/vm-kernels.sh; VM_KERNEL_SERIES=6.12 PROG=vm-cost-check; \
+		KERNELS=(); KVERS=(); debian_kernels && echo "$${KERNELS[0]%%|*}"'); \
+	if [ -z "$$kv" ]; then echo "passed=0 failed=1 skipped=0" >$(BUILD)/check-results/vm-cost; exit 1; fi; \
 	env -u KERNEL -u KDIR BUILD='$(BUILD)' VM_COST_PARAMS='$(VM_COST_PARAMS)' \
 		tests/runner_vm_cost.sh --kernel-version "$$kv" >$(BUILD)/vm-cost.log 2>&1; rc=$$?; \
 	grep -E '^(ok|not ok) ' $(BUILD)/vm-cost.log; \
