@@ -651,10 +651,11 @@ run_kernel() {
 
 	# KTAP: top-level test points start in column 0 (after the printk time);
 	# indented ones are subtests, counted separately.
-	# Read from the whole kernel log (dmesg.log, written by /init at the
-	# end) when there is one: on the console /init's own echo can share a
-	# line with a printk ("...insmod rc=0[ 2.708] ok 6 none....": a point
-	# lost, CI 12-06); the console only when the guest never wrote it.
+	# KTAP points and kernel reports are read from the whole kernel log
+	# (dmesg.log, written by /init at the end) when there is one: on the
+	# console /init's own echo can share a line with a printk ("...insmod
+	# rc=0[ 2.708] ok 6 none....": a point lost, CI 12-06); the console
+	# only when the guest never wrote it.
 	local ktap=$run/ktap.txt ksrc=$log
 	if [ -s "$run/dmesg.log" ]; then
 		ksrc=$run/dmesg.txt
@@ -747,7 +748,7 @@ run_kernel() {
 
 	# Kernel reports (oops, BUG, WARNING, KASAN, KCSAN, lockdep, panic,
 	# stalls), from the full log if the guest wrote it, else the console.
-	gate_reports "$run" "$log"
+	gate_reports "$run" "$ksrc"
 	if [ -n "$EXPECT" ]; then
 		expect_verdict "$run"
 	fi
@@ -756,14 +757,11 @@ run_kernel() {
 	echo "    boot+run ${BOOT_SECS}s under TCG; console: $rel/console.log"
 }
 
-# gate_reports RUNDIR LOG: reports.txt, printed; failing ones go to
-# reasons[] (of the caller), core KCSAN races are listed loudly.
+# gate_reports RUNDIR KLOG: reports.txt, printed; failing ones go to
+# reasons[] (of the caller), core KCSAN races are listed loudly.  KLOG is
+# the cleaned kernel log (the whole dmesg.log when there is one).
 gate_reports() {
-	local run=$1 log=$2 src=$2 counts nf nc nz t
-	if [ -s "$run/dmesg.log" ]; then
-		src=$run/dmesg.txt
-		clean_log "$run/dmesg.log" >"$src"
-	fi
+	local run=$1 src=$2 counts nf nc nz t
 	: >"$run/reports.txt"
 	counts=$(kernel_reports "$src" "$run/reports.txt")
 	read -r nf nc nz <<<"$counts"
