@@ -991,62 +991,85 @@ out:
 
 /* ---- change points: e-divisive means -------------------------------------- */
 
-/* 2D prefix sums of |x_i - x_j|: P[i][j] = sum over a < i, b < j. */
-static void ed_prefix(const double *x, int n, double *P)
-{
-	int i, j, w = n + 1;
-
-	for (j = 0; j <= n; j++)
-		P[j] = 0;
-	for (i = 1; i <= n; i++) {
-		double row = 0;
-
-		P[i * w] = 0;
-		for (j = 1; j <= n; j++) {
-			row += fabs(x[i - 1] - x[j - 1]);
-			P[i * w + j] = P[(i - 1) * w + j] + row;
-		}
-	}
-}
-
-/* sum of |x_a - x_b| over a in [a0, a1), b in [b0, b1) */
-static double ed_block(const double *P, int w, int a0, int a1, int b0, int b1)
-{
-	return P[a1 * w + b1] - P[a0 * w + b1] - P[a1 * w + b0] +
-	       P[a0 * w + b0];
-}
-
 /*
- * The best (t, k) of every segment [bnd[i], bnd[i+1]): its Q and t.  With
- * B the sum over X x Y, Sx and Sy the sums over all ordered pairs inside
- * X and inside Y (twice the pairs), Q = m n / (m + n) (2 B / (m n) -
- * Sx / (m (m-1)) - Sy / (n (n-1))) = (2 B - n Sx / (m-1) - m Sy / (n-1))
- * / (m + n): one division per (t, k) in the permutations' inner loop.
+ * The best split of one segment y[0..L): the (t, k) of largest Q with
+ * X = y[0..t), Y = y[t..k), both at least min long; its Q, t in *at.
+ * Returns as soon as a Q reaches stop (the permutations only ask whether
+ * one does).  With d(a, b) = |y_a - y_b|, D[k] the sum of d over ordered
+ * pairs inside y[0..k), and P(t, k) the sum over a < t, b < k (so P(t, t)
+ * = D[t]): B = P(t, k) - D[t] is the cross sum, D[k] - 2 P(t, k) + D[t]
+ * the ordered pairs inside Y, and Q = (2 B - n Sx / (m-1) - m Sy / (n-1)) /
+ * (m + n), from m n / (m + n) (2 B / (m n) - Sx / (m (m-1)) - Sy / (n (n-1))).
+ * col[b] holds the sum of d(a, b) over a < t, so that P(t, k) is D[t]
+ * plus a running sum of col over k: L^2 / 2 steps for D, as many for col
+ * and for the (t, k) loop, with no matrix and no division (inv[i] = 1/i).
  */
-static double ed_best(const double *P, int n, const int *bnd, int nb,
-		      int min, int *at)
+static double ed_seg(const double *y, int L, int min, double *D, double *col,
+		     const double *inv, double stop, int *at)
 {
 	double best = -INFINITY;
-	int w = n + 1, b, t, k;
+	int t, k, j;
 
-	for (b = 0; b + 1 < nb; b++) {
-		int s = bnd[b], e = bnd[b + 1];
+	D[0] = 0;
+	D[1] = 0;
+	for (k = 1; k < L; k++) {
+		double a0 = 0, a1 = 0, v = y[k];
 
-		for (t = s + min; t + min <= e; t++) {
-			double m = t - s;
-			double sx = ed_block(P, w, s, t, s, t) / (m - 1);
+		for (j = 0; j + 1 < k; j += 2) {	/* two chains */
+			a0 += fabs(v - y[j]);
+			a1 += fabs(v - y[j + 1]);
+		}
+		if (j < k)
+			a0 += fabs(v - y[j]);
+		D[k + 1] = D[k] + 2 * (a0 + a1);
+	}
+	for (k = 0; k < L; k++)
+		col[k] = 0;
+	for (t = 1; t + min <= L; t++) {
+		double v = y[t - 1], m = t, dt = D[t], sx, p;
 
-			for (k = t + min; k <= e; k++) {
-				double nn = k - t;
-				double q = (2 * ed_block(P, w, s, t, t, k) - nn * sx -
-					    m * ed_block(P, w, t, k, t, k) / (nn - 1)) /
-					   (m + nn);
+		for (j = t; j < L; j++)
+			col[j] += fabs(v - y[j]);
+		if (t < min)
+			continue;
+		sx = dt * inv[t - 1];
+		p = dt;
+		for (k = t + 1; k <= L; k++) {
+			double nn = k - t, q;
 
-				if (q > best) {
-					best = q;
-					*at = t;
-				}
+			p += col[k - 1];
+			if (k - t < min)
+				continue;
+			q = (2 * (p - dt) - nn * sx -
+			     m * (D[k] - 2 * p + dt) * inv[k - t - 1]) * inv[k];
+			if (q > best) {
+				best = q;
+				*at = t;
+				if (best >= stop)
+					return best;
 			}
+		}
+	}
+	return best;
+}
+
+/* The best split over every segment [bnd[i], bnd[i+1]); stop as above. */
+static double ed_best(const double *y, const int *bnd, int nb, int min,
+		      double *work, const double *inv, double stop, int *at)
+{
+	double best = -INFINITY;
+	int b;
+
+	for (b = 0; b + 1 < nb && best < stop; b++) {
+		int s = bnd[b], L = bnd[b + 1] - s, t = -1;
+		double q;
+
+		if (L < 2 * min)
+			continue;
+		q = ed_seg(y + s, L, min, work, work + L + 1, inv, stop, &t);
+		if (q > best) {
+			best = q;
+			*at = s + t;
 		}
 	}
 	return best;
@@ -1055,27 +1078,30 @@ static double ed_best(const double *P, int n, const int *bnd, int nb,
 int rs_edivisive(const double *x, int n, const struct rs_ed_cfg *cfg,
 		 struct rs_cp *cp, int max)
 {
-	double *P = malloc((size_t)(n + 1) * (n + 1) * sizeof(double));
+	double *work = malloc(2 * (n + 1) * sizeof(double));
+	double *inv = malloc((n + 1) * sizeof(double));
 	double *y = malloc((n + 1) * sizeof(double));
 	int *bnd = malloc((max + 3) * sizeof(int));
-	int min = cfg->min_size > 2 ? cfg->min_size : 2, nb = 2, ncp = 0;
-	/* alpha (perms + 1) = 4: p can reach alpha / 4 */
-	long perms = (long)fmin(ceil(4 / cfg->alpha), 1e6) - 1;
+	int min = cfg->min_size > 2 ? cfg->min_size : 2, nb = 2, ncp = 0, i;
+	/* 1 / alpha, at least 1000: p reaches alpha when none matches Q */
+	long perms = (long)fmin(fmax(ceil(1 / cfg->alpha), 1000), 1e6) - 1;
 	long maxhits = (long)floor(cfg->alpha * (perms + 1)) - 1;
 	struct rs_rng rng;
 
-	if (!P || !y || !bnd || n < 2 * min)
+	if (!work || !inv || !y || !bnd || n < 2 * min)
 		goto out;
+	inv[0] = 0;
+	for (i = 1; i <= n; i++)
+		inv[i] = 1.0 / i;
 	rs_rng_seed(&rng, cfg->seed);
 	bnd[0] = 0;
 	bnd[1] = n;
 	while (ncp < max) {
 		double q, qp;
-		int at = -1, b, i, j;
+		int at = -1, b, j;
 		long r, hits = 0;
 
-		ed_prefix(x, n, P);
-		q = ed_best(P, n, bnd, nb, min, &at);
+		q = ed_best(x, bnd, nb, min, work, inv, INFINITY, &at);
 		if (at < 0)
 			break;
 		/* more than maxhits: p > alpha whatever the rest would give */
@@ -1090,8 +1116,7 @@ int rs_edivisive(const double *x, int n, const struct rs_ed_cfg *cfg,
 					y[i] = y[j];
 					y[j] = t;
 				}
-			ed_prefix(y, n, P);
-			hits += ed_best(P, n, bnd, nb, min, &j) >= q;
+			hits += ed_best(y, bnd, nb, min, work, inv, q, &j) >= q;
 		}
 		qp = (hits + 1.0) / (r + 1);
 		if (qp > cfg->alpha)
@@ -1107,7 +1132,8 @@ int rs_edivisive(const double *x, int n, const struct rs_ed_cfg *cfg,
 		ncp++;
 	}
 out:
-	free(P);
+	free(work);
+	free(inv);
 	free(y);
 	free(bnd);
 	return ncp;
