@@ -132,6 +132,9 @@ struct rev_handle {
 #define REV_CAP_ONOFF		(1U << 15) /* BROKEN entries whose defect
 					   * only CPU hotplug exposes: a SKIP
 					   * where no CPU can go offline */
+#define REV_CAP_REFONLY		(1U << 16) /* a read section and no revoke: a
+					   * peer of revbench validate, in
+					   * rev_ref_all[] only (reference.c) */
 
 /*
  * REV_CAP_IRQSAFE, precisely.  Kernel hardirq context: no sleeping, no
@@ -201,12 +204,13 @@ struct revocable_ops {
 	unsigned int caps;
 	const char *color;	/* plot colour, "#rrggbb" */
 	/*
-	 * Optional: the reference loop that measures the same read side
+	 * Optional: the reference read side that measures the same thing
 	 * without revbench, for the validation runs: refscale's scale_type
-	 * ("rcu", "srcu", "rwsem", "refcnt"; kernel: make vm-validate), or
-	 * a loop of runner/validate.c ("bare", "fence"; userspace:
-	 * revbench validate, which also runs "rcu" over liburcu, "rwsem"
-	 * over pthread_rwlock and "refcnt" as lock add/sub).
+	 * ("rcu", "srcu", "rwsem", "refcnt"; kernel: make vm-validate), and
+	 * the rev_ref_all[] entry with the same .peer (primitives/
+	 * reference.c: "bare", "rcu" over liburcu, "rwsem" over
+	 * pthread_rwlock, "refcnt" as lock add/sub, "fence"; revbench
+	 * validate).  A REV_CAP_REFONLY entry's own .peer says which it is.
 	 */
 	const char *peer;
 
@@ -459,6 +463,9 @@ static inline void rev_once_batch(struct revocable **revs, int n,
 
 extern const struct revocable_ops *const rev_ops_all[];
 extern const int rev_ops_count;
+/* The REV_CAP_REFONLY entries, for revbench validate (registry.c). */
+extern const struct revocable_ops *const rev_ref_all[];
+extern const int rev_ref_count;
 
 const struct revocable_ops *rev_ops_find(const char *name);
 /* Every entry's global_init() (undone on failure: 0 or its error) and
@@ -474,6 +481,7 @@ static inline const char *rev_caps_str(unsigned int caps, char *buf,
 		"sleep", "retry", "bounded", "deferred", "expedited",
 		"unsafe", "broken", "floor", "typestable", "nonest", "hidden",
 		"hworder", "irqsafe", "xrelease", "lockdep", "onoff",
+		"refonly",
 	};
 	size_t i, off = 0;
 

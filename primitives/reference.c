@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * reference.c - the peers of "revbench validate": read sides written
+ * directly against the mechanism, with nothing of a revocation primitive
+ * around them, as ops entries of their own (refscale's acqrel, clock and
+ * jiffies types: a read section and nothing else).  They run through the
+ * same harness as every primitive - rb_wl_run_init(), the empty
+ * workload's timed window, its barriers, thread body and clock reads - so
+ * what validate compares is the primitive's read side against its peer's,
+ * and never one harness against another.
+ *
+ *   entry        .peer   one access                         in
+ *   peer-bare    bare    p = READ_ONCE(r->ptr); test p      both
+ *   peer-urcu    rcu     rb_rcu_read_lock() (liburcu memb);  userspace
+ *                        test the flag; rb_rcu_read_unlock()
+ *   peer-rwlock  rwsem   rb_down_read() (the writer-         userspace
+ *                        preferring pthread rwlock rwsem
+ *                        uses); test the flag; rb_up_read()
+ *   peer-refcnt  refcnt  lock add; lock sub on one line     both
+ *   peer-fence   fence   store to the context's slot;       both
+ *                        smp_mb(); test the flag;
+ *                        store-release NULL
+ *
+ * A primitive whose ops table names a .peer is measured against the entry
+ * here with the same .peer.  liburcu and the pthread rwlock are userspace
+ * libraries (RB_HAVE_LIBURCU, RB_HAVE_PTHREAD_RWLOCK); in the module the
+ * peers of rcu, srcu, rwsem and refcount are refscale's own types, in the
+ * same boot (make vm-validate).
+ *
+ * REV_CAP_REFONLY: a read section and nothing else.  There is no revoke:
+ * ops->revoke only runs the release callback, for the harness's
+ * tear-down after every reader has stopped, and try_access() returns a
+ * token, not the resource, so the empty workload is the only one that
+ * runs them (rb_wl_check()).  They are not in rev_ops_all[]: run, the
+ * tests, torture and the reports never see them; rev_ref_all[]
+ * (registry.c) lists them for validate.  An entry's .desc is the
+ * reference as validate's table names it, then, after "; ", what the
+ * primitive does besides, if anything.
+ */
+#include "revocable.h"
+#include "workload.h"
+
+struct rev_peer_slot {
+	void *p;
+} ____cacheline_aligned;
+
+struct rev_peer {
+	struct rev_base base;
+	void *ptr;			/* bare: what readers load */
+	int flag;			/* what the other read sides test */
+	atomic_long_t count ____cacheline_aligned;	/* refcnt: one line */
+#ifdef RB_HAVE_PTHREAD_RWLOCK
+	rb_rwsem_t lock ____cacheline_aligned;
+#endif
+	struct rev_peer_slot *slot;	/* fence: one per context */
+};
+
+static struct revocable *rev_peer_create(void *res, rev_release_fn release,
+					 void *arg)
+{
+	struct rev_peer *r = rb_zalloc(sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->slot = rb_zalloc(sizeof(*r->slot) * rb_nr_ctx());
+#ifdef RB_HAVE_PTHREAD_RWLOCK
+	if (r->slot && rb_rwsem_init(&r->lock)) {
+		rb_free(r->slot);
+		r->slot = NULL;
+	}
+#endif
+	if (!r->slot) {
+		rb_free(r);
+		return NULL;
+	}
+	rev_base_init(&r->base, res, release, arg);
+	r->ptr = res;
+	r->flag = 1;
+	return (struct revocable *)r;
+}
+
+static void rev_peer_destroy(struct revocable *rev)
+{
+	struct rev_peer *r = (struct rev_peer *)rev;
+
+#ifdef RB_HAVE_PTHREAD_RWLOCK
+	rb_rwsem_destroy(&r->lock);
+#endif
+	rb_free(r->slot);
+	rb_free(r);
+}
+
+static size_t rev_peer_footprint(const struct revocable *rev)
+{
+	(void)rev;
+	return sizeof(struct rev_peer) +
+	       sizeof(struct rev_peer_slot) * rb_nr_ctx();
+}
+
+/* Not a revoke (REV_CAP_REFONLY): the tear-down's release, readers gone. */
+static void rev_peer_teardown(struct revocable *rev)
+{
+	static const struct rev_batch release_only;
+
+	rev_once_batch(&rev, 1, &release_only);
+}
+
+static inline int rev_peer_nop(struct revocable *rev, struct rev_handle *h)
+{
+	(void)rev;
+	(void)h;
+	return 0;
+}
+
+static inline void *rev_peer_bare_try(struct revocable *rev,
+				      struct rev_handle *h)
+{
+	(void)h;
+	return READ_ONCE(((struct rev_peer *)rev)->ptr);
+}
+
+RB_WL_READSECTIONS(rev_peer_bare, rev_peer_bare_try, rev_peer_nop);
+
+static inline void *rev_peer_refcnt_try(struct revocable *rev,
+					struct rev_handle *h)
+{
+	(void)h;
+	atomic_long_inc_return(&((struct rev_peer *)rev)->count);
+	return rev;
+}
+
+static inline int rev_peer_refcnt_put(struct revocable *rev,
+				      struct rev_handle *h)
+{
+	(void)h;
+	atomic_long_dec_return(&((struct rev_peer *)rev)->count);
+	return 0;
+}
+
+RB_WL_READSECTIONS(rev_peer_refcnt, rev_peer_refcnt_try,
+		   rev_peer_refcnt_put);
+
+/* The context is held from the store to the store-release of NULL. */
+static inline void *rev_peer_fence_try(struct revocable *rev,
+				       struct rev_handle *h)
+{
+	struct rev_peer *r = (struct rev_peer *)rev;
+	void **slot = &r->slot[rb_ctx_get()].p;
+
+	WRITE_ONCE(*slot, (void *)r);
+	smp_mb();
+	h->slot = slot;
+	if (likely(READ_ONCE(r->flag)))
+		return r;
+	smp_store_release(slot, NULL);
+	rb_ctx_put();
+	return NULL;
+}
+
+static inline int rev_peer_fence_put(struct revocable *rev,
+				     struct rev_handle *h)
+{
+	(void)rev;
+	smp_store_release((void **)h->slot, NULL);
+	rb_ctx_put();
+	return 0;
+}
+
+RB_WL_READSECTIONS(rev_peer_fence, rev_peer_fence_try, rev_peer_fence_put);
+
+#ifdef RB_HAVE_LIBURCU
+static inline void *rev_peer_urcu_try(struct revocable *rev,
+				      struct rev_handle *h)
+{
+	struct rev_peer *r = (struct rev_peer *)rev;
+
+	(void)h;
+	rb_rcu_read_lock();
+	if (likely(READ_ONCE(r->flag)))
+		return r;
+	rb_rcu_read_unlock();
+	return NULL;
+}
+
+static inline int rev_peer_urcu_put(struct revocable *rev,
+				    struct rev_handle *h)
+{
+	(void)rev;
+	(void)h;
+	rb_rcu_read_unlock();
+	return 0;
+}
+
+RB_WL_READSECTIONS(rev_peer_urcu, rev_peer_urcu_try, rev_peer_urcu_put);
+#endif
+
+#ifdef RB_HAVE_PTHREAD_RWLOCK
+static inline void *rev_peer_rwlock_try(struct revocable *rev,
+					struct rev_handle *h)
+{
+	struct rev_peer *r = (struct rev_peer *)rev;
+
+	(void)h;
+	rb_down_read(&r->lock);
+	if (likely(r->flag))
+		return r;
+	rb_up_read(&r->lock);
+	return NULL;
+}
+
+static inline int rev_peer_rwlock_put(struct revocable *rev,
+				      struct rev_handle *h)
+{
+	(void)h;
+	rb_up_read(&((struct rev_peer *)rev)->lock);
+	return 0;
+}
+
+RB_WL_READSECTIONS_MAY_BLOCK(rev_peer_rwlock, rev_peer_rwlock_try,
+			     rev_peer_rwlock_put);
+#endif
+
+#define REV_PEER_OPS(sym, nm, pr, what, tryf, relf)			\
+const struct revocable_ops rev_ops_peer_##sym = {			\
+	.name = nm,							\
+	.family = "reference",						\
+	.desc = what,							\
+	.caps = REV_CAP_REFONLY | REV_CAP_UNSAFE,			\
+	.peer = pr,							\
+	.create = rev_peer_create,					\
+	.destroy = rev_peer_destroy,					\
+	.footprint = rev_peer_footprint,				\
+	.try_access = tryf,						\
+	.release = relf,						\
+	.rs = &rev_peer_##sym##_rs,					\
+	.revoke = rev_peer_teardown,					\
+}
+
+REV_PEER_OPS(bare, "peer-bare", "bare", "bare load",
+	     rev_peer_bare_try, rev_peer_nop);
+REV_PEER_OPS(refcnt, "peer-refcnt", "refcnt",
+	     "lock add/lock sub; revbench refcount is inc-not-zero (a cmpxchg loop) + lock dec",
+	     rev_peer_refcnt_try, rev_peer_refcnt_put);
+REV_PEER_OPS(fence, "peer-fence", "fence",
+	     "store+mb+load; revbench hazptr also looks for a free slot of four",
+	     rev_peer_fence_try, rev_peer_fence_put);
+#ifdef RB_HAVE_LIBURCU
+REV_PEER_OPS(urcu, "peer-urcu", "rcu", "urcu_memb rd lock",
+	     rev_peer_urcu_try, rev_peer_urcu_put);
+#endif
+#ifdef RB_HAVE_PTHREAD_RWLOCK
+REV_PEER_OPS(rwlock, "peer-rwlock", "rwsem", "pthread_rwlock rd",
+	     rev_peer_rwlock_try, rev_peer_rwlock_put);
+#endif
