@@ -1,41 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * reference.c - the peers of "revbench validate": read sides written
- * directly against the mechanism, with nothing of a revocation primitive
- * around them, as ops entries of their own (refscale's acqrel, clock and
- * jiffies types: a read section and nothing else).  They run through the
- * same harness as every primitive - rb_wl_run_init(), the empty
- * workload's timed window, its barriers, thread body and clock reads - so
- * what validate compares is the primitive's read side against its peer's,
- * and never one harness against another.
+ * directly against the mechanism, nothing of a revocation primitive
+ * around them, as ops entries (refscale's acqrel and clock types: a read
+ * section and nothing else).  validate times them as it times every
+ * primitive, as an empty cell (rb_wl_*: the same window, barriers, thread
+ * body and clock reads), so it compares read sides, never two harnesses.
+ * Each entry's .peer is the .peer of the primitive it is measured against
+ * (bare: none, rcu, rwsem, refcnt: refcount, fence: hazptr); liburcu and
+ * pthreads are userspace libraries (RB_HAVE_LIBURCU,
+ * RB_HAVE_PTHREAD_RWLOCK), in the module refscale's own types are the
+ * peers, in the same boot (make vm-validate).
  *
- *   entry        .peer   one access                         in
- *   peer-bare    bare    p = READ_ONCE(r->ptr); test p      both
- *   peer-urcu    rcu     rb_rcu_read_lock() (liburcu memb);  userspace
- *                        test the flag; rb_rcu_read_unlock()
- *   peer-rwlock  rwsem   rb_down_read() (the writer-         userspace
- *                        preferring pthread rwlock rwsem
- *                        uses); test the flag; rb_up_read()
- *   peer-refcnt  refcnt  lock add; lock sub on one line     both
- *   peer-fence   fence   store to the context's slot;       both
- *                        smp_mb(); test the flag;
- *                        store-release NULL
- *
- * A primitive whose ops table names a .peer is measured against the entry
- * here with the same .peer.  liburcu and the pthread rwlock are userspace
- * libraries (RB_HAVE_LIBURCU, RB_HAVE_PTHREAD_RWLOCK); in the module the
- * peers of rcu, srcu, rwsem and refcount are refscale's own types, in the
- * same boot (make vm-validate).
- *
- * REV_CAP_REFONLY: a read section and nothing else.  There is no revoke:
- * ops->revoke only runs the release callback, for the harness's
- * tear-down after every reader has stopped, and try_access() returns a
- * token, not the resource, so the empty workload is the only one that
- * runs them (rb_wl_check()).  They are not in rev_ops_all[]: run, the
- * tests, torture and the reports never see them; rev_ref_all[]
- * (registry.c) lists them for validate.  An entry's .desc is the
- * reference as validate's table names it, then, after "; ", what the
- * primitive does besides, if anything.
+ * REV_CAP_REFONLY: no revoke (ops->revoke only runs the release callback,
+ * for the harness's tear-down once every reader has stopped), and
+ * try_access() returns a token, not the resource, so only the empty
+ * workload runs them (rb_wl_check()).  They are listed in rev_ref_all[]
+ * below, never in rev_ops_all[]: run, the tests, torture and the reports
+ * do not see them.  .desc is the reference as validate's table names it,
+ * then after "; " what the primitive does besides, if anything.
  */
 #include "revocable.h"
 #include "workload.h"
@@ -106,16 +89,15 @@ static void rev_peer_teardown(struct revocable *rev)
 }
 
 /*
- * One peer's read side: enter, test ok, leave again on failure; its
- * release leaves.  r (the struct rev_peer) and h (the handle) are in
- * scope in the three.  try_access() returns a token, not the resource
- * (only the empty workload runs a peer): the address of a static, which
- * the compiler knows is not NULL, so the harness's test of it costs
- * nothing and the loop is the peer's own test alone.
+ * A peer's read side: enter, test ok, leave again on failure; release()
+ * leaves.  r (the struct rev_peer) and h (the handle) are in scope in the
+ * three.  The token try_access() returns is the address of a static,
+ * which the compiler knows is not NULL: the harness's test of it costs
+ * nothing, and the loop is the peer's own test alone.
  */
 static char rev_peer_token;
 
-#define REV_PEER_READSIDE(sym, enter, ok, leave, block)			\
+#define REV_PEER(sym, pr, what, enter, ok, leave, block)		\
 static inline void *rev_peer_##sym##_try(struct revocable *rev,	\
 					 struct rev_handle *h)		\
 {									\
@@ -139,30 +121,9 @@ static inline int rev_peer_##sym##_put(struct revocable *rev,		\
 	return 0;							\
 }									\
 RB_WL_READSECTIONS_(rev_peer_##sym, rev_peer_##sym##_try,		\
-		    rev_peer_##sym##_put, block)
-
-REV_PEER_READSIDE(bare, , READ_ONCE(r->ptr), , false);
-REV_PEER_READSIDE(refcnt, atomic_long_inc_return(&r->count), true,
-		  atomic_long_dec_return(&r->count), false);
-/* The context is held from the slot's store to its store-release. */
-REV_PEER_READSIDE(fence,
-		  h->slot = &r->slot[rb_ctx_get()].p;
-		  WRITE_ONCE(*(void **)h->slot, (void *)r); smp_mb(),
-		  READ_ONCE(r->flag),
-		  smp_store_release((void **)h->slot, NULL); rb_ctx_put(),
-		  false);
-#ifdef RB_HAVE_LIBURCU
-REV_PEER_READSIDE(urcu, rb_rcu_read_lock(), READ_ONCE(r->flag),
-		  rb_rcu_read_unlock(), false);
-#endif
-#ifdef RB_HAVE_PTHREAD_RWLOCK
-REV_PEER_READSIDE(rwlock, rb_down_read(&r->lock), r->flag,
-		  rb_up_read(&r->lock), true);
-#endif
-
-#define REV_PEER_OPS(sym, nm, pr, what)				\
-const struct revocable_ops rev_ops_peer_##sym = {			\
-	.name = nm,							\
+		    rev_peer_##sym##_put, block);			\
+static const struct revocable_ops rev_peer_##sym = {			\
+	.name = "peer-" #sym,						\
 	.family = "reference",						\
 	.desc = what,							\
 	.caps = REV_CAP_REFONLY | REV_CAP_UNSAFE,			\
@@ -176,14 +137,36 @@ const struct revocable_ops rev_ops_peer_##sym = {			\
 	.revoke = rev_peer_teardown,					\
 }
 
-REV_PEER_OPS(bare, "peer-bare", "bare", "bare load");
-REV_PEER_OPS(refcnt, "peer-refcnt", "refcnt",
-	     "lock add/lock sub; revbench refcount is inc-not-zero (a cmpxchg loop) + lock dec");
-REV_PEER_OPS(fence, "peer-fence", "fence",
-	     "store+mb+load; revbench hazptr also looks for a free slot of four");
+REV_PEER(bare, "bare", "bare load", , READ_ONCE(r->ptr), , false);
+REV_PEER(refcnt, "refcnt",
+	 "lock add/lock sub; revbench refcount is inc-not-zero (a cmpxchg loop) + lock dec",
+	 atomic_long_inc_return(&r->count), true,
+	 atomic_long_dec_return(&r->count), false);
+/* The context is held from the slot's store to its store-release. */
+REV_PEER(fence, "fence",
+	 "store+mb+load; revbench hazptr also looks for a free slot of four",
+	 h->slot = &r->slot[rb_ctx_get()].p;
+	 WRITE_ONCE(*(void **)h->slot, (void *)r); smp_mb(),
+	 READ_ONCE(r->flag),
+	 smp_store_release((void **)h->slot, NULL); rb_ctx_put(), false);
 #ifdef RB_HAVE_LIBURCU
-REV_PEER_OPS(urcu, "peer-urcu", "rcu", "urcu_memb rd lock");
+REV_PEER(urcu, "rcu", "urcu_memb rd lock", rb_rcu_read_lock(),
+	 READ_ONCE(r->flag), rb_rcu_read_unlock(), false);
 #endif
 #ifdef RB_HAVE_PTHREAD_RWLOCK
-REV_PEER_OPS(rwlock, "peer-rwlock", "rwsem", "pthread_rwlock rd");
+REV_PEER(rwlock, "rwsem", "pthread_rwlock rd", rb_down_read(&r->lock),
+	 r->flag, rb_up_read(&r->lock), true);
 #endif
+
+const struct revocable_ops *const rev_ref_all[] = {
+	&rev_peer_bare,
+#ifdef RB_HAVE_LIBURCU
+	&rev_peer_urcu,
+#endif
+#ifdef RB_HAVE_PTHREAD_RWLOCK
+	&rev_peer_rwlock,
+#endif
+	&rev_peer_refcnt,
+	&rev_peer_fence,
+};
+const int rev_ref_count = ARRAY_SIZE(rev_ref_all);

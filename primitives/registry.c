@@ -26,11 +26,6 @@ extern const struct revocable_ops rev_ops_rwsem_rpref;
 extern const struct revocable_ops rev_ops_seqlock;
 extern const struct revocable_ops rev_ops_hazptr;
 extern const struct revocable_ops rev_ops_hazptr_asym;
-extern const struct revocable_ops rev_ops_peer_bare;
-extern const struct revocable_ops rev_ops_peer_refcnt;
-extern const struct revocable_ops rev_ops_peer_fence;
-extern const struct revocable_ops rev_ops_peer_urcu;
-extern const struct revocable_ops rev_ops_peer_rwlock;
 
 const struct revocable_ops *const rev_ops_all[] = {
 	&rev_ops_none,
@@ -61,21 +56,6 @@ const struct revocable_ops *const rev_ops_all[] = {
 };
 
 const int rev_ops_count = ARRAY_SIZE(rev_ops_all);
-
-/* revbench validate's peers (REV_CAP_REFONLY, reference.c): no revoke. */
-const struct revocable_ops *const rev_ref_all[] = {
-	&rev_ops_peer_bare,
-#ifdef RB_HAVE_LIBURCU
-	&rev_ops_peer_urcu,
-#endif
-#ifdef RB_HAVE_PTHREAD_RWLOCK
-	&rev_ops_peer_rwlock,
-#endif
-	&rev_ops_peer_refcnt,
-	&rev_ops_peer_fence,
-};
-
-const int rev_ref_count = ARRAY_SIZE(rev_ref_all);
 
 static const struct revocable_ops *rev_find(const struct revocable_ops *const *t,
 					    int n, const char *name)

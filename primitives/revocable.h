@@ -207,10 +207,8 @@ struct revocable_ops {
 	 * Optional: the reference read side that measures the same thing
 	 * without revbench, for the validation runs: refscale's scale_type
 	 * ("rcu", "srcu", "rwsem", "refcnt"; kernel: make vm-validate), and
-	 * the rev_ref_all[] entry with the same .peer (primitives/
-	 * reference.c: "bare", "rcu" over liburcu, "rwsem" over
-	 * pthread_rwlock, "refcnt" as lock add/sub, "fence"; revbench
-	 * validate).  A REV_CAP_REFONLY entry's own .peer says which it is.
+	 * the rev_ref_all[] entry with the same .peer (reference.c; revbench
+	 * validate), "bare" and "fence" only there.
 	 */
 	const char *peer;
 
@@ -463,7 +461,7 @@ static inline void rev_once_batch(struct revocable **revs, int n,
 
 extern const struct revocable_ops *const rev_ops_all[];
 extern const int rev_ops_count;
-/* The REV_CAP_REFONLY entries, for revbench validate (registry.c). */
+/* The REV_CAP_REFONLY entries, for revbench validate (reference.c). */
 extern const struct revocable_ops *const rev_ref_all[];
 extern const int rev_ref_count;
 

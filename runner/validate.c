@@ -9,20 +9,15 @@
  *                     [--placement P] [--out FILE] [--quick]
  *
  * For every primitive whose ops table names a peer (revocable.h: .peer),
- * the rev_ref_all[] entry with the same .peer (primitives/reference.c:
- * a bare load, liburcu memb's read lock, a pthread_rwlock read lock, lock
- * add/sub, a store + full fence; srcu's peer is refscale's srcu type,
- * kernel only: make vm-validate).  Those entries are read sections and
- * nothing else (REV_CAP_REFONLY, refscale's acqrel and clock types), so
- * both sides are the same measurement: an "empty" workload cell, run
- * through rb_wl_* on the same pool exactly as revbench run runs a cell -
- * one set-up, warm-up, start barrier, one timed window of --loops
- * accesses per thread (the inline read-section loop), constant load until
- * every thread has measured, stop barrier (workload.h); ns per access =
- * sum of the windows / sum of the accesses.  The rounds interleave the
- * two sides (the order flips every round) so both sample the same drift;
- * the table shows medians over the rounds, the ratio of the medians and
- * the range of the per-round ratios.
+ * the rev_ref_all[] entry with the same .peer (primitives/reference.c;
+ * srcu's is refscale's srcu type, kernel only: make vm-validate).  Both
+ * sides are one measurement: an "empty" cell run through rb_wl_* on the
+ * same pool as revbench run runs it (workload.h: warm-up, barriers, one
+ * timed window per thread, constant load); ns per access = sum of the
+ * windows / sum of the accesses.  The rounds interleave the two sides
+ * (the order flips every round) so both sample the same drift; the table
+ * shows medians over the rounds, the ratio of the medians and the range
+ * of the per-round ratios.
  *
  * Output: an 80-column table on stdout and a strict JSON file (--out,
  * default results/validate-HOST-STAMP.json, written to a temp file and
@@ -93,24 +88,13 @@ static double v_measure(struct rb_pool *pool, const struct revocable_ops *ops,
 	return ns;
 }
 
-/*
- * A peer's .desc: the reference as the table names it, then after "; "
- * what the primitive does besides (reference.c).
- */
-static const char *v_what(const struct revocable_ops *ref, char *buf)
+/* A peer's .desc: the reference, then "; " and a note (reference.c). */
+static int v_what(const struct revocable_ops *peer, const char **note)
 {
-	const char *semi = strchr(ref->desc, ';');
+	const char *semi = strchr(peer->desc, ';');
 
-	snprintf(buf, 32, "%.*s", semi ? (int)(semi - ref->desc) : 31,
-		 ref->desc);
-	return buf;
-}
-
-static const char *v_note(const struct revocable_ops *ref)
-{
-	const char *semi = strchr(ref->desc, ';');
-
-	return semi ? semi + 2 : NULL;
+	*note = semi ? semi + 2 : NULL;
+	return semi ? (int)(semi - peer->desc) : (int)strlen(peer->desc);
 }
 
 /* ---- the command -------------------------------------------------------- */
@@ -151,8 +135,8 @@ static json_t *v_array(const double *v, int n)
 int cmd_validate(int argc, char **argv)
 {
 	static struct v_pair pairs[V_MAX_PAIRS];
-	const char *out = NULL, *pl_name = "compact", *pos[1];
-	char defout[256], host[64], stamp[32], what[32];
+	const char *out = NULL, *pl_name = "compact", *pos[1], *note;
+	char defout[256], host[64], stamp[32];
 	enum rb_placement pl = RB_PLACE_COMPACT;
 	unsigned long long loops = 0;
 	int threads = 1, rounds = 0, npairs = 0, failed = 0;
@@ -165,7 +149,7 @@ int cmd_validate(int argc, char **argv)
 		{ "--placement", 0, UT_STR, &pl_name, 0, 0, NULL, NULL },
 		{ "--out", 0, UT_STR, &out, 0, 0, NULL, NULL },
 	};
-	int i, k, r, ret = 0, npos;
+	int i, k, r, ret = 0, npos, wl;
 	double timeout = 60, rmin, rmax;
 	struct ut_afile af;
 	struct rb_topo tp;
@@ -237,30 +221,32 @@ int cmd_validate(int argc, char **argv)
 	for (r = 0; r < rounds && !rb_interrupted; r++) {
 		for (k = 0; k < npairs && !rb_interrupted; k++) {
 			struct v_pair *pr = &pairs[(k + r) % npairs];
-			const char *why = NULL, *rwhy = NULL, *rpath;
-			double a, b;
-			int flip = r & 1;
+			const struct revocable_ops *side[2] = { pr->ops,
+								pr->peer };
+			const char *why[2], *path[2];
+			double v[2];
+			int s, x;
 
-			if (flip)
-				b = v_measure(&pool, pr->peer, threads, loops,
-					      timeout, &rpath, &rwhy);
-			a = v_measure(&pool, pr->ops, threads, loops,
-				      timeout, &pr->path, &why);
-			if (!flip)
-				b = v_measure(&pool, pr->peer, threads, loops,
-					      timeout, &rpath, &rwhy);
+			/* [0] the primitive, [1] its peer; odd rounds the
+			 * peer first */
+			for (s = 0; s < 2; s++) {
+				x = s ^ (r & 1);
+				v[x] = v_measure(&pool, side[x], threads, loops,
+						 timeout, &path[x], &why[x]);
+			}
+			pr->path = path[0];
 			rb_progress_set(r * npairs + k + 1, pr->ops->name);
-			if (a < 0 || b < 0) {
+			if (v[0] < 0 || v[1] < 0) {
 				if (rb_interrupted)
 					break;
+				x = v[0] >= 0;
 				rb_progress_printf(stderr, "revbench validate: %s: %s\n",
-					a < 0 ? pr->ops->name : pr->peer->name,
-					a < 0 ? why : rwhy);
+						   side[x]->name, why[x]);
 				failed = 1;
 				continue;
 			}
-			pr->rb[pr->n] = a;
-			pr->ref[pr->n] = b;
+			pr->rb[pr->n] = v[0];
+			pr->ref[pr->n] = v[1];
 			pr->n++;
 		}
 	}
@@ -294,10 +280,10 @@ int cmd_validate(int argc, char **argv)
 		double mr, mf, ratio;
 		json_t *e;
 
+		wl = v_what(pr->peer, &note);
 		if (!pr->n) {
-			printf("%-10s %9s  %-18s %9s %6s  (failed)\n",
-			       pr->ops->name, "-", v_what(pr->peer, what),
-			       "-", "-");
+			printf("%-10s %9s  %-18.*s %9s %6s  (failed)\n",
+			       pr->ops->name, "-", wl, pr->peer->desc, "-", "-");
 			continue;
 		}
 		mr = rs_median(pr->rb, pr->n);
@@ -310,26 +296,24 @@ int cmd_validate(int argc, char **argv)
 			rmin = q < rmin ? q : rmin;
 			rmax = q > rmax ? q : rmax;
 		}
-		printf("%-10s %9.2f  %-18s %9.2f %5.2fx  %5.2f..%-5.2f %s\n",
-		       pr->ops->name, mr, v_what(pr->peer, what), mf, ratio, rmin,
+		printf("%-10s %9.2f  %-18.*s %9.2f %5.2fx  %5.2f..%-5.2f %s\n",
+		       pr->ops->name, mr, wl, pr->peer->desc, mf, ratio, rmin,
 		       rmax, pr->path ? pr->path : "?");
-		e = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:f, s:f, s:f, s:f, s:f}",
+		e = json_pack("{s:s, s:s, s:s#, s:s, s:o, s:o, s:f, s:f, s:f, s:f, s:f}",
 			      "primitive", pr->ops->name, "peer", pr->peer->peer,
-			      "reference", v_what(pr->peer, what), "readsection",
+			      "reference", pr->peer->desc, wl, "readsection",
 			      pr->path ? pr->path : "?", "revbench_ns",
 			      v_array(pr->rb, pr->n), "reference_ns",
 			      v_array(pr->ref, pr->n), "revbench_median_ns", mr,
 			      "reference_median_ns", mf, "ratio", ratio,
 			      "ratio_min", rmin, "ratio_max", rmax);
-		if (v_note(pr->peer))
-			json_object_set_new(e, "note",
-					    json_string(v_note(pr->peer)));
+		if (note)
+			json_object_set_new(e, "note", json_string(note));
 		json_array_append_new(tab, e);
 	}
 	for (k = 0; k < rev_ref_count; k++)
-		if (v_note(rev_ref_all[k]))
-			printf("  %s: %s\n", rev_ref_all[k]->peer,
-			       v_note(rev_ref_all[k]));
+		if (v_what(rev_ref_all[k], &note) && note)
+			printf("  %s: %s\n", rev_ref_all[k]->peer, note);
 	printf("  ratio = revbench / reference, medians of the rounds; a "
 	       "benchmark: none judged\n");
 	root = json_pack("{s:o, s:o}", "context", ctx, "validate", tab);

@@ -2,10 +2,9 @@
 # validate.sh REVBENCH: the "make check" step for "revbench validate".
 # Runs it once, short, and checks that the table is complete and the JSON
 # strict and well formed: one row per primitive whose ops table names a
-# userspace peer, every number finite and positive; and that the peers
-# are kept out of revbench list (so out of run, the tests and torture).
-# It judges no ratio (that is a benchmark result, not a test).  Bad input
-# exits 2.
+# userspace peer, every number finite and positive, and no peer among
+# revbench list's primitives.  It judges no ratio (that is a benchmark
+# result, not a test).  Bad input exits 2.
 # Writes $BUILD/check-results/validate ("passed=N failed=N skipped=N").
 set -u
 rb=$1
@@ -38,9 +37,8 @@ for a in "--threads 0" "--rounds x" "--loops 5" "--placement nosuch" \
 	fi
 done
 
-# validate's peers (REV_CAP_REFONLY, primitives/reference.c) have no
-# revoke: they stay out of rev_ops_all[], so run, the tests and torture
-# never see them; list prints every rev_ops_all[] entry with its caps.
+# validate's peers (REV_CAP_REFONLY) have no revoke: out of rev_ops_all[]
+# (list prints every entry's caps), run, the tests and torture skip them.
 "$rb" list >"$out/list.txt" 2>&1 </dev/null
 if [ -s "$out/list.txt" ] && ! grep -q refonly "$out/list.txt"; then
 	point OK "no read-section-only peer among revbench list's primitives"
