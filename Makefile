@@ -13,9 +13,8 @@ BUILD	?= build
 WARN	:= -Wall -Wextra -Werror
 CSTD	:= -std=c11 -D_GNU_SOURCE
 INCS	:= -Iprimitives -Iworkloads
-# -falign-loops=32: a read-section loop of a few bytes never straddles a
-# 64-byte fetch line, which costs it a cycle per access wherever the link
-# happens to place it (BENCHMARKS.md, make validate: none and its peer).
+# -falign-loops=32: no loop of a few bytes straddles a 64-byte fetch line,
+# a cycle per access by link placement alone (BENCHMARKS.md, validate).
 CFLAGS_BASE := $(CSTD) $(WARN) -O2 -g -pthread -falign-loops=32 $(INCS)
 LDLIBS_BASE := -pthread -lurcu-memb -lurcu-common -lm
 

@@ -1,24 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * reference.c - the peers of "revbench validate": read sides written
- * directly against the mechanism, nothing of a revocation primitive
- * around them, as ops entries (refscale's acqrel and clock types: a read
- * section and nothing else).  validate times them as it times every
- * primitive, as an empty cell (rb_wl_*: the same window, barriers, thread
- * body and clock reads), so it compares read sides, never two harnesses.
- * Each entry's .peer is the .peer of the primitive it is measured against
- * (bare: none, rcu, rwsem, refcnt: refcount, fence: hazptr); liburcu and
- * pthreads are userspace libraries (RB_HAVE_LIBURCU,
- * RB_HAVE_PTHREAD_RWLOCK), in the module refscale's own types are the
- * peers, in the same boot (make vm-validate).
+ * directly against the mechanism, as ops entries (refscale's acqrel and
+ * clock types: a read section and nothing else), which validate times as
+ * empty cells like every primitive (rb_wl_*: one window, barriers, thread
+ * body and clock reads).  An entry's .peer is that of the primitive it is
+ * measured against; liburcu and pthreads are userspace libraries
+ * (RB_HAVE_LIBURCU, RB_HAVE_PTHREAD_RWLOCK): in the module refscale's own
+ * types are the peers (make vm-validate).
  *
  * REV_CAP_REFONLY: no revoke (ops->revoke only runs the release callback,
  * for the harness's tear-down once every reader has stopped), and
  * try_access() returns a token, not the resource, so only the empty
- * workload runs them (rb_wl_check()).  They are listed in rev_ref_all[]
- * below, never in rev_ops_all[]: run, the tests, torture and the reports
- * do not see them.  .desc is the reference as validate's table names it,
- * then after "; " what the primitive does besides, if anything.
+ * workload runs them (rb_wl_check()).  They are in rev_ref_all[] below,
+ * never in rev_ops_all[]: run, the tests, torture and the reports do not
+ * see them.  .desc: the reference as validate's table names it, then
+ * after "; " what the primitive does besides, if anything.
  */
 #include "revocable.h"
 #include "workload.h"

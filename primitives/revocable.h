@@ -132,9 +132,8 @@ struct rev_handle {
 #define REV_CAP_ONOFF		(1U << 15) /* BROKEN entries whose defect
 					   * only CPU hotplug exposes: a SKIP
 					   * where no CPU can go offline */
-#define REV_CAP_REFONLY		(1U << 16) /* a read section and no revoke: a
-					   * peer of revbench validate, in
-					   * rev_ref_all[] only (reference.c) */
+#define REV_CAP_REFONLY		(1U << 16) /* a read section, no revoke:
+					   * rev_ref_all[] (reference.c) */
 
 /*
  * REV_CAP_IRQSAFE, precisely.  Kernel hardirq context: no sleeping, no
@@ -478,8 +477,7 @@ static inline const char *rev_caps_str(unsigned int caps, char *buf,
 	static const char *const names[] = {
 		"sleep", "retry", "bounded", "deferred", "expedited",
 		"unsafe", "broken", "floor", "typestable", "nonest", "hidden",
-		"hworder", "irqsafe", "xrelease", "lockdep", "onoff",
-		"refonly",
+		"hworder", "irqsafe", "xrelease", "lockdep", "onoff", "refonly",
 	};
 	size_t i, off = 0;
 

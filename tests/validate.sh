@@ -37,8 +37,7 @@ for a in "--threads 0" "--rounds x" "--loops 5" "--placement nosuch" \
 	fi
 done
 
-# validate's peers (REV_CAP_REFONLY) have no revoke: out of rev_ops_all[]
-# (list prints every entry's caps), run, the tests and torture skip them.
+# validate's peers (REV_CAP_REFONLY) stay out of rev_ops_all[] (list's).
 "$rb" list >"$out/list.txt" 2>&1 </dev/null
 if [ -s "$out/list.txt" ] && ! grep -q refonly "$out/list.txt"; then
 	point OK "no read-section-only peer among revbench list's primitives"
