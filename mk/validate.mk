@@ -1,9 +1,10 @@
 # Validation against the field's own loops (issue 11), userspace side.
 #
-#   make validate        revbench's empty cells next to direct loops over
-#                        the libraries (bare load, liburcu memb,
-#                        pthread_rwlock, lock add/sub, a full fence), one
-#                        process, 9 interleaved rounds: an 80-column table
+#   make validate        revbench's empty cells next to read sides written
+#                        directly over the libraries (bare load, liburcu
+#                        memb, pthread_rwlock, lock add/sub, a full fence;
+#                        primitives/reference.c), timed as empty cells
+#                        too, 9 interleaved rounds: an 80-column table
 #                        on stdout and results/validate-HOST-STAMP.json.
 #                        VALIDATE_ARGS=... adds flags (revbench validate
 #                        --help).  A benchmark: no ratio is judged.

@@ -132,6 +132,8 @@ struct rev_handle {
 #define REV_CAP_ONOFF		(1U << 15) /* BROKEN entries whose defect
 					   * only CPU hotplug exposes: a SKIP
 					   * where no CPU can go offline */
+#define REV_CAP_REFONLY		(1U << 16) /* a read section, no revoke:
+					   * rev_ref_all[] (reference.c) */
 
 /*
  * REV_CAP_IRQSAFE, precisely.  Kernel hardirq context: no sleeping, no
@@ -201,12 +203,11 @@ struct revocable_ops {
 	unsigned int caps;
 	const char *color;	/* plot colour, "#rrggbb" */
 	/*
-	 * Optional: the reference loop that measures the same read side
+	 * Optional: the reference read side that measures the same thing
 	 * without revbench, for the validation runs: refscale's scale_type
-	 * ("rcu", "srcu", "rwsem", "refcnt"; kernel: make vm-validate), or
-	 * a loop of runner/validate.c ("bare", "fence"; userspace:
-	 * revbench validate, which also runs "rcu" over liburcu, "rwsem"
-	 * over pthread_rwlock and "refcnt" as lock add/sub).
+	 * ("rcu", "srcu", "rwsem", "refcnt"; kernel: make vm-validate), and
+	 * the rev_ref_all[] entry with the same .peer (reference.c; revbench
+	 * validate), "bare" and "fence" only there.
 	 */
 	const char *peer;
 
@@ -459,6 +460,9 @@ static inline void rev_once_batch(struct revocable **revs, int n,
 
 extern const struct revocable_ops *const rev_ops_all[];
 extern const int rev_ops_count;
+/* The REV_CAP_REFONLY entries, for revbench validate (reference.c). */
+extern const struct revocable_ops *const rev_ref_all[];
+extern const int rev_ref_count;
 
 const struct revocable_ops *rev_ops_find(const char *name);
 /* Every entry's global_init() (undone on failure: 0 or its error) and
@@ -473,7 +477,7 @@ static inline const char *rev_caps_str(unsigned int caps, char *buf,
 	static const char *const names[] = {
 		"sleep", "retry", "bounded", "deferred", "expedited",
 		"unsafe", "broken", "floor", "typestable", "nonest", "hidden",
-		"hworder", "irqsafe", "xrelease", "lockdep", "onoff",
+		"hworder", "irqsafe", "xrelease", "lockdep", "onoff", "refonly",
 	};
 	size_t i, off = 0;
 

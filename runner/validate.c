@@ -8,33 +8,16 @@
  *   revbench validate [--threads N] [--rounds R] [--loops L]
  *                     [--placement P] [--out FILE] [--quick]
  *
- * For every primitive whose ops table names a peer (revocable.h: .peer)
- * that this file has a loop for:
- *
- *   peer    reference loop (per access)                 revbench primitive
- *   bare    p = READ_ONCE(obj->ptr); test p             none
- *   rcu     urcu_memb_read_lock(); test the flag;       rcu
- *           urcu_memb_read_unlock()
- *   rwsem   pthread_rwlock_rdlock(); test the flag;     rwsem
- *           pthread_rwlock_unlock() (the same
- *           writer-preferring kind revbench uses)
- *   refcnt  lock add; lock sub on one global count      refcount (which
- *                                                       is inc-not-zero,
- *                                                       a cmpxchg loop)
- *   fence   store to a per-thread slot; smp_mb();       hazptr (which also
- *           test the flag; store-release NULL           looks for a free
- *                                                       slot of four)
- *
- * (srcu's peer is refscale's srcu type: kernel only, make vm-validate.)
- * Each measurement is refscale's method, the same as revbench's LOOP
- * workloads (workload.h): every thread warms up, meets the others at a
- * start barrier, times one window of --loops accesses, keeps running until
- * every thread has measured, then meets them at a stop barrier; ns per
- * access = sum of the windows / sum of the accesses.  revbench's side is
- * its "empty" workload cell, run through rb_wl_* on the same pool.  The
- * rounds interleave the two sides (the order flips every round) so both
- * sample the same drift; the table shows medians over the rounds, the
- * ratio of the medians and the range of the per-round ratios.
+ * For every primitive whose ops table names a peer (revocable.h: .peer),
+ * the rev_ref_all[] entry with the same .peer (primitives/reference.c;
+ * srcu's is refscale's srcu type, kernel only: make vm-validate).  Both
+ * sides are one measurement: an "empty" cell run through rb_wl_* on the
+ * same pool as revbench run runs it (workload.h: warm-up, barriers, one
+ * timed window per thread, constant load); ns per access = sum of the
+ * windows / sum of the accesses.  The rounds interleave the two sides
+ * (the order flips every round) so both sample the same drift; the table
+ * shows medians over the rounds, the ratio of the medians and the range
+ * of the per-round ratios.
  *
  * Output: an 80-column table on stdout and a strict JSON file (--out,
  * default results/validate-HOST-STAMP.json, written to a temp file and
@@ -56,211 +39,7 @@
 #define V_MAX_PAIRS	16
 #define V_MAX_ROUNDS	101
 
-/* ---- the reference loops ---------------------------------------------- */
-
-struct v_slot {
-	void *p;
-} ____cacheline_aligned;
-
-struct v_obj {
-	void *ptr;			/* what "bare" loads */
-	int flag;			/* what the locked loops test */
-	pthread_rwlock_t lock;
-	long count ____cacheline_aligned;	/* "refcnt": the one line */
-	struct v_slot *slot;		/* "fence": one per thread */
-};
-
-struct v_thread {
-	u64 time_ns, ops, errors;
-} ____cacheline_aligned;
-
-struct v_run {
-	struct v_obj *obj;
-	u64 (*loop)(struct v_obj *o, int idx, u64 n);
-	u64 iters;
-	int nthreads;
-	struct v_thread *th;
-	atomic_t arrived, done, stop_arrived;
-	int gen, stop_gen;
-	int abort;
-};
-
-static u64 __attribute__((noinline)) v_bare(struct v_obj *o, int idx, u64 n)
-{
-	u64 i, err = 0;
-
-	(void)idx;
-	for (i = 0; i < n; i++)
-		if (unlikely(!READ_ONCE(o->ptr)))
-			err++;
-	return err;
-}
-
-static u64 __attribute__((noinline)) v_urcu(struct v_obj *o, int idx, u64 n)
-{
-	u64 i, err = 0;
-
-	(void)idx;
-	for (i = 0; i < n; i++) {
-		urcu_memb_read_lock();
-		if (unlikely(!READ_ONCE(o->flag)))
-			err++;
-		urcu_memb_read_unlock();
-	}
-	return err;
-}
-
-static u64 __attribute__((noinline)) v_rwlock(struct v_obj *o, int idx,
-					       u64 n)
-{
-	u64 i, err = 0;
-
-	(void)idx;
-	for (i = 0; i < n; i++) {
-		if (pthread_rwlock_rdlock(&o->lock))
-			err++;
-		if (unlikely(!o->flag))
-			err++;
-		pthread_rwlock_unlock(&o->lock);
-	}
-	return err;
-}
-
-static u64 __attribute__((noinline)) v_refcnt(struct v_obj *o, int idx,
-					       u64 n)
-{
-	u64 i;
-
-	(void)idx;
-	for (i = 0; i < n; i++) {
-		__atomic_fetch_add(&o->count, 1, __ATOMIC_SEQ_CST);
-		__atomic_fetch_sub(&o->count, 1, __ATOMIC_SEQ_CST);
-	}
-	return 0;
-}
-
-static u64 __attribute__((noinline)) v_fence(struct v_obj *o, int idx, u64 n)
-{
-	void **slot = &o->slot[idx].p;
-	u64 i, err = 0;
-
-	for (i = 0; i < n; i++) {
-		WRITE_ONCE(*slot, (void *)o);
-		smp_mb();
-		if (unlikely(!READ_ONCE(o->flag)))
-			err++;
-		smp_store_release(slot, NULL);
-	}
-	return err;
-}
-
-static const struct v_peer {
-	const char *name;	/* an ops table's .peer */
-	const char *what;	/* the reference, for the table */
-	u64 (*loop)(struct v_obj *o, int idx, u64 n);
-	const char *note;	/* what differs from the primitive, if anything */
-} v_peers[] = {
-	{ "bare", "bare load", v_bare, NULL },
-	{ "rcu", "urcu_memb rd lock", v_urcu, NULL },
-	{ "rwsem", "pthread_rwlock rd", v_rwlock, NULL },
-	{ "refcnt", "lock add/lock sub", v_refcnt,
-	  "revbench refcount is inc-not-zero (a cmpxchg loop) + lock dec" },
-	{ "fence", "store+mb+load", v_fence,
-	  "revbench hazptr also looks for a free slot of four" },
-};
-
-/* Spin barrier (the workloads' one is private to workload.c). */
-static void v_barrier(atomic_t *arrived, int *gen, int n)
-{
-	int g = smp_load_acquire(gen);
-	unsigned int spins = 0;
-
-	if (atomic_inc_return(arrived) == n) {
-		atomic_set(arrived, 0);
-		smp_store_release(gen, g + 1);
-		return;
-	}
-	while (smp_load_acquire(gen) == g) {
-		if (!(++spins & 1023))
-			rb_yield();
-		else
-			cpu_relax();
-	}
-}
-
-static void v_ref_thread(void *arg, int idx)
-{
-	struct v_run *r = arg;
-	struct v_thread *t = &r->th[idx];
-	u64 warm = (r->iters >> 3) + 16, t0, t1;
-
-	if (warm > (1ULL << 20))
-		warm = 1ULL << 20;
-	t->errors += r->loop(r->obj, idx, warm);
-	v_barrier(&r->arrived, &r->gen, r->nthreads);
-	t0 = rb_now_ns();
-	t->errors += r->loop(r->obj, idx, r->iters);
-	t1 = rb_now_ns();
-	t->time_ns = t1 - t0;
-	t->ops = r->iters;
-	atomic_inc_return(&r->done);
-	while (atomic_read(&r->done) < r->nthreads && !READ_ONCE(r->abort))
-		t->errors += r->loop(r->obj, idx, 64);
-	v_barrier(&r->stop_arrived, &r->stop_gen, r->nthreads);
-}
-
-static void v_ref_abort(void *arg)
-{
-	WRITE_ONCE(((struct v_run *)arg)->abort, 1);
-}
-
-/* One measurement of a reference loop: ns per access, < 0 on failure. */
-static double v_measure_ref(struct rb_pool *pool, const struct v_peer *peer,
-			    int n, u64 iters, double timeout)
-{
-	struct v_obj *o = rb_zalloc(sizeof(*o));
-	struct v_run r = { 0 };
-	pthread_rwlockattr_t a;
-	u64 time = 0, ops = 0, err = 0;
-	double ns = -1;
-	int i, rc;
-
-	r.th = rb_zalloc(sizeof(*r.th) * (size_t)n);
-	if (o)
-		o->slot = rb_zalloc(sizeof(*o->slot) * (size_t)n);
-	if (!o || !r.th || !o->slot)
-		goto out;
-	o->ptr = o;
-	o->flag = 1;
-	pthread_rwlockattr_init(&a);
-	pthread_rwlockattr_setkind_np(&a,
-			PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
-	pthread_rwlock_init(&o->lock, &a);
-	pthread_rwlockattr_destroy(&a);
-	r.obj = o;
-	r.loop = peer->loop;
-	r.iters = iters;
-	r.nthreads = n;
-	rc = rb_pool_run(pool, n, v_ref_thread, v_ref_abort, &r, timeout);
-	pthread_rwlock_destroy(&o->lock);
-	if (rc)
-		goto out;
-	for (i = 0; i < n; i++) {
-		time += r.th[i].time_ns;
-		ops += r.th[i].ops;
-		err += r.th[i].errors;
-	}
-	if (!err && ops)
-		ns = (double)time / (double)ops;
-out:
-	if (o)
-		rb_free(o->slot);
-	rb_free(o);
-	rb_free(r.th);
-	return ns;
-}
-
-/* ---- revbench's side: the empty cell ---------------------------------- */
+/* ---- one measurement: an empty cell, as revbench run times it --------- */
 
 static void v_wl_thread(void *arg, int idx)
 {
@@ -272,10 +51,10 @@ static void v_wl_abort(void *arg)
 	rb_wl_abort(arg);
 }
 
-static double v_measure_cell(struct rb_pool *pool,
-			     const struct revocable_ops *ops, int n,
-			     u64 iters, double timeout, const char **path,
-			     const char **why)
+/* ns per access of ops's empty cell; < 0 on failure, *why says why. */
+static double v_measure(struct rb_pool *pool, const struct revocable_ops *ops,
+			int n, u64 iters, double timeout, const char **path,
+			const char **why)
 {
 	const struct rb_workload *wl = &rb_workloads[RB_WL_EMPTY];
 	struct rb_wl_params p = {
@@ -303,15 +82,26 @@ static double v_measure_cell(struct rb_pool *pool,
 		*why = run.fail;
 	else if (tot.ops)
 		ns = (double)tot.time_ns / (double)tot.ops;
+	else
+		*why = "no access timed";
 	rb_wl_run_fini(&run);
 	return ns;
+}
+
+/* A peer's .desc: the reference, then "; " and a note (reference.c). */
+static int v_what(const struct revocable_ops *peer, const char **note)
+{
+	const char *semi = strchr(peer->desc, ';');
+
+	*note = semi ? semi + 2 : NULL;
+	return semi ? (int)(semi - peer->desc) : (int)strlen(peer->desc);
 }
 
 /* ---- the command -------------------------------------------------------- */
 
 struct v_pair {
 	const struct revocable_ops *ops;
-	const struct v_peer *peer;
+	const struct revocable_ops *peer;	/* its REV_CAP_REFONLY entry */
 	const char *path;
 	double rb[V_MAX_ROUNDS], ref[V_MAX_ROUNDS];
 	int n;
@@ -322,9 +112,9 @@ static void v_usage(FILE *f)
 	fprintf(f,
 "usage: revbench validate [--threads N] [--rounds R] [--loops L]\n"
 "                         [--placement P] [--out FILE] [--quick]\n"
-"  revbench's empty-workload cells next to loops written directly against\n"
-"  the libraries (bare load, liburcu memb, pthread_rwlock, lock add/sub, a\n"
-"  full fence), in one process, pinned the same way, interleaved over R\n"
+"  revbench's empty-workload cells next to read sides written directly\n"
+"  against the libraries (bare load, liburcu memb, pthread_rwlock, lock\n"
+"  add/sub, a full fence), timed in the same window, interleaved over R\n"
 "  rounds (default 9; --quick 3) of L accesses per thread per window\n"
 "  (default 2000000; --quick 200000), N threads (default 1).  Prints an\n"
 "  80-column table and writes it as JSON to FILE (default\n"
@@ -345,7 +135,7 @@ static json_t *v_array(const double *v, int n)
 int cmd_validate(int argc, char **argv)
 {
 	static struct v_pair pairs[V_MAX_PAIRS];
-	const char *out = NULL, *pl_name = "compact", *pos[1];
+	const char *out = NULL, *pl_name = "compact", *pos[1], *note;
 	char defout[256], host[64], stamp[32];
 	enum rb_placement pl = RB_PLACE_COMPACT;
 	unsigned long long loops = 0;
@@ -359,7 +149,7 @@ int cmd_validate(int argc, char **argv)
 		{ "--placement", 0, UT_STR, &pl_name, 0, 0, NULL, NULL },
 		{ "--out", 0, UT_STR, &out, 0, 0, NULL, NULL },
 	};
-	int i, k, r, ret = 0, npos;
+	int i, k, r, ret = 0, npos, wl;
 	double timeout = 60, rmin, rmax;
 	struct ut_afile af;
 	struct rb_topo tp;
@@ -389,16 +179,16 @@ int cmd_validate(int argc, char **argv)
 
 		if (!ops->peer)
 			continue;
-		for (k = 0; k < (int)ARRAY_SIZE(v_peers); k++)
-			if (!strcmp(v_peers[k].name, ops->peer))
+		for (k = 0; k < rev_ref_count; k++)
+			if (!strcmp(rev_ref_all[k]->peer, ops->peer))
 				break;
-		if (k == (int)ARRAY_SIZE(v_peers)) {
+		if (k == rev_ref_count) {
 			printf("validate: SKIP %s: peer '%s' is kernel only "
 			       "(make vm-validate)\n", ops->name, ops->peer);
 			continue;
 		}
 		pairs[npairs].ops = ops;
-		pairs[npairs].peer = &v_peers[k];
+		pairs[npairs].peer = rev_ref_all[k];
 		npairs++;
 	}
 
@@ -431,31 +221,32 @@ int cmd_validate(int argc, char **argv)
 	for (r = 0; r < rounds && !rb_interrupted; r++) {
 		for (k = 0; k < npairs && !rb_interrupted; k++) {
 			struct v_pair *pr = &pairs[(k + r) % npairs];
-			const char *why = NULL;
-			double a, b;
-			int flip = r & 1;
+			const struct revocable_ops *side[2] = { pr->ops,
+								pr->peer };
+			const char *why[2], *path[2];
+			double v[2];
+			int s, x;
 
-			if (flip)
-				b = v_measure_ref(&pool, pr->peer, threads,
-						  loops, timeout);
-			a = v_measure_cell(&pool, pr->ops, threads, loops,
-					   timeout, &pr->path, &why);
-			if (!flip)
-				b = v_measure_ref(&pool, pr->peer, threads,
-						  loops, timeout);
+			/* [0] the primitive, [1] its peer; odd rounds the
+			 * peer first */
+			for (s = 0; s < 2; s++) {
+				x = s ^ (r & 1);
+				v[x] = v_measure(&pool, side[x], threads, loops,
+						 timeout, &path[x], &why[x]);
+			}
+			pr->path = path[0];
 			rb_progress_set(r * npairs + k + 1, pr->ops->name);
-			if (a < 0 || b < 0) {
+			if (v[0] < 0 || v[1] < 0) {
 				if (rb_interrupted)
 					break;
+				x = v[0] >= 0;
 				rb_progress_printf(stderr, "revbench validate: %s: %s\n",
-					pr->ops->name, a < 0 ?
-					(why ? why : "failed") :
-					"the reference loop failed");
+						   side[x]->name, why[x]);
 				failed = 1;
 				continue;
 			}
-			pr->rb[pr->n] = a;
-			pr->ref[pr->n] = b;
+			pr->rb[pr->n] = v[0];
+			pr->ref[pr->n] = v[1];
 			pr->n++;
 		}
 	}
@@ -479,17 +270,20 @@ int cmd_validate(int argc, char **argv)
 		"placement", pl_name, "threads", threads, "rounds", rounds,
 		"loops", (json_int_t)loops, "urcu", rev_urcu_info(),
 		"rwlock", rev_rwlock_kinds(), "method",
-		"refscale's: warm-up, start barrier, one timed window per "
-		"thread, constant load until all have measured; sides "
-		"interleaved, order flipped every round");
+		"refscale's, both sides as an empty cell of revbench run "
+		"(the peer a REV_CAP_REFONLY entry): warm-up, start "
+		"barrier, one timed window per thread, constant load until "
+		"all have measured; sides interleaved, order flipped every "
+		"round");
 	for (k = 0; k < npairs; k++) {
 		struct v_pair *pr = &pairs[k];
 		double mr, mf, ratio;
 		json_t *e;
 
+		wl = v_what(pr->peer, &note);
 		if (!pr->n) {
-			printf("%-10s %9s  %-18s %9s %6s  (failed)\n",
-			       pr->ops->name, "-", pr->peer->what, "-", "-");
+			printf("%-10s %9s  %-18.*s %9s %6s  (failed)\n",
+			       pr->ops->name, "-", wl, pr->peer->desc, "-", "-");
 			continue;
 		}
 		mr = rs_median(pr->rb, pr->n);
@@ -502,25 +296,24 @@ int cmd_validate(int argc, char **argv)
 			rmin = q < rmin ? q : rmin;
 			rmax = q > rmax ? q : rmax;
 		}
-		printf("%-10s %9.2f  %-18s %9.2f %5.2fx  %5.2f..%-5.2f %s\n",
-		       pr->ops->name, mr, pr->peer->what, mf, ratio, rmin,
+		printf("%-10s %9.2f  %-18.*s %9.2f %5.2fx  %5.2f..%-5.2f %s\n",
+		       pr->ops->name, mr, wl, pr->peer->desc, mf, ratio, rmin,
 		       rmax, pr->path ? pr->path : "?");
-		e = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:f, s:f, s:f, s:f, s:f}",
-			      "primitive", pr->ops->name, "peer", pr->peer->name,
-			      "reference", pr->peer->what, "readsection",
+		e = json_pack("{s:s, s:s, s:s#, s:s, s:o, s:o, s:f, s:f, s:f, s:f, s:f}",
+			      "primitive", pr->ops->name, "peer", pr->peer->peer,
+			      "reference", pr->peer->desc, wl, "readsection",
 			      pr->path ? pr->path : "?", "revbench_ns",
 			      v_array(pr->rb, pr->n), "reference_ns",
 			      v_array(pr->ref, pr->n), "revbench_median_ns", mr,
 			      "reference_median_ns", mf, "ratio", ratio,
 			      "ratio_min", rmin, "ratio_max", rmax);
-		if (pr->peer->note)
-			json_object_set_new(e, "note",
-					    json_string(pr->peer->note));
+		if (note)
+			json_object_set_new(e, "note", json_string(note));
 		json_array_append_new(tab, e);
 	}
-	for (k = 0; k < (int)ARRAY_SIZE(v_peers); k++)
-		if (v_peers[k].note)
-			printf("  %s: %s\n", v_peers[k].name, v_peers[k].note);
+	for (k = 0; k < rev_ref_count; k++)
+		if (v_what(rev_ref_all[k], &note) && note)
+			printf("  %s: %s\n", rev_ref_all[k]->peer, note);
 	printf("  ratio = revbench / reference, medians of the rounds; a "
 	       "benchmark: none judged\n");
 	root = json_pack("{s:o, s:o}", "context", ctx, "validate", tab);

@@ -2,8 +2,9 @@
 # validate.sh REVBENCH: the "make check" step for "revbench validate".
 # Runs it once, short, and checks that the table is complete and the JSON
 # strict and well formed: one row per primitive whose ops table names a
-# userspace peer, every number finite and positive.  It judges no ratio
-# (that is a benchmark result, not a test).  Bad input exits 2.
+# userspace peer, every number finite and positive, and no peer among
+# revbench list's primitives.  It judges no ratio (that is a benchmark
+# result, not a test).  Bad input exits 2.
 # Writes $BUILD/check-results/validate ("passed=N failed=N skipped=N").
 set -u
 rb=$1
@@ -35,6 +36,14 @@ for a in "--threads 0" "--rounds x" "--loops 5" "--placement nosuch" \
 		point FAIL "bad input '$a': exit $rc (want 2 and a message)"
 	fi
 done
+
+# validate's peers (REV_CAP_REFONLY) stay out of rev_ops_all[] (list's).
+"$rb" list >"$out/list.txt" 2>&1 </dev/null
+if [ -s "$out/list.txt" ] && ! grep -q refonly "$out/list.txt"; then
+	point OK "no read-section-only peer among revbench list's primitives"
+else
+	point FAIL "revbench list names a refonly entry, or failed ($out/list.txt)"
+fi
 
 rm -f "$out/v.json"
 "$rb" validate --rounds 1 --loops 20000 --out "$out/v.json" \

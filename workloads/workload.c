@@ -806,6 +806,8 @@ const char *rb_wl_check(const struct rb_workload *wl,
 		return "no primitive given";
 	if (p->threads < wl->min_threads || p->threads > RB_WL_MAX_THREADS)
 		return "thread count out of range";
+	if ((ops->caps & REV_CAP_REFONLY) && wl->id != RB_WL_EMPTY)
+		return "a read section only (REV_CAP_REFONLY): the empty workload only";
 	if ((ops->caps & REV_CAP_DEFERRED) && !ops->deferred_barrier)
 		return "DEFERRED primitive without deferred_barrier()";
 	if (p->sleep_us && (wl->knobs & RB_WL_KNOB_SLEEP) &&

@@ -280,6 +280,7 @@ void __tsan_ignore_thread_end(void);
 #define rb_call_rcu(head, fn)	urcu_memb_call_rcu((head), (fn))
 void rb_rcu_barrier(void);	/* urcu_memb_barrier(), TSan-wrapped */
 #define RB_HAVE_MEMBARRIER	1	/* hazptr-asym: membarrier(2) */
+#define RB_HAVE_LIBURCU		1	/* a library: validate's peer-urcu */
 
 /*
  * ---- rwsem: a glibc pthread rwlock ----
@@ -293,6 +294,7 @@ void rb_rcu_barrier(void);	/* urcu_memb_barrier(), TSan-wrapped */
  * Lock errors (EAGAIN, EDEADLK) are bugs in the caller: reported, abort().
  */
 #define RB_HAVE_RWSEM_RPREF	1
+#define RB_HAVE_PTHREAD_RWLOCK	1	/* a library: validate's peer-rwlock */
 typedef struct {
 	pthread_rwlock_t lock;
 } rb_rwsem_t;

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * reference.c - the peers of "revbench validate": read sides written
+ * directly against the mechanism, as ops entries (refscale's acqrel and
+ * clock types: a read section and nothing else), which validate times as
+ * empty cells like every primitive (rb_wl_*: one window, barriers, thread
+ * body and clock reads).  An entry's .peer is that of the primitive it is
+ * measured against; liburcu and pthreads are userspace libraries
+ * (RB_HAVE_LIBURCU, RB_HAVE_PTHREAD_RWLOCK): in the module refscale's own
+ * types are the peers (make vm-validate).
+ *
+ * REV_CAP_REFONLY: no revoke (ops->revoke only runs the release callback,
+ * for the harness's tear-down once every reader has stopped), and
+ * try_access() returns a token, not the resource, so only the empty
+ * workload runs them (rb_wl_check()).  They are in rev_ref_all[] below,
+ * never in rev_ops_all[]: run, the tests, torture and the reports do not
+ * see them.  .desc: the reference as validate's table names it, then
+ * after "; " what the primitive does besides, if anything.
+ */
+#include "revocable.h"
+#include "workload.h"
+
+struct rev_peer_slot {
+	void *p;
+} ____cacheline_aligned;
+
+struct rev_peer {
+	struct rev_base base;
+	void *ptr;			/* bare: what readers load */
+	int flag;			/* what the other read sides test */
+	atomic_long_t count ____cacheline_aligned;	/* refcnt: one line */
+#ifdef RB_HAVE_PTHREAD_RWLOCK
+	rb_rwsem_t lock ____cacheline_aligned;
+#endif
+	struct rev_peer_slot *slot;	/* fence: one per context */
+};
+
+static struct revocable *rev_peer_create(void *res, rev_release_fn release,
+					 void *arg)
+{
+	struct rev_peer *r = rb_zalloc(sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->slot = rb_zalloc(sizeof(*r->slot) * rb_nr_ctx());
+#ifdef RB_HAVE_PTHREAD_RWLOCK
+	if (r->slot && rb_rwsem_init(&r->lock)) {
+		rb_free(r->slot);
+		r->slot = NULL;
+	}
+#endif
+	if (!r->slot) {
+		rb_free(r);
+		return NULL;
+	}
+	rev_base_init(&r->base, res, release, arg);
+	r->ptr = res;
+	r->flag = 1;
+	return (struct revocable *)r;
+}
+
+static void rev_peer_destroy(struct revocable *rev)
+{
+	struct rev_peer *r = (struct rev_peer *)rev;
+
+#ifdef RB_HAVE_PTHREAD_RWLOCK
+	rb_rwsem_destroy(&r->lock);
+#endif
+	rb_free(r->slot);
+	rb_free(r);
+}
+
+static size_t rev_peer_footprint(const struct revocable *rev)
+{
+	(void)rev;
+	return sizeof(struct rev_peer) +
+	       sizeof(struct rev_peer_slot) * rb_nr_ctx();
+}
+
+/* Not a revoke (REV_CAP_REFONLY): the tear-down's release, readers gone. */
+static void rev_peer_teardown(struct revocable *rev)
+{
+	static const struct rev_batch release_only;
+
+	rev_once_batch(&rev, 1, &release_only);
+}
+
+/*
+ * A peer's read side: enter, test ok, leave again on failure; release()
+ * leaves.  r (the struct rev_peer) and h (the handle) are in scope in the
+ * three.  The token try_access() returns is the address of a static,
+ * which the compiler knows is not NULL: the harness's test of it costs
+ * nothing, and the loop is the peer's own test alone.
+ */
+static char rev_peer_token;
+
+#define REV_PEER(sym, pr, what, enter, ok, leave, block)		\
+static inline void *rev_peer_##sym##_try(struct revocable *rev,	\
+					 struct rev_handle *h)		\
+{									\
+	struct rev_peer *r = (struct rev_peer *)rev;			\
+									\
+	(void)h;							\
+	enter;								\
+	if (likely(ok))							\
+		return &rev_peer_token;					\
+	leave;								\
+	return NULL;							\
+}									\
+static inline int rev_peer_##sym##_put(struct revocable *rev,		\
+				       struct rev_handle *h)		\
+{									\
+	struct rev_peer *r = (struct rev_peer *)rev;			\
+									\
+	(void)r;							\
+	(void)h;							\
+	leave;								\
+	return 0;							\
+}									\
+RB_WL_READSECTIONS_(rev_peer_##sym, rev_peer_##sym##_try,		\
+		    rev_peer_##sym##_put, block);			\
+static const struct revocable_ops rev_peer_##sym = {			\
+	.name = "peer-" #sym,						\
+	.family = "reference",						\
+	.desc = what,							\
+	.caps = REV_CAP_REFONLY | REV_CAP_UNSAFE,			\
+	.peer = pr,							\
+	.create = rev_peer_create,					\
+	.destroy = rev_peer_destroy,					\
+	.footprint = rev_peer_footprint,				\
+	.try_access = rev_peer_##sym##_try,				\
+	.release = rev_peer_##sym##_put,				\
+	.rs = &rev_peer_##sym##_rs,					\
+	.revoke = rev_peer_teardown,					\
+}
+
+REV_PEER(bare, "bare", "bare load", , READ_ONCE(r->ptr), , false);
+REV_PEER(refcnt, "refcnt",
+	 "lock add/lock sub; revbench refcount is inc-not-zero (a cmpxchg loop) + lock dec",
+	 atomic_long_inc_return(&r->count), true,
+	 atomic_long_dec_return(&r->count), false);
+/* The context is held from the slot's store to its store-release. */
+REV_PEER(fence, "fence",
+	 "store+mb+load; revbench hazptr also looks for a free slot of four",
+	 h->slot = &r->slot[rb_ctx_get()].p;
+	 WRITE_ONCE(*(void **)h->slot, (void *)r); smp_mb(),
+	 READ_ONCE(r->flag),
+	 smp_store_release((void **)h->slot, NULL); rb_ctx_put(), false);
+#ifdef RB_HAVE_LIBURCU
+REV_PEER(urcu, "rcu", "urcu_memb rd lock", rb_rcu_read_lock(),
+	 READ_ONCE(r->flag), rb_rcu_read_unlock(), false);
+#endif
+#ifdef RB_HAVE_PTHREAD_RWLOCK
+REV_PEER(rwlock, "rwsem", "pthread_rwlock rd", rb_down_read(&r->lock),
+	 r->flag, rb_up_read(&r->lock), true);
+#endif
+
+const struct revocable_ops *const rev_ref_all[] = {
+	&rev_peer_bare,
+#ifdef RB_HAVE_LIBURCU
+	&rev_peer_urcu,
+#endif
+#ifdef RB_HAVE_PTHREAD_RWLOCK
+	&rev_peer_rwlock,
+#endif
+	&rev_peer_refcnt,
+	&rev_peer_fence,
+};
+const int rev_ref_count = ARRAY_SIZE(rev_ref_all);
