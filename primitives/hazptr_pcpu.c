@@ -374,11 +374,12 @@ static void rev_hzp_stop(struct revocable *rev)
 
 static void rev_hzp_wait_backups(struct revocable **revs, int n, bool backups)
 {
-	struct rev_hzp *r = (struct rev_hzp *)revs[0];
+	int k;
 
 	smp_mb(); /* the NULL stores before the scan (pairs the readers) */
-	(void)n;
-	rev_hzp_synchronize(r->dom, r, backups);
+	for (k = 0; k < n; k++)
+		rev_hzp_synchronize(((struct rev_hzp *)revs[k])->dom, revs[k],
+				    backups);
 }
 
 static void rev_hzp_wait(struct revocable **revs, int n)
