@@ -363,7 +363,7 @@ struct rbk_results *rbk_results_new(const struct rbk_config *cfg,
 	bkv(b, "compiler", CONFIG_CC_VERSION_TEXT);
 	bkv(b, "cflags", "kbuild (the kernel's own flags)");
 	bkv(b, "rwlock_kind", "rw_semaphore");
-	bkv(b, "membarrier", "n/a (kernel: hazptr readers use smp_mb)");
+	bkv(b, "membarrier", "n/a (kernel: hazptr-asym revokes with an IPI to every online CPU, on_each_cpu)");
 	bkv(b, "placement",
 	    "kthreads bound one per online CPU in order (participant i on the i-th online CPU, wrapping)");
 	rbk_calibrate(&cal);

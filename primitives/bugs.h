@@ -20,6 +20,7 @@
  *   bug-many-early          primitives/bugs.c (kernel-portable)
  *   bug-hazptr-nofence      primitives/hazptr.c (both)
  *   bug-hazptr-norecheck    primitives/hazptr.c (both)
+ *   bug-hazptr-pcpu-noovf   primitives/hazptr_pcpu.c (both)
  *   bug-seqlock-noretry     primitives/seqlock.c (both)
  *   bug-seqlock-typeunsafe  primitives/seqlock.c (both): only a sanitizer
  *                           sees it
@@ -50,13 +51,16 @@ extern const struct revocable_ops rev_ops_bug_many_early;
 extern const struct revocable_ops rev_ops_bug_hazptr_nofence;
 /* hazptr reader that checks the flag before publishing, never after. */
 extern const struct revocable_ops rev_ops_bug_hazptr_norecheck;
+/* hazptr-pcpu whose synchronize skips the overflow lists (backup slots). */
+extern const struct revocable_ops rev_ops_bug_hazptr_pcpu_noovf;
 
 #define REV_BUG_ZOO_SHARED	\
 	&rev_ops_bug_nowait,	\
 	&rev_ops_bug_double_release, \
 	&rev_ops_bug_many_early, \
 	&rev_ops_bug_hazptr_nofence, \
-	&rev_ops_bug_hazptr_norecheck,
+	&rev_ops_bug_hazptr_norecheck, \
+	&rev_ops_bug_hazptr_pcpu_noovf,
 
 /* srcu whose one handle (the SRCU index) is shared by all readers. */
 extern const struct revocable_ops rev_ops_bug_srcu_shared_handle;

@@ -51,7 +51,7 @@
  *                                (no-ops except in TSan builds)
  *   rb_mix64()                   splitmix64's mixer (the same in both)
  * RB_HAVE_* macros say which variants an environment has (expedited
- * grace periods, membarrier(2), a reader-preferring rwlock); the registry
+ * grace periods, a reader-preferring rwlock); the registry
  * (registry.c) lists a variant only where it exists.
  *
  * The two halves: compat/kernel.h maps every name to <linux/...>;

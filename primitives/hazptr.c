@@ -2,7 +2,8 @@
 /*
  * hazptr, hazptr-asym - hazard pointers (the shape of the 2024-26 kernel
  * proposals: shazptr, hpref, hazptr).  Shared by userspace and the kernel
- * module; hazptr-asym is userspace only.
+ * module, hazptr-asym included.  primitives/hazptr_pcpu.c is the 2026
+ * kernel posting's design (per-CPU slots, backup slots on overflow lists).
  *
  * One domain per process (or module): a slot array of rb_nr_ctx()
  * contexts x HP_SLOTS_PER_CTX pointer slots, each context's slots on a
@@ -47,7 +48,10 @@
  *
  * Flavours of the reader fence:
  *   hazptr       smp_mb() after publishing; the revoker smp_mb().
- *   hazptr-asym  barrier() only; the revoker issues membarrier(2)
+ *   hazptr-asym  barrier() only; in the module the revoker's fence is
+ *                rb_heavy_fence() (compat/kernel.h: an IPI to every
+ *                online CPU, which runs smp_mb() there).  In userspace it
+ *                issues membarrier(2)
  *                MEMBARRIER_CMD_PRIVATE_EXPEDITED instead of its fence,
  *                which runs a full barrier on every CPU running one of our
  *                threads, so every publication that could have been
@@ -340,9 +344,7 @@ static bool rev_hazptr_set_has(const struct rev_hazptr_set *set,
 	return false;
 }
 
-#ifndef __KERNEL__
 static void rev_hazptr_asym_fence(void);
-#endif
 
 /*
  * The wait of rev_once_batch(): one fence, one scan pass over the slots
@@ -358,11 +360,9 @@ static void rev_hazptr_wait_common(struct revocable **revs, int n, bool asym)
 	struct rev_hazptr_set set;
 
 	rev_hazptr_set_build(&set, revs, n);
-#ifndef __KERNEL__
 	if (asym)
 		rev_hazptr_asym_fence();
 	else
-#endif
 		smp_mb(); /* claims before the scan (pairs the readers' fence) */
 
 	for (i = 0; i < nctx; i++) {
@@ -523,8 +523,21 @@ const struct revocable_ops rev_ops_bug_hazptr_norecheck = {
 };
 #endif /* REVBENCH_BUGS */
 
-#ifndef __KERNEL__
-/* hazptr-asym: userspace only (the kernel would use IPIs or RCU). */
+#ifdef __KERNEL__
+/* hazptr-asym in the module: the heavy fence is IPIs, always available. */
+static void rev_hazptr_asym_fence(void)
+{
+	rb_heavy_fence();
+}
+
+static inline bool rev_hazptr_asym_light(void)
+{
+	return true;
+}
+
+#define rev_hazptr_asym_global_init	rev_hazptr_global_init
+#define rev_hazptr_asym_create		rev_hazptr_create
+#else /* userspace: membarrier(2), or smp_mb() readers without it */
 #include <linux/membarrier.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -609,12 +622,16 @@ static struct revocable *rev_hazptr_asym_create(void *res,
 	return rev_hazptr_create(res, release, arg);
 }
 
+static inline bool rev_hazptr_asym_light(void)
+{
+	return READ_ONCE(rev_hazptr_mb_state) == HP_MB_READY;
+}
+#endif /* __KERNEL__ */
+
 static inline void *rev_hazptr_asym_try_access(struct revocable *rev,
 					       struct rev_handle *h)
 {
-	bool light = READ_ONCE(rev_hazptr_mb_state) == HP_MB_READY;
-
-	return rev_hazptr_try_access(rev, h, light);
+	return rev_hazptr_try_access(rev, h, rev_hazptr_asym_light());
 }
 
 RB_WL_READSECTIONS(rev_hazptr_asym, rev_hazptr_asym_try_access,
@@ -642,8 +659,8 @@ static void rev_hazptr_asym_revoke_many(struct revocable **revs, int n)
 const struct revocable_ops rev_ops_hazptr_asym = {
 	.name = "hazptr-asym",
 	.family = "hazptr",
-	.desc = "hazard pointers: publish + compiler barrier; revoke issues "
-		"membarrier(2), then scans",
+	.desc = "hazard pointers: publish + compiler barrier; revoke fences "
+		"every CPU (membarrier(2); module: IPIs), then scans",
 	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED | REV_IRQSAFE,
 	.color = "#98df8a",
 	.global_init = rev_hazptr_asym_global_init,
@@ -658,4 +675,3 @@ const struct revocable_ops rev_ops_hazptr_asym = {
 	.revoke = rev_hazptr_asym_revoke,
 	.revoke_many = rev_hazptr_asym_revoke_many,
 };
-#endif /* !__KERNEL__ */

@@ -13,10 +13,13 @@
 /* Readers publish, then smp_mb(); kernel and userspace. */
 extern const struct revocable_ops rev_ops_hazptr;
 
-#ifndef __KERNEL__
-/* Readers publish, then barrier(); the revoker issues membarrier(2). */
+/*
+ * Readers publish, then barrier(); the revoker issues membarrier(2)
+ * (userspace) or an IPI to every online CPU (module, rb_heavy_fence()).
+ */
 extern const struct revocable_ops rev_ops_hazptr_asym;
 
+#ifndef __KERNEL__
 /*
  * How hazptr-asym orders readers, for the results context (results/FORMAT.md,
  * "membarrier", recorded by runner/calib.c's rb_membarrier_state()):

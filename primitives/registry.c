@@ -26,6 +26,7 @@ extern const struct revocable_ops rev_ops_rwsem_rpref;
 extern const struct revocable_ops rev_ops_seqlock;
 extern const struct revocable_ops rev_ops_hazptr;
 extern const struct revocable_ops rev_ops_hazptr_asym;
+extern const struct revocable_ops rev_ops_hazptr_pcpu;
 
 const struct revocable_ops *const rev_ops_all[] = {
 	&rev_ops_none,
@@ -47,9 +48,8 @@ const struct revocable_ops *const rev_ops_all[] = {
 #endif
 	&rev_ops_seqlock,
 	&rev_ops_hazptr,
-#ifdef RB_HAVE_MEMBARRIER
 	&rev_ops_hazptr_asym,
-#endif
+	&rev_ops_hazptr_pcpu,
 #ifdef REVBENCH_BUGS
 	REV_BUG_OPS_LIST	/* deliberately broken: the tests must catch them */
 #endif

@@ -179,6 +179,36 @@ bool rcu_gp_is_expedited(void);
 bool rcu_gp_is_normal(void);
 
 /*
+ * ---- the heavy fence of asymmetric readers (hazptr-asym) ----
+ * rb_heavy_fence(): a full barrier on every online CPU before it returns,
+ * so readers that ordered a store and a later load with barrier() alone
+ * are ordered against the caller as if they had used smp_mb() - the
+ * kernel's stand-in for userspace's membarrier(2) PRIVATE_EXPEDITED,
+ * which is itself an IPI to the CPUs running the process.  An IPI to
+ * every online CPU (on_each_cpu(), waiting), not a grace period:
+ * synchronize_rcu() would also order every CPU, but it waits for every
+ * RCU reader in the system, so a revoke would no longer wait only for its
+ * own readers (REV_CAP_BOUNDED), and it takes milliseconds where the IPIs
+ * take microseconds.  CPU hotplug: on_each_cpu() reads cpu_online_mask
+ * with preemption off, so no CPU can go offline under it; an offline CPU
+ * runs no reader (a reader that was on it migrated, and migration is a
+ * full barrier); a CPU that comes online after the mask was read set its
+ * bit, then passed the scheduler's full barriers before any reader ran
+ * there, so that reader's load sees what the caller stored before this
+ * call.  Process context only (it waits for the IPIs).  The IPIs are
+ * what the machine-cost counters' revoke_ipis count (kmod/machine_cost.c).
+ */
+static inline void rb_heavy_fence_ipi(void *unused)
+{
+	smp_mb();	/* the reader's barrier() becomes a full barrier */
+}
+
+static inline void rb_heavy_fence(void)
+{
+	on_each_cpu(rb_heavy_fence_ipi, NULL, 1);
+}
+
+/*
  * ---- rwsem: struct rw_semaphore ----
  * Writer-fair (a waiting writer gets the lock handed over; readers that
  * arrive after it queue).  Every rb_rwsem shares ONE lockdep class,

@@ -279,7 +279,6 @@ void __tsan_ignore_thread_end(void);
 #define rb_synchronize_rcu()	urcu_memb_synchronize_rcu()
 #define rb_call_rcu(head, fn)	urcu_memb_call_rcu((head), (fn))
 void rb_rcu_barrier(void);	/* urcu_memb_barrier(), TSan-wrapped */
-#define RB_HAVE_MEMBARRIER	1	/* hazptr-asym: membarrier(2) */
 #define RB_HAVE_LIBURCU		1	/* a library: validate's peer-urcu */
 
 /*
