@@ -121,13 +121,16 @@ static void unit_line(const struct rr_wl *w, const char *tail)
 {
 	unsigned int r = w->roles;
 
-	fprintf(out, "\n%s: %sns per %s%s%s%s\n", w->name,
+	fprintf(out, "\n%s: %sns per %s%s%s%s%s\n", w->name,
 		r & RR_CYCLE ? "mean " : "", w->unit,
 		r & RR_READER ? " per reader" : r & RR_MANY ?
 		" of n revocables" : r & RR_CYCLE ?
 		" (threads:T = 1 revoker + T-1 readers)" : "",
 		(r & RR_READER) && (r & RR_SWEEP_CS) ?
-		" (cs:K = K lookups per access)" : "", tail);
+		" (cs:K = K lookups per access)" : "",
+		(r & RR_READER) && (r & RR_SWEEP_GUARD) ?
+		";\nguard:G cells: ns per operation of G accesses, one per revocable" :
+		"", tail);
 }
 
 /* ---- the workload tables ----------------------------------------------------- */
@@ -496,11 +499,11 @@ static void cost_table(const struct rr_cell **s, int n)
  * The guard knob (workload.h): a reader cell with guard:G does G accesses
  * per operation, to G revocables over G page tables.  Per access: ns per
  * operation / G, against the same cell at guard 1 (no guard: in its
- * name).  G tables are a larger cache footprint than one, so the
- * primitive's own share is taken over the no-protection floor at the
- * same G (ns over it per access): "saved" is how much of that share a
- * shared read-side guard (caps "guard" in the primitive table: one
- * guard for all G) saves, next to what G accesses cost the others.
+ * name); G/1 is their ratio.  A shared read-side guard (caps "guard" in
+ * the primitive table: one guard for all G) pays its lock once per
+ * operation, the others G times; G tables are also a larger cache
+ * footprint than one, which the no-protection floor's own G/1 shows, and
+ * "over" takes out (ns over the floor per access, at 1 and at G).
  */
 static void short_label(const struct rr_params *p, char *buf, size_t len);
 
@@ -545,13 +548,13 @@ static void guard_table(const struct rr_cell **s, int n)
 		if (!printed++)
 			fprintf(out, "\n%s: the shared read-side guard, ns per access (median):\n"
 				"guard:G = G revocables (G page tables) per operation, per access =\n"
-				"its time / G; guard:1 is the same cell with one.  over %s: the\n"
-				"primitive's own share, ns over the floor at the same G; saved: of\n"
-				"that share.  shared: one read-side guard for all G (caps guard,\n"
-				"Rust's try_access_with_guard); each: G try_access/release pairs\n"
-				"  %-14s %-6s %-12s %8s %8s %8s %8s %6s\n", c->workload,
+				"its time / G; guard:1 is the same cell with one; G/1 their ratio.\n"
+				"over@: ns per access over %s at the same G.  shared: one read-side\n"
+				"guard for all G (caps guard, Rust's try_access_with_guard); each:\n"
+				"G try_access/release pairs\n"
+				"  %-14s %-6s %-12s %8s %8s %6s %8s %8s\n", c->workload,
 				fl ? fl : "the floor", "primitive", "guard", "cell",
-				"guard:1", "guard:G", "over@1", "over@G", "saved");
+				"guard:1", "guard:G", "G/1", "over@1", "over@G");
 		x[0] = per_access(base);
 		x[1] = per_access(c);
 		x[2] = x[0] - per_access(floor_of(s, n, base, fl));
@@ -559,13 +562,12 @@ static void guard_table(const struct rr_cell **s, int n)
 		for (i = 0; i < 4; i++)
 			ut_fmt_ns(v[i], sizeof(v[i]), x[i]);
 		short_label(&c->p, lbl, sizeof(lbl));
-		snprintf(sv, sizeof(sv), isfinite(x[3]) && x[2] > 0 ? "%.0f%%" :
-			 "-", (1 - x[3] / x[2]) * 100);
-		snprintf(line, sizeof(line), "  %-14.14s %-6s %-12.12s %8s %8s %8s %8s %6s",
+		snprintf(sv, sizeof(sv), x[0] > 0 ? "%.2f" : "-", x[1] / x[0]);
+		snprintf(line, sizeof(line), "  %-14.14s %-6s %-12.12s %8s %8s %6s %8s %8s",
 			 c->primitive,
 			 rr_prim_has_cap(c->primitive, "guard") ? "shared" : "each",
-			 lbl, v[0], v[1], isfinite(x[2]) ? v[2] : "-",
-			 isfinite(x[3]) ? v[3] : "-", sv);
+			 lbl, v[0], v[1], sv, isfinite(x[2]) ? v[2] : "-",
+			 isfinite(x[3]) ? v[3] : "-");
 		put_line(line);
 	}
 }
@@ -808,6 +810,10 @@ static void short_report(const struct rr_file *f, struct rr_cell *c, int n)
 	fprintf(out, "T = threads (unbind*: 1 revoker + T-1 readers), csK = K lookups "
 		"per access (cs1\nnot shown), stN = a reader stalled N us; the "
 		"full tables: revbench report\n");
+	for (i = 0; i < n && c[i].p.guard <= 1; i++)
+		;
+	if (i < n)
+		fprintf(out, "gG = G revocables per operation: its time is per operation of G accesses\n");
 	for (i = 0; i < n; i = j) {
 		j = wl_end(s, n, i);
 		short_table(s + i, j - i);
