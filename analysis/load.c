@@ -481,8 +481,7 @@ static struct rr_wl *wl_add(const struct rr_wl_desc *d)
 	w->rank = nwreg++;
 	w->roles = (w->cycle ? RR_CYCLE : 0) |
 		   (has_item(w->knobs, "n") ? RR_MANY : 0) |
-		   (has_item(w->knobs, "cs") ? RR_SWEEP_CS : 0) |
-		   (has_item(w->knobs, "guard") ? RR_SWEEP_GUARD : 0);
+		   (has_item(w->knobs, "cs") ? RR_SWEEP_CS : 0);
 	return w;
 }
 

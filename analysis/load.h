@@ -101,7 +101,6 @@ enum rr_role {
 	RR_CYCLE = 1 << 3,	/* kind cycle: a revoker and readers */
 	RR_MANY = 1 << 4,	/* the n knob: revocables per unbind */
 	RR_SWEEP_CS = 1 << 5,	/* the cs knob */
-	RR_SWEEP_GUARD = 1 << 6,	/* the guard knob: G accesses per op */
 };
 struct rr_wl {
 	char *name, *unit, *measures, *knobs;	/* knobs: "cs,delay-ns,..." */

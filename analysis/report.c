@@ -121,16 +121,13 @@ static void unit_line(const struct rr_wl *w, const char *tail)
 {
 	unsigned int r = w->roles;
 
-	fprintf(out, "\n%s: %sns per %s%s%s%s%s\n", w->name,
+	fprintf(out, "\n%s: %sns per %s%s%s%s\n", w->name,
 		r & RR_CYCLE ? "mean " : "", w->unit,
 		r & RR_READER ? " per reader" : r & RR_MANY ?
 		" of n revocables" : r & RR_CYCLE ?
 		" (threads:T = 1 revoker + T-1 readers)" : "",
 		(r & RR_READER) && (r & RR_SWEEP_CS) ?
-		" (cs:K = K lookups per access)" : "",
-		(r & RR_READER) && (r & RR_SWEEP_GUARD) ?
-		";\nguard:G cells: ns per operation of G accesses, one per revocable" :
-		"", tail);
+		" (cs:K = K lookups per access)" : "", tail);
 }
 
 /* ---- the workload tables ----------------------------------------------------- */
@@ -267,6 +264,10 @@ static void tables(const struct rr_file *f, const struct rr_cell **s, int n)
 		if (fl && rc)
 			fprintf(out, "difference in ns (ns over %s, the no-protection floor)\n",
 				fl);
+		for (k = i; k < j && s[k]->p.guard <= 1; k++)
+			;
+		if (rc && k < j)
+			fprintf(out, "(guard:G cells: ns per operation of G accesses, one per revocable)\n");
 		snprintf(line, sizeof(line), rc ? "  %-14s %10s   %9s %7s %9s  %s" :
 			 "  %-14s %10s   %9s %9s  %s%s", "primitive", "median",
 			 "stddev", "ratio", rc ? (fl ? "ns over" : "") :

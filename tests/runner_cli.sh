@@ -123,6 +123,19 @@ if "$rb" run --guard 1,4 --workload translate,empty --primitive rcu,refcount \
 else
 	notok "--guard 1,4 cells wrong ($(tr '\n' ' ' <"$tmp/g.out"))"
 fi
+# the report's shared-guard table: shared/each from the primitive table's
+# caps (rcu has guard, refcount not), a row per guard:G cell
+if "$rb" run --guard 1,2 --workload translate --primitive rcu,refcount \
+	--threads 1 --cs 1 --repetitions 1 --min-time 0.001 --no-baselines \
+	--out "$tmp/g.json" >/dev/null 2>"$tmp/g.err" &&
+   "$rb" report "$tmp/g.json" >"$tmp/g.txt" 2>&1 &&
+   grep -q '^translate: the shared read-side guard' "$tmp/g.txt" &&
+   grep -Eq '^  rcu +shared +T1 g2 ' "$tmp/g.txt" &&
+   grep -Eq '^  refcount +each +T1 g2 ' "$tmp/g.txt"; then
+	ok "report: the shared-guard table, rcu shared and refcount each (from caps)"
+else
+	notok "report: no shared-guard table or wrong rows ($(grep -E '^  (rcu|refcount) ' "$tmp/g.txt" | tr '\n' ' '))"
+fi
 expect_exit 2 "unwritable --out" -- run --workload lifecycle --out /nonexistent-dir/x.json
 expect_exit 2 "--out is an existing directory" -- run --workload lifecycle --out "$tmp"
 expect_exit 2 "--benchmark_out is refused" -- run --benchmark_out=x.json $O
