@@ -284,6 +284,13 @@ static int has_item(const char *list, const char *item)
 	return 0;
 }
 
+int rr_prim_has_cap(const char *name, const char *cap)
+{
+	const struct rr_prim *p = rr_prim_get(name);
+
+	return p && has_item(p->caps, cap);
+}
+
 const struct rr_prim *rr_prim_get(const char *name)
 {
 	int i;

@@ -117,6 +117,8 @@ struct rr_prim {
 	int floor;		/* caps has "floor": what ratios are taken to */
 };
 const struct rr_prim *rr_prim_get(const char *name);	/* NULL: unknown */
+/* 1 when the primitive's caps list cap ("guard"), 0 if not or unknown. */
+int rr_prim_has_cap(const char *name, const char *cap);
 const struct rr_prim *rr_prim_nth(int rank);		/* NULL: none */
 int rr_prim_rank(const char *name);		/* unknown: after all */
 const char *rr_floor(void);			/* the floor's name, or NULL */

@@ -264,6 +264,10 @@ static void tables(const struct rr_file *f, const struct rr_cell **s, int n)
 		if (fl && rc)
 			fprintf(out, "difference in ns (ns over %s, the no-protection floor)\n",
 				fl);
+		for (k = i; k < j && s[k]->p.guard <= 1; k++)
+			;
+		if (rc && k < j)
+			fprintf(out, "(guard:G cells: ns per operation of G accesses, one per revocable)\n");
 		snprintf(line, sizeof(line), rc ? "  %-14s %10s   %9s %7s %9s  %s" :
 			 "  %-14s %10s   %9s %9s  %s%s", "primitive", "median",
 			 "stddev", "ratio", rc ? (fl ? "ns over" : "") :
@@ -492,6 +496,83 @@ static void cost_table(const struct rr_cell **s, int n)
 	}
 }
 
+/*
+ * The guard knob (workload.h): a reader cell with guard:G does G accesses
+ * per operation, to G revocables over G page tables.  Per access: ns per
+ * operation / G, against the same cell at guard 1 (no guard: in its
+ * name); G/1 is their ratio.  A shared read-side guard (caps "guard" in
+ * the primitive table: one guard for all G) pays its lock once per
+ * operation, the others G times; G tables are also a larger cache
+ * footprint than one, which the no-protection floor's own G/1 shows, and
+ * "over" takes out (ns over the floor per access, at 1 and at G).
+ */
+static void short_label(const struct rr_params *p, char *buf, size_t len);
+
+static int same_but_guard(const struct rr_cell *a, const struct rr_cell *b)
+{
+	if (strcmp(a->workload, b->workload) ||
+	    strcmp(a->primitive, b->primitive))
+		return 0;
+#define X(f, u, env, kind, lo, hi, def, help)				\
+	if (offsetof(struct rr_params, f) !=				\
+	    offsetof(struct rr_params, guard) && a->p.f != b->p.f)	\
+		return 0;
+	RB_KNOBS(X)
+#undef X
+	return b->p.guard <= 1;
+}
+
+/* A cell's median per access (its guard's G accesses per operation). */
+static double per_access(const struct rr_cell *c)
+{
+	return c && c->n ? rs_median(c->v, c->n) /
+			   (double)(c->p.guard > 1 ? c->p.guard : 1) : NAN;
+}
+
+static void guard_table(const struct rr_cell **s, int n)
+{
+	const char *fl = rr_floor();
+	int k, i, printed = 0;
+	char line[256], lbl[64], v[4][24], sv[16];
+
+	for (k = 0; k < n; k++) {
+		const struct rr_cell *c = s[k], *base = NULL;
+		double x[4];
+
+		if (!(c->wl->roles & RR_READER) || c->p.guard <= 1 || !c->n)
+			continue;
+		for (i = 0; i < n && !base; i++)
+			if (s[i]->n && same_but_guard(c, s[i]))
+				base = s[i];
+		if (!base)
+			continue;
+		if (!printed++)
+			fprintf(out, "\n%s: the shared read-side guard, ns per access (median):\n"
+				"guard:G = G revocables (G page tables) per operation, per access =\n"
+				"its time / G; guard:1 is the same cell with one; G/1 their ratio.\n"
+				"over@: ns per access over %s at the same G.  shared: one read-side\n"
+				"guard for all G (caps guard, Rust's try_access_with_guard); each:\n"
+				"G try_access/release pairs\n"
+				"  %-14s %-6s %-12s %8s %8s %6s %8s %8s\n", c->workload,
+				fl ? fl : "the floor", "primitive", "guard", "cell",
+				"guard:1", "guard:G", "G/1", "over@1", "over@G");
+		x[0] = per_access(base);
+		x[1] = per_access(c);
+		x[2] = x[0] - per_access(floor_of(s, n, base, fl));
+		x[3] = x[1] - per_access(floor_of(s, n, c, fl));
+		for (i = 0; i < 4; i++)
+			ut_fmt_ns(v[i], sizeof(v[i]), x[i]);
+		short_label(&c->p, lbl, sizeof(lbl));
+		snprintf(sv, sizeof(sv), x[0] > 0 ? "%.2f" : "-", x[1] / x[0]);
+		snprintf(line, sizeof(line), "  %-14.14s %-6s %-12.12s %8s %8s %6s %8s %8s",
+			 c->primitive,
+			 rr_prim_has_cap(c->primitive, "guard") ? "shared" : "each",
+			 lbl, v[0], v[1], sv, isfinite(x[2]) ? v[2] : "-",
+			 isfinite(x[3]) ? v[3] : "-");
+		put_line(line);
+	}
+}
+
 static void fmt_run(char *buf, size_t len, double v)
 {
 	snprintf(buf, len, !isfinite(v) ? "-" : fabs(v) < 1000 ? "%.3f" :
@@ -562,6 +643,7 @@ static void short_label(const struct rr_params *p, char *buf, size_t len)
 		{ offsetof(struct rr_params, cs), "cs" },
 		{ offsetof(struct rr_params, npages), "np" },
 		{ offsetof(struct rr_params, nmany), "n" },
+		{ offsetof(struct rr_params, guard), "g" },
 		{ offsetof(struct rr_params, delay_ns), "d" },
 		{ offsetof(struct rr_params, sleep_us), "sl" },
 		{ offsetof(struct rr_params, stall_us), "st" },
@@ -729,6 +811,10 @@ static void short_report(const struct rr_file *f, struct rr_cell *c, int n)
 	fprintf(out, "T = threads (unbind*: 1 revoker + T-1 readers), csK = K lookups "
 		"per access (cs1\nnot shown), stN = a reader stalled N us; the "
 		"full tables: revbench report\n");
+	for (i = 0; i < n && c[i].p.guard <= 1; i++)
+		;
+	if (i < n)
+		fprintf(out, "gG = G revocables per operation: its time is per operation of G accesses\n");
 	for (i = 0; i < n; i = j) {
 		j = wl_end(s, n, i);
 		short_table(s + i, j - i);
@@ -1137,6 +1223,7 @@ int cmd_report(int argc, char **argv)
 			if ((s[i]->wl->roles & RR_CYCLE) &&
 			    !(s[i]->wl->roles & RR_MANY))
 				cost_table(s + i, j - i);
+			guard_table(s + i, j - i);
 		}
 		run_tables(s, n);
 		free(s);

@@ -222,6 +222,7 @@ void rbk_wl_params(const struct rbk_config *cfg,
 	p->ops = ops;
 	p->threads = cfg->threads ? cfg->threads : num_online_cpus();
 	p->cs = cfg->cs;
+	p->guard = cfg->guard;
 	p->delay_ns = cfg->delay_ns;
 	p->sleep_us = cfg->sleep_us;
 	p->stall_us = cfg->stall_us;

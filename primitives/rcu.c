@@ -49,6 +49,14 @@
  * rcu-deferred is bounded (its revoke waits for nobody) but its release,
  * and the memory, wait just as long (its reclaim latency).
  *
+ * Shared guard (REV_CAP_GUARD, all three): Rust's
+ * try_access_with_guard(&rcu::Guard) checks is_available under an RCU
+ * read lock the caller already holds, so one rcu::read_lock() covers
+ * accesses to several revocables.  Here guard_enter() is
+ * rb_rcu_read_lock(), try_access_guarded() the flag load alone, and
+ * guard_exit() rb_rcu_read_unlock(): a revoke of any of them waits for
+ * the guard as for a release(), the grace period covering it.
+ *
  * Every userspace reader and revoker thread has called rb_thread_init()
  * (it registers the thread with liburcu); revoke() must not be called from
  * inside a read-side section (it would wait for itself).
@@ -106,7 +114,44 @@ static inline int rev_rcu_release(struct revocable *rev, struct rev_handle *h)
 	return 0;
 }
 
-RB_WL_READSECTIONS(rev_rcu, rev_rcu_try_access, rev_rcu_release);
+/*
+ * The shared guard (above).  TSan: the guard ends accesses to revocables
+ * it does not know, so its edge to the revokers is one object for all
+ * (rev_rcu_guard_sync), which every revoke acquires after its grace
+ * period, as a grace period orders every reader before it.
+ */
+static char rev_rcu_guard_sync;
+
+static inline void rev_rcu_guard_enter(struct rev_handle *g)
+{
+	(void)g;
+	rb_rcu_read_lock();
+}
+
+static inline void *rev_rcu_try_access_guarded(struct revocable *rev,
+					       struct rev_handle *g)
+{
+	struct rev_rcu *r = (struct rev_rcu *)rev;
+
+	(void)g;
+	return likely(READ_ONCE(r->is_available)) ? r->base.res : NULL;
+}
+
+static inline void rev_rcu_guard_exit(struct rev_handle *g)
+{
+	(void)g;
+	rb_tsan_release(&rev_rcu_guard_sync);
+	rb_rcu_read_unlock();
+}
+
+RB_WL_READSECTIONS_GUARD(rev_rcu, rev_rcu_try_access, rev_rcu_release,
+			 rev_rcu_guard_enter, rev_rcu_try_access_guarded,
+			 rev_rcu_guard_exit);
+
+#define REV_RCU_GUARD_OPS					\
+	.guard_enter = rev_rcu_guard_enter,			\
+	.try_access_guarded = rev_rcu_try_access_guarded,	\
+	.guard_exit = rev_rcu_guard_exit
 
 /* Clear the flag readers test (ordered by the grace period). */
 static void rev_rcu_stop(struct revocable *rev)
@@ -124,6 +169,7 @@ static void rev_rcu_wait(struct revocable **revs, int n)
 static void rev_rcu_finish(struct revocable *rev)
 {
 	rb_tsan_acquire(rev);	/* the readers, via the grace period */
+	rb_tsan_acquire(&rev_rcu_guard_sync);	/* and the guards */
 	rev_base_release(rev_base(rev));
 }
 
@@ -146,9 +192,10 @@ static void rev_rcu_revoke_many(struct revocable **revs, int n)
 const struct revocable_ops rev_ops_rcu = {
 	.name = "rcu",
 	.family = "rcu",
-	.desc = "Rust Revocable: rcu_read_lock + flag; revoke = one "
-		"synchronize_rcu per object",
-	.caps = REV_IRQSAFE,
+	.desc = "Rust Revocable: rcu_read_lock + flag (one rcu::Guard for "
+		"many: try_access_with_guard); revoke = one synchronize_rcu "
+		"per object",
+	.caps = REV_CAP_GUARD | REV_IRQSAFE,
 	.color = "#1f77b4",
 	.peer = "rcu",
 	.create = rev_rcu_create,
@@ -157,6 +204,7 @@ const struct revocable_ops rev_ops_rcu = {
 	.try_access = rev_rcu_try_access,
 	.release = rev_rcu_release,
 	.rs = &rev_rcu_rs,
+	REV_RCU_GUARD_OPS,
 	.revoke = rev_rcu_revoke,
 	.revoke_many = rev_rcu_revoke_many,
 };
@@ -190,7 +238,7 @@ const struct revocable_ops rev_ops_rcu_exp = {
 	.family = "rcu",
 	.desc = "rcu_read_lock + flag; revoke = synchronize_rcu_expedited "
 		"(IPIs)",
-	.caps = REV_CAP_EXPEDITED | REV_IRQSAFE,
+	.caps = REV_CAP_EXPEDITED | REV_CAP_GUARD | REV_IRQSAFE,
 	.color = "#17becf",
 	.create = rev_rcu_create,
 	.destroy = rev_rcu_destroy,
@@ -198,6 +246,7 @@ const struct revocable_ops rev_ops_rcu_exp = {
 	.try_access = rev_rcu_try_access,
 	.release = rev_rcu_release,
 	.rs = &rev_rcu_rs,
+	REV_RCU_GUARD_OPS,
 	.revoke = rev_rcu_exp_revoke,
 	.revoke_many = rev_rcu_exp_revoke_many,
 };
@@ -213,6 +262,7 @@ static void rev_rcu_deferred_cb(struct rb_rcu_head *head)
 	struct rev_rcu *r = container_of(head, struct rev_rcu, rcu);
 
 	rb_tsan_acquire(r);	/* readers and the revoker, via the GP */
+	rb_tsan_acquire(&rev_rcu_guard_sync);	/* and the guards */
 	rev_base_release(&r->base);
 	rb_tsan_release(&rev_rcu_deferred_sync);
 }
@@ -247,7 +297,8 @@ const struct revocable_ops rev_ops_rcu_deferred = {
 	.family = "rcu",
 	.desc = "rcu reader; revoke clears the flag and queues the release "
 		"with call_rcu (the kfree_rcu pattern, not a Rust API)",
-	.caps = REV_CAP_DEFERRED | REV_CAP_BOUNDED | REV_IRQSAFE,
+	.caps = REV_CAP_DEFERRED | REV_CAP_BOUNDED | REV_CAP_GUARD |
+		REV_IRQSAFE,
 	.color = "#aec7e8",
 	.create = rev_rcu_create,
 	.destroy = rev_rcu_destroy,
@@ -255,6 +306,7 @@ const struct revocable_ops rev_ops_rcu_deferred = {
 	.try_access = rev_rcu_try_access,
 	.release = rev_rcu_release,
 	.rs = &rev_rcu_rs,
+	REV_RCU_GUARD_OPS,
 	.revoke = rev_rcu_deferred_revoke,
 	.deferred_barrier = rev_rcu_deferred_barrier,
 };

@@ -134,6 +134,12 @@ struct rev_handle {
 					   * where no CPU can go offline */
 #define REV_CAP_REFONLY		(1U << 16) /* a read section, no revoke:
 					   * rev_ref_all[] (reference.c) */
+#define REV_CAP_GUARD		(1U << 17) /* readers may share one
+					   * read-side guard over accesses to
+					   * several revocables (Rust's
+					   * try_access_with_guard): the ops
+					   * have guard_enter, guard_exit and
+					   * try_access_guarded (below) */
 
 /*
  * REV_CAP_IRQSAFE, precisely.  Kernel hardirq context: no sleeping, no
@@ -269,6 +275,31 @@ struct revocable_ops {
 	 * the harness takes the difference around its timed revokes.
 	 */
 	void (*gp_paths)(u64 *expedited, u64 *normal);
+
+	/*
+	 * REV_CAP_GUARD only: one read-side guard for accesses to several
+	 * revocables, Rust's try_access_with_guard(&rcu::Guard)
+	 * (rust/kernel/revocable.rs):
+	 *
+	 *   ops->guard_enter(&g);                 rcu_read_lock(), or the
+	 *                                         shared domain's srcu lock
+	 *   p = ops->try_access_guarded(rev, &g); per revocable: NULL once
+	 *   ...                                   revoked, and nothing to
+	 *                                         release either way
+	 *   ops->guard_exit(&g);                  ends every access under g
+	 *
+	 * A revoke of any revocable accessed under g waits for guard_exit()
+	 * (or, DEFERRED, defers its release past it) exactly as for a
+	 * release().  g is a struct rev_handle on the caller's stack, per
+	 * guard and never shared, like a handle.  Only a primitive whose
+	 * readers of every revocable sit in one read-side section (RCU, an
+	 * SRCU domain shared by all) can offer it; the others take an
+	 * access each (workload.h, the guard knob).
+	 */
+	void (*guard_enter)(struct rev_handle *g);
+	void *(*try_access_guarded)(struct revocable *rev,
+				    struct rev_handle *g);
+	void (*guard_exit)(struct rev_handle *g);
 
 	/*
 	 * REV_CAP_BROKEN entries whose bug hangs a revoke only: undo the
@@ -478,6 +509,7 @@ static inline const char *rev_caps_str(unsigned int caps, char *buf,
 		"sleep", "retry", "bounded", "deferred", "expedited",
 		"unsafe", "broken", "floor", "typestable", "nonest", "hidden",
 		"hworder", "irqsafe", "xrelease", "lockdep", "onoff", "refonly",
+		"guard",
 	};
 	size_t i, off = 0;
 

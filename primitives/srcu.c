@@ -319,11 +319,41 @@ static void rev_srcu_shared_revoke_many(struct revocable **revs, int n)
 	rev_once_batch(revs, n, &rev_srcu_shared_batch);
 }
 
+/*
+ * srcu-shared's shared guard (REV_CAP_GUARD, revocable.h): every
+ * revocable is read in the one domain, so one srcu_read_lock() on it
+ * covers accesses to several, each a flag check (the flag load follows
+ * the lock's barrier, as in try_access()).
+ */
+static inline void rev_srcu_shared_guard_enter(struct rev_handle *g)
+{
+	g->seq = rb_srcu_read_lock(rev_srcu_shared);
+}
+
+static inline void *rev_srcu_try_access_guarded(struct revocable *rev,
+						struct rev_handle *g)
+{
+	struct rev_srcu *r = (struct rev_srcu *)rev;
+
+	(void)g;
+	return likely(READ_ONCE(r->available)) ? r->base.res : NULL;
+}
+
+static inline void rev_srcu_shared_guard_exit(struct rev_handle *g)
+{
+	rb_srcu_read_unlock(rev_srcu_shared, (int)g->seq);
+}
+
+RB_WL_READSECTIONS_GUARD(rev_srcu_shared, rev_srcu_try_access,
+			 rev_srcu_release, rev_srcu_shared_guard_enter,
+			 rev_srcu_try_access_guarded,
+			 rev_srcu_shared_guard_exit);
+
 const struct revocable_ops rev_ops_srcu_shared = {
 	.name = "srcu-shared",
 	.family = "srcu",
 	.desc = REV_SRCU_SHARED_DESC,
-	.caps = REV_CAP_SLEEP | REV_IRQSAFE,
+	.caps = REV_CAP_SLEEP | REV_CAP_GUARD | REV_IRQSAFE,
 	.color = "#ffbb78",
 	.global_init = rev_srcu_shared_init,
 	.global_exit = rev_srcu_shared_exit,
@@ -334,7 +364,10 @@ const struct revocable_ops rev_ops_srcu_shared = {
 	.domain_footprint = rev_srcu_shared_domain_footprint,
 	.try_access = rev_srcu_try_access,
 	.release = rev_srcu_release,
-	.rs = &rev_srcu_rs,
+	.rs = &rev_srcu_shared_rs,
+	.guard_enter = rev_srcu_shared_guard_enter,
+	.try_access_guarded = rev_srcu_try_access_guarded,
+	.guard_exit = rev_srcu_shared_guard_exit,
 	.revoke = rev_srcu_shared_revoke,
 	.revoke_many = rev_srcu_shared_revoke_many,
 };

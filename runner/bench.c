@@ -131,6 +131,7 @@ int rb_cmd_list(int argc, char **argv)
 	}
 	printf("\nKnobs (revbench run):\n"
 	       "  --cs LIST        lookups per critical section (translate sweep 1,16,256)\n"
+	       "  --guard LIST     translate: revocables per operation (1; caps guard: one read-side guard)\n"
 	       "  --delay-ns N     busy-wait inside each critical section\n"
 	       "  --sleep-us N     sleep inside each critical section (sleep-capable only)\n"
 	       "  --stall-us N     unbind*: reader 1 parks in a bystander's access while revoke runs\n"
@@ -139,7 +140,7 @@ int rb_cmd_list(int argc, char **argv)
 	       "  --mode LIST      unbind-many oneby|batched\n"
 	       "Placements: compact cores smt scatter none\n"
 	       "Names: <workload>/<primitive>/threads:T/cs:K[/npages:N|/n:N/mode:M]"
-	       "[/delay:NS][/sleep:US][/stall:US]\n");
+	       "[/guard:G][/delay:NS][/sleep:US][/stall:US]\n");
 	return 0;
 }
 
@@ -609,9 +610,9 @@ static int build_cells(struct rb_opts *o, struct skipped *sk)
 	for (w = 0; w < o->nwls; w++) {
 		const struct rb_workload *wl = o->wls[w];
 		const unsigned int *csl = one, *npl = one, *nl = one;
-		const unsigned int *stl = zero;
+		const unsigned int *stl = zero, *gl = one;
 		const int *ml = modes_def;
-		int ncs = 1, nnp = 1, nn = 1, nm = 1, nst = 1;
+		int ncs = 1, nnp = 1, nn = 1, nm = 1, nst = 1, ng = 1, gi;
 		u64 fixed = 0;
 
 		if (wl->knobs & RB_WL_KNOB_CS) {
@@ -626,6 +627,11 @@ static int build_cells(struct rb_opts *o, struct skipped *sk)
 				csl = o->quick ? cs_unbind_quick : cs_sweep;
 				ncs = o->quick ? 2 : 3;
 			}
+		}
+		/* the guard knob: 1 (no sweep) unless asked for */
+		if ((wl->knobs & RB_WL_KNOB_GUARD) && o->n_guard) {
+			gl = o->guard;
+			ng = o->n_guard;
 		}
 		if (wl->knobs & RB_WL_KNOB_STALL) {
 			if (o->n_stall_us) {
@@ -654,12 +660,14 @@ static int build_cells(struct rb_opts *o, struct skipped *sk)
 		for (pr = 0; pr < o->nprims; pr++)
 		for (t = 0; t < o->n_threads; t++)
 		for (i = 0; i < ncs; i++)
+		for (gi = 0; gi < ng; gi++)
 		for (st = 0; st < nst; st++)
 		for (j = 0; j < nnp * nn * nm; j++) {
 			struct rb_wl_params p = {
 				.ops = o->prims[pr],
 				.threads = o->threads[t],
 				.cs = csl[i],
+				.guard = gl[gi],
 				.npages = npl[j % nnp],
 				.n = nl[(j / nnp) % nn],
 				.batched = ml[j / (nnp * nn)],

@@ -118,7 +118,7 @@ void rb_usage_run(FILE *f)
 "%s"
 "Runner defaults: --threads 1,2,4.. up to the CPUs the placement gives\n"
 "(--quick 1,2; 0 = one per CPU); --cs translate 1,16,256 (--quick 1),\n"
-"other workloads 1; --npages 1,256; --n 1,10,100,1000 (--quick 1,10,100);\n"
+"other workloads 1; --guard 1; --npages 1,256; --n 1,10,100,1000 (--quick 1,10,100);\n"
 "--stall-us 0 (--quick: unbind 0,1000, stall cells need >= 3 threads);\n"
 "--repetitions 10 (--quick 9); --samples 1000 (--quick: 1000 /\n"
 "repetitions, rounded up, so that a cell pools >= 1000 samples for its\n"

@@ -292,6 +292,7 @@ void rb_knob_names(unsigned int k, char *buf, size_t len)
 	/* the names of the RB_WL_KNOB_* bits, in bit order (workload.h) */
 	static const char *const names[] = {
 		"cs", "delay-ns", "sleep-us", "stall-us", "npages", "n", "mode",
+		"guard",
 	};
 	size_t i, off = 0;
 

@@ -17,8 +17,9 @@
 #              (status "running"), and rmmod stops it
 #   knobs      knob combinations the shared rules refuse (a timed window
 #              or a spinning stall longer than the lockup watchdog
-#              allows, fewer samples than a p99 needs) fail the debugfs
-#              write with -EINVAL and a message naming the knobs
+#              allows, fewer samples than a p99 needs) and values outside
+#              a knob's range (guard) fail the debugfs write with -EINVAL
+#              and a message naming the knobs
 #   context    a bench run's results carry the context keys of
 #              results/FORMAT.md read from this kernel, seed= as given,
 #              and the irq-off state of each read-side cell
@@ -119,7 +120,10 @@ sc_knobs() {
 	    "workload=unbind primitive=rcu stall_us=5000000 threads=3|stall_us=5000000 spins" \
 	    "workload=unbind primitive=rcu samples=20|samples=20: a repetition" \
 	    "workload=driver-unbind primitive=rcu samples=20|samples=20: a repetition" \
-	    "workload=unbind primitive=rcu stall_rcu=1|stall_rcu=1 places"; do
+	    "workload=unbind primitive=rcu stall_rcu=1|stall_rcu=1 places" \
+	    "workload=translate primitive=rcu guard=0|parameter guard: '0' is not a number in [1, 64]" \
+	    "workload=translate primitive=rcu guard=65|parameter guard: '65' is not a number in [1, 64]" \
+	    "workload=translate primitive=rcu loops=100000000 guard=64 cs=10000|loops=100000000 x guard=64 x"; do
 		run=${line%%|*} msg=${line#*|}
 		if echo "$run" >$RB/run 2>/dev/null; then
 			bad="$bad; accepted '$run'"
@@ -132,7 +136,7 @@ sc_knobs() {
 	if [ -n "$bad" ]; then
 		sc_fail knobs "${bad#; }"
 	else
-		sc_ok knobs "5 combinations refused with -EINVAL and a message"
+		sc_ok knobs "8 combinations refused with -EINVAL and a message"
 	fi
 }
 

@@ -107,6 +107,35 @@ expect_exit 2 "option without value" -- run --primitive
 expect_exit 2 "repetitions zero" -- run --repetitions 0 $O
 expect_exit 2 "min-time not a number" -- run --min-time fast $O
 expect_exit 2 "delay-ns negative" -- run --delay-ns -5 $O
+expect_exit 2 "guard zero (the knob table's range is 1..64)" -- run --guard 0 $O
+expect_exit 2 "guard beyond the knob table's range" -- run --guard 65 $O
+expect_exit 2 "guard not a number" -- run --guard two $O
+# the guard knob: a sweep of translate cells named /guard:G (none at 1),
+# a workload without the knob keeps one cell and no guard in its name
+if "$rb" run --guard 1,4 --workload translate,empty --primitive rcu,refcount \
+	--threads 1 --cs 1 --no-baselines --benchmark_list_tests=true \
+	>"$tmp/g.out" 2>"$tmp/g.err" &&
+   [ "$(grep -Ec '^translate/rcu/threads:1/cs:1(/manual_time)?$' "$tmp/g.out")" = 1 ] &&
+   [ "$(grep -Ec '^translate/refcount/threads:1/cs:1/guard:4(/manual_time)?$' "$tmp/g.out")" = 1 ] &&
+   [ "$(grep -c '^empty/rcu/' "$tmp/g.out")" = 1 ] &&
+   ! grep -q '^empty/.*guard' "$tmp/g.out"; then
+	ok "--guard 1,4: translate cells guard:1 (unnamed) and guard:4, empty once"
+else
+	notok "--guard 1,4 cells wrong ($(tr '\n' ' ' <"$tmp/g.out"))"
+fi
+# the report's shared-guard table: shared/each from the primitive table's
+# caps (rcu has guard, refcount not), a row per guard:G cell
+if "$rb" run --guard 1,2 --workload translate --primitive rcu,refcount \
+	--threads 1 --cs 1 --repetitions 1 --min-time 0.001 --no-baselines \
+	--out "$tmp/g.json" >/dev/null 2>"$tmp/g.err" &&
+   "$rb" report "$tmp/g.json" >"$tmp/g.txt" 2>&1 &&
+   grep -q '^translate: the shared read-side guard' "$tmp/g.txt" &&
+   grep -Eq '^  rcu +shared +T1 g2 ' "$tmp/g.txt" &&
+   grep -Eq '^  refcount +each +T1 g2 ' "$tmp/g.txt"; then
+	ok "report: the shared-guard table, rcu shared and refcount each (from caps)"
+else
+	notok "report: no shared-guard table or wrong rows ($(grep -E '^  (rcu|refcount) ' "$tmp/g.txt" | tr '\n' ' '))"
+fi
 expect_exit 2 "unwritable --out" -- run --workload lifecycle --out /nonexistent-dir/x.json
 expect_exit 2 "--out is an existing directory" -- run --workload lifecycle --out "$tmp"
 expect_exit 2 "--benchmark_out is refused" -- run --benchmark_out=x.json $O

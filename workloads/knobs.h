@@ -32,6 +32,8 @@ X(threads, "threads", BOTH, LIST, 0, 1024, 0,				\
   "participants per cell (unbind*: the revoker and the readers); 0 = the default (one per CPU)") \
 X(cs, "cs", BOTH, LIST, 1, 1000000, 1,					\
   "page-table lookups per critical section (translate, unbind*)")	\
+X(guard, "guard", BOTH, LIST, 1, 64, 1,					\
+  "translate: revocables per reader operation, each over its own page table; one read-side guard for all where the primitive shares one (caps guard), else an access each") \
 X(delay_ns, "delay-ns", BOTH, ONE, 0, 100000000, 0,			\
   "busy-wait this many ns inside every critical section")		\
 X(sleep_us, "sleep-us", BOTH, ONE, 0, 1000000, 0,			\

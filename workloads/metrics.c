@@ -48,6 +48,8 @@ int rb_cell_name(char *buf, size_t len, const struct rb_workload *wl,
 	if (k & RB_WL_KNOB_N)
 		RB_NAME_ADD("/n:%u/mode:%s", p->n,
 			    p->batched ? "batched" : "oneby");
+	if ((k & RB_WL_KNOB_GUARD) && p->guard > 1)
+		RB_NAME_ADD("/guard:%u", p->guard);
 	if ((k & RB_WL_KNOB_DELAY) && p->delay_ns)
 		RB_NAME_ADD("/delay:%llu", (unsigned long long)p->delay_ns);
 	if ((k & RB_WL_KNOB_SLEEP) && p->sleep_us)

@@ -20,10 +20,11 @@ const struct rb_workload rb_workloads[RB_WL_NR] = {
 	[RB_WL_TRANSLATE] = {
 		.id = RB_WL_TRANSLATE,
 		.name = "translate",
-		.measures = "reader cost: try_access, K iova_to_phys over a mapped working set, release",
+		.measures = "reader cost: try_access, K iova_to_phys over a mapped working set, release; guard:G = G revocables (G page tables) per operation",
 		.unit = "access",
 		.kind = RB_WLK_LOOP,
-		.knobs = RB_WL_KNOB_CS | RB_WL_KNOB_DELAY | RB_WL_KNOB_SLEEP,
+		.knobs = RB_WL_KNOB_CS | RB_WL_KNOB_DELAY | RB_WL_KNOB_SLEEP |
+			 RB_WL_KNOB_GUARD,
 		.min_threads = 1,
 	},
 	[RB_WL_MAP_UNMAP] = {
@@ -229,7 +230,10 @@ static void wl_free_tstable(struct rb_wl_run *run)
 		rb_pgt_free(run->tstable[--run->ntstable]);
 }
 
-/* The bystander is not part of any cycle: no release accounting. */
+/*
+ * The bystander and the guard knob's other revocables are revoked only in
+ * fini, outside every cycle and window: no release accounting.
+ */
 static void wl_release_bystander(void *res, void *arg)
 {
 	struct rb_wl_run *run = arg;
@@ -239,6 +243,39 @@ static void wl_release_bystander(void *res, void *arg)
 		run->tstable[run->ntstable++] = res;	/* freed in fini */
 	else
 		rb_pgt_free(res);	/* fini: every reader has stopped */
+}
+
+/*
+ * A revocable over a page table of its own, populated as the working set
+ * (the same translations: the lookups check them), released by
+ * wl_release_bystander().  NULL when out of memory.
+ */
+static struct revocable *wl_create_extra(struct rb_wl_run *run)
+{
+	struct rb_pgtable *bp = rb_pgt_alloc(NULL, NULL);
+	struct revocable *rev;
+
+	if (!bp || rb_pgt_populate(bp, RB_WL_IOVA_BASE, RB_WL_PHYS_BASE,
+				   RB_PGT_SIZE_4K, run->p.wset)) {
+		if (bp)
+			rb_pgt_free(bp);
+		return NULL;
+	}
+	rev = run->p.ops->create(bp, wl_release_bystander, run);
+	if (!rev)
+		rb_pgt_free(bp);
+	return rev;
+}
+
+/* fini: revoke and destroy a revocable no participant can reach. */
+static void wl_retire(struct rb_wl_run *run, struct revocable *rev)
+{
+	const struct revocable_ops *ops = run->p.ops;
+
+	ops->revoke(rev);
+	if (ops->caps & REV_CAP_DEFERRED)
+		ops->deferred_barrier();
+	ops->destroy(rev);
 }
 
 /*
@@ -429,8 +466,11 @@ static inline bool wl_access(struct rb_wl_run *run, struct rb_wl_thread *t,
 static u64 wl_generic_loop(struct rb_wl_run *run, struct rb_wl_thread *t,
 			   u64 n)
 {
-	return rb_wl_loop_body(run, t, n, run->p.ops->try_access,
-			       run->p.ops->release);
+	const struct revocable_ops *ops = run->p.ops;
+
+	return rb_wl_loop_body(run, t, n, ops->try_access, ops->release,
+			       ops->guard_enter, ops->try_access_guarded,
+			       ops->guard_exit);
 }
 
 static inline void wl_lifecycle_op(struct rb_wl_run *run,
@@ -831,6 +871,13 @@ const char *rb_wl_check(const struct rb_workload *wl,
 		return "no batched revoke (ops->revoke_many is NULL)";
 	if (wl->knobs & RB_WL_KNOB_CS && (p->cs < 1 || p->cs > 1000000))
 		return "cs must be 1..1000000";
+	if ((wl->knobs & RB_WL_KNOB_GUARD) && p->guard > RB_WL_GUARD_MAX)
+		return "guard must be 1..64";
+	if ((wl->knobs & RB_WL_KNOB_GUARD) && p->guard > 1 &&
+	    (ops->caps & REV_CAP_GUARD) &&
+	    (!ops->guard_enter || !ops->try_access_guarded ||
+	     !ops->guard_exit))
+		return "REV_CAP_GUARD primitive without its guard hooks";
 	if (p->wset && (p->wset & (p->wset - 1)))
 		return "working set must be a power of two";
 	if (p->iters < 1)
@@ -850,6 +897,9 @@ static u64 wl_access_floor_ns(const struct rb_workload *wl,
 		ns += (u64)(p->npages ? p->npages : 1) * 2 * RB_WL_FLOOR_NS;
 	if (wl->knobs & RB_WL_KNOB_DELAY)
 		ns += p->delay_ns;
+	/* one operation: guard accesses (at least as long as that) */
+	if ((wl->knobs & RB_WL_KNOB_GUARD) && p->guard > 1)
+		ns *= p->guard;
 	return ns;
 }
 
@@ -858,14 +908,17 @@ const char *rb_wl_check_knobs(const struct rb_workload *wl,
 			      size_t len)
 {
 	u64 floor = wl_access_floor_ns(wl, p);
+	char guard[24] = "";
 	bool spins;
 
+	if ((wl->knobs & RB_WL_KNOB_GUARD) && p->guard > 1)
+		snprintf(guard, sizeof(guard), "guard=%u x ", p->guard);
 	/* One timed window, no scheduling point inside (sleeps aside). */
 	if (wl->kind == RB_WLK_LOOP && wl->id != RB_WL_LIFECYCLE &&
 	    !p->sleep_us && p->iters > div64_u64(RB_WL_WINDOW_MAX_NS, floor)) {
 		snprintf(buf, len,
-			 "%s: loops=%llu x (one access + cs=%u lookups + delay_ns=%llu%s) is a timed window of at least %llu ms with no scheduling point (and interrupts off under irqoff); the bound is %llu ms, a tenth of the lockup watchdog: lower loops, cs or delay_ns",
-			 wl->name, (unsigned long long)p->iters,
+			 "%s: loops=%llu x %s(one access + cs=%u lookups + delay_ns=%llu%s) is a timed window of at least %llu ms with no scheduling point (and interrupts off under irqoff); the bound is %llu ms, a tenth of the lockup watchdog: lower loops, guard, cs or delay_ns",
+			 wl->name, (unsigned long long)p->iters, guard,
 			 (wl->knobs & RB_WL_KNOB_CS) ? p->cs : 0,
 			 (unsigned long long)((wl->knobs & RB_WL_KNOB_DELAY) ?
 					      p->delay_ns : 0),
@@ -879,8 +932,8 @@ const char *rb_wl_check_knobs(const struct rb_workload *wl,
 	/* A reader's stretch between cond_resched()s (yield_every >= 1). */
 	if (!p->sleep_us && floor > RB_WL_WINDOW_MAX_NS) {
 		snprintf(buf, len,
-			 "%s: one access of cs=%u lookups + delay_ns=%llu takes at least %llu ms with no scheduling point; the bound is %llu ms, a tenth of the lockup watchdog: lower cs or delay_ns",
-			 wl->name, (wl->knobs & RB_WL_KNOB_CS) ? p->cs : 0,
+			 "%s: one operation of %s(one access + cs=%u lookups + delay_ns=%llu) takes at least %llu ms with no scheduling point; the bound is %llu ms, a tenth of the lockup watchdog: lower guard, cs or delay_ns",
+			 wl->name, guard, (wl->knobs & RB_WL_KNOB_CS) ? p->cs : 0,
 			 (unsigned long long)p->delay_ns,
 			 (unsigned long long)div64_u64(floor, 1000000),
 			 (unsigned long long)div64_u64(RB_WL_WINDOW_MAX_NS,
@@ -960,6 +1013,8 @@ int rb_wl_run_init(struct rb_wl_run *run, const struct rb_workload *wl,
 	run->p = *p;
 	if (!run->p.cs || !(wl->knobs & RB_WL_KNOB_CS))
 		run->p.cs = 1;
+	if (!run->p.guard || !(wl->knobs & RB_WL_KNOB_GUARD))
+		run->p.guard = 1;
 	if (!run->p.wset)
 		run->p.wset = wl->id == RB_WL_UNBIND_MANY ? RB_WL_WSET_MANY :
 			      RB_WL_WSET_DEFAULT;
@@ -1050,6 +1105,18 @@ int rb_wl_run_init(struct rb_wl_run *run, const struct rb_workload *wl,
 			goto nomem;
 		run->pgt = NULL;	/* the revocable owns it now */
 		run->bytes_per_rev = ops->footprint(run->cur);
+		if (run->p.guard > 1) {
+			run->grevs = rb_zalloc(sizeof(*run->grevs) *
+					       run->p.guard);
+			if (!run->grevs)
+				goto nomem;
+			run->grevs[0] = run->cur;
+			for (i = 1; i < (int)run->p.guard; i++) {
+				run->grevs[i] = wl_create_extra(run);
+				if (!run->grevs[i])
+					goto nomem;
+			}
+		}
 		if (wl->id == RB_WL_ERROR_PATH) {
 			ops->revoke(run->cur);
 			if (deferred)
@@ -1093,22 +1160,9 @@ int rb_wl_run_init(struct rb_wl_run *run, const struct rb_workload *wl,
 				goto nomem;
 		}
 		if (run->p.stall_us && !run->p.stall_rcu) {
-			struct rb_pgtable *bp = rb_pgt_alloc(NULL, NULL);
-
-			if (!bp || rb_pgt_populate(bp, RB_WL_IOVA_BASE,
-						   RB_WL_PHYS_BASE,
-						   RB_PGT_SIZE_4K,
-						   run->p.wset)) {
-				if (bp)
-					rb_pgt_free(bp);
+			run->bystander = wl_create_extra(run);
+			if (!run->bystander)
 				goto nomem;
-			}
-			run->bystander = ops->create(bp, wl_release_bystander,
-						     run);
-			if (!run->bystander) {
-				rb_pgt_free(bp);
-				goto nomem;
-			}
 		}
 		if (wl->id == RB_WL_UNBIND_MANY) {
 			run->revs = rb_zalloc(sizeof(*run->revs) * run->p.n);
@@ -1158,11 +1212,16 @@ void rb_wl_run_fini(struct rb_wl_run *run)
 		run->revs = NULL;
 	}
 	if (run->bystander) {
-		ops->revoke(run->bystander);
-		if (deferred)
-			ops->deferred_barrier();
-		ops->destroy(run->bystander);
+		wl_retire(run, run->bystander);
 		run->bystander = NULL;
+	}
+	if (run->grevs) {
+		/* grevs[0] is cur, retired above */
+		for (i = 1; i < (int)run->p.guard; i++)
+			if (run->grevs[i])
+				wl_retire(run, run->grevs[i]);
+		rb_free(run->grevs);
+		run->grevs = NULL;
 	}
 	wl_free_tstable(run);
 	wl_reclaim_parked(run);

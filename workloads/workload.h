@@ -144,6 +144,7 @@ enum rb_wl_kind {
 #define RB_WL_KNOB_NPAGES	(1U << 4) /* map-unmap: pages per map */
 #define RB_WL_KNOB_N		(1U << 5) /* unbind-many: revocables */
 #define RB_WL_KNOB_MODE		(1U << 6) /* unbind-many: oneby|batched */
+#define RB_WL_KNOB_GUARD	(1U << 7) /* revocables per operation */
 
 struct rb_workload {
 	enum rb_wl_id id;
@@ -180,6 +181,8 @@ struct rb_wl_params {
 				 * off where allowed (kernel; see above) */
 	int stall_rcu;		/* CYCLE: the stall is in a foreign RCU
 				 * read-side section, not a bystander */
+	unsigned int guard;	/* translate: revocables per operation
+				 * (the guard knob; 0 or 1: one) */
 };
 
 #define RB_WL_WSET_DEFAULT	256	/* 1 MiB of IOVA, one leaf table */
@@ -188,6 +191,7 @@ struct rb_wl_params {
 #define RB_WL_WARM_CYCLES	2	/* untimed bind/revoke cycles first */
 #define RB_WL_CYCLE_WARM_OPS	16	/* accesses per reader before revoke */
 #define RB_WL_TSTABLE_CAP	8	/* RETRY: released, not yet freed */
+#define RB_WL_GUARD_MAX		64	/* the guard knob's range (knobs.h) */
 #define RB_WL_GRAVE_CAP		1024	/* DEFERRED: revoked, kept until a
 					 * deferred_barrier() */
 
@@ -280,6 +284,10 @@ struct rb_wl_run {
 
 	/* the stalled reader's bystander (CYCLE with p.stall_us) */
 	struct revocable *bystander;
+
+	/* guard > 1: the p.guard revocables of one operation, each over
+	 * its own page table; grevs[0] is cur */
+	struct revocable **grevs;
 
 	/* RETRY: released page tables kept readable until no reader runs */
 	struct rb_pgtable *tstable[RB_WL_TSTABLE_CAP];
@@ -420,6 +428,8 @@ static inline unsigned int rb_wl_lookup(struct rb_pgtable *pgt,
  */
 typedef void *(*rb_wl_try_fn)(struct revocable *rev, struct rev_handle *h);
 typedef int (*rb_wl_rel_fn)(struct revocable *rev, struct rev_handle *h);
+typedef void (*rb_wl_genter_fn)(struct rev_handle *g);
+typedef void (*rb_wl_gexit_fn)(struct rev_handle *g);
 
 struct rb_wl_readsection {
 	/* n operations of run's (empty, translate or error-path) workload */
@@ -519,6 +529,58 @@ static __always_inline bool rb_wl_access(struct rb_wl_run *run,
 	}
 }
 
+/*
+ * The guard knob (translate with p.guard = k > 1): one reader operation
+ * accesses the k revocables run->grevs[], each over its own page table
+ * (a driver touching an MMIO region, a page table and a clock), and does
+ * cs lookups in each: k accesses, so k times the lookups of guard 1.  A
+ * primitive that shares a read-side guard (REV_CAP_GUARD: its genter,
+ * gtry and gexit are non-NULL) takes ONE guard for all k and tests each
+ * revocable under it, Rust's try_access_with_guard(); every other one
+ * takes an access each (k try_access/release pairs, rb_wl_access()).
+ * The delay and sleep knobs apply per access in both shapes.  In the
+ * inline loops genter is a constant, so the test below is resolved at
+ * compile time; the generic loop passes the ops table's hooks.
+ */
+static __always_inline void rb_wl_guard_access(struct rb_wl_run *run,
+					       struct rb_wl_thread *t,
+					       rb_wl_try_fn try_fn,
+					       rb_wl_rel_fn rel_fn,
+					       rb_wl_genter_fn genter,
+					       rb_wl_try_fn gtry,
+					       rb_wl_gexit_fn gexit)
+{
+	struct revocable *const *revs = run->grevs;
+	unsigned int j, k = run->p.guard, bad = 0;
+	struct rev_handle g;
+	void *res;
+
+	if (!genter) {
+		for (j = 0; j < k; j++)
+			rb_wl_access(run, t, revs[j], false, false, try_fn,
+				     rel_fn);
+		return;
+	}
+	genter(&g);
+	for (j = 0; j < k; j++) {
+		res = gtry(revs[j], &g);
+		if (unlikely(!res)) {
+			t->errors++;
+			continue;
+		}
+		bad += rb_wl_cs_translate(run, t, res);
+		if (unlikely(run->delay_iters))
+			rb_wl_spin(run->delay_iters);
+		if (unlikely(run->p.sleep_us))
+			rb_sleep_us(run->p.sleep_us);
+	}
+	gexit(&g);
+	if (unlikely(bad)) {
+		t->bad += bad;
+		rb_wl_fail(run, "iova_to_phys() returned a wrong translation");
+	}
+}
+
 /* An empty section: the primitive's own cost and nothing else. */
 static __always_inline void rb_wl_empty_access(struct rb_wl_run *run,
 					       struct rb_wl_thread *t,
@@ -572,7 +634,10 @@ static __always_inline void rb_wl_error_access(struct rb_wl_run *run,
 static __always_inline u64 rb_wl_loop_body(struct rb_wl_run *run,
 					   struct rb_wl_thread *t, u64 n,
 					   rb_wl_try_fn try_fn,
-					   rb_wl_rel_fn rel_fn)
+					   rb_wl_rel_fn rel_fn,
+					   rb_wl_genter_fn genter,
+					   rb_wl_try_fn gtry,
+					   rb_wl_gexit_fn gexit)
 {
 	struct revocable *rev = run->cur;
 	u64 i = 0;
@@ -591,6 +656,11 @@ static __always_inline u64 rb_wl_loop_body(struct rb_wl_run *run,
 		RB_WL_FOR(rb_wl_empty_access(run, t, rev, try_fn, rel_fn));
 		break;
 	case RB_WL_TRANSLATE:
+		if (run->p.guard > 1) {
+			RB_WL_FOR(rb_wl_guard_access(run, t, try_fn, rel_fn,
+						     genter, gtry, gexit));
+			break;
+		}
 		RB_WL_FOR(rb_wl_access(run, t, rev, false, false, try_fn,
 				       rel_fn));
 		break;
@@ -608,21 +678,26 @@ static __always_inline u64 rb_wl_loop_body(struct rb_wl_run *run,
  * RB_WL_READSECTIONS(name, try, release) - in a primitive's file, after
  * its static inline try/release pair: defines name##_rs, the inline read
  * sections, for the ops table's .rs.
+ * RB_WL_READSECTIONS_GUARD(name, try, release, genter, gtry, gexit) - the
+ * same for a REV_CAP_GUARD primitive, with the static inline guard hooks
+ * its ops table points at (the guard knob, rb_wl_guard_access()).
  */
-#define RB_WL_READSECTIONS_(name, try_fn, rel_fn, block)		\
+#define RB_WL_READSECTIONS_(name, try_fn, rel_fn, block, ge, gt, gx)	\
 static u64 name##_rs_loop(struct rb_wl_run *run,			\
 			  struct rb_wl_thread *t, u64 n)		\
 {									\
-	return rb_wl_loop_body(run, t, n, try_fn, rel_fn);		\
+	return rb_wl_loop_body(run, t, n, try_fn, rel_fn, ge, gt, gx);	\
 }									\
 static const struct rb_wl_readsection name##_rs = {			\
 	.loop = name##_rs_loop,						\
 	.may_block = block,						\
 }
 #define RB_WL_READSECTIONS(name, try_fn, rel_fn)			\
-	RB_WL_READSECTIONS_(name, try_fn, rel_fn, false)
+	RB_WL_READSECTIONS_(name, try_fn, rel_fn, false, NULL, NULL, NULL)
 /* The same for a read side whose try_access() may block (down_read()). */
 #define RB_WL_READSECTIONS_MAY_BLOCK(name, try_fn, rel_fn)		\
-	RB_WL_READSECTIONS_(name, try_fn, rel_fn, true)
+	RB_WL_READSECTIONS_(name, try_fn, rel_fn, true, NULL, NULL, NULL)
+#define RB_WL_READSECTIONS_GUARD(name, try_fn, rel_fn, ge, gt, gx)	\
+	RB_WL_READSECTIONS_(name, try_fn, rel_fn, false, ge, gt, gx)
 
 #endif /* REVBENCH_WORKLOAD_H */

@@ -57,6 +57,19 @@
  *                         KASAN) sees any touch of the freed revocable
  *                         after it (a callback or work item a failing
  *                         access left behind).
+ *   guard_waits_reader    REV_CAP_GUARD entries (one read-side guard over
+ *                         several revocables, Rust's
+ *                         try_access_with_guard): a reader takes ONE guard
+ *                         and accesses RBT_GUARD_NR revocables under it,
+ *                         then holds it for hold_ms (spinning) once a
+ *                         revoke() of the middle one has begun.  The same
+ *                         checks as revoke_waits_reader for that one (not
+ *                         returned, not released at the end of the hold or
+ *                         at any 1 ms step; returns only after guard_exit;
+ *                         DEFERRED: not released while held), then, per
+ *                         revocable under a new guard: the revoked one
+ *                         fails (-ENODEV), the other two still succeed and
+ *                         were not released.
  *   foreign_rcu_reader    REV_CAP_BOUNDED entries: a thread parks inside a
  *                         bare RCU read-side section (rb_rcu_read_lock(),
  *                         some other subsystem's reader, not this
@@ -825,6 +838,142 @@ static void rbt_overlapping_revoke_many(struct rbt *t)
 }
 
 /* ------------------------------------------------------------------ */
+/* one read-side guard over several revocables (REV_CAP_GUARD) */
+
+#define RBT_GUARD_NR	3	/* an MMIO region, a page table, a clock */
+
+struct rbt_guarder {
+	struct rbt *t;
+	struct rbt_set *s;
+	unsigned int hold_ms;
+	int held;		/* 1: every access under the guard succeeded */
+	int started;		/* the revoke of s->revs[1] has begun */
+	int returned;		/* and returned */
+	int done_using;		/* the guard is about to end */
+	int let_go;		/* the revoke saw done_using when it returned */
+	int returned_in_hold, released_early, intact, violation_ms;
+};
+
+static int rbt_guarder_fn(void *arg)
+{
+	struct rbt_guarder *g = arg;
+	const struct revocable_ops *ops = g->t->ops;
+	struct rbt_res *p[RBT_GUARD_NR];
+	struct rev_handle gd = { };
+	unsigned int ms;
+	int i, ok = 1;
+
+	ops->guard_enter(&gd);
+	for (i = 0; i < RBT_GUARD_NR; i++) {
+		p[i] = ops->try_access_guarded(g->s->revs[i], &gd);
+		ok &= p[i] == g->s->res[i];
+	}
+	smp_store_release(&g->held, ok ? 1 : -1);
+	if (!ok) {
+		ops->guard_exit(&gd);
+		return 0;
+	}
+	for (ms = 0; ms < 1000 && !smp_load_acquire(&g->started); ms++)
+		rbt_step(false);
+	for (ms = 0; ms < g->hold_ms; ms++) {
+		rbt_step(false);
+		if (!g->violation_ms && (!rbt_res_intact(p[1]) ||
+					 rbt_released(g->s->res[1])))
+			g->violation_ms = (int)ms + 1;
+	}
+	g->returned_in_hold = smp_load_acquire(&g->returned);
+	g->released_early = rbt_released(g->s->res[1]);
+	for (g->intact = 1, i = 0; i < RBT_GUARD_NR; i++)
+		g->intact &= rbt_res_intact(p[i]);
+	WRITE_ONCE(g->done_using, 1);
+	smp_mb();
+	ops->guard_exit(&gd);
+	return 0;
+}
+
+static int rbt_grevoker_fn(void *arg)
+{
+	struct rbt_guarder *g = arg;
+
+	smp_store_release(&g->started, 1);
+	g->t->ops->revoke(g->s->revs[1]);
+	smp_mb();
+	g->let_go = READ_ONCE(g->done_using);
+	smp_store_release(&g->returned, 1);
+	return 0;
+}
+
+static void rbt_guard_waits_reader(struct rbt *t)
+{
+	const struct revocable_ops *ops = t->ops;
+	bool deferred = ops->caps & REV_CAP_DEFERRED;
+	struct rbt_guarder g = { };
+	struct rb_thread *ht, *rt;
+	struct rev_handle gd = { };
+	void *p[RBT_GUARD_NR];
+	struct rbt_set s;
+	int i;
+
+	if (!rbt_set_create(t, &s, RBT_GUARD_NR, NULL))
+		goto out;
+	g.t = t;
+	g.s = &s;
+	g.hold_ms = t->cfg->hold_ms;
+	ht = rb_thread_start(rbt_guarder_fn, &g, -1, "rbt_guard");
+	if (!rbt_check(t, ht, "start the reader thread"))
+		goto out;
+	while (!smp_load_acquire(&g.held))
+		rb_sleep_us(100);
+	if (!rbt_check(t, g.held == 1,
+		       "%d accesses under one guard succeed before the revoke",
+		       RBT_GUARD_NR)) {
+		rb_thread_join(ht);
+		goto out;
+	}
+	rt = rb_thread_start(rbt_grevoker_fn, &g, -1, "rbt_revoker");
+	rbt_check(t, rt, "start the revoker thread");
+	rb_thread_join(ht);
+	if (!rt)
+		goto out;
+	rb_thread_join(rt);
+	rbt_settle(ops);
+
+	if (deferred)
+		rbt_check(t, !g.released_early,
+			  "revoke of one of %d: release callback not run while the guard is held",
+			  RBT_GUARD_NR);
+	else
+		rbt_check(t, !g.returned_in_hold && !g.released_early,
+			  "revoke of one of %d blocks while a guard over all is held (returned=%d released=%d)",
+			  RBT_GUARD_NR, g.returned_in_hold, g.released_early);
+	rbt_check(t, !g.violation_ms,
+		  "resource intact and not released at every 1 ms step of the %u ms hold (first violation at ms %d, 0: none)",
+		  g.hold_ms, g.violation_ms);
+	if (!deferred)
+		rbt_check(t, g.let_go,
+			  "revoke returned only after guard_exit (let go=%d)",
+			  g.let_go);
+	rbt_check(t, g.intact,
+		  "the guard's reader was never cut off (every resource intact at guard_exit)");
+	rbt_check(t, rbt_released(s.res[1]) == 1 && !rbt_released(s.res[0]) &&
+		  !rbt_released(s.res[2]),
+		  "the revoked one's release callback ran exactly once, the others' not (%d,%d,%d)",
+		  rbt_released(s.res[0]), rbt_released(s.res[1]),
+		  rbt_released(s.res[2]));
+	ops->guard_enter(&gd);
+	for (i = 0; i < RBT_GUARD_NR; i++)
+		p[i] = ops->try_access_guarded(s.revs[i], &gd);
+	ops->guard_exit(&gd);
+	rbt_check(t, p[0] == s.res[0] && !p[1] && p[2] == s.res[2],
+		  "under a new guard, per revocable: the revoked one fails (-ENODEV), the others succeed (%d,%d,%d)",
+		  p[0] == s.res[0], !p[1], p[2] == s.res[2]);
+	i = rbt_late_accesses(t, &s.revs[1], 1, 1);
+	rbt_check(t, !i, "try_access() of the revoked one fails too");
+out:
+	rbt_set_done(t, &s);
+}
+
+/* ------------------------------------------------------------------ */
 /* the destroy contract: destroy as soon as the last failed access returned */
 
 struct rbt_failer {
@@ -985,6 +1134,7 @@ out:
 #define RBT_NEED_MANY	(1U << 2)	/* revoke_many present */
 #define RBT_NEED_BOUNDED (1U << 3)	/* REV_CAP_BOUNDED */
 #define RBT_NEED_2CPUS	(1U << 4)	/* a spinning thread on another CPU */
+#define RBT_NEED_GUARD	(1U << 5)	/* REV_CAP_GUARD */
 
 static const struct {
 	const char *name;
@@ -1012,6 +1162,8 @@ static const struct {
 	[RBT_DESTROY_AFTER_FAILED] = { "destroy_after_failed_access",
 				       rbt_destroy_after_failed_access,
 				       RBT_NEED_SAFE },
+	[RBT_GUARD] = { "guard_waits_reader", rbt_guard_waits_reader,
+			RBT_NEED_SAFE | RBT_NEED_GUARD },
 	[RBT_FOREIGN_RCU] = { "foreign_rcu_reader", rbt_foreign_rcu_reader,
 			      RBT_NEED_BOUNDED | RBT_NEED_2CPUS },
 	[RBT_STRESS] = { "stress", rbt_stress, RBT_NEED_SAFE },
@@ -1029,6 +1181,8 @@ static const char *rbt_skip_reason(const struct revocable_ops *ops,
 		return "no batched revoke (revoke_many is NULL): each object waits on its own";
 	if ((need & RBT_NEED_BOUNDED) && !(ops->caps & REV_CAP_BOUNDED))
 		return "not BOUNDED: its revoke may wait for readers of other revocables (an RCU grace period, a shared domain): nothing to check";
+	if ((need & RBT_NEED_GUARD) && !(ops->caps & REV_CAP_GUARD))
+		return "no shared read-side guard (no REV_CAP_GUARD): its readers take an access per revocable";
 	if ((need & RBT_NEED_2CPUS) && rb_nr_cpus() < 2)
 		return "needs two CPUs: the stalled RCU reader spins on its own";
 	return NULL;

@@ -23,6 +23,11 @@
  *   poison     the reader saw the poisoned magic during a validated
  *              access;
  *   xlate      a validated translation was wrong (and not poisoned).
+ * REV_CAP_GUARD entries: every other access (at random) is taken under
+ * one read-side guard over two revocables, the previous round's (revoked
+ * before the current one was published: its guarded access must fail, or
+ * it is late) and the current one's (the same checks as any access,
+ * released by guard_exit()).
  * And once the readers have stopped: each round's release callback ran
  * exactly once by its revoke()'s return (non-DEFERRED) and exactly once in
  * all, always on its own live page table; the readers made successful
@@ -181,6 +186,7 @@ static int rbt_stress_reader(void *arg)
 	 */
 	bool blocking = !(ops->caps & REV_CAP_DEFERRED);
 	bool may_sleep = ops->caps & REV_CAP_SLEEP;
+	bool guard = ops->caps & REV_CAP_GUARD;
 	unsigned int s = rd->seed | 1;
 	long n = 0, errors = 0, retries = 0;
 
@@ -188,12 +194,24 @@ static int rbt_stress_reader(void *arg)
 		struct rbt_gen *g = smp_load_acquire(&st->cur);
 		struct rev_handle h = { };
 		struct rb_pgtable *p;
-		int was_revoked, still_revoked, bp, bx, spin;
+		int was_revoked, still_revoked, bp, bx, spin, rc;
+		bool guarded = guard && (rbt_xorshift(&s) & 1);
 		u64 k, pa;
 
 		was_revoked = smp_load_acquire(&g->revoked);
-		p = ops->try_access(g->rev, &h);
+		if (guarded) {
+			struct rbt_gen *prev = g > st->gens ? g - 1 : NULL;
+
+			ops->guard_enter(&h);
+			if (prev && ops->try_access_guarded(prev->rev, &h))
+				rbt_fail_at(st, &st->late, prev);
+			p = ops->try_access_guarded(g->rev, &h);
+		} else {
+			p = ops->try_access(g->rev, &h);
+		}
 		if (!p) {
+			if (guarded)
+				ops->guard_exit(&h);
 			errors++;
 			goto next;
 		}
@@ -211,7 +229,13 @@ static int rbt_stress_reader(void *arg)
 			rb_sleep_us(5 + rbt_xorshift(&s) % 46);
 		bp |= READ_ONCE(p->magic) != RB_PGT_MAGIC_LIVE;
 		still_revoked = smp_load_acquire(&g->revoked);
-		if (ops->release(g->rev, &h) == -EAGAIN) {
+		if (guarded) {
+			ops->guard_exit(&h);
+			rc = 0;
+		} else {
+			rc = ops->release(g->rev, &h);
+		}
+		if (rc == -EAGAIN) {
 			/* Speculation overtaken: never act on what we read. */
 			retries++;
 			goto next;
