@@ -406,7 +406,7 @@ int rbk_run_bench(const struct rbk_config *cfg, struct rbk_results *res)
 		if (!all_p && strcmp(ops->name, cfg->primitive))
 			continue;
 		/* The bug zoo is benchmarked only when named. */
-		if (all_p && (ops->caps & REV_CAP_BROKEN))
+		if (all_p && (ops->caps & (REV_CAP_BROKEN | REV_CAP_PERFBUG)))
 			continue;
 		/* The shared workloads in table order, then driver-unbind. */
 		for (w = 0; w <= RB_WL_NR; w++) {
