@@ -33,7 +33,7 @@
  * crev_put(): the consumer's kref on the provider.  Caps: readers may
  * sleep (SRCU); a per-provider domain, so a reader stalled in another
  * provider does not delay this revoke (bounded); srcu_read_lock() is
- * irq-safe.  No revoke_many(): one domain per provider.
+ * irq-safe.  revoke_many() overlaps the providers' grace periods (below).
  *
  * Zoo entries (test builds, bugs.h) at the end of the file: the three
  * bugs that got the merged series reverted, and the performance bug of
@@ -265,6 +265,53 @@ static void rev_crev_revoke(struct revocable *rev)
 	rev_once_batch(&rev, 1, &rev_crev_batch);
 }
 
+/*
+ * revoke_many(): crev_revoke() of n providers with their n grace periods
+ * overlapped (rb_srcu_synchronize_many(): polled grace periods started on
+ * every domain, then waited for, in the kernel), so an unbind of n
+ * providers costs about one grace period, not n in a row.  Each domain
+ * still waits only for its own readers (bounded).  Without memory for
+ * the domain array: one synchronize per provider, slower, never wrong.
+ */
+static void rev_crev_wait_many(struct revocable **revs, int n)
+{
+	struct rb_srcu_struct **ssps = rb_zalloc(sizeof(*ssps) * n);
+	int i;
+
+	for (i = 0; i < n; i++) {
+		struct crev *prov = ((struct rev_crev *)revs[i])->prov;
+
+		if (!ssps) {
+			crev_synchronize(prov);
+			continue;
+		}
+		ssps[i] = &prov->srcu;
+		atomic_long_inc(&crev_syncs);
+	}
+	if (!ssps)
+		return;
+	rb_srcu_synchronize_many(ssps, n);
+	rb_free(ssps);
+}
+
+/* The rest of crev_revoke() once the batch's grace periods have ended. */
+static void rev_crev_finish_many(struct revocable *rev)
+{
+	rev_base_release(rev_base(rev));
+	crev_put(((struct rev_crev *)rev)->prov);
+}
+
+static const struct rev_batch rev_crev_many_batch = {
+	.stop = rev_crev_stop,
+	.wait = rev_crev_wait_many,
+	.finish = rev_crev_finish_many,
+};
+
+static void rev_crev_revoke_many(struct revocable **revs, int n)
+{
+	rev_once_batch(revs, n, &rev_crev_many_batch);
+}
+
 #define REV_CREV_DESC	"C revocable API v10 (May 2026): provider with own " \
 			"SRCU domain + kref, handle on stack; crev_ prefix, " \
 			"kref as atomic_t, no devm_"
@@ -284,7 +331,7 @@ const struct revocable_ops rev_ops_c_revocable = {
 	.release = rev_crev_release,
 	.rs = &rev_crev_rs,
 	.revoke = rev_crev_revoke,
-	/* no revoke_many: one domain per provider */
+	.revoke_many = rev_crev_revoke_many,
 	.get = rev_crev_get,
 	.put = rev_crev_put,
 	.consumer = REV_CREV_CONSUMER,
@@ -350,6 +397,7 @@ const struct revocable_ops rev_ops_bug_crev_sync_alloc = {
 	.release = rev_crev_release,
 	.rs = &rev_crev_sync_rs,
 	.revoke = rev_crev_revoke,
+	.revoke_many = rev_crev_revoke_many,
 	.get = rev_crev_sync_get,
 	.put = rev_crev_sync_put,
 	.consumer = "kzalloc'd consumer + kref + synchronize_srcu per open",
