@@ -34,6 +34,7 @@
  *                           readers and lockdep, REV_CAP_LOCKDEP)
  *   bug-crev-shared-handle  primitives/c_revocable.c (both)
  *   bug-crev-byvalue        primitives/c_revocable.c (both)
+ *   bug-crev-alloc-race     primitives/c_revocable.c (both)
  *
  * Performance bugs (REV_CAP_PERFBUG): correct, deliberately slow.  Not
  * BROKEN: they sit in rev_ops_all[] of every build (REV_BUG_PERF_LIST),
@@ -99,12 +100,15 @@ extern const struct revocable_ops rev_ops_bug_irq_rwlock;
 extern const struct revocable_ops rev_ops_bug_crev_shared_handle;
 /* c-revocable whose resource pointer is used after its scoped access. */
 extern const struct revocable_ops rev_ops_bug_crev_byvalue;
+/* c-revocable whose consumer takes its kref on a freed provider. */
+extern const struct revocable_ops rev_ops_bug_crev_alloc_race;
 
 #define REV_BUG_ZOO_LIST	\
 	REV_BUG_ZOO_SHARED	\
 	&rev_ops_bug_srcu_shared_handle, \
 	&rev_ops_bug_crev_shared_handle, \
 	&rev_ops_bug_crev_byvalue, \
+	&rev_ops_bug_crev_alloc_race, \
 	&rev_ops_bug_percpu_nodrain, \
 	REV_BUG_ZOO_USER	\
 	&rev_ops_bug_seqlock_noretry, \

@@ -531,4 +531,184 @@ const struct revocable_ops rev_ops_bug_crev_byvalue = {
 	.release = rev_crev_bug_byvalue_release,
 	.revoke = rev_crev_revoke,
 };
+/*
+ * ---- bug-crev-alloc-race (test builds): the other use-after-free ----
+ *
+ * The consumer's allocation races the provider's free: each access
+ * allocates its consumer (crev_get(), the kref_get() of the reverted
+ * series' revocable_alloc()) from a provider it holds no reference on -
+ * create() takes none for the harness - and revoke's kref_put() frees the
+ * provider when no access is in flight.  A consumer that loaded the
+ * provider pointer before the revoke then takes its kref on, locks the
+ * SRCU domain of, and reads the resource through, freed memory.
+ *
+ * Freed where: into the entry's own LIFO object cache (a kmem_cache in
+ * miniature, CREV_BUG_CACHE objects), which the next bind reuses at once
+ * as a slab does; the object keeps its initialised SRCU domain (as a
+ * constructor's state survives in a slab), so the stale consumer's
+ * accesses stay within memory that exists.  It then reaches the NEXT
+ * device's resource, which the torture oracle reports ("poison": a
+ * wrong stamp, or an access its revoke did not wait for), in both
+ * environments and on every kernel; its put after the object was freed
+ * again frees it twice, which the cache keeps (two binds then share one
+ * provider: more of the same).  Nothing is returned to the real allocator
+ * before global_exit(), so no wild write on a kernel without KASAN; KASAN
+ * does not see a cache reuse (bug-crev-byvalue is the entry KASAN sees).
+ * A full cache leaks the object rather than free it under its users.
+ */
+#define CREV_BUG_CACHE	64
+
+static struct crev *crev_bug_cache[CREV_BUG_CACHE];
+
+static struct crev *crev_bug_cache_get(void)
+{
+	struct crev *rev;
+	int i;
+
+	for (i = 0; i < CREV_BUG_CACHE; i++) {
+		if (!READ_ONCE(crev_bug_cache[i]))
+			continue;
+		rev = xchg(&crev_bug_cache[i], NULL);
+		if (rev)
+			return rev;
+	}
+	return NULL;
+}
+
+static void crev_bug_cache_put(struct crev *rev)
+{
+	int i;
+
+	for (i = 0; i < CREV_BUG_CACHE; i++)
+		if (!READ_ONCE(crev_bug_cache[i]) &&
+		    !cmpxchg(&crev_bug_cache[i], NULL, rev))
+			return;
+	/* full: leaked, never freed under a stale consumer */
+}
+
+/* crev_alloc() from the cache: a reused object keeps its SRCU domain. */
+static struct crev *crev_bug_alloc(void *res)
+{
+	struct crev *rev = crev_bug_cache_get();
+
+	if (!rev)
+		return crev_alloc(res);
+	WRITE_ONCE(rev->res, res);
+	atomic_set(&rev->kref, 1);
+	return rev;
+}
+
+/* crev_put() whose free is the cache's. */
+static void crev_bug_put(struct crev *rev)
+{
+	if (atomic_dec_and_test(&rev->kref))
+		crev_bug_cache_put(rev);
+}
+
+/* Return the cache to the allocator, each object once (it may be twice). */
+static void crev_bug_cache_exit(void)
+{
+	struct crev *rev;
+	int i, j;
+
+	for (i = 0; i < CREV_BUG_CACHE; i++) {
+		rev = xchg(&crev_bug_cache[i], NULL);
+		if (!rev)
+			continue;
+		for (j = i + 1; j < CREV_BUG_CACHE; j++)
+			if (READ_ONCE(crev_bug_cache[j]) == rev)
+				WRITE_ONCE(crev_bug_cache[j], NULL);
+		rb_srcu_cleanup(&rev->srcu);
+		rb_free(rev);
+	}
+}
+
+static struct revocable *rev_crev_bug_race_create(void *res,
+						 rev_release_fn release,
+						 void *arg)
+{
+	struct rev_crev *r = rb_zalloc(sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->prov = crev_bug_alloc(res);	/* BUG: no reference of the harness */
+	if (!r->prov) {
+		rb_free(r);
+		return NULL;
+	}
+	rev_base_init(&r->base, res, release, arg);
+	return (struct revocable *)r;
+}
+
+static void rev_crev_bug_race_destroy(struct revocable *rev)
+{
+	rb_free(rev);	/* the provider went with the last kref_put() */
+}
+
+static void *rev_crev_bug_race_try_access(struct revocable *rev,
+					  struct rev_handle *h)
+{
+	struct crev *prov = READ_ONCE(((struct rev_crev *)rev)->prov);
+	struct crev_handle ch;
+	void *res;
+
+	crev_get(prov);		/* BUG: the consumer allocation's kref_get() */
+	crev_handle_init(&ch, prov);
+	res = crev_try_access(&ch);
+	if (!res) {
+		crev_withdraw_access(&ch);
+		crev_bug_put(prov);
+		return NULL;
+	}
+	h->seq = ch.idx;
+	h->slot = prov;
+	return res;
+}
+
+static int rev_crev_bug_race_release(struct revocable *rev,
+				     struct rev_handle *h)
+{
+	struct crev_handle ch = { .rev = h->slot, .idx = (int)h->seq };
+
+	(void)rev;
+	crev_withdraw_access(&ch);
+	crev_bug_put(ch.rev);
+	return 0;
+}
+
+/* crev_revoke(), its kref_put() freeing into the cache. */
+static void rev_crev_bug_race_finish(struct revocable *rev)
+{
+	struct crev *prov = ((struct rev_crev *)rev)->prov;
+
+	crev_synchronize(prov);
+	rev_base_release(rev_base(rev));
+	crev_bug_put(prov);
+}
+
+static const struct rev_batch rev_crev_bug_race_batch = {
+	.stop = rev_crev_stop,
+	.finish = rev_crev_bug_race_finish,
+};
+
+static void rev_crev_bug_race_revoke(struct revocable *rev)
+{
+	rev_once_batch(&rev, 1, &rev_crev_bug_race_batch);
+}
+
+const struct revocable_ops rev_ops_bug_crev_alloc_race = {
+	.name = "bug-crev-alloc-race",
+	.family = "srcu",
+	.desc = "BROKEN on purpose: c-revocable whose consumer allocation "
+		"takes its kref on a provider that revoke may have freed",
+	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP,
+	.color = "#8c564b",
+	.global_exit = crev_bug_cache_exit,
+	.create = rev_crev_bug_race_create,
+	.destroy = rev_crev_bug_race_destroy,
+	.footprint = rev_crev_footprint,
+	.try_access = rev_crev_bug_race_try_access,
+	.release = rev_crev_bug_race_release,
+	.revoke = rev_crev_bug_race_revoke,
+};
 #endif /* REVBENCH_BUGS */
