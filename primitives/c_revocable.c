@@ -158,6 +158,7 @@ void crev_withdraw_access(struct crev_handle *h)
 struct rev_crev {
 	struct rev_base base;
 	struct crev *prov;		/* the provider */
+	void (*prov_put)(struct crev *prov);	/* revoke's kref_put() */
 #ifdef REVBENCH_BUGS
 	int bug_shared_idx;		/* bug-crev-shared-handle only */
 	atomic_long_t bug_tally[2][2];	/* its locks/unlocks, to unwedge */
@@ -177,6 +178,7 @@ static struct revocable *rev_crev_create(void *res, rev_release_fn release,
 		return NULL;
 	}
 	crev_get(r->prov);	/* the harness's consumer reference */
+	r->prov_put = crev_put;
 	rev_base_init(&r->base, res, release, arg);
 	return (struct revocable *)r;
 }
@@ -248,11 +250,11 @@ static void rev_crev_stop(struct revocable *rev)
 /* crev_revoke() after its first step, the release callback before the put */
 static void rev_crev_finish(struct revocable *rev)
 {
-	struct crev *prov = ((struct rev_crev *)rev)->prov;
+	struct rev_crev *r = (struct rev_crev *)rev;
 
-	crev_synchronize(prov);
-	rev_base_release(rev_base(rev));
-	crev_put(prov);
+	crev_synchronize(r->prov);
+	rev_base_release(&r->base);
+	r->prov_put(r->prov);
 }
 
 static const struct rev_batch rev_crev_batch = {
@@ -297,8 +299,10 @@ static void rev_crev_wait_many(struct revocable **revs, int n)
 /* The rest of crev_revoke() once the batch's grace periods have ended. */
 static void rev_crev_finish_many(struct revocable *rev)
 {
-	rev_base_release(rev_base(rev));
-	crev_put(((struct rev_crev *)rev)->prov);
+	struct rev_crev *r = (struct rev_crev *)rev;
+
+	rev_base_release(&r->base);
+	r->prov_put(r->prov);
 }
 
 static const struct rev_batch rev_crev_many_batch = {
@@ -636,6 +640,7 @@ static struct revocable *rev_crev_bug_race_create(void *res,
 		rb_free(r);
 		return NULL;
 	}
+	r->prov_put = crev_bug_put;	/* revoke's kref_put() frees to the cache */
 	rev_base_init(&r->base, res, release, arg);
 	return (struct revocable *)r;
 }
@@ -676,26 +681,6 @@ static int rev_crev_bug_race_release(struct revocable *rev,
 	return 0;
 }
 
-/* crev_revoke(), its kref_put() freeing into the cache. */
-static void rev_crev_bug_race_finish(struct revocable *rev)
-{
-	struct crev *prov = ((struct rev_crev *)rev)->prov;
-
-	crev_synchronize(prov);
-	rev_base_release(rev_base(rev));
-	crev_bug_put(prov);
-}
-
-static const struct rev_batch rev_crev_bug_race_batch = {
-	.stop = rev_crev_stop,
-	.finish = rev_crev_bug_race_finish,
-};
-
-static void rev_crev_bug_race_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_crev_bug_race_batch);
-}
-
 const struct revocable_ops rev_ops_bug_crev_alloc_race = {
 	.name = "bug-crev-alloc-race",
 	.family = "srcu",
@@ -709,6 +694,6 @@ const struct revocable_ops rev_ops_bug_crev_alloc_race = {
 	.footprint = rev_crev_footprint,
 	.try_access = rev_crev_bug_race_try_access,
 	.release = rev_crev_bug_race_release,
-	.revoke = rev_crev_bug_race_revoke,
+	.revoke = rev_crev_revoke,
 };
 #endif /* REVBENCH_BUGS */
