@@ -7,12 +7,16 @@
  * (embedded and allocated), and the zoo's performance bug counted, not
  * timed: the grace periods one open-close operation runs (the consumer's
  * get, an access, its put) through the ops tables' hooks, 1 for
- * bug-crev-sync-alloc and 0 for c-revocable.  The ops tables themselves
- * are in the contract suite like every other entry.
+ * bug-crev-sync-alloc and 0 for c-revocable, called directly and through
+ * the open-close workload's own loop (inline and generic), which shows
+ * that the timed loop takes and drops the consumer reference around
+ * every access.  The ops tables themselves are in the contract suite like
+ * every other entry.
  */
 
 #include "c_revocable.h"
 #include "bugs.h"
+#include "workload.h"
 #include "tap.h"
 
 #define OC_OPS		8	/* open-close operations counted per table */
@@ -125,6 +129,54 @@ static long oc_grace_periods(const struct revocable_ops *ops)
 	return (long)((after - before) / OC_OPS);
 }
 
+/*
+ * One participant of the open-close workload on this thread: grace
+ * periods per operation (warm-up, window and cool-down all count).
+ */
+static long wl_grace_periods(const struct revocable_ops *ops, int generic,
+			     const char **path)
+{
+	const struct rb_workload *wl = &rb_workloads[RB_WL_OPEN_CLOSE];
+	struct rb_wl_params p = {
+		.ops = ops, .threads = 1, .iters = 64, .seed = 1, .cs = 1,
+		.generic = generic,
+	};
+	struct rb_wl_totals tot;
+	struct rb_wl_run run;
+	u64 before;
+	long n = -1;
+
+	if (rb_wl_check(wl, &p) || rb_wl_run_init(&run, wl, &p))
+		return -1;
+	*path = run.path;
+	before = crev_synchronize_count();
+	rb_wl_thread(&run, 0);
+	rb_wl_totals(&run, &tot);
+	if (!run.fail && !tot.errors && tot.ops + tot.tail_ops)
+		n = (long)((crev_synchronize_count() - before) /
+			   (tot.ops + tot.tail_ops));
+	rb_wl_run_fini(&run);
+	return n;
+}
+
+static void test_workload(void)
+{
+	const struct revocable_ops *t[] = {
+		&rev_ops_c_revocable, &rev_ops_bug_crev_sync_alloc,
+	};
+	const char *path = "?";
+	int i, g;
+	long n;
+
+	for (i = 0; i < 2; i++)
+		for (g = 0; g < 2; g++) {
+			n = wl_grace_periods(t[i], g, &path);
+			tap_ok(n == (t[i]->caps & REV_CAP_PERFBUG ? 1 : 0),
+			       "open-close workload, %s loop: %s ran %ld grace "
+			       "periods per operation", path, t[i]->name, n);
+		}
+}
+
 static void test_perfbug(void)
 {
 	const struct revocable_ops *fixed = &rev_ops_c_revocable;
@@ -158,6 +210,7 @@ int main(int argc, char **argv)
 	}
 	test_api();
 	test_perfbug();
+	test_workload();
 	rb_thread_exit();
 	return tap_done();
 }
