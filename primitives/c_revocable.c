@@ -35,9 +35,9 @@
  * provider does not delay this revoke (bounded); srcu_read_lock() is
  * irq-safe.  revoke_many() overlaps the providers' grace periods (below).
  *
- * Zoo entries (test builds, bugs.h) at the end of the file: the three
- * bugs that got the merged series reverted, and the performance bug of
- * the pre-fix gpiolib conversion.
+ * Zoo entries (bugs.h) at the end of the file: the performance bug of
+ * the pre-fix gpiolib conversion (every build: it is correct), and the
+ * three bugs that got the merged series reverted (test builds).
  */
 #include "c_revocable.h"
 #include "workload.h"
