@@ -404,10 +404,10 @@ int rbk_run_bench(const struct rbk_config *cfg, struct rbk_results *res)
 		const struct revocable_ops *ops = i < rev_ops_count ?
 						  rev_ops_all[i] : zoo;
 
-		if (!all_p && strcmp(ops->name, cfg->primitive))
+		if (!rbk_name_listed(cfg->primitive, ops->name))
 			continue;
 		/* The bug zoo is benchmarked only when named. */
-		if (all_p && (ops->caps & REV_CAP_BROKEN))
+		if (all_p && (ops->caps & (REV_CAP_BROKEN | REV_CAP_PERFBUG)))
 			continue;
 		/* The shared workloads in table order, then driver-unbind. */
 		for (w = 0; w <= RB_WL_NR; w++) {

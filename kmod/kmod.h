@@ -37,7 +37,7 @@ enum rbk_mode {
 	RBK_MODE_TORTURE,
 };
 
-#define RBK_NAME_LEN	32
+#define RBK_NAME_LEN	64	/* room for a list: primitive=a,b,c (bench) */
 
 /*
  * One run's configuration: the module parameters, or a debugfs "run"

@@ -33,6 +33,18 @@
  *                           hotplug, REV_CAP_ONOFF)
  *   bug-irq-rwlock          primitives/bugs.c (kernel only: needs hardirq
  *                           readers and lockdep, REV_CAP_LOCKDEP)
+ *   bug-crev-shared-handle  primitives/c_revocable.c (both)
+ *   bug-crev-byvalue        primitives/c_revocable.c (both)
+ *   bug-crev-alloc-race     primitives/c_revocable.c (both)
+ *
+ * Performance bugs (REV_CAP_PERFBUG): correct, deliberately slow.  Not
+ * BROKEN: they sit in rev_ops_all[] of every build (REV_BUG_PERF_LIST),
+ * so that the contract and stress suites run them (they must pass) and a
+ * benchmark names them beside the fixed design; no default run and no
+ * torture "all" includes them, and no oracle has to catch them.  Each has
+ * a test that counts the work it should not do.
+ *   bug-crev-sync-alloc     primitives/c_revocable.c (both):
+ *                           tests/c_revocable.c counts its grace periods
  * The tables are in primitives/registry.c.  Each bug's comment says what
  * the one defect is and what catches it.
  */
@@ -88,9 +100,19 @@ extern const struct revocable_ops rev_ops_bug_irq_rwlock;
 	&rev_ops_bug_irq_rwlock,
 #endif
 
+/* c-revocable with one consumer handle shared by all threads. */
+extern const struct revocable_ops rev_ops_bug_crev_shared_handle;
+/* c-revocable whose resource pointer is used after its scoped access. */
+extern const struct revocable_ops rev_ops_bug_crev_byvalue;
+/* c-revocable whose consumer takes its kref on a freed provider. */
+extern const struct revocable_ops rev_ops_bug_crev_alloc_race;
+
 #define REV_BUG_ZOO_LIST	\
 	REV_BUG_ZOO_SHARED	\
 	&rev_ops_bug_srcu_shared_handle, \
+	&rev_ops_bug_crev_shared_handle, \
+	&rev_ops_bug_crev_byvalue, \
+	&rev_ops_bug_crev_alloc_race, \
 	&rev_ops_bug_percpu_nodrain, \
 	REV_BUG_ZOO_USER	\
 	&rev_ops_bug_seqlock_noretry, \
@@ -120,8 +142,53 @@ const struct revocable_ops *rev_bug_find(const char *name);
  * like every other entry.  A property of the bug, kept beside the zoo.
  */
 
+/*
+ * The SRCU index tally of a zoo entry whose readers share one handle (the
+ * idx), and its unwedge: bug-srcu-shared-handle (primitives/srcu.c says
+ * how it works) and bug-crev-shared-handle (primitives/c_revocable.c).
+ * tally[idx][0] counts the bug's locks of index idx, tally[idx][1] its
+ * unlocks; with every reader stopped, rev_bug_srcu_unwedge() adds the
+ * missing unlocks and locks through the rb_srcu_* API only and returns
+ * how many repairs it made.  Harness support, never part of a bug.
+ */
+static inline int rev_bug_srcu_unwedge(struct rb_srcu_struct *ssp,
+				       atomic_long_t tally[2][2])
+{
+	int idx, got, fixed = 0;
+	long d;
+
+	for (idx = 0; idx < 2; idx++) {
+		d = atomic_long_read(&tally[idx][0]) -
+		    atomic_long_read(&tally[idx][1]);
+		for (; d > 0; d--, fixed++) {	/* a lock without its unlock */
+			atomic_long_inc(&tally[idx][1]);
+			rb_srcu_read_unlock_notrace(ssp, idx);
+		}
+	}
+	for (idx = 0; idx < 2; idx++) {
+		d = atomic_long_read(&tally[idx][0]) -
+		    atomic_long_read(&tally[idx][1]);
+		while (d < 0) {		/* an unlock of a lock taken on 1-idx */
+			got = rb_srcu_read_lock_notrace(ssp);
+			if (got != idx) {
+				rb_srcu_read_unlock_notrace(ssp, got);
+				break;	/* not this index yet: a later call */
+			}
+			atomic_long_inc(&tally[idx][0]);
+			d++;
+			fixed++;
+		}
+	}
+	return fixed;
+}
+
 /* Caught by contract and stress on every run (see above). */
 #define REV_BUG_OPS_LIST	\
 	&rev_ops_bug_nowait,
+
+/* The performance bugs, in rev_ops_all[] of every build (see above). */
+extern const struct revocable_ops rev_ops_bug_crev_sync_alloc;
+#define REV_BUG_PERF_LIST	\
+	&rev_ops_bug_crev_sync_alloc,
 
 #endif /* REVBENCH_BUGS_H */

@@ -118,7 +118,8 @@ static inline int rev_peer_##sym##_put(struct revocable *rev,		\
 	return 0;							\
 }									\
 RB_WL_READSECTIONS_(rev_peer_##sym, rev_peer_##sym##_try,		\
-		    rev_peer_##sym##_put, block, NULL, NULL, NULL);	\
+		    rev_peer_##sym##_put, NULL, NULL, block,		\
+		    NULL, NULL, NULL);					\
 static const struct revocable_ops rev_peer_##sym = {			\
 	.name = "peer-" #sym,						\
 	.family = "reference",						\

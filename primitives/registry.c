@@ -20,6 +20,7 @@ extern const struct revocable_ops rev_ops_rcu_deferred;
 extern const struct revocable_ops rev_ops_srcu;
 extern const struct revocable_ops rev_ops_srcu_exp;
 extern const struct revocable_ops rev_ops_srcu_shared;
+extern const struct revocable_ops rev_ops_c_revocable;
 extern const struct revocable_ops rev_ops_percpu_ref;
 extern const struct revocable_ops rev_ops_rwsem;
 extern const struct revocable_ops rev_ops_rwsem_rpref;
@@ -41,6 +42,7 @@ const struct revocable_ops *const rev_ops_all[] = {
 	&rev_ops_srcu_exp,
 #endif
 	&rev_ops_srcu_shared,
+	&rev_ops_c_revocable,
 	&rev_ops_percpu_ref,
 	&rev_ops_rwsem,
 #ifdef RB_HAVE_RWSEM_RPREF
@@ -50,6 +52,7 @@ const struct revocable_ops *const rev_ops_all[] = {
 	&rev_ops_hazptr,
 	&rev_ops_hazptr_asym,
 	&rev_ops_hazptr_pcpu,
+	REV_BUG_PERF_LIST	/* correct and slow on purpose: only when named */
 #ifdef REVBENCH_BUGS
 	REV_BUG_OPS_LIST	/* deliberately broken: the tests must catch them */
 #endif

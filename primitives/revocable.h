@@ -140,6 +140,15 @@ struct rev_handle {
 					   * try_access_with_guard): the ops
 					   * have guard_enter, guard_exit and
 					   * try_access_guarded (below) */
+#define REV_CAP_PERFBUG		(1U << 18) /* a PERFORMANCE bug of the zoo:
+					   * correct, so not BROKEN (the
+					   * contract and stress suites run it
+					   * and it must pass), deliberately
+					   * slow; never in a default run nor
+					   * torture's "all" (no oracle catches
+					   * slowness), only when named; its
+					   * test counts the work it should not
+					   * do (bugs.h) */
 
 /*
  * REV_CAP_IRQSAFE, precisely.  Kernel hardirq context: no sleeping, no
@@ -309,7 +318,26 @@ struct revocable_ops {
 	 * never part of the bug.
 	 */
 	int (*unwedge)(struct revocable *rev);
+
+	/*
+	 * Optional: the consumer reference of the open-close workload
+	 * (workload.h), taken around every access the way a driver's open()
+	 * and close() take one.  get() returns the reference (NULL: none
+	 * could be taken, counted as a failed open), put() drops it.  NULL:
+	 * the harness's generic one, an atomic increment and decrement of a
+	 * count shared by every consumer (Rust's Arc clone and drop).
+	 * consumer says in one line what get()/put() are, for "revbench
+	 * list" (NULL with the generic one).
+	 */
+	void *(*get)(struct revocable *rev);
+	void (*put)(struct revocable *rev, void *ref);
+	const char *consumer;
 };
+
+/* What the generic consumer reference of open-close is (revbench list). */
+#define REV_CONSUMER_GENERIC	"Arc clone/drop: atomic inc/dec of a count " \
+				"shared by all consumers (the harness's)"
+
 
 /*
  * rev_once - one revoke does the work, every revoke returns after it.
@@ -509,7 +537,7 @@ static inline const char *rev_caps_str(unsigned int caps, char *buf,
 		"sleep", "retry", "bounded", "deferred", "expedited",
 		"unsafe", "broken", "floor", "typestable", "nonest", "hidden",
 		"hworder", "irqsafe", "xrelease", "lockdep", "onoff", "refonly",
-		"guard",
+		"guard", "perfbug",
 	};
 	size_t i, off = 0;
 

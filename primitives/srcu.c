@@ -441,32 +441,8 @@ static int rev_srcu_bug_shared_release(struct revocable *rev,
 static int rev_srcu_bug_unwedge(struct revocable *rev)
 {
 	struct rev_srcu *r = (struct rev_srcu *)rev;
-	int idx, got, fixed = 0;
-	long d;
 
-	for (idx = 0; idx < 2; idx++) {
-		d = atomic_long_read(&r->bug_tally[idx][0]) -
-		    atomic_long_read(&r->bug_tally[idx][1]);
-		for (; d > 0; d--, fixed++) {	/* a lock without its unlock */
-			atomic_long_inc(&r->bug_tally[idx][1]);
-			rb_srcu_read_unlock_notrace(r->ssp, idx);
-		}
-	}
-	for (idx = 0; idx < 2; idx++) {
-		d = atomic_long_read(&r->bug_tally[idx][0]) -
-		    atomic_long_read(&r->bug_tally[idx][1]);
-		while (d < 0) {		/* an unlock of a lock taken on 1-idx */
-			got = rb_srcu_read_lock_notrace(r->ssp);
-			if (got != idx) {
-				rb_srcu_read_unlock_notrace(r->ssp, got);
-				break;	/* not this index yet: a later call */
-			}
-			atomic_long_inc(&r->bug_tally[idx][0]);
-			d++;
-			fixed++;
-		}
-	}
-	return fixed;
+	return rev_bug_srcu_unwedge(r->ssp, r->bug_tally);
 }
 
 const struct revocable_ops rev_ops_bug_srcu_shared_handle = {

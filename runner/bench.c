@@ -120,6 +120,8 @@ int rb_cmd_list(int argc, char **argv)
 		printf("  %-14s %-11s %-26s %s%s\n", o->name, o->family,
 		       rev_caps_str(o->caps, caps, sizeof(caps)), o->desc,
 		       o->revoke_many ? " [revoke_many]" : "");
+		printf("  %-14s %-11s %-26s open-close consumer: %s\n", "", "",
+		       "", o->consumer ? o->consumer : REV_CONSUMER_GENERIC);
 	}
 	printf("\nWorkloads (name: one iteration = ...; knobs):\n");
 	for (i = 0; i < RB_WL_NR; i++) {
@@ -924,7 +926,8 @@ int rb_cmd_run(int argc, char **argv)
 	/* Defaults. */
 	if (!o.nprims) {
 		for (i = 0; i < rev_ops_count && i < RB_MAX_LIST; i++)
-			if (!(rev_ops_all[i]->caps & REV_CAP_BROKEN))
+			if (!(rev_ops_all[i]->caps &
+			      (REV_CAP_BROKEN | REV_CAP_PERFBUG)))
 				o.prims[o.nprims++] = rev_ops_all[i];
 	}
 	if (!o.no_baselines)

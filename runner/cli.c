@@ -186,7 +186,7 @@ static int prim_item(const char *tok, void *ctx)
 		const struct revocable_ops *ops = rev_ops_all[i];
 
 		if (strcmp(tok, "all") ? strcmp(tok, ops->name) :
-		    (ops->caps & REV_CAP_BROKEN) != 0)
+		    (ops->caps & (REV_CAP_BROKEN | REV_CAP_PERFBUG)) != 0)
 			continue;
 		for (j = 0; j < o->nprims && o->prims[j] != ops; j++)
 			;

@@ -223,7 +223,8 @@ static int t_add_all(struct t_opts *o)
 			printf("torture: SKIP %s: unsafe by design (no protection against revoke); name it with --primitive to watch it fail\n",
 			       ops->name);
 			t_unsafe_skipped++;
-		} else if (!(ops->caps & REV_CAP_BROKEN) && t_add(o, ops)) {
+		} else if (!(ops->caps & (REV_CAP_BROKEN | REV_CAP_PERFBUG)) &&
+			   t_add(o, ops)) {
 			return T_EXIT_USAGE;
 		}
 	}
@@ -413,7 +414,8 @@ int cmd_torture(int argc, char **argv)
 	if (list_prims) {
 		for (i = 0; i < rev_ops_count; i++)
 			if (!(rev_ops_all[i]->caps &
-			      (REV_CAP_UNSAFE | REV_CAP_BROKEN)))
+			      (REV_CAP_UNSAFE | REV_CAP_BROKEN |
+			       REV_CAP_PERFBUG)))
 				printf("%s\n", rev_ops_all[i]->name);
 		return 0;
 	}

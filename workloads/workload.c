@@ -83,6 +83,15 @@ const struct rb_workload rb_workloads[RB_WL_NR] = {
 			 RB_WL_KNOB_STALL | RB_WL_KNOB_N | RB_WL_KNOB_MODE,
 		.min_threads = 1,
 	},
+	[RB_WL_OPEN_CLOSE] = {
+		.id = RB_WL_OPEN_CLOSE,
+		.name = "open-close",
+		.measures = "consumer side: take a consumer reference (ops->get, else an Arc-style shared count), one translate access, drop it; interrupts on",
+		.unit = "open+access+close",
+		.kind = RB_WLK_LOOP,
+		.knobs = RB_WL_KNOB_CS,
+		.min_threads = 1,
+	},
 };
 
 const struct rb_workload *rb_workload_find(const char *name)
@@ -473,6 +482,16 @@ static u64 wl_generic_loop(struct rb_wl_run *run, struct rb_wl_thread *t,
 			       ops->guard_exit);
 }
 
+/* The generic open-close loop: every hook through the ops table. */
+static u64 wl_generic_oc_loop(struct rb_wl_run *run, struct rb_wl_thread *t,
+			      u64 n)
+{
+	const struct revocable_ops *ops = run->p.ops;
+
+	return rb_wl_oc_body(run, t, n, ops->try_access, ops->release,
+			     ops->get, ops->put);
+}
+
 static inline void wl_lifecycle_op(struct rb_wl_run *run,
 				   struct rb_wl_thread *t, struct wl_lc_arg *a)
 {
@@ -511,6 +530,7 @@ static u64 wl_ops(struct rb_wl_run *run, struct rb_wl_thread *t, u64 n,
 	case RB_WL_EMPTY:
 	case RB_WL_TRANSLATE:
 	case RB_WL_ERROR_PATH:
+	case RB_WL_OPEN_CLOSE:
 		i = run->loop(run, t, n);
 		break;
 	case RB_WL_MAP_UNMAP:
@@ -1027,8 +1047,12 @@ int rb_wl_run_init(struct rb_wl_run *run, const struct rb_workload *wl,
 		run->path = "generic";
 	}
 	if (wl->id != RB_WL_EMPTY && wl->id != RB_WL_TRANSLATE &&
-	    wl->id != RB_WL_ERROR_PATH)
+	    wl->id != RB_WL_ERROR_PATH && wl->id != RB_WL_OPEN_CLOSE)
 		run->path = "generic";
+	/* open-close: the same choice, of its own loop */
+	if (wl->id == RB_WL_OPEN_CLOSE)
+		run->loop = ops->rs && !p->generic ? ops->rs->oc_loop :
+			    wl_generic_oc_loop;
 	wl_barrier_init(&run->start, n);
 	wl_barrier_init(&run->stop, n);
 	atomic_set(&run->warm, n);
@@ -1046,6 +1070,7 @@ int rb_wl_run_init(struct rb_wl_run *run, const struct rb_workload *wl,
 	atomic_long_set(&run->released, 0);
 	atomic_long_set(&run->revoked, 0);
 	atomic_long_set(&run->unreclaimed, 0);
+	atomic_long_set(&run->oc_refs, 0);
 
 	run->th_mem = rb_zalloc(sizeof(*run->th) * n + SMP_CACHE_BYTES);
 	if (!run->th_mem)
@@ -1072,6 +1097,7 @@ int rb_wl_run_init(struct rb_wl_run *run, const struct rb_workload *wl,
 	case RB_WL_EMPTY:
 	case RB_WL_TRANSLATE:
 	case RB_WL_ERROR_PATH:
+	case RB_WL_OPEN_CLOSE:
 	case RB_WL_MAP_UNMAP:
 	case RB_WL_UNBIND_MANY:
 		run->pgt = rb_pgt_alloc(NULL, NULL);

@@ -24,7 +24,8 @@
  * and rb_now_ns(), so both environments measure exactly the same way.
  *
  * Timing, refscale's method (kernel/rcu/refscale.c, ref_scale_reader()).
- * LOOP workloads (empty, translate, map-unmap, error-path, lifecycle):
+ * LOOP workloads (empty, translate, map-unmap, error-path, lifecycle,
+ * open-close):
  * every participant runs a warm-up pass (an eighth of the window), checks
  * in, and keeps running the same operation until every participant has
  * checked in; then it times exactly one window of p.iters operations;
@@ -35,6 +36,9 @@
  *
  * Inside a window there is no scheduling point, no clock read but the
  * two that bound it, and no shared write but the primitive's own.
+ * (open-close adds the consumer reference's: the primitive's get()/put(),
+ * or the harness's shared count; its windows run with interrupts on, as
+ * a get() may sleep.)
  * Read-side windows (empty, translate, error-path) without sleep_us run
  * with interrupts off when p.irqoff asks for it (the module's irqoff
  * knob, default on; a no-op in userspace): no tick lands inside, and
@@ -128,6 +132,7 @@ enum rb_wl_id {
 	RB_WL_LIFECYCLE,
 	RB_WL_UNBIND_MANY,
 	RB_WL_EMPTY,
+	RB_WL_OPEN_CLOSE,
 	RB_WL_NR
 };
 
@@ -320,6 +325,8 @@ struct rb_wl_run {
 	long retained;			/* revocables' own bytes, revoked and
 					 * not yet destroyed (the revoker's) */
 	long retained_peak;		/* its maximum over the run */
+	/* open-close: the generic consumer reference (ops->get == NULL) */
+	atomic_long_t oc_refs ____cacheline_aligned;
 	/* ops->gp_paths(): the timed revokes' grace-period kinds */
 	u64 gp_expedited, gp_normal;
 	/* CYCLE: the environment's revoke-cost meter (metrics.h), or NULL */
@@ -434,6 +441,8 @@ typedef void (*rb_wl_gexit_fn)(struct rev_handle *g);
 struct rb_wl_readsection {
 	/* n operations of run's (empty, translate or error-path) workload */
 	u64 (*loop)(struct rb_wl_run *run, struct rb_wl_thread *t, u64 n);
+	/* n operations of open-close (rb_wl_oc_body() below) */
+	u64 (*oc_loop)(struct rb_wl_run *run, struct rb_wl_thread *t, u64 n);
 	/* try_access() may block (down_read()): see the irq-off window */
 	bool may_block;
 };
@@ -674,30 +683,107 @@ static __always_inline u64 rb_wl_loop_body(struct rb_wl_run *run,
 	return i;
 }
 
+/* ---- open-close: the consumer side ------------------------------------ */
+
+/*
+ * One open-close operation: take a consumer reference (the primitive's
+ * get(), or with none the generic one: an atomic increment of a count all
+ * consumers share, Rust's Arc clone), make one translate access through
+ * it, drop the reference (put(), or the Arc drop).  A get() that fails is
+ * a failed open, counted as an error like -ENODEV.  get_fn/put_fn are
+ * constants where the loop is instantiated, so the NULL test folds away.
+ */
+typedef void *(*rb_wl_get_fn)(struct revocable *rev);
+typedef void (*rb_wl_put_fn)(struct revocable *rev, void *ref);
+
+static __always_inline void rb_wl_oc_access(struct rb_wl_run *run,
+					    struct rb_wl_thread *t,
+					    struct revocable *rev,
+					    rb_wl_try_fn try_fn,
+					    rb_wl_rel_fn rel_fn,
+					    rb_wl_get_fn get_fn,
+					    rb_wl_put_fn put_fn)
+{
+	void *ref = NULL;
+
+	if (get_fn) {
+		ref = get_fn(rev);
+		if (unlikely(!ref)) {
+			t->errors++;
+			return;
+		}
+	} else {
+		atomic_long_inc(&run->oc_refs);
+	}
+	rb_wl_access(run, t, rev, false, false, try_fn, rel_fn);
+	if (put_fn)
+		put_fn(rev, ref);
+	else
+		atomic_long_dec(&run->oc_refs);
+}
+
+/* n open-close operations on run->cur (the abort check as above). */
+static __always_inline u64 rb_wl_oc_body(struct rb_wl_run *run,
+					 struct rb_wl_thread *t, u64 n,
+					 rb_wl_try_fn try_fn,
+					 rb_wl_rel_fn rel_fn,
+					 rb_wl_get_fn get_fn,
+					 rb_wl_put_fn put_fn)
+{
+	struct revocable *rev = run->cur;
+	u64 i = 0;
+
+	while (i < n && !READ_ONCE(run->abort)) {
+		u64 end = n - i > 1024 ? i + 1024 : n;
+
+		for (; i < end; i++)
+			rb_wl_oc_access(run, t, rev, try_fn, rel_fn, get_fn,
+					put_fn);
+	}
+	return i;
+}
+
 /*
  * RB_WL_READSECTIONS(name, try, release) - in a primitive's file, after
  * its static inline try/release pair: defines name##_rs, the inline read
- * sections, for the ops table's .rs.
+ * sections, for the ops table's .rs.  Its open-close loop uses the
+ * generic consumer reference; a primitive with its own get()/put() uses
+ * RB_WL_READSECTIONS_GETPUT(name, try, release, get, put), with get/put
+ * the static inline pair its ops table points at too.
  * RB_WL_READSECTIONS_GUARD(name, try, release, genter, gtry, gexit) - the
  * same for a REV_CAP_GUARD primitive, with the static inline guard hooks
  * its ops table points at (the guard knob, rb_wl_guard_access()).
  */
-#define RB_WL_READSECTIONS_(name, try_fn, rel_fn, block, ge, gt, gx)	\
+#define RB_WL_READSECTIONS_(name, try_fn, rel_fn, get_fn, put_fn, block,	\
+			    ge, gt, gx)					\
 static u64 name##_rs_loop(struct rb_wl_run *run,			\
 			  struct rb_wl_thread *t, u64 n)		\
 {									\
 	return rb_wl_loop_body(run, t, n, try_fn, rel_fn, ge, gt, gx);	\
 }									\
+static u64 name##_rs_oc_loop(struct rb_wl_run *run,			\
+			     struct rb_wl_thread *t, u64 n)		\
+{									\
+	return rb_wl_oc_body(run, t, n, try_fn, rel_fn, get_fn, put_fn); \
+}									\
 static const struct rb_wl_readsection name##_rs = {			\
 	.loop = name##_rs_loop,						\
+	.oc_loop = name##_rs_oc_loop,					\
 	.may_block = block,						\
 }
 #define RB_WL_READSECTIONS(name, try_fn, rel_fn)			\
-	RB_WL_READSECTIONS_(name, try_fn, rel_fn, false, NULL, NULL, NULL)
+	RB_WL_READSECTIONS_(name, try_fn, rel_fn, NULL, NULL, false,	\
+			    NULL, NULL, NULL)
 /* The same for a read side whose try_access() may block (down_read()). */
 #define RB_WL_READSECTIONS_MAY_BLOCK(name, try_fn, rel_fn)		\
-	RB_WL_READSECTIONS_(name, try_fn, rel_fn, true, NULL, NULL, NULL)
+	RB_WL_READSECTIONS_(name, try_fn, rel_fn, NULL, NULL, true,	\
+			    NULL, NULL, NULL)
+/* The same with the primitive's own consumer reference. */
+#define RB_WL_READSECTIONS_GETPUT(name, try_fn, rel_fn, get_fn, put_fn) \
+	RB_WL_READSECTIONS_(name, try_fn, rel_fn, get_fn, put_fn, false, \
+			    NULL, NULL, NULL)
 #define RB_WL_READSECTIONS_GUARD(name, try_fn, rel_fn, ge, gt, gx)	\
-	RB_WL_READSECTIONS_(name, try_fn, rel_fn, false, ge, gt, gx)
+	RB_WL_READSECTIONS_(name, try_fn, rel_fn, NULL, NULL, false,	\
+			    ge, gt, gx)
 
 #endif /* REVBENCH_WORKLOAD_H */
