@@ -3,7 +3,8 @@
  * srcu_paths.c - which path each revoke's synchronize_srcu() takes: the
  * kernel side of compat.h's RB_HAVE_SRCU_PATHS (rb_srcu_paths_init(),
  * rb_srcu_sync_counted(), rb_srcu_paths_read(), declared in
- * primitives/compat/kernel.h and called by primitives/srcu.c).
+ * primitives/compat/kernel.h and called by primitives/srcu.c), and
+ * rb_srcu_synchronize_many() at the end of this file.
  *
  * synchronize_srcu() auto-expedites a domain that looks idle, and
  * revbench's per-revocable domains nearly always do (unless revoked
@@ -26,7 +27,10 @@
  * wrong side.  The cost: one clock read and a few loads inside the timed
  * revoke, against a grace period of microseconds to milliseconds.
  */
+#include <linux/delay.h>
 #include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
 
 #include "revocable.h"
 #include "kmod.h"
@@ -66,4 +70,39 @@ void rb_srcu_paths_read(const struct rb_srcu_paths *c, u64 *expedited,
 {
 	*expedited = atomic_long_read(&c->expedited);
 	*normal = atomic_long_read(&c->normal);
+}
+
+/*
+ * rb_srcu_synchronize_many() (declared in primitives/compat/kernel.h):
+ * start a polled grace period on every domain, then wait for each in
+ * turn; the grace periods run side by side, so the wait for the first
+ * covers most of the others.  start_poll_synchronize_srcu() returns the
+ * cookie of a full grace period that begins no earlier than the call and
+ * makes sure one is started; poll_state_synchronize_srcu() is fully
+ * ordered like synchronize_srcu()'s return.  Polled rather than
+ * call_srcu() per domain: no callback queued (kcompat.h's path rule
+ * assumes none), no rcu_head to allocate, and the 50 us sleep between
+ * checks is small against a normal SRCU grace period (jiffies).  If the
+ * cookie array cannot be allocated, one synchronize_srcu() per domain:
+ * slower, never wrong.
+ */
+void rb_srcu_synchronize_many(struct srcu_struct *const *ssps, int n)
+{
+	unsigned long *cookie;
+	int i;
+
+	if (n <= 0)
+		return;
+	cookie = kvmalloc_array(n, sizeof(*cookie), GFP_KERNEL);
+	if (!cookie) {
+		for (i = 0; i < n; i++)
+			synchronize_srcu(ssps[i]);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		cookie[i] = start_poll_synchronize_srcu(ssps[i]);
+	for (i = 0; i < n; i++)
+		while (!poll_state_synchronize_srcu(ssps[i], cookie[i]))
+			usleep_range(50, 100);
+	kvfree(cookie);
 }

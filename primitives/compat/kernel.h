@@ -331,6 +331,17 @@ static inline void rb_ref_wait(rb_ref_t *r)
 	poll_state_synchronize_srcu((ssp), (cookie))
 
 /*
+ * rb_srcu_synchronize_many(ssps, n): a full grace period of each of the n
+ * domains (duplicates allowed), the waits overlapped: N domains cost
+ * about one grace period, not N in a row.  kmod/srcu_paths.c: polled
+ * (start_poll_synchronize_srcu() on every domain first, then
+ * poll_state_synchronize_srcu() with a short sleep), so no SRCU callback
+ * is ever queued.  The polled grace periods are normal ones, not
+ * expedited.  May sleep.
+ */
+void rb_srcu_synchronize_many(struct srcu_struct *const *ssps, int n);
+
+/*
  * Bytes one Tree SRCU domain costs, the srcu_struct included, from the
  * public struct sizes only: the srcu_struct, one srcu_data per possible
  * CPU and, since 6.4, the separately allocated srcu_usage.  Not counted,

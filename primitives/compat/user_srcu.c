@@ -66,22 +66,77 @@ static void rb_srcu_wait_idx(struct rb_srcu_struct *ssp, int idx)
 	}
 }
 
+/*
+ * One grace period of each of the n distinct domains in s[], whose
+ * mutexes the caller holds; idx[] is scratch.  Each step runs over every
+ * domain before the next step starts, so the waits overlap.
+ */
+static void rb_srcu_gp_locked(struct rb_srcu_struct **s, unsigned long *idx,
+			      int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		WRITE_ONCE(s[i]->gp_seq, s[i]->gp_seq + 1);	/* odd: one runs */
+	smp_mb(); /* the caller's prior stores (the flags) before the scans */
+	for (i = 0; i < n; i++) {
+		idx[i] = READ_ONCE(s[i]->idx);
+		rb_srcu_wait_idx(s[i], (int)((idx[i] & 1) ^ 1)); /* stale */
+	}
+	smp_mb(); /* E: those scans before the flips */
+	for (i = 0; i < n; i++)
+		WRITE_ONCE(s[i]->idx, idx[i] + 1);
+	smp_mb(); /* D: the flips before the second scans */
+	for (i = 0; i < n; i++)
+		rb_srcu_wait_idx(s[i], (int)(idx[i] & 1)); /* formerly active */
+	smp_mb(); /* the grace periods before the caller's later accesses */
+	for (i = 0; i < n; i++)	/* even: done */
+		smp_store_release(&s[i]->gp_seq, s[i]->gp_seq + 1);
+}
+
 void rb_srcu_synchronize(struct rb_srcu_struct *ssp)
 {
 	unsigned long idx;
 
 	rb_mutex_lock(&ssp->lock);
-	WRITE_ONCE(ssp->gp_seq, ssp->gp_seq + 1);	/* odd: one runs */
-	smp_mb(); /* the caller's prior stores (the flags) before the scans */
-	idx = READ_ONCE(ssp->idx);
-	rb_srcu_wait_idx(ssp, (int)((idx & 1) ^ 1));	/* stale readers */
-	smp_mb(); /* E: that scan before the flip */
-	WRITE_ONCE(ssp->idx, idx + 1);
-	smp_mb(); /* D: the flip before the second scan */
-	rb_srcu_wait_idx(ssp, (int)(idx & 1));	/* the formerly active half */
-	smp_mb(); /* the grace period before the caller's later accesses */
-	smp_store_release(&ssp->gp_seq, ssp->gp_seq + 1);	/* even: done */
+	rb_srcu_gp_locked(&ssp, &idx, 1);
 	rb_mutex_unlock(&ssp->lock);
+}
+
+static int rb_srcu_cmp(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)*(struct rb_srcu_struct *const *)a;
+	uintptr_t y = (uintptr_t)*(struct rb_srcu_struct *const *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void rb_srcu_synchronize_many(struct rb_srcu_struct *const *ssps, int n)
+{
+	struct rb_srcu_struct **s;
+	unsigned long *idx;
+	int i, m = 0;
+
+	if (n <= 0)
+		return;
+	s = rb_zalloc((size_t)n * (sizeof(*s) + sizeof(*idx)));
+	if (!s) {
+		for (i = 0; i < n; i++)
+			rb_srcu_synchronize(ssps[i]);
+		return;
+	}
+	idx = (unsigned long *)(s + n);
+	memcpy(s, ssps, (size_t)n * sizeof(*s));
+	qsort(s, (size_t)n, sizeof(*s), rb_srcu_cmp);
+	for (i = 0; i < n; i++)	/* drop duplicates: one lock each */
+		if (!m || s[m - 1] != s[i])
+			s[m++] = s[i];
+	for (i = 0; i < m; i++)	/* address order: no ABBA between calls */
+		rb_mutex_lock(&s[i]->lock);
+	rb_srcu_gp_locked(s, idx, m);
+	for (i = m - 1; i >= 0; i--)
+		rb_mutex_unlock(&s[i]->lock);
+	rb_free(s);
 }
 
 unsigned long rb_srcu_get_state(struct rb_srcu_struct *ssp)

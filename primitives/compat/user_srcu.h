@@ -42,6 +42,14 @@
  * no RB_HAVE_SRCU_EXPEDITED here, and srcu-exp stays kernel-only rather
  * than run the same code under a second name.
  *
+ * rb_srcu_synchronize_many(ssps, n): one grace period of each of n
+ * domains, overlapped: every domain's mutex taken (in address order, so
+ * two overlapping calls cannot deadlock; duplicates once), then every
+ * stale-reader scan, every flip, every drain scan in turn, so the readers
+ * of all n domains drain side by side and each domain's steps keep the
+ * order above.  If the sorted copy cannot be allocated, one
+ * rb_srcu_synchronize() per domain: slower, never wrong.
+ *
  * Polled grace periods: gp_seq counts 2 per completed grace period, odd
  * while one runs (the kernel's rcu_seq); rb_srcu_get_state() is the value
  * it reaches when the next full grace period has ended, and
@@ -84,6 +92,7 @@ struct rb_srcu_struct {
 int rb_srcu_init(struct rb_srcu_struct *ssp);
 void rb_srcu_cleanup(struct rb_srcu_struct *ssp);
 void rb_srcu_synchronize(struct rb_srcu_struct *ssp);
+void rb_srcu_synchronize_many(struct rb_srcu_struct *const *ssps, int n);
 unsigned long rb_srcu_get_state(struct rb_srcu_struct *ssp);
 bool rb_srcu_poll_state(struct rb_srcu_struct *ssp, unsigned long cookie);
 size_t rb_srcu_footprint(const struct rb_srcu_struct *ssp);
