@@ -595,6 +595,9 @@ static int rbk_primitives_show(struct seq_file *m, void *v)
 			   ops->family, rev_caps_str(ops->caps, caps,
 						     sizeof(caps)),
 			   ops->desc);
+		if (ops->impl)
+			seq_printf(m, "%-12s %-11s %-24s implementation: %s\n",
+				   "", "", "", ops->impl);
 	}
 	return 0;
 }

@@ -120,6 +120,9 @@ int rb_cmd_list(int argc, char **argv)
 		printf("  %-14s %-11s %-26s %s%s\n", o->name, o->family,
 		       rev_caps_str(o->caps, caps, sizeof(caps)), o->desc,
 		       o->revoke_many ? " [revoke_many]" : "");
+		if (o->impl)
+			printf("  %-14s %-11s %-26s implementation: %s\n",
+			       "", "", "", o->impl);
 	}
 	printf("\nWorkloads (name: one iteration = ...; knobs):\n");
 	for (i = 0; i < RB_WL_NR; i++) {
