@@ -186,3 +186,52 @@ const struct revocable_ops rev_ops_srcu_fast = {
 	.revoke = rev_srcu_fast_revoke,
 	.revoke_many = rev_srcu_fast_revoke_many,
 };
+
+#if defined(REVBENCH_BUGS) && defined(RB_SRCU_FAST_PORT)
+#include "bugs.h"
+
+/*
+ * ---- Bug zoo (bugs.h), test builds with the port: bug-srcu-fast-flip-idx ----
+ *
+ * The grace period's second check, after the flip, sums the index just
+ * made current instead of the one it replaced (rb_sfp_check_idx(),
+ * compat/srcu_fast_port.h).  The readers inside when revoke began hold
+ * cookies of the old index, which nothing now waits for: revoke runs the
+ * release callback under them, and the torture oracle sees a reader use
+ * a released resource.  An index slip of this kind (the port's author
+ * made it once while writing the port; the contract suite's
+ * revoke_waits_reader caught it) is the port's own risk: upstream's
+ * ->srcu_ctrp flip makes the index implicit in a pointer.  Chosen over
+ * dropping the RCU grace period X (the fence that replaces the reader's
+ * smp_mb()), whose window is a store buffer that qemu TCG rarely
+ * reaches (REV_CAP_HWORDER, bugs.h): this one is caught in both
+ * environments under TCG too.  Everything else is srcu-fast above.
+ */
+static struct revocable *rev_srcu_fast_bug_create(void *res,
+						  rev_release_fn release,
+						  void *arg)
+{
+	struct revocable *rev = rev_srcu_fast_create(res, release, arg);
+
+	if (rev)
+		((struct rev_srcu_fast *)rev)->own.bug_flip_idx = 1;
+	return rev;
+}
+
+const struct revocable_ops rev_ops_bug_srcu_fast_flip_idx = {
+	.name = "bug-srcu-fast-flip-idx",
+	.family = "srcu",
+	.desc = "BROKEN on purpose: srcu-fast whose grace period checks the "
+		"index it just flipped to, not the readers' one",
+	.impl = RB_SRCU_FAST_IMPL,
+	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP,
+	.color = "#e6550d",
+	.create = rev_srcu_fast_bug_create,
+	.destroy = rev_srcu_fast_destroy,
+	.footprint = rev_srcu_fast_footprint,
+	.try_access = rev_srcu_fast_try_access,
+	.release = rev_srcu_fast_release,
+	.revoke = rev_srcu_fast_revoke,
+	.revoke_many = rev_srcu_fast_revoke_many,
+};
+#endif /* REVBENCH_BUGS && RB_SRCU_FAST_PORT */

@@ -115,6 +115,9 @@ struct rb_srcu_fast_struct {
 	unsigned long gp_seq;	/* 2 per grace period, odd during one */
 	int idx;		/* ctrp is &sda->ctrs[idx]; the claimer's */
 	int busy;		/* claimed by the grace period running */
+#ifdef REVBENCH_BUGS
+	int bug_flip_idx;	/* bug-srcu-fast-flip-idx (srcu_fast.c) */
+#endif
 #ifndef __KERNEL__
 	int nr_ctx;
 #endif
@@ -276,14 +279,31 @@ static inline unsigned long rb_sfp_sum(struct rb_srcu_fast_struct *ssp, int idx,
 }
 
 /*
+ * The index a check sums: the one readers no longer take.  The zoo's
+ * bug-srcu-fast-flip-idx (test builds) sums the current one after the
+ * flip instead, where only readers that came after it are counted.
+ */
+static inline int rb_sfp_check_idx(const struct rb_srcu_fast_struct *ssp,
+				   bool flipped)
+{
+#ifdef REVBENCH_BUGS
+	if (flipped && READ_ONCE(ssp->bug_flip_idx))
+		return ssp->idx;	/* BUG: the index just flipped to */
+#endif
+	(void)flipped;
+	return ssp->idx ^ 1;
+}
+
+/*
  * Wait until no reader is inside the index that is not current, in each
  * domain (upstream's srcu_readers_active_idx_check() and its retries):
  * before the flip, stale readers that fetched it before the last flip;
  * after it, the readers of the formerly current index.  All domains are
  * checked against ONE heavy fence per round: n domains share the RCU
- * grace periods.
+ * grace periods.  @flipped: the check after the flip.
  */
-static inline void rb_sfp_wait_readers(struct rb_sfp_wait *w, int n)
+static inline void rb_sfp_wait_readers(struct rb_sfp_wait *w, int n,
+				       bool flipped)
 {
 	int i, idx, left = n, rounds = 0;
 
@@ -293,13 +313,13 @@ static inline void rb_sfp_wait_readers(struct rb_sfp_wait *w, int n)
 		if (rounds++)	/* a reader is inside: let it leave */
 			rb_sleep_us(rounds < 10 ? 20 : 200);
 		for (i = 0; i < n; i++) {
-			idx = w[i].ssp->idx ^ 1;
+			idx = rb_sfp_check_idx(w[i].ssp, flipped);
 			if (w[i].todo)
 				w[i].unlocks = rb_sfp_sum(w[i].ssp, idx, true);
 		}
 		rb_sfp_heavy_fence();	/* X: where smp_mb() A was */
 		for (i = 0; i < n; i++) {
-			idx = w[i].ssp->idx ^ 1;
+			idx = rb_sfp_check_idx(w[i].ssp, flipped);
 			if (w[i].todo &&
 			    rb_sfp_sum(w[i].ssp, idx, false) == w[i].unlocks) {
 				w[i].todo = false;
@@ -321,7 +341,7 @@ static inline void rb_sfp_gp_claimed(struct rb_sfp_wait *w, int n)
 	for (i = 0; i < n; i++)	/* odd: one runs */
 		WRITE_ONCE(w[i].ssp->gp_seq, w[i].ssp->gp_seq + 1);
 	smp_mb(); /* the caller's prior stores (the flags) before the scans */
-	rb_sfp_wait_readers(w, n);	/* stale readers */
+	rb_sfp_wait_readers(w, n, false);	/* stale readers */
 	smp_mb(); /* E: those checks before the flips */
 	for (i = 0; i < n; i++) {
 		ssp = w[i].ssp;
@@ -329,7 +349,7 @@ static inline void rb_sfp_gp_claimed(struct rb_sfp_wait *w, int n)
 		WRITE_ONCE(ssp->ctrp, &ssp->sda->ctrs[ssp->idx]);
 	}
 	smp_mb(); /* D: the flips before the second checks */
-	rb_sfp_wait_readers(w, n);	/* the formerly current */
+	rb_sfp_wait_readers(w, n, true);	/* the formerly current */
 	smp_mb(); /* the grace periods before the caller's later accesses */
 	for (i = 0; i < n; i++)	/* even: done */
 		smp_store_release(&w[i].ssp->gp_seq, w[i].ssp->gp_seq + 1);
