@@ -403,7 +403,8 @@ int rbk_run_bench(const struct rbk_config *cfg, struct rbk_results *res)
 		const struct revocable_ops *ops = i < rev_ops_count ?
 						  rev_ops_all[i] : zoo;
 
-		if (!all_p && strcmp(ops->name, cfg->primitive))
+		/* one name, a comma-separated list, or all */
+		if (!all_p && !rbk_name_listed(cfg->primitive, ops->name))
 			continue;
 		/* The bug zoo is benchmarked only when named. */
 		if (all_p && (ops->caps & REV_CAP_BROKEN))

@@ -181,6 +181,25 @@ int rbk_config_parse(struct rbk_config *cfg, char *line)
 	return 0;
 }
 
+/* A comma-separated list of rev_ops_all[] names (bench only). */
+static bool rbk_primitives_ok(const char *list)
+{
+	char one[RBK_NAME_LEN];
+	const char *p = list, *e;
+
+	do {
+		e = strchrnul(p, ',');
+		if (e == p || (size_t)(e - p) >= sizeof(one))
+			return false;
+		memcpy(one, p, e - p);
+		one[e - p] = '\0';
+		if (!rev_ops_find(one))
+			return false;
+		p = e + 1;
+	} while (*e);
+	return true;
+}
+
 /* "all", or a comma-separated list of known workloads. */
 static bool rbk_workload_ok(const char *list)
 {
@@ -272,8 +291,7 @@ static int rbk_knobs_check(const struct rbk_config *cfg)
 	for (i = 0; i <= rev_ops_count; i++) {
 		ops = i < rev_ops_count ? rev_ops_all[i] :
 		      rev_bug_find(cfg->primitive);
-		if (!ops || (strcmp(cfg->primitive, "all") &&
-			     strcmp(cfg->primitive, ops->name)))
+		if (!ops || !rbk_name_listed(cfg->primitive, ops->name))
 			continue;
 		for (w = 0; w < RB_WL_NR; w++) {
 			const struct rb_workload *wl = &rb_workloads[w];
@@ -313,8 +331,13 @@ int rbk_config_check(struct rbk_config *cfg)
 		if (ret)
 			return ret;
 	} else if (strcmp(cfg->primitive, "all") && !rev_ops_find(cfg->primitive) &&
-		   !(cfg->mode == RBK_MODE_BENCH && rev_bug_find(cfg->primitive))) {
-		/* bench: a zoo entry runs only when named (KMOD_BUGS=1) */
+		   !(cfg->mode == RBK_MODE_BENCH && rev_bug_find(cfg->primitive)) &&
+		   !(cfg->mode == RBK_MODE_BENCH &&
+		     rbk_primitives_ok(cfg->primitive))) {
+		/*
+		 * bench: a zoo entry runs only when named (KMOD_BUGS=1); a
+		 * comma-separated list of table entries runs them in one boot
+		 */
 		rb_pr_err("parameter primitive: unknown primitive '%s' (see /sys/kernel/debug/revbench/primitives)\n",
 			  cfg->primitive);
 		return -EINVAL;

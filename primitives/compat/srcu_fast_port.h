@@ -98,6 +98,9 @@ struct rb_sfp_data {
 #else
 #define RB_SFP_PERCPU
 #define rb_sfp_heavy_fence()	rb_synchronize_rcu()
+#if RB_TSAN && !defined(urcu_memb_has_sys_membarrier)
+extern int urcu_memb_has_sys_membarrier;	/* not inlined under TSan */
+#endif
 /* liburcu's own memb reader: a compiler barrier with sys_membarrier */
 #define rb_sfp_reader_fence()				\
 	do {						\
