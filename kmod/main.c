@@ -181,8 +181,8 @@ int rbk_config_parse(struct rbk_config *cfg, char *line)
 	return 0;
 }
 
-/* A comma-separated list of rev_ops_all[] names (bench only). */
-static bool rbk_primitives_ok(const char *list)
+/* Is every name of the comma-separated @list one that @known() knows? */
+static bool rbk_list_ok(const char *list, bool (*known)(const char *name))
 {
 	char one[RBK_NAME_LEN];
 	const char *p = list, *e;
@@ -193,32 +193,33 @@ static bool rbk_primitives_ok(const char *list)
 			return false;
 		memcpy(one, p, e - p);
 		one[e - p] = '\0';
-		if (!rev_ops_find(one))
+		if (!known(one))
 			return false;
 		p = e + 1;
 	} while (*e);
 	return true;
 }
 
+static bool rbk_primitive_known(const char *name)
+{
+	return rev_ops_find(name);
+}
+
+static bool rbk_workload_known(const char *name)
+{
+	return !strcmp(name, "driver-unbind") || rb_workload_find(name);
+}
+
+/* A comma-separated list of rev_ops_all[] names (bench only). */
+static bool rbk_primitives_ok(const char *list)
+{
+	return rbk_list_ok(list, rbk_primitive_known);
+}
+
 /* "all", or a comma-separated list of known workloads. */
 static bool rbk_workload_ok(const char *list)
 {
-	char one[RBK_NAME_LEN];
-	const char *p = list, *e;
-
-	if (!strcmp(list, "all"))
-		return true;
-	do {
-		e = strchrnul(p, ',');
-		if (e == p || (size_t)(e - p) >= sizeof(one))
-			return false;
-		memcpy(one, p, e - p);
-		one[e - p] = '\0';
-		if (strcmp(one, "driver-unbind") && !rb_workload_find(one))
-			return false;
-		p = e + 1;
-	} while (*e);
-	return true;
+	return !strcmp(list, "all") || rbk_list_ok(list, rbk_workload_known);
 }
 
 /* mode=torture: primitive (may be empty), bug, threads. */
