@@ -119,7 +119,8 @@ sc_knobs() {
 	    "workload=unbind primitive=rcu stall_us=5000000 threads=3|stall_us=5000000 spins" \
 	    "workload=unbind primitive=rcu samples=20|samples=20: a repetition" \
 	    "workload=driver-unbind primitive=rcu samples=20|samples=20: a repetition" \
-	    "workload=unbind primitive=rcu stall_rcu=1|stall_rcu=1 places"; do
+	    "workload=unbind primitive=rcu stall_rcu=1|stall_rcu=1 places" \
+	    "workload=empty primitive=srcu,nosuch|unknown primitive 'srcu,nosuch'"; do
 		run=${line%%|*} msg=${line#*|}
 		if echo "$run" >$RB/run 2>/dev/null; then
 			bad="$bad; accepted '$run'"
@@ -132,7 +133,7 @@ sc_knobs() {
 	if [ -n "$bad" ]; then
 		sc_fail knobs "${bad#; }"
 	else
-		sc_ok knobs "5 combinations refused with -EINVAL and a message"
+		sc_ok knobs "6 combinations refused with -EINVAL and a message"
 	fi
 }
 
@@ -152,10 +153,13 @@ sc_context() {
 	[ "$hold" != 0 ] && bad="$bad; srcu_exp_holdoff '$hold', the boot set 0"
 	[ "$nirq" -lt 2 ] &&
 		bad="$bad; the rcu empty and translate cells do not say irqoff on"
+	# ops->impl in the primitive table: which srcu-fast this module runs
+	grep -qE '"name":"srcu-fast".*"impl":"(port of Linux v6.15 SRCU-fast|kernel API srcu_read_lock_fast)' /tmp/results.json ||
+		bad="$bad; srcu-fast's impl (kernel API or port) not recorded"
 	if [ -n "$bad" ]; then
 		sc_fail context "${bad#; }"
 	else
-		sc_ok context "every key, seed 7, exp_holdoff 0 read back, irqoff on"
+		sc_ok context "every key, seed 7, exp_holdoff 0 read back, irqoff on, srcu-fast's impl recorded"
 	fi
 }
 
