@@ -21,7 +21,8 @@
 #              write with -EINVAL and a message naming the knobs
 #   context    a bench run's results carry the context keys of
 #              results/FORMAT.md read from this kernel, seed= as given,
-#              and the irq-off state of each read-side cell
+#              the irq-off state of each read-side cell, and which
+#              srcu-fast ran (the primitive table's impl)
 #   srcu-path  srcu and srcu-exp unbinds: gp_normal / gp_expedited split
 #              as exp_holdoff=0 makes it, and the retained bytes
 #   floor      driver-unbind of the no-protection floor runs its readers
