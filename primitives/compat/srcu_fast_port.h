@@ -41,6 +41,9 @@
  *     steps; the port calls synchronize_rcu() directly, so its
  *     synchronize costs the RCU grace periods and not the SRCU machinery
  *     around them (a lower bound on upstream's latency);
+ *   - no lockdep map: upstream's srcu_read_lock_fast() tells lockdep
+ *     of the read-side section (rcu_try_lock_acquire()), the port does
+ *     not, so lockdep sees no SRCU-fast reader here;
  *   - grace periods of one domain are serialised by a claim word (not
  *     srcu_gp_mutex) so that rb_srcu_fast_port_synchronize_many() can
  *     hold many without lockdep's depth limit or ordering classes;
