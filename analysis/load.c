@@ -341,6 +341,7 @@ static void prim_add(int at, const struct rr_prim_desc *d)
 	p->caps = xstrdup(d->caps);
 	p->color = valid_color(d->color) ? xstrdup(d->color) : NULL;
 	p->desc = xstrdup(d->desc);
+	p->impl = d->impl ? xstrdup(d->impl) : NULL;
 	p->floor = has_item(p->caps, "floor");
 	for (i = 0; i < npreg; i++)
 		preg[i].rank = i;
@@ -404,6 +405,7 @@ static void prims_builtin(struct rr_file *f, const struct rr_cell *c, int n)
 		if (fp) {
 			struct rr_prim_desc d = {
 				c[i].primitive, fp->family, "", fp->color, "",
+				NULL,
 			};
 
 			prim_add(fp->rank + 1, &d);
@@ -448,7 +450,7 @@ static void prim_add_json(json_t *e)
 {
 	struct rr_prim_desc d = {
 		jstr(e, "name"), jstr(e, "family"), jstr(e, "caps"),
-		jstr(e, "color"), jstr(e, "desc"),
+		jstr(e, "color"), jstr(e, "desc"), jstr(e, "impl"),
 	};
 
 	if (!rr_prim_get(d.name))

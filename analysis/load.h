@@ -113,6 +113,7 @@ const struct rr_wl *rr_wl_get(const char *name);	/* never NULL */
 /* The primitive table (merged). */
 struct rr_prim {
 	char *name, *family, *caps, *color, *desc;	/* color may be NULL */
+	char *impl;	/* NULL: the file or table names none */
 	int rank;
 	int floor;		/* caps has "floor": what ratios are taken to */
 };
@@ -126,6 +127,7 @@ const char *rr_floor(void);			/* the floor's name, or NULL */
 /* The reading binary's tables, for files without their own. */
 struct rr_prim_desc {
 	const char *name, *family, *caps, *color, *desc;
+	const char *impl;	/* optional (ops->impl) */
 };
 struct rr_wl_desc {
 	const char *name, *unit, *kind, *knobs, *measures;

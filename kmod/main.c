@@ -611,10 +611,12 @@ static int rbk_primitives_show(struct seq_file *m, void *v)
 	for (i = 0; i < rev_ops_count; i++) {
 		const struct revocable_ops *ops = rev_ops_all[i];
 
-		seq_printf(m, "%-12s %-11s %-24s %s\n", ops->name,
+		/* one line per entry: the first word is the name */
+		seq_printf(m, "%-12s %-11s %-24s %s%s%s%s\n", ops->name,
 			   ops->family, rev_caps_str(ops->caps, caps,
 						     sizeof(caps)),
-			   ops->desc);
+			   ops->desc, ops->impl ? " [implementation: " : "",
+			   ops->impl ? ops->impl : "", ops->impl ? "]" : "");
 	}
 	return 0;
 }

@@ -456,6 +456,10 @@ static void rbk_primitive_table(struct rbk_buf *b)
 		}
 		rbuf_printf(b, ",\"desc\":");
 		bstr(b, o->desc ? o->desc : "");
+		if (o->impl) {
+			rbuf_printf(b, ",\"impl\":");
+			bstr(b, o->impl);
+		}
 		rbuf_printf(b, "}");
 	}
 	rbuf_printf(b, "\n    ]");

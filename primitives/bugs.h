@@ -25,6 +25,8 @@
  *   bug-seqlock-typeunsafe  primitives/seqlock.c (both): only a sanitizer
  *                           sees it
  *   bug-srcu-shared-handle  primitives/srcu.c (both)
+ *   bug-srcu-fast-flip-idx  primitives/srcu_fast.c (both, where the
+ *                           SRCU-fast port runs: RB_SRCU_FAST_PORT)
  *   bug-percpu-nodrain      primitives/percpu_ref.c (both)
  *   bug-percpu-noconfirm    primitives/percpu_ref.c (userspace only,
  *                           RB_HAVE_PCPU_REF_NOGP: the kernel's percpu_ref
@@ -76,6 +78,13 @@ extern const struct revocable_ops rev_ops_bug_hazptr_pcpu_noovf;
 
 /* srcu whose one handle (the SRCU index) is shared by all readers. */
 extern const struct revocable_ops rev_ops_bug_srcu_shared_handle;
+/* srcu-fast port whose grace period checks the index it flipped to. */
+#ifdef RB_SRCU_FAST_PORT
+extern const struct revocable_ops rev_ops_bug_srcu_fast_flip_idx;
+#define REV_BUG_ZOO_SRCU_FAST	&rev_ops_bug_srcu_fast_flip_idx,
+#else
+#define REV_BUG_ZOO_SRCU_FAST
+#endif
 /* percpu-ref revoke that releases on the confirm, not after the drain. */
 extern const struct revocable_ops rev_ops_bug_percpu_nodrain;
 /* seqlock reader whose release() never checks the sequence. */
@@ -113,6 +122,7 @@ extern const struct revocable_ops rev_ops_bug_crev_alloc_race;
 	&rev_ops_bug_crev_shared_handle, \
 	&rev_ops_bug_crev_byvalue, \
 	&rev_ops_bug_crev_alloc_race, \
+	REV_BUG_ZOO_SRCU_FAST	\
 	&rev_ops_bug_percpu_nodrain, \
 	REV_BUG_ZOO_USER	\
 	&rev_ops_bug_seqlock_noretry, \

@@ -43,6 +43,13 @@
  *                                get_state/poll_state[/start_poll]
  *                                (srcu_struct / the kernel's classic
  *                                algorithm, compat/user_srcu.h)
+ *   rb_srcu_fast_*               SRCU-fast: struct rb_srcu_fast_struct,
+ *                                init, cleanup, read_lock (returns a
+ *                                cookie) and read_unlock, synchronize,
+ *                                synchronize_many; RB_SRCU_FAST_IMPL says
+ *                                which ran (srcu_read_lock_fast() on
+ *                                v6.15+ / a port of v6.15's algorithm,
+ *                                compat/srcu_fast_port.h)
  *   rb_pcpu_ref_*                percpu_ref: init, tryget_live, put,
  *                                kill_and_confirm, confirm_pending, exit
  *                                (percpu_ref / lib/percpu-refcount.c's
@@ -72,6 +79,8 @@
 #else
 #include "compat/user.h"
 #include "compat/user_srcu.h"
+#define RB_SRCU_FAST_PORT	1	/* no SRCU-fast library: the port */
+#include "compat/srcu_fast_port.h"
 #include "compat/user_percpu_ref.h"
 #endif
 

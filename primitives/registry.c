@@ -20,6 +20,7 @@ extern const struct revocable_ops rev_ops_rcu_deferred;
 extern const struct revocable_ops rev_ops_srcu;
 extern const struct revocable_ops rev_ops_srcu_exp;
 extern const struct revocable_ops rev_ops_srcu_shared;
+extern const struct revocable_ops rev_ops_srcu_fast;
 extern const struct revocable_ops rev_ops_c_revocable;
 extern const struct revocable_ops rev_ops_percpu_ref;
 extern const struct revocable_ops rev_ops_rwsem;
@@ -42,6 +43,7 @@ const struct revocable_ops *const rev_ops_all[] = {
 	&rev_ops_srcu_exp,
 #endif
 	&rev_ops_srcu_shared,
+	&rev_ops_srcu_fast,
 	&rev_ops_c_revocable,
 	&rev_ops_percpu_ref,
 	&rev_ops_rwsem,

@@ -215,6 +215,14 @@ struct revocable_ops {
 	const char *name;	/* unique: "rwsem-rpref", "hazptr-asym" */
 	const char *family;	/* primitive it is a variant of: "rwsem" */
 	const char *desc;	/* one line, for "revbench list" */
+	/*
+	 * Optional, NULL for most: which implementation of the design this
+	 * build runs, where it has more than one (srcu-fast: the kernel's
+	 * srcu_read_lock_fast() or a port, and the port's upstream
+	 * version).  Results files, "revbench list" and the module's
+	 * debugfs primitives record it.
+	 */
+	const char *impl;
 	unsigned int caps;
 	const char *color;	/* plot colour, "#rrggbb" */
 	/*

@@ -10,9 +10,10 @@
  *   srcu         one domain per revocable (the C "revocable provider" owns
  *                its own srcu_struct): a reader stalled on another
  *                revocable does not delay this revoke (REV_CAP_BOUNDED);
- *                no revoke_many(), since there is no shared grace period
- *                to batch - N revocables cost N synchronizes, the
- *                per-provider design's price.
+ *                revoke_many() has no shared grace period to batch, but
+ *                overlaps the N domains' grace periods
+ *                (rb_srcu_synchronize_many(): polled, so normal rather
+ *                than the auto-expedited ones one revoke gets).
  *   srcu-exp     the same with rb_srcu_synchronize_expedited().  Kernel
  *                only (RB_HAVE_SRCU_EXPEDITED): userspace's synchronize
  *                is already the expedited shape (compat/user_srcu.h), so
@@ -89,10 +90,17 @@ REV_SRCU_PATHS_GET(rev_srcu_paths_own_get, rev_srcu_paths_own)
 REV_SRCU_PATHS_GET(rev_srcu_paths_exp_get, rev_srcu_paths_exp)
 REV_SRCU_PATHS_GET(rev_srcu_paths_shared_get, rev_srcu_paths_shared)
 #define REV_SRCU_SYNC(ssp, exp, c)	rb_srcu_sync_counted((ssp), (exp), &(c))
+/* rb_srcu_synchronize_many()'s polled grace periods are normal ones. */
+#define REV_SRCU_SYNC_MANY(ssps, n, c)				\
+	do {							\
+		atomic_long_add((n), &(c).normal);		\
+		rb_srcu_synchronize_many((ssps), (n));		\
+	} while (0)
 #define REV_SRCU_GP_PATHS(get)		.gp_paths = (get),
 #define REV_SRCU_PATHS_INIT		.global_init = rb_srcu_paths_init,
 #else
 #define REV_SRCU_SYNC(ssp, exp, c)	rb_srcu_synchronize(ssp)
+#define REV_SRCU_SYNC_MANY(ssps, n, c)	rb_srcu_synchronize_many((ssps), (n))
 #define REV_SRCU_GP_PATHS(get)
 #define REV_SRCU_PATHS_INIT
 #endif
@@ -176,6 +184,38 @@ static void rev_srcu_revoke(struct revocable *rev)
 	rev_once_batch(&rev, 1, &rev_srcu_own_batch);
 }
 
+/*
+ * srcu's revoke_many(): one grace period of every revocable's domain,
+ * overlapped.  The domains are gathered into an array for the compat
+ * call; without memory for it, one synchronize each (slower, not wrong).
+ */
+static void rev_srcu_own_wait_many(struct revocable **revs, int n)
+{
+	struct rb_srcu_struct **ssps = rb_zalloc((size_t)n * sizeof(*ssps));
+	int i;
+
+	if (!ssps) {
+		for (i = 0; i < n; i++)
+			REV_SRCU_SYNC(((struct rev_srcu *)revs[i])->ssp, false,
+				      rev_srcu_paths_own);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		ssps[i] = ((struct rev_srcu *)revs[i])->ssp;
+	REV_SRCU_SYNC_MANY(ssps, n, rev_srcu_paths_own);
+	rb_free(ssps);
+}
+
+static const struct rev_batch rev_srcu_own_many_batch = {
+	.stop = rev_srcu_stop,
+	.wait = rev_srcu_own_wait_many,
+};
+
+static void rev_srcu_revoke_many(struct revocable **revs, int n)
+{
+	rev_once_batch(revs, n, &rev_srcu_own_many_batch);
+}
+
 /* srcu and srcu-exp: a domain per revocable, read side as above. */
 #define REV_SRCU_OWN_OPS				\
 	.create = rev_srcu_create,			\
@@ -196,7 +236,7 @@ const struct revocable_ops rev_ops_srcu = {
 	REV_SRCU_GP_PATHS(rev_srcu_paths_own_get)
 	REV_SRCU_OWN_OPS,
 	.revoke = rev_srcu_revoke,
-	/* no revoke_many: one domain per revocable, nothing to share */
+	.revoke_many = rev_srcu_revoke_many,
 };
 
 #ifdef RB_HAVE_SRCU_EXPEDITED

@@ -117,9 +117,12 @@ int rb_cmd_list(int argc, char **argv)
 	for (i = 0; i < rev_ops_count; i++) {
 		const struct revocable_ops *o = rev_ops_all[i];
 
-		printf("  %-14s %-11s %-26s %s%s\n", o->name, o->family,
+		/* the entry's line (its first word is the name), then its consumer */
+		printf("  %-14s %-11s %-26s %s%s%s%s%s\n", o->name, o->family,
 		       rev_caps_str(o->caps, caps, sizeof(caps)), o->desc,
-		       o->revoke_many ? " [revoke_many]" : "");
+		       o->revoke_many ? " [revoke_many]" : "",
+		       o->impl ? " [implementation: " : "",
+		       o->impl ? o->impl : "", o->impl ? "]" : "");
 		printf("  %-14s %-11s %-26s open-close consumer: %s\n", "", "",
 		       "", o->consumer ? o->consumer : REV_CONSUMER_GENERIC);
 	}

@@ -313,7 +313,7 @@ void rb_builtin_tables(void)
 		bprim[i] = (struct rr_prim_desc){
 			o->name, o->family ? o->family : o->name,
 			rev_caps_str(o->caps, bcaps[i], sizeof(bcaps[i])),
-			o->color, o->desc ? o->desc : "",
+			o->color, o->desc ? o->desc : "", o->impl,
 		};
 	}
 	nbprim = i;
@@ -354,6 +354,9 @@ static json_t *builtin_json(int wl)
 				json_object_set_new(p, "color",
 						    json_string(bprim[i].color));
 			json_object_set_new(p, "desc", json_string(bprim[i].desc));
+			if (bprim[i].impl)
+				json_object_set_new(p, "impl",
+						    json_string(bprim[i].impl));
 		}
 		json_array_append_new(a, p);
 	}

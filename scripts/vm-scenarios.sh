@@ -22,7 +22,8 @@
 #              and a message naming the knobs
 #   context    a bench run's results carry the context keys of
 #              results/FORMAT.md read from this kernel, seed= as given,
-#              and the irq-off state of each read-side cell
+#              the irq-off state of each read-side cell, and which
+#              srcu-fast ran (the primitive table's impl)
 #   srcu-path  srcu and srcu-exp unbinds: gp_normal / gp_expedited split
 #              as exp_holdoff=0 makes it, and the retained bytes
 #   floor      driver-unbind of the no-protection floor runs its readers
@@ -123,7 +124,8 @@ sc_knobs() {
 	    "workload=unbind primitive=rcu stall_rcu=1|stall_rcu=1 places" \
 	    "workload=translate primitive=rcu guard=0|parameter guard: '0' is not a number in [1, 64]" \
 	    "workload=translate primitive=rcu guard=65|parameter guard: '65' is not a number in [1, 64]" \
-	    "workload=translate primitive=rcu loops=100000000 guard=64 cs=10000|loops=100000000 x guard=64 x"; do
+	    "workload=translate primitive=rcu loops=100000000 guard=64 cs=10000|loops=100000000 x guard=64 x" \
+	    "workload=empty primitive=srcu,nosuch|unknown primitive 'srcu,nosuch'"; do
 		run=${line%%|*} msg=${line#*|}
 		if echo "$run" >$RB/run 2>/dev/null; then
 			bad="$bad; accepted '$run'"
@@ -136,7 +138,7 @@ sc_knobs() {
 	if [ -n "$bad" ]; then
 		sc_fail knobs "${bad#; }"
 	else
-		sc_ok knobs "8 combinations refused with -EINVAL and a message"
+		sc_ok knobs "9 combinations refused with -EINVAL and a message"
 	fi
 }
 
@@ -156,10 +158,13 @@ sc_context() {
 	[ "$hold" != 0 ] && bad="$bad; srcu_exp_holdoff '$hold', the boot set 0"
 	[ "$nirq" -lt 2 ] &&
 		bad="$bad; the rcu empty and translate cells do not say irqoff on"
+	# ops->impl in the primitive table: which srcu-fast this module runs
+	grep -qE '"name":"srcu-fast".*"impl":"(port of Linux v6.15 SRCU-fast|kernel API srcu_read_lock_fast)' /tmp/results.json ||
+		bad="$bad; srcu-fast's impl (kernel API or port) not recorded"
 	if [ -n "$bad" ]; then
 		sc_fail context "${bad#; }"
 	else
-		sc_ok context "every key, seed 7, exp_holdoff 0 read back, irqoff on"
+		sc_ok context "every key, seed 7, exp_holdoff 0 read back, irqoff on, srcu-fast's impl recorded"
 	fi
 }
 

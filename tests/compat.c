@@ -66,6 +66,72 @@ static void test_srcu(void)
 	rb_srcu_cleanup(&ss);
 }
 
+/*
+ * rb_srcu_synchronize_many(): every listed domain (one listed twice) gets
+ * a full grace period, and the call waits for a reader inside any one of
+ * them.
+ */
+#define MANY_DOMAINS	3
+
+struct srcu_many_arg {
+	struct rb_srcu_struct *list[MANY_DOMAINS + 1];
+	int done;
+};
+
+static int srcu_many_thread(void *p)
+{
+	struct srcu_many_arg *a = p;
+
+	rb_srcu_synchronize_many(a->list, MANY_DOMAINS + 1);
+	smp_store_release(&a->done, 1);
+	return 0;
+}
+
+static void test_srcu_many(void)
+{
+	struct rb_srcu_struct ss[MANY_DOMAINS];
+	unsigned long cookie[MANY_DOMAINS];
+	struct srcu_many_arg a = { .done = 0 };
+	struct rb_thread *t;
+	int i, idx, ok, n = 0;
+
+	for (i = 0; i < MANY_DOMAINS; i++, n++)
+		if (rb_srcu_init(&ss[i]))
+			break;
+	if (!tap_ok(n == MANY_DOMAINS, "srcu many: init")) {
+		while (--n >= 0)
+			rb_srcu_cleanup(&ss[n]);
+		return;
+	}
+	for (i = 0; i < MANY_DOMAINS; i++)
+		a.list[i] = &ss[MANY_DOMAINS - 1 - i];	/* not address order */
+	a.list[MANY_DOMAINS] = &ss[1];			/* and a duplicate */
+	idx = rb_srcu_read_lock(&ss[1]);
+	for (i = 0; i < MANY_DOMAINS; i++)
+		cookie[i] = rb_srcu_get_state(&ss[i]);
+	t = rb_thread_start(srcu_many_thread, &a, -1, "srcu-many");
+	if (!tap_ok(t != NULL, "srcu many: updater thread started")) {
+		rb_srcu_read_unlock(&ss[1], idx);
+		for (i = 0; i < MANY_DOMAINS; i++)
+			rb_srcu_cleanup(&ss[i]);
+		return;
+	}
+	rb_sleep_us(HOLD_MS * 1000);
+	tap_ok(!smp_load_acquire(&a.done),
+	       "srcu many: waits for a reader inside one of the domains "
+	       "(%d ms)", HOLD_MS);
+	rb_srcu_read_unlock(&ss[1], idx);
+	rb_thread_join(t);
+	ok = smp_load_acquire(&a.done);
+	for (i = 0; i < MANY_DOMAINS; i++)
+		ok = ok && rb_srcu_poll_state(&ss[i], cookie[i]);
+	tap_ok(ok, "srcu many: every domain's cookie is complete once it "
+	       "returns");
+	rb_srcu_synchronize_many(a.list, 0);	/* n = 0: a no-op */
+	for (i = 0; i < MANY_DOMAINS; i++)
+		rb_srcu_cleanup(&ss[i]);
+}
+
 struct pcpu_test {
 	struct rb_pcpu_ref ref;
 	int confirmed, released;
@@ -119,6 +185,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	test_srcu();
+	test_srcu_many();
 	test_pcpu_ref();
 	rb_thread_exit();
 	return tap_done();

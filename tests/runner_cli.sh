@@ -211,6 +211,10 @@ prims = {p["name"]: p for p in ctx["revbench_primitives"]}
 for p in prims.values():
     assert set(p) >= {"name", "family", "caps", "desc"}, p
 assert [n for n, p in prims.items() if "floor" in p["caps"].split(",")] == ["none"]
+# ops->impl: which implementation ran, where a design has more than one
+# (srcu-fast: the port of v6.15's algorithm, everywhere in userspace)
+assert prims["srcu-fast"]["impl"].startswith("port of Linux v6.15 SRCU-fast"), prims["srcu-fast"]
+assert "impl" not in prims["srcu"], prims["srcu"]
 cells = {c["name"]: c for c in ctx["revbench_cells"]}
 # per workload: counters on each repetition's entry / once in the cell table
 per_wl = {

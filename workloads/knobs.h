@@ -81,7 +81,7 @@ X(stall_rcu, "", KERNEL, ONE, 0, 1, 0,					\
 X(mode_name, mode, "none",						\
   "run at insmod: test | bench | torture | none")			\
 X(primitive, primitive, "all",						\
-  "an ops name (debugfs primitives) or all; torture: empty = bugs only; bench: a zoo entry too (test builds)") \
+  "an ops name (debugfs primitives) or all; torture: empty = bugs only; bench: a zoo entry too (test builds), or a comma-separated list of ops names") \
 X(workload, workload, "translate",					\
   "a shared workload (rb_workloads[]), driver-unbind (kernel only: device_release_driver timed), a comma-separated list of them, or all") \
 X(many_mode, many_mode, "oneby",					\

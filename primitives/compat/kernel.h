@@ -372,6 +372,39 @@ static inline void rb_ref_wait(rb_ref_t *r)
 void rb_srcu_synchronize_many(struct srcu_struct *const *ssps, int n);
 
 /*
+ * ---- SRCU-fast: srcu_read_lock_fast() where the kernel has it ----
+ * Linux v6.15 added srcu_read_lock_fast()/srcu_read_unlock_fast() (and
+ * SRCU_READ_FLAVOR_FAST with them, the feature test used here);
+ * init_srcu_struct_fast() came in v6.19.  Where they exist the
+ * rb_srcu_fast_* names map onto them and RB_SRCU_FAST_IMPL says "kernel
+ * API".  NOT TESTED: no kernel here has them (Debian's 6.1 and 6.12 do
+ * not), so this branch has never been compiled; everything measured here
+ * ran the port, compat/srcu_fast_port.h, which the #else includes.
+ */
+#include <linux/version.h>
+#ifdef SRCU_READ_FLAVOR_FAST
+#define RB_SRCU_FAST_IMPL	"kernel API srcu_read_lock_fast() (untested " \
+				"branch: never built by revbench's CI)"
+#define rb_srcu_fast_struct	srcu_struct
+typedef struct srcu_ctr __percpu *rb_srcu_fast_cookie_t;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 19, 0)
+#define rb_srcu_fast_init(ssp)	init_srcu_struct_fast(ssp)
+#else
+#define rb_srcu_fast_init(ssp)	init_srcu_struct(ssp)
+#endif
+#define rb_srcu_fast_cleanup(ssp)	cleanup_srcu_struct(ssp)
+#define rb_srcu_fast_read_lock(ssp)	srcu_read_lock_fast(ssp)
+#define rb_srcu_fast_read_unlock(ssp, scp) \
+	srcu_read_unlock_fast((ssp), (scp))
+#define rb_srcu_fast_synchronize(ssp)	synchronize_srcu(ssp)
+#define rb_srcu_fast_synchronize_many(ssps, n) \
+	rb_srcu_synchronize_many((ssps), (n))
+#define rb_srcu_fast_footprint(ssp)	rb_srcu_footprint(ssp)
+#else
+#define RB_SRCU_FAST_PORT	1
+#endif
+
+/*
  * Bytes one Tree SRCU domain costs, the srcu_struct included, from the
  * public struct sizes only: the srcu_struct, one srcu_data per possible
  * CPU and, since 6.4, the separately allocated srcu_usage.  Not counted,
@@ -413,6 +446,10 @@ void rb_srcu_sync_counted(struct srcu_struct *ssp, bool expedited,
 			  struct rb_srcu_paths *c);
 void rb_srcu_paths_read(const struct rb_srcu_paths *c, u64 *expedited,
 			u64 *normal);
+
+#ifdef RB_SRCU_FAST_PORT
+#include "srcu_fast_port.h"
+#endif
 
 /*
  * ---- percpu_ref: the kernel's own ----
