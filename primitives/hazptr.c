@@ -28,9 +28,14 @@
  * Claiming: in the kernel rb_ctx_get() disables preemption, so no other
  * task can claim a slot of this CPU between our check and our store; once
  * claimed, the slot is ours until release, so the reader may sleep or
- * migrate (REV_CAP_SLEEP) and release from another CPU.  Not IRQ/NMI-safe:
- * an interrupt handler on the same CPU could claim the same slot between
- * the check and the store (that would need local_irq_save() or cmpxchg).
+ * migrate (REV_CAP_SLEEP) and release from another CPU.  The claim is a
+ * peek for NULL then a store, not atomic against an interrupt on the same
+ * CPU, which is safe for an access that begins and ends in one handler
+ * (the handler fills and empties the slot before the interrupted
+ * reader's store: REV_CAP_IRQSAFE) but not for one a handler takes and
+ * leaves held, which the interrupted reader's store would overwrite: no
+ * REV_CAP_XRELEASE (that would need local_irq_save() or cmpxchg(), as
+ * hazptr-pcpu has).  NMI: neither.
  * In userspace the slots are per registered thread and only the owner
  * claims them; release may still come from another thread.  Peeking at a
  * slot is a load-acquire and publishing a store-release in userspace only:

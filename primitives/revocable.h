@@ -171,7 +171,8 @@ struct rev_handle {
  * claim fills it and empties it again before the reader's store - but
  * not XRELEASE: an access taken in a handler and held after it returns
  * can be overwritten by the interrupted reader's claim of the same slot
- * (primitives/hazptr.c; the zoo's bug-hazptr-irq-handoff claims it).
+ * (primitives/hazptr.c).  hazptr-pcpu claims its slot with cmpxchg(), so
+ * it is both (not on PREEMPT_RT: an overflow may allocate).
  * The module's torture runs readers from an hrtimer and from
  * smp_call_function_single() for every table with the cap (torture.h).
  * Userspace has no hardirq: the tables claim the cap through REV_IRQSAFE,
