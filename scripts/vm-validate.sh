@@ -268,13 +268,15 @@ wait_for() {
 		fi
 	done
 }
-# dump TAG FROM: kernel log lines after line FROM, between markers
+# dump TAG FROM: kernel log lines after line FROM, between markers, on
+# the data port (ttyS2: no console, so no printk can land in a block; on
+# PREEMPT_RT the console is printed by a kthread, late, whatever the level)
 dump() {
-	echo 1 >/proc/sys/kernel/printk
-	echo "rbv: BEGIN $1"
-	dmesg | sed -n "$(($2 + 1)),\$p"
-	echo "rbv: END $1"
-	echo 8 >/proc/sys/kernel/printk
+	{
+		echo "rbv: BEGIN $1"
+		dmesg | sed -n "$(($2 + 1)),\$p"
+		echo "rbv: END $1"
+	} >/dev/ttyS2
 }
 refscale() {	# refscale TYPE ROUND
 	tag="refscale $1 round $2"
@@ -303,13 +305,13 @@ revbench() {	# revbench PRIMITIVE ROUND
 	echo "rbv: insmod revbench rc=$rc"
 	[ $rc -eq 0 ] || return
 	wait_for 'revbench: done:' "$dones"
-	echo 1 >/proc/sys/kernel/printk
-	echo "rbv: BEGIN $tag"
-	cat /sys/kernel/debug/revbench/results
-	crc=$?
-	echo
-	echo "rbv: END $tag (cat rc=$crc)"
-	echo 8 >/proc/sys/kernel/printk
+	{
+		echo "rbv: BEGIN $tag"
+		cat /sys/kernel/debug/revbench/results
+		crc=$?
+		echo
+		echo "rbv: END $tag (cat rc=$crc)"
+	} >/dev/ttyS2
 	rmmod revbench
 	echo "rbv: rmmod revbench rc=$?"
 }
@@ -443,6 +445,7 @@ run_kernel() {
 	local cmd=("$QEMU" -accel "tcg,thread=multi" -smp "$SMP" -m 512
 		-nographic -no-reboot -monitor none -net none
 		-serial "file:$run/console.log" -serial "file:$run/dmesg.log"
+		-serial "file:$run/data.log"
 		-kernel "$img" -initrd "$run/initramfs.cpio.gz" -append "$append")
 	{
 		echo "#!/bin/sh"
@@ -466,6 +469,7 @@ run_kernel() {
 	secs=$((now - bs))
 	echo "    waited $((bs - t0))s for $HEAVY_LOCK, then ${secs}s boot+run"
 	clean_log "$run/console.log" >"$run/console.txt"
+	clean_log "$run/data.log" >"$run/data.txt" 2>/dev/null || :
 	if [ $brc -eq 124 ] || [ $brc -eq 137 ]; then
 		reasons+=("the host watchdog killed qemu after ${TIMEOUT}s (console: $(rel "$run")/console.log)")
 	elif [ $brc -ne 0 ]; then
@@ -477,8 +481,8 @@ run_kernel() {
 		reasons+=("insmod torture.ko failed")
 	local line bad
 	while IFS= read -r line; do reasons+=("$line"); done < <(
-		grep -E '^rbv: (insmod|rmmod) .* rc=[1-9]|^rbv: TIMEOUT|^rbv: END .*cat rc=[1-9]' \
-			"$run/console.txt" | head -n 10)
+		grep -hE '^rbv: (insmod|rmmod) .* rc=[1-9]|^rbv: TIMEOUT|^rbv: END .*cat rc=[1-9]' \
+			"$run/console.txt" "$run/data.txt" 2>/dev/null | head -n 10)
 	bad=$( { grep -En "$BAD_RE" "$run/console.txt" | sed 's/^/console.log:/'
 		 [ -f "$run/dmesg.log" ] && clean_log "$run/dmesg.log" |
 			grep -En "$BAD_RE" | sed 's/^/dmesg.log:/'; } | head -n 6 || true)
@@ -498,7 +502,7 @@ run_kernel() {
 import json, os, re, statistics as st, sys
 run, kv, rounds, nruns, nreaders, loops, smp, git, ts, secs, out = sys.argv[1:12]
 rounds, nruns = int(rounds), int(nruns)
-lines = open(os.path.join(run, "console.txt"), errors="replace").read().splitlines()
+lines = open(os.path.join(run, "data.txt"), errors="replace").read().splitlines()
 blocks, cur, tag = {}, None, None
 for l in lines:
     m = re.match(r"^rbv: BEGIN (.*)$", l)

@@ -241,8 +241,9 @@ echo "$PROG: NOTE: qemu TCG is software emulation: any timing from these" \
 
 # ---- the initramfs ---------------------------------------------------------
 # /init: mount, insmod with the revbench.* words of the kernel command line,
-# wait for the "done" line, (bench) copy the results to the console between
-# marker lines, rmmod, write the whole kernel log to ttyS1, power off.
+# wait for the "done" line, (bench) copy the results to the data port
+# (ttyS2, data.log) between marker lines, rmmod, write the whole kernel
+# log to ttyS1, power off.
 write_init() {
 	cat >"$1" <<'EOF'
 #!/bin/sh
@@ -277,21 +278,23 @@ if [ $rc -eq 0 ]; then
 		[ $((n % 60)) -eq 0 ] && echo "revbench-vm: still waiting for 'revbench: done:' (${n}s)"
 	done
 	if [ "$mode" = bench ]; then
-		# Keep kernel messages from interleaving with the JSON.
-		echo 1 >/proc/sys/kernel/printk
-		echo "revbench-vm: BEGIN results /sys/kernel/debug/revbench/results"
-		cat /sys/kernel/debug/revbench/results
-		crc=$?
-		echo
-		echo "revbench-vm: END results (cat rc=$crc)"
-		for f in /sys/kernel/debug/revbench/*samples*; do
-			[ -f "$f" ] || continue
-			echo "revbench-vm: BEGIN samples $f"
-			cat "$f"
+		# On the data port (ttyS2), which is no console: no kernel
+		# message can land inside the JSON (on PREEMPT_RT a kthread
+		# prints the console late, whatever the log level says).
+		{
+			echo "revbench-vm: BEGIN results /sys/kernel/debug/revbench/results"
+			cat /sys/kernel/debug/revbench/results
+			crc=$?
 			echo
-			echo "revbench-vm: END samples"
-		done
-		echo 8 >/proc/sys/kernel/printk
+			echo "revbench-vm: END results (cat rc=$crc)"
+			for f in /sys/kernel/debug/revbench/*samples*; do
+				[ -f "$f" ] || continue
+				echo "revbench-vm: BEGIN samples $f"
+				cat "$f"
+				echo
+				echo "revbench-vm: END samples"
+			done
+		} >/dev/ttyS2
 	fi
 	rmmod revbench
 	rrc=$?
@@ -510,6 +513,7 @@ boot() {
 	QEMU_CMD=("$QEMU" -accel "tcg,thread=multi" -smp "$SMP" -m 512
 		-nographic -no-reboot -monitor none -net none
 		-serial "file:$run/console.log" -serial "file:$run/dmesg.log"
+		-serial "file:$run/data.log"
 		-kernel "$img" -initrd "$run/initramfs.cpio.gz"
 		-append "$append")
 	{
@@ -611,6 +615,7 @@ run_kernel() {
 	for attempt in 1 2; do
 		boot "$kv" "$img" "$run"
 		clean_log "$run/console.log" >"$run/console.txt"
+		clean_log "$run/data.log" >"$run/data.txt" 2>/dev/null || :
 		[ $attempt -eq 1 ] || break
 		local why=
 		if [ "$BOOT_HUNG" = 1 ]; then
@@ -836,17 +841,17 @@ torture_report() {
 	fi
 }
 
-# bench_results KVER RUNDIR: JSON from the console -> results/, tagged TCG.
+# bench_results KVER RUNDIR: JSON from the data port -> results/, tagged TCG.
 bench_results() {
 	local kv=$1 run=$2 out
 	BENCH_ERR=
 	awk '/^revbench-vm: END results/ { on = 0 }
 	     on { print }
 	     /^revbench-vm: BEGIN results/ { on = 1; n++ }
-	     END { if (n != 1) exit 1 }' "$run/console.txt" >"$run/results-raw.json" || {
+	     END { if (n != 1) exit 1 }' "$run/data.txt" >"$run/results-raw.json" || {
 		BENCH_ERR="no (or more than one) results block between the BEGIN/END markers"
 		return 1; }
-	grep -q '^revbench-vm: END results (cat rc=0)' "$run/console.txt" || {
+	grep -q '^revbench-vm: END results (cat rc=0)' "$run/data.txt" || {
 		BENCH_ERR="reading /sys/kernel/debug/revbench/results failed or was cut short"
 		return 1; }
 	mkdir -p "$RESULTS_DIR"
@@ -889,10 +894,10 @@ EOF
 	fi
 	cp "$out" "$run/results.json"
 	# Raw revoke samples, if the module exported them.
-	if grep -q '^revbench-vm: BEGIN samples' "$run/console.txt"; then
+	if grep -q '^revbench-vm: BEGIN samples' "$run/data.txt"; then
 		awk '/^revbench-vm: END samples/ { on = 0 }
 		     on && NF { print }
-		     /^revbench-vm: BEGIN samples/ { on = 1 }' "$run/console.txt" >"$out.samples.csv.tmp" &&
+		     /^revbench-vm: BEGIN samples/ { on = 1 }' "$run/data.txt" >"$out.samples.csv.tmp" &&
 			mv "$out.samples.csv.tmp" "$out.samples.csv" &&
 			cp "$out.samples.csv" "$run/results.samples.csv"
 	fi
