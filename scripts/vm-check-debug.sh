@@ -56,7 +56,7 @@ BENCH_PARAMS=${VM_DEBUG_BENCH_PARAMS:-primitive=all workload=driver-unbind,unbin
 # VM_DEBUG_TEETH='ENTRY PARAMS;ENTRY PARAMS' replaces the table.
 TEETH=(
 	"bug-seqlock-typeunsafe workload=unbind reps=3 samples=200 cs=256"
-	"bug-crev-byvalue workload=unbind reps=1 samples=10 cs=262144"
+	"bug-crev-byvalue workload=unbind reps=1 samples=100 cs=262144"
 )
 if [ -n "${VM_DEBUG_TEETH:-}" ]; then
 	IFS=';' read -r -a TEETH <<<"$VM_DEBUG_TEETH"
