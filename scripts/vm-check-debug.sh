@@ -43,16 +43,16 @@ BENCH_PARAMS=${VM_DEBUG_BENCH_PARAMS:-primitive=all workload=driver-unbind,unbin
 #       speculative reader; the reader's re-check hides it from any
 #       oracle, so only a sanitizer can see it.
 #   bug-crev-byvalue  the resource pointer used after its scoped access
-#       was withdrawn (a use-after-free of the C revocable series).  The
-#       access must outlast revoke's SRCU grace period (about 1 ms, up to
-#       15 ms, under TCG) by a margin: at cs=256 (about 50 us) none does,
-#       so nothing reads freed memory; at cs=16384 (about 2-3 ms) the one
-#       access that did saw only the struct page of the table poisoned by
-#       rb_pgt_free() (its first step), ran out its remaining fast
-#       lookups, and ended before that page was freed (its last step),
-#       then failed the run on the wrong translations.  At cs=262144
-#       (about 40 ms) the reader still has most of its lookups to do when
-#       the page goes back to the allocator.
+#       was withdrawn (a use-after-free of the C revocable series).  Only
+#       an access that outlasts revoke's SRCU grace period (about 1 ms,
+#       up to 15 ms, under TCG) AND the table's free reads freed memory:
+#       at cs=256 (tens of us) none does.  rb_pgt_free() poisons the
+#       magic first and frees the struct's page last, and a lookup of a
+#       poisoned table reads only that magic, so the late lookups race
+#       the free; at cs=16384 they once lost (a run failed on wrong
+#       translations, no KASAN report).  At cs=262144 the reader is
+#       still far from done when the page is freed: KASAN reported it
+#       in each of 8 boots (6.1 and 6.12), 11-13 s of boot and run each.
 # VM_DEBUG_TEETH='ENTRY PARAMS;ENTRY PARAMS' replaces the table.
 TEETH=(
 	"bug-seqlock-typeunsafe workload=unbind reps=3 samples=200 cs=256"
