@@ -496,8 +496,8 @@ const struct revocable_ops rev_ops_bug_crev_shared_handle = {
  * module's unbind workload the page table is really freed (free_page()),
  * so KASAN reports the late lookups, but only those of an access that
  * outlasts the revoke's grace period and the table's free: at cs=256
- * none does, so make vm-check-debug's teeth run it at cs=262144
- * (scripts/vm-check-debug.sh says why).
+ * that is a race an access often loses, so make vm-check-debug's teeth
+ * run it at cs=262144 (scripts/vm-check-debug.sh says why).
  */
 static void *crev_bug_peek(struct crev_handle *h)
 {

@@ -44,15 +44,16 @@ BENCH_PARAMS=${VM_DEBUG_BENCH_PARAMS:-primitive=all workload=driver-unbind,unbin
 #       oracle, so only a sanitizer can see it.
 #   bug-crev-byvalue  the resource pointer used after its scoped access
 #       was withdrawn (a use-after-free of the C revocable series).  Only
-#       an access that outlasts revoke's SRCU grace period (about 1 ms,
-#       up to 15 ms, under TCG) AND the table's free reads freed memory:
-#       at cs=256 (tens of us) none does.  rb_pgt_free() poisons the
-#       magic first and frees the struct's page last, and a lookup of a
-#       poisoned table reads only that magic, so the late lookups race
-#       the free; at cs=16384 they once lost (a run failed on wrong
-#       translations, no KASAN report).  At cs=262144 the reader is
-#       still far from done when the page is freed: KASAN reported it
-#       in each of 8 boots (6.1 and 6.12), 11-13 s of boot and run each.
+#       an access that outlasts the revoke's SRCU grace period (about
+#       1 ms under TCG) and then the table's free reads freed memory: a
+#       race the cs lookups of one access must win.  At cs=256 they won
+#       in 3 of 4 boots on 6.12 (not in 600 cycles on a loaded host) and
+#       0 of 1 on 6.1 (no access outlasted a grace period); at cs=16384 a
+#       late access once saw only poison and ended before the free
+#       (rb_pgt_free() poisons the magic first and frees the struct's
+#       page last; a lookup of a poisoned table reads only the magic).
+#       At cs=262144 the reader is far from done when the page goes
+#       back: reported in 12 of 12 boots, 11-13 s of boot and run each.
 # VM_DEBUG_TEETH='ENTRY PARAMS;ENTRY PARAMS' replaces the table.
 TEETH=(
 	"bug-seqlock-typeunsafe workload=unbind reps=3 samples=200 cs=256"
