@@ -53,7 +53,7 @@ BENCH_PARAMS=${VM_DEBUG_BENCH_PARAMS:-primitive=all workload=driver-unbind,unbin
 #       (rb_pgt_free() poisons the magic first and frees the struct's
 #       page last; a lookup of a poisoned table reads only the magic).
 #       At cs=262144 the reader is far from done when the page goes
-#       back: reported in 12 of 12 boots, 11-13 s of boot and run each.
+#       back: reported in 14 of 14 boots, 11-13 s of boot and run each.
 # VM_DEBUG_TEETH='ENTRY PARAMS;ENTRY PARAMS' replaces the table.
 TEETH=(
 	"bug-seqlock-typeunsafe workload=unbind reps=3 samples=200 cs=256"
