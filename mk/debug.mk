@@ -9,9 +9,10 @@
 #   make vm-check-debug  boot each of them under qemu TCG and run the KTAP
 #                        tests, the torture (every real primitive + the bug
 #                        zoo), a short driver-unbind,unbind bench at cs=256,
-#                        and, on the kasan kernels, the planted sanitizer
-#                        bug (bug-seqlock-typeunsafe) that KASAN must
-#                        report (scripts/vm-check-debug.sh).  Part of
+#                        and, on the kasan kernels, the planted bugs
+#                        KASAN must report (bug-seqlock-typeunsafe,
+#                        bug-crev-byvalue: the TEETH table of
+#                        scripts/vm-check-debug.sh).  Part of
 #                        "make check", after vm-check and vm-torture-check.
 #   make check-debug-kernel-cli   tests/debug_kernel_cli.sh: the script's
 #                        bad-input paths (exit 2, named package; exit 1 for

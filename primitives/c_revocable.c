@@ -492,8 +492,12 @@ const struct revocable_ops rev_ops_bug_crev_shared_handle = {
  * the caller uses it.  Nothing holds the grace period, so a revoke
  * returns and the release callback frees the resource while the caller
  * still reads it.  Caught by the torture oracle (the resource is
- * poisoned and quarantined there: "overtaken", "poison"); in the module's
- * unbind workload the page table is really freed, which KASAN reports.
+ * poisoned and quarantined there: "overtaken", "poison").  In the
+ * module's unbind workload the page table is really freed (free_page()),
+ * so KASAN reports the late lookups, but only those of an access that
+ * outlasts the revoke's grace period and the table's free: at cs=256
+ * that is a race an access often loses, so make vm-check-debug's teeth
+ * run it at cs=262144 (scripts/vm-check-debug.sh says why).
  */
 static void *crev_bug_peek(struct crev_handle *h)
 {
@@ -558,6 +562,13 @@ const struct revocable_ops rev_ops_bug_crev_byvalue = {
  * provider: more of the same).  Nothing is returned to the real allocator
  * before global_exit(), so no wild write on a kernel without KASAN; KASAN
  * does not see a cache reuse (bug-crev-byvalue is the entry KASAN sees).
+ * A real kfree() cannot serve both: the oracle needs the freed object
+ * reused at once, by the next bind, and KASAN needs it NOT reused (its
+ * quarantine keeps a kfree()d object poisoned, so the next bind could
+ * never get it back and the stale consumer would reach no device at
+ * all); without KASAN the stale kref and SRCU writes would land in
+ * whatever kmalloc reused the object for, and in the domain's freed
+ * per-CPU counters (cleanup_srcu_struct()), which KASAN does not track.
  * A full cache leaks the object rather than free it under its users.
  */
 #define CREV_BUG_CACHE	64

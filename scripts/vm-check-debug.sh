@@ -15,10 +15,10 @@
 #            kept repetition of 100 samples (the least a p99 takes; the
 #            cold repetition before it is dropped; VM_DEBUG_BENCH_PARAMS
 #            overrides)
-#   teeth    kasan kernels only: bench of the zoo's bug-seqlock-typeunsafe
-#            (the oracle cannot see it: only a sanitizer can) with
-#            --expect 'KASAN: (slab-)?use-after-free': it passes only if
-#            KASAN reported the planted bug
+#   teeth    kasan kernels only, one boot per row of TEETH below: a
+#            bench of a zoo entry whose late access reads freed memory,
+#            with --expect 'KASAN: (slab-)?use-after-free': it passes
+#            only if KASAN reported that planted bug
 # Any kernel report fails that run (vm.sh: reports.txt in its run
 # directory); a KCSAN race with no module frame on a racing access is
 # listed, not failed.  Tallies go to $BUILD/check-results/ (vm-<kernel>,
@@ -35,7 +35,33 @@ export VM_RESULTS_DIR=${VM_RESULTS_DIR:-$BUILD/vm/results}
 PROG=vm-check-debug.sh
 TORTURE_S=${VM_DEBUG_TORTURE_S:-1}
 BENCH_PARAMS=${VM_DEBUG_BENCH_PARAMS:-primitive=all workload=driver-unbind,unbind reps=1 samples=100 cs=256}
-TEETH_PARAMS=${VM_DEBUG_TEETH_PARAMS:-primitive=bug-seqlock-typeunsafe workload=unbind reps=3 samples=200 cs=256}
+# The KASAN teeth: "ZOO-ENTRY PARAMS" per row, the module parameters
+# under which the entry's late access really reads freed memory (the page
+# tables the unbind workload frees with free_page(), poisoned by KASAN
+# until the page is reused).
+#   bug-seqlock-typeunsafe  the real seqlock freeing a table under a
+#       speculative reader; the reader's re-check hides it from any
+#       oracle, so only a sanitizer can see it.
+#   bug-crev-byvalue  the resource pointer used after its scoped access
+#       was withdrawn (a use-after-free of the C revocable series).  Only
+#       an access that outlasts the revoke's SRCU grace period (about
+#       1 ms under TCG) and then the table's free reads freed memory: a
+#       race the cs lookups of one access must win.  At cs=256 they won
+#       in 3 of 4 boots on 6.12 (not in 600 cycles on a loaded host) and
+#       0 of 1 on 6.1 (no access outlasted a grace period); at cs=16384 a
+#       late access once saw only poison and ended before the free
+#       (rb_pgt_free() poisons the magic first and frees the struct's
+#       page last; a lookup of a poisoned table reads only the magic).
+#       At cs=262144 the reader is far from done when the page goes
+#       back: reported in 14 of 14 boots, 11-13 s of boot and run each.
+# VM_DEBUG_TEETH='ENTRY PARAMS;ENTRY PARAMS' replaces the table.
+TEETH=(
+	"bug-seqlock-typeunsafe workload=unbind reps=3 samples=200 cs=256"
+	"bug-crev-byvalue workload=unbind reps=1 samples=100 cs=262144"
+)
+if [ -n "${VM_DEBUG_TEETH:-}" ]; then
+	IFS=';' read -r -a TEETH <<<"$VM_DEBUG_TEETH"
+fi
 TEETH_RE=${VM_DEBUG_TEETH_RE:-KASAN: (slab-)?use-after-free}
 
 kernels=("$@")
@@ -83,15 +109,18 @@ for k in "${kernels[@]}"; do
 	else
 		nf=$((nf + 1))
 	fi
-	if [ "$fl" = kasan ]; then
-		if step "$k teeth (planted bug-seqlock-typeunsafe, KASAN must report it)" \
+	for row in "${TEETH[@]}"; do
+		[ "$fl" = kasan ] || break
+		read -r bug params <<<"$row"
+		[ -n "$bug" ] || continue	# an empty VM_DEBUG_TEETH row
+		if step "$k teeth (planted $bug, KASAN must report it)" \
 			vm bench --bugs --timeout 600 --expect "$TEETH_RE" \
-			--params "$TEETH_PARAMS"; then
+			--params "primitive=$bug $params"; then
 			np=$((np + 1))
 		else
 			nf=$((nf + 1))
 		fi
-	fi
+	done
 	echo "passed=$np failed=$nf skipped=0" >"$BUILD/check-results/vm-debug-$kv"
 done
 
