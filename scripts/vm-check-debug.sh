@@ -86,6 +86,18 @@ step() {	# step NAME CMD...: run, time, remember a failure
 	return $rc
 }
 
+# teeth PARAMS: a planted race is won most of the time, not always
+# (bug-seqlock-typeunsafe at cs=256: reported in every boot but one of
+# about ten, a CI run on a loaded host, 12-06), so a row passes when KASAN
+# reports it in one of two boots; a bug that is not there is missed by
+# both.  Uses the kernel loop's vm().
+teeth() {
+	vm bench --bugs --timeout 600 --expect "$TEETH_RE" --params "$1" &&
+		return 0
+	echo "    teeth: no report in this boot: one more (the race above)"
+	vm bench --bugs --timeout 600 --expect "$TEETH_RE" --params "$1"
+}
+
 for k in "${kernels[@]}"; do
 	s=${k%-*} fl=${k##*-}
 	if ! env=$("$ROOT/scripts/debug-kernel.sh" --print "$s" "$fl"); then
@@ -114,8 +126,7 @@ for k in "${kernels[@]}"; do
 		read -r bug params <<<"$row"
 		[ -n "$bug" ] || continue	# an empty VM_DEBUG_TEETH row
 		if step "$k teeth (planted $bug, KASAN must report it)" \
-			vm bench --bugs --timeout 600 --expect "$TEETH_RE" \
-			--params "primitive=$bug $params"; then
+			teeth "primitive=$bug $params"; then
 			np=$((np + 1))
 		else
 			nf=$((nf + 1))
