@@ -635,6 +635,20 @@ static __always_inline void rb_wl_error_access(struct rb_wl_run *run,
 }
 
 /*
+ * RB_WL_FOR(stmt) - in a loop body with run, i and n in scope: stmt for
+ * each operation i up to n, the abort check once per 1024 operations,
+ * outside the inner loop.  Both the read-section and the open-close loops.
+ */
+#define RB_WL_FOR(stmt)							\
+	while (i < n && !READ_ONCE(run->abort)) {			\
+		u64 end_ = n - i > 1024 ? i + 1024 : n;			\
+									\
+		for (; i < end_; i++) {					\
+			stmt;						\
+		}							\
+	}
+
+/*
  * n operations of the empty, translate or error-path workload on
  * run->cur.  The switch is outside the loops, so each loop is a straight
  * call sequence; an abort is checked before every 1024 operations, outside
@@ -651,15 +665,6 @@ static __always_inline u64 rb_wl_loop_body(struct rb_wl_run *run,
 	struct revocable *rev = run->cur;
 	u64 i = 0;
 
-	/* the abort check once per 1024 operations, outside the inner loop */
-#define RB_WL_FOR(stmt)							\
-	while (i < n && !READ_ONCE(run->abort)) {			\
-		u64 end_ = n - i > 1024 ? i + 1024 : n;			\
-									\
-		for (; i < end_; i++) {					\
-			stmt;						\
-		}							\
-	}
 	switch (run->wl->id) {
 	case RB_WL_EMPTY:
 		RB_WL_FOR(rb_wl_empty_access(run, t, rev, try_fn, rel_fn));
@@ -679,7 +684,6 @@ static __always_inline u64 rb_wl_loop_body(struct rb_wl_run *run,
 	default:
 		break;
 	}
-#undef RB_WL_FOR
 	return i;
 }
 
@@ -733,13 +737,8 @@ static __always_inline u64 rb_wl_oc_body(struct rb_wl_run *run,
 	struct revocable *rev = run->cur;
 	u64 i = 0;
 
-	while (i < n && !READ_ONCE(run->abort)) {
-		u64 end = n - i > 1024 ? i + 1024 : n;
-
-		for (; i < end; i++)
-			rb_wl_oc_access(run, t, rev, try_fn, rel_fn, get_fn,
-					put_fn);
-	}
+	RB_WL_FOR(rb_wl_oc_access(run, t, rev, try_fn, rel_fn, get_fn,
+				  put_fn));
 	return i;
 }
 
