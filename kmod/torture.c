@@ -180,34 +180,11 @@ static int kt_cpu_set_online(int idx, bool online)
 #endif
 
 /*
- * onoff_ms=N: take a CPU offline or online every N ms (+0-50 %) while a
- * primitive runs; 0 (the default, as rcutorture's onoff_interval): never.
- * A module parameter of this file, checked when set: insmod fails with
- * -EINVAL and a message naming it (scripts/vm.sh passes onoff_ms=100).
+ * onoff_ms=N (a knob: workloads/knobs.h, range-checked with the others):
+ * take a CPU offline or online every N ms (+0-50 %) while a primitive
+ * runs; 0 (the default, as rcutorture's onoff_interval): never.
+ * scripts/vm.sh passes onoff_ms=100.
  */
-#define KT_ONOFF_MAX_MS		3600000
-static unsigned int kt_onoff_ms;
-
-static int kt_onoff_set(const char *val, const struct kernel_param *kp)
-{
-	unsigned int v;
-
-	if (kstrtouint(val, 0, &v) || v > KT_ONOFF_MAX_MS) {
-		rb_pr_err("parameter onoff_ms: '%s' is not an integer in 0..%u (ms between CPU hotplug operations; 0: none)\n",
-			  val, KT_ONOFF_MAX_MS);
-		return -EINVAL;
-	}
-	*(unsigned int *)kp->arg = v;
-	return 0;
-}
-
-static const struct kernel_param_ops kt_onoff_ops = {
-	.set = kt_onoff_set,
-	.get = param_get_uint,
-};
-module_param_cb(onoff_ms, &kt_onoff_ops, &kt_onoff_ms, 0444);
-MODULE_PARM_DESC(onoff_ms,
-		 "torture: ms between CPU offline/online operations (0: no CPU hotplug)");
 
 /* Lockdep turns itself off after its first splat: that is a report. */
 static bool kt_checker_fired(void)
@@ -316,7 +293,7 @@ static const char *kt_cannot_catch(const struct rbk_config *cfg,
 		return "only CPU hotplug exposes this bug, and this kernel has no CONFIG_HOTPLUG_CPU";
 	if ((ops->caps & REV_CAP_ONOFF) && kt_ncpus < 2)
 		return "only CPU hotplug exposes this bug, and one CPU is online";
-	if ((ops->caps & REV_CAP_ONOFF) && !kt_onoff_ms && !named)
+	if ((ops->caps & REV_CAP_ONOFF) && !cfg->onoff_ms && !named)
 		return "only CPU hotplug exposes this bug, and it is off (onoff_ms=0; scripts/vm.sh passes onoff_ms=100)";
 	return NULL;
 }
@@ -349,7 +326,7 @@ static void kt_point(const struct rbk_config *cfg, int n,
 	struct torture_result res;
 	const char *why;
 
-	tc.onoff_ns = (u64)kt_onoff_ms * NSEC_PER_MSEC;
+	tc.onoff_ns = (u64)cfg->onoff_ms * NSEC_PER_MSEC;
 	rbk_torture_perturb(cfg->no_perturb, &tc.perturb);	/* checked */
 	why = bug ? kt_cannot_catch(cfg, ops) : NULL;
 	if (why) {
@@ -444,15 +421,15 @@ void rbk_run_torture(const struct rbk_config *cfg, struct rbk_test_summary *sum)
 		cfg->bug_watchdog_ms);
 	pr_info("# torture: seed %llu (replay: seed=%llu, on the kernel command line revbench.seed=%llu)\n",
 		seed, seed, seed);
-	if (kt_onoff_ms && kt_env.cpu_set_online && kt_ncpus > 1)
+	if (cfg->onoff_ms && kt_env.cpu_set_online && kt_ncpus > 1)
 		pr_info("# torture: CPU hotplug: a CPU offline or online every %u ms (+0-50 %%) during each point, never CPU %d\n",
-			kt_onoff_ms, kt_cpus[0]);
-	else if (kt_onoff_ms) {
+			cfg->onoff_ms, kt_cpus[0]);
+	else if (cfg->onoff_ms) {
 		pr_warn("revbench: torture: CPU hotplug SKIPPED: %s\n",
 			kt_env.cpu_set_online ? "only one CPU online" :
 			"this kernel has no CONFIG_HOTPLUG_CPU");
 		pr_info("# torture: CPU hotplug SKIPPED (onoff_ms=%u): %s\n",
-			kt_onoff_ms, kt_env.cpu_set_online ?
+			cfg->onoff_ms, kt_env.cpu_set_online ?
 			"only one CPU online" :
 			"this kernel has no CONFIG_HOTPLUG_CPU");
 	} else {

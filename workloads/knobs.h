@@ -70,6 +70,8 @@ X(bug_watchdog_ms, "", KERNEL, ONE, 100, 3600000, 2000,			\
   "torture: the same bound for the bug zoo")				\
 X(stat_ms, "", KERNEL, ONE, 100, 3600000, 1000,				\
   "torture: summary line period, ms")					\
+X(onoff_ms, "", KERNEL, ONE, 0, 3600000, 0,				\
+  "torture: ms between CPU offline/online operations, as rcutorture's onoff_interval (0: no CPU hotplug)") \
 X(generic, "", KERNEL, ONE, 0, 1, 0,					\
   "1: the generic read-section loop instead of the inline one (the runner's --generic-loop)") \
 X(irqoff, "", KERNEL, ONE, 0, 1, 1,					\
