@@ -663,9 +663,9 @@ static void short_label(const struct rr_params *p, char *buf, size_t len)
 			for (t = 0; t < p->ntag; t++)	/* after n: its mode */
 				off += snprintf(buf + off, off < len ? len - off : 0,
 						"%s%s", off ? " " : "",
-						!strcmp(p->tag[t].v, "batched") ? "batch" :
-						!strcmp(p->tag[t].v, "oneby") ? "1by1" :
-						p->tag[t].v);
+						!strcmp(p->tag[t].val, "batched") ? "batch" :
+						!strcmp(p->tag[t].val, "oneby") ? "1by1" :
+						p->tag[t].val);
 	}
 }
 
