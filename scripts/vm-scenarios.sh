@@ -38,6 +38,11 @@
 #              typestable, neither: the only thing kmod/drv.c does
 #              differently per primitive); vm-check-debug's bench step
 #              runs driver-unbind of every primitive there anyway
+#   primlist   insmod primitive= with a list of the table's names longer
+#              than a kernel string parameter's usual 64 bytes runs; the
+#              same list with an unknown item, and one longer than the
+#              module's room (RBK_NAME_LEN), fail insmod with revbench's
+#              own messages, not the kernel's "string doesn't fit"
 
 RB=/sys/kernel/debug/revbench
 DRV=/sys/bus/platform/drivers/revbench
@@ -281,6 +286,57 @@ sc_sysfs() {
 	fi
 }
 
+# primlist: after the other scenarios, with the module unloaded; SC_PRIMS
+# holds the primitive table's names (read while it was loaded).
+sc_primlist() {
+	long=
+	for p in $SC_PRIMS; do
+		[ ${#long} -gt 64 ] && break
+		long=${long:+$long,}$p
+	done
+	huge=$long
+	while [ ${#huge} -lt 256 ]; do huge=$huge,$long; done
+	if [ ${#long} -le 64 ]; then
+		sc_fail primlist "the table's names make only ${#long} characters"
+		return
+	fi
+	if ! insmod /revbench.ko mode=bench primitive="$long" workload=empty \
+		loops=1000 reps=1 threads=1 env=kernel-tcg; then
+		sc_fail primlist "insmod primitive=$long (${#long} characters) refused"
+		return
+	fi
+	sc_wait_idle 600 || echo 1 >$RB/stop
+	st=$(cat $RB/status)
+	got=$(cat /sys/module/revbench/parameters/primitive)
+	rmmod revbench
+	case "$st" in
+	"done: bench, 0 cell(s) failed"*) ;;
+	*) sc_fail primlist "primitive=$long: $st"; return ;;
+	esac
+	if [ "$got" != "$long" ]; then
+		sc_fail primlist "parameters/primitive reads '$got', not '$long'"
+		return
+	fi
+	bad=
+	for v in "$long,nosuch|unknown primitive '$long,nosuch'" \
+		 "$huge|parameter primitive: value too long (${#huge} characters"; do
+		if insmod /revbench.ko mode=bench primitive="${v%%|*}" \
+			workload=empty loops=1000 reps=1 threads=1 2>/dev/null; then
+			bad="$bad; accepted primitive=${v%%|*}"
+			echo 1 >$RB/stop
+			sc_wait_idle 600
+			rmmod revbench
+		elif ! dmesg | grep -qF "${v#*|}"; then
+			bad="$bad; primitive=${v%%|*} refused without '${v#*|}'"
+		fi
+	done
+	if [ -n "$bad" ]; then
+		sc_fail primlist "${bad#; }"
+	else
+		sc_ok primlist "a ${#long}-character list ran; an unknown item and ${#huge} characters refused"
+	fi
+}
+
 echo "revbench-vm: scenarios begin"
 sc_kthread
 if insmod /revbench.ko env=kernel-tcg; then
@@ -290,8 +346,10 @@ if insmod /revbench.ko env=kernel-tcg; then
 	sc_floor
 	sc_rwsem_many
 	sc_sysfs
+	SC_PRIMS=$(sed 's/ .*//' $RB/primitives)
 	rmmod revbench
 	echo "revbench-vm: scenario rmmod rc=$?"
+	sc_primlist
 else
 	sc_fail setup "insmod (mode=none) failed"
 fi

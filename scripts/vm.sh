@@ -12,7 +12,8 @@
 #            then the module's interface scenarios (scripts/vm-scenarios.sh:
 #            insmod's kthread, refused knobs, the results context, the
 #            SRCU path split, the driver-unbind floor, unbind-many of
-#            rwsem, driver-unbind under a sysfs unbind/bind loop), each a
+#            rwsem, driver-unbind under a sysfs unbind/bind loop, a
+#            primitive= list over 64 characters and two it refuses), each a
 #            test point; this boot has srcutree.exp_holdoff=0
 #   bench    mode=bench: the benchmark matrix; the results JSON is copied
 #            to the console between marker lines and written to
