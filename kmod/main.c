@@ -172,7 +172,7 @@ static int rbk_config_set(struct rbk_config *cfg, const char *key,
 	}
 	if (f->type == RBK_STR) {
 		if (strscpy((char *)cfg + f->off, val, RBK_NAME_LEN) < 0) {
-			rb_pr_err("parameter %s: value too long (%zu characters, at most %u)\n",
+			rb_pr_err("parameter %s: value too long (%zu characters, at most %d)\n",
 				  key, strlen(val), RBK_NAME_LEN - 1);
 			return -EINVAL;
 		}
