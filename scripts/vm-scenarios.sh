@@ -84,6 +84,28 @@ sc_bench() {
 	return 1
 }
 
+# sc_refused WHAT MSG CMD...: CMD must fail and leave MSG in the kernel
+# log; else "; WHY" goes to $bad.  1 when CMD succeeded (its run is
+# stopped first; the caller unloads what it loaded).
+sc_refused() {
+	what=$1 msg=$2
+	shift 2
+	if "$@"; then
+		bad="$bad; accepted $what"
+		echo 1 >$RB/stop
+		sc_wait_idle 600
+		return 1
+	fi
+	dmesg | grep -qF "$msg" || bad="$bad; $what refused without '$msg'"
+}
+
+sc_run_line() { echo "$1" >$RB/run 2>/dev/null; }	# a debugfs run line
+
+# sc_verdict NAME DETAIL: not ok with the problems in $bad, else ok
+sc_verdict() {
+	if [ -n "$bad" ]; then sc_fail "$1" "${bad#; }"; else sc_ok "$1" "$2"; fi
+}
+
 # sc_counter NAME KEY: the values of counter KEY in the cells named NAME
 # (a prefix) of /tmp/results.json, one per repetition
 sc_counter() {
@@ -131,20 +153,9 @@ sc_knobs() {
 	    "workload=translate primitive=rcu guard=65|parameter guard: '65' is not a number in [1, 64]" \
 	    "workload=translate primitive=rcu loops=100000000 guard=64 cs=10000|loops=100000000 x guard=64 x" \
 	    "workload=empty primitive=srcu,nosuch|unknown primitive 'srcu,nosuch'"; do
-		run=${line%%|*} msg=${line#*|}
-		if echo "$run" >$RB/run 2>/dev/null; then
-			bad="$bad; accepted '$run'"
-			echo 1 >$RB/stop
-			sc_wait_idle 300
-		elif ! dmesg | grep -qF "$msg"; then
-			bad="$bad; '$run' refused without a message naming the knobs ('$msg')"
-		fi
+		sc_refused "'${line%%|*}'" "${line#*|}" sc_run_line "${line%%|*}"
 	done
-	if [ -n "$bad" ]; then
-		sc_fail knobs "${bad#; }"
-	else
-		sc_ok knobs "9 combinations refused with -EINVAL and a message"
-	fi
+	sc_verdict knobs "9 combinations refused with -EINVAL and a message"
 }
 
 sc_context() {
@@ -320,21 +331,11 @@ sc_primlist() {
 	bad=
 	for v in "$long,nosuch|unknown primitive '$long,nosuch'" \
 		 "$huge|parameter primitive: value too long (${#huge} characters"; do
-		if insmod /revbench.ko mode=bench primitive="${v%%|*}" \
-			workload=empty loops=1000 reps=1 threads=1 2>/dev/null; then
-			bad="$bad; accepted primitive=${v%%|*}"
-			echo 1 >$RB/stop
-			sc_wait_idle 600
-			rmmod revbench
-		elif ! dmesg | grep -qF "${v#*|}"; then
-			bad="$bad; primitive=${v%%|*} refused without '${v#*|}'"
-		fi
+		sc_refused "primitive=${v%%|*}" "${v#*|}" insmod /revbench.ko \
+			mode=bench primitive="${v%%|*}" workload=empty loops=1000 \
+			reps=1 threads=1 2>/dev/null || rmmod revbench
 	done
-	if [ -n "$bad" ]; then
-		sc_fail primlist "${bad#; }"
-	else
-		sc_ok primlist "a ${#long}-character list ran; an unknown item and ${#huge} characters refused"
-	fi
+	sc_verdict primlist "a ${#long}-character list ran; an unknown item and ${#huge} characters refused"
 }
 
 echo "revbench-vm: scenarios begin"
