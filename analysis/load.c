@@ -38,13 +38,11 @@ static int rr_err(const char *path, const char *fmt, ...)
 
 static int rr_err(const char *path, const char *fmt, ...)
 {
-	char *head = xasprintf("revbench: %s: ", path);
 	va_list ap;
 
 	va_start(ap, fmt);
-	ut_verr(head, fmt, ap);
+	ut_verr("revbench:", path, fmt, ap);
 	va_end(ap);
-	free(head);
 	return -1;
 }
 
@@ -187,8 +185,8 @@ static void parse_params(const char *params, struct rr_params *p)
 			*fld = (long)v;
 			free(val);
 		} else if (p->ntag < RR_MAX_TAGS) {
-			p->tag[p->ntag].k = xasprintf("%.*s", (int)(c - q), q);
-			p->tag[p->ntag++].v = val;
+			p->tag[p->ntag].key = xasprintf("%.*s", (int)(c - q), q);
+			p->tag[p->ntag++].val = val;
 		} else {
 			free(val);
 		}
@@ -196,14 +194,20 @@ static void parse_params(const char *params, struct rr_params *p)
 	}
 }
 
-const char *rr_tag(const struct rr_params *p, const char *key)
+/* The value of key among the n pairs of kv, or NULL. */
+static const char *kv_find(const struct rr_kv *kv, int n, const char *key)
 {
 	int i;
 
-	for (i = 0; i < p->ntag; i++)
-		if (!strcmp(p->tag[i].k, key))
-			return p->tag[i].v;
+	for (i = 0; i < n; i++)
+		if (!strcmp(kv[i].key, key))
+			return kv[i].val;
 	return NULL;
+}
+
+const char *rr_tag(const struct rr_params *p, const char *key)
+{
+	return kv_find(p->tag, p->ntag, key);
 }
 
 int rr_has_extras(const struct rr_params *p)
@@ -237,8 +241,8 @@ static int params_cmp(const struct rr_params *a, const struct rr_params *b)
 			return x < y ? -1 : 1;
 	}
 	for (j = 0; j < a->ntag && j < b->ntag; j++)
-		if ((c = strcmp(a->tag[j].k, b->tag[j].k)) ||
-		    (c = strcmp(a->tag[j].v, b->tag[j].v)))
+		if ((c = strcmp(a->tag[j].key, b->tag[j].key)) ||
+		    (c = strcmp(a->tag[j].val, b->tag[j].val)))
 			return c;
 	return a->ntag - b->ntag;
 }
@@ -1089,12 +1093,7 @@ void rr_free(struct rr_file *f)
 
 const char *rr_ctx(const struct rr_file *f, const char *key)
 {
-	int i;
-
-	for (i = 0; i < f->nctx; i++)
-		if (!strcmp(f->ctx[i].key, key))
-			return f->ctx[i].val;
-	return NULL;
+	return kv_find(f->ctx, f->nctx, key);
 }
 
 double rr_ctx_num(const struct rr_file *f, const char *key)
@@ -1217,8 +1216,8 @@ void rr_cells_free(struct rr_cell *cells, int n)
 		free((char *)cells[i].workload);
 		free((char *)cells[i].primitive);
 		for (j = 0; j < cells[i].p.ntag; j++) {
-			free(cells[i].p.tag[j].k);
-			free(cells[i].p.tag[j].v);
+			free(cells[i].p.tag[j].key);
+			free(cells[i].p.tag[j].val);
 		}
 	}
 	free(cells);

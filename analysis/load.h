@@ -27,6 +27,10 @@
 #define RR_RECLAIM_SUFFIX	"/reclaim"
 #define RR_MAX_TAGS		4
 
+struct rr_kv {
+	char *key, *val;
+};
+
 /*
  * A cell's parameters, typed: one field per knob row of workloads/knobs.h
  * (the name component of a knob is its runner option up to the first '-':
@@ -38,7 +42,7 @@ struct rr_params {
 	RB_KNOBS(X)
 #undef X
 	int ntag;
-	struct { char *k, *v; } tag[RR_MAX_TAGS];
+	struct rr_kv tag[RR_MAX_TAGS];
 };
 /* A tag's value, or NULL. */
 const char *rr_tag(const struct rr_params *p, const char *key);
@@ -72,10 +76,6 @@ struct rr_sample {
 	const char *key;	/* the cell (shared string) */
 	long rep;
 	double ns;
-};
-
-struct rr_kv {
-	char *key, *val;
 };
 
 struct rr_file {

@@ -13,7 +13,8 @@
  *   - revoke tables: every sample of a cell pooled, with a bootstrap CI;
  *     teardown and memory; refscale-style "Runs" tables of reader costs;
  *   - --short: the short tables "revbench run" ends with, one column per
- *     parameter set (summary of old);
+ *     parameter set (summary of old), workloads side by side while their
+ *     columns fit in 80;
  *   - --vs BASE [--vs B2...]: the mmtests layout, one column per side,
  *     the first the baseline, "*x%*" where the verdict of compare on that
  *     pair of sides (rv_compare(): REGRESSED or improved) says so;
@@ -662,9 +663,9 @@ static void short_label(const struct rr_params *p, char *buf, size_t len)
 			for (t = 0; t < p->ntag; t++)	/* after n: its mode */
 				off += snprintf(buf + off, off < len ? len - off : 0,
 						"%s%s", off ? " " : "",
-						!strcmp(p->tag[t].v, "batched") ? "batch" :
-						!strcmp(p->tag[t].v, "oneby") ? "1by1" :
-						p->tag[t].v);
+						!strcmp(p->tag[t].val, "batched") ? "batch" :
+						!strcmp(p->tag[t].val, "oneby") ? "1by1" :
+						p->tag[t].val);
 	}
 }
 
@@ -688,25 +689,20 @@ static void two_lines(const char *label, char *l1, char *l2, size_t len)
 		 label + cut + 1 : label + cut);
 }
 
-/* One workload's short table; c in the file's order. */
-static void short_table(const struct rr_cell **c, int n)
+/*
+ * The columns of one workload's short table, at most max: its parameter
+ * sets, those with the most threads first when they do not all fit, then
+ * back in the file's order.  *more counts the sets left out.
+ */
+static int short_cols(const struct rr_cell **c, int n,
+		      const struct rr_cell **cols, int max, int *more)
 {
-	const struct rr_cell *cols[COLS];
-	const char *prims[64];
 	long tmax = -1;
-	int ncols = 0, nprims = 0, i, j, k, more = 0, nruns = 0, two = 0;
-	char l1[32], l2[32], lab[64], val[32], line[128];
+	int ncols = 0, i, j, k;
 
-	for (i = 0; i < n; i++) {
+	*more = 0;
+	for (i = 0; i < n; i++)
 		tmax = c[i]->p.threads > tmax ? c[i]->p.threads : tmax;
-		nruns = c[i]->n > nruns ? c[i]->n : nruns;
-		for (j = 0; j < nprims && strcmp(prims[j], c[i]->primitive); j++)
-			;
-		if (j == nprims && nprims < 64)
-			prims[nprims++] = c[i]->primitive;
-	}
-	/* columns: the parameter sets, those with the most threads first,
-	 * then back in the order of the file */
 	for (k = 0; k < 2; k++)
 		for (i = 0; i < n; i++) {
 			if ((c[i]->p.threads == tmax) != !k)
@@ -716,10 +712,10 @@ static void short_table(const struct rr_cell **c, int n)
 				;
 			if (j < ncols)
 				continue;
-			if (ncols < COLS)
+			if (ncols < max)
 				cols[ncols++] = c[i];
 			else
-				more++;
+				(*more)++;
 		}
 	for (i = 1; i < ncols; i++)
 		for (j = i; j > 0 && cols[j - 1] > cols[j]; j--) {
@@ -728,6 +724,77 @@ static void short_table(const struct rr_cell **c, int n)
 			cols[j] = cols[j - 1];
 			cols[j - 1] = t;
 		}
+	return ncols;
+}
+
+/* Whether every column label fits on one header line. */
+static bool short_one_line(const struct rr_cell **cols, int ncols)
+{
+	char lab[64];
+	int j;
+
+	for (j = 0; j < ncols; j++) {
+		short_label(&cols[j]->p, lab, sizeof(lab));
+		if (strlen(lab) >= COLW)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The title of a short table: "WORKLOAD: time per UNIT" for each of its
+ * workloads, then the number of runs, wrapped between items at 79 columns.
+ */
+static void short_title(const struct rr_cell **c, int n, int nruns, int more)
+{
+	char line[160], item[96];
+	int i, len = 0;
+
+	for (i = 0; i < n; i++) {
+		if (i && c[i]->wl == c[i - 1]->wl)
+			continue;
+		snprintf(item, sizeof(item), "%s: time per %s", c[i]->workload,
+			 c[i]->wl->unit);
+		if (len && len + 2 + (int)strlen(item) > 79) {
+			fprintf(out, "%s,\n", line);
+			len = 0;
+		}
+		len += snprintf(line + len, sizeof(line) - (size_t)len, "%s%s",
+				len ? ", " : "", item);
+	}
+	snprintf(item, sizeof(item), "median of %d run%s%s", nruns,
+		 nruns == 1 ? "" : "s",
+		 more ? " (more columns in the report)" : "");
+	if (len + 2 + (int)strlen(item) > 79) {
+		fprintf(out, "%s,\n", line);
+		len = 0;
+	}
+	snprintf(line + len, sizeof(line) - (size_t)len, "%s%s",
+		 len ? ", " : "", item);
+	fprintf(out, "%s\n", line);
+}
+
+/*
+ * One short table; c by workload, each in the file's order, cols its
+ * columns (short_cols).  Workloads whose columns fit in COLS together
+ * share a table (short_report): each column then carries its workload's
+ * name above its label, one table instead of one each.
+ */
+static void short_table(const struct rr_cell **c, int n,
+			const struct rr_cell **cols, int ncols, int more)
+{
+	const char *prims[64];
+	int nprims = 0, i, j, k, nruns = 0, two, nwl = 1;
+	char l1[32], l2[32], lab[64], val[32], line[128];
+
+	for (i = 0; i < n; i++) {
+		nruns = c[i]->n > nruns ? c[i]->n : nruns;
+		nwl += i && c[i]->wl != c[i - 1]->wl;
+		for (j = 0; j < nprims && strcmp(prims[j], c[i]->primitive); j++)
+			;
+		if (j == nprims && nprims < 64)
+			prims[nprims++] = c[i]->primitive;
+	}
 	for (i = 1; i < nprims; i++)
 		for (j = i; j > 0 && rr_prim_rank(prims[j - 1]) >
 				     rr_prim_rank(prims[j]); j--) {
@@ -736,14 +803,10 @@ static void short_table(const struct rr_cell **c, int n)
 			prims[j] = prims[j - 1];
 			prims[j - 1] = t;
 		}
-	fprintf(out, "\n%s: time per %s, median of %d run%s%s\n",
-		c[0]->workload, c[0]->wl->unit, nruns, nruns == 1 ? "" : "s",
-		more ? " (more columns in the report)" : "");
-	/* one header line when every label fits, else two */
-	for (j = 0; j < ncols; j++) {
-		short_label(&cols[j]->p, lab, sizeof(lab));
-		two |= strlen(lab) >= COLW;
-	}
+	fprintf(out, "\n");
+	short_title(c, n, nruns, more);
+	/* one header line when every label fits and one workload, else two */
+	two = nwl > 1 || !short_one_line(cols, ncols);
 	for (k = two ? 0 : 1; k < 2; k++) {
 		int off = snprintf(line, sizeof(line), "%-*s", NAMEW,
 				   k ? "primitive" : "");
@@ -751,6 +814,9 @@ static void short_table(const struct rr_cell **c, int n)
 		for (j = 0; j < ncols; j++) {
 			short_label(&cols[j]->p, lab, sizeof(lab));
 			two_lines(lab, l1, l2, sizeof(l1));
+			if (nwl > 1)
+				snprintf(k ? l2 : l1, sizeof(l1), "%.*s",
+					 COLW - 1, k ? lab : cols[j]->workload);
 			off += snprintf(line + off, sizeof(line) - (size_t)off,
 					"%*s", COLW, !two ? lab : k ? l2 : l1);
 		}
@@ -762,7 +828,8 @@ static void short_table(const struct rr_cell **c, int n)
 			const struct rr_cell *cell = NULL;
 
 			for (k = 0; k < n; k++)
-				if (!strcmp(c[k]->primitive, prims[i]) &&
+				if (c[k]->wl == cols[j]->wl &&
+				    !strcmp(c[k]->primitive, prims[i]) &&
 				    !strcmp(c[k]->params, cols[j]->params))
 					cell = c[k];
 			if (!cell)
@@ -816,8 +883,22 @@ static void short_report(const struct rr_file *f, struct rr_cell *c, int n)
 	if (i < n)
 		fprintf(out, "gG = G revocables per operation: its time is per operation of G accesses\n");
 	for (i = 0; i < n; i = j) {
+		const struct rr_cell *cols[COLS];
+		int ncols, more, k, m, more2;
+
 		j = wl_end(s, n, i);
-		short_table(s + i, j - i);
+		ncols = short_cols(s + i, j - i, cols, COLS, &more);
+		/* the next workloads join while all their columns fit */
+		while (!more && short_one_line(cols, ncols) && j < n) {
+			k = wl_end(s, n, j);
+			m = short_cols(s + j, k - j, cols + ncols, COLS - ncols,
+				       &more2);
+			if (more2 || !short_one_line(cols + ncols, m))
+				break;
+			ncols += m;
+			j = k;
+		}
+		short_table(s + i, j - i, cols, ncols, more);
 	}
 	free(s);
 }

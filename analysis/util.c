@@ -94,9 +94,9 @@ int ut_real(const char *s, double lo, double hi, double *v)
 	return 0;
 }
 
-int ut_verr(const char *head, const char *fmt, va_list ap)
+int ut_verr(const char *head, const char *what, const char *fmt, va_list ap)
 {
-	fputs(head, stderr);
+	fprintf(stderr, "%s %s: ", head, what);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	return -1;
@@ -104,13 +104,11 @@ int ut_verr(const char *head, const char *fmt, va_list ap)
 
 int ut_bad(const char *cmd, const char *fmt, ...)
 {
-	char *head = xasprintf("revbench %s: ", cmd);
 	va_list ap;
 
 	va_start(ap, fmt);
-	ut_verr(head, fmt, ap);
+	ut_verr("revbench", cmd, fmt, ap);
 	va_end(ap);
-	free(head);
 	return -1;
 }
 

@@ -82,8 +82,8 @@ int ut_getopt(const char *cmd, int argc, char **argv,
 /* "revbench CMD: " + message on stderr, -1 (for return bad(...)). */
 int ut_bad(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* head + message + newline on stderr, -1. */
-int ut_verr(const char *head, const char *fmt, va_list ap);
+/* "HEAD WHAT: " + message + newline on stderr, -1. */
+int ut_verr(const char *head, const char *what, const char *fmt, va_list ap);
 
 /* ---- atomic files ----------------------------------------------------------- */
 /*

@@ -37,7 +37,12 @@ enum rbk_mode {
 	RBK_MODE_TORTURE,
 };
 
-#define RBK_NAME_LEN	64	/* room for a list: primitive=a,b,c (bench) */
+/*
+ * Room for a list, primitive=a,b,c (bench): more than the 64 bytes a
+ * kernel string parameter usually has (kmod/main.c's parameters copy
+ * through their own ops, which say when a value is too long).
+ */
+#define RBK_NAME_LEN	256
 
 /*
  * One run's configuration: the module parameters, or a debugfs "run"

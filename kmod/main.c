@@ -86,8 +86,36 @@ static struct rbk_config rbk_params = {
 #define X(f, u, env, kind, lo, hi, def, help) RBK_KPARAM_##env(f, lo, hi, help)
 RB_KNOBS(X)
 #undef X
+/*
+ * The string parameters: the kernel's own ops (module_param_string())
+ * refuse a value that does not fit with -ENOSPC and "string doesn't fit";
+ * these say which parameter, how long it may be, and give -EINVAL as
+ * every other bad value does (rbk_config_set() for a debugfs line).
+ */
+static int rbk_param_set_str(const char *val, const struct kernel_param *kp)
+{
+	const struct kparam_string *kps = kp->str;
+	size_t len = strlen(val);
+
+	if (len >= kps->maxlen) {
+		rb_pr_err("parameter %s: value too long (%zu characters, at most %u)\n",
+			  kp->name, len, kps->maxlen - 1);
+		return -EINVAL;
+	}
+	memcpy(kps->string, val, len + 1);
+	return 0;
+}
+
+static const struct kernel_param_ops rbk_param_str_ops = {
+	.set = rbk_param_set_str,
+	.get = param_get_string,
+};
+
 #define X(f, k, def, help)						\
-	module_param_string(k, rbk_params.f, RBK_NAME_LEN, 0444);	\
+	static struct kparam_string rbk_kps_##f = {			\
+		.maxlen = RBK_NAME_LEN, .string = rbk_params.f,		\
+	};								\
+	module_param_cb(k, &rbk_param_str_ops, &rbk_kps_##f, 0444);	\
 	MODULE_PARM_DESC(k, help);
 RB_KNOB_STRS(X)
 #undef X
@@ -144,7 +172,8 @@ static int rbk_config_set(struct rbk_config *cfg, const char *key,
 	}
 	if (f->type == RBK_STR) {
 		if (strscpy((char *)cfg + f->off, val, RBK_NAME_LEN) < 0) {
-			rb_pr_err("parameter %s: value too long\n", key);
+			rb_pr_err("parameter %s: value too long (%zu characters, at most %d)\n",
+				  key, strlen(val), RBK_NAME_LEN - 1);
 			return -EINVAL;
 		}
 		return 0;
@@ -640,17 +669,16 @@ static void rbk_debugfs_init(void)
 
 static int __init rbk_init(void)
 {
-	struct rbk_config cfg;
+	const struct rbk_config *cfg = &rbk_base_cfg;
 	int ret;
 
-	ret = rbk_config_from_params(&cfg);
+	ret = rbk_config_from_params(&rbk_base_cfg);
 	if (ret)
 		return ret;
-	rbk_base_cfg = cfg;
 	ret = rev_ops_global_init();
 	if (ret)
 		return ret;
-	ret = rbk_drv_init(&cfg);
+	ret = rbk_drv_init(cfg);
 	if (ret) {
 		rev_ops_global_exit();
 		return ret;
@@ -658,17 +686,17 @@ static int __init rbk_init(void)
 	rb_wl_delay_loop_ps();		/* the delay loop, calibrated once */
 	rbk_debugfs_init();
 	pr_info("revbench: loaded (%s, git %s), mode=%s primitive=%s workload=%s\n",
-		utsname()->release, REVBENCH_GIT, rbk_mode_name(cfg.mode),
-		cfg.primitive, cfg.workload);
-	if (cfg.mode != RBK_MODE_NONE) {
+		utsname()->release, REVBENCH_GIT, rbk_mode_name(cfg->mode),
+		cfg->primitive, cfg->workload);
+	if (cfg->mode != RBK_MODE_NONE) {
 		struct rbk_run_req *req = kzalloc(sizeof(*req), GFP_KERNEL);
 
 		ret = -ENOMEM;
 		if (req) {
-			req->cfg = cfg;
+			req->cfg = *cfg;
 			strscpy(req->cmdline, "insmod parameters",
 				sizeof(req->cmdline));
-			ret = rbk_start_run(req, rbk_mode_name(cfg.mode));
+			ret = rbk_start_run(req, rbk_mode_name(cfg->mode));
 		}
 		if (ret) {
 			debugfs_remove_recursive(rbk_dir);

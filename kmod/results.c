@@ -534,8 +534,9 @@ const char *rbk_results_samples(const struct rbk_results *res, size_t *len)
 	return res->samples.p;
 }
 
-void rbk_results_sample(struct rbk_results *res, const char *name, int rep,
-			u64 ns)
+/* One line of the samples CSV: cell c's series, or its reclaim series. */
+static void rbk_add_sample(struct rbk_results *res, const char *name, int rep,
+			   u64 ns, bool reclaim)
 {
 	int c = rbk_cell_index(res, name);
 
@@ -543,22 +544,25 @@ void rbk_results_sample(struct rbk_results *res, const char *name, int rep,
 		res->csv.err = -ENOMEM;
 		return;
 	}
-	res->cells[c].has_samples = true;
-	rbuf_printf(&res->csv, "%d,%d,%llu\n", c, rep, ns);
+	if (reclaim)
+		res->cells[c].has_reclaim = true;
+	else
+		res->cells[c].has_samples = true;
+	rbuf_printf(&res->csv, "%d,%d,%llu\n",
+		    reclaim ? RB_SAMPLES_RECLAIM + c : c, rep, ns);
+}
+
+void rbk_results_sample(struct rbk_results *res, const char *name, int rep,
+			u64 ns)
+{
+	rbk_add_sample(res, name, rep, ns, false);
 }
 
 /* One reclaim sample of an unbind cell (metrics.h: the second series). */
 void rbk_results_reclaim(struct rbk_results *res, const char *name, int rep,
 			 u64 ns)
 {
-	int c = rbk_cell_index(res, name);
-
-	if (c < 0) {
-		res->csv.err = -ENOMEM;
-		return;
-	}
-	res->cells[c].has_reclaim = true;
-	rbuf_printf(&res->csv, "%d,%d,%llu\n", RB_SAMPLES_RECLAIM + c, rep, ns);
+	rbk_add_sample(res, name, rep, ns, true);
 }
 
 /* ---------------------------------------------------------------- */

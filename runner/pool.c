@@ -112,6 +112,24 @@ static int rank_in(struct rb_topo *tp, hwloc_obj_t pu, hwloc_obj_t parent,
 	return 0;
 }
 
+/* Whether placement pl (any but scatter) uses pu, in PU order. */
+static bool placed(struct rb_topo *tp, enum rb_placement pl, hwloc_obj_t pu)
+{
+	hwloc_obj_t c;
+
+	switch (pl) {
+	case RB_PLACE_CORES:	/* the first PU of each core */
+		c = core_of(tp, pu);
+		return c == pu || rank_in(tp, pu, c, HWLOC_OBJ_PU, pu) == 0;
+	case RB_PLACE_SMT:	/* every PU of a core with two or more */
+		c = core_of(tp, pu);
+		return c != pu && hwloc_get_nbobjs_inside_cpuset_by_type(
+				tp->t, c->cpuset, HWLOC_OBJ_PU) >= 2;
+	default:		/* compact, none: every PU */
+		return true;
+	}
+}
+
 int rb_topo_order(struct rb_topo *tp, enum rb_placement pl,
 		  hwloc_obj_t *out, int max)
 {
@@ -120,27 +138,13 @@ int rb_topo_order(struct rb_topo *tp, enum rb_placement pl,
 	switch (pl) {
 	case RB_PLACE_COMPACT:
 	case RB_PLACE_NONE:
-		for (i = 0; i < tp->npu && n < max; i++)
-			out[n++] = hwloc_get_obj_by_type(tp->t, HWLOC_OBJ_PU, i);
-		return n;
 	case RB_PLACE_CORES:
-		for (i = 0; i < tp->npu && n < max; i++) {
-			hwloc_obj_t pu = hwloc_get_obj_by_type(tp->t,
-							       HWLOC_OBJ_PU, i);
-			hwloc_obj_t c = core_of(tp, pu);
-
-			if (c == pu || rank_in(tp, pu, c, HWLOC_OBJ_PU, pu) == 0)
-				out[n++] = pu;
-		}
-		return n;
 	case RB_PLACE_SMT:
 		for (i = 0; i < tp->npu && n < max; i++) {
 			hwloc_obj_t pu = hwloc_get_obj_by_type(tp->t,
 							       HWLOC_OBJ_PU, i);
-			hwloc_obj_t c = core_of(tp, pu);
 
-			if (c != pu && hwloc_get_nbobjs_inside_cpuset_by_type(
-					tp->t, c->cpuset, HWLOC_OBJ_PU) >= 2)
+			if (placed(tp, pl, pu))
 				out[n++] = pu;
 		}
 		return n;

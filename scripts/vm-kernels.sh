@@ -1,8 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # vm-kernels.sh - sourced by scripts/vm.sh and scripts/vm-validate.sh: the
-# static busybox for the initramfs, the Debian kernels to boot, the commit.  The
-# caller defines PROG and die_usage, and sets KVERS (--kernel-version).
+# static busybox for the initramfs, the Debian kernels to boot, the commit,
+# and what both do alike around a boot: the guest's /init around its body,
+# its initramfs, the console log cleaned, paths and command lines for
+# messages.
+# The caller defines PROG, die_usage and init_body, and sets ROOT, BUILD
+# and KVERS (--kernel-version).
 
 # BUSYBOX=the static busybox, or exit 1 naming the package.
 find_busybox() {
@@ -77,4 +81,74 @@ vm_git_commit() {
 		g=$g-dirty
 	fi
 	echo "$g"
+}
+
+# write_init FILE: the guest's /init: the pseudo file systems, every
+# kernel message through to the console (the kernels boot "quiet"), then
+# the caller's init_body (what this VM run does), then the whole kernel
+# log to ttyS1 (including what "quiet" kept off the console) and power off.
+write_init() {
+	{
+		cat <<'EOF'
+#!/bin/sh
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t debugfs debugfs /sys/kernel/debug
+echo 8 >/proc/sys/kernel/printk
+EOF
+		init_body
+		cat <<'EOF'
+dmesg >/dev/ttyS1 2>/dev/null
+echo "revbench-vm: poweroff"
+poweroff -f
+EOF
+	} >"$1"
+	chmod 755 "$1"
+}
+
+# initramfs_tree APPLET...: a new folder under $BUILD/vm, its path on
+# stdout: the guest's tree, the static busybox linked as the applets every
+# /init uses and as these.
+initramfs_tree() {
+	local d a
+	d=$(mktemp -d "$BUILD/vm/initramfs.XXXXXX") || return 1
+	mkdir -p "$d"/{bin,dev,proc,sys,tmp}
+	cp "$BUSYBOX" "$d/bin/busybox"
+	for a in sh mount insmod rmmod dmesg cat grep sleep echo poweroff \
+		 uname sed tr "$@"; do
+		ln -s busybox "$d/bin/$a"
+	done
+	echo "$d"
+}
+
+# initramfs_pack DIR OUT: DIR as a gzipped newc cpio in OUT (sorted and
+# owned by root, so the same tree packs the same), then DIR removed.
+initramfs_pack() {
+	(cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
+		gzip -1 >"$2"
+	rm -rf "$1"
+}
+
+# clean_log IN: console text without CRs, terminal escapes, printk times.
+clean_log() {
+	sed -e 's/\r//g' -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' -e 's/\x1bc//g' \
+	    -e 's/^\[ *[0-9]*\.[0-9]*\] //' "$1"
+}
+
+rel() {	# a path relative to the source tree, for messages
+	case "$1" in "$ROOT"/*) echo "${1#"$ROOT"/}" ;; *) echo "$1" ;; esac
+}
+
+shell_quote() {	# one line a POSIX shell reads back as these words
+	local a out=
+	for a in "$@"; do
+		if [[ "$a" =~ ^[A-Za-z0-9_,.:/=+@%-]+$ ]]; then
+			out+="$a "
+		else
+			out+="'${a//\'/\'\\\'\'}' "
+		fi
+	done
+	echo "${out% }"
 }

@@ -38,6 +38,11 @@
 #              typestable, neither: the only thing kmod/drv.c does
 #              differently per primitive); vm-check-debug's bench step
 #              runs driver-unbind of every primitive there anyway
+#   primlist   insmod primitive= with a list of the table's names longer
+#              than a kernel string parameter's usual 64 bytes runs; the
+#              same list with an unknown item, and one longer than the
+#              module's room (RBK_NAME_LEN), fail insmod with revbench's
+#              own messages, not the kernel's "string doesn't fit"
 
 RB=/sys/kernel/debug/revbench
 DRV=/sys/bus/platform/drivers/revbench
@@ -77,6 +82,28 @@ sc_bench() {
 	esac
 	sc_fail "$1" "'$3': $SC_ST"
 	return 1
+}
+
+# sc_refused WHAT MSG CMD...: CMD must fail and leave MSG in the kernel
+# log; else "; WHY" goes to $bad.  1 when CMD succeeded (its run is
+# stopped first; the caller unloads what it loaded).
+sc_refused() {
+	what=$1 msg=$2
+	shift 2
+	if "$@"; then
+		bad="$bad; accepted $what"
+		echo 1 >$RB/stop
+		sc_wait_idle 600
+		return 1
+	fi
+	dmesg | grep -qF "$msg" || bad="$bad; $what refused without '$msg'"
+}
+
+sc_run_line() { echo "$1" >$RB/run 2>/dev/null; }	# a debugfs run line
+
+# sc_verdict NAME DETAIL: not ok with the problems in $bad, else ok
+sc_verdict() {
+	if [ -n "$bad" ]; then sc_fail "$1" "${bad#; }"; else sc_ok "$1" "$2"; fi
 }
 
 # sc_counter NAME KEY: the values of counter KEY in the cells named NAME
@@ -126,20 +153,9 @@ sc_knobs() {
 	    "workload=translate primitive=rcu guard=65|parameter guard: '65' is not a number in [1, 64]" \
 	    "workload=translate primitive=rcu loops=100000000 guard=64 cs=10000|loops=100000000 x guard=64 x" \
 	    "workload=empty primitive=srcu,nosuch|unknown primitive 'srcu,nosuch'"; do
-		run=${line%%|*} msg=${line#*|}
-		if echo "$run" >$RB/run 2>/dev/null; then
-			bad="$bad; accepted '$run'"
-			echo 1 >$RB/stop
-			sc_wait_idle 300
-		elif ! dmesg | grep -qF "$msg"; then
-			bad="$bad; '$run' refused without a message naming the knobs ('$msg')"
-		fi
+		sc_refused "'${line%%|*}'" "${line#*|}" sc_run_line "${line%%|*}"
 	done
-	if [ -n "$bad" ]; then
-		sc_fail knobs "${bad#; }"
-	else
-		sc_ok knobs "9 combinations refused with -EINVAL and a message"
-	fi
+	sc_verdict knobs "9 combinations refused with -EINVAL and a message"
 }
 
 sc_context() {
@@ -281,6 +297,47 @@ sc_sysfs() {
 	fi
 }
 
+# primlist: after the other scenarios, with the module unloaded; SC_PRIMS
+# holds the primitive table's names (read while it was loaded).
+sc_primlist() {
+	long=
+	for p in $SC_PRIMS; do
+		[ ${#long} -gt 64 ] && break
+		long=${long:+$long,}$p
+	done
+	huge=$long
+	while [ ${#huge} -lt 256 ]; do huge=$huge,$long; done
+	if [ ${#long} -le 64 ]; then
+		sc_fail primlist "the table's names make only ${#long} characters"
+		return
+	fi
+	if ! insmod /revbench.ko mode=bench primitive="$long" workload=empty \
+		loops=1000 reps=1 threads=1 env=kernel-tcg; then
+		sc_fail primlist "insmod primitive=$long (${#long} characters) refused"
+		return
+	fi
+	sc_wait_idle 600 || echo 1 >$RB/stop
+	st=$(cat $RB/status)
+	got=$(cat /sys/module/revbench/parameters/primitive)
+	rmmod revbench
+	case "$st" in
+	"done: bench, 0 cell(s) failed"*) ;;
+	*) sc_fail primlist "primitive=$long: $st"; return ;;
+	esac
+	if [ "$got" != "$long" ]; then
+		sc_fail primlist "parameters/primitive reads '$got', not '$long'"
+		return
+	fi
+	bad=
+	for v in "$long,nosuch|unknown primitive '$long,nosuch'" \
+		 "$huge|parameter primitive: value too long (${#huge} characters"; do
+		sc_refused "primitive=${v%%|*}" "${v#*|}" insmod /revbench.ko \
+			mode=bench primitive="${v%%|*}" workload=empty loops=1000 \
+			reps=1 threads=1 2>/dev/null || rmmod revbench
+	done
+	sc_verdict primlist "a ${#long}-character list ran; an unknown item and ${#huge} characters refused"
+}
+
 echo "revbench-vm: scenarios begin"
 sc_kthread
 if insmod /revbench.ko env=kernel-tcg; then
@@ -290,8 +347,10 @@ if insmod /revbench.ko env=kernel-tcg; then
 	sc_floor
 	sc_rwsem_many
 	sc_sysfs
+	SC_PRIMS=$(sed 's/ .*//' $RB/primitives)
 	rmmod revbench
 	echo "revbench-vm: scenario rmmod rc=$?"
+	sc_primlist
 else
 	sc_fail setup "insmod (mode=none) failed"
 fi

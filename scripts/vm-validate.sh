@@ -143,7 +143,6 @@ fi
 TS=$(date -u +%Y%m%dT%H%M%SZ)
 GIT=$(vm_git_commit)
 mkdir -p "$BUILD/vm" "$BUILD/validate"
-rel() { case "$1" in "$ROOT"/*) echo "${1#"$ROOT"/}" ;; *) echo "$1" ;; esac; }
 
 echo "$PROG: ${#KERNELS[@]} kernel(s), -smp $SMP, $NREADERS readers," \
      "$LOOPS loops, $NRUNS runs x $ROUNDS rounds; watchdog ${TIMEOUT}s per boot"
@@ -236,16 +235,10 @@ build_revbench() {
 }
 
 # ---- the guest --------------------------------------------------------------
-# /init: the rbv.* words of the kernel command line are the whole plan.
-write_init() {
-	cat >"$1" <<'EOF'
-#!/bin/sh
-export PATH=/bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev 2>/dev/null
-mount -t debugfs debugfs /sys/kernel/debug
-echo 8 >/proc/sys/kernel/printk
+# /init (write_init): the rbv.* words of the kernel command line are the
+# whole plan.
+init_body() {
+	cat <<'EOF'
 rounds=3 loops=10000 nreaders=2 nruns=10
 for w in $(cat /proc/cmdline); do
 	case "$w" in
@@ -335,44 +328,19 @@ done
 rmmod torture
 echo "rbv: rmmod torture rc=$?"
 echo "rbv: all steps done"
-dmesg >/dev/ttyS1 2>/dev/null
-echo "revbench-vm: poweroff"
-poweroff -f
 EOF
-	chmod 755 "$1"
 }
 
 make_initramfs() {	# make_initramfs RUNDIR REFSCALE_OUT
-	local run=$1 rs=$2 tmp a
-	tmp=$(mktemp -d "$BUILD/vm/initramfs.XXXXXX")
-	mkdir -p "$tmp"/{bin,dev,proc,sys,tmp}
-	cp "$BUSYBOX" "$tmp/bin/busybox"
-	for a in sh mount insmod rmmod dmesg cat grep sleep echo poweroff \
-		 uname sed tr wc; do
-		ln -s busybox "$tmp/bin/$a"
-	done
+	local run=$1 rs=$2 tmp
+	tmp=$(initramfs_tree wc)
 	cp "$run/revbench.ko" "$tmp/revbench.ko"
 	cp "$rs/kernel/torture.ko" "$tmp/torture.ko"
 	cp "$rs/kernel/rcu/refscale.ko" "$tmp/refscale.ko"
 	write_init "$tmp/init"
-	(cd "$tmp" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
-		gzip -1 >"$run/initramfs.cpio.gz"
-	rm -rf "$tmp"
+	initramfs_pack "$tmp" "$run/initramfs.cpio.gz"
 }
 
-shell_quote() {
-	local a out=
-	for a in "$@"; do
-		if [[ "$a" =~ ^[A-Za-z0-9_,.:/=+@%-]+$ ]]; then out+="$a "
-		else out+="'${a//\'/\'\\\'\'}' "; fi
-	done
-	echo "${out% }"
-}
-
-clean_log() {
-	sed -e 's/\r//g' -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' -e 's/\x1bc//g' \
-	    -e 's/^\[ *[0-9]*\.[0-9]*\] //' "$1"
-}
 BAD_RE='(^|[^a-z_])(BUG:|WARNING:|Oops|Call Trace:|Kernel panic|kernel BUG at|general protection fault|UBSAN:|KASAN:|detected stalls?|self-detected stall|blocked for more than|soft lockup|hard LOCKUP|refcount_t:)'
 
 NFAIL=0

@@ -12,7 +12,8 @@
 #            then the module's interface scenarios (scripts/vm-scenarios.sh:
 #            insmod's kthread, refused knobs, the results context, the
 #            SRCU path split, the driver-unbind floor, unbind-many of
-#            rwsem, driver-unbind under a sysfs unbind/bind loop), each a
+#            rwsem, driver-unbind under a sysfs unbind/bind loop, a
+#            primitive= list over 64 characters and two it refuses), each a
 #            test point; this boot has srcutree.exp_holdoff=0
 #   bench    mode=bench: the benchmark matrix; the results JSON is copied
 #            to the console between marker lines and written to
@@ -240,20 +241,11 @@ echo "$PROG: NOTE: qemu TCG is software emulation: any timing from these" \
      "runs is NOT representative of real hardware."
 
 # ---- the initramfs ---------------------------------------------------------
-# /init: mount, insmod with the revbench.* words of the kernel command line,
-# wait for the "done" line, (bench) copy the results to the data port
-# (ttyS2, data.log) between marker lines, rmmod, write the whole kernel
-# log to ttyS1, power off.
-write_init() {
-	cat >"$1" <<'EOF'
-#!/bin/sh
-export PATH=/bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev 2>/dev/null
-mount -t debugfs debugfs /sys/kernel/debug
-# Boot with "quiet", then let every module message through to the console.
-echo 8 >/proc/sys/kernel/printk
+# /init (write_init): insmod with the revbench.* words of the kernel
+# command line, wait for the "done" line, (bench) copy the results to the
+# data port (ttyS2, data.log) between marker lines, rmmod.
+init_body() {
+	cat <<'EOF'
 params= mode=
 for w in $(cat /proc/cmdline); do
 	case "$w" in
@@ -313,29 +305,16 @@ if [ $rc -eq 0 ]; then
 		. /scenarios.sh
 	fi
 fi
-# The whole kernel log (including what "quiet" kept off the console).
-dmesg >/dev/ttyS1 2>/dev/null
-echo "revbench-vm: poweroff"
-poweroff -f
 EOF
-	chmod 755 "$1"
 }
 
 make_initramfs() {	# make_initramfs KO OUT
 	local ko=$1 out=$2 tmp
-	tmp=$(mktemp -d "$BUILD/vm/initramfs.XXXXXX")
-	mkdir -p "$tmp"/{bin,dev,proc,sys,tmp}
-	cp "$BUSYBOX" "$tmp/bin/busybox"
-	for a in sh mount insmod rmmod dmesg cat grep sleep echo poweroff \
-		 uname sed tr head tail; do
-		ln -s busybox "$tmp/bin/$a"
-	done
+	tmp=$(initramfs_tree head tail)
 	cp "$ko" "$tmp/revbench.ko"
 	[ "$MODE" = check ] && cp "$ROOT/scripts/vm-scenarios.sh" "$tmp/scenarios.sh"
 	write_init "$tmp/init"
-	(cd "$tmp" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
-		gzip -1 >"$out"
-	rm -rf "$tmp"
+	initramfs_pack "$tmp" "$out"
 }
 
 # ---- building the module ---------------------------------------------------
@@ -386,12 +365,6 @@ build_kmod() {
 }
 
 # ---- parsing ---------------------------------------------------------------
-# clean_log IN: console text without CRs, terminal escapes, printk times.
-clean_log() {
-	sed -e 's/\r//g' -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' -e 's/\x1bc//g' \
-	    -e 's/^\[ *[0-9]*\.[0-9]*\] //' "$1"
-}
-
 # Lines that mean the kernel is unhappy, wherever they come from.
 BAD_RE='(^|[^a-z_])(BUG:|WARNING:|Oops|Call Trace:|Kernel panic|kernel BUG at|general protection fault|UBSAN:|KASAN:|KCSAN:|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|detected stalls?|self-detected stall|blocked for more than|soft lockup|hard LOCKUP|list_add corruption|list_del corruption|refcount_t:|------------\[ cut here \])'
 
@@ -466,24 +439,8 @@ kernel_reports() {
 }
 
 # ---- one kernel ------------------------------------------------------------
-rel() {	# a path relative to the source tree, for messages
-	case "$1" in "$ROOT"/*) echo "${1#"$ROOT"/}" ;; *) echo "$1" ;; esac
-}
-
 TOTAL_PASS=0 TOTAL_FAIL=0 TOTAL_SKIP=0 NFAILED_KERNELS=0
 SUMMARY=()
-
-shell_quote() {	# one line a POSIX shell reads back as these words
-	local a out=
-	for a in "$@"; do
-		if [[ "$a" =~ ^[A-Za-z0-9_,.:/=+@%-]+$ ]]; then
-			out+="$a "
-		else
-			out+="'${a//\'/\'\\\'\'}' "
-		fi
-	done
-	echo "${out% }"
-}
 
 # The kernel command line: quiet boot; panic reboots at once, which with
 # -no-reboot ends qemu; TCG's TSC is not reliable (and marking it unstable

@@ -196,14 +196,12 @@ static void test_perfbug(void)
 
 int main(int argc, char **argv)
 {
-	if (argc > 1) {
-		bool help = argc == 2 && !strcmp(argv[1], "--help");
+	int rc = tap_usage(argc, argv, "usage: c_revocable\n"
+			   "  Checks the C revocable API (c_revocable.h) and "
+			   "counts the zoo's redundant grace periods.\n");
 
-		fprintf(help ? stdout : stderr, "usage: c_revocable\n"
-			"  Checks the C revocable API (c_revocable.h) and counts "
-			"the zoo's redundant grace periods.\n");
-		return help ? 0 : 2;
-	}
+	if (rc >= 0)
+		return rc;
 	if (rb_thread_init()) {
 		fprintf(stderr, "c_revocable: rb_thread_init failed\n");
 		return 1;

@@ -173,13 +173,12 @@ static void test_pcpu_ref(void)
 
 int main(int argc, char **argv)
 {
-	if (argc > 1) {
-		fprintf(argc == 2 && !strcmp(argv[1], "--help") ?
-			stdout : stderr, "usage: compat\n"
-			"  Checks the userspace rb_srcu_* and rb_pcpu_ref_* "
-			"algorithms (compat.h).\n");
-		return argc == 2 && !strcmp(argv[1], "--help") ? 0 : 2;
-	}
+	int rc = tap_usage(argc, argv, "usage: compat\n"
+			   "  Checks the userspace rb_srcu_* and rb_pcpu_ref_* "
+			   "algorithms (compat.h).\n");
+
+	if (rc >= 0)
+		return rc;
 	if (rb_thread_init()) {
 		fprintf(stderr, "compat: rb_thread_init failed\n");
 		return 1;

@@ -359,6 +359,32 @@ static void test_busy_run(const struct model *m)
 	       with, without, d.grp[0].lambda);
 }
 
+/* A history run of cell c: h's one run of it times scale, a copy. */
+static struct rs_run hist_run(const struct data *h, int c, double scale)
+{
+	double *v = malloc(NREP * sizeof(double));
+	int k;
+
+	for (k = 0; k < NREP; k++)
+		v[k] = h->v[0][c][0][k] * scale;
+	return (struct rs_run){ v, NREP };
+}
+
+/* hist[c] (8 runs) becomes cell c's history; NULL frees the one set. */
+static void hist_set(struct rs_run (*hist)[8])
+{
+	static struct rs_run (*cur)[8];
+	int c, j;
+
+	for (c = 0; c < NCELL; c++) {
+		for (j = 0; !hist && cur && j < 8; j++)
+			free((double *)cur[c][j].v);
+		d.in[c].hist = hist ? hist[c] : NULL;
+		d.in[c].nhist = hist ? 8 : 0;
+	}
+	cur = hist;
+}
+
 /*
  * One run a side with a history: the cells' own run-to-run noise comes
  * from 8 earlier runs.  NEW's one run comes from another state of the
@@ -378,17 +404,10 @@ static void test_history(const struct model *m)
 	draw(&d, m, 1, shift, 500);
 	for (j = 0; j < 8; j++) {
 		draw(&h, m, 1, NULL, 600 + j);
-		for (c = 0; c < NCELL; c++) {
-			double *v = malloc(NREP * sizeof(double));
-
-			memcpy(v, h.v[0][c][0], NREP * sizeof(double));
-			hist[c][j] = (struct rs_run){ v, NREP };
-		}
+		for (c = 0; c < NCELL; c++)
+			hist[c][j] = hist_run(&h, c, 1);
 	}
-	for (c = 0; c < NCELL; c++) {
-		d.in[c].hist = hist[c];
-		d.in[c].nhist = 8;
-	}
+	hist_set(hist);
 	run_cfg(&d, &holm);
 	for (c = 1; c < NCELL; c++)
 		others += d.out[c].verdict == RS_REGRESSED;
@@ -411,12 +430,7 @@ static void test_history(const struct model *m)
 		       "history: a NEW run whose repetitions spread as a disturbed host's (median %+.0f %%) is not REGRESSED (%s)",
 		       d.out[3].change * 100, rs_verdict_names[d.out[3].verdict]);
 	}
-	for (c = 0; c < NCELL; c++) {
-		for (j = 0; j < 8; j++)
-			free((double *)hist[c][j].v);
-		d.in[c].hist = NULL;
-		d.in[c].nhist = 0;
-	}
+	hist_set(NULL);
 }
 
 /*
@@ -453,31 +467,17 @@ static void test_history_moves(const struct model *m0)
 		draw(&h, &m, 1, NULL, 800 + j);
 		for (g = 0; g < NGROUP; g++)
 			mv[g] = exp(0.03 * rs_rng_normal(&r));
-		for (c = 0; c < NCELL; c++) {
-			double *v = malloc(NREP * sizeof(double));
-			int k;
-
-			for (k = 0; k < NREP; k++)
-				v[k] = h.v[0][c][0][k] * mv[m.group[c]];
-			hist[c][j] = (struct rs_run){ v, NREP };
-		}
+		for (c = 0; c < NCELL; c++)
+			hist[c][j] = hist_run(&h, c, mv[m.group[c]]);
 	}
-	for (c = 0; c < NCELL; c++) {
-		d.in[c].hist = hist[c];
-		d.in[c].nhist = 8;
-	}
+	hist_set(hist);
 	run_cfg(&d, &holm);
 	for (c = 0; c < NCELL; c++)
 		others += c != 1 && d.out[c].verdict != RS_SAME;
 	tap_ok(d.out[1].verdict == RS_REGRESSED && others == 0,
 	       "history whose runs moved each group by 3 %%, cells 0.4 %% alone: +12 %% REGRESSED (%s, %+.1f %%), %d others flagged",
 	       rs_verdict_names[d.out[1].verdict], d.out[1].change * 100, others);
-	for (c = 0; c < NCELL; c++) {
-		for (j = 0; j < 8; j++)
-			free((double *)hist[c][j].v);
-		d.in[c].hist = NULL;
-		d.in[c].nhist = 0;
-	}
+	hist_set(NULL);
 }
 
 static void test_degenerate(void)

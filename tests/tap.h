@@ -10,8 +10,24 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 static int tap_n, tap_failed, tap_skipped;
+
+/*
+ * For a test binary that takes no argument: -1 when it has none (go on);
+ * else usage on stdout and 0 for a lone --help, on stderr and 2 otherwise.
+ */
+__attribute__((unused))
+static int tap_usage(int argc, char **argv, const char *usage)
+{
+	int help = argc == 2 && !strcmp(argv[1], "--help");
+
+	if (argc < 2)
+		return -1;
+	fputs(usage, help ? stdout : stderr);
+	return help ? 0 : 2;
+}
 
 __attribute__((format(printf, 2, 3), unused))
 static int tap_ok(int cond, const char *fmt, ...)

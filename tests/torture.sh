@@ -28,18 +28,8 @@ logs=$build/torture
 mkdir -p "$results" "$logs"
 seed=${TORTURE_SEED:-$(date +%s)}
 prim_s=${TORTURE_PRIM_S:-4}
-pass=0 fail=0 skip=0 n=0
-
-point() {	# point OK|FAIL text
-	n=$((n + 1))
-	if [ "$1" = OK ]; then
-		echo "ok $n - $2"
-		pass=$((pass + 1))
-	else
-		echo "not ok $n - $2"
-		fail=$((fail + 1))
-	fi
-}
+# shellcheck source=tests/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 echo "# torture check: seed $seed (TORTURE_SEED=$seed to replay), $prim_s s per primitive, each bug until caught (20 s at most)"
 
@@ -52,14 +42,7 @@ bad_args=(
 	"--perturb ''" "--frobnicate" "stray-arg"
 )
 for a in "${bad_args[@]}"; do
-	eval "set -- $a"
-	"$tb" torture "$@" >"$logs/bad.out" 2>"$logs/bad.err" </dev/null
-	rc=$?
-	if [ $rc -eq 2 ] && [ -s "$logs/bad.err" ] && [ ! -s "$logs/bad.out" ]; then
-		point OK "bad input '$a': exit 2, message: $(head -1 "$logs/bad.err")"
-	else
-		point FAIL "bad input '$a': exit $rc (want 2, a message on stderr, nothing on stdout)"
-	fi
+	bad_usage "$logs" "$a" "$tb" torture
 done
 for a in "--bug bug-nowait" "--list-bugs"; do
 	"$bb" torture $a >"$logs/bad.out" 2>"$logs/bad.err" </dev/null
@@ -169,7 +152,4 @@ fi
 
 echo "# detection times (seed $seed):"
 sed 's/^/#   /' "$det"
-echo "1..$n"
-echo "passed=$pass failed=$fail skipped=$skip" >"$results/torture"
-echo "torture: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+tally torture "$results"

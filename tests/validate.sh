@@ -12,29 +12,12 @@ build=${BUILD:-build}
 results=$build/check-results
 out=$build/validate
 mkdir -p "$results" "$out"
-pass=0 fail=0 n=0
-
-point() {	# point OK|FAIL text
-	n=$((n + 1))
-	if [ "$1" = OK ]; then
-		echo "ok $n - $2"
-		pass=$((pass + 1))
-	else
-		echo "not ok $n - $2"
-		fail=$((fail + 1))
-	fi
-}
+# shellcheck source=tests/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 for a in "--threads 0" "--rounds x" "--loops 5" "--placement nosuch" \
 	 "--frobnicate" "--out"; do
-	# shellcheck disable=SC2086
-	"$rb" validate $a >"$out/bad.out" 2>"$out/bad.err" </dev/null
-	rc=$?
-	if [ $rc -eq 2 ] && [ -s "$out/bad.err" ]; then
-		point OK "bad input '$a': exit 2, message: $(head -1 "$out/bad.err")"
-	else
-		point FAIL "bad input '$a': exit $rc (want 2 and a message)"
-	fi
+	bad_usage "$out" "$a" "$rb" validate
 done
 
 # validate's peers (REV_CAP_REFONLY) stay out of rev_ops_all[] (list's).
@@ -82,7 +65,4 @@ else
 	point FAIL "table or JSON malformed ($out/v.json)"
 fi
 
-echo "1..$n"
-echo "# validate: $pass passed, $fail failed"
-echo "passed=$pass failed=$fail skipped=0" >"$results/validate"
-[ $fail -eq 0 ]
+tally validate "$results"

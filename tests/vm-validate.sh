@@ -16,30 +16,13 @@ case "$build" in /*) ;; *) build=$ROOT/$build ;; esac
 results=$build/check-results
 out=$build/vm-validate-check
 mkdir -p "$results" "$out"
-pass=0 fail=0 n=0
 vv=$ROOT/scripts/vm-validate.sh
-
-point() {	# point OK|FAIL text
-	n=$((n + 1))
-	if [ "$1" = OK ]; then
-		echo "ok $n - $2"
-		pass=$((pass + 1))
-	else
-		echo "not ok $n - $2"
-		fail=$((fail + 1))
-	fi
-}
+# shellcheck source=tests/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 for a in "--rounds 0" "--loops x" "--nruns 101" "--kernel-version no-such-kernel" \
 	 "--frobnicate" "--smp"; do
-	# shellcheck disable=SC2086
-	BUILD=$build_arg "$vv" $a >"$out/bad.out" 2>"$out/bad.err" </dev/null
-	rc=$?
-	if [ $rc -eq 2 ] && [ -s "$out/bad.err" ]; then
-		point OK "bad input '$a': exit 2, message: $(head -1 "$out/bad.err")"
-	else
-		point FAIL "bad input '$a': exit $rc (want 2 and a message)"
-	fi
+	bad_usage "$out" "$a" env BUILD="$build_arg" "$vv"
 done
 
 # A missing linux-source tarball that installing cannot provide: exit 2,
@@ -118,7 +101,4 @@ PY
 	fi
 done
 
-echo "1..$n"
-echo "# vm-validate: $pass passed, $fail failed"
-echo "passed=$pass failed=$fail skipped=0" >"$results/vm-validate"
-[ $fail -eq 0 ]
+tally vm-validate "$results"
