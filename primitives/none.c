@@ -12,13 +12,7 @@
  * (rev_once_batch(), revocable.h).  REV_CAP_FLOOR: reader costs are
  * reported against it.
  */
-#include "revocable.h"
-#include "workload.h"
-
-struct rev_none {
-	struct rev_base base;
-	void *ptr;		/* what readers load; NULL once revoked */
-};
+#include "none.h"
 
 static struct revocable *rev_none_create(void *res, rev_release_fn release,
 					 void *arg)
@@ -42,23 +36,6 @@ static size_t rev_none_footprint(const struct revocable *rev)
 	(void)rev;
 	return sizeof(struct rev_none);
 }
-
-static inline void *rev_none_try_access(struct revocable *rev,
-					struct rev_handle *h)
-{
-	(void)h;
-	return READ_ONCE(((struct rev_none *)rev)->ptr);
-}
-
-static inline int rev_none_release(struct revocable *rev,
-				   struct rev_handle *h)
-{
-	(void)rev;
-	(void)h;
-	return 0;
-}
-
-RB_WL_READSECTIONS(rev_none, rev_none_try_access, rev_none_release);
 
 /* Clear the pointer: later accesses fail.  Nobody is waited for. */
 static void rev_none_stop(struct revocable *rev)
@@ -88,7 +65,6 @@ const struct revocable_ops rev_ops_none = {
 	.footprint = rev_none_footprint,
 	.try_access = rev_none_try_access,
 	.release = rev_none_release,
-	.rs = &rev_none_rs,
 	.revoke = rev_none_revoke,
 	/* no revoke_many: there is no wait to share */
 };
