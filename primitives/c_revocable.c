@@ -180,10 +180,7 @@ static const struct rev_batch rev_crev_batch = {
 	.finish = rev_crev_finish,
 };
 
-static void rev_crev_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_crev_batch);
-}
+REV_BATCH_REVOKE(rev_crev_revoke, &rev_crev_batch)
 
 /*
  * revoke_many(): crev_revoke() of n providers with their n grace periods
@@ -229,10 +226,7 @@ static const struct rev_batch rev_crev_many_batch = {
 	.finish = rev_crev_finish_many,
 };
 
-static void rev_crev_revoke_many(struct revocable **revs, int n)
-{
-	rev_once_batch(revs, n, &rev_crev_many_batch);
-}
+REV_BATCH_REVOKE_MANY(rev_crev_revoke_many, &rev_crev_many_batch)
 
 #define REV_CREV_DESC	"C revocable API v10 (May 2026): provider with own " \
 			"SRCU domain + kref, handle on stack; crev_ prefix, " \

@@ -190,11 +190,7 @@ static void rev_hazptr_destroy(struct revocable *rev)
 	rb_free(rev);
 }
 
-static size_t rev_hazptr_footprint(const struct revocable *rev)
-{
-	(void)rev;
-	return sizeof(struct rev_hazptr);
-}
+REV_SIZEOF_FOOTPRINT(rev_hazptr_footprint, struct rev_hazptr)
 
 static size_t rev_hazptr_domain_footprint(void)
 {
@@ -323,15 +319,9 @@ static const struct rev_batch rev_hazptr_mb_batch = {
 	/* stop: nothing, the claim is what readers test */
 };
 
-static void rev_hazptr_mb_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_hazptr_mb_batch);
-}
+REV_BATCH_REVOKE(rev_hazptr_mb_revoke, &rev_hazptr_mb_batch)
 
-static void rev_hazptr_mb_revoke_many(struct revocable **revs, int n)
-{
-	rev_once_batch(revs, n, &rev_hazptr_mb_batch);
-}
+REV_BATCH_REVOKE_MANY(rev_hazptr_mb_revoke_many, &rev_hazptr_mb_batch)
 
 /* hazptr and its zoo entries: the one shared slot domain. */
 #define REV_HAZPTR_DOMAIN_OPS					\
@@ -543,15 +533,9 @@ static const struct rev_batch rev_hazptr_asym_batch = {
 	.wait = rev_hazptr_asym_wait,
 };
 
-static void rev_hazptr_asym_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_hazptr_asym_batch);
-}
+REV_BATCH_REVOKE(rev_hazptr_asym_revoke, &rev_hazptr_asym_batch)
 
-static void rev_hazptr_asym_revoke_many(struct revocable **revs, int n)
-{
-	rev_once_batch(revs, n, &rev_hazptr_asym_batch);
-}
+REV_BATCH_REVOKE_MANY(rev_hazptr_asym_revoke_many, &rev_hazptr_asym_batch)
 
 const struct revocable_ops rev_ops_hazptr_asym = {
 	.name = "hazptr-asym",

@@ -186,11 +186,7 @@ static void rev_hzp_destroy(struct revocable *rev)
 	rb_free(rev);
 }
 
-static size_t rev_hzp_footprint(const struct revocable *rev)
-{
-	(void)rev;
-	return sizeof(struct rev_hzp);
-}
+REV_SIZEOF_FOOTPRINT(rev_hzp_footprint, struct rev_hzp)
 
 static size_t rev_hzp_domain_footprint(void)
 {
@@ -291,10 +287,7 @@ static const struct rev_batch rev_hzp_batch = {
 	.wait = rev_hzp_wait,
 };
 
-static void rev_hzp_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_hzp_batch);
-}
+REV_BATCH_REVOKE(rev_hzp_revoke, &rev_hzp_batch)
 
 #define REV_HZP_DOMAIN_OPS					\
 	.global_init = rev_hzp_global_init,			\
@@ -345,10 +338,7 @@ static const struct rev_batch rev_hzp_bug_noovf_batch = {
 	.wait = rev_hzp_bug_noovf_wait,
 };
 
-static void rev_hzp_bug_noovf_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_hzp_bug_noovf_batch);
-}
+REV_BATCH_REVOKE(rev_hzp_bug_noovf_revoke, &rev_hzp_bug_noovf_batch)
 
 const struct revocable_ops rev_ops_bug_hazptr_pcpu_noovf = {
 	.name = "bug-hazptr-pcpu-noovf",

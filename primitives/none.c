@@ -26,16 +26,7 @@ static struct revocable *rev_none_create(void *res, rev_release_fn release,
 	return (struct revocable *)r;
 }
 
-static void rev_none_destroy(struct revocable *rev)
-{
-	rb_free(rev);
-}
-
-static size_t rev_none_footprint(const struct revocable *rev)
-{
-	(void)rev;
-	return sizeof(struct rev_none);
-}
+REV_SIZEOF_FOOTPRINT(rev_none_footprint, struct rev_none)
 
 /* Clear the pointer: later accesses fail.  Nobody is waited for. */
 static void rev_none_stop(struct revocable *rev)
@@ -47,10 +38,7 @@ static const struct rev_batch rev_none_batch = {
 	.stop = rev_none_stop,
 };
 
-static void rev_none_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_none_batch);
-}
+REV_BATCH_REVOKE(rev_none_revoke, &rev_none_batch)
 
 const struct revocable_ops rev_ops_none = {
 	.name = "none",
@@ -61,7 +49,7 @@ const struct revocable_ops rev_ops_none = {
 	.color = "#7f7f7f",
 	.peer = "bare",
 	.create = rev_none_create,
-	.destroy = rev_none_destroy,
+	.destroy = rev_destroy_free,
 	.footprint = rev_none_footprint,
 	.try_access = rev_none_try_access,
 	.release = rev_none_release,

@@ -121,15 +121,9 @@ static const struct rev_batch rev_pcpu_batch = {
 	.finish = rev_pcpu_finish,
 };
 
-static void rev_pcpu_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_pcpu_batch);
-}
+REV_BATCH_REVOKE(rev_pcpu_revoke, &rev_pcpu_batch)
 
-static void rev_pcpu_revoke_many(struct revocable **revs, int n)
-{
-	rev_once_batch(revs, n, &rev_pcpu_batch);
-}
+REV_BATCH_REVOKE_MANY(rev_pcpu_revoke_many, &rev_pcpu_batch)
 
 const struct revocable_ops rev_ops_percpu_ref = {
 	.name = "percpu-ref",
@@ -175,10 +169,7 @@ static const struct rev_batch rev_pcpu_bug_nodrain_batch = {
 	.finish = rev_pcpu_bug_nodrain_finish,
 };
 
-static void rev_pcpu_bug_nodrain_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_pcpu_bug_nodrain_batch);
-}
+REV_BATCH_REVOKE(rev_pcpu_bug_nodrain_revoke, &rev_pcpu_bug_nodrain_batch)
 
 /* Every entry here: "percpu-ref" but its revoke path. */
 #define REV_PCPU_BUG_OPS					\
@@ -227,10 +218,7 @@ static const struct rev_batch rev_pcpu_bug_noconfirm_batch = {
 	.finish = rev_pcpu_finish,
 };
 
-static void rev_pcpu_bug_noconfirm_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_pcpu_bug_noconfirm_batch);
-}
+REV_BATCH_REVOKE(rev_pcpu_bug_noconfirm_revoke, &rev_pcpu_bug_noconfirm_batch)
 
 const struct revocable_ops rev_ops_bug_percpu_noconfirm = {
 	.name = "bug-percpu-noconfirm",

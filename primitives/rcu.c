@@ -75,16 +75,7 @@ static struct revocable *rev_rcu_create(void *res, rev_release_fn release,
 	return (struct revocable *)r;
 }
 
-static void rev_rcu_destroy(struct revocable *rev)
-{
-	rb_free(rev);
-}
-
-static size_t rev_rcu_footprint(const struct revocable *rev)
-{
-	(void)rev;
-	return sizeof(struct rev_rcu);
-}
+REV_SIZEOF_FOOTPRINT(rev_rcu_footprint, struct rev_rcu)
 
 /* The shared guard's TSan edge to the revokers (rcu.h). */
 char rev_rcu_guard_sync;
@@ -120,15 +111,9 @@ static const struct rev_batch rev_rcu_batch = {
 	.finish = rev_rcu_finish,
 };
 
-static void rev_rcu_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_rcu_batch);
-}
+REV_BATCH_REVOKE(rev_rcu_revoke, &rev_rcu_batch)
 
-static void rev_rcu_revoke_many(struct revocable **revs, int n)
-{
-	rev_once_batch(revs, n, &rev_rcu_batch);
-}
+REV_BATCH_REVOKE_MANY(rev_rcu_revoke_many, &rev_rcu_batch)
 
 const struct revocable_ops rev_ops_rcu = {
 	.name = "rcu",
@@ -140,7 +125,7 @@ const struct revocable_ops rev_ops_rcu = {
 	.color = "#1f77b4",
 	.peer = "rcu",
 	.create = rev_rcu_create,
-	.destroy = rev_rcu_destroy,
+	.destroy = rev_destroy_free,
 	.footprint = rev_rcu_footprint,
 	.try_access = rev_rcu_try_access,
 	.release = rev_rcu_release,
@@ -163,15 +148,9 @@ static const struct rev_batch rev_rcu_exp_batch = {
 	.finish = rev_rcu_finish,
 };
 
-static void rev_rcu_exp_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_rcu_exp_batch);
-}
+REV_BATCH_REVOKE(rev_rcu_exp_revoke, &rev_rcu_exp_batch)
 
-static void rev_rcu_exp_revoke_many(struct revocable **revs, int n)
-{
-	rev_once_batch(revs, n, &rev_rcu_exp_batch);
-}
+REV_BATCH_REVOKE_MANY(rev_rcu_exp_revoke_many, &rev_rcu_exp_batch)
 
 const struct revocable_ops rev_ops_rcu_exp = {
 	.name = "rcu-exp",
@@ -181,7 +160,7 @@ const struct revocable_ops rev_ops_rcu_exp = {
 	.caps = REV_CAP_EXPEDITED | REV_CAP_GUARD | REV_IRQSAFE,
 	.color = "#17becf",
 	.create = rev_rcu_create,
-	.destroy = rev_rcu_destroy,
+	.destroy = rev_destroy_free,
 	.footprint = rev_rcu_footprint,
 	.try_access = rev_rcu_try_access,
 	.release = rev_rcu_release,
@@ -220,10 +199,7 @@ static const struct rev_batch rev_rcu_deferred_batch = {
 	.finish = rev_rcu_deferred_finish,
 };
 
-static void rev_rcu_deferred_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_rcu_deferred_batch);
-}
+REV_BATCH_REVOKE(rev_rcu_deferred_revoke, &rev_rcu_deferred_batch)
 
 static void rev_rcu_deferred_barrier(void)
 {
@@ -240,7 +216,7 @@ const struct revocable_ops rev_ops_rcu_deferred = {
 		REV_IRQSAFE,
 	.color = "#aec7e8",
 	.create = rev_rcu_create,
-	.destroy = rev_rcu_destroy,
+	.destroy = rev_destroy_free,
 	.footprint = rev_rcu_footprint,
 	.try_access = rev_rcu_try_access,
 	.release = rev_rcu_release,

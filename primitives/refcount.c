@@ -33,16 +33,7 @@ static struct revocable *rev_ref_create(void *res, rev_release_fn release,
 	return (struct revocable *)r;
 }
 
-static void rev_ref_destroy(struct revocable *rev)
-{
-	rb_free(rev);
-}
-
-static size_t rev_ref_footprint(const struct revocable *rev)
-{
-	(void)rev;
-	return sizeof(struct rev_ref);
-}
+REV_SIZEOF_FOOTPRINT(rev_ref_footprint, struct rev_ref)
 
 /* Drop the provider's reference: from here no get succeeds. */
 static void rev_ref_stop(struct revocable *rev)
@@ -64,15 +55,9 @@ static const struct rev_batch rev_ref_batch = {
 	.finish = rev_ref_finish,
 };
 
-static void rev_ref_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_ref_batch);
-}
+REV_BATCH_REVOKE(rev_ref_revoke, &rev_ref_batch)
 
-static void rev_ref_revoke_many(struct revocable **revs, int n)
-{
-	rev_once_batch(revs, n, &rev_ref_batch);
-}
+REV_BATCH_REVOKE_MANY(rev_ref_revoke_many, &rev_ref_batch)
 
 const struct revocable_ops rev_ops_refcount = {
 	.name = "refcount",
@@ -82,7 +67,7 @@ const struct revocable_ops rev_ops_refcount = {
 	.color = "#d62728",
 	.peer = "refcnt",
 	.create = rev_ref_create,
-	.destroy = rev_ref_destroy,
+	.destroy = rev_destroy_free,
 	.footprint = rev_ref_footprint,
 	.try_access = rev_ref_try_access,
 	.release = rev_ref_release,

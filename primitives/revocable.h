@@ -523,6 +523,37 @@ static inline void rev_once_batch(struct revocable **revs, int n,
 		rev_once_wait(&rev_base(revs[i])->once);
 }
 
+/*
+ * The ops entries most primitives share, stated once, so that a primitive
+ * writes only what differs:
+ *   REV_BATCH_REVOKE(fn, bt)       static void fn(rev): revoke() as
+ *                                  rev_once_batch() of rev alone over bt;
+ *   REV_BATCH_REVOKE_MANY(fn, bt)  static void fn(revs, n): revoke_many()
+ *                                  as one rev_once_batch() of all n;
+ *   REV_SIZEOF_FOOTPRINT(fn, type) static size_t fn(rev): footprint() of
+ *                                  a revocable that owns nothing beyond
+ *                                  its struct (type);
+ *   rev_destroy_free               destroy() that only frees that struct
+ *                                  (registry.c).
+ */
+#define REV_BATCH_REVOKE(fn, bt)					\
+static void fn(struct revocable *rev)					\
+{									\
+	rev_once_batch(&rev, 1, (bt));					\
+}
+#define REV_BATCH_REVOKE_MANY(fn, bt)					\
+static void fn(struct revocable **revs, int n)				\
+{									\
+	rev_once_batch(revs, n, (bt));					\
+}
+#define REV_SIZEOF_FOOTPRINT(fn, type)					\
+static size_t fn(const struct revocable *rev)				\
+{									\
+	(void)rev;							\
+	return sizeof(type);						\
+}
+void rev_destroy_free(struct revocable *rev);
+
 extern const struct revocable_ops *const rev_ops_all[];
 extern const int rev_ops_count;
 /* The REV_CAP_REFONLY entries, for revbench validate (reference.c). */

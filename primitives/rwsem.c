@@ -78,11 +78,7 @@ static void rev_rwsem_destroy(struct revocable *rev)
 	rb_free(r);
 }
 
-static size_t rev_rwsem_footprint(const struct revocable *rev)
-{
-	(void)rev;
-	return sizeof(struct rev_rwsem);
-}
+REV_SIZEOF_FOOTPRINT(rev_rwsem_footprint, struct rev_rwsem)
 
 /* Wait for every reader to leave, mark revoked, release. */
 static void rev_rwsem_finish(struct revocable *rev)
@@ -99,10 +95,7 @@ static const struct rev_batch rev_rwsem_batch = {
 	.finish = rev_rwsem_finish,
 };
 
-static void rev_rwsem_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_rwsem_batch);
-}
+REV_BATCH_REVOKE(rev_rwsem_revoke, &rev_rwsem_batch)
 
 const struct revocable_ops rev_ops_rwsem = {
 	.name = "rwsem",

@@ -73,11 +73,7 @@ static void rev_seq_destroy(struct revocable *rev)
 	rb_free(r);
 }
 
-static size_t rev_seq_footprint(const struct revocable *rev)
-{
-	(void)rev;
-	return sizeof(struct rev_seq);
-}
+REV_SIZEOF_FOOTPRINT(rev_seq_footprint, struct rev_seq)
 
 /* Bump the sequence around the flag; nobody is waited for. */
 static void rev_seq_stop(struct revocable *rev)
@@ -95,10 +91,7 @@ static const struct rev_batch rev_seq_batch = {
 	/* release at once: the type-stable rule above */
 };
 
-static void rev_seq_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_seq_batch);
-}
+REV_BATCH_REVOKE(rev_seq_revoke, &rev_seq_batch)
 
 const struct revocable_ops rev_ops_seqlock = {
 	.name = "seqlock",

@@ -145,10 +145,7 @@ static const struct rev_batch rev_srcu_own_batch = {
 	.finish = rev_srcu_own_finish,
 };
 
-static void rev_srcu_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_srcu_own_batch);
-}
+REV_BATCH_REVOKE(rev_srcu_revoke, &rev_srcu_own_batch)
 
 /*
  * srcu's revoke_many(): one grace period of every revocable's domain,
@@ -177,10 +174,7 @@ static const struct rev_batch rev_srcu_own_many_batch = {
 	.wait = rev_srcu_own_wait_many,
 };
 
-static void rev_srcu_revoke_many(struct revocable **revs, int n)
-{
-	rev_once_batch(revs, n, &rev_srcu_own_many_batch);
-}
+REV_BATCH_REVOKE_MANY(rev_srcu_revoke_many, &rev_srcu_own_many_batch)
 
 /* srcu and srcu-exp: a domain per revocable, read side in srcu.h. */
 #define REV_SRCU_OWN_OPS				\
@@ -216,10 +210,7 @@ static const struct rev_batch rev_srcu_exp_batch = {
 	.finish = rev_srcu_exp_finish,
 };
 
-static void rev_srcu_exp_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_srcu_exp_batch);
-}
+REV_BATCH_REVOKE(rev_srcu_exp_revoke, &rev_srcu_exp_batch)
 
 const struct revocable_ops rev_ops_srcu_exp = {
 	.name = "srcu-exp",
@@ -290,16 +281,7 @@ static struct revocable *rev_srcu_shared_create(void *res,
 	return (struct revocable *)r;
 }
 
-static void rev_srcu_shared_destroy(struct revocable *rev)
-{
-	rb_free(rev);
-}
-
-static size_t rev_srcu_shared_footprint(const struct revocable *rev)
-{
-	(void)rev;
-	return sizeof(struct rev_srcu);
-}
+REV_SIZEOF_FOOTPRINT(rev_srcu_shared_footprint, struct rev_srcu)
 
 /* One grace period of the shared domain for the whole batch. */
 static void rev_srcu_shared_wait(struct revocable **revs, int n)
@@ -314,15 +296,9 @@ static const struct rev_batch rev_srcu_shared_batch = {
 	.wait = rev_srcu_shared_wait,
 };
 
-static void rev_srcu_shared_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_srcu_shared_batch);
-}
+REV_BATCH_REVOKE(rev_srcu_shared_revoke, &rev_srcu_shared_batch)
 
-static void rev_srcu_shared_revoke_many(struct revocable **revs, int n)
-{
-	rev_once_batch(revs, n, &rev_srcu_shared_batch);
-}
+REV_BATCH_REVOKE_MANY(rev_srcu_shared_revoke_many, &rev_srcu_shared_batch)
 
 const struct revocable_ops rev_ops_srcu_shared = {
 	.name = "srcu-shared",
@@ -334,7 +310,7 @@ const struct revocable_ops rev_ops_srcu_shared = {
 	.global_exit = rev_srcu_shared_exit,
 	REV_SRCU_GP_PATHS(rev_srcu_paths_shared_get)
 	.create = rev_srcu_shared_create,
-	.destroy = rev_srcu_shared_destroy,
+	.destroy = rev_destroy_free,
 	.footprint = rev_srcu_shared_footprint,
 	.domain_footprint = rev_srcu_shared_domain_footprint,
 	.try_access = rev_srcu_try_access,

@@ -103,10 +103,7 @@ static const struct rev_batch rev_srcu_fast_batch = {
 	.finish = rev_srcu_fast_finish,
 };
 
-static void rev_srcu_fast_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_srcu_fast_batch);
-}
+REV_BATCH_REVOKE(rev_srcu_fast_revoke, &rev_srcu_fast_batch)
 
 /* Every revocable's domain, one overlapped wait (one each if no memory). */
 static void rev_srcu_fast_wait_many(struct revocable **revs, int n)
@@ -132,10 +129,7 @@ static const struct rev_batch rev_srcu_fast_many_batch = {
 	.wait = rev_srcu_fast_wait_many,
 };
 
-static void rev_srcu_fast_revoke_many(struct revocable **revs, int n)
-{
-	rev_once_batch(revs, n, &rev_srcu_fast_many_batch);
-}
+REV_BATCH_REVOKE_MANY(rev_srcu_fast_revoke_many, &rev_srcu_fast_many_batch)
 
 const struct revocable_ops rev_ops_srcu_fast = {
 	.name = "srcu-fast",
