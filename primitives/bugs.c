@@ -45,16 +45,7 @@ static struct revocable *rev_bug_ref_create(void *res, rev_release_fn release,
 	return (struct revocable *)r;
 }
 
-static void rev_bug_ref_destroy(struct revocable *rev)
-{
-	rb_free(rev);
-}
-
-static size_t rev_bug_ref_footprint(const struct revocable *rev)
-{
-	(void)rev;
-	return sizeof(struct rev_bug_ref);
-}
+REV_SIZEOF_FOOTPRINT(rev_bug_ref_footprint, struct rev_bug_ref)
 
 static void *rev_bug_ref_try_access(struct revocable *rev, struct rev_handle *h)
 {
@@ -111,17 +102,14 @@ static const struct rev_batch rev_bug_ref_batch = {
 	.wait = rev_bug_ref_wait,
 };
 
-static void rev_bug_ref_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_bug_ref_batch);
-}
+REV_BATCH_REVOKE(rev_bug_ref_revoke, &rev_bug_ref_batch)
 
 /* Every entry here: the ops of struct rev_bug_ref but its revoke path. */
 #define BUG_REF_OPS						\
 	.family = "refcount",					\
 	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP,			\
 	.create = rev_bug_ref_create,				\
-	.destroy = rev_bug_ref_destroy,				\
+	.destroy = rev_destroy_free,				\
 	.footprint = rev_bug_ref_footprint,				\
 	.try_access = rev_bug_ref_try_access,			\
 	.release = rev_bug_ref_release
@@ -139,10 +127,7 @@ static const struct rev_batch rev_bug_nowait_batch = {
 	/* BUG (deliberate): no .wait for the readers still inside. */
 };
 
-static void rev_bug_nowait_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_bug_nowait_batch);
-}
+REV_BATCH_REVOKE(rev_bug_nowait_revoke, &rev_bug_nowait_batch)
 
 const struct revocable_ops rev_ops_bug_nowait = {
 	.name = "bug-nowait",
@@ -211,10 +196,7 @@ static const struct rev_batch rev_bug_early_batch = {
 	.finish = rev_bug_early_finish,
 };
 
-static void rev_bug_early_revoke_many(struct revocable **revs, int n)
-{
-	rev_once_batch(revs, n, &rev_bug_early_batch);
-}
+REV_BATCH_REVOKE_MANY(rev_bug_early_revoke_many, &rev_bug_early_batch)
 
 const struct revocable_ops rev_ops_bug_many_early = {
 	.name = "bug-many-early",
@@ -343,10 +325,7 @@ static const struct rev_batch rev_bug_pcpu_batch = {
 	.wait = rev_bug_pcpu_wait,
 };
 
-static void rev_bug_pcpu_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_bug_pcpu_batch);
-}
+REV_BATCH_REVOKE(rev_bug_pcpu_revoke, &rev_bug_pcpu_batch)
 
 const struct revocable_ops rev_ops_bug_percpu_offline = {
 	.name = "bug-percpu-offline",
@@ -403,11 +382,7 @@ static struct revocable *rev_bug_rwl_create(void *res, rev_release_fn release,
 	return (struct revocable *)r;
 }
 
-static size_t rev_bug_rwl_footprint(const struct revocable *rev)
-{
-	(void)rev;
-	return sizeof(struct rev_bug_rwl);
-}
+REV_SIZEOF_FOOTPRINT(rev_bug_rwl_footprint, struct rev_bug_rwl)
 
 static void *rev_bug_rwl_try_access(struct revocable *rev, struct rev_handle *h)
 {
@@ -468,10 +443,7 @@ static const struct rev_batch rev_bug_rwl_batch = {
 	.wait = rev_bug_rwl_wait,
 };
 
-static void rev_bug_rwl_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_bug_rwl_batch);
-}
+REV_BATCH_REVOKE(rev_bug_rwl_revoke, &rev_bug_rwl_batch)
 
 const struct revocable_ops rev_ops_bug_irq_rwlock = {
 	.name = "bug-irq-rwlock",
@@ -481,7 +453,7 @@ const struct revocable_ops rev_ops_bug_irq_rwlock = {
 	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP | REV_CAP_BOUNDED |
 		REV_CAP_IRQSAFE | REV_CAP_XRELEASE | REV_CAP_LOCKDEP,
 	.create = rev_bug_rwl_create,
-	.destroy = rev_bug_ref_destroy,
+	.destroy = rev_destroy_free,
 	.footprint = rev_bug_rwl_footprint,
 	.try_access = rev_bug_rwl_try_access,
 	.release = rev_bug_rwl_release,

@@ -40,15 +40,6 @@
  * three bugs that got the merged series reverted (test builds).
  */
 #include "c_revocable.h"
-#include "workload.h"
-
-#ifdef __KERNEL__
-#define crev_assign(p, v)	rcu_assign_pointer((p), (v))
-#define crev_deref(p, ssp)	srcu_dereference((p), (ssp))
-#else
-#define crev_assign(p, v)	smp_store_release(&(p), (v))
-#define crev_deref(p, ssp)	smp_load_acquire(&(p))
-#endif
 
 static atomic_long_t crev_syncs;	/* crev_synchronize_count() */
 
@@ -91,18 +82,13 @@ struct crev *crev_alloc(void *res)
 
 struct crev *crev_get(struct crev *rev)
 {
-	atomic_inc(&rev->kref);
-	return rev;
+	return crev_get_inl(rev);
 }
 
 /* The last reference frees the domain, and the provider unless embedded. */
 void crev_put(struct crev *rev)
 {
-	if (!atomic_dec_and_test(&rev->kref))
-		return;
-	rb_srcu_cleanup(&rev->srcu);
-	if (!rev->embedded)
-		rb_free(rev);
+	crev_put_inl(rev);
 }
 
 /* Once this returns no access holds the resource and none can get it. */
@@ -120,27 +106,12 @@ void crev_revoke(struct crev *rev)
 
 void crev_handle_init(struct crev_handle *h, struct crev *rev)
 {
-	h->rev = rev;
-	h->idx = -1;
+	crev_handle_init_inl(h, rev);
 }
 
 void crev_handle_deinit(struct crev_handle *h)
 {
 	h->rev = NULL;
-}
-
-/* Inline twins of the two calls, for the read-section loops. */
-static __always_inline void *crev_try_access_inl(struct crev_handle *h)
-{
-	struct crev *rev = h->rev;
-
-	h->idx = rb_srcu_read_lock(&rev->srcu);
-	return crev_deref(rev->res, &rev->srcu);
-}
-
-static __always_inline void crev_withdraw_access_inl(struct crev_handle *h)
-{
-	rb_srcu_read_unlock(&h->rev->srcu, h->idx);
 }
 
 void *crev_try_access(struct crev_handle *h)
@@ -154,16 +125,6 @@ void crev_withdraw_access(struct crev_handle *h)
 }
 
 /* ---- revocable_ops over the API ---- */
-
-struct rev_crev {
-	struct rev_base base;
-	struct crev *prov;		/* the provider */
-	void (*prov_put)(struct crev *prov);	/* revoke's kref_put() */
-#ifdef REVBENCH_BUGS
-	int bug_shared_idx;		/* bug-crev-shared-handle only */
-	atomic_long_t bug_tally[2][2];	/* its locks/unlocks, to unwedge */
-#endif
-};
 
 static struct revocable *rev_crev_create(void *res, rev_release_fn release,
 					 void *arg)
@@ -199,49 +160,6 @@ static size_t rev_crev_footprint(const struct revocable *rev)
 	       rb_srcu_footprint(&r->prov->srcu);
 }
 
-static inline void *rev_crev_try_access(struct revocable *rev,
-					struct rev_handle *h)
-{
-	struct crev_handle ch;
-	void *res;
-
-	crev_handle_init(&ch, ((struct rev_crev *)rev)->prov);
-	res = crev_try_access_inl(&ch);
-	if (unlikely(!res)) {
-		crev_withdraw_access_inl(&ch);
-		return NULL;
-	}
-	h->seq = ch.idx;
-	return res;
-}
-
-static inline int rev_crev_release(struct revocable *rev,
-				   struct rev_handle *h)
-{
-	struct crev_handle ch = {
-		.rev = ((struct rev_crev *)rev)->prov,
-		.idx = (int)h->seq,
-	};
-
-	crev_withdraw_access_inl(&ch);
-	return 0;
-}
-
-/* open-close: the consumer's kref on the provider. */
-static inline void *rev_crev_get(struct revocable *rev)
-{
-	return crev_get(((struct rev_crev *)rev)->prov);
-}
-
-static inline void rev_crev_put(struct revocable *rev, void *ref)
-{
-	crev_put(ref);
-	(void)rev;
-}
-
-RB_WL_READSECTIONS_GETPUT(rev_crev, rev_crev_try_access, rev_crev_release,
-			  rev_crev_get, rev_crev_put);
-
 static void rev_crev_stop(struct revocable *rev)
 {
 	crev_revoke_stop(((struct rev_crev *)rev)->prov);
@@ -262,10 +180,7 @@ static const struct rev_batch rev_crev_batch = {
 	.finish = rev_crev_finish,
 };
 
-static void rev_crev_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_crev_batch);
-}
+REV_BATCH_REVOKE(rev_crev_revoke, &rev_crev_batch)
 
 /*
  * revoke_many(): crev_revoke() of n providers with their n grace periods
@@ -311,10 +226,7 @@ static const struct rev_batch rev_crev_many_batch = {
 	.finish = rev_crev_finish_many,
 };
 
-static void rev_crev_revoke_many(struct revocable **revs, int n)
-{
-	rev_once_batch(revs, n, &rev_crev_many_batch);
-}
+REV_BATCH_REVOKE_MANY(rev_crev_revoke_many, &rev_crev_many_batch)
 
 #define REV_CREV_DESC	"C revocable API v10 (May 2026): provider with own " \
 			"SRCU domain + kref, handle on stack; crev_ prefix, " \
@@ -333,7 +245,6 @@ const struct revocable_ops rev_ops_c_revocable = {
 	.footprint = rev_crev_footprint,
 	.try_access = rev_crev_try_access,
 	.release = rev_crev_release,
-	.rs = &rev_crev_rs,
 	.revoke = rev_crev_revoke,
 	.revoke_many = rev_crev_revoke_many,
 	.get = rev_crev_get,
@@ -360,7 +271,7 @@ struct crev_consumer {
 	struct crev *rev;
 };
 
-static inline void *rev_crev_sync_get(struct revocable *rev)
+void *rev_crev_sync_get(struct revocable *rev)
 {
 	struct crev *prov = ((struct rev_crev *)rev)->prov;
 	struct crev_consumer *c = rb_zalloc(sizeof(*c));
@@ -372,7 +283,7 @@ static inline void *rev_crev_sync_get(struct revocable *rev)
 	return c;
 }
 
-static inline void rev_crev_sync_put(struct revocable *rev, void *ref)
+void rev_crev_sync_put(struct revocable *rev, void *ref)
 {
 	struct crev_consumer *c = ref;
 
@@ -380,10 +291,6 @@ static inline void rev_crev_sync_put(struct revocable *rev, void *ref)
 	rb_free(c);
 	(void)rev;
 }
-
-RB_WL_READSECTIONS_GETPUT(rev_crev_sync, rev_crev_try_access,
-			  rev_crev_release, rev_crev_sync_get,
-			  rev_crev_sync_put);
 
 const struct revocable_ops rev_ops_bug_crev_sync_alloc = {
 	.name = "bug-crev-sync-alloc",
@@ -399,7 +306,6 @@ const struct revocable_ops rev_ops_bug_crev_sync_alloc = {
 	.footprint = rev_crev_footprint,
 	.try_access = rev_crev_try_access,
 	.release = rev_crev_release,
-	.rs = &rev_crev_sync_rs,
 	.revoke = rev_crev_revoke,
 	.revoke_many = rev_crev_revoke_many,
 	.get = rev_crev_sync_get,

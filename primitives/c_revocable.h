@@ -83,6 +83,116 @@ static inline void crev_scope_end(struct crev_handle **hp)
 #define crev_try_access_with_or_return(h, res)				\
 	crev_try_access_with_or_return_err(h, res, -ENODEV)
 
+/*
+ * ---- the fast path: inline twins of the calls a consumer's access and
+ * open-close make, which c_revocable.c's API functions wrap and the
+ * harness's read-section loops inline (workloads/readsections.c) ----
+ */
+#ifdef __KERNEL__
+#define crev_assign(p, v)	rcu_assign_pointer((p), (v))
+#define crev_deref(p, ssp)	srcu_dereference((p), (ssp))
+#else
+#define crev_assign(p, v)	smp_store_release(&(p), (v))
+#define crev_deref(p, ssp)	smp_load_acquire(&(p))
+#endif
+
+static __always_inline struct crev *crev_get_inl(struct crev *rev)
+{
+	atomic_inc(&rev->kref);
+	return rev;
+}
+
+/* The last reference frees the domain, and the provider unless embedded. */
+static __always_inline void crev_put_inl(struct crev *rev)
+{
+	if (!atomic_dec_and_test(&rev->kref))
+		return;
+	rb_srcu_cleanup(&rev->srcu);
+	if (!rev->embedded)
+		rb_free(rev);
+}
+
+static __always_inline void crev_handle_init_inl(struct crev_handle *h,
+						 struct crev *rev)
+{
+	h->rev = rev;
+	h->idx = -1;
+}
+
+static __always_inline void *crev_try_access_inl(struct crev_handle *h)
+{
+	struct crev *rev = h->rev;
+
+	h->idx = rb_srcu_read_lock(&rev->srcu);
+	return crev_deref(rev->res, &rev->srcu);
+}
+
+static __always_inline void crev_withdraw_access_inl(struct crev_handle *h)
+{
+	rb_srcu_read_unlock(&h->rev->srcu, h->idx);
+}
+
+/* ---- revocable_ops over the API (c_revocable.c) ---- */
+
+struct rev_crev {
+	struct rev_base base;
+	struct crev *prov;		/* the provider */
+	void (*prov_put)(struct crev *prov);	/* revoke's kref_put() */
+#ifdef REVBENCH_BUGS
+	int bug_shared_idx;		/* bug-crev-shared-handle only */
+	atomic_long_t bug_tally[2][2];	/* its locks/unlocks, to unwedge */
+#endif
+};
+
+static inline void *rev_crev_try_access(struct revocable *rev,
+					struct rev_handle *h)
+{
+	struct crev_handle ch;
+	void *res;
+
+	crev_handle_init_inl(&ch, ((struct rev_crev *)rev)->prov);
+	res = crev_try_access_inl(&ch);
+	if (unlikely(!res)) {
+		crev_withdraw_access_inl(&ch);
+		return NULL;
+	}
+	h->seq = ch.idx;
+	return res;
+}
+
+static inline int rev_crev_release(struct revocable *rev,
+				   struct rev_handle *h)
+{
+	struct crev_handle ch = {
+		.rev = ((struct rev_crev *)rev)->prov,
+		.idx = (int)h->seq,
+	};
+
+	crev_withdraw_access_inl(&ch);
+	return 0;
+}
+
+/* open-close: the consumer's kref on the provider. */
+static inline void *rev_crev_get(struct revocable *rev)
+{
+	return crev_get_inl(((struct rev_crev *)rev)->prov);
+}
+
+static inline void rev_crev_put(struct revocable *rev, void *ref)
+{
+	crev_put_inl(ref);
+	(void)rev;
+}
+
 extern const struct revocable_ops rev_ops_c_revocable;
+
+/*
+ * bug-crev-sync-alloc, the zoo's performance bug (c_revocable.c): its
+ * open-close get()/put(), out of line (an allocation and a grace period
+ * per open: no call overhead to save).
+ */
+extern const struct revocable_ops rev_ops_bug_crev_sync_alloc;
+void *rev_crev_sync_get(struct revocable *rev);
+void rev_crev_sync_put(struct revocable *rev, void *ref);
 
 #endif /* REVBENCH_C_REVOCABLE_H */

@@ -104,37 +104,11 @@
  * revocable.h), whose claim is also the flag readers test
  * (rev_once_claimed()).
  */
-#include "revocable.h"
 #include "hazptr.h"
-#include "workload.h"
-
-struct rev_hazptr_ctx {
-	struct revocable *slot[HP_SLOTS_PER_CTX];
-} ____cacheline_aligned;
-
-struct rev_hazptr_domain {
-	void *mem;		/* what rb_zalloc() returned (unaligned) */
-	int nr_ctx;
-	struct rev_hazptr_ctx ctx[];	/* nr_ctx entries, a cache line each */
-};
-
-struct rev_hazptr {
-	struct rev_base base;	/* readers fail once base.once is claimed */
-	struct rev_hazptr_domain *dom;
-	atomic_long_t overflow;	/* readers on the overflow path */
-};
 
 static struct rev_hazptr_domain *rev_hazptr_dom;
 static atomic_t rev_hazptr_init_count;	/* global_init()s not yet exited */
 static atomic_long_t rev_hazptr_live;	/* revocables created, not destroyed */
-
-#ifdef __KERNEL__
-#define rev_hazptr_slot_peek(p)		READ_ONCE(*(p))
-#define rev_hazptr_slot_publish(p, v)	WRITE_ONCE(*(p), (v))
-#else
-#define rev_hazptr_slot_peek(p)		smp_load_acquire(p)
-#define rev_hazptr_slot_publish(p, v)	smp_store_release((p), (v))
-#endif
 
 /* Small revoke_many() batches are matched by a linear search. */
 #define HP_LINEAR_MAX		8
@@ -216,11 +190,7 @@ static void rev_hazptr_destroy(struct revocable *rev)
 	rb_free(rev);
 }
 
-static size_t rev_hazptr_footprint(const struct revocable *rev)
-{
-	(void)rev;
-	return sizeof(struct rev_hazptr);
-}
+REV_SIZEOF_FOOTPRINT(rev_hazptr_footprint, struct rev_hazptr)
 
 static size_t rev_hazptr_domain_footprint(void)
 {
@@ -228,59 +198,6 @@ static size_t rev_hazptr_domain_footprint(void)
 
 	return d ? sizeof(*d) +
 		   (size_t)d->nr_ctx * sizeof(struct rev_hazptr_ctx) : 0;
-}
-
-static inline void rev_hazptr_put(struct rev_hazptr *r, struct rev_handle *h)
-{
-	if (likely(h->slot))
-		smp_store_release((struct revocable **)h->slot, NULL);
-	else
-		atomic_long_dec_return(&r->overflow);	/* fully ordered */
-}
-
-/* light: a compiler barrier suffices (the revoker uses membarrier). */
-static __always_inline void *rev_hazptr_try_access(struct revocable *rev,
-						   struct rev_handle *h,
-						   bool light)
-{
-	struct rev_hazptr *r = (struct rev_hazptr *)rev;
-	struct revocable **slot = NULL;
-	int ctx, i;
-
-	ctx = rb_ctx_get();
-	if (likely(ctx >= 0)) {
-		struct revocable **s = r->dom->ctx[ctx].slot;
-
-		for (i = 0; i < HP_SLOTS_PER_CTX; i++) {
-			if (!rev_hazptr_slot_peek(&s[i])) {
-				slot = &s[i];
-				rev_hazptr_slot_publish(slot, rev);
-				break;
-			}
-		}
-	}
-	rb_ctx_put();
-	h->slot = slot;
-	if (likely(slot)) {
-		if (light)
-			barrier();
-		else
-			smp_mb(); /* publish before the re-check (pairs revoke) */
-	} else {
-		atomic_long_inc_return(&r->overflow);	/* fully ordered */
-	}
-	if (unlikely(rev_once_claimed(&r->base.once))) {
-		rev_hazptr_put(r, h);
-		return NULL;
-	}
-	return r->base.res;
-}
-
-static inline int rev_hazptr_release(struct revocable *rev,
-				     struct rev_handle *h)
-{
-	rev_hazptr_put((struct rev_hazptr *)rev, h);
-	return 0;
 }
 
 static inline void rev_hazptr_backoff(unsigned int *spins)
@@ -402,23 +319,9 @@ static const struct rev_batch rev_hazptr_mb_batch = {
 	/* stop: nothing, the claim is what readers test */
 };
 
-static inline void *rev_hazptr_mb_try_access(struct revocable *rev,
-					     struct rev_handle *h)
-{
-	return rev_hazptr_try_access(rev, h, false);
-}
+REV_BATCH_REVOKE(rev_hazptr_mb_revoke, &rev_hazptr_mb_batch)
 
-RB_WL_READSECTIONS(rev_hazptr_mb, rev_hazptr_mb_try_access, rev_hazptr_release);
-
-static void rev_hazptr_mb_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_hazptr_mb_batch);
-}
-
-static void rev_hazptr_mb_revoke_many(struct revocable **revs, int n)
-{
-	rev_once_batch(revs, n, &rev_hazptr_mb_batch);
-}
+REV_BATCH_REVOKE_MANY(rev_hazptr_mb_revoke_many, &rev_hazptr_mb_batch)
 
 /* hazptr and its zoo entries: the one shared slot domain. */
 #define REV_HAZPTR_DOMAIN_OPS					\
@@ -440,7 +343,6 @@ const struct revocable_ops rev_ops_hazptr = {
 	REV_HAZPTR_DOMAIN_OPS,
 	.try_access = rev_hazptr_mb_try_access,
 	.release = rev_hazptr_release,
-	.rs = &rev_hazptr_mb_rs,
 	.revoke = rev_hazptr_mb_revoke,
 	.revoke_many = rev_hazptr_mb_revoke_many,
 };
@@ -529,15 +431,10 @@ const struct revocable_ops rev_ops_bug_hazptr_norecheck = {
 #endif /* REVBENCH_BUGS */
 
 #ifdef __KERNEL__
-/* hazptr-asym in the module: the heavy fence is IPIs, always available. */
+/* hazptr-asym in the module: the heavy fence is IPIs (hazptr.h). */
 static void rev_hazptr_asym_fence(void)
 {
 	rb_heavy_fence();
-}
-
-static inline bool rev_hazptr_asym_light(void)
-{
-	return true;
 }
 
 #define rev_hazptr_asym_global_init	rev_hazptr_global_init
@@ -547,8 +444,7 @@ static inline bool rev_hazptr_asym_light(void)
 #include <sys/syscall.h>
 #include <unistd.h>
 
-enum { HP_MB_UNKNOWN, HP_MB_READY, HP_MB_FALLBACK };
-static int rev_hazptr_mb_state = HP_MB_UNKNOWN;
+int rev_hazptr_mb_state = HP_MB_UNKNOWN;	/* hazptr.h */
 
 static long rev_hazptr_membarrier(int cmd)
 {
@@ -626,21 +522,7 @@ static struct revocable *rev_hazptr_asym_create(void *res,
 	rev_hazptr_membarrier_probe();
 	return rev_hazptr_create(res, release, arg);
 }
-
-static inline bool rev_hazptr_asym_light(void)
-{
-	return READ_ONCE(rev_hazptr_mb_state) == HP_MB_READY;
-}
 #endif /* __KERNEL__ */
-
-static inline void *rev_hazptr_asym_try_access(struct revocable *rev,
-					       struct rev_handle *h)
-{
-	return rev_hazptr_try_access(rev, h, rev_hazptr_asym_light());
-}
-
-RB_WL_READSECTIONS(rev_hazptr_asym, rev_hazptr_asym_try_access,
-		   rev_hazptr_release);
 
 static void rev_hazptr_asym_wait(struct revocable **revs, int n)
 {
@@ -651,15 +533,9 @@ static const struct rev_batch rev_hazptr_asym_batch = {
 	.wait = rev_hazptr_asym_wait,
 };
 
-static void rev_hazptr_asym_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_hazptr_asym_batch);
-}
+REV_BATCH_REVOKE(rev_hazptr_asym_revoke, &rev_hazptr_asym_batch)
 
-static void rev_hazptr_asym_revoke_many(struct revocable **revs, int n)
-{
-	rev_once_batch(revs, n, &rev_hazptr_asym_batch);
-}
+REV_BATCH_REVOKE_MANY(rev_hazptr_asym_revoke_many, &rev_hazptr_asym_batch)
 
 const struct revocable_ops rev_ops_hazptr_asym = {
 	.name = "hazptr-asym",
@@ -676,7 +552,6 @@ const struct revocable_ops rev_ops_hazptr_asym = {
 	.domain_footprint = rev_hazptr_domain_footprint,
 	.try_access = rev_hazptr_asym_try_access,
 	.release = rev_hazptr_release,
-	.rs = &rev_hazptr_asym_rs,
 	.revoke = rev_hazptr_asym_revoke,
 	.revoke_many = rev_hazptr_asym_revoke_many,
 };

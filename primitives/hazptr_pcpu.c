@@ -88,35 +88,8 @@
  * or the first create() and freed by the last global_exit() with no
  * revocable alive; those must not race create/destroy, as for hazptr.
  */
-#include "revocable.h"
-#include "hazptr.h"
-#include "workload.h"
+#include "hazptr_pcpu.h"
 
-/* A slot being assigned: a scan treats it as holding every address. */
-#define RB_HZP_WILDCARD		((void *)1UL)
-
-struct rev_hzp_backup {
-	void *addr;			/* NULL: free; else what it protects */
-	struct rev_hzp_backup *next;	/* this context's list, never unlinked */
-};
-
-struct rev_hzp_ctx {
-	void *slot[HP_SLOTS_PER_CTX];
-	struct rev_hzp_backup *backup;	/* overflow list head (push only) */
-} ____cacheline_aligned;
-
-struct rev_hzp_domain {
-	void *mem;		/* what rb_zalloc() returned (unaligned) */
-	int nr_ctx;		/* rb_nr_ctx() + 1: the last for no context */
-	atomic_long_t nodes;	/* backup nodes allocated */
-	struct rev_hzp_ctx ctx[];
-};
-
-struct rev_hzp {
-	struct rev_base base;
-	void *addr;		/* the revocable itself while live, then NULL */
-	struct rev_hzp_domain *dom;
-};
 
 static struct rev_hzp_domain *rev_hzp_dom;
 static atomic_t rev_hzp_init_count;
@@ -213,11 +186,7 @@ static void rev_hzp_destroy(struct revocable *rev)
 	rb_free(rev);
 }
 
-static size_t rev_hzp_footprint(const struct revocable *rev)
-{
-	(void)rev;
-	return sizeof(struct rev_hzp);
-}
+REV_SIZEOF_FOOTPRINT(rev_hzp_footprint, struct rev_hzp)
 
 static size_t rev_hzp_domain_footprint(void)
 {
@@ -230,26 +199,8 @@ static size_t rev_hzp_domain_footprint(void)
 	       sizeof(struct rev_hzp_backup);
 }
 
-/*
- * Claim one slot for p; true if claimed.  Kernel: cmpxchg (fully ordered,
- * atomic against handlers and remote releases).  Userspace: only the
- * owner thread claims, so peek-then-store; the caller adds smp_mb().
- */
-static __always_inline bool rev_hzp_claim(void **slot, void *p)
-{
-#ifdef __KERNEL__
-	return !READ_ONCE(*slot) && !cmpxchg(slot, NULL, p);
-#else
-	if (smp_load_acquire(slot))
-		return false;
-	smp_store_release(slot, p);
-	return true;
-#endif
-}
-
-/* The overflow path: a backup slot on ctx's list (NULL: out of memory). */
-static void **rev_hzp_backup_get(struct rev_hzp_domain *d, int ctx,
-					  void *p)
+/* The overflow path (hazptr_pcpu.h). */
+void **rev_hzp_backup_get(struct rev_hzp_domain *d, int ctx, void *p)
 {
 	struct rev_hzp_ctx *c = &d->ctx[ctx];
 	struct rev_hzp_backup *n, *head;
@@ -273,62 +224,6 @@ static void **rev_hzp_backup_get(struct rev_hzp_domain *d, int ctx,
 	smp_mb(); /* the value before the caller's re-check */
 	return &n->addr;
 }
-
-static __always_inline void rev_hzp_release_slot(struct rev_handle *h)
-{
-	smp_store_release((void **)h->slot, NULL);
-}
-
-/* hazptr_acquire(): r's resource, or NULL (nothing held) once revoked. */
-static __always_inline void *rev_hzp_acquire(struct revocable *rev,
-					     struct rev_handle *h)
-{
-	struct rev_hzp *r = (struct rev_hzp *)rev;
-	struct rev_hzp_domain *d = r->dom;
-	void **slot = NULL;
-	void *p = READ_ONCE(r->addr);
-	int ctx, i;
-
-	if (unlikely(!p))
-		return NULL;
-	ctx = rb_ctx_get();
-	if (likely(ctx >= 0)) {
-		for (i = 0; i < HP_SLOTS_PER_CTX; i++) {
-			if (rev_hzp_claim(&d->ctx[ctx].slot[i], p)) {
-				slot = &d->ctx[ctx].slot[i];
-				break;
-			}
-		}
-	}
-	if (unlikely(!slot)) {
-		slot = rev_hzp_backup_get(d, ctx >= 0 ? ctx : d->nr_ctx - 1, p);
-		rb_ctx_put();
-		if (!slot)
-			return NULL;
-	} else {
-		rb_ctx_put();
-#ifndef __KERNEL__
-		smp_mb(); /* publish before the re-check (pairs the revoker) */
-#endif
-	}
-	h->slot = slot;
-	if (unlikely(READ_ONCE(r->addr) != p)) {
-		rev_hzp_release_slot(h);
-		return NULL;
-	}
-	return r->base.res;
-}
-
-/* hazptr_release() and hazptr_detach() in one: any CPU, any context. */
-static __always_inline int rev_hzp_release(struct revocable *rev,
-					   struct rev_handle *h)
-{
-	(void)rev;
-	rev_hzp_release_slot(h);
-	return 0;
-}
-
-RB_WL_READSECTIONS(rev_hzp, rev_hzp_acquire, rev_hzp_release);
 
 static void rev_hzp_wait_slot(void **slot, const void *addr)
 {
@@ -392,10 +287,7 @@ static const struct rev_batch rev_hzp_batch = {
 	.wait = rev_hzp_wait,
 };
 
-static void rev_hzp_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_hzp_batch);
-}
+REV_BATCH_REVOKE(rev_hzp_revoke, &rev_hzp_batch)
 
 #define REV_HZP_DOMAIN_OPS					\
 	.global_init = rev_hzp_global_init,			\
@@ -422,7 +314,6 @@ const struct revocable_ops rev_ops_hazptr_pcpu = {
 	REV_HZP_DOMAIN_OPS,
 	.try_access = rev_hzp_acquire,
 	.release = rev_hzp_release,
-	.rs = &rev_hzp_rs,
 	.revoke = rev_hzp_revoke,
 };
 
@@ -447,10 +338,7 @@ static const struct rev_batch rev_hzp_bug_noovf_batch = {
 	.wait = rev_hzp_bug_noovf_wait,
 };
 
-static void rev_hzp_bug_noovf_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_hzp_bug_noovf_batch);
-}
+REV_BATCH_REVOKE(rev_hzp_bug_noovf_revoke, &rev_hzp_bug_noovf_batch)
 
 const struct revocable_ops rev_ops_bug_hazptr_pcpu_noovf = {
 	.name = "bug-hazptr-pcpu-noovf",

@@ -12,13 +12,7 @@
  * (rev_once_batch(), revocable.h).  REV_CAP_FLOOR: reader costs are
  * reported against it.
  */
-#include "revocable.h"
-#include "workload.h"
-
-struct rev_none {
-	struct rev_base base;
-	void *ptr;		/* what readers load; NULL once revoked */
-};
+#include "none.h"
 
 static struct revocable *rev_none_create(void *res, rev_release_fn release,
 					 void *arg)
@@ -32,33 +26,7 @@ static struct revocable *rev_none_create(void *res, rev_release_fn release,
 	return (struct revocable *)r;
 }
 
-static void rev_none_destroy(struct revocable *rev)
-{
-	rb_free(rev);
-}
-
-static size_t rev_none_footprint(const struct revocable *rev)
-{
-	(void)rev;
-	return sizeof(struct rev_none);
-}
-
-static inline void *rev_none_try_access(struct revocable *rev,
-					struct rev_handle *h)
-{
-	(void)h;
-	return READ_ONCE(((struct rev_none *)rev)->ptr);
-}
-
-static inline int rev_none_release(struct revocable *rev,
-				   struct rev_handle *h)
-{
-	(void)rev;
-	(void)h;
-	return 0;
-}
-
-RB_WL_READSECTIONS(rev_none, rev_none_try_access, rev_none_release);
+REV_SIZEOF_FOOTPRINT(rev_none_footprint, struct rev_none)
 
 /* Clear the pointer: later accesses fail.  Nobody is waited for. */
 static void rev_none_stop(struct revocable *rev)
@@ -70,10 +38,7 @@ static const struct rev_batch rev_none_batch = {
 	.stop = rev_none_stop,
 };
 
-static void rev_none_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_none_batch);
-}
+REV_BATCH_REVOKE(rev_none_revoke, &rev_none_batch)
 
 const struct revocable_ops rev_ops_none = {
 	.name = "none",
@@ -84,11 +49,10 @@ const struct revocable_ops rev_ops_none = {
 	.color = "#7f7f7f",
 	.peer = "bare",
 	.create = rev_none_create,
-	.destroy = rev_none_destroy,
+	.destroy = rev_destroy_free,
 	.footprint = rev_none_footprint,
 	.try_access = rev_none_try_access,
 	.release = rev_none_release,
-	.rs = &rev_none_rs,
 	.revoke = rev_none_revoke,
 	/* no revoke_many: there is no wait to share */
 };

@@ -32,17 +32,7 @@
  * (rb_pcpu_ref_extra_bytes(): the kernel's percpu_ref_data and one
  * counter per possible CPU; userspace's one counter per context).
  */
-#include "revocable.h"
-#include "workload.h"
-
-/* ref last: userspace's is cache-line aligned, the rest fits before it. */
-struct rev_pcpu {
-	struct rev_base base;
-	int killed;			/* the rev_once winner killed it */
-	struct rb_completion confirmed;	/* tryget_live fails from here on */
-	struct rb_completion drained;	/* count reached zero */
-	struct rb_pcpu_ref ref;
-};
+#include "percpu_ref.h"
 
 /* The descriptions say what each environment runs (results record them). */
 #ifdef __KERNEL__
@@ -99,27 +89,6 @@ static size_t rev_pcpu_footprint(const struct revocable *rev)
 	return sizeof(*p) + rb_pcpu_ref_extra_bytes(&p->ref);
 }
 
-static inline void *rev_pcpu_try_access(struct revocable *rev,
-					struct rev_handle *h)
-{
-	struct rev_pcpu *p = (struct rev_pcpu *)rev;
-
-	(void)h;
-	if (!rb_pcpu_ref_tryget_live(&p->ref))
-		return NULL;
-	return p->base.res;
-}
-
-static inline int rev_pcpu_release(struct revocable *rev,
-				   struct rev_handle *h)
-{
-	(void)h;
-	rb_pcpu_ref_put(&((struct rev_pcpu *)rev)->ref);
-	return 0;
-}
-
-RB_WL_READSECTIONS(rev_pcpu, rev_pcpu_try_access, rev_pcpu_release);
-
 /* Kill; the switch to atomic and the confirmation follow a GP. */
 static void rev_pcpu_kill(struct revocable *rev)
 {
@@ -152,15 +121,9 @@ static const struct rev_batch rev_pcpu_batch = {
 	.finish = rev_pcpu_finish,
 };
 
-static void rev_pcpu_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_pcpu_batch);
-}
+REV_BATCH_REVOKE(rev_pcpu_revoke, &rev_pcpu_batch)
 
-static void rev_pcpu_revoke_many(struct revocable **revs, int n)
-{
-	rev_once_batch(revs, n, &rev_pcpu_batch);
-}
+REV_BATCH_REVOKE_MANY(rev_pcpu_revoke_many, &rev_pcpu_batch)
 
 const struct revocable_ops rev_ops_percpu_ref = {
 	.name = "percpu-ref",
@@ -173,7 +136,6 @@ const struct revocable_ops rev_ops_percpu_ref = {
 	.footprint = rev_pcpu_footprint,
 	.try_access = rev_pcpu_try_access,
 	.release = rev_pcpu_release,
-	.rs = &rev_pcpu_rs,
 	.revoke = rev_pcpu_revoke,
 	.revoke_many = rev_pcpu_revoke_many,
 };
@@ -207,10 +169,7 @@ static const struct rev_batch rev_pcpu_bug_nodrain_batch = {
 	.finish = rev_pcpu_bug_nodrain_finish,
 };
 
-static void rev_pcpu_bug_nodrain_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_pcpu_bug_nodrain_batch);
-}
+REV_BATCH_REVOKE(rev_pcpu_bug_nodrain_revoke, &rev_pcpu_bug_nodrain_batch)
 
 /* Every entry here: "percpu-ref" but its revoke path. */
 #define REV_PCPU_BUG_OPS					\
@@ -259,10 +218,7 @@ static const struct rev_batch rev_pcpu_bug_noconfirm_batch = {
 	.finish = rev_pcpu_finish,
 };
 
-static void rev_pcpu_bug_noconfirm_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_pcpu_bug_noconfirm_batch);
-}
+REV_BATCH_REVOKE(rev_pcpu_bug_noconfirm_revoke, &rev_pcpu_bug_noconfirm_batch)
 
 const struct revocable_ops rev_ops_bug_percpu_noconfirm = {
 	.name = "bug-percpu-noconfirm",

@@ -61,14 +61,7 @@
  * (it registers the thread with liburcu); revoke() must not be called from
  * inside a read-side section (it would wait for itself).
  */
-#include "revocable.h"
-#include "workload.h"
-
-struct rev_rcu {
-	struct rev_base base;
-	int is_available;	/* 1 until the first revoke clears it */
-	struct rb_rcu_head rcu;	/* rcu-deferred: the queued release */
-};
+#include "rcu.h"
 
 static struct revocable *rev_rcu_create(void *res, rev_release_fn release,
 					void *arg)
@@ -82,71 +75,10 @@ static struct revocable *rev_rcu_create(void *res, rev_release_fn release,
 	return (struct revocable *)r;
 }
 
-static void rev_rcu_destroy(struct revocable *rev)
-{
-	rb_free(rev);
-}
+REV_SIZEOF_FOOTPRINT(rev_rcu_footprint, struct rev_rcu)
 
-static size_t rev_rcu_footprint(const struct revocable *rev)
-{
-	(void)rev;
-	return sizeof(struct rev_rcu);
-}
-
-static inline void *rev_rcu_try_access(struct revocable *rev,
-				       struct rev_handle *h)
-{
-	struct rev_rcu *r = (struct rev_rcu *)rev;
-
-	(void)h;
-	rb_rcu_read_lock();
-	if (likely(READ_ONCE(r->is_available)))
-		return r->base.res;
-	rb_rcu_read_unlock();
-	return NULL;
-}
-
-static inline int rev_rcu_release(struct revocable *rev, struct rev_handle *h)
-{
-	(void)h;
-	rb_tsan_release(rev);	/* the edge the grace period provides */
-	rb_rcu_read_unlock();
-	return 0;
-}
-
-/*
- * The shared guard (above).  TSan: the guard ends accesses to revocables
- * it does not know, so its edge to the revokers is one object for all
- * (rev_rcu_guard_sync), which every revoke acquires after its grace
- * period, as a grace period orders every reader before it.
- */
-static char rev_rcu_guard_sync;
-
-static inline void rev_rcu_guard_enter(struct rev_handle *g)
-{
-	(void)g;
-	rb_rcu_read_lock();
-}
-
-static inline void *rev_rcu_try_access_guarded(struct revocable *rev,
-					       struct rev_handle *g)
-{
-	struct rev_rcu *r = (struct rev_rcu *)rev;
-
-	(void)g;
-	return likely(READ_ONCE(r->is_available)) ? r->base.res : NULL;
-}
-
-static inline void rev_rcu_guard_exit(struct rev_handle *g)
-{
-	(void)g;
-	rb_tsan_release(&rev_rcu_guard_sync);
-	rb_rcu_read_unlock();
-}
-
-RB_WL_READSECTIONS_GUARD(rev_rcu, rev_rcu_try_access, rev_rcu_release,
-			 rev_rcu_guard_enter, rev_rcu_try_access_guarded,
-			 rev_rcu_guard_exit);
+/* The shared guard's TSan edge to the revokers (rcu.h). */
+char rev_rcu_guard_sync;
 
 #define REV_RCU_GUARD_OPS					\
 	.guard_enter = rev_rcu_guard_enter,			\
@@ -179,15 +111,9 @@ static const struct rev_batch rev_rcu_batch = {
 	.finish = rev_rcu_finish,
 };
 
-static void rev_rcu_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_rcu_batch);
-}
+REV_BATCH_REVOKE(rev_rcu_revoke, &rev_rcu_batch)
 
-static void rev_rcu_revoke_many(struct revocable **revs, int n)
-{
-	rev_once_batch(revs, n, &rev_rcu_batch);
-}
+REV_BATCH_REVOKE_MANY(rev_rcu_revoke_many, &rev_rcu_batch)
 
 const struct revocable_ops rev_ops_rcu = {
 	.name = "rcu",
@@ -199,11 +125,10 @@ const struct revocable_ops rev_ops_rcu = {
 	.color = "#1f77b4",
 	.peer = "rcu",
 	.create = rev_rcu_create,
-	.destroy = rev_rcu_destroy,
+	.destroy = rev_destroy_free,
 	.footprint = rev_rcu_footprint,
 	.try_access = rev_rcu_try_access,
 	.release = rev_rcu_release,
-	.rs = &rev_rcu_rs,
 	REV_RCU_GUARD_OPS,
 	.revoke = rev_rcu_revoke,
 	.revoke_many = rev_rcu_revoke_many,
@@ -223,15 +148,9 @@ static const struct rev_batch rev_rcu_exp_batch = {
 	.finish = rev_rcu_finish,
 };
 
-static void rev_rcu_exp_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_rcu_exp_batch);
-}
+REV_BATCH_REVOKE(rev_rcu_exp_revoke, &rev_rcu_exp_batch)
 
-static void rev_rcu_exp_revoke_many(struct revocable **revs, int n)
-{
-	rev_once_batch(revs, n, &rev_rcu_exp_batch);
-}
+REV_BATCH_REVOKE_MANY(rev_rcu_exp_revoke_many, &rev_rcu_exp_batch)
 
 const struct revocable_ops rev_ops_rcu_exp = {
 	.name = "rcu-exp",
@@ -241,11 +160,10 @@ const struct revocable_ops rev_ops_rcu_exp = {
 	.caps = REV_CAP_EXPEDITED | REV_CAP_GUARD | REV_IRQSAFE,
 	.color = "#17becf",
 	.create = rev_rcu_create,
-	.destroy = rev_rcu_destroy,
+	.destroy = rev_destroy_free,
 	.footprint = rev_rcu_footprint,
 	.try_access = rev_rcu_try_access,
 	.release = rev_rcu_release,
-	.rs = &rev_rcu_rs,
 	REV_RCU_GUARD_OPS,
 	.revoke = rev_rcu_exp_revoke,
 	.revoke_many = rev_rcu_exp_revoke_many,
@@ -281,10 +199,7 @@ static const struct rev_batch rev_rcu_deferred_batch = {
 	.finish = rev_rcu_deferred_finish,
 };
 
-static void rev_rcu_deferred_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_rcu_deferred_batch);
-}
+REV_BATCH_REVOKE(rev_rcu_deferred_revoke, &rev_rcu_deferred_batch)
 
 static void rev_rcu_deferred_barrier(void)
 {
@@ -301,11 +216,10 @@ const struct revocable_ops rev_ops_rcu_deferred = {
 		REV_IRQSAFE,
 	.color = "#aec7e8",
 	.create = rev_rcu_create,
-	.destroy = rev_rcu_destroy,
+	.destroy = rev_destroy_free,
 	.footprint = rev_rcu_footprint,
 	.try_access = rev_rcu_try_access,
 	.release = rev_rcu_release,
-	.rs = &rev_rcu_rs,
 	REV_RCU_GUARD_OPS,
 	.revoke = rev_rcu_deferred_revoke,
 	.deferred_barrier = rev_rcu_deferred_barrier,

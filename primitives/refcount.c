@@ -19,13 +19,7 @@
  * each: the drains overlap.  Overlapping revokes: rev_once_batch()
  * (revocable.h).
  */
-#include "revocable.h"
-#include "workload.h"
-
-struct rev_ref {
-	struct rev_base base;
-	rb_ref_t ref;		/* on a cache line of its own */
-};
+#include "refcount.h"
 
 static struct revocable *rev_ref_create(void *res, rev_release_fn release,
 					void *arg)
@@ -39,37 +33,7 @@ static struct revocable *rev_ref_create(void *res, rev_release_fn release,
 	return (struct revocable *)r;
 }
 
-static void rev_ref_destroy(struct revocable *rev)
-{
-	rb_free(rev);
-}
-
-static size_t rev_ref_footprint(const struct revocable *rev)
-{
-	(void)rev;
-	return sizeof(struct rev_ref);
-}
-
-static inline void *rev_ref_try_access(struct revocable *rev,
-				       struct rev_handle *h)
-{
-	struct rev_ref *r = (struct rev_ref *)rev;
-
-	(void)h;
-	if (!rb_ref_tryget(&r->ref))
-		return NULL;
-	return r->base.res;
-}
-
-static inline int rev_ref_release(struct revocable *rev,
-				  struct rev_handle *h)
-{
-	(void)h;
-	rb_ref_put(&((struct rev_ref *)rev)->ref);
-	return 0;
-}
-
-RB_WL_READSECTIONS(rev_ref, rev_ref_try_access, rev_ref_release);
+REV_SIZEOF_FOOTPRINT(rev_ref_footprint, struct rev_ref)
 
 /* Drop the provider's reference: from here no get succeeds. */
 static void rev_ref_stop(struct revocable *rev)
@@ -91,15 +55,9 @@ static const struct rev_batch rev_ref_batch = {
 	.finish = rev_ref_finish,
 };
 
-static void rev_ref_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_ref_batch);
-}
+REV_BATCH_REVOKE(rev_ref_revoke, &rev_ref_batch)
 
-static void rev_ref_revoke_many(struct revocable **revs, int n)
-{
-	rev_once_batch(revs, n, &rev_ref_batch);
-}
+REV_BATCH_REVOKE_MANY(rev_ref_revoke_many, &rev_ref_batch)
 
 const struct revocable_ops rev_ops_refcount = {
 	.name = "refcount",
@@ -109,11 +67,10 @@ const struct revocable_ops rev_ops_refcount = {
 	.color = "#d62728",
 	.peer = "refcnt",
 	.create = rev_ref_create,
-	.destroy = rev_ref_destroy,
+	.destroy = rev_destroy_free,
 	.footprint = rev_ref_footprint,
 	.try_access = rev_ref_try_access,
 	.release = rev_ref_release,
-	.rs = &rev_ref_rs,
 	.revoke = rev_ref_revoke,
 	.revoke_many = rev_ref_revoke_many,
 };

@@ -17,23 +17,7 @@
  * see them.  .desc: the reference as validate's table names it, then
  * after "; " what the primitive does besides, if anything.
  */
-#include "revocable.h"
-#include "workload.h"
-
-struct rev_peer_slot {
-	void *p;
-} ____cacheline_aligned;
-
-struct rev_peer {
-	struct rev_base base;
-	void *ptr;			/* bare: what readers load */
-	int flag;			/* what the other read sides test */
-	atomic_long_t count ____cacheline_aligned;	/* refcnt: one line */
-#ifdef RB_HAVE_PTHREAD_RWLOCK
-	rb_rwsem_t lock ____cacheline_aligned;
-#endif
-	struct rev_peer_slot *slot;	/* fence: one per context */
-};
+#include "reference.h"
 
 static struct revocable *rev_peer_create(void *res, rev_release_fn release,
 					 void *arg)
@@ -85,42 +69,9 @@ static void rev_peer_teardown(struct revocable *rev)
 	rev_once_batch(&rev, 1, &release_only);
 }
 
-/*
- * A peer's read side: enter, test ok, leave again on failure; release()
- * leaves.  r (the struct rev_peer) and h (the handle) are in scope in the
- * three.  The token try_access() returns is the address of a static,
- * which the compiler knows is not NULL: the harness's test of it costs
- * nothing, and the loop is the peer's own test alone.
- */
-static char rev_peer_token;
-
-#define REV_PEER(sym, pr, what, enter, ok, leave, block)		\
-static inline void *rev_peer_##sym##_try(struct revocable *rev,	\
-					 struct rev_handle *h)		\
-{									\
-	struct rev_peer *r = (struct rev_peer *)rev;			\
-									\
-	(void)h;							\
-	enter;								\
-	if (likely(ok))							\
-		return &rev_peer_token;					\
-	leave;								\
-	return NULL;							\
-}									\
-static inline int rev_peer_##sym##_put(struct revocable *rev,		\
-				       struct rev_handle *h)		\
-{									\
-	struct rev_peer *r = (struct rev_peer *)rev;			\
-									\
-	(void)r;							\
-	(void)h;							\
-	leave;								\
-	return 0;							\
-}									\
-RB_WL_READSECTIONS_(rev_peer_##sym, rev_peer_##sym##_try,		\
-		    rev_peer_##sym##_put, NULL, NULL, block,		\
-		    NULL, NULL, NULL);					\
-static const struct revocable_ops rev_peer_##sym = {			\
+/* A peer's ops entry over its read side in reference.h. */
+#define REV_PEER_OPS(sym, pr, what)					\
+const struct revocable_ops rev_peer_##sym = {				\
 	.name = "peer-" #sym,						\
 	.family = "reference",						\
 	.desc = what,							\
@@ -131,29 +82,21 @@ static const struct revocable_ops rev_peer_##sym = {			\
 	.footprint = rev_peer_footprint,				\
 	.try_access = rev_peer_##sym##_try,				\
 	.release = rev_peer_##sym##_put,				\
-	.rs = &rev_peer_##sym##_rs,					\
 	.revoke = rev_peer_teardown,					\
 }
 
-REV_PEER(bare, "bare", "bare load", , READ_ONCE(r->ptr), , false);
-REV_PEER(refcnt, "refcnt",
-	 "lock add/lock sub; revbench refcount is inc-not-zero (a cmpxchg loop) + lock dec",
-	 atomic_long_inc_return(&r->count), true,
-	 atomic_long_dec_return(&r->count), false);
-/* The context is held from the slot's store to its store-release. */
-REV_PEER(fence, "fence",
-	 "store+mb+load; revbench hazptr also looks for a free slot of four",
-	 h->slot = &r->slot[rb_ctx_get()].p;
-	 WRITE_ONCE(*(void **)h->slot, (void *)r); smp_mb(),
-	 READ_ONCE(r->flag),
-	 smp_store_release((void **)h->slot, NULL); rb_ctx_put(), false);
+char rev_peer_token;	/* reference.h */
+
+REV_PEER_OPS(bare, "bare", "bare load");
+REV_PEER_OPS(refcnt, "refcnt",
+	     "lock add/lock sub; revbench refcount is inc-not-zero (a cmpxchg loop) + lock dec");
+REV_PEER_OPS(fence, "fence",
+	     "store+mb+load; revbench hazptr also looks for a free slot of four");
 #ifdef RB_HAVE_LIBURCU
-REV_PEER(urcu, "rcu", "urcu_memb rd lock", rb_rcu_read_lock(),
-	 READ_ONCE(r->flag), rb_rcu_read_unlock(), false);
+REV_PEER_OPS(urcu, "rcu", "urcu_memb rd lock");
 #endif
 #ifdef RB_HAVE_PTHREAD_RWLOCK
-REV_PEER(rwlock, "rwsem", "pthread_rwlock rd", rb_down_read(&r->lock),
-	 r->flag, rb_up_read(&r->lock), true);
+REV_PEER_OPS(rwlock, "rwsem", "pthread_rwlock rd");
 #endif
 
 const struct revocable_ops *const rev_ref_all[] = {

@@ -93,6 +93,12 @@ const struct revocable_ops *rev_bug_find(const char *name)
 	return rev_find(rev_bug_zoo, rev_bug_zoo_count, name);
 }
 
+/* destroy() of a revocable that is its struct alone (revocable.h). */
+void rev_destroy_free(struct revocable *rev)
+{
+	rb_free(rev);
+}
+
 /* global_init() of every table entry that has one; undone on failure. */
 int rev_ops_global_init(void)
 {

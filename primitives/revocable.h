@@ -205,13 +205,11 @@ struct rev_handle {
  * takes an RCU grace period); a per-revocable SRCU domain, a refcount, a
  * hazard-pointer scan, an rwsem or a seqcount bump waits for neither.
  * The unbind workload's --stall-us measures the first, the module's
- * stall_rcu=1 the second (workload.h); the contract suite checks the
- * second (foreign_rcu_reader).
+ * stall_rcu=1 the second (the workloads' stalled reader, rb_wl_park());
+ * the contract suite checks the second (foreign_rcu_reader).
  * REV_CAP_RETRY primitives with a bounded revoke do not wait even for
  * their own readers; those are told to retry.
  */
-struct rb_wl_readsection;
-
 struct revocable_ops {
 	const char *name;	/* unique: "rwsem-rpref", "hazptr-asym" */
 	const char *family;	/* primitive it is a variant of: "rwsem" */
@@ -252,7 +250,8 @@ struct revocable_ops {
 	/*
 	 * Bytes this revocable costs, per-CPU/per-thread parts included.
 	 * Every primitive keeps all of them until destroy(), so it is also
-	 * what a revoked, not yet destroyed revocable retains (workload.h).
+	 * what a revoked, not yet destroyed revocable retains
+	 * (rb_metrics_retained()).
 	 */
 	size_t (*footprint)(const struct revocable *rev);
 	/*
@@ -262,6 +261,11 @@ struct revocable_ops {
 	 */
 	size_t (*domain_footprint)(void);
 
+	/*
+	 * The fast path: static inlines in the primitive's header
+	 * (primitives/<prim>.h), which the harness also instantiates as
+	 * read-section loops (workloads/readsections.c).
+	 */
 	void *(*try_access)(struct revocable *rev, struct rev_handle *h);
 	/* 0, or -EAGAIN when a REV_CAP_RETRY access must be retried. */
 	int (*release)(struct revocable *rev, struct rev_handle *h);
@@ -278,13 +282,6 @@ struct revocable_ops {
 	 * rcu_barrier() of the variant).  Not named "barrier": that is a macro.
 	 */
 	void (*deferred_barrier)(void);
-
-	/*
-	 * Optional: the primitive's read sections instantiated as loops
-	 * (workload.h, RB_WL_READSECTIONS()): one indirect call per timed
-	 * window instead of two per access.  NULL: the generic loop.
-	 */
-	const struct rb_wl_readsection *rs;
 
 	/*
 	 * Optional: how many of this primitive's revokes so far waited for
@@ -312,7 +309,7 @@ struct revocable_ops {
 	 * guard and never shared, like a handle.  Only a primitive whose
 	 * readers of every revocable sit in one read-side section (RCU, an
 	 * SRCU domain shared by all) can offer it; the others take an
-	 * access each (workload.h, the guard knob).
+	 * access each (rb_wl_guard_access(), the guard knob).
 	 */
 	void (*guard_enter)(struct rev_handle *g);
 	void *(*try_access_guarded)(struct revocable *rev,
@@ -330,7 +327,7 @@ struct revocable_ops {
 
 	/*
 	 * Optional: the consumer reference of the open-close workload
-	 * (workload.h), taken around every access the way a driver's open()
+	 * (rb_wl_oc_access()), taken around every access the way a driver's open()
 	 * and close() take one.  get() returns the reference (NULL: none
 	 * could be taken, counted as a failed open), put() drops it.  NULL:
 	 * the harness's generic one, an atomic increment and decrement of a
@@ -525,6 +522,37 @@ static inline void rev_once_batch(struct revocable **revs, int n,
 	for (i = 0; i < n; i++)
 		rev_once_wait(&rev_base(revs[i])->once);
 }
+
+/*
+ * The ops entries most primitives share, stated once, so that a primitive
+ * writes only what differs:
+ *   REV_BATCH_REVOKE(fn, bt)       static void fn(rev): revoke() as
+ *                                  rev_once_batch() of rev alone over bt;
+ *   REV_BATCH_REVOKE_MANY(fn, bt)  static void fn(revs, n): revoke_many()
+ *                                  as one rev_once_batch() of all n;
+ *   REV_SIZEOF_FOOTPRINT(fn, type) static size_t fn(rev): footprint() of
+ *                                  a revocable that owns nothing beyond
+ *                                  its struct (type);
+ *   rev_destroy_free               destroy() that only frees that struct
+ *                                  (registry.c).
+ */
+#define REV_BATCH_REVOKE(fn, bt)					\
+static void fn(struct revocable *rev)					\
+{									\
+	rev_once_batch(&rev, 1, (bt));					\
+}
+#define REV_BATCH_REVOKE_MANY(fn, bt)					\
+static void fn(struct revocable **revs, int n)				\
+{									\
+	rev_once_batch(revs, n, (bt));					\
+}
+#define REV_SIZEOF_FOOTPRINT(fn, type)					\
+static size_t fn(const struct revocable *rev)				\
+{									\
+	(void)rev;							\
+	return sizeof(type);						\
+}
+void rev_destroy_free(struct revocable *rev);
 
 extern const struct revocable_ops *const rev_ops_all[];
 extern const int rev_ops_count;

@@ -30,7 +30,8 @@
  *                subclass (compat/kernel.h, rb_rwsem_subclass()), so lockdep
  *                checks that order and still reports a recursion on one
  *                revocable.  The read section may block (down_read()), so
- *                its loops are RB_WL_READSECTIONS_MAY_BLOCK (workload.h).
+ *                its loops are RB_WL_READSECTIONS_MAY_BLOCK()
+ *                (workloads/readsections.c).
  *   rwsem-rpref  userspace only (RB_HAVE_RWSEM_RPREF): glibc's default
  *                PREFER_READER_NP, under which a new reader gets in while
  *                a writer waits, so overlapping readers can starve
@@ -44,14 +45,7 @@
  * No revoke_many(): a writer lock is waited for per object, there is no
  * wait to share.
  */
-#include "revocable.h"
-#include "workload.h"
-
-struct rev_rwsem {
-	struct rev_base base;
-	bool revoked;		/* under sem: what readers test */
-	rb_rwsem_t sem;
-};
+#include "rwsem.h"
 
 static struct revocable *rev_rwsem_create_kind(void *res,
 					       rev_release_fn release,
@@ -84,35 +78,7 @@ static void rev_rwsem_destroy(struct revocable *rev)
 	rb_free(r);
 }
 
-static size_t rev_rwsem_footprint(const struct revocable *rev)
-{
-	(void)rev;
-	return sizeof(struct rev_rwsem);
-}
-
-static inline void *rev_rwsem_try_access(struct revocable *rev,
-					 struct rev_handle *h)
-{
-	struct rev_rwsem *r = (struct rev_rwsem *)rev;
-
-	(void)h;
-	rb_down_read(&r->sem);
-	if (likely(!r->revoked))
-		return r->base.res;
-	rb_up_read(&r->sem);
-	return NULL;
-}
-
-static inline int rev_rwsem_release(struct revocable *rev,
-				    struct rev_handle *h)
-{
-	(void)h;
-	rb_up_read(&((struct rev_rwsem *)rev)->sem);
-	return 0;
-}
-
-RB_WL_READSECTIONS_MAY_BLOCK(rev_rwsem, rev_rwsem_try_access,
-			     rev_rwsem_release);
+REV_SIZEOF_FOOTPRINT(rev_rwsem_footprint, struct rev_rwsem)
 
 /* Wait for every reader to leave, mark revoked, release. */
 static void rev_rwsem_finish(struct revocable *rev)
@@ -129,10 +95,7 @@ static const struct rev_batch rev_rwsem_batch = {
 	.finish = rev_rwsem_finish,
 };
 
-static void rev_rwsem_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_rwsem_batch);
-}
+REV_BATCH_REVOKE(rev_rwsem_revoke, &rev_rwsem_batch)
 
 const struct revocable_ops rev_ops_rwsem = {
 	.name = "rwsem",
@@ -146,7 +109,6 @@ const struct revocable_ops rev_ops_rwsem = {
 	.footprint = rev_rwsem_footprint,
 	.try_access = rev_rwsem_try_access,
 	.release = rev_rwsem_release,
-	.rs = &rev_rwsem_rs,
 	.revoke = rev_rwsem_revoke,
 };
 
@@ -170,7 +132,6 @@ const struct revocable_ops rev_ops_rwsem_rpref = {
 	.footprint = rev_rwsem_footprint,
 	.try_access = rev_rwsem_try_access,
 	.release = rev_rwsem_release,
-	.rs = &rev_rwsem_rs,
 	.revoke = rev_rwsem_revoke,
 };
 #endif /* RB_HAVE_RWSEM_RPREF */

@@ -48,14 +48,7 @@
  * No revoke_many(): there is no wait to share, a batch would be the same
  * loop of bumps.
  */
-#include "revocable.h"
-#include "workload.h"
-
-struct rev_seq {
-	struct rev_base base;
-	int revoked;		/* written under the lock, read speculatively */
-	rb_seq_t lock;
-};
+#include "seqlock.h"
 
 static struct revocable *rev_seq_create(void *res, rev_release_fn release,
 					void *arg)
@@ -80,32 +73,7 @@ static void rev_seq_destroy(struct revocable *rev)
 	rb_free(r);
 }
 
-static size_t rev_seq_footprint(const struct revocable *rev)
-{
-	(void)rev;
-	return sizeof(struct rev_seq);
-}
-
-static inline void *rev_seq_try_access(struct revocable *rev,
-				       struct rev_handle *h)
-{
-	struct rev_seq *r = (struct rev_seq *)rev;
-
-	h->seq = rb_read_seqbegin(&r->lock);
-	if (unlikely(READ_ONCE(r->revoked)))
-		return NULL;
-	return READ_ONCE(r->base.res);
-}
-
-static inline int rev_seq_release(struct revocable *rev,
-				  struct rev_handle *h)
-{
-	struct rev_seq *r = (struct rev_seq *)rev;
-
-	return rb_read_seqretry(&r->lock, h->seq) ? -EAGAIN : 0;
-}
-
-RB_WL_READSECTIONS(rev_seq, rev_seq_try_access, rev_seq_release);
+REV_SIZEOF_FOOTPRINT(rev_seq_footprint, struct rev_seq)
 
 /* Bump the sequence around the flag; nobody is waited for. */
 static void rev_seq_stop(struct revocable *rev)
@@ -123,10 +91,7 @@ static const struct rev_batch rev_seq_batch = {
 	/* release at once: the type-stable rule above */
 };
 
-static void rev_seq_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_seq_batch);
-}
+REV_BATCH_REVOKE(rev_seq_revoke, &rev_seq_batch)
 
 const struct revocable_ops rev_ops_seqlock = {
 	.name = "seqlock",
@@ -141,7 +106,6 @@ const struct revocable_ops rev_ops_seqlock = {
 	.footprint = rev_seq_footprint,
 	.try_access = rev_seq_try_access,
 	.release = rev_seq_release,
-	.rs = &rev_seq_rs,
 	.revoke = rev_seq_revoke,
 };
 
@@ -207,7 +171,6 @@ const struct revocable_ops rev_ops_bug_seqlock_typeunsafe = {
 	.footprint = rev_seq_footprint,
 	.try_access = rev_seq_try_access,
 	.release = rev_seq_release,
-	.rs = &rev_seq_rs,
 	.revoke = rev_seq_revoke,
 };
 #endif /* REVBENCH_BUGS */

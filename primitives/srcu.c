@@ -40,18 +40,7 @@
  * srcu_node tree SRCU grows under contention not counted); srcu-shared
  * reports the wrapper per revocable and the domain as per-domain memory.
  */
-#include "revocable.h"
-#include "workload.h"
-
-struct rev_srcu {
-	struct rev_base base;
-	int available;			/* cleared by revoke() */
-	struct rb_srcu_struct *ssp;	/* &own, or the shared domain */
-#ifdef REVBENCH_BUGS
-	int bug_shared_idx;		/* bug-srcu-shared-handle only */
-	atomic_long_t bug_tally[2][2];	/* its locks/unlocks, to unwedge */
-#endif
-};
+#include "srcu.h"
 
 /* srcu, srcu-exp: the domain lives with the revocable. */
 struct rev_srcu_own {
@@ -59,7 +48,7 @@ struct rev_srcu_own {
 	struct rb_srcu_struct own;
 };
 
-static struct rb_srcu_struct *rev_srcu_shared;
+struct rb_srcu_struct *rev_srcu_shared;
 
 /*
  * The descriptions say what each environment runs; results files record
@@ -138,29 +127,6 @@ static size_t rev_srcu_footprint(const struct revocable *rev)
 	return sizeof(*o) - sizeof(o->own) + rb_srcu_footprint(&o->own);
 }
 
-static inline void *rev_srcu_try_access(struct revocable *rev,
-					struct rev_handle *h)
-{
-	struct rev_srcu *r = (struct rev_srcu *)rev;
-	int idx = rb_srcu_read_lock(r->ssp);
-
-	if (unlikely(!READ_ONCE(r->available))) {
-		rb_srcu_read_unlock(r->ssp, idx);
-		return NULL;
-	}
-	h->seq = idx;
-	return r->base.res;
-}
-
-static inline int rev_srcu_release(struct revocable *rev,
-				   struct rev_handle *h)
-{
-	rb_srcu_read_unlock(((struct rev_srcu *)rev)->ssp, (int)h->seq);
-	return 0;
-}
-
-RB_WL_READSECTIONS(rev_srcu, rev_srcu_try_access, rev_srcu_release);
-
 /* Clear the flag readers test (ordered by the grace period). */
 static void rev_srcu_stop(struct revocable *rev)
 {
@@ -179,10 +145,7 @@ static const struct rev_batch rev_srcu_own_batch = {
 	.finish = rev_srcu_own_finish,
 };
 
-static void rev_srcu_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_srcu_own_batch);
-}
+REV_BATCH_REVOKE(rev_srcu_revoke, &rev_srcu_own_batch)
 
 /*
  * srcu's revoke_many(): one grace period of every revocable's domain,
@@ -211,19 +174,15 @@ static const struct rev_batch rev_srcu_own_many_batch = {
 	.wait = rev_srcu_own_wait_many,
 };
 
-static void rev_srcu_revoke_many(struct revocable **revs, int n)
-{
-	rev_once_batch(revs, n, &rev_srcu_own_many_batch);
-}
+REV_BATCH_REVOKE_MANY(rev_srcu_revoke_many, &rev_srcu_own_many_batch)
 
-/* srcu and srcu-exp: a domain per revocable, read side as above. */
+/* srcu and srcu-exp: a domain per revocable, read side in srcu.h. */
 #define REV_SRCU_OWN_OPS				\
 	.create = rev_srcu_create,			\
 	.destroy = rev_srcu_destroy,			\
 	.footprint = rev_srcu_footprint,		\
 	.try_access = rev_srcu_try_access,		\
-	.release = rev_srcu_release,			\
-	.rs = &rev_srcu_rs
+	.release = rev_srcu_release
 
 const struct revocable_ops rev_ops_srcu = {
 	.name = "srcu",
@@ -251,10 +210,7 @@ static const struct rev_batch rev_srcu_exp_batch = {
 	.finish = rev_srcu_exp_finish,
 };
 
-static void rev_srcu_exp_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_srcu_exp_batch);
-}
+REV_BATCH_REVOKE(rev_srcu_exp_revoke, &rev_srcu_exp_batch)
 
 const struct revocable_ops rev_ops_srcu_exp = {
 	.name = "srcu-exp",
@@ -325,16 +281,7 @@ static struct revocable *rev_srcu_shared_create(void *res,
 	return (struct revocable *)r;
 }
 
-static void rev_srcu_shared_destroy(struct revocable *rev)
-{
-	rb_free(rev);
-}
-
-static size_t rev_srcu_shared_footprint(const struct revocable *rev)
-{
-	(void)rev;
-	return sizeof(struct rev_srcu);
-}
+REV_SIZEOF_FOOTPRINT(rev_srcu_shared_footprint, struct rev_srcu)
 
 /* One grace period of the shared domain for the whole batch. */
 static void rev_srcu_shared_wait(struct revocable **revs, int n)
@@ -349,45 +296,9 @@ static const struct rev_batch rev_srcu_shared_batch = {
 	.wait = rev_srcu_shared_wait,
 };
 
-static void rev_srcu_shared_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_srcu_shared_batch);
-}
+REV_BATCH_REVOKE(rev_srcu_shared_revoke, &rev_srcu_shared_batch)
 
-static void rev_srcu_shared_revoke_many(struct revocable **revs, int n)
-{
-	rev_once_batch(revs, n, &rev_srcu_shared_batch);
-}
-
-/*
- * srcu-shared's shared guard (REV_CAP_GUARD, revocable.h): every
- * revocable is read in the one domain, so one srcu_read_lock() on it
- * covers accesses to several, each a flag check (the flag load follows
- * the lock's barrier, as in try_access()).
- */
-static inline void rev_srcu_shared_guard_enter(struct rev_handle *g)
-{
-	g->seq = rb_srcu_read_lock(rev_srcu_shared);
-}
-
-static inline void *rev_srcu_try_access_guarded(struct revocable *rev,
-						struct rev_handle *g)
-{
-	struct rev_srcu *r = (struct rev_srcu *)rev;
-
-	(void)g;
-	return likely(READ_ONCE(r->available)) ? r->base.res : NULL;
-}
-
-static inline void rev_srcu_shared_guard_exit(struct rev_handle *g)
-{
-	rb_srcu_read_unlock(rev_srcu_shared, (int)g->seq);
-}
-
-RB_WL_READSECTIONS_GUARD(rev_srcu_shared, rev_srcu_try_access,
-			 rev_srcu_release, rev_srcu_shared_guard_enter,
-			 rev_srcu_try_access_guarded,
-			 rev_srcu_shared_guard_exit);
+REV_BATCH_REVOKE_MANY(rev_srcu_shared_revoke_many, &rev_srcu_shared_batch)
 
 const struct revocable_ops rev_ops_srcu_shared = {
 	.name = "srcu-shared",
@@ -399,12 +310,11 @@ const struct revocable_ops rev_ops_srcu_shared = {
 	.global_exit = rev_srcu_shared_exit,
 	REV_SRCU_GP_PATHS(rev_srcu_paths_shared_get)
 	.create = rev_srcu_shared_create,
-	.destroy = rev_srcu_shared_destroy,
+	.destroy = rev_destroy_free,
 	.footprint = rev_srcu_shared_footprint,
 	.domain_footprint = rev_srcu_shared_domain_footprint,
 	.try_access = rev_srcu_try_access,
 	.release = rev_srcu_release,
-	.rs = &rev_srcu_shared_rs,
 	.guard_enter = rev_srcu_shared_guard_enter,
 	.try_access_guarded = rev_srcu_try_access_guarded,
 	.guard_exit = rev_srcu_shared_guard_exit,

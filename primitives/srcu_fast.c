@@ -40,14 +40,7 @@
  * periods run together and share their RCU grace periods (the port: one
  * heavy fence per check round for all of them).
  */
-#include "revocable.h"
-#include "workload.h"
-
-struct rev_srcu_fast {
-	struct rev_base base;
-	int available;			/* cleared by revoke() */
-	struct rb_srcu_fast_struct own;
-};
+#include "srcu_fast.h"
 
 #ifdef RB_SRCU_FAST_PORT
 #define REV_SRCU_FAST_DESC	"per-revocable SRCU-fast domain (Linux " \
@@ -93,32 +86,6 @@ static size_t rev_srcu_fast_footprint(const struct revocable *rev)
 	return sizeof(*r) - sizeof(r->own) + rb_srcu_fast_footprint(&r->own);
 }
 
-static inline void *rev_srcu_fast_try_access(struct revocable *rev,
-					     struct rev_handle *h)
-{
-	struct rev_srcu_fast *r = (struct rev_srcu_fast *)rev;
-	rb_srcu_fast_cookie_t scp = rb_srcu_fast_read_lock(&r->own);
-
-	if (unlikely(!READ_ONCE(r->available))) {
-		rb_srcu_fast_read_unlock(&r->own, scp);
-		return NULL;
-	}
-	h->slot = (void *)scp;
-	return r->base.res;
-}
-
-static inline int rev_srcu_fast_release(struct revocable *rev,
-					struct rev_handle *h)
-{
-	struct rev_srcu_fast *r = (struct rev_srcu_fast *)rev;
-
-	rb_srcu_fast_read_unlock(&r->own, (rb_srcu_fast_cookie_t)h->slot);
-	return 0;
-}
-
-RB_WL_READSECTIONS(rev_srcu_fast, rev_srcu_fast_try_access,
-		   rev_srcu_fast_release);
-
 /* Clear the flag readers test (ordered by the grace period). */
 static void rev_srcu_fast_stop(struct revocable *rev)
 {
@@ -136,10 +103,7 @@ static const struct rev_batch rev_srcu_fast_batch = {
 	.finish = rev_srcu_fast_finish,
 };
 
-static void rev_srcu_fast_revoke(struct revocable *rev)
-{
-	rev_once_batch(&rev, 1, &rev_srcu_fast_batch);
-}
+REV_BATCH_REVOKE(rev_srcu_fast_revoke, &rev_srcu_fast_batch)
 
 /* Every revocable's domain, one overlapped wait (one each if no memory). */
 static void rev_srcu_fast_wait_many(struct revocable **revs, int n)
@@ -165,10 +129,7 @@ static const struct rev_batch rev_srcu_fast_many_batch = {
 	.wait = rev_srcu_fast_wait_many,
 };
 
-static void rev_srcu_fast_revoke_many(struct revocable **revs, int n)
-{
-	rev_once_batch(revs, n, &rev_srcu_fast_many_batch);
-}
+REV_BATCH_REVOKE_MANY(rev_srcu_fast_revoke_many, &rev_srcu_fast_many_batch)
 
 const struct revocable_ops rev_ops_srcu_fast = {
 	.name = "srcu-fast",
@@ -182,7 +143,6 @@ const struct revocable_ops rev_ops_srcu_fast = {
 	.footprint = rev_srcu_fast_footprint,
 	.try_access = rev_srcu_fast_try_access,
 	.release = rev_srcu_fast_release,
-	.rs = &rev_srcu_fast_rs,
 	.revoke = rev_srcu_fast_revoke,
 	.revoke_many = rev_srcu_fast_revoke_many,
 };

@@ -1000,6 +1000,7 @@ bool rb_wl_window_irqoff(const struct rb_workload *wl,
 			 const struct rb_wl_params *p)
 {
 	const struct revocable_ops *ops = p->ops;
+	const struct rb_wl_readsection *rs;
 
 	if (!RB_HAVE_IRQOFF || !p->irqoff || p->sleep_us)
 		return false;
@@ -1007,9 +1008,10 @@ bool rb_wl_window_irqoff(const struct rb_workload *wl,
 	if (wl->id != RB_WL_EMPTY && wl->id != RB_WL_TRANSLATE &&
 	    wl->id != RB_WL_ERROR_PATH)
 		return false;
-	if (!ops->rs)		/* no word on whether its read side blocks */
+	rs = rb_wl_readsection_find(ops);
+	if (!rs)		/* no word on whether its read side blocks */
 		return false;
-	return !ops->rs->may_block || RB_IRQOFF_MAY_BLOCK;
+	return !rs->may_block || RB_IRQOFF_MAY_BLOCK;
 }
 
 bool rb_wl_window_overrun(const struct rb_wl_run *run, u64 now,
@@ -1032,6 +1034,8 @@ int rb_wl_run_init(struct rb_wl_run *run, const struct rb_workload *wl,
 		   const struct rb_wl_params *p)
 {
 	const struct revocable_ops *ops = p->ops;
+	const struct rb_wl_readsection *rs = p->generic ? NULL :
+					     rb_wl_readsection_find(ops);
 	bool deferred = ops->caps & REV_CAP_DEFERRED;
 	unsigned long a;
 	int i, n = p->threads;
@@ -1047,8 +1051,8 @@ int rb_wl_run_init(struct rb_wl_run *run, const struct rb_workload *wl,
 		run->p.wset = wl->id == RB_WL_UNBIND_MANY ? RB_WL_WSET_MANY :
 			      RB_WL_WSET_DEFAULT;
 	run->nreaders = wl->kind == RB_WLK_CYCLE ? n - 1 : n;
-	if (ops->rs && !p->generic) {
-		run->loop = ops->rs->loop;
+	if (rs) {
+		run->loop = rs->loop;
 		run->path = "inline";
 	} else {
 		run->loop = wl_generic_loop;
@@ -1059,8 +1063,7 @@ int rb_wl_run_init(struct rb_wl_run *run, const struct rb_workload *wl,
 		run->path = "generic";
 	/* open-close: the same choice, of its own loop */
 	if (wl->id == RB_WL_OPEN_CLOSE)
-		run->loop = ops->rs && !p->generic ? ops->rs->oc_loop :
-			    wl_generic_oc_loop;
+		run->loop = rs ? rs->oc_loop : wl_generic_oc_loop;
 	wl_barrier_init(&run->start, n);
 	wl_barrier_init(&run->stop, n);
 	atomic_set(&run->warm, n);

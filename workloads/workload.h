@@ -421,9 +421,12 @@ static inline unsigned int rb_wl_lookup(struct rb_pgtable *pgt,
  *   generic   rb_wl_loop_body(run, t, n, ops->try_access, ops->release):
  *             two indirect calls per access (retpolines in the kernel);
  *             every primitive has it, it is the fallback;
- *   inline    RB_WL_READSECTIONS(name, try, release) in the primitive's
- *             own file, where try and release are the static inline pair
- *             its ops table points at too: the same always-inline body
+ *   inline    RB_WL_READSECTIONS(name, try, release) in the harness's
+ *             workloads/readsections.c, where try and release are the
+ *             static inline pair of the primitive's header
+ *             (primitives/<prim>.h) that its ops table points at too, and
+ *             rb_wl_readsection_find() looks them up by ops table: the
+ *             same always-inline body
  *             with constant function pointers, which the compiler turns
  *             into direct, inlined calls - refscale's readsection(nloops)
  *             with the lock and unlock inlined.  The only indirect call
@@ -447,9 +450,9 @@ struct rb_wl_readsection {
 	bool may_block;
 };
 
-#ifndef __always_inline
-#define __always_inline inline __attribute__((__always_inline__))
-#endif
+/* ops' inline read sections (readsections.c); NULL: the generic loop. */
+const struct rb_wl_readsection *
+rb_wl_readsection_find(const struct revocable_ops *ops);
 
 /*
  * The delay knob: n iterations of an empty loop, no clock read and no
@@ -743,12 +746,12 @@ static __always_inline u64 rb_wl_oc_body(struct rb_wl_run *run,
 }
 
 /*
- * RB_WL_READSECTIONS(name, try, release) - in a primitive's file, after
- * its static inline try/release pair: defines name##_rs, the inline read
- * sections, for the ops table's .rs.  Its open-close loop uses the
- * generic consumer reference; a primitive with its own get()/put() uses
- * RB_WL_READSECTIONS_GETPUT(name, try, release, get, put), with get/put
- * the static inline pair its ops table points at too.
+ * RB_WL_READSECTIONS(name, try, release) - in readsections.c, over a
+ * primitive's static inline try/release pair (its header): defines
+ * name##_rs, the inline read sections, for that file's table.  Its
+ * open-close loop uses the generic consumer reference; a primitive with
+ * its own get()/put() uses RB_WL_READSECTIONS_GETPUT(name, try, release,
+ * get, put), with get/put the pair its ops table points at too.
  * RB_WL_READSECTIONS_GUARD(name, try, release, genter, gtry, gexit) - the
  * same for a REV_CAP_GUARD primitive, with the static inline guard hooks
  * its ops table points at (the guard knob, rb_wl_guard_access()).

@@ -54,6 +54,9 @@ static inline int rb_nr_ctx(void)
 #define likely(x)		__builtin_expect(!!(x), 1)
 #define unlikely(x)		__builtin_expect(!!(x), 0)
 #define barrier()		__asm__ __volatile__("" ::: "memory")
+#ifndef __always_inline		/* glibc's sys/cdefs.h has it */
+#define __always_inline		inline __attribute__((__always_inline__))
+#endif
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #endif
