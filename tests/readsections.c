@@ -32,13 +32,12 @@ static void check_table(const char *what,
 
 int main(int argc, char **argv)
 {
-	if (argc > 1) {
-		fprintf(argc == 2 && !strcmp(argv[1], "--help") ?
-			stdout : stderr, "usage: readsections\n"
-			"  Checks that every primitive and reference entry "
-			"that is not broken has inline read-section loops.\n");
-		return argc == 2 && !strcmp(argv[1], "--help") ? 0 : 2;
-	}
+	int rc = tap_usage(argc, argv, "usage: readsections\n"
+			   "  Checks that every primitive and reference entry "
+			   "that is not broken has inline read-section loops.\n");
+
+	if (rc >= 0)
+		return rc;
 	check_table("rev_ops_all", rev_ops_all, rev_ops_count);
 	check_table("rev_ref_all", rev_ref_all, rev_ref_count);
 	return tap_done();
