@@ -389,26 +389,10 @@ static void *rev_hazptr_bug_norecheck_try_access(struct revocable *rev,
 						 struct rev_handle *h)
 {
 	struct rev_hazptr *r = (struct rev_hazptr *)rev;
-	struct revocable **slot = NULL;
-	int ctx, i;
 
 	if (rev_once_claimed(&r->base.once))	/* BUG: checked before publishing... */
 		return NULL;
-	ctx = rb_ctx_get();
-	if (likely(ctx >= 0)) {
-		struct revocable **s = r->dom->ctx[ctx].slot;
-
-		for (i = 0; i < HP_SLOTS_PER_CTX; i++) {
-			if (!rev_hazptr_slot_peek(&s[i])) {
-				slot = &s[i];
-				rev_hazptr_slot_publish(slot, rev);
-				break;
-			}
-		}
-	}
-	rb_ctx_put();
-	h->slot = slot;
-	if (likely(slot))
+	if (likely(rev_hazptr_publish(r, rev, h)))
 		smp_mb();
 	else
 		atomic_long_inc_return(&r->overflow);

@@ -46,12 +46,14 @@ static inline void rev_hazptr_put(struct rev_hazptr *r, struct rev_handle *h)
 		atomic_long_dec_return(&r->overflow);	/* fully ordered */
 }
 
-/* light: a compiler barrier suffices (the revoker uses membarrier). */
-static __always_inline void *rev_hazptr_try_access(struct revocable *rev,
-						   struct rev_handle *h,
-						   bool light)
+/*
+ * Publish rev in a free slot of this context, into h->slot; NULL there
+ * when every slot is taken (the caller then counts an overflow reader).
+ */
+static __always_inline struct revocable **
+rev_hazptr_publish(struct rev_hazptr *r, struct revocable *rev,
+		   struct rev_handle *h)
 {
-	struct rev_hazptr *r = (struct rev_hazptr *)rev;
 	struct revocable **slot = NULL;
 	int ctx, i;
 
@@ -69,7 +71,17 @@ static __always_inline void *rev_hazptr_try_access(struct revocable *rev,
 	}
 	rb_ctx_put();
 	h->slot = slot;
-	if (likely(slot)) {
+	return slot;
+}
+
+/* light: a compiler barrier suffices (the revoker uses membarrier). */
+static __always_inline void *rev_hazptr_try_access(struct revocable *rev,
+						   struct rev_handle *h,
+						   bool light)
+{
+	struct rev_hazptr *r = (struct rev_hazptr *)rev;
+
+	if (likely(rev_hazptr_publish(r, rev, h))) {
 		if (light)
 			barrier();
 		else
