@@ -371,7 +371,19 @@ const struct revocable_ops rev_ops_bug_percpu_offline = {
  * first irq access.  Without lockdep the only symptom would be a dead
  * CPU: the module runs it only under lockdep (REV_CAP_LOCKDEP: make
  * vm-check-debug), never on PREEMPT_RT, where an rwlock_t sleeps.
+ *
+ * Harness support, not part of the bug (as unwedge is for the entries
+ * whose revoke hangs): that one deadlock would kill a CPU before the
+ * report, pin the module (its threads cannot be stopped) and fail the
+ * boot, which a CI run on the KASAN kernel once did.  So the writer marks
+ * its CPU (preemption off, from before write_lock() to after the
+ * unlock), and a reader that finds its own CPU marked - a handler that
+ * interrupted the write section - is refused instead of spinning, and
+ * says so on the console.  Lockdep's report, from a handler on any other
+ * CPU, is still what catches the entry.
  */
+static DEFINE_PER_CPU(int, rev_bug_rwl_writing);
+
 struct rev_bug_rwl {
 	struct rev_base base;	/* first: rev_base(rev) is a cast */
 	rwlock_t lock;		/* guards dead */
@@ -399,6 +411,11 @@ static void *rev_bug_rwl_try_access(struct revocable *rev, struct rev_handle *h)
 	void *p = NULL;
 
 	(void)h;
+	if (this_cpu_read(rev_bug_rwl_writing)) {
+		/* would spin forever on our own CPU's write lock */
+		pr_info_ratelimited("revbench: bug-irq-rwlock: a reader interrupted the write section on its CPU: refused (the deadlock the bug allows; harness support)\n");
+		return NULL;
+	}
 	read_lock(&r->lock);
 	if (!r->dead) {
 		atomic_long_inc(&r->count);
@@ -424,10 +441,14 @@ static void rev_bug_rwl_stop(struct revocable *rev)
 {
 	struct rev_bug_rwl *r = (struct rev_bug_rwl *)rev;
 
+	preempt_disable();
+	this_cpu_write(rev_bug_rwl_writing, 1);
 	/* BUG (deliberate): interrupts stay enabled; readers run in hardirq. */
 	write_lock(&r->lock);
 	r->dead = 1;
 	write_unlock(&r->lock);
+	this_cpu_write(rev_bug_rwl_writing, 0);
+	preempt_enable();
 }
 
 static void rev_bug_rwl_wait(struct revocable **revs, int n)

@@ -683,7 +683,12 @@ run_kernel() {
 	fi
 	local rrc
 	rrc=$(sed -n 's/^revbench-vm: rmmod rc=\([0-9]*\)$/\1/p' "$log" | tail -n1)
-	[ -n "$rrc" ] && [ "$rrc" -ne 0 ] && reasons+=("rmmod revbench failed (rc=$rrc)")
+	if [ -n "$rrc" ] && [ "$rrc" -ne 0 ]; then
+		# why: rmmod's own message, and a run that pinned the module
+		reasons+=("rmmod revbench failed (rc=$rrc):")
+		while IFS= read -r line; do reasons+=("  $line"); done < <(
+			grep -E 'rmmod: |is stuck|revbench is pinned' "$log" | head -n 6)
+	fi
 
 	# check: the interface scenarios, one test point each
 	if [ "$MODE" = check ]; then
