@@ -45,6 +45,7 @@
 #ifndef REVBENCH_STATS_H
 #define REVBENCH_STATS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -212,6 +213,14 @@ struct rs_ed_cfg {
 /* The change points of x[0..n-1] into cp (ascending at); their count. */
 int rs_edivisive(const double *x, int n, const struct rs_ed_cfg *cfg,
 		 struct rs_cp *cp, int max);
+/*
+ * Its two scans of one segment, for the tests: the best split's Q (t in
+ * *at; -INFINITY when n < 2 min), and whether some split's Q reaches stop
+ * (the permutations' question, answered by a faster scan that must agree
+ * with the first to the bit).
+ */
+double rs_ed_best(const double *x, int n, int min, int *at);
+bool rs_ed_reaches(const double *x, int n, int min, double stop);
 
 /* ---- pooled percentiles with a bootstrap interval ------------------------- */
 #define RS_BOOT_B	1000	/* bootstrap resamples */

@@ -669,6 +669,42 @@ static void test_change_points(void)
 	tap_ok(cps(x, 3, 0.05, cp) == 0, "3 values: too short to split");
 }
 
+/*
+ * The permutations' scan (two t at a time) against the scan that finds
+ * the split: the best Q reaches itself and not the next double up, so
+ * the two see the same largest Q to the bit.  Lengths odd and even, min
+ * 2 to 5, steps, bumps, and tied values (a quantised series).
+ */
+static void test_change_point_scans(void)
+{
+	double x[90];
+	int n, min, shape, bad = 0, cases = 0, at, i;
+
+	for (n = 4; n <= 90; n += 7)
+		for (min = 2; min <= 5; min++)
+			for (shape = 0; shape < 3; shape++) {
+				double q;
+
+				series(x, n, 77 * n + 5 * min + shape, 0.1);
+				for (i = 0; i < n; i++) {
+					if (shape == 1 && i >= n / 3 && i < 2 * n / 3)
+						x[i] += 0.5;
+					if (shape == 2)
+						x[i] = round(x[i] * 20);
+				}
+				q = rs_ed_best(x, n, min, &at);
+				if (n < 2 * min) {
+					bad += at != -1 || rs_ed_reaches(x, n, min, -INFINITY);
+					continue;
+				}
+				cases++;
+				bad += !rs_ed_reaches(x, n, min, q) ||
+				       rs_ed_reaches(x, n, min, nextafter(q, INFINITY));
+			}
+	tap_ok(bad == 0, "the permutations' two-lane scan finds the best split's Q to the bit: %d of %d series differ",
+	       bad, cases);
+}
+
 int main(void)
 {
 	static struct model m, strong;
@@ -686,5 +722,6 @@ int main(void)
 	test_degenerate();
 	test_percentiles();
 	test_change_points();
+	test_change_point_scans();
 	return tap_done();
 }
