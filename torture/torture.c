@@ -23,11 +23,12 @@
 #define T_MS			1000000ULL
 #define T_SEC			1000000000ULL
 /*
- * A CPU hotplug transition is a hang past the watchdog bound, but never
- * under 30 s: stop_machine() under qemu TCG is slow, and the bug zoo's
- * 2 s bound is for revokes.
+ * The waits that are slow under qemu TCG: the watchdog bound, but never
+ * under 30 s.  A CPU hotplug transition (stop_machine()), and a hung
+ * revoke after the unwedge repaired it (SRCU polls a stuck grace period
+ * with growing delays); the bug zoo's 2 s bound is for revokes.
  */
-#define T_ONOFF_BOUND(r)	max_t(u64, (r)->wd_bound, 30 * T_SEC)
+#define T_SLOW_BOUND(r)		max_t(u64, (r)->wd_bound, 30 * T_SEC)
 
 #define T_LIVE			0x4c4956455245534fULL	/* "LIVERESO" */
 #define T_POISON		0x6b6b6b6b6b6b6b6bULL	/* POISON_FREE */
@@ -1367,7 +1368,7 @@ static void t_watchdog(struct t_thr *me)
 		now = rb_now_ns();
 		for (i = 0; i < WD_NR; i++) {
 			u64 st = smp_load_acquire(&r->wd[i].start);
-			u64 bound = i == WD_ONOFF ? T_ONOFF_BOUND(r) :
+			u64 bound = i == WD_ONOFF ? T_SLOW_BOUND(r) :
 				    r->wd_bound;
 
 			if (!st || now < st || now - st <= bound ||
@@ -1579,12 +1580,13 @@ static bool t_stop_threads(struct t_run *r)
 		    !t_wait_done(t_thr_at(r, i), deadline))
 			all = false;
 	/* the onoff thread brings its CPUs back online first */
-	if (!t_wait_done(&r->onoff, rb_now_ns() + T_ONOFF_BOUND(r)))
+	if (!t_wait_done(&r->onoff, rb_now_ns() + T_SLOW_BOUND(r)))
 		all = false;
 	if (!all && readers_done && r->ops->unwedge) {
 		t_unwedge_all(r);
 		all = true;
-		for (i = 0, deadline = rb_now_ns() + grace; i < t_nthr(r); i++)
+		deadline = rb_now_ns() + T_SLOW_BOUND(r);
+		for (i = 0; i < t_nthr(r); i++)
 			if (!t_wait_done(t_thr_at(r, i), deadline))
 				all = false;
 	}
