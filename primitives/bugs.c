@@ -379,8 +379,11 @@ const struct revocable_ops rev_ops_bug_percpu_offline = {
  * its CPU (preemption off, from before write_lock() to after the
  * unlock), and a reader that finds its own CPU marked - a handler that
  * interrupted the write section - is refused instead of spinning, and
- * says so on the console.  Lockdep's report, from a handler on any other
- * CPU, is still what catches the entry.
+ * says so on the console.  Lockdep's report, from any handler outside
+ * that section, is still what catches the entry: the one test point
+ * gets its report from the first irq access (make vm-check-debug).  A
+ * boot with a copy of the reader called inside the write section printed
+ * the refusal each time and no hang (12-06).
  */
 static DEFINE_PER_CPU(int, rev_bug_rwl_writing);
 
