@@ -3,9 +3,9 @@
  * kmod.h - internal interfaces of revbench.ko (kernel only).
  *
  *   main.c      module parameters, init/exit, debugfs control files
- *   shared_*.c  compile the shared sources unchanged (primitives/,
- *               workloads/, torture/, tests/suite/), the registry
- *               included
+ *   shared_*.c  (generated in the build tree by mk/kmod.mk) compile the
+ *               shared sources unchanged (primitives/, workloads/,
+ *               torture/, tests/suite/), the registry included
  *   kcompat.h   kernel-version differences only the module needs
  *   srcu_paths.c  which path each SRCU revoke took (compat.h's
  *               RB_HAVE_SRCU_PATHS)

@@ -1,6 +1,7 @@
 # Torture mode and the bug zoo.  The torture core, torture/torture.c, is
 # part of the userspace library (every variant) and of the module
-# (kmod/shared_torture.c); runner/torture.c is the userspace front end.
+# (mk/kmod.mk's shared_torture.c wrapper); runner/torture.c is the
+# userspace front end.
 #
 #   make torture-build   build/test/revbench-torture: the torture command
 #                        over the test library, which has the bug zoo

@@ -47,6 +47,11 @@
  */
 #include "rwsem.h"
 
+#ifdef __KERNEL__
+/* Every rb_rwsem's lockdep class (compat/kernel.h: why one, the nesting). */
+struct lock_class_key rb_rwsem_key;
+#endif
+
 static struct revocable *rev_rwsem_create_kind(void *res,
 					       rev_release_fn release,
 					       void *arg,

@@ -4,7 +4,8 @@
  * revocation primitive, shared by "revbench torture" (runner/torture.c,
  * pthreads) and "insmod revbench.ko mode=torture" (kmod/torture.c,
  * kthreads).  Kernel style over compat.h only, compiled unchanged into the
- * userspace library and, through kmod/shared_torture.c, into the module.
+ * userspace library and, through a generated shared_torture.c wrapper
+ * (mk/kmod.mk), into the module.
  * Each environment passes a struct torture_env (the role of the kernel's
  * kernel/torture.c) and keeps only its front end: options, the list of
  * primitives, the closing lines.  This comment is the one description of

@@ -12,7 +12,7 @@
  * calls per access), as the bug zoo does; tests/readsections.c checks
  * that every entry of rev_ops_all[] and rev_ref_all[] that is not
  * REV_CAP_BROKEN has a row, so no primitive falls to it unnoticed.
- * Compiled unchanged into the module (kmod/shared_readsections.c).
+ * Compiled unchanged into the module (mk/kmod.mk: shared_readsections.c).
  */
 #include "workload.h"
 #include "none.h"

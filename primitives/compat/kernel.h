@@ -212,7 +212,7 @@ static inline void rb_heavy_fence(void)
  * ---- rwsem: struct rw_semaphore ----
  * Writer-fair (a waiting writer gets the lock handed over; readers that
  * arrive after it queue).  Every rb_rwsem shares ONE lockdep class,
- * rb_rwsem_key (defined in kmod/shared_rwsem.c): a key per object needs
+ * rb_rwsem_key (defined in primitives/rwsem.c): a key per object needs
  * lockdep_register_key()/lockdep_unregister_key(), and the latter waits
  * for an RCU grace period, so destroying 4096 revocables took minutes in
  * a lockdep kernel (and lockdep has room for 8192 keys in all).  Nested

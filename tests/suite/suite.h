@@ -5,8 +5,8 @@
  * tests/suite/contract.c and tests/suite/stress.c are kernel-style C over
  * compat.h only, compiled unchanged into the userspace tests
  * (tests/contract.c and tests/stress.c: TAP) and into revbench.ko
- * (kmod/shared_contract.c and kmod/shared_stress.c, driven by
- * kmod/ktest.c: KTAP v1), the way workloads/workload.c is.  What differs
+ * (mk/kmod.mk's shared_contract.c and shared_stress.c wrappers, driven
+ * by kmod/ktest.c: KTAP v1), the way workloads/workload.c is.  What differs
  * between the environments is only the rbt_env vector below: how a line
  * is printed, how a top-level result is numbered and counted, and whether
  * the run was told to stop.  Threads come from compat.h's
