@@ -1182,6 +1182,9 @@ static bool ed_reach(const double *y, const int *bnd, int nb, int min,
 	return false;
 }
 
+/* Relative difference under which two Q are one (rounding of sums) */
+#define ED_TIE		1e-9
+
 /* The best split over every segment [bnd[i], bnd[i+1]); stop as above. */
 static double ed_best(const double *y, const int *bnd, int nb, int min,
 		      double *work, const double *inv, double stop, int *at)
@@ -1261,13 +1264,19 @@ int rs_edivisive(const double *x, int n, const struct rs_ed_cfg *cfg,
 	bnd[0] = 0;
 	bnd[1] = n;
 	while (ncp < max) {
-		double q, qp;
+		double q, qp, qtie;
 		int at = -1, b, j;
 		long r, hits = 0;
 
 		q = ed_best(x, bnd, nb, min, work, inv, INFINITY, &at);
 		if (at < 0)
 			break;
+		/*
+		 * A tie is a hit: a shuffle that Q cannot tell from the
+		 * original (run medians are rounded, so many are) gives the
+		 * same Q but for the order of its sums, a few ulps either way.
+		 */
+		qtie = q - fabs(q) * ED_TIE;
 		/* more than maxhits: p > alpha whatever the rest would give */
 		for (r = 0; r < perms && hits <= maxhits; r++) {
 			memcpy(y, x, n * sizeof(double));
@@ -1280,7 +1289,7 @@ int rs_edivisive(const double *x, int n, const struct rs_ed_cfg *cfg,
 					y[i] = y[j];
 					y[j] = t;
 				}
-			hits += ed_reach(y, bnd, nb, min, work, inv, q);
+			hits += ed_reach(y, bnd, nb, min, work, inv, qtie);
 		}
 		qp = (hits + 1.0) / (r + 1);
 		if (qp > cfg->alpha)

@@ -188,16 +188,18 @@ int rs_compare(const struct rs_cell_in *in, int n, int ngroups,
  *     far, each piece at least min_size long;
  *   - its p-value: the share of permutations (the values shuffled within
  *     each segment, the best Q searched again) whose best Q is at least
- *     as large, (hits + 1) / (permutations + 1); the candidate is a
+ *     as large, within a relative 1e-9 (a tie: medians are rounded, so
+ *     many shuffles give the same Q but for the order of its sums),
+ *     (hits + 1) / (permutations + 1); the candidate is a
  *     change point when p <= alpha, and the search goes on; else it ends;
  *   - permutations stop early once hits make p > alpha certain, and run
  *     at most max(1 / alpha, 1000) - 1 times (at most 1e6): at a small
  *     alpha a change point is a candidate no permutation matched, p =
  *     alpha.  A candidate whose true p is alpha / 4 still passes in 78 %
  *     of tests (95 % at 4 / alpha - 1 permutations, at four times the
- *     cost: the change points found are most of history's time).  The random numbers come from
- *     splitmix64 with the given seed: the same series gives the same
- *     change points.
+ *     cost: the change points found are most of history's time).  The
+ *     random numbers come from splitmix64 with the given seed: the same
+ *     series gives the same change points.
  * A change point is the index of the first value of the new segment.
  */
 struct rs_cp {
