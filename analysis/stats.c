@@ -993,19 +993,6 @@ out:
 /* ---- change points: e-divisive means -------------------------------------- */
 
 /*
- * The best split of one segment y[0..L): the (t, k) of largest Q with
- * X = y[0..t), Y = y[t..k), both at least min long; its Q, t in *at.
- * Returns as soon as a Q reaches stop (the permutations only ask whether
- * one does).  With d(a, b) = |y_a - y_b|, D[k] the sum of d over ordered
- * pairs inside y[0..k), and P(t, k) the sum over a < t, b < k (so P(t, t)
- * = D[t]): B = P(t, k) - D[t] is the cross sum, D[k] - 2 P(t, k) + D[t]
- * the ordered pairs inside Y, and Q = (2 B - n Sx / (m-1) - m Sy / (n-1)) /
- * (m + n), from m n / (m + n) (2 B / (m n) - Sx / (m (m-1)) - Sy / (n (n-1))).
- * col[b] holds the sum of d(a, b) over a < t, so that P(t, k) is D[t]
- * plus a running sum of col over k: L^2 / 2 steps for D, as many for col
- * and for the (t, k) loop, with no matrix and no division (inv[i] = 1/i).
- */
-/*
  * Two doubles in one SSE2 register (GCC and clang vector extensions):
  * the permutations' scan runs two splits per instruction.
  */
@@ -1055,6 +1042,19 @@ static void ed_within(const double *y, int L, double *D, double *col)
 	((2 * ((p) - (dt)) - (nn) * (sx) - \
 	  (m) * ((Dk) - 2 * (p) + (dt)) * (invnn)) * (invk))
 
+/*
+ * The best split of one segment y[0..L): the (t, k) of largest Q with
+ * X = y[0..t), Y = y[t..k), both at least min long; its Q, t in *at.
+ * Returns as soon as a Q reaches stop (the permutations only ask whether
+ * one does).  With d(a, b) = |y_a - y_b|, D[k] the sum of d over ordered
+ * pairs inside y[0..k), and P(t, k) the sum over a < t, b < k (so P(t, t)
+ * = D[t]): B = P(t, k) - D[t] is the cross sum, D[k] - 2 P(t, k) + D[t]
+ * the ordered pairs inside Y, and Q = (2 B - n Sx / (m-1) - m Sy / (n-1)) /
+ * (m + n), from m n / (m + n) (2 B / (m n) - Sx / (m (m-1)) - Sy / (n (n-1))).
+ * col[b] holds the sum of d(a, b) over a < t, so that P(t, k) is D[t]
+ * plus a running sum of col over k: L^2 / 2 steps for D, as many for col
+ * and for the (t, k) loop, with no matrix and no division (inv[i] = 1/i).
+ */
 static double ed_seg(const double *y, int L, int min, double *D, double *col,
 		     const double *inv, double stop, int *at)
 {
@@ -1097,9 +1097,9 @@ static double ed_seg(const double *y, int L, int min, double *D, double *col,
  * d(y[t + 1], .)) for the next pair, so col[] is walked once per pair.
  * Each lane does ed_seg()'s operations in ed_seg()'s order (ED_Q; ISO C
  * does not contract them into FMAs), so every Q is ed_seg()'s to the bit
- * and so is the answer: tests/stats.c checks it.  A scan of 100 values
- * takes about 70 % of ed_seg()'s time; with ed_within()'s four sums,
- * history's whole run about 73 % (12-06).
+ * and so is the answer: tests/stats.c checks it.  With ed_within()'s
+ * four sums, a scan of 100 values takes about 70 % of ed_seg()'s time,
+ * and history about 73 % of the CPU time it took (12-06).
  */
 static bool ed_seg_reach(const double *restrict y, int L, int min,
 			 double *restrict D, double *restrict col,
