@@ -375,7 +375,8 @@ const struct revocable_ops rev_ops_bug_percpu_offline = {
  * Harness support, not part of the bug (as unwedge is for the entries
  * whose revoke hangs): that one deadlock would kill a CPU before the
  * report, pin the module (its threads cannot be stopped) and fail the
- * boot, which a CI run on the KASAN kernel once did.  So the writer marks
+ * boot at rmmod, as a CI run on the KASAN kernel failed (12-06;
+ * torture/README.md says what is known of it).  So the writer marks
  * its CPU (preemption off, from before write_lock() to after the
  * unlock), and a reader that finds its own CPU marked - a handler that
  * interrupted the write section - is refused instead of spinning, and
