@@ -1207,46 +1207,53 @@ static double ed_best(const double *y, const int *bnd, int nb, int min,
 	return best;
 }
 
-double rs_ed_best(const double *x, int n, int min, int *at)
+/*
+ * The buffers of a scan of n values, in one allocation: the work of
+ * ed_seg() (D and col, 2 (n + 1)), then inv[0..n] = 1 / i (inv[0] = 0).
+ */
+static double *ed_alloc(int n)
 {
-	double *w = malloc(2 * (n + 1) * sizeof(double));
-	double *inv = malloc((n + 1) * sizeof(double));
-	double q = -INFINITY;
+	double *w = malloc(3 * (n + 1) * sizeof(double)), *inv;
 	int i;
 
+	if (!w)
+		return NULL;
+	inv = w + 2 * (n + 1);
+	inv[0] = 0;
+	for (i = 1; i <= n; i++)
+		inv[i] = 1.0 / i;
+	return w;
+}
+
+double rs_ed_best(const double *x, int n, int min, int *at)
+{
+	double *w = n >= 2 * min ? ed_alloc(n) : NULL;
+	double q = -INFINITY;
+
 	*at = -1;
-	if (w && inv && n >= 2 * min) {
-		for (inv[0] = 0, i = 1; i <= n; i++)
-			inv[i] = 1.0 / i;
-		q = ed_seg(x, n, min, w, w + n + 1, inv, INFINITY, at);
-	}
+	if (w)
+		q = ed_seg(x, n, min, w, w + n + 1, w + 2 * (n + 1), INFINITY,
+			   at);
 	free(w);
-	free(inv);
 	return q;
 }
 
 bool rs_ed_reaches(const double *x, int n, int min, double stop)
 {
-	double *w = malloc(2 * (n + 1) * sizeof(double));
-	double *inv = malloc((n + 1) * sizeof(double));
+	double *w = n >= 2 * min ? ed_alloc(n) : NULL;
 	bool r = false;
-	int i;
 
-	if (w && inv && n >= 2 * min) {
-		for (inv[0] = 0, i = 1; i <= n; i++)
-			inv[i] = 1.0 / i;
-		r = ed_seg_reach(x, n, min, w, w + n + 1, inv, stop);
-	}
+	if (w)
+		r = ed_seg_reach(x, n, min, w, w + n + 1, w + 2 * (n + 1),
+				 stop);
 	free(w);
-	free(inv);
 	return r;
 }
 
 int rs_edivisive(const double *x, int n, const struct rs_ed_cfg *cfg,
 		 struct rs_cp *cp, int max)
 {
-	double *work = malloc(2 * (n + 1) * sizeof(double));
-	double *inv = malloc((n + 1) * sizeof(double));
+	double *work = ed_alloc(n), *inv = work ? work + 2 * (n + 1) : NULL;
 	double *y = malloc((n + 1) * sizeof(double));
 	int *bnd = malloc((max + 3) * sizeof(int));
 	int min = cfg->min_size > 2 ? cfg->min_size : 2, nb = 2, ncp = 0, i;
@@ -1255,11 +1262,8 @@ int rs_edivisive(const double *x, int n, const struct rs_ed_cfg *cfg,
 	long maxhits = (long)floor(cfg->alpha * (perms + 1)) - 1;
 	struct rs_rng rng;
 
-	if (!work || !inv || !y || !bnd || n < 2 * min)
+	if (!work || !y || !bnd || n < 2 * min)
 		goto out;
-	inv[0] = 0;
-	for (i = 1; i <= n; i++)
-		inv[i] = 1.0 / i;
 	rs_rng_seed(&rng, cfg->seed);
 	bnd[0] = 0;
 	bnd[1] = n;
@@ -1306,7 +1310,6 @@ int rs_edivisive(const double *x, int n, const struct rs_ed_cfg *cfg,
 	}
 out:
 	free(work);
-	free(inv);
 	free(y);
 	free(bnd);
 	return ncp;
