@@ -34,16 +34,7 @@ struct rev_bug_ref {
 	int released;		/* bug-double-release's flag */
 };
 
-static struct revocable *rev_bug_ref_create(void *res, rev_release_fn release,
-					    void *arg)
-{
-	struct rev_bug_ref *r = rb_zalloc(sizeof(*r));
-
-	if (!r)
-		return NULL;
-	rev_base_init(&r->base, res, release, arg);
-	return (struct revocable *)r;
-}
+REV_BASE_CREATE(rev_bug_ref_create, struct rev_bug_ref, NULL)
 
 REV_SIZEOF_FOOTPRINT(rev_bug_ref_footprint, struct rev_bug_ref)
 
@@ -239,21 +230,15 @@ struct rev_bug_pcpu {
 	int dead;
 };
 
-static struct revocable *rev_bug_pcpu_create(void *res, rev_release_fn release,
-					 void *arg)
+static int rev_bug_pcpu_init(struct revocable *rev)
 {
-	struct rev_bug_pcpu *r = rb_zalloc(sizeof(*r));
+	struct rev_bug_pcpu *r = (struct rev_bug_pcpu *)rev;
 
-	if (!r)
-		return NULL;
 	r->count = alloc_percpu(atomic_long_t);	/* zeroed */
-	if (!r->count) {
-		rb_free(r);
-		return NULL;
-	}
-	rev_base_init(&r->base, res, release, arg);
-	return (struct revocable *)r;
+	return r->count ? 0 : -ENOMEM;
 }
+
+REV_BASE_CREATE(rev_bug_pcpu_create, struct rev_bug_pcpu, rev_bug_pcpu_init)
 
 static void rev_bug_pcpu_destroy(struct revocable *rev)
 {
@@ -395,17 +380,15 @@ struct rev_bug_rwl {
 	int dead;
 };
 
-static struct revocable *rev_bug_rwl_create(void *res, rev_release_fn release,
-					void *arg)
+static int rev_bug_rwl_init(struct revocable *rev)
 {
-	struct rev_bug_rwl *r = rb_zalloc(sizeof(*r));
+	struct rev_bug_rwl *r = (struct rev_bug_rwl *)rev;
 
-	if (!r)
-		return NULL;
 	rwlock_init(&r->lock);	/* one lockdep class for all */
-	rev_base_init(&r->base, res, release, arg);
-	return (struct revocable *)r;
+	return 0;
 }
+
+REV_BASE_CREATE(rev_bug_rwl_create, struct rev_bug_rwl, rev_bug_rwl_init)
 
 REV_SIZEOF_FOOTPRINT(rev_bug_rwl_footprint, struct rev_bug_rwl)
 

@@ -126,23 +126,19 @@ void crev_withdraw_access(struct crev_handle *h)
 
 /* ---- revocable_ops over the API ---- */
 
-static struct revocable *rev_crev_create(void *res, rev_release_fn release,
-					 void *arg)
+static int rev_crev_init(struct revocable *rev)
 {
-	struct rev_crev *r = rb_zalloc(sizeof(*r));
+	struct rev_crev *r = (struct rev_crev *)rev;
 
-	if (!r)
-		return NULL;
-	r->prov = crev_alloc(res);
-	if (!r->prov) {
-		rb_free(r);
-		return NULL;
-	}
+	r->prov = crev_alloc(r->base.res);
+	if (!r->prov)
+		return -ENOMEM;
 	crev_get(r->prov);	/* the harness's consumer reference */
 	r->prov_put = crev_put;
-	rev_base_init(&r->base, res, release, arg);
-	return (struct revocable *)r;
+	return 0;
 }
+
+REV_BASE_CREATE(rev_crev_create, struct rev_crev, rev_crev_init)
 
 static void rev_crev_destroy(struct revocable *rev)
 {
@@ -544,23 +540,19 @@ static void crev_bug_cache_exit(void)
 	}
 }
 
-static struct revocable *rev_crev_bug_race_create(void *res,
-						 rev_release_fn release,
-						 void *arg)
+static int rev_crev_bug_race_init(struct revocable *rev)
 {
-	struct rev_crev *r = rb_zalloc(sizeof(*r));
+	struct rev_crev *r = (struct rev_crev *)rev;
 
-	if (!r)
-		return NULL;
-	r->prov = crev_bug_alloc(res);	/* BUG: no reference of the harness */
-	if (!r->prov) {
-		rb_free(r);
-		return NULL;
-	}
+	r->prov = crev_bug_alloc(r->base.res);	/* BUG: no harness reference */
+	if (!r->prov)
+		return -ENOMEM;
 	r->prov_put = crev_bug_put;	/* revoke's kref_put() frees to the cache */
-	rev_base_init(&r->base, res, release, arg);
-	return (struct revocable *)r;
+	return 0;
 }
+
+REV_BASE_CREATE(rev_crev_bug_race_create, struct rev_crev,
+		rev_crev_bug_race_init)
 
 static void rev_crev_bug_race_destroy(struct revocable *rev)
 {

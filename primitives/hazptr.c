@@ -167,21 +167,21 @@ static void rev_hazptr_global_exit(void)
 		rb_free(d->mem);
 }
 
+/* After create()'s rev_hazptr_domain_get(): the domain exists. */
+static int rev_hazptr_init(struct revocable *rev)
+{
+	((struct rev_hazptr *)rev)->dom = smp_load_acquire(&rev_hazptr_dom);
+	atomic_long_inc(&rev_hazptr_live);
+	return 0;
+}
+
 static struct revocable *rev_hazptr_create(void *res, rev_release_fn release,
 					   void *arg)
 {
-	struct rev_hazptr_domain *d = rev_hazptr_domain_get();
-	struct rev_hazptr *r;
-
-	if (!d)
+	if (!rev_hazptr_domain_get())
 		return NULL;
-	r = rb_zalloc(sizeof(*r));
-	if (!r)
-		return NULL;
-	rev_base_init(&r->base, res, release, arg);
-	r->dom = d;
-	atomic_long_inc(&rev_hazptr_live);
-	return (struct revocable *)r;
+	return rev_base_new(sizeof(struct rev_hazptr), res, release, arg,
+			    rev_hazptr_init);
 }
 
 static void rev_hazptr_destroy(struct revocable *rev)

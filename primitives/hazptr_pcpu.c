@@ -162,22 +162,24 @@ static void rev_hzp_global_exit(void)
 		rev_hzp_domain_free(d);
 }
 
+/* After create()'s rev_hzp_domain_get(): the domain exists. */
+static int rev_hzp_init(struct revocable *rev)
+{
+	struct rev_hzp *r = (struct rev_hzp *)rev;
+
+	r->addr = r;
+	r->dom = smp_load_acquire(&rev_hzp_dom);
+	atomic_long_inc(&rev_hzp_live);
+	return 0;
+}
+
 static struct revocable *rev_hzp_create(void *res, rev_release_fn release,
 					void *arg)
 {
-	struct rev_hzp_domain *d = rev_hzp_domain_get();
-	struct rev_hzp *r;
-
-	if (!d)
+	if (!rev_hzp_domain_get())
 		return NULL;
-	r = rb_zalloc(sizeof(*r));
-	if (!r)
-		return NULL;
-	rev_base_init(&r->base, res, release, arg);
-	r->addr = r;
-	r->dom = d;
-	atomic_long_inc(&rev_hzp_live);
-	return (struct revocable *)r;
+	return rev_base_new(sizeof(struct rev_hzp), res, release, arg,
+			    rev_hzp_init);
 }
 
 static void rev_hzp_destroy(struct revocable *rev)

@@ -54,22 +54,18 @@ static void rev_pcpu_confirmed(struct rb_pcpu_ref *ref)
 	rb_complete_all(&container_of(ref, struct rev_pcpu, ref)->confirmed);
 }
 
-static struct revocable *rev_pcpu_create(void *res, rev_release_fn release,
-					 void *arg)
+static int rev_pcpu_init(struct revocable *rev)
 {
-	struct rev_pcpu *p = rb_zalloc(sizeof(*p));
+	struct rev_pcpu *p = (struct rev_pcpu *)rev;
 
-	if (!p)
-		return NULL;
-	if (rb_pcpu_ref_init(&p->ref, rev_pcpu_drained)) {
-		rb_free(p);
-		return NULL;
-	}
-	rev_base_init(&p->base, res, release, arg);
+	if (rb_pcpu_ref_init(&p->ref, rev_pcpu_drained))
+		return -ENOMEM;
 	rb_init_completion(&p->confirmed);
 	rb_init_completion(&p->drained);
-	return (struct revocable *)p;
+	return 0;
 }
+
+REV_BASE_CREATE(rev_pcpu_create, struct rev_pcpu, rev_pcpu_init)
 
 /* The ref's own release has run before rb_pcpu_ref_exit(). */
 static void rev_pcpu_destroy(struct revocable *rev)

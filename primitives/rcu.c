@@ -63,17 +63,13 @@
  */
 #include "rcu.h"
 
-static struct revocable *rev_rcu_create(void *res, rev_release_fn release,
-					void *arg)
+static int rev_rcu_init(struct revocable *rev)
 {
-	struct rev_rcu *r = rb_zalloc(sizeof(*r));
-
-	if (!r)
-		return NULL;
-	rev_base_init(&r->base, res, release, arg);
-	r->is_available = 1;
-	return (struct revocable *)r;
+	((struct rev_rcu *)rev)->is_available = 1;
+	return 0;
 }
+
+REV_BASE_CREATE(rev_rcu_create, struct rev_rcu, rev_rcu_init)
 
 REV_SIZEOF_FOOTPRINT(rev_rcu_footprint, struct rev_rcu)
 

@@ -52,28 +52,12 @@
 struct lock_class_key rb_rwsem_key;
 #endif
 
-static struct revocable *rev_rwsem_create_kind(void *res,
-					       rev_release_fn release,
-					       void *arg,
-					       int (*init)(rb_rwsem_t *))
+static int rev_rwsem_init(struct revocable *rev)
 {
-	struct rev_rwsem *r = rb_zalloc(sizeof(*r));
-
-	if (!r)
-		return NULL;
-	if (init(&r->sem)) {
-		rb_free(r);
-		return NULL;
-	}
-	rev_base_init(&r->base, res, release, arg);
-	return (struct revocable *)r;
+	return rb_rwsem_init(&((struct rev_rwsem *)rev)->sem);
 }
 
-static struct revocable *rev_rwsem_create(void *res, rev_release_fn release,
-					  void *arg)
-{
-	return rev_rwsem_create_kind(res, release, arg, rb_rwsem_init);
-}
+REV_BASE_CREATE(rev_rwsem_create, struct rev_rwsem, rev_rwsem_init)
 
 static void rev_rwsem_destroy(struct revocable *rev)
 {
@@ -118,12 +102,12 @@ const struct revocable_ops rev_ops_rwsem = {
 };
 
 #ifdef RB_HAVE_RWSEM_RPREF
-static struct revocable *rev_rwsem_rpref_create(void *res,
-						rev_release_fn release,
-						void *arg)
+static int rev_rwsem_rpref_init(struct revocable *rev)
 {
-	return rev_rwsem_create_kind(res, release, arg, rb_rwsem_init_rpref);
+	return rb_rwsem_init_rpref(&((struct rev_rwsem *)rev)->sem);
 }
+
+REV_BASE_CREATE(rev_rwsem_rpref_create, struct rev_rwsem, rev_rwsem_rpref_init)
 
 const struct revocable_ops rev_ops_rwsem_rpref = {
 	.name = "rwsem-rpref",

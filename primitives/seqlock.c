@@ -50,20 +50,14 @@
  */
 #include "seqlock.h"
 
-static struct revocable *rev_seq_create(void *res, rev_release_fn release,
-					void *arg)
+static int rev_seq_init(struct revocable *rev)
 {
-	struct rev_seq *r = rb_zalloc(sizeof(*r));
+	struct rev_seq *r = (struct rev_seq *)rev;
 
-	if (!r)
-		return NULL;
-	if (rb_seq_init(&r->lock)) {
-		rb_free(r);
-		return NULL;
-	}
-	rev_base_init(&r->base, res, release, arg);
-	return (struct revocable *)r;
+	return rb_seq_init(&r->lock);
 }
+
+REV_BASE_CREATE(rev_seq_create, struct rev_seq, rev_seq_init)
 
 static void rev_seq_destroy(struct revocable *rev)
 {

@@ -53,22 +53,17 @@
 				"synchronize_srcu"
 #endif
 
-static struct revocable *rev_srcu_fast_create(void *res,
-					      rev_release_fn release,
-					      void *arg)
+static int rev_srcu_fast_init(struct revocable *rev)
 {
-	struct rev_srcu_fast *r = rb_zalloc(sizeof(*r));
+	struct rev_srcu_fast *r = (struct rev_srcu_fast *)rev;
 
-	if (!r)
-		return NULL;
-	if (rb_srcu_fast_init(&r->own)) {
-		rb_free(r);
-		return NULL;
-	}
-	rev_base_init(&r->base, res, release, arg);
+	if (rb_srcu_fast_init(&r->own))
+		return -ENOMEM;
 	r->available = 1;
-	return (struct revocable *)r;
+	return 0;
 }
+
+REV_BASE_CREATE(rev_srcu_fast_create, struct rev_srcu_fast, rev_srcu_fast_init)
 
 static void rev_srcu_fast_destroy(struct revocable *rev)
 {
