@@ -200,14 +200,6 @@ static size_t rev_hazptr_domain_footprint(void)
 		   (size_t)d->nr_ctx * sizeof(struct rev_hazptr_ctx) : 0;
 }
 
-static inline void rev_hazptr_backoff(unsigned int *spins)
-{
-	if (++*spins < 1000)
-		cpu_relax();
-	else
-		rb_yield();
-}
-
 /* Open-addressing set of the revocables a revoke_many() waits for. */
 struct rev_hazptr_set {
 	struct revocable **tab;	/* NULL: search revs[] linearly */
@@ -295,7 +287,7 @@ static void rev_hazptr_wait_common(struct revocable **revs, int n, bool asym)
 
 			while ((p = smp_load_acquire(slot)) &&
 			       rev_hazptr_set_has(&set, revs, n, p))
-				rev_hazptr_backoff(&spins);
+				rev_backoff(&spins);
 		}
 	}
 	for (k = 0; k < n; k++) {
@@ -303,7 +295,7 @@ static void rev_hazptr_wait_common(struct revocable **revs, int n, bool asym)
 		unsigned int spins = 0;
 
 		while (smp_load_acquire(&r->overflow.counter))
-			rev_hazptr_backoff(&spins);
+			rev_backoff(&spins);
 	}
 	if (set.tab)
 		rb_free(set.tab);

@@ -232,12 +232,8 @@ static void rev_hzp_wait_slot(void **slot, const void *addr)
 	unsigned int spins = 0;
 	void *v;
 
-	while ((v = smp_load_acquire(slot)) == addr || v == RB_HZP_WILDCARD) {
-		if (++spins < 1000)
-			cpu_relax();
-		else
-			rb_yield();
-	}
+	while ((v = smp_load_acquire(slot)) == addr || v == RB_HZP_WILDCARD)
+		rev_backoff(&spins);
 }
 
 /*

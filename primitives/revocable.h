@@ -419,6 +419,19 @@ static inline void rev_once_wait(struct rev_once *o)
 	}
 }
 
+/*
+ * One step of a revoker's busy wait for readers to leave (a slot scan, a
+ * count draining to zero): cpu_relax() for the first thousand checks,
+ * then rb_yield().  *spins starts at 0 for each thing waited for.
+ */
+static inline void rev_backoff(unsigned int *spins)
+{
+	if (++*spins < 1000)
+		cpu_relax();
+	else
+		rb_yield();
+}
+
 /* Some revoke has claimed it (relaxed: the caller supplies the fence). */
 static inline bool rev_once_claimed(const struct rev_once *o)
 {
