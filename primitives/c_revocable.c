@@ -229,6 +229,12 @@ REV_BATCH_REVOKE_MANY(rev_crev_revoke_many, &rev_crev_many_batch)
 			"kref as atomic_t, no devm_"
 #define REV_CREV_CONSUMER "revocable_get/put: kref inc/dec on the provider"
 
+/* c-revocable and its zoo entries: one provider per revocable (above). */
+#define REV_CREV_PROVIDER_OPS					\
+	.create = rev_crev_create,				\
+	.destroy = rev_crev_destroy,				\
+	.footprint = rev_crev_footprint
+
 const struct revocable_ops rev_ops_c_revocable = {
 	.name = "c-revocable",
 	.family = "srcu",
@@ -236,9 +242,7 @@ const struct revocable_ops rev_ops_c_revocable = {
 	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED | REV_IRQSAFE,
 	.color = "#8c564b",
 	.peer = "srcu",
-	.create = rev_crev_create,
-	.destroy = rev_crev_destroy,
-	.footprint = rev_crev_footprint,
+	REV_CREV_PROVIDER_OPS,
 	.try_access = rev_crev_try_access,
 	.release = rev_crev_release,
 	.revoke = rev_crev_revoke,
@@ -297,9 +301,7 @@ const struct revocable_ops rev_ops_bug_crev_sync_alloc = {
 	.caps = REV_CAP_PERFBUG | REV_CAP_SLEEP | REV_CAP_BOUNDED |
 		REV_IRQSAFE,
 	.color = "#c49c94",
-	.create = rev_crev_create,
-	.destroy = rev_crev_destroy,
-	.footprint = rev_crev_footprint,
+	REV_CREV_PROVIDER_OPS,
 	.try_access = rev_crev_try_access,
 	.release = rev_crev_release,
 	.revoke = rev_crev_revoke,
@@ -376,9 +378,7 @@ const struct revocable_ops rev_ops_bug_crev_shared_handle = {
 		"shared by all threads: revoke hangs",
 	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP,
 	.color = "#8c564b",
-	.create = rev_crev_create,
-	.destroy = rev_crev_destroy,
-	.footprint = rev_crev_footprint,
+	REV_CREV_PROVIDER_OPS,
 	.try_access = rev_crev_bug_shared_try_access,
 	.release = rev_crev_bug_shared_release,
 	.revoke = rev_crev_revoke,
@@ -434,9 +434,7 @@ const struct revocable_ops rev_ops_bug_crev_byvalue = {
 		"its scoped access by value and is used after it",
 	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP,
 	.color = "#8c564b",
-	.create = rev_crev_create,
-	.destroy = rev_crev_destroy,
-	.footprint = rev_crev_footprint,
+	REV_CREV_PROVIDER_OPS,
 	.try_access = rev_crev_bug_byvalue_try_access,
 	.release = rev_crev_bug_byvalue_release,
 	.revoke = rev_crev_revoke,

@@ -121,17 +121,21 @@ REV_BATCH_REVOKE(rev_pcpu_revoke, &rev_pcpu_batch)
 
 REV_BATCH_REVOKE_MANY(rev_pcpu_revoke_many, &rev_pcpu_batch)
 
+/* percpu-ref and its zoo entries: one struct, one read side (percpu_ref.h). */
+#define REV_PCPU_OPS						\
+	.create = rev_pcpu_create,				\
+	.destroy = rev_pcpu_destroy,				\
+	.footprint = rev_pcpu_footprint,			\
+	.try_access = rev_pcpu_try_access,			\
+	.release = rev_pcpu_release
+
 const struct revocable_ops rev_ops_percpu_ref = {
 	.name = "percpu-ref",
 	.family = "percpu-ref",
 	.desc = REV_PCPU_DESC,
 	.caps = REV_CAP_SLEEP | REV_IRQSAFE_NORT | REV_CAP_XRELEASE,
 	.color = "#e377c2",
-	.create = rev_pcpu_create,
-	.destroy = rev_pcpu_destroy,
-	.footprint = rev_pcpu_footprint,
-	.try_access = rev_pcpu_try_access,
-	.release = rev_pcpu_release,
+	REV_PCPU_OPS,
 	.revoke = rev_pcpu_revoke,
 	.revoke_many = rev_pcpu_revoke_many,
 };
@@ -172,11 +176,7 @@ REV_BATCH_REVOKE(rev_pcpu_bug_nodrain_revoke, &rev_pcpu_bug_nodrain_batch)
 	.family = "percpu-ref",					\
 	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP,			\
 	.color = "#e377c2",					\
-	.create = rev_pcpu_create,				\
-	.destroy = rev_pcpu_destroy,				\
-	.footprint = rev_pcpu_footprint,			\
-	.try_access = rev_pcpu_try_access,			\
-	.release = rev_pcpu_release
+	REV_PCPU_OPS
 
 const struct revocable_ops rev_ops_bug_percpu_nodrain = {
 	.name = "bug-percpu-nodrain",

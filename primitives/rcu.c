@@ -76,7 +76,13 @@ REV_SIZEOF_FOOTPRINT(rev_rcu_footprint, struct rev_rcu)
 /* The shared guard's TSan edge to the revokers (rcu.h). */
 char rev_rcu_guard_sync;
 
-#define REV_RCU_GUARD_OPS					\
+/* rcu, rcu-exp, rcu-deferred: one struct, one read side and guard (rcu.h). */
+#define REV_RCU_OPS						\
+	.create = rev_rcu_create,				\
+	.destroy = rev_destroy_free,				\
+	.footprint = rev_rcu_footprint,				\
+	.try_access = rev_rcu_try_access,			\
+	.release = rev_rcu_release,				\
 	.guard_enter = rev_rcu_guard_enter,			\
 	.try_access_guarded = rev_rcu_try_access_guarded,	\
 	.guard_exit = rev_rcu_guard_exit
@@ -120,12 +126,7 @@ const struct revocable_ops rev_ops_rcu = {
 	.caps = REV_CAP_GUARD | REV_IRQSAFE,
 	.color = "#1f77b4",
 	.peer = "rcu",
-	.create = rev_rcu_create,
-	.destroy = rev_destroy_free,
-	.footprint = rev_rcu_footprint,
-	.try_access = rev_rcu_try_access,
-	.release = rev_rcu_release,
-	REV_RCU_GUARD_OPS,
+	REV_RCU_OPS,
 	.revoke = rev_rcu_revoke,
 	.revoke_many = rev_rcu_revoke_many,
 };
@@ -155,12 +156,7 @@ const struct revocable_ops rev_ops_rcu_exp = {
 		"(IPIs)",
 	.caps = REV_CAP_EXPEDITED | REV_CAP_GUARD | REV_IRQSAFE,
 	.color = "#17becf",
-	.create = rev_rcu_create,
-	.destroy = rev_destroy_free,
-	.footprint = rev_rcu_footprint,
-	.try_access = rev_rcu_try_access,
-	.release = rev_rcu_release,
-	REV_RCU_GUARD_OPS,
+	REV_RCU_OPS,
 	.revoke = rev_rcu_exp_revoke,
 	.revoke_many = rev_rcu_exp_revoke_many,
 };
@@ -211,12 +207,7 @@ const struct revocable_ops rev_ops_rcu_deferred = {
 	.caps = REV_CAP_DEFERRED | REV_CAP_BOUNDED | REV_CAP_GUARD |
 		REV_IRQSAFE,
 	.color = "#aec7e8",
-	.create = rev_rcu_create,
-	.destroy = rev_destroy_free,
-	.footprint = rev_rcu_footprint,
-	.try_access = rev_rcu_try_access,
-	.release = rev_rcu_release,
-	REV_RCU_GUARD_OPS,
+	REV_RCU_OPS,
 	.revoke = rev_rcu_deferred_revoke,
 	.deferred_barrier = rev_rcu_deferred_barrier,
 };

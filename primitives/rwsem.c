@@ -86,6 +86,14 @@ static const struct rev_batch rev_rwsem_batch = {
 
 REV_BATCH_REVOKE(rev_rwsem_revoke, &rev_rwsem_batch)
 
+/* rwsem and rwsem-rpref: all but create() (which lock) the same. */
+#define REV_RWSEM_OPS						\
+	.destroy = rev_rwsem_destroy,				\
+	.footprint = rev_rwsem_footprint,			\
+	.try_access = rev_rwsem_try_access,			\
+	.release = rev_rwsem_release,				\
+	.revoke = rev_rwsem_revoke
+
 const struct revocable_ops rev_ops_rwsem = {
 	.name = "rwsem",
 	.family = "rwsem",
@@ -94,11 +102,7 @@ const struct revocable_ops rev_ops_rwsem = {
 	.color = "#9467bd",
 	.peer = "rwsem",
 	.create = rev_rwsem_create,
-	.destroy = rev_rwsem_destroy,
-	.footprint = rev_rwsem_footprint,
-	.try_access = rev_rwsem_try_access,
-	.release = rev_rwsem_release,
-	.revoke = rev_rwsem_revoke,
+	REV_RWSEM_OPS,
 };
 
 #ifdef RB_HAVE_RWSEM_RPREF
@@ -117,10 +121,6 @@ const struct revocable_ops rev_ops_rwsem_rpref = {
 	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED,
 	.color = "#c5b0d5",
 	.create = rev_rwsem_rpref_create,
-	.destroy = rev_rwsem_destroy,
-	.footprint = rev_rwsem_footprint,
-	.try_access = rev_rwsem_try_access,
-	.release = rev_rwsem_release,
-	.revoke = rev_rwsem_revoke,
+	REV_RWSEM_OPS,
 };
 #endif /* RB_HAVE_RWSEM_RPREF */

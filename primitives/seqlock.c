@@ -87,6 +87,13 @@ static const struct rev_batch rev_seq_batch = {
 
 REV_BATCH_REVOKE(rev_seq_revoke, &rev_seq_batch)
 
+/* seqlock and its zoo entries: one struct, its reader's try (seqlock.h). */
+#define REV_SEQ_OPS						\
+	.create = rev_seq_create,				\
+	.destroy = rev_seq_destroy,				\
+	.footprint = rev_seq_footprint,				\
+	.try_access = rev_seq_try_access
+
 const struct revocable_ops rev_ops_seqlock = {
 	.name = "seqlock",
 	.family = "seqlock",
@@ -95,10 +102,7 @@ const struct revocable_ops rev_ops_seqlock = {
 	.caps = REV_CAP_RETRY | REV_CAP_BOUNDED | REV_CAP_TYPESTABLE |
 		REV_CAP_XRELEASE,
 	.color = "#8c564b",
-	.create = rev_seq_create,
-	.destroy = rev_seq_destroy,
-	.footprint = rev_seq_footprint,
-	.try_access = rev_seq_try_access,
+	REV_SEQ_OPS,
 	.release = rev_seq_release,
 	.revoke = rev_seq_revoke,
 };
@@ -132,10 +136,7 @@ const struct revocable_ops rev_ops_bug_seqlock_noretry = {
 	.caps = REV_CAP_BROKEN | REV_CAP_RETRY | REV_CAP_BOUNDED |
 		REV_CAP_TYPESTABLE,
 	.color = "#8c564b",
-	.create = rev_seq_create,
-	.destroy = rev_seq_destroy,
-	.footprint = rev_seq_footprint,
-	.try_access = rev_seq_try_access,
+	REV_SEQ_OPS,
 	.release = rev_seq_bug_noretry_release,
 	.revoke = rev_seq_revoke,
 };
@@ -160,10 +161,7 @@ const struct revocable_ops rev_ops_bug_seqlock_typeunsafe = {
 	.caps = REV_CAP_BROKEN | REV_CAP_HIDDEN | REV_CAP_RETRY |
 		REV_CAP_BOUNDED,
 	.color = "#8c564b",
-	.create = rev_seq_create,
-	.destroy = rev_seq_destroy,
-	.footprint = rev_seq_footprint,
-	.try_access = rev_seq_try_access,
+	REV_SEQ_OPS,
 	.release = rev_seq_release,
 	.revoke = rev_seq_revoke,
 };
