@@ -92,8 +92,7 @@
 
 
 static struct rev_hzp_domain *rev_hzp_dom;
-static atomic_t rev_hzp_init_count;
-static atomic_long_t rev_hzp_live;
+static struct rev_hp_life rev_hzp_life;	/* hazptr.h */
 
 #ifdef __KERNEL__
 #define rev_hzp_node_alloc()	kzalloc(sizeof(struct rev_hzp_backup), \
@@ -110,12 +109,10 @@ static struct rev_hzp_domain *rev_hzp_domain_get(void)
 
 	if (likely(d))
 		return d;
-	mem = rb_zalloc(sizeof(*d) + SMP_CACHE_BYTES +
-			(size_t)nr * sizeof(struct rev_hzp_ctx));
-	if (!mem)
+	d = rev_hp_domain_alloc(sizeof(*d) +
+				(size_t)nr * sizeof(struct rev_hzp_ctx), &mem);
+	if (!d)
 		return NULL;
-	d = (void *)(((uintptr_t)mem + SMP_CACHE_BYTES - 1) &
-		     ~(uintptr_t)(SMP_CACHE_BYTES - 1));
 	d->mem = mem;
 	d->nr_ctx = nr;
 	if (cmpxchg(&rev_hzp_dom, NULL, d)) {	/* fully ordered: publishes */
@@ -140,23 +137,16 @@ static void rev_hzp_domain_free(struct rev_hzp_domain *d)
 
 static int rev_hzp_global_init(void)
 {
-	atomic_inc(&rev_hzp_init_count);
+	atomic_inc(&rev_hzp_life.inits);
 	return rev_hzp_domain_get() ? 0 : -ENOMEM;
 }
 
 static void rev_hzp_global_exit(void)
 {
 	struct rev_hzp_domain *d;
-	long live;
 
-	if (!atomic_dec_and_test(&rev_hzp_init_count))
+	if (!rev_hp_life_exit(&rev_hzp_life, "hazptr-pcpu", "slots"))
 		return;
-	live = atomic_long_read(&rev_hzp_live);
-	if (live) {
-		rb_pr_warn("hazptr-pcpu: global_exit with %ld revocables "
-			   "alive, slots kept\n", live);
-		return;
-	}
 	d = xchg(&rev_hzp_dom, NULL);
 	if (d)
 		rev_hzp_domain_free(d);
@@ -169,7 +159,7 @@ static int rev_hzp_init(struct revocable *rev)
 
 	r->addr = r;
 	r->dom = smp_load_acquire(&rev_hzp_dom);
-	atomic_long_inc(&rev_hzp_live);
+	atomic_long_inc(&rev_hzp_life.live);
 	return 0;
 }
 
@@ -184,7 +174,7 @@ static struct revocable *rev_hzp_create(void *res, rev_release_fn release,
 
 static void rev_hzp_destroy(struct revocable *rev)
 {
-	atomic_long_dec(&rev_hzp_live);
+	atomic_long_dec(&rev_hzp_life.live);
 	rb_free(rev);
 }
 
