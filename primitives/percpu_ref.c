@@ -95,12 +95,7 @@ static void rev_pcpu_kill(struct revocable *rev)
 }
 
 /* The batch's grace period (userspace; nothing to do in the kernel). */
-static void rev_pcpu_confirm(struct revocable **revs, int n)
-{
-	(void)revs;
-	(void)n;
-	rb_pcpu_ref_confirm_pending();
-}
+REV_BATCH_WAIT(rev_pcpu_confirm, rb_pcpu_ref_confirm_pending)
 
 static void rev_pcpu_finish(struct revocable *rev)
 {
@@ -200,13 +195,8 @@ const struct revocable_ops rev_ops_bug_percpu_nodrain = {
  * before the switch's grace period, and kill() followed by a wait for
  * the drain is correct there.
  */
-static void rev_pcpu_bug_noconfirm_wait(struct revocable **revs, int n)
-{
-	(void)revs;
-	(void)n;
-	/* BUG (deliberate): no grace period before the switch */
-	rb_pcpu_ref_confirm_pending_nogp();
-}
+/* BUG (deliberate): no grace period before the switch */
+REV_BATCH_WAIT(rev_pcpu_bug_noconfirm_wait, rb_pcpu_ref_confirm_pending_nogp)
 
 static const struct rev_batch rev_pcpu_bug_noconfirm_batch = {
 	.stop = rev_pcpu_kill,

@@ -93,12 +93,7 @@ static void rev_rcu_stop(struct revocable *rev)
 	WRITE_ONCE(((struct rev_rcu *)rev)->is_available, 0);
 }
 
-static void rev_rcu_wait(struct revocable **revs, int n)
-{
-	(void)revs;
-	(void)n;
-	rb_synchronize_rcu();
-}
+REV_BATCH_WAIT(rev_rcu_wait, rb_synchronize_rcu)
 
 static void rev_rcu_finish(struct revocable *rev)
 {
@@ -132,12 +127,7 @@ const struct revocable_ops rev_ops_rcu = {
 };
 
 #ifdef RB_HAVE_RCU_EXPEDITED
-static void rev_rcu_exp_wait(struct revocable **revs, int n)
-{
-	(void)revs;
-	(void)n;
-	rb_synchronize_rcu_expedited();
-}
+REV_BATCH_WAIT(rev_rcu_exp_wait, rb_synchronize_rcu_expedited)
 
 static const struct rev_batch rev_rcu_exp_batch = {
 	.stop = rev_rcu_stop,

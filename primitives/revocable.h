@@ -558,6 +558,9 @@ static inline void rev_once_batch(struct revocable **revs, int n,
  *                                  rev_once_batch() of rev alone over bt;
  *   REV_BATCH_REVOKE_MANY(fn, bt)  static void fn(revs, n): revoke_many()
  *                                  as one rev_once_batch() of all n;
+ *   REV_BATCH_WAIT(fn, sync)       static void fn(revs, n): a rev_batch's
+ *                                  wait that is one call covering every
+ *                                  revocable, sync() (a grace period);
  *   REV_SIZEOF_FOOTPRINT(fn, type) static size_t fn(rev): footprint() of
  *                                  a revocable that owns nothing beyond
  *                                  its struct (type);
@@ -579,6 +582,13 @@ static void fn(struct revocable *rev)					\
 static void fn(struct revocable **revs, int n)				\
 {									\
 	rev_once_batch(revs, n, (bt));					\
+}
+#define REV_BATCH_WAIT(fn, sync)					\
+static void fn(struct revocable **revs, int n)				\
+{									\
+	(void)revs;							\
+	(void)n;							\
+	sync();								\
 }
 #define REV_SIZEOF_FOOTPRINT(fn, type)					\
 static size_t fn(const struct revocable *rev)				\
