@@ -34,16 +34,7 @@ struct rev_bug_ref {
 	int released;		/* bug-double-release's flag */
 };
 
-static struct revocable *rev_bug_ref_create(void *res, rev_release_fn release,
-					    void *arg)
-{
-	struct rev_bug_ref *r = rb_zalloc(sizeof(*r));
-
-	if (!r)
-		return NULL;
-	rev_base_init(&r->base, res, release, arg);
-	return (struct revocable *)r;
-}
+REV_BASE_CREATE(rev_bug_ref_create, struct rev_bug_ref, NULL)
 
 REV_SIZEOF_FOOTPRINT(rev_bug_ref_footprint, struct rev_bug_ref)
 
@@ -76,17 +67,13 @@ static void rev_bug_ref_stop(struct revocable *rev)
 	smp_mb(); /* dead before reading the count (pairs the readers' inc) */
 }
 
-/* Wait until no reader is inside r. */
-static void rev_bug_ref_drain(struct rev_bug_ref *r)
+/* Wait until no reader is inside: count, the readers', reaches zero. */
+static void rev_bug_drain(atomic_long_t *count)
 {
 	unsigned int spins = 0;
 
-	while (smp_load_acquire(&r->count.counter)) {
-		if (++spins < 1000)
-			cpu_relax();
-		else
-			rb_yield();
-	}
+	while (smp_load_acquire(&count->counter))
+		rev_backoff(&spins);
 }
 
 static void rev_bug_ref_wait(struct revocable **revs, int n)
@@ -94,7 +81,7 @@ static void rev_bug_ref_wait(struct revocable **revs, int n)
 	int i;
 
 	for (i = 0; i < n; i++)
-		rev_bug_ref_drain((struct rev_bug_ref *)revs[i]);
+		rev_bug_drain(&((struct rev_bug_ref *)revs[i])->count);
 }
 
 static const struct rev_batch rev_bug_ref_batch = {
@@ -155,7 +142,7 @@ static void rev_bug_dblrel_revoke(struct revocable *rev)
 	if (READ_ONCE(r->released))
 		return;			/* "already revoked" - too weak a test */
 	rev_bug_ref_stop(rev);
-	rev_bug_ref_drain(r);
+	rev_bug_drain(&r->count);
 	rev_base_release(&r->base);
 	/* BUG (deliberate): set only now, so overlapping revokes both ran. */
 	WRITE_ONCE(r->released, 1);
@@ -239,21 +226,15 @@ struct rev_bug_pcpu {
 	int dead;
 };
 
-static struct revocable *rev_bug_pcpu_create(void *res, rev_release_fn release,
-					 void *arg)
+static int rev_bug_pcpu_init(struct revocable *rev)
 {
-	struct rev_bug_pcpu *r = rb_zalloc(sizeof(*r));
+	struct rev_bug_pcpu *r = (struct rev_bug_pcpu *)rev;
 
-	if (!r)
-		return NULL;
 	r->count = alloc_percpu(atomic_long_t);	/* zeroed */
-	if (!r->count) {
-		rb_free(r);
-		return NULL;
-	}
-	rev_base_init(&r->base, res, release, arg);
-	return (struct revocable *)r;
+	return r->count ? 0 : -ENOMEM;
 }
+
+REV_BASE_CREATE(rev_bug_pcpu_create, struct rev_bug_pcpu, rev_bug_pcpu_init)
 
 static void rev_bug_pcpu_destroy(struct revocable *rev)
 {
@@ -321,10 +302,8 @@ static void rev_bug_pcpu_wait(struct revocable **revs, int n)
 					sum += smp_load_acquire(
 						&per_cpu_ptr(r->count,
 							     cpu)->counter);
-			if (sum && ++spins >= 1000)
-				rb_yield();
-			else if (sum)
-				cpu_relax();
+			if (sum)
+				rev_backoff(&spins);
 		} while (sum);
 	}
 }
@@ -395,17 +374,15 @@ struct rev_bug_rwl {
 	int dead;
 };
 
-static struct revocable *rev_bug_rwl_create(void *res, rev_release_fn release,
-					void *arg)
+static int rev_bug_rwl_init(struct revocable *rev)
 {
-	struct rev_bug_rwl *r = rb_zalloc(sizeof(*r));
+	struct rev_bug_rwl *r = (struct rev_bug_rwl *)rev;
 
-	if (!r)
-		return NULL;
 	rwlock_init(&r->lock);	/* one lockdep class for all */
-	rev_base_init(&r->base, res, release, arg);
-	return (struct revocable *)r;
+	return 0;
 }
+
+REV_BASE_CREATE(rev_bug_rwl_create, struct rev_bug_rwl, rev_bug_rwl_init)
 
 REV_SIZEOF_FOOTPRINT(rev_bug_rwl_footprint, struct rev_bug_rwl)
 
@@ -459,17 +436,8 @@ static void rev_bug_rwl_wait(struct revocable **revs, int n)
 {
 	int i;
 
-	for (i = 0; i < n; i++) {
-		struct rev_bug_rwl *r = (struct rev_bug_rwl *)revs[i];
-		unsigned int spins = 0;
-
-		while (smp_load_acquire(&r->count.counter)) {
-			if (++spins < 1000)
-				cpu_relax();
-			else
-				rb_yield();
-		}
-	}
+	for (i = 0; i < n; i++)
+		rev_bug_drain(&((struct rev_bug_rwl *)revs[i])->count);
 }
 
 static const struct rev_batch rev_bug_rwl_batch = {

@@ -126,23 +126,19 @@ void crev_withdraw_access(struct crev_handle *h)
 
 /* ---- revocable_ops over the API ---- */
 
-static struct revocable *rev_crev_create(void *res, rev_release_fn release,
-					 void *arg)
+static int rev_crev_init(struct revocable *rev)
 {
-	struct rev_crev *r = rb_zalloc(sizeof(*r));
+	struct rev_crev *r = (struct rev_crev *)rev;
 
-	if (!r)
-		return NULL;
-	r->prov = crev_alloc(res);
-	if (!r->prov) {
-		rb_free(r);
-		return NULL;
-	}
+	r->prov = crev_alloc(r->base.res);
+	if (!r->prov)
+		return -ENOMEM;
 	crev_get(r->prov);	/* the harness's consumer reference */
 	r->prov_put = crev_put;
-	rev_base_init(&r->base, res, release, arg);
-	return (struct revocable *)r;
+	return 0;
 }
+
+REV_BASE_CREATE(rev_crev_create, struct rev_crev, rev_crev_init)
 
 static void rev_crev_destroy(struct revocable *rev)
 {
@@ -233,6 +229,12 @@ REV_BATCH_REVOKE_MANY(rev_crev_revoke_many, &rev_crev_many_batch)
 			"kref as atomic_t, no devm_"
 #define REV_CREV_CONSUMER "revocable_get/put: kref inc/dec on the provider"
 
+/* c-revocable and its zoo entries: one provider per revocable (above). */
+#define REV_CREV_PROVIDER_OPS					\
+	.create = rev_crev_create,				\
+	.destroy = rev_crev_destroy,				\
+	.footprint = rev_crev_footprint
+
 const struct revocable_ops rev_ops_c_revocable = {
 	.name = "c-revocable",
 	.family = "srcu",
@@ -240,9 +242,7 @@ const struct revocable_ops rev_ops_c_revocable = {
 	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED | REV_IRQSAFE,
 	.color = "#8c564b",
 	.peer = "srcu",
-	.create = rev_crev_create,
-	.destroy = rev_crev_destroy,
-	.footprint = rev_crev_footprint,
+	REV_CREV_PROVIDER_OPS,
 	.try_access = rev_crev_try_access,
 	.release = rev_crev_release,
 	.revoke = rev_crev_revoke,
@@ -301,9 +301,7 @@ const struct revocable_ops rev_ops_bug_crev_sync_alloc = {
 	.caps = REV_CAP_PERFBUG | REV_CAP_SLEEP | REV_CAP_BOUNDED |
 		REV_IRQSAFE,
 	.color = "#c49c94",
-	.create = rev_crev_create,
-	.destroy = rev_crev_destroy,
-	.footprint = rev_crev_footprint,
+	REV_CREV_PROVIDER_OPS,
 	.try_access = rev_crev_try_access,
 	.release = rev_crev_release,
 	.revoke = rev_crev_revoke,
@@ -380,9 +378,7 @@ const struct revocable_ops rev_ops_bug_crev_shared_handle = {
 		"shared by all threads: revoke hangs",
 	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP,
 	.color = "#8c564b",
-	.create = rev_crev_create,
-	.destroy = rev_crev_destroy,
-	.footprint = rev_crev_footprint,
+	REV_CREV_PROVIDER_OPS,
 	.try_access = rev_crev_bug_shared_try_access,
 	.release = rev_crev_bug_shared_release,
 	.revoke = rev_crev_revoke,
@@ -438,9 +434,7 @@ const struct revocable_ops rev_ops_bug_crev_byvalue = {
 		"its scoped access by value and is used after it",
 	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP,
 	.color = "#8c564b",
-	.create = rev_crev_create,
-	.destroy = rev_crev_destroy,
-	.footprint = rev_crev_footprint,
+	REV_CREV_PROVIDER_OPS,
 	.try_access = rev_crev_bug_byvalue_try_access,
 	.release = rev_crev_bug_byvalue_release,
 	.revoke = rev_crev_revoke,
@@ -544,23 +538,19 @@ static void crev_bug_cache_exit(void)
 	}
 }
 
-static struct revocable *rev_crev_bug_race_create(void *res,
-						 rev_release_fn release,
-						 void *arg)
+static int rev_crev_bug_race_init(struct revocable *rev)
 {
-	struct rev_crev *r = rb_zalloc(sizeof(*r));
+	struct rev_crev *r = (struct rev_crev *)rev;
 
-	if (!r)
-		return NULL;
-	r->prov = crev_bug_alloc(res);	/* BUG: no reference of the harness */
-	if (!r->prov) {
-		rb_free(r);
-		return NULL;
-	}
+	r->prov = crev_bug_alloc(r->base.res);	/* BUG: no harness reference */
+	if (!r->prov)
+		return -ENOMEM;
 	r->prov_put = crev_bug_put;	/* revoke's kref_put() frees to the cache */
-	rev_base_init(&r->base, res, release, arg);
-	return (struct revocable *)r;
+	return 0;
 }
+
+REV_BASE_CREATE(rev_crev_bug_race_create, struct rev_crev,
+		rev_crev_bug_race_init)
 
 static void rev_crev_bug_race_destroy(struct revocable *rev)
 {

@@ -95,7 +95,8 @@
  * (HP_SLOTS_PER_CTX * 8 bytes of pointers padded to a line per context),
  * paid once however many revocables exist.  It is allocated by global_init() or, failing that,
  * by the first create(), and freed by the last global_exit() if no
- * revocable is alive.  global_init/global_exit must not race with
+ * revocable is alive (struct rev_hp_life, hazptr.h, which hazptr-pcpu's
+ * domain shares).  global_init/global_exit must not race with
  * create/destroy (the callers run them once, single-threaded).
  *
  * A second revoke() (or a revoke_many() naming an already revoked
@@ -107,31 +108,56 @@
 #include "hazptr.h"
 
 static struct rev_hazptr_domain *rev_hazptr_dom;
-static atomic_t rev_hazptr_init_count;	/* global_init()s not yet exited */
-static atomic_long_t rev_hazptr_live;	/* revocables created, not destroyed */
+static struct rev_hp_life rev_hazptr_life;
 
 /* Small revoke_many() batches are matched by a linear search. */
 #define HP_LINEAR_MAX		8
+
+/* A zeroed domain of bytes starting a cache line; *mem is what to free. */
+void *rev_hp_domain_alloc(size_t bytes, void **mem)
+{
+	*mem = rb_zalloc(bytes + SMP_CACHE_BYTES);
+	if (!*mem)
+		return NULL;
+	return (void *)(((uintptr_t)*mem + SMP_CACHE_BYTES - 1) &
+			~(uintptr_t)(SMP_CACHE_BYTES - 1));
+}
+
+/*
+ * global_exit()'s test: true when it undoes the last global_init() and no
+ * revocable is alive, so the caller frees the domain; else it stays
+ * (name and kept word the warning when revocables are alive).
+ */
+bool rev_hp_life_exit(struct rev_hp_life *l, const char *name,
+		      const char *kept)
+{
+	long live;
+
+	if (!atomic_dec_and_test(&l->inits))
+		return false;
+	live = atomic_long_read(&l->live);
+	if (live) {
+		rb_pr_warn("%s: global_exit with %ld revocables alive, %s kept\n",
+			   name, live, kept);
+		return false;
+	}
+	return true;
+}
 
 static struct rev_hazptr_domain *rev_hazptr_domain_get(void)
 {
 	struct rev_hazptr_domain *d = smp_load_acquire(&rev_hazptr_dom);
 	struct rev_hazptr_domain *old;
-	size_t bytes;
 	void *mem;
 	int nr;
 
 	if (likely(d))
 		return d;
 	nr = rb_nr_ctx();
-	bytes = sizeof(*d) + (size_t)nr * sizeof(struct rev_hazptr_ctx) +
-		SMP_CACHE_BYTES;
-	mem = rb_zalloc(bytes);
-	if (!mem)
+	d = rev_hp_domain_alloc(sizeof(*d) +
+				(size_t)nr * sizeof(struct rev_hazptr_ctx), &mem);
+	if (!d)
 		return NULL;
-	d = (struct rev_hazptr_domain *)
-		(((uintptr_t)mem + SMP_CACHE_BYTES - 1) &
-		 ~(uintptr_t)(SMP_CACHE_BYTES - 1));
 	d->mem = mem;
 	d->nr_ctx = nr;
 	/* fully ordered: publishes */
@@ -145,48 +171,41 @@ static struct rev_hazptr_domain *rev_hazptr_domain_get(void)
 
 static int rev_hazptr_global_init(void)
 {
-	atomic_inc(&rev_hazptr_init_count);
+	atomic_inc(&rev_hazptr_life.inits);
 	return rev_hazptr_domain_get() ? 0 : -ENOMEM;
 }
 
 static void rev_hazptr_global_exit(void)
 {
 	struct rev_hazptr_domain *d;
-	long live;
 
-	if (!atomic_dec_and_test(&rev_hazptr_init_count))
+	if (!rev_hp_life_exit(&rev_hazptr_life, "hazptr", "slot array"))
 		return;
-	live = atomic_long_read(&rev_hazptr_live);
-	if (live) {
-		rb_pr_warn("hazptr: global_exit with %ld revocables alive, "
-			   "slot array kept\n", live);
-		return;
-	}
 	d = xchg(&rev_hazptr_dom, NULL);
 	if (d)
 		rb_free(d->mem);
 }
 
+/* After create()'s rev_hazptr_domain_get(): the domain exists. */
+static int rev_hazptr_init(struct revocable *rev)
+{
+	((struct rev_hazptr *)rev)->dom = smp_load_acquire(&rev_hazptr_dom);
+	atomic_long_inc(&rev_hazptr_life.live);
+	return 0;
+}
+
 static struct revocable *rev_hazptr_create(void *res, rev_release_fn release,
 					   void *arg)
 {
-	struct rev_hazptr_domain *d = rev_hazptr_domain_get();
-	struct rev_hazptr *r;
-
-	if (!d)
+	if (!rev_hazptr_domain_get())
 		return NULL;
-	r = rb_zalloc(sizeof(*r));
-	if (!r)
-		return NULL;
-	rev_base_init(&r->base, res, release, arg);
-	r->dom = d;
-	atomic_long_inc(&rev_hazptr_live);
-	return (struct revocable *)r;
+	return rev_base_new(sizeof(struct rev_hazptr), res, release, arg,
+			    rev_hazptr_init);
 }
 
 static void rev_hazptr_destroy(struct revocable *rev)
 {
-	atomic_long_dec(&rev_hazptr_live);
+	atomic_long_dec(&rev_hazptr_life.live);
 	rb_free(rev);
 }
 
@@ -198,14 +217,6 @@ static size_t rev_hazptr_domain_footprint(void)
 
 	return d ? sizeof(*d) +
 		   (size_t)d->nr_ctx * sizeof(struct rev_hazptr_ctx) : 0;
-}
-
-static inline void rev_hazptr_backoff(unsigned int *spins)
-{
-	if (++*spins < 1000)
-		cpu_relax();
-	else
-		rb_yield();
 }
 
 /* Open-addressing set of the revocables a revoke_many() waits for. */
@@ -295,7 +306,7 @@ static void rev_hazptr_wait_common(struct revocable **revs, int n, bool asym)
 
 			while ((p = smp_load_acquire(slot)) &&
 			       rev_hazptr_set_has(&set, revs, n, p))
-				rev_hazptr_backoff(&spins);
+				rev_backoff(&spins);
 		}
 	}
 	for (k = 0; k < n; k++) {
@@ -303,7 +314,7 @@ static void rev_hazptr_wait_common(struct revocable **revs, int n, bool asym)
 		unsigned int spins = 0;
 
 		while (smp_load_acquire(&r->overflow.counter))
-			rev_hazptr_backoff(&spins);
+			rev_backoff(&spins);
 	}
 	if (set.tab)
 		rb_free(set.tab);

@@ -24,6 +24,22 @@ struct rev_hazptr_domain {
 	struct rev_hazptr_ctx ctx[];	/* nr_ctx entries, a cache line each */
 };
 
+/*
+ * The lifetime of a slot domain shared by every revocable of the
+ * primitive, hazptr's and hazptr-pcpu's (hazptr.c): made by global_init()
+ * or the first create(), freed by the last global_exit() once no
+ * revocable is alive.  global_init/global_exit must not race
+ * create/destroy (the callers run them once, single-threaded).
+ */
+struct rev_hp_life {
+	atomic_t inits;		/* global_init()s not yet exited */
+	atomic_long_t live;	/* revocables created, not destroyed */
+};
+
+void *rev_hp_domain_alloc(size_t bytes, void **mem);
+bool rev_hp_life_exit(struct rev_hp_life *l, const char *name,
+		      const char *kept);
+
 struct rev_hazptr {
 	struct rev_base base;	/* readers fail once base.once is claimed */
 	struct rev_hazptr_domain *dom;

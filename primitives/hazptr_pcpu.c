@@ -92,8 +92,7 @@
 
 
 static struct rev_hzp_domain *rev_hzp_dom;
-static atomic_t rev_hzp_init_count;
-static atomic_long_t rev_hzp_live;
+static struct rev_hp_life rev_hzp_life;	/* hazptr.h */
 
 #ifdef __KERNEL__
 #define rev_hzp_node_alloc()	kzalloc(sizeof(struct rev_hzp_backup), \
@@ -110,12 +109,10 @@ static struct rev_hzp_domain *rev_hzp_domain_get(void)
 
 	if (likely(d))
 		return d;
-	mem = rb_zalloc(sizeof(*d) + SMP_CACHE_BYTES +
-			(size_t)nr * sizeof(struct rev_hzp_ctx));
-	if (!mem)
+	d = rev_hp_domain_alloc(sizeof(*d) +
+				(size_t)nr * sizeof(struct rev_hzp_ctx), &mem);
+	if (!d)
 		return NULL;
-	d = (void *)(((uintptr_t)mem + SMP_CACHE_BYTES - 1) &
-		     ~(uintptr_t)(SMP_CACHE_BYTES - 1));
 	d->mem = mem;
 	d->nr_ctx = nr;
 	if (cmpxchg(&rev_hzp_dom, NULL, d)) {	/* fully ordered: publishes */
@@ -140,49 +137,44 @@ static void rev_hzp_domain_free(struct rev_hzp_domain *d)
 
 static int rev_hzp_global_init(void)
 {
-	atomic_inc(&rev_hzp_init_count);
+	atomic_inc(&rev_hzp_life.inits);
 	return rev_hzp_domain_get() ? 0 : -ENOMEM;
 }
 
 static void rev_hzp_global_exit(void)
 {
 	struct rev_hzp_domain *d;
-	long live;
 
-	if (!atomic_dec_and_test(&rev_hzp_init_count))
+	if (!rev_hp_life_exit(&rev_hzp_life, "hazptr-pcpu", "slots"))
 		return;
-	live = atomic_long_read(&rev_hzp_live);
-	if (live) {
-		rb_pr_warn("hazptr-pcpu: global_exit with %ld revocables "
-			   "alive, slots kept\n", live);
-		return;
-	}
 	d = xchg(&rev_hzp_dom, NULL);
 	if (d)
 		rev_hzp_domain_free(d);
 }
 
+/* After create()'s rev_hzp_domain_get(): the domain exists. */
+static int rev_hzp_init(struct revocable *rev)
+{
+	struct rev_hzp *r = (struct rev_hzp *)rev;
+
+	r->addr = r;
+	r->dom = smp_load_acquire(&rev_hzp_dom);
+	atomic_long_inc(&rev_hzp_life.live);
+	return 0;
+}
+
 static struct revocable *rev_hzp_create(void *res, rev_release_fn release,
 					void *arg)
 {
-	struct rev_hzp_domain *d = rev_hzp_domain_get();
-	struct rev_hzp *r;
-
-	if (!d)
+	if (!rev_hzp_domain_get())
 		return NULL;
-	r = rb_zalloc(sizeof(*r));
-	if (!r)
-		return NULL;
-	rev_base_init(&r->base, res, release, arg);
-	r->addr = r;
-	r->dom = d;
-	atomic_long_inc(&rev_hzp_live);
-	return (struct revocable *)r;
+	return rev_base_new(sizeof(struct rev_hzp), res, release, arg,
+			    rev_hzp_init);
 }
 
 static void rev_hzp_destroy(struct revocable *rev)
 {
-	atomic_long_dec(&rev_hzp_live);
+	atomic_long_dec(&rev_hzp_life.live);
 	rb_free(rev);
 }
 
@@ -230,12 +222,8 @@ static void rev_hzp_wait_slot(void **slot, const void *addr)
 	unsigned int spins = 0;
 	void *v;
 
-	while ((v = smp_load_acquire(slot)) == addr || v == RB_HZP_WILDCARD) {
-		if (++spins < 1000)
-			cpu_relax();
-		else
-			rb_yield();
-	}
+	while ((v = smp_load_acquire(slot)) == addr || v == RB_HZP_WILDCARD)
+		rev_backoff(&spins);
 }
 
 /*

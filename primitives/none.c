@@ -14,17 +14,15 @@
  */
 #include "none.h"
 
-static struct revocable *rev_none_create(void *res, rev_release_fn release,
-					 void *arg)
+static int rev_none_init(struct revocable *rev)
 {
-	struct rev_none *r = rb_zalloc(sizeof(*r));
+	struct rev_none *r = (struct rev_none *)rev;
 
-	if (!r)
-		return NULL;
-	rev_base_init(&r->base, res, release, arg);
-	r->ptr = res;
-	return (struct revocable *)r;
+	r->ptr = r->base.res;
+	return 0;
 }
+
+REV_BASE_CREATE(rev_none_create, struct rev_none, rev_none_init)
 
 REV_SIZEOF_FOOTPRINT(rev_none_footprint, struct rev_none)
 

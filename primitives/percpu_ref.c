@@ -54,22 +54,18 @@ static void rev_pcpu_confirmed(struct rb_pcpu_ref *ref)
 	rb_complete_all(&container_of(ref, struct rev_pcpu, ref)->confirmed);
 }
 
-static struct revocable *rev_pcpu_create(void *res, rev_release_fn release,
-					 void *arg)
+static int rev_pcpu_init(struct revocable *rev)
 {
-	struct rev_pcpu *p = rb_zalloc(sizeof(*p));
+	struct rev_pcpu *p = (struct rev_pcpu *)rev;
 
-	if (!p)
-		return NULL;
-	if (rb_pcpu_ref_init(&p->ref, rev_pcpu_drained)) {
-		rb_free(p);
-		return NULL;
-	}
-	rev_base_init(&p->base, res, release, arg);
+	if (rb_pcpu_ref_init(&p->ref, rev_pcpu_drained))
+		return -ENOMEM;
 	rb_init_completion(&p->confirmed);
 	rb_init_completion(&p->drained);
-	return (struct revocable *)p;
+	return 0;
 }
+
+REV_BASE_CREATE(rev_pcpu_create, struct rev_pcpu, rev_pcpu_init)
 
 /* The ref's own release has run before rb_pcpu_ref_exit(). */
 static void rev_pcpu_destroy(struct revocable *rev)
@@ -99,12 +95,7 @@ static void rev_pcpu_kill(struct revocable *rev)
 }
 
 /* The batch's grace period (userspace; nothing to do in the kernel). */
-static void rev_pcpu_confirm(struct revocable **revs, int n)
-{
-	(void)revs;
-	(void)n;
-	rb_pcpu_ref_confirm_pending();
-}
+REV_BATCH_WAIT(rev_pcpu_confirm, rb_pcpu_ref_confirm_pending)
 
 static void rev_pcpu_finish(struct revocable *rev)
 {
@@ -125,17 +116,21 @@ REV_BATCH_REVOKE(rev_pcpu_revoke, &rev_pcpu_batch)
 
 REV_BATCH_REVOKE_MANY(rev_pcpu_revoke_many, &rev_pcpu_batch)
 
+/* percpu-ref and its zoo entries: one struct, one read side (percpu_ref.h). */
+#define REV_PCPU_OPS						\
+	.create = rev_pcpu_create,				\
+	.destroy = rev_pcpu_destroy,				\
+	.footprint = rev_pcpu_footprint,			\
+	.try_access = rev_pcpu_try_access,			\
+	.release = rev_pcpu_release
+
 const struct revocable_ops rev_ops_percpu_ref = {
 	.name = "percpu-ref",
 	.family = "percpu-ref",
 	.desc = REV_PCPU_DESC,
 	.caps = REV_CAP_SLEEP | REV_IRQSAFE_NORT | REV_CAP_XRELEASE,
 	.color = "#e377c2",
-	.create = rev_pcpu_create,
-	.destroy = rev_pcpu_destroy,
-	.footprint = rev_pcpu_footprint,
-	.try_access = rev_pcpu_try_access,
-	.release = rev_pcpu_release,
+	REV_PCPU_OPS,
 	.revoke = rev_pcpu_revoke,
 	.revoke_many = rev_pcpu_revoke_many,
 };
@@ -176,11 +171,7 @@ REV_BATCH_REVOKE(rev_pcpu_bug_nodrain_revoke, &rev_pcpu_bug_nodrain_batch)
 	.family = "percpu-ref",					\
 	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP,			\
 	.color = "#e377c2",					\
-	.create = rev_pcpu_create,				\
-	.destroy = rev_pcpu_destroy,				\
-	.footprint = rev_pcpu_footprint,			\
-	.try_access = rev_pcpu_try_access,			\
-	.release = rev_pcpu_release
+	REV_PCPU_OPS
 
 const struct revocable_ops rev_ops_bug_percpu_nodrain = {
 	.name = "bug-percpu-nodrain",
@@ -204,13 +195,8 @@ const struct revocable_ops rev_ops_bug_percpu_nodrain = {
  * before the switch's grace period, and kill() followed by a wait for
  * the drain is correct there.
  */
-static void rev_pcpu_bug_noconfirm_wait(struct revocable **revs, int n)
-{
-	(void)revs;
-	(void)n;
-	/* BUG (deliberate): no grace period before the switch */
-	rb_pcpu_ref_confirm_pending_nogp();
-}
+/* BUG (deliberate): no grace period before the switch */
+REV_BATCH_WAIT(rev_pcpu_bug_noconfirm_wait, rb_pcpu_ref_confirm_pending_nogp)
 
 static const struct rev_batch rev_pcpu_bug_noconfirm_batch = {
 	.stop = rev_pcpu_kill,

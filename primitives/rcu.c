@@ -63,24 +63,26 @@
  */
 #include "rcu.h"
 
-static struct revocable *rev_rcu_create(void *res, rev_release_fn release,
-					void *arg)
+static int rev_rcu_init(struct revocable *rev)
 {
-	struct rev_rcu *r = rb_zalloc(sizeof(*r));
-
-	if (!r)
-		return NULL;
-	rev_base_init(&r->base, res, release, arg);
-	r->is_available = 1;
-	return (struct revocable *)r;
+	((struct rev_rcu *)rev)->is_available = 1;
+	return 0;
 }
+
+REV_BASE_CREATE(rev_rcu_create, struct rev_rcu, rev_rcu_init)
 
 REV_SIZEOF_FOOTPRINT(rev_rcu_footprint, struct rev_rcu)
 
 /* The shared guard's TSan edge to the revokers (rcu.h). */
 char rev_rcu_guard_sync;
 
-#define REV_RCU_GUARD_OPS					\
+/* rcu, rcu-exp, rcu-deferred: one struct, one read side and guard (rcu.h). */
+#define REV_RCU_OPS						\
+	.create = rev_rcu_create,				\
+	.destroy = rev_destroy_free,				\
+	.footprint = rev_rcu_footprint,				\
+	.try_access = rev_rcu_try_access,			\
+	.release = rev_rcu_release,				\
 	.guard_enter = rev_rcu_guard_enter,			\
 	.try_access_guarded = rev_rcu_try_access_guarded,	\
 	.guard_exit = rev_rcu_guard_exit
@@ -91,12 +93,7 @@ static void rev_rcu_stop(struct revocable *rev)
 	WRITE_ONCE(((struct rev_rcu *)rev)->is_available, 0);
 }
 
-static void rev_rcu_wait(struct revocable **revs, int n)
-{
-	(void)revs;
-	(void)n;
-	rb_synchronize_rcu();
-}
+REV_BATCH_WAIT(rev_rcu_wait, rb_synchronize_rcu)
 
 static void rev_rcu_finish(struct revocable *rev)
 {
@@ -124,23 +121,13 @@ const struct revocable_ops rev_ops_rcu = {
 	.caps = REV_CAP_GUARD | REV_IRQSAFE,
 	.color = "#1f77b4",
 	.peer = "rcu",
-	.create = rev_rcu_create,
-	.destroy = rev_destroy_free,
-	.footprint = rev_rcu_footprint,
-	.try_access = rev_rcu_try_access,
-	.release = rev_rcu_release,
-	REV_RCU_GUARD_OPS,
+	REV_RCU_OPS,
 	.revoke = rev_rcu_revoke,
 	.revoke_many = rev_rcu_revoke_many,
 };
 
 #ifdef RB_HAVE_RCU_EXPEDITED
-static void rev_rcu_exp_wait(struct revocable **revs, int n)
-{
-	(void)revs;
-	(void)n;
-	rb_synchronize_rcu_expedited();
-}
+REV_BATCH_WAIT(rev_rcu_exp_wait, rb_synchronize_rcu_expedited)
 
 static const struct rev_batch rev_rcu_exp_batch = {
 	.stop = rev_rcu_stop,
@@ -159,12 +146,7 @@ const struct revocable_ops rev_ops_rcu_exp = {
 		"(IPIs)",
 	.caps = REV_CAP_EXPEDITED | REV_CAP_GUARD | REV_IRQSAFE,
 	.color = "#17becf",
-	.create = rev_rcu_create,
-	.destroy = rev_destroy_free,
-	.footprint = rev_rcu_footprint,
-	.try_access = rev_rcu_try_access,
-	.release = rev_rcu_release,
-	REV_RCU_GUARD_OPS,
+	REV_RCU_OPS,
 	.revoke = rev_rcu_exp_revoke,
 	.revoke_many = rev_rcu_exp_revoke_many,
 };
@@ -215,12 +197,7 @@ const struct revocable_ops rev_ops_rcu_deferred = {
 	.caps = REV_CAP_DEFERRED | REV_CAP_BOUNDED | REV_CAP_GUARD |
 		REV_IRQSAFE,
 	.color = "#aec7e8",
-	.create = rev_rcu_create,
-	.destroy = rev_destroy_free,
-	.footprint = rev_rcu_footprint,
-	.try_access = rev_rcu_try_access,
-	.release = rev_rcu_release,
-	REV_RCU_GUARD_OPS,
+	REV_RCU_OPS,
 	.revoke = rev_rcu_deferred_revoke,
 	.deferred_barrier = rev_rcu_deferred_barrier,
 };

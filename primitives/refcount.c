@@ -21,17 +21,14 @@
  */
 #include "refcount.h"
 
-static struct revocable *rev_ref_create(void *res, rev_release_fn release,
-					void *arg)
+/* The provider's reference. */
+static int rev_ref_init(struct revocable *rev)
 {
-	struct rev_ref *r = rb_zalloc(sizeof(*r));
-
-	if (!r)
-		return NULL;
-	rev_base_init(&r->base, res, release, arg);
-	rb_ref_init(&r->ref);
-	return (struct revocable *)r;
+	rb_ref_init(&((struct rev_ref *)rev)->ref);
+	return 0;
 }
+
+REV_BASE_CREATE(rev_ref_create, struct rev_ref, rev_ref_init)
 
 REV_SIZEOF_FOOTPRINT(rev_ref_footprint, struct rev_ref)
 

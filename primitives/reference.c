@@ -19,29 +19,25 @@
  */
 #include "reference.h"
 
-static struct revocable *rev_peer_create(void *res, rev_release_fn release,
-					 void *arg)
+static int rev_peer_init(struct revocable *rev)
 {
-	struct rev_peer *r = rb_zalloc(sizeof(*r));
+	struct rev_peer *r = (struct rev_peer *)rev;
 
-	if (!r)
-		return NULL;
 	r->slot = rb_zalloc(sizeof(*r->slot) * rb_nr_ctx());
+	if (!r->slot)
+		return -ENOMEM;
 #ifdef RB_HAVE_PTHREAD_RWLOCK
-	if (r->slot && rb_rwsem_init(&r->lock)) {
+	if (rb_rwsem_init(&r->lock)) {
 		rb_free(r->slot);
-		r->slot = NULL;
+		return -ENOMEM;
 	}
 #endif
-	if (!r->slot) {
-		rb_free(r);
-		return NULL;
-	}
-	rev_base_init(&r->base, res, release, arg);
-	r->ptr = res;
+	r->ptr = r->base.res;
 	r->flag = 1;
-	return (struct revocable *)r;
+	return 0;
 }
+
+REV_BASE_CREATE(rev_peer_create, struct rev_peer, rev_peer_init)
 
 static void rev_peer_destroy(struct revocable *rev)
 {

@@ -93,6 +93,22 @@ const struct revocable_ops *rev_bug_find(const char *name)
 	return rev_find(rev_bug_zoo, rev_bug_zoo_count, name);
 }
 
+/* The allocation and base of every create() (revocable.h). */
+struct revocable *rev_base_new(size_t size, void *res, rev_release_fn release,
+			       void *arg, int (*init)(struct revocable *rev))
+{
+	struct revocable *rev = rb_zalloc(size);
+
+	if (!rev)
+		return NULL;
+	rev_base_init(rev_base(rev), res, release, arg);
+	if (init && init(rev)) {
+		rb_free(rev);
+		return NULL;
+	}
+	return rev;
+}
+
 /* destroy() of a revocable that is its struct alone (revocable.h). */
 void rev_destroy_free(struct revocable *rev)
 {

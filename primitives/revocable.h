@@ -348,7 +348,7 @@ struct revocable_ops {
 /*
  * rev_once - one revoke does the work, every revoke returns after it.
  *
- * Embedded in each revocable, zero-initialised (create() zeroes it).
+ * Embedded in each revocable, zero-initialised (rev_base_new() zeroes it).
  * Every revoke() of a primitive is shaped
  *
  *	if (!rev_once_try(&r->once)) {
@@ -419,6 +419,19 @@ static inline void rev_once_wait(struct rev_once *o)
 	}
 }
 
+/*
+ * One step of a revoker's busy wait for readers to leave (a slot scan, a
+ * count draining to zero): cpu_relax() for the first thousand checks,
+ * then rb_yield().  *spins starts at 0 for each thing waited for.
+ */
+static inline void rev_backoff(unsigned int *spins)
+{
+	if (++*spins < 1000)
+		cpu_relax();
+	else
+		rb_yield();
+}
+
 /* Some revoke has claimed it (relaxed: the caller supplies the fence). */
 static inline bool rev_once_claimed(const struct rev_once *o)
 {
@@ -453,6 +466,17 @@ static inline void rev_base_init(struct rev_base *b, void *res,
 	b->once.state = REV_ONCE_LIVE;
 	b->batch = NULL;
 }
+
+/*
+ * rev_base_new - what every create() does: allocate a zeroed revocable of
+ * size bytes (the primitive's struct, struct rev_base first), set up its
+ * base, then init(rev) for the primitive's own part (NULL: the zeroes are
+ * all it needs).  A non-zero return of init() means it failed and undid
+ * its own part: the struct is freed and rev_base_new() returns NULL, as
+ * on an allocation failure (registry.c).
+ */
+struct revocable *rev_base_new(size_t size, void *res, rev_release_fn release,
+			       void *arg, int (*init)(struct revocable *rev));
 
 /* Run the release callback (exactly once: the rev_once winner calls it). */
 static inline void rev_base_release(struct rev_base *b)
@@ -526,16 +550,29 @@ static inline void rev_once_batch(struct revocable **revs, int n,
 /*
  * The ops entries most primitives share, stated once, so that a primitive
  * writes only what differs:
+ *   REV_BASE_CREATE(fn, type, init) static struct revocable *fn(res,
+ *                                  release, arg): create() as
+ *                                  rev_base_new() of a struct type, its
+ *                                  own part set up by init (or NULL);
  *   REV_BATCH_REVOKE(fn, bt)       static void fn(rev): revoke() as
  *                                  rev_once_batch() of rev alone over bt;
  *   REV_BATCH_REVOKE_MANY(fn, bt)  static void fn(revs, n): revoke_many()
  *                                  as one rev_once_batch() of all n;
+ *   REV_BATCH_WAIT(fn, sync)       static void fn(revs, n): a rev_batch's
+ *                                  wait that is one call covering every
+ *                                  revocable, sync() (a grace period);
  *   REV_SIZEOF_FOOTPRINT(fn, type) static size_t fn(rev): footprint() of
  *                                  a revocable that owns nothing beyond
  *                                  its struct (type);
  *   rev_destroy_free               destroy() that only frees that struct
  *                                  (registry.c).
  */
+#define REV_BASE_CREATE(fn, type, init)					\
+static struct revocable *fn(void *res, rev_release_fn release,		\
+			    void *arg)					\
+{									\
+	return rev_base_new(sizeof(type), res, release, arg, (init));	\
+}
 #define REV_BATCH_REVOKE(fn, bt)					\
 static void fn(struct revocable *rev)					\
 {									\
@@ -545,6 +582,13 @@ static void fn(struct revocable *rev)					\
 static void fn(struct revocable **revs, int n)				\
 {									\
 	rev_once_batch(revs, n, (bt));					\
+}
+#define REV_BATCH_WAIT(fn, sync)					\
+static void fn(struct revocable **revs, int n)				\
+{									\
+	(void)revs;							\
+	(void)n;							\
+	sync();								\
 }
 #define REV_SIZEOF_FOOTPRINT(fn, type)					\
 static size_t fn(const struct revocable *rev)				\

@@ -52,28 +52,12 @@
 struct lock_class_key rb_rwsem_key;
 #endif
 
-static struct revocable *rev_rwsem_create_kind(void *res,
-					       rev_release_fn release,
-					       void *arg,
-					       int (*init)(rb_rwsem_t *))
+static int rev_rwsem_init(struct revocable *rev)
 {
-	struct rev_rwsem *r = rb_zalloc(sizeof(*r));
-
-	if (!r)
-		return NULL;
-	if (init(&r->sem)) {
-		rb_free(r);
-		return NULL;
-	}
-	rev_base_init(&r->base, res, release, arg);
-	return (struct revocable *)r;
+	return rb_rwsem_init(&((struct rev_rwsem *)rev)->sem);
 }
 
-static struct revocable *rev_rwsem_create(void *res, rev_release_fn release,
-					  void *arg)
-{
-	return rev_rwsem_create_kind(res, release, arg, rb_rwsem_init);
-}
+REV_BASE_CREATE(rev_rwsem_create, struct rev_rwsem, rev_rwsem_init)
 
 static void rev_rwsem_destroy(struct revocable *rev)
 {
@@ -102,6 +86,14 @@ static const struct rev_batch rev_rwsem_batch = {
 
 REV_BATCH_REVOKE(rev_rwsem_revoke, &rev_rwsem_batch)
 
+/* rwsem and rwsem-rpref: all but create() (which lock) the same. */
+#define REV_RWSEM_OPS						\
+	.destroy = rev_rwsem_destroy,				\
+	.footprint = rev_rwsem_footprint,			\
+	.try_access = rev_rwsem_try_access,			\
+	.release = rev_rwsem_release,				\
+	.revoke = rev_rwsem_revoke
+
 const struct revocable_ops rev_ops_rwsem = {
 	.name = "rwsem",
 	.family = "rwsem",
@@ -110,20 +102,16 @@ const struct revocable_ops rev_ops_rwsem = {
 	.color = "#9467bd",
 	.peer = "rwsem",
 	.create = rev_rwsem_create,
-	.destroy = rev_rwsem_destroy,
-	.footprint = rev_rwsem_footprint,
-	.try_access = rev_rwsem_try_access,
-	.release = rev_rwsem_release,
-	.revoke = rev_rwsem_revoke,
+	REV_RWSEM_OPS,
 };
 
 #ifdef RB_HAVE_RWSEM_RPREF
-static struct revocable *rev_rwsem_rpref_create(void *res,
-						rev_release_fn release,
-						void *arg)
+static int rev_rwsem_rpref_init(struct revocable *rev)
 {
-	return rev_rwsem_create_kind(res, release, arg, rb_rwsem_init_rpref);
+	return rb_rwsem_init_rpref(&((struct rev_rwsem *)rev)->sem);
 }
+
+REV_BASE_CREATE(rev_rwsem_rpref_create, struct rev_rwsem, rev_rwsem_rpref_init)
 
 const struct revocable_ops rev_ops_rwsem_rpref = {
 	.name = "rwsem-rpref",
@@ -133,10 +121,6 @@ const struct revocable_ops rev_ops_rwsem_rpref = {
 	.caps = REV_CAP_SLEEP | REV_CAP_BOUNDED,
 	.color = "#c5b0d5",
 	.create = rev_rwsem_rpref_create,
-	.destroy = rev_rwsem_destroy,
-	.footprint = rev_rwsem_footprint,
-	.try_access = rev_rwsem_try_access,
-	.release = rev_rwsem_release,
-	.revoke = rev_rwsem_revoke,
+	REV_RWSEM_OPS,
 };
 #endif /* RB_HAVE_RWSEM_RPREF */

@@ -50,20 +50,14 @@
  */
 #include "seqlock.h"
 
-static struct revocable *rev_seq_create(void *res, rev_release_fn release,
-					void *arg)
+static int rev_seq_init(struct revocable *rev)
 {
-	struct rev_seq *r = rb_zalloc(sizeof(*r));
+	struct rev_seq *r = (struct rev_seq *)rev;
 
-	if (!r)
-		return NULL;
-	if (rb_seq_init(&r->lock)) {
-		rb_free(r);
-		return NULL;
-	}
-	rev_base_init(&r->base, res, release, arg);
-	return (struct revocable *)r;
+	return rb_seq_init(&r->lock);
 }
+
+REV_BASE_CREATE(rev_seq_create, struct rev_seq, rev_seq_init)
 
 static void rev_seq_destroy(struct revocable *rev)
 {
@@ -93,6 +87,13 @@ static const struct rev_batch rev_seq_batch = {
 
 REV_BATCH_REVOKE(rev_seq_revoke, &rev_seq_batch)
 
+/* seqlock and its zoo entries: one struct, its reader's try (seqlock.h). */
+#define REV_SEQ_OPS						\
+	.create = rev_seq_create,				\
+	.destroy = rev_seq_destroy,				\
+	.footprint = rev_seq_footprint,				\
+	.try_access = rev_seq_try_access
+
 const struct revocable_ops rev_ops_seqlock = {
 	.name = "seqlock",
 	.family = "seqlock",
@@ -101,10 +102,7 @@ const struct revocable_ops rev_ops_seqlock = {
 	.caps = REV_CAP_RETRY | REV_CAP_BOUNDED | REV_CAP_TYPESTABLE |
 		REV_CAP_XRELEASE,
 	.color = "#8c564b",
-	.create = rev_seq_create,
-	.destroy = rev_seq_destroy,
-	.footprint = rev_seq_footprint,
-	.try_access = rev_seq_try_access,
+	REV_SEQ_OPS,
 	.release = rev_seq_release,
 	.revoke = rev_seq_revoke,
 };
@@ -138,10 +136,7 @@ const struct revocable_ops rev_ops_bug_seqlock_noretry = {
 	.caps = REV_CAP_BROKEN | REV_CAP_RETRY | REV_CAP_BOUNDED |
 		REV_CAP_TYPESTABLE,
 	.color = "#8c564b",
-	.create = rev_seq_create,
-	.destroy = rev_seq_destroy,
-	.footprint = rev_seq_footprint,
-	.try_access = rev_seq_try_access,
+	REV_SEQ_OPS,
 	.release = rev_seq_bug_noretry_release,
 	.revoke = rev_seq_revoke,
 };
@@ -166,10 +161,7 @@ const struct revocable_ops rev_ops_bug_seqlock_typeunsafe = {
 	.caps = REV_CAP_BROKEN | REV_CAP_HIDDEN | REV_CAP_RETRY |
 		REV_CAP_BOUNDED,
 	.color = "#8c564b",
-	.create = rev_seq_create,
-	.destroy = rev_seq_destroy,
-	.footprint = rev_seq_footprint,
-	.try_access = rev_seq_try_access,
+	REV_SEQ_OPS,
 	.release = rev_seq_release,
 	.revoke = rev_seq_revoke,
 };

@@ -94,22 +94,18 @@ REV_SRCU_PATHS_GET(rev_srcu_paths_shared_get, rev_srcu_paths_shared)
 #define REV_SRCU_PATHS_INIT
 #endif
 
-static struct revocable *rev_srcu_create(void *res, rev_release_fn release,
-					 void *arg)
+static int rev_srcu_own_init(struct revocable *rev)
 {
-	struct rev_srcu_own *o = rb_zalloc(sizeof(*o));
+	struct rev_srcu_own *o = (struct rev_srcu_own *)rev;
 
-	if (!o)
-		return NULL;
-	if (rb_srcu_init(&o->own)) {
-		rb_free(o);
-		return NULL;
-	}
-	rev_base_init(&o->r.base, res, release, arg);
+	if (rb_srcu_init(&o->own))
+		return -ENOMEM;
 	o->r.available = 1;
 	o->r.ssp = &o->own;
-	return (struct revocable *)o;
+	return 0;
 }
+
+REV_BASE_CREATE(rev_srcu_create, struct rev_srcu_own, rev_srcu_own_init)
 
 static void rev_srcu_destroy(struct revocable *rev)
 {
@@ -263,22 +259,24 @@ static size_t rev_srcu_shared_domain_footprint(void)
 	return rev_srcu_shared ? rb_srcu_footprint(rev_srcu_shared) : 0;
 }
 
+static int rev_srcu_shared_join(struct revocable *rev)
+{
+	struct rev_srcu *r = (struct rev_srcu *)rev;
+
+	r->available = 1;
+	r->ssp = rev_srcu_shared;
+	return 0;
+}
+
 /* global_init() made the domain; a caller that skipped it gets it here. */
 static struct revocable *rev_srcu_shared_create(void *res,
 						rev_release_fn release,
 						void *arg)
 {
-	struct rev_srcu *r;
-
 	if (!rev_srcu_shared && rev_srcu_shared_init())
 		return NULL;
-	r = rb_zalloc(sizeof(*r));
-	if (!r)
-		return NULL;
-	rev_base_init(&r->base, res, release, arg);
-	r->available = 1;
-	r->ssp = rev_srcu_shared;
-	return (struct revocable *)r;
+	return rev_base_new(sizeof(struct rev_srcu), res, release, arg,
+			    rev_srcu_shared_join);
 }
 
 REV_SIZEOF_FOOTPRINT(rev_srcu_shared_footprint, struct rev_srcu)

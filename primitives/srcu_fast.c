@@ -53,22 +53,17 @@
 				"synchronize_srcu"
 #endif
 
-static struct revocable *rev_srcu_fast_create(void *res,
-					      rev_release_fn release,
-					      void *arg)
+static int rev_srcu_fast_init(struct revocable *rev)
 {
-	struct rev_srcu_fast *r = rb_zalloc(sizeof(*r));
+	struct rev_srcu_fast *r = (struct rev_srcu_fast *)rev;
 
-	if (!r)
-		return NULL;
-	if (rb_srcu_fast_init(&r->own)) {
-		rb_free(r);
-		return NULL;
-	}
-	rev_base_init(&r->base, res, release, arg);
+	if (rb_srcu_fast_init(&r->own))
+		return -ENOMEM;
 	r->available = 1;
-	return (struct revocable *)r;
+	return 0;
 }
+
+REV_BASE_CREATE(rev_srcu_fast_create, struct rev_srcu_fast, rev_srcu_fast_init)
 
 static void rev_srcu_fast_destroy(struct revocable *rev)
 {
@@ -131,6 +126,15 @@ static const struct rev_batch rev_srcu_fast_many_batch = {
 
 REV_BATCH_REVOKE_MANY(rev_srcu_fast_revoke_many, &rev_srcu_fast_many_batch)
 
+/* srcu-fast and its zoo entry: all but create() the same. */
+#define REV_SRCU_FAST_OPS					\
+	.destroy = rev_srcu_fast_destroy,			\
+	.footprint = rev_srcu_fast_footprint,			\
+	.try_access = rev_srcu_fast_try_access,			\
+	.release = rev_srcu_fast_release,			\
+	.revoke = rev_srcu_fast_revoke,				\
+	.revoke_many = rev_srcu_fast_revoke_many
+
 const struct revocable_ops rev_ops_srcu_fast = {
 	.name = "srcu-fast",
 	.family = "srcu",
@@ -139,12 +143,7 @@ const struct revocable_ops rev_ops_srcu_fast = {
 	.caps = REV_CAP_SLEEP | REV_IRQSAFE,
 	.color = "#e6550d",
 	.create = rev_srcu_fast_create,
-	.destroy = rev_srcu_fast_destroy,
-	.footprint = rev_srcu_fast_footprint,
-	.try_access = rev_srcu_fast_try_access,
-	.release = rev_srcu_fast_release,
-	.revoke = rev_srcu_fast_revoke,
-	.revoke_many = rev_srcu_fast_revoke_many,
+	REV_SRCU_FAST_OPS,
 };
 
 #if defined(REVBENCH_BUGS) && defined(RB_SRCU_FAST_PORT)
@@ -187,11 +186,6 @@ const struct revocable_ops rev_ops_bug_srcu_fast_flip_idx = {
 	.caps = REV_CAP_BROKEN | REV_CAP_SLEEP,
 	.color = "#e6550d",
 	.create = rev_srcu_fast_bug_create,
-	.destroy = rev_srcu_fast_destroy,
-	.footprint = rev_srcu_fast_footprint,
-	.try_access = rev_srcu_fast_try_access,
-	.release = rev_srcu_fast_release,
-	.revoke = rev_srcu_fast_revoke,
-	.revoke_many = rev_srcu_fast_revoke_many,
+	REV_SRCU_FAST_OPS,
 };
 #endif /* REVBENCH_BUGS && RB_SRCU_FAST_PORT */
