@@ -568,13 +568,15 @@ run_kernel() {
 	# A boot that crashes before the module is loaded, or never reaches
 	# /init, is not the module's doing (seen under multi-threaded TCG on a
 	# loaded host: a stale int3 after kernel text patching, a stuck timer
-	# check).  Such a boot is retried once, loudly; both logs are kept.
+	# check); nor is a stale int3 at any time, which has a signature of
+	# its own (scripts/tcg-stale-int3.sh).  Such a boot is retried once,
+	# loudly; both logs are kept.
 	for attempt in 1 2; do
 		boot "$kv" "$img" "$run"
 		clean_log "$run/console.log" >"$run/console.txt"
 		clean_log "$run/data.log" >"$run/data.txt" 2>/dev/null || :
 		[ $attempt -eq 1 ] || break
-		local why=
+		local why= st
 		if [ "$BOOT_HUNG" = 1 ]; then
 			why="did not reach /init within ${BOOT_TIMEOUT}s"
 		elif [ "$BOOT_RC" -ne 124 ] && [ "$BOOT_RC" -ne 137 ] &&
@@ -582,10 +584,13 @@ run_kernel() {
 		     grep -Eq "$BAD_RE" "$run/console.txt"; then
 			why="crashed during boot, before the module was loaded"
 			grep -Em3 "$BAD_RE" "$run/console.txt" | sed 's/^/    !!! /'
+		elif [ "$BOOT_RC" -ne 124 ] && [ "$BOOT_RC" -ne 137 ] &&
+		     st=$("$ROOT/scripts/tcg-stale-int3.sh" "$run/console.txt"); then
+			why="died of a TCG race, not of the module: $st"
 		fi
 		[ -n "$why" ] || break
-		# Not the module's doing (it is not loaded yet): a TCG boot
-		# flake.  Retry once, loudly, and keep the first log.
+		# Not the module's doing: a TCG flake.  Retry once, loudly,
+		# and keep the first log.
 		echo "    !!! $kv $why (log kept as $rel/console-boot1.log); retrying once"
 		mv "$run/console.log" "$run/console-boot1.log"
 		echo "boot 1 $why (console-boot1.log); retried" >>"$run/notes"

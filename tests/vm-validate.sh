@@ -36,6 +36,33 @@ else
 	point FAIL "no linux-source tarball: exit $rc (want 2 and a message naming the package)"
 fi
 
+# The stale-int3 test that makes vm.sh and vm-validate.sh retry a boot
+# (scripts/tcg-stale-int3.sh): the console of the 6.12-rt boot that died of
+# it (12-06) is the race; the same log with a real int3 at the address, or
+# with another report beside it, or with no Oops, is not.
+st=$ROOT/scripts/tcg-stale-int3.sh
+fx=$ROOT/tests/fixtures/tcg-stale-int3.console
+stale_case() {	# stale_case WANT-RC NAME [SED-SCRIPT [EXTRA-LINE]]
+	local f=$out/stale-int3.log rc=0 msg
+	sed "${3:-}" "$fx" >"$f"
+	[ -z "${4:-}" ] || echo "$4" >>"$f"
+	msg=$("$st" "$f" 2>&1) || rc=$?
+	if [ $rc -eq "$1" ]; then
+		point OK "stale int3: $2: exit $rc ($msg)"
+	else
+		point FAIL "stale int3: $2: exit $rc, want $1 ($msg)"
+	fi
+}
+stale_case 0 "the 6.12-rt boot of 12-06"
+stale_case 1 "a real int3 at the address" 's/ 0f <1f> 44 / cc <1f> 44 /'
+stale_case 1 "with a WARNING beside it" '' "WARNING: CPU: 0 PID: 1 at x"
+stale_case 1 "with a KASAN report beside it" '' "BUG: KASAN: use-after-free in x"
+stale_case 1 "an Oops that is not an int3" 's/Oops: int3/Oops: general protection fault/'
+stale_case 1 "no Oops" '/Oops/d'
+"$st" "$out/no-such-log" >/dev/null 2>&1; rc=$?
+[ $rc -eq 2 ] && point OK "stale int3: an unreadable log: exit 2" ||
+	point FAIL "stale int3: an unreadable log: exit $rc, want 2"
+
 # Small: 3 rounds (the spread needs them), few runs, short windows.
 read -ra args <<<"${VM_VALIDATE_CHECK_ARGS:---rounds 3 --loops 2000 --nruns 3}"
 BUILD=$build_arg "$vv" "${args[@]}" --no-results >"$out/run.txt" 2>&1 </dev/null
