@@ -3,8 +3,8 @@
 # vm-kernels.sh - sourced by scripts/vm.sh and scripts/vm-validate.sh: the
 # static busybox for the initramfs, the Debian kernels to boot, the commit,
 # and what both do alike around a boot: the guest's /init around its body,
-# its initramfs, the console log cleaned, paths and command lines for
-# messages.
+# its initramfs, the console log cleaned, the kernel-report pattern, the
+# one retry of a TCG flake, paths and command lines for messages.
 # The caller defines PROG, die_usage and init_body, and sets ROOT, BUILD
 # and KVERS (--kernel-version).
 
@@ -135,6 +135,32 @@ initramfs_pack() {
 clean_log() {
 	sed -e 's/\r//g' -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' -e 's/\x1bc//g' \
 	    -e 's/^\[ *[0-9]*\.[0-9]*\] //' "$1"
+}
+
+# Lines that mean the kernel is unhappy, wherever they come from: every
+# boot of vm.sh and vm-validate.sh is judged by them, and so is what
+# tcg-stale-int3.sh lets pass.
+BAD_RE='(^|[^a-z_])(BUG:|WARNING:|Oops|Call Trace:|Kernel panic|kernel BUG at|general protection fault|UBSAN:|KASAN:|KCSAN:|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|detected stalls?|self-detected stall|blocked for more than|soft lockup|hard LOCKUP|list_add corruption|list_del corruption|refcount_t:|------------\[ cut here \])'
+
+# stale_int3 RC LOG: whether a boot that qemu ended with RC (124/137: the
+# watchdog) died of a stale int3, a TCG race and not the module's doing
+# (scripts/tcg-stale-int3.sh on its cleaned console LOG); if so, prints
+# why, for retry_boot.
+stale_int3() {
+	local st
+	[ "$1" -ne 124 ] && [ "$1" -ne 137 ] &&
+		st=$("$ROOT/scripts/tcg-stale-int3.sh" "$2") &&
+		echo "died of a TCG race, not of the module: $st"
+}
+
+# retry_boot RUN KV WHY: before the one retry of a boot that was not the
+# module's doing: say so loudly, keep its console as console-boot1.log and
+# note why in RUN/notes.
+retry_boot() {
+	echo "    !!! $2 $3 (log kept as $(rel "$1")/console-boot1.log); retrying once"
+	mv "$1/console.log" "$1/console-boot1.log"
+	echo "boot 1 $3 (console-boot1.log); retried" >>"$1/notes"
+	rm -f "$1/dmesg.log"
 }
 
 rel() {	# a path relative to the source tree, for messages

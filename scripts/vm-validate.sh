@@ -341,8 +341,6 @@ make_initramfs() {	# make_initramfs RUNDIR REFSCALE_OUT
 	initramfs_pack "$tmp" "$run/initramfs.cpio.gz"
 }
 
-BAD_RE='(^|[^a-z_])(BUG:|WARNING:|Oops|Call Trace:|Kernel panic|kernel BUG at|general protection fault|UBSAN:|KASAN:|detected stalls?|self-detected stall|blocked for more than|soft lockup|hard LOCKUP|refcount_t:)'
-
 NFAIL=0
 SUMMARY=()
 fail_kernel() {	# fail_kernel KVER RUN REASON...
@@ -422,7 +420,7 @@ run_kernel() {
 	} >"$run/qemu-cmd.sh"
 	chmod 755 "$run/qemu-cmd.sh"
 	echo "    booting $img (-smp $SMP); qemu command: $(rel "$run")/qemu-cmd.sh"
-	local t0 brc now bs secs attempt st
+	local t0 brc now bs secs attempt why
 	# A stale int3 (scripts/tcg-stale-int3.sh: a multi-threaded TCG race
 	# after kernel text patching, not the module's doing) is retried
 	# once, loudly; the first log is kept.
@@ -442,13 +440,9 @@ run_kernel() {
 		echo "    waited $((bs - t0))s for $HEAVY_LOCK, then ${secs}s boot+run"
 		clean_log "$run/console.log" >"$run/console.txt"
 		clean_log "$run/data.log" >"$run/data.txt" 2>/dev/null || :
-		[ $attempt -eq 1 ] && [ $brc -ne 124 ] && [ $brc -ne 137 ] &&
-			st=$("$ROOT/scripts/tcg-stale-int3.sh" "$run/console.txt") ||
-			break
-		echo "    !!! $kv died of a TCG race, not of the module: $st (log kept as $(rel "$run")/console-boot1.log); retrying once"
-		mv "$run/console.log" "$run/console-boot1.log"
-		echo "boot 1 died of a TCG race: $st (console-boot1.log); retried" >>"$run/notes"
-		rm -f "$run/dmesg.log"
+		[ $attempt -eq 1 ] &&
+			why=$(stale_int3 "$brc" "$run/console.txt") || break
+		retry_boot "$run" "$kv" "$why"
 	done
 	if [ $brc -eq 124 ] || [ $brc -eq 137 ]; then
 		reasons+=("the host watchdog killed qemu after ${TIMEOUT}s (console: $(rel "$run")/console.log)")

@@ -365,9 +365,6 @@ build_kmod() {
 }
 
 # ---- parsing ---------------------------------------------------------------
-# Lines that mean the kernel is unhappy, wherever they come from.
-BAD_RE='(^|[^a-z_])(BUG:|WARNING:|Oops|Call Trace:|Kernel panic|kernel BUG at|general protection fault|UBSAN:|KASAN:|KCSAN:|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|detected stalls?|self-detected stall|blocked for more than|soft lockup|hard LOCKUP|list_add corruption|list_del corruption|refcount_t:|------------\[ cut here \])'
-
 # kernel_reports LOG OUT: cut every kernel report out of the (cleaned) LOG
 # into OUT, one "=== report N: CLASS: title" header per report; CLASS is
 # FAIL, or CORE-KCSAN for a KCSAN report none of whose racing accesses is
@@ -576,7 +573,7 @@ run_kernel() {
 		clean_log "$run/console.log" >"$run/console.txt"
 		clean_log "$run/data.log" >"$run/data.txt" 2>/dev/null || :
 		[ $attempt -eq 1 ] || break
-		local why= st
+		local why=
 		if [ "$BOOT_HUNG" = 1 ]; then
 			why="did not reach /init within ${BOOT_TIMEOUT}s"
 		elif [ "$BOOT_RC" -ne 124 ] && [ "$BOOT_RC" -ne 137 ] &&
@@ -584,17 +581,13 @@ run_kernel() {
 		     grep -Eq "$BAD_RE" "$run/console.txt"; then
 			why="crashed during boot, before the module was loaded"
 			grep -Em3 "$BAD_RE" "$run/console.txt" | sed 's/^/    !!! /'
-		elif [ "$BOOT_RC" -ne 124 ] && [ "$BOOT_RC" -ne 137 ] &&
-		     st=$("$ROOT/scripts/tcg-stale-int3.sh" "$run/console.txt"); then
-			why="died of a TCG race, not of the module: $st"
+		else
+			why=$(stale_int3 "$BOOT_RC" "$run/console.txt") || :
 		fi
 		[ -n "$why" ] || break
 		# Not the module's doing: a TCG flake.  Retry once, loudly,
 		# and keep the first log.
-		echo "    !!! $kv $why (log kept as $rel/console-boot1.log); retrying once"
-		mv "$run/console.log" "$run/console-boot1.log"
-		echo "boot 1 $why (console-boot1.log); retried" >>"$run/notes"
-		rm -f "$run/dmesg.log"
+		retry_boot "$run" "$kv" "$why"
 	done
 	local log=$run/console.txt
 
