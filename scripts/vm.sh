@@ -650,9 +650,11 @@ run_kernel() {
 	# The module's last line: "revbench: done: P passed, F failed" (test),
 	# "revbench: done: bench, N cell(s) failed" or "... bench error E".
 	local done_line dp df
-	# the run's own: the scenarios (check) make more after it
+	# the run's own: the scenarios (check) make more after it.  "done: "
+	# with its space: /init's "still waiting for 'revbench: done:' (120s)"
+	# can come after the module's line in the same second (CI, 12-06).
 	done_line=$(sed '/^revbench-vm: scenarios begin/q' "$log" |
-		grep -E 'revbench: done:' | tail -n1 || true)
+		grep -E 'revbench: done: ' | tail -n1 || true)
 	done_line=${done_line#*revbench: done: }
 	if [ -z "$done_line" ]; then
 		reasons+=("no 'revbench: done:' line in the console log")
