@@ -2,58 +2,20 @@
 /*
  * registry.c - the table of every primitive and variant, and the bug zoo
  * table, for both environments (compat.h only; the module compiles this
- * file unchanged).  Workloads, the runner, the module and the tests
- * iterate over rev_ops_all[]; nothing switches on a primitive's name.
- * A variant that exists in one environment only is listed under the
- * RB_HAVE_* macro (compat.h) that says why.  Deliberately broken variants
- * (the zoo, bugs.h) are linked into test builds only (REVBENCH_BUGS),
- * never into benchmarks.
+ * file unchanged).  rev_ops_all[] is table.h's rows, then the zoo's.
+ * Workloads, the runner, the module and the tests iterate over
+ * rev_ops_all[]; nothing switches on a primitive's name.  Deliberately
+ * broken variants (the zoo, bugs.h) are linked into test builds only
+ * (REVBENCH_BUGS), never into benchmarks.
  */
 #include "revocable.h"
 #include "bugs.h"
-
-extern const struct revocable_ops rev_ops_none;
-extern const struct revocable_ops rev_ops_refcount;
-extern const struct revocable_ops rev_ops_rcu;
-extern const struct revocable_ops rev_ops_rcu_exp;
-extern const struct revocable_ops rev_ops_rcu_deferred;
-extern const struct revocable_ops rev_ops_srcu;
-extern const struct revocable_ops rev_ops_srcu_exp;
-extern const struct revocable_ops rev_ops_srcu_shared;
-extern const struct revocable_ops rev_ops_srcu_fast;
-extern const struct revocable_ops rev_ops_c_revocable;
-extern const struct revocable_ops rev_ops_percpu_ref;
-extern const struct revocable_ops rev_ops_rwsem;
-extern const struct revocable_ops rev_ops_rwsem_rpref;
-extern const struct revocable_ops rev_ops_seqlock;
-extern const struct revocable_ops rev_ops_hazptr;
-extern const struct revocable_ops rev_ops_hazptr_asym;
-extern const struct revocable_ops rev_ops_hazptr_pcpu;
+#include "table.h"
 
 const struct revocable_ops *const rev_ops_all[] = {
-	&rev_ops_none,
-	&rev_ops_refcount,
-	&rev_ops_rcu,
-#ifdef RB_HAVE_RCU_EXPEDITED
-	&rev_ops_rcu_exp,
-#endif
-	&rev_ops_rcu_deferred,
-	&rev_ops_srcu,
-#ifdef RB_HAVE_SRCU_EXPEDITED
-	&rev_ops_srcu_exp,
-#endif
-	&rev_ops_srcu_shared,
-	&rev_ops_srcu_fast,
-	&rev_ops_c_revocable,
-	&rev_ops_percpu_ref,
-	&rev_ops_rwsem,
-#ifdef RB_HAVE_RWSEM_RPREF
-	&rev_ops_rwsem_rpref,
-#endif
-	&rev_ops_seqlock,
-	&rev_ops_hazptr,
-	&rev_ops_hazptr_asym,
-	&rev_ops_hazptr_pcpu,
+#define REV_PRIM(ops, ...)	&ops,
+#define REV_VARIANT(ops, name)	&ops,
+#include "table.h"
 	REV_BUG_PERF_LIST	/* correct and slow on purpose: only when named */
 #ifdef REVBENCH_BUGS
 	REV_BUG_OPS_LIST	/* deliberately broken: the tests must catch them */

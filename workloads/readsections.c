@@ -4,56 +4,35 @@
  * harness file (refscale's shape: the loops live beside the table of
  * entries, the primitives know nothing of the benchmark).  Each
  * primitive's fast path is the static inline try_access/release (and
- * guard hooks, get/put) in its own header, primitives/<prim>.h; here
- * RB_WL_READSECTIONS*() (workload.h) instantiates rb_wl_loop_body() and
- * rb_wl_oc_body() once over those inlines, so the access compiles to
- * direct, inlined code, and rb_wl_rs_rows[] maps each ops entry to its
- * loops.  An entry without a row runs the generic loop (two indirect
+ * guard hooks, get/put) in its own header, primitives/<prim>.h, and
+ * its row in primitives/table.h names them; here RB_WL_READSECTIONS*()
+ * (workload.h) instantiates rb_wl_loop_body() and rb_wl_oc_body() once
+ * per row over those inlines, so the access compiles to direct, inlined
+ * code, and rb_wl_rs_rows[] maps each ops entry to its loops.  An entry without a row runs the generic loop (two indirect
  * calls per access), as the bug zoo does; tests/readsections.c checks
  * that every entry of rev_ops_all[] and rev_ref_all[] that is not
  * REV_CAP_BROKEN has a row, so no primitive falls to it unnoticed.
  * Compiled unchanged into the module (mk/kmod.mk: shared_readsections.c).
  */
 #include "workload.h"
-#include "none.h"
-#include "refcount.h"
-#include "rcu.h"
-#include "srcu.h"
-#include "srcu_fast.h"
-#include "c_revocable.h"
-#include "percpu_ref.h"
-#include "rwsem.h"
-#include "seqlock.h"
-#include "hazptr.h"
-#include "hazptr_pcpu.h"
+#include "table.h"
+#include "bugs.h"
 #include "reference.h"
 
-RB_WL_READSECTIONS(rev_none, rev_none_try_access, rev_none_release);
-RB_WL_READSECTIONS(rev_ref, rev_ref_try_access, rev_ref_release);
-RB_WL_READSECTIONS_GUARD(rev_rcu, rev_rcu_try_access, rev_rcu_release,
-			 rev_rcu_guard_enter, rev_rcu_try_access_guarded,
-			 rev_rcu_guard_exit);
-RB_WL_READSECTIONS(rev_srcu, rev_srcu_try_access, rev_srcu_release);
-RB_WL_READSECTIONS_GUARD(rev_srcu_shared, rev_srcu_try_access,
-			 rev_srcu_release, rev_srcu_shared_guard_enter,
-			 rev_srcu_try_access_guarded,
-			 rev_srcu_shared_guard_exit);
-RB_WL_READSECTIONS(rev_srcu_fast, rev_srcu_fast_try_access,
-		   rev_srcu_fast_release);
-RB_WL_READSECTIONS_GETPUT(rev_crev, rev_crev_try_access, rev_crev_release,
-			  rev_crev_get, rev_crev_put);
+/* Each primitive's loops, from its row of table.h. */
+#define RB_WL_READSECTIONS_PLAIN	RB_WL_READSECTIONS
+#define REV_PRIM(ops, name, kind, ...)				\
+	RB_WL_READSECTIONS_##kind(name, __VA_ARGS__);
+#define REV_VARIANT(ops, name)
+#include "table.h"
+
+/*
+ * c-revocable's allocating variant (bugs.h: correct and slow on purpose)
+ * has its own get/put; validate's peers are reference.h's.
+ */
 RB_WL_READSECTIONS_GETPUT(rev_crev_sync, rev_crev_try_access,
 			  rev_crev_release, rev_crev_sync_get,
 			  rev_crev_sync_put);
-RB_WL_READSECTIONS(rev_pcpu, rev_pcpu_try_access, rev_pcpu_release);
-RB_WL_READSECTIONS_MAY_BLOCK(rev_rwsem, rev_rwsem_try_access,
-			     rev_rwsem_release);
-RB_WL_READSECTIONS(rev_seq, rev_seq_try_access, rev_seq_release);
-RB_WL_READSECTIONS(rev_hazptr_mb, rev_hazptr_mb_try_access,
-		   rev_hazptr_release);
-RB_WL_READSECTIONS(rev_hazptr_asym, rev_hazptr_asym_try_access,
-		   rev_hazptr_release);
-RB_WL_READSECTIONS(rev_hzp, rev_hzp_acquire, rev_hzp_release);
 RB_WL_READSECTIONS(rev_peer_bare, rev_peer_bare_try, rev_peer_bare_put);
 RB_WL_READSECTIONS(rev_peer_refcnt, rev_peer_refcnt_try,
 		   rev_peer_refcnt_put);
@@ -71,36 +50,16 @@ struct rb_wl_rs_row {
 	const struct rb_wl_readsection *rs;
 };
 
-/* Variants that share a read side share its loops. */
+/* Variants that share a read side share its loops (table.h). */
 static const struct rb_wl_rs_row rb_wl_rs_rows[] = {
-	{ &rev_ops_none, &rev_none_rs },
-	{ &rev_ops_refcount, &rev_ref_rs },
-	{ &rev_ops_rcu, &rev_rcu_rs },
-#ifdef RB_HAVE_RCU_EXPEDITED
-	{ &rev_ops_rcu_exp, &rev_rcu_rs },
-#endif
-	{ &rev_ops_rcu_deferred, &rev_rcu_rs },
-	{ &rev_ops_srcu, &rev_srcu_rs },
-#ifdef RB_HAVE_SRCU_EXPEDITED
-	{ &rev_ops_srcu_exp, &rev_srcu_rs },
-#endif
-	{ &rev_ops_srcu_shared, &rev_srcu_shared_rs },
-	{ &rev_ops_srcu_fast, &rev_srcu_fast_rs },
-	{ &rev_ops_c_revocable, &rev_crev_rs },
+#define REV_PRIM(ops, name, ...)	{ &ops, &name##_rs },
+#define REV_VARIANT(ops, name)		{ &ops, &name##_rs },
+#include "table.h"
 	{ &rev_ops_bug_crev_sync_alloc, &rev_crev_sync_rs },
-	{ &rev_ops_percpu_ref, &rev_pcpu_rs },
-	{ &rev_ops_rwsem, &rev_rwsem_rs },
-#ifdef RB_HAVE_RWSEM_RPREF
-	{ &rev_ops_rwsem_rpref, &rev_rwsem_rs },
-#endif
-	{ &rev_ops_seqlock, &rev_seq_rs },
 #ifdef REVBENCH_BUGS
 	/* broken only in its caps: the real seqlock read side */
 	{ &rev_ops_bug_seqlock_typeunsafe, &rev_seq_rs },
 #endif
-	{ &rev_ops_hazptr, &rev_hazptr_mb_rs },
-	{ &rev_ops_hazptr_asym, &rev_hazptr_asym_rs },
-	{ &rev_ops_hazptr_pcpu, &rev_hzp_rs },
 	/* rev_ref_all[] (reference.c) */
 	{ &rev_peer_bare, &rev_peer_bare_rs },
 #ifdef RB_HAVE_LIBURCU
