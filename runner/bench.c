@@ -236,16 +236,6 @@ static const char *ipi_source(void)
 
 /* ---- one cell ------------------------------------------------------------- */
 
-static void pool_body(void *arg, int idx)
-{
-	rb_wl_thread(arg, idx);
-}
-
-static void pool_abort(void *arg)
-{
-	rb_wl_abort(arg);
-}
-
 /*
  * The regime probe, just before every repetition's timed run, on the
  * cell's own threads: the empty loop of calib_loop_ns, PROBE_N iterations
@@ -260,7 +250,7 @@ static void pool_abort(void *arg)
 
 static double probe[RB_MAX_THREADS];
 
-static void probe_body(void *arg, int idx)
+static void probe_body(struct rb_wl_run *arg, int idx)
 {
 	int t;
 
@@ -381,8 +371,8 @@ static void cell_fn(rb_gb_state *st, void *arg)
 	}
 	pr = probe_run(p.threads);
 	while (rb_gb_keep_running_batch(st, iters)) {
-		rc = rb_pool_run(&pool, p.threads, pool_body, pool_abort, &run,
-				 g_timeout);
+		rc = rb_pool_run(&pool, p.threads, rb_wl_thread, rb_wl_abort,
+				 &run, g_timeout);
 		if (c->wl->kind == RB_WLK_LOOP) {
 			u64 sum = 0;
 			int i;

@@ -103,7 +103,7 @@ int rb_topo_order(struct rb_topo *tp, enum rb_placement pl,
 		  hwloc_obj_t *out, int max);
 
 /* pool.c: the pinned thread pool the benchmark thread drives. */
-typedef void (*rb_pool_fn)(void *arg, int idx);
+typedef void (*rb_pool_fn)(struct rb_wl_run *run, int idx);
 struct rb_pool {
 	int n;
 	pthread_t *tid;
@@ -115,18 +115,20 @@ struct rb_pool {
 	unsigned long gen;
 	int nactive, remaining, ready, quit, err;
 	rb_pool_fn fn;
-	void *arg;
+	struct rb_wl_run *arg;
 };
 int rb_pool_start(struct rb_pool *p, struct rb_topo *tp,
 		  enum rb_placement pl, int n, bool oversubscribe);
 /*
- * Run fn(arg, idx) on threads 0..nactive-1 and wait.  On SIGINT or after
- * timeout seconds, abort(arg) is called once and the wait goes on; if the
- * threads still do not return, the process cleans up and exits.
+ * Run fn(arg, idx) on threads 0..nactive-1 (rb_wl_thread, or a probe) and
+ * wait.  On SIGINT or after timeout seconds, abort(arg) is called once
+ * and the wait goes on; if the threads still do not return, the process
+ * cleans up and exits.
  * Returns 0, 1 (timed out, aborted) or 2 (interrupted, aborted).
  */
 int rb_pool_run(struct rb_pool *p, int nactive, rb_pool_fn fn,
-		void (*abort_fn)(void *), void *arg, double timeout);
+		void (*abort_fn)(struct rb_wl_run *), struct rb_wl_run *arg,
+		double timeout);
 void rb_pool_stop(struct rb_pool *p);
 
 /* Called before the process exits on a fatal error (temp files). */

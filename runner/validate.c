@@ -41,16 +41,6 @@
 
 /* ---- one measurement: an empty cell, as revbench run times it --------- */
 
-static void v_wl_thread(void *arg, int idx)
-{
-	rb_wl_thread(arg, idx);
-}
-
-static void v_wl_abort(void *arg)
-{
-	rb_wl_abort(arg);
-}
-
 /* ns per access of ops's empty cell; < 0 on failure, *why says why. */
 static double v_measure(struct rb_pool *pool, const struct revocable_ops *ops,
 			int n, u64 iters, double timeout, const char **path,
@@ -74,7 +64,7 @@ static double v_measure(struct rb_pool *pool, const struct revocable_ops *ops,
 		return -1;
 	}
 	*path = run.path;
-	rc = rb_pool_run(pool, n, v_wl_thread, v_wl_abort, &run, timeout);
+	rc = rb_pool_run(pool, n, rb_wl_thread, rb_wl_abort, &run, timeout);
 	rb_wl_totals(&run, &tot);
 	if (rc)
 		*why = rc == 2 ? "interrupted" : "timed out";
