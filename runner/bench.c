@@ -916,29 +916,9 @@ int rb_cmd_run(int argc, char **argv)
 	if (rc)
 		return rc > 0 ? 0 : RB_EXIT_USAGE;
 
-	/* Defaults. */
-	if (!o.nprims) {
-		for (i = 0; i < rev_ops_count && i < RB_MAX_LIST; i++)
-			if (!(rev_ops_all[i]->caps &
-			      (REV_CAP_BROKEN | REV_CAP_PERFBUG)))
-				o.prims[o.nprims++] = rev_ops_all[i];
-	}
+	/* Defaults (the primitives and workloads: rb_parse_run()). */
 	if (!o.no_baselines)
 		add_floor(&o);
-	if (!o.nwls) {
-		static const enum rb_wl_id quick_wls[] = {
-			RB_WL_EMPTY, RB_WL_TRANSLATE, RB_WL_UNBIND, RB_WL_ERROR_PATH,
-			RB_WL_LIFECYCLE, RB_WL_UNBIND_MANY,
-		};
-
-		if (o.quick) {
-			for (i = 0; i < (int)ARRAY_SIZE(quick_wls); i++)
-				o.wls[o.nwls++] = &rb_workloads[quick_wls[i]];
-		} else {
-			for (i = 0; i < RB_WL_NR; i++)
-				o.wls[o.nwls++] = &rb_workloads[i];
-		}
-	}
 
 	if (rb_topo_init(&tp))
 		return 1;

@@ -81,10 +81,10 @@ struct rb_opts {
 	char **gb_argv;
 };
 
-/* cli.c: parse "run" arguments (argv[0] is "run").  0, or -1 after
- * printing the reason (exit 2).  1 when --help was printed. */
+/* cli.c: parse "run" arguments (argv[0] is "run"), the default primitives
+ * and workloads filled in.  0, or -1 after printing the reason (exit 2).
+ * 1 when --help was printed. */
 int rb_parse_run(int argc, char **argv, struct rb_opts *o);
-void rb_usage_run(FILE *f);
 /* A placement's name: its enum, or -1 after a message (cmd: "run"...). */
 int rb_parse_placement(const char *cmd, const char *s);
 
