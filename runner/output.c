@@ -335,30 +335,20 @@ static json_t *builtin_json(int wl)
 	json_t *a = json_array();
 	int i;
 
-	for (i = 0; i < (wl ? RB_WL_NR : nbprim); i++) {
-		json_t *p = json_object();
+	for (i = 0; wl && i < RB_WL_NR; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s}",
+			"name", bwl[i].name, "unit", bwl[i].unit, "kind",
+			bwl[i].kind, "knobs", bwl[i].knobs, "measures",
+			bwl[i].measures));
+	/* s*: no key when NULL (no colour, no implementation named) */
+	for (i = 0; !wl && i < nbprim; i++) {
+		const struct rr_prim_desc *p = &bprim[i];
 
-		if (wl) {
-			json_object_set_new(p, "name", json_string(bwl[i].name));
-			json_object_set_new(p, "unit", json_string(bwl[i].unit));
-			json_object_set_new(p, "kind", json_string(bwl[i].kind));
-			json_object_set_new(p, "knobs", json_string(bwl[i].knobs));
-			json_object_set_new(p, "measures",
-					    json_string(bwl[i].measures));
-		} else {
-			json_object_set_new(p, "name", json_string(bprim[i].name));
-			json_object_set_new(p, "family",
-					    json_string(bprim[i].family));
-			json_object_set_new(p, "caps", json_string(bprim[i].caps));
-			if (bprim[i].color && *bprim[i].color)
-				json_object_set_new(p, "color",
-						    json_string(bprim[i].color));
-			json_object_set_new(p, "desc", json_string(bprim[i].desc));
-			if (bprim[i].impl)
-				json_object_set_new(p, "impl",
-						    json_string(bprim[i].impl));
-		}
-		json_array_append_new(a, p);
+		json_array_append_new(a, json_pack(
+			"{s:s, s:s, s:s, s:s*, s:s, s:s*}", "name", p->name,
+			"family", p->family, "caps", p->caps, "color",
+			p->color && *p->color ? p->color : NULL, "desc", p->desc,
+			"impl", p->impl));
 	}
 	return a;
 }
