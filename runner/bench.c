@@ -509,20 +509,26 @@ static void skip_note(struct skipped *sk, const char *name, const char *why)
  * REVBENCH_TEST_SLOW=PRIM:NS adds NS ns of busy delay inside every
  * critical section of primitive PRIM only (the --delay-ns mechanism, in
  * the cells whose workload takes it), cell names unchanged, and records
- * "test_slow" in the context.  NULL when unset or malformed.
+ * "test_slow" in the context.  env stays NULL when unset or malformed.
  */
-static const char *test_slow(u64 *ns, char *prim, size_t len)
+static struct {
+	const char *env;
+	char prim[64];
+	u64 ns;
+} slow;
+
+static void test_slow(void)
 {
 	const char *v = getenv("REVBENCH_TEST_SLOW"), *colon;
-
 	unsigned long long x;
 
-	if (!v || !(colon = strrchr(v, ':')) || (size_t)(colon - v) >= len ||
+	if (!v || !(colon = strrchr(v, ':')) ||
+	    (size_t)(colon - v) >= sizeof(slow.prim) ||
 	    ut_uint(colon + 1, 0, ULLONG_MAX, &x))
-		return NULL;
-	*ns = x;
-	snprintf(prim, len, "%.*s", (int)(colon - v), v);
-	return v;
+		return;
+	slow.ns = x;
+	snprintf(slow.prim, sizeof(slow.prim), "%.*s", (int)(colon - v), v);
+	slow.env = v;
 }
 
 /* One SKIP line per reason (every cell is named in the context). */
@@ -577,15 +583,9 @@ static int add_cell(const struct rb_workload *wl, struct rb_wl_params *p,
 	c->wl = wl;
 	c->p = *p;
 	c->fixed_iters = fixed;
-	{
-		char prim[64];
-		u64 ns;
-
-		if ((wl->knobs & RB_WL_KNOB_DELAY) &&
-		    test_slow(&ns, prim, sizeof(prim)) &&
-		    !strcmp(prim, p->ops->name))
-			c->p.delay_ns += ns;
-	}
+	if ((wl->knobs & RB_WL_KNOB_DELAY) && slow.env &&
+	    !strcmp(slow.prim, p->ops->name))
+		c->p.delay_ns += slow.ns;
 	return 0;
 }
 
@@ -602,6 +602,7 @@ static int build_cells(struct rb_opts *o, struct skipped *sk)
 	static const unsigned int zero[] = { 0 };
 	int cap = 0, w, pr, t, i, j, st;
 
+	test_slow();
 	for (w = 0; w < o->nwls; w++) {
 		const struct rb_workload *wl = o->wls[w];
 		const unsigned int *csl = one, *npl = one, *nl = one;
@@ -837,14 +838,8 @@ static void add_context(int argc, char **argv, struct rb_opts *o,
 	rb_gb_add_context("calib_cpus", buf);
 	ctx_num("baseline_bare_translate_ns", calib.bare_ns, "%.3f");
 	rb_gb_add_context("quick", o->quick ? "yes" : "no");
-	{
-		char prim[64];
-		u64 ns;
-		const char *ts = test_slow(&ns, prim, sizeof(prim));
-
-		if (ts)
-			rb_gb_add_context("test_slow", ts);
-	}
+	if (slow.env)
+		rb_gb_add_context("test_slow", slow.env);
 	ctx_num("repetitions", reps, "%.0f");
 	rb_gb_add_context("warmup", "one repetition per cell, run first and "
 			  "discarded: it is in neither benchmarks[] nor the "
@@ -1111,7 +1106,7 @@ int rb_cmd_run(int argc, char **argv)
 		}
 		for (i = 0; i < ncells; i++)
 			outs[i] = cells[i].out;
-		if (rb_out_results(gb_json, g_out.json, outs, ncells, true) ||
+		if (rb_out_results(gb_json, g_out.json, outs, ncells) ||
 		    rb_out_samples(g_out.samples, outs, ncells, samples,
 				   nsamples)) {
 			free(outs);

@@ -448,7 +448,7 @@ static int cmp_rep(const void *a, const void *b)
 }
 
 int rb_out_results(const char *gb_json, const char *path,
-		   const struct rb_out_cell *cells, int ncells, bool warmup)
+		   const struct rb_out_cell *cells, int ncells)
 {
 	json_t *root = NULL, *ctx, *arr, *out = NULL, *doc = NULL, *e;
 	struct group *g = NULL;
@@ -476,7 +476,7 @@ int rb_out_results(const char *gb_json, const char *path,
 			"context or benchmarks\n");
 		goto out;
 	}
-	/* group the iteration entries by run, drop the warm-up */
+	/* group the iteration entries by run, drop the warm-up (index 0) */
 	g = calloc(json_array_size(arr) + 1, sizeof(*g));
 	if (!g)
 		goto out;
@@ -485,9 +485,8 @@ int rb_out_results(const char *gb_json, const char *path,
 		const char *rt = json_string_value(json_object_get(e, "run_type"));
 		long rep = (long)jnum(e, "repetition_index", 0);
 
-		if (!json_is_string(rn) || (rt && strcmp(rt, "iteration")))
-			continue;
-		if (warmup && rep == 0)
+		if (!json_is_string(rn) || (rt && strcmp(rt, "iteration")) ||
+		    rep == 0)
 			continue;
 		for (j = 0; j < ng; j++)
 			if (!strcmp(g[j].run_name, json_string_value(rn)))
@@ -512,8 +511,7 @@ int rb_out_results(const char *gb_json, const char *path,
 		qsort(g[j].e, (size_t)g[j].n, sizeof(*g[j].e), cmp_rep);
 		for (k = 0; k < g[j].n; k++)
 			json_array_append_new(out, copy_entry(g[j].e[k], name,
-				(long)jnum(g[j].e[k], "repetition_index", 0) -
-				(warmup ? 1 : 0)));
+				(long)jnum(g[j].e[k], "repetition_index", 0) - 1));
 		free(name);
 	}
 

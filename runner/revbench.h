@@ -187,11 +187,11 @@ struct rb_out_sample {
 /*
  * Google Benchmark's JSON (gb_json, bare NaN tokens and all) -> the
  * results file at path: strict JSON, the warm-up repetition (index 0)
- * dropped when warmup, aggregates recomputed over what is left,
- * revbench_primitives and revbench_cells added to the context.
+ * dropped, revbench_primitives, revbench_workloads and revbench_cells
+ * added to the context.
  */
 int rb_out_results(const char *gb_json, const char *path,
-		   const struct rb_out_cell *cells, int ncells, bool warmup);
+		   const struct rb_out_cell *cells, int ncells);
 /* The samples sidecar, gzip'd CSV with a cell index. */
 int rb_out_samples(const char *path, const struct rb_out_cell *cells,
 		   int ncells, const struct rb_out_sample *s, size_t n);
