@@ -374,12 +374,10 @@ static void cell_fn(rb_gb_state *st, void *arg)
 		rc = rb_pool_run(&pool, p.threads, rb_wl_thread, rb_wl_abort,
 				 &run, g_timeout);
 		if (c->wl->kind == RB_WLK_LOOP) {
-			u64 sum = 0;
-			int i;
+			struct rb_wl_totals tot;
 
-			for (i = 0; i < p.threads; i++)
-				sum += run.th[i].time_ns;
-			secs = (double)sum / p.threads * 1e-9;
+			rb_wl_totals(&run, &tot);
+			secs = (double)tot.time_ns / p.threads * 1e-9;
 		} else {
 			for (k = 0; k < run.nsamples; k++)
 				secs += (double)run.samples[k] * 1e-9;

@@ -267,7 +267,7 @@ int cmd_validate(int argc, char **argv)
 		"round");
 	for (k = 0; k < npairs; k++) {
 		struct v_pair *pr = &pairs[k];
-		double mr, mf, ratio;
+		double mr, mf, ratio, q[V_MAX_ROUNDS];
 		json_t *e;
 
 		wl = v_what(pr->peer, &note);
@@ -279,13 +279,10 @@ int cmd_validate(int argc, char **argv)
 		mr = rs_median(pr->rb, pr->n);
 		mf = rs_median(pr->ref, pr->n);
 		ratio = mf > 0 ? mr / mf : 0;
-		rmin = rmax = pr->ref[0] > 0 ? pr->rb[0] / pr->ref[0] : 0;
-		for (r = 1; r < pr->n; r++) {
-			double q = pr->ref[r] > 0 ? pr->rb[r] / pr->ref[r] : 0;
-
-			rmin = q < rmin ? q : rmin;
-			rmax = q > rmax ? q : rmax;
-		}
+		for (r = 0; r < pr->n; r++)
+			q[r] = pr->ref[r] > 0 ? pr->rb[r] / pr->ref[r] : 0;
+		rmin = rs_min(q, pr->n);
+		rmax = rs_max(q, pr->n);
 		printf("%-10s %9.2f  %-18.*s %9.2f %5.2fx  %5.2f..%-5.2f %s\n",
 		       pr->ops->name, mr, wl, pr->peer->desc, mf, ratio, rmin,
 		       rmax, pr->path ? pr->path : "?");
