@@ -622,26 +622,24 @@ static void fmt_size(char *buf, size_t len, double b)
 		 "%.2f MB", b < 1000 ? b : b < 1e6 ? b / 1e3 : b / 1e6);
 }
 
-/* One line: the run folder or file, and what is in it. */
+/* One line: the run folder or file, and what is in it (the files keep
+ * the names they had in the temporary folder). */
 void rb_out_list(const struct rb_out *o)
 {
-	const char *names[2] = { o->json, o->samples };
-	char sz[2][32], *paths[2];
+	const char *names[2];
+	char sz[2][32], *path;
 	struct stat st;
 	int i;
 
-	paths[0] = o->folder ? xasprintf("%s/results.json", o->dest) :
-		   xstrdup(o->dest);
-	paths[1] = o->folder ? xasprintf("%s/results.samples.csv.gz", o->dest) :
-		   xasprintf("%s.samples.csv.gz", o->dest);
 	for (i = 0; i < 2; i++) {
-		fmt_size(sz[i], sizeof(sz[i]), stat(paths[i], &st) ? 0 :
+		names[i] = ut_basename(i ? o->samples : o->json);
+		path = o->folder ? xasprintf("%s/%s", o->dest, names[i]) : i ?
+		       xasprintf("%s.samples.csv.gz", o->dest) : xstrdup(o->dest);
+		fmt_size(sz[i], sizeof(sz[i]), stat(path, &st) ? 0 :
 			 (double)st.st_size);
-		names[i] = ut_basename(paths[i]);
+		free(path);
 	}
 	printf("written: %s%s (%s %s, %s %s)%s\n", o->dest, o->folder ? "/" : "",
 	       names[0], sz[0], names[1], sz[1],
 	       o->latest ? "; results/latest points here" : "");
-	free(paths[0]);
-	free(paths[1]);
 }
