@@ -96,7 +96,7 @@ static void interrupted_exit(void)
 	fprintf(stderr, "revbench run: interrupted: nothing written\n");
 	fflush(stdout);
 	fflush(stderr);
-	_exit(RB_EXIT_INTERRUPTED);
+	_exit(UT_EXIT_INTR);
 }
 
 /* ---- list ----------------------------------------------------------------- */
@@ -109,7 +109,7 @@ int rb_cmd_list(int argc, char **argv)
 	(void)argv;
 	if (argc > 1) {
 		fprintf(stderr, "usage: revbench list\n");
-		return RB_EXIT_USAGE;
+		return UT_EXIT_USAGE;
 	}
 	printf("Primitives (rev_ops_all[]):\n");
 	printf("  %-14s %-11s %-26s %s\n", "name", "family", "caps",
@@ -907,7 +907,7 @@ int rb_cmd_run(int argc, char **argv)
 
 	rc = rb_parse_run(argc, argv, &o);
 	if (rc)
-		return rc > 0 ? 0 : RB_EXIT_USAGE;
+		return rc > 0 ? 0 : UT_EXIT_USAGE;
 
 	/* Defaults (the primitives and workloads: rb_parse_run()). */
 	if (!o.no_baselines)
@@ -942,7 +942,7 @@ int rb_cmd_run(int argc, char **argv)
 			rb_placement_names[o.placement], norder,
 			norder == 1 ? "" : "s", tp.summary);
 		rb_topo_fini(&tp);
-		return RB_EXIT_USAGE;
+		return UT_EXIT_USAGE;
 	}
 	reps = o.n_reps ? (int)o.reps : o.quick ? 9 : 10;
 	g_min_time = o.min_time > 0 ? o.min_time : o.quick ? 0.01 : 0.1;
@@ -966,7 +966,7 @@ int rb_cmd_run(int argc, char **argv)
 	if (!ncells) {
 		fprintf(stderr, "revbench run: every cell was skipped (see the "
 			"SKIP lines): nothing to run\n");
-		ret = RB_EXIT_USAGE;
+		ret = UT_EXIT_USAGE;
 		goto out_temps;
 	}
 	for (i = 0; i < ncells; i++) {
@@ -1045,7 +1045,7 @@ int rb_cmd_run(int argc, char **argv)
 	if (rb_gb_initialize(&gargc, gargv)) {
 		fprintf(stderr, "revbench run: unknown --benchmark_ flag (see "
 			"above)\n");
-		ret = RB_EXIT_USAGE;
+		ret = UT_EXIT_USAGE;
 		goto out_pool;
 	}
 	for (i = 0; i < ncells; i++)
@@ -1084,7 +1084,7 @@ int rb_cmd_run(int argc, char **argv)
 	}
 	if (rb_interrupted) {
 		fprintf(stderr, "revbench run: interrupted: nothing written\n");
-		ret = RB_EXIT_INTERRUPTED;
+		ret = UT_EXIT_INTR;
 		goto out_pool;
 	}
 	if (o.list_only)
@@ -1116,7 +1116,7 @@ int rb_cmd_run(int argc, char **argv)
 	unlink(gb_json);
 	if (rb_interrupted) {
 		fprintf(stderr, "revbench run: interrupted: nothing written\n");
-		ret = RB_EXIT_INTERRUPTED;
+		ret = UT_EXIT_INTR;
 		goto out_pool;
 	}
 	if (rb_out_commit(&g_out)) {

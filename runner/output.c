@@ -90,7 +90,7 @@ int rb_out_begin(struct rb_out *o, const char *out)
 	if (!out) {
 		o->dest = default_dest();
 		if (!o->dest)
-			return RB_EXIT_USAGE;
+			return UT_EXIT_USAGE;
 		o->folder = o->latest = true;
 	} else {
 		o->dest = xasprintf("%s", out);
@@ -100,7 +100,7 @@ int rb_out_begin(struct rb_out *o, const char *out)
 				"(a run never overwrites a folder; give a new "
 				"name, or a FILE.json)\n", out,
 				S_ISDIR(st.st_mode) ? "a directory" : "a file");
-			return RB_EXIT_USAGE;
+			return UT_EXIT_USAGE;
 		}
 	}
 	split_path(o->dest, &dir, &base);
@@ -112,7 +112,7 @@ int rb_out_begin(struct rb_out *o, const char *out)
 		free(base);
 		free(o->tmp);
 		o->tmp = NULL;
-		return RB_EXIT_USAGE;
+		return UT_EXIT_USAGE;
 	}
 	chmod(o->tmp, 0755);	/* results are for sharing, not secrets */
 	if (o->folder) {
@@ -213,23 +213,13 @@ void rb_out_free(struct rb_out *o)
 
 /* ---- the results file ------------------------------------------------------ */
 
-/* A number, integral values as integers; NULL when not finite. */
-static json_t *num(double v)
-{
-	if (!isfinite(v))
-		return NULL;
-	if (v == trunc(v) && fabs(v) < 9e15)
-		return json_integer((json_int_t)v);
-	return json_real(v);
-}
-
-/* Set key only when v is a value (an undefined statistic has no key). */
+/* Set key only when v is finite (an undefined statistic has no key),
+ * integral values as integers. */
 static void set_num(json_t *o, const char *key, double v)
 {
-	json_t *n = num(v);
-
-	if (n)
-		json_object_set_new(o, key, n);
+	if (isfinite(v))
+		json_object_set_new(o, key, v == trunc(v) && fabs(v) < 9e15 ?
+				    json_integer((json_int_t)v) : json_real(v));
 }
 
 static double jnum(const json_t *o, const char *key, double dflt)

@@ -19,9 +19,6 @@
 #include "progress.h"
 #include "util.h"
 
-#define RB_EXIT_USAGE		UT_EXIT_USAGE
-#define RB_EXIT_INTERRUPTED	UT_EXIT_INTR
-
 #define RB_MAX_LIST		64
 /*
  * Pool threads.  The thread contexts (compat.h: rb_ctx_reserve()) are

@@ -158,7 +158,7 @@ int cmd_validate(int argc, char **argv)
 	else if (!r)
 		r = -1;
 	if (r)
-		return r > 0 ? 0 : RB_EXIT_USAGE;
+		return r > 0 ? 0 : UT_EXIT_USAGE;
 	if (!rounds)
 		rounds = quick ? 3 : 9;
 	if (!loops)
@@ -200,7 +200,7 @@ int cmd_validate(int argc, char **argv)
 		return 1;
 	}
 	if (rb_pool_start(&pool, &tp, pl, threads, false))
-		return RB_EXIT_USAGE;
+		return UT_EXIT_USAGE;
 
 	rb_catch_signals();
 	printf("validate: empty, %d thread%s, %d round%s x %llu accesses, "
@@ -245,7 +245,7 @@ int cmd_validate(int argc, char **argv)
 	if (rb_interrupted) {
 		fprintf(stderr, "revbench validate: interrupted: no results "
 			"file written\n");
-		return RB_EXIT_INTERRUPTED;
+		return UT_EXIT_INTR;
 	}
 
 	printf("\n%-10s %9s  %-18s %9s %6s  %-12s %s\n", "primitive",
@@ -307,7 +307,7 @@ int cmd_validate(int argc, char **argv)
 
 	if (ut_afile_open(&af, out)) {
 		json_decref(root);
-		return RB_EXIT_USAGE;
+		return UT_EXIT_USAGE;
 	}
 	if (json_dumpf(root, af.fp, JSON_INDENT(1) | JSON_REAL_PRECISION(6))) {
 		ut_afile_abort(&af);
@@ -317,7 +317,7 @@ int cmd_validate(int argc, char **argv)
 	fputc('\n', af.fp);
 	json_decref(root);
 	if (ut_afile_commit(&af))
-		return RB_EXIT_USAGE;
+		return UT_EXIT_USAGE;
 	printf("validate: table written to %s\n", out);
 	if (failed)
 		ret = 1;
