@@ -923,10 +923,9 @@ int rb_cmd_run(int argc, char **argv)
 	if (!o.n_threads) {
 		int lim = o.quick ? 2 : RB_MAX_THREADS;
 
+		/* 1 always: lim >= 2 */
 		for (i = 1; i <= lim && i <= (norder ? norder : 1); i *= 2)
 			o.threads[o.n_threads++] = i;
-		if (!o.n_threads)
-			o.threads[o.n_threads++] = 1;
 	}
 	for (i = 0; i < o.n_threads; i++) {
 		/* 0 = one per CPU, as the module's threads=0 */
@@ -1064,10 +1063,7 @@ int rb_cmd_run(int argc, char **argv)
 	fflush(stdout);
 	rb_progress_begin("repetitions", ncells * (reps + 1),
 			  !o.verbose && !o.list_only);
-	if (o.verbose || o.list_only)
-		rb_gb_run();
-	else
-		rb_gb_run_reported(on_report, NULL);
+	rb_gb_run(o.verbose || o.list_only ? NULL : on_report, NULL);
 	{
 		char e[32];
 
