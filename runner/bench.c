@@ -900,7 +900,7 @@ int rb_cmd_run(int argc, char **argv)
 	struct skipped sk = { 0 };
 	hwloc_obj_t *order;
 	char **gargv = NULL, flag_out[4200], flag_rep[64], flag_mt[64];
-	const char *gb_json;
+	char *gb_json = NULL;
 	int i, rc, norder, maxt = 0, reps, gargc, ret = 0;
 	u64 samples_per_rep = 0;
 	struct stat sb;
@@ -1022,7 +1022,7 @@ int rb_cmd_run(int argc, char **argv)
 		ret = 1;
 		goto out_pool;
 	}
-	gb_json = rb_out_tmp_path(&g_out, "gbench.json");
+	gb_json = xasprintf("%s/gbench.json", g_out.tmp);
 	gargc = 0;
 	gargv[gargc++] = argv[0];
 	snprintf(flag_out, sizeof(flag_out), "--benchmark_out=%s", gb_json);
@@ -1133,6 +1133,7 @@ int rb_cmd_run(int argc, char **argv)
 	}
 out_pool:
 	free(gargv);
+	free(gb_json);
 	rb_pool_stop(&pool);
 	for (i = 0; i < o.nprims; i++)
 		if (o.prims[i]->global_exit)

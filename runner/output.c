@@ -30,7 +30,6 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <libgen.h>
-#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,14 +124,6 @@ int rb_out_begin(struct rb_out *o, const char *out)
 	free(dir);
 	free(base);
 	return 0;
-}
-
-const char *rb_out_tmp_path(const struct rb_out *o, const char *name)
-{
-	static char buf[PATH_MAX];
-
-	snprintf(buf, sizeof(buf), "%s/%s", o->tmp, name);
-	return buf;
 }
 
 void rb_out_abort(struct rb_out *o)

@@ -161,8 +161,6 @@ struct rb_out {
 };
 /* out: rb_opts.out.  0, or 2 after printing why. */
 int rb_out_begin(struct rb_out *o, const char *out);
-/* tmp/name (static buffer, valid until the next call) */
-const char *rb_out_tmp_path(const struct rb_out *o, const char *name);
 int rb_out_commit(struct rb_out *o);
 void rb_out_abort(struct rb_out *o);
 void rb_out_free(struct rb_out *o);
