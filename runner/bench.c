@@ -29,7 +29,6 @@
  * or SIGINT removes it.  The report and the figures are made after the
  * run, by other commands ("make bench": revbench report, plot/plot.sh).
  */
-#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>

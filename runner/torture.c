@@ -31,7 +31,6 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include <limits.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>

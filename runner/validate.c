@@ -25,7 +25,6 @@
  * Exit 0, 1 (a cell failed), 2 (bad input), 130 (interrupted).
  */
 #include <jansson.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
