@@ -549,34 +549,32 @@ int rb_out_samples(const char *path, const struct rb_out_cell *cells,
 		   int ncells, const struct rb_out_sample *s, size_t n)
 {
 	int *pos = calloc((size_t)ncells + 1, sizeof(*pos));
-	char *has = calloc((size_t)ncells + 1, 1);
-	char *has_rc = calloc((size_t)ncells + 1, 1);
+	char *has = calloc((size_t)ncells + 1, 1);	/* bit r: series r */
 	gzFile gz = NULL;
-	int i, k = 0, ret = -1;
+	int i, r, k = 0, ret = -1;
 	size_t j;
 
-	if (!pos || !has || !has_rc)
+	if (!pos || !has)
 		goto out;
 	/* the cell index is the position in the context's revbench_cells */
 	for (i = 0; i < ncells; i++)
 		pos[i] = cells[i].ran ? k++ : -1;
 	for (j = 0; j < n; j++)
-		(s[j].reclaim ? has_rc : has)[s[j].cell] = 1;
+		has[s[j].cell] |= (char)(1 << s[j].reclaim);
 	gz = gzopen(path, "wb9");
 	if (!gz)
 		goto out;
 	gzprintf(gz, "# revbench revoke samples: one line per timed revoke; "
 		 "cell = the index of the cell in the results file's "
 		 "context.revbench_cells, also listed here\n");
-	for (i = 0; i < ncells; i++)
-		if (has[i] && pos[i] >= 0)
-			gzprintf(gz, "# cell %d %s\n", pos[i], cells[i].name);
-	/* unbind's reclaim latencies: the second series (metrics.h) */
-	for (i = 0; i < ncells; i++)
-		if (has_rc[i] && pos[i] >= 0)
-			gzprintf(gz, "# cell %d %s%s\n",
-				 RB_SAMPLES_RECLAIM + pos[i], cells[i].name,
-				 RB_RECLAIM_SUFFIX);
+	/* the revoke latencies, then unbind's reclaim latencies: the second
+	 * series (metrics.h) */
+	for (r = 0; r < 2; r++)
+		for (i = 0; i < ncells; i++)
+			if ((has[i] >> r & 1) && pos[i] >= 0)
+				gzprintf(gz, "# cell %d %s%s\n", pos[i] +
+					 r * RB_SAMPLES_RECLAIM, cells[i].name,
+					 r ? RB_RECLAIM_SUFFIX : "");
 	gzprintf(gz, "cell,repetition,sample_ns\n");
 	for (j = 0; j < n; j++)
 		if (pos[s[j].cell] >= 0 &&
@@ -593,7 +591,6 @@ out:
 		fprintf(stderr, "revbench run: cannot write %s\n", path);
 	free(pos);
 	free(has);
-	free(has_rc);
 	return ret;
 }
 
