@@ -2,14 +2,9 @@
 /*
  * torture.c - "revbench torture", the userspace front end of the torture
  * core (torture/torture.h: the set-up, the oracle, the perturbations, the
- * output).  Here: the command line, the list of primitives, pthread CPU
- * placement, signals, the progress line, the closing line, exit codes.
- *
- *   revbench torture [--primitive LIST] [--bug LIST] [--duration S]
- *                    [--seed N] [--readers N] [--fake-revokers N]
- *                    [--watchdog S] [--stat-interval S] [--stop-on-fail]
- *                    [--perturb LIST | --no-perturb LIST] [--verbose]
- *   revbench torture --list-bugs | --list-primitives
+ * output).  Here: the command line (its synopsis: t_usage()), the list
+ * of primitives, pthread CPU placement, signals, the progress line, the
+ * closing line, exit codes.
  *
  * The bug zoo (primitives/bugs.h) is linked into the test build only:
  * build/test/revbench-torture (this file with REVBENCH_BUGS, over

@@ -3,10 +3,8 @@
  * validate.c - "revbench validate": revbench's reader cost next to loops
  * written directly against the libraries, in one process, pinned the same
  * way, so that a user can check on their own machine that revbench's
- * numbers are the primitive's cost and not the harness's.
- *
- *   revbench validate [--threads N] [--rounds R] [--loops L]
- *                     [--placement P] [--out FILE] [--quick]
+ * numbers are the primitive's cost and not the harness's (the options:
+ * v_usage()).
  *
  * For every primitive whose ops table names a peer (revocable.h: .peer),
  * the rev_ref_all[] entry with the same .peer (primitives/reference.c;
