@@ -29,7 +29,6 @@
  * or SIGINT removes it.  The report and the figures are made after the
  * run, by other commands ("make bench": revbench report, plot/plot.sh).
  */
-#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
@@ -96,7 +95,7 @@ static void interrupted_exit(void)
 	fprintf(stderr, "revbench run: interrupted: nothing written\n");
 	fflush(stdout);
 	fflush(stderr);
-	_exit(RB_EXIT_INTERRUPTED);
+	_exit(UT_EXIT_INTR);
 }
 
 /* ---- list ----------------------------------------------------------------- */
@@ -109,7 +108,7 @@ int rb_cmd_list(int argc, char **argv)
 	(void)argv;
 	if (argc > 1) {
 		fprintf(stderr, "usage: revbench list\n");
-		return RB_EXIT_USAGE;
+		return UT_EXIT_USAGE;
 	}
 	printf("Primitives (rev_ops_all[]):\n");
 	printf("  %-14s %-11s %-26s %s\n", "name", "family", "caps",
@@ -236,16 +235,6 @@ static const char *ipi_source(void)
 
 /* ---- one cell ------------------------------------------------------------- */
 
-static void pool_body(void *arg, int idx)
-{
-	rb_wl_thread(arg, idx);
-}
-
-static void pool_abort(void *arg)
-{
-	rb_wl_abort(arg);
-}
-
 /*
  * The regime probe, just before every repetition's timed run, on the
  * cell's own threads: the empty loop of calib_loop_ns, PROBE_N iterations
@@ -260,7 +249,7 @@ static void pool_abort(void *arg)
 
 static double probe[RB_MAX_THREADS];
 
-static void probe_body(void *arg, int idx)
+static void probe_body(struct rb_wl_run *arg, int idx)
 {
 	int t;
 
@@ -381,15 +370,13 @@ static void cell_fn(rb_gb_state *st, void *arg)
 	}
 	pr = probe_run(p.threads);
 	while (rb_gb_keep_running_batch(st, iters)) {
-		rc = rb_pool_run(&pool, p.threads, pool_body, pool_abort, &run,
-				 g_timeout);
+		rc = rb_pool_run(&pool, p.threads, rb_wl_thread, rb_wl_abort,
+				 &run, g_timeout);
 		if (c->wl->kind == RB_WLK_LOOP) {
-			u64 sum = 0;
-			int i;
+			struct rb_wl_totals tot;
 
-			for (i = 0; i < p.threads; i++)
-				sum += run.th[i].time_ns;
-			secs = (double)sum / p.threads * 1e-9;
+			rb_wl_totals(&run, &tot);
+			secs = (double)tot.time_ns / p.threads * 1e-9;
 		} else {
 			for (k = 0; k < run.nsamples; k++)
 				secs += (double)run.samples[k] * 1e-9;
@@ -519,20 +506,26 @@ static void skip_note(struct skipped *sk, const char *name, const char *why)
  * REVBENCH_TEST_SLOW=PRIM:NS adds NS ns of busy delay inside every
  * critical section of primitive PRIM only (the --delay-ns mechanism, in
  * the cells whose workload takes it), cell names unchanged, and records
- * "test_slow" in the context.  NULL when unset or malformed.
+ * "test_slow" in the context.  env stays NULL when unset or malformed.
  */
-static const char *test_slow(u64 *ns, char *prim, size_t len)
+static struct {
+	const char *env;
+	char prim[64];
+	u64 ns;
+} slow;
+
+static void test_slow(void)
 {
 	const char *v = getenv("REVBENCH_TEST_SLOW"), *colon;
-
 	unsigned long long x;
 
-	if (!v || !(colon = strrchr(v, ':')) || (size_t)(colon - v) >= len ||
+	if (!v || !(colon = strrchr(v, ':')) ||
+	    (size_t)(colon - v) >= sizeof(slow.prim) ||
 	    ut_uint(colon + 1, 0, ULLONG_MAX, &x))
-		return NULL;
-	*ns = x;
-	snprintf(prim, len, "%.*s", (int)(colon - v), v);
-	return v;
+		return;
+	slow.ns = x;
+	snprintf(slow.prim, sizeof(slow.prim), "%.*s", (int)(colon - v), v);
+	slow.env = v;
 }
 
 /* One SKIP line per reason (every cell is named in the context). */
@@ -587,15 +580,9 @@ static int add_cell(const struct rb_workload *wl, struct rb_wl_params *p,
 	c->wl = wl;
 	c->p = *p;
 	c->fixed_iters = fixed;
-	{
-		char prim[64];
-		u64 ns;
-
-		if ((wl->knobs & RB_WL_KNOB_DELAY) &&
-		    test_slow(&ns, prim, sizeof(prim)) &&
-		    !strcmp(prim, p->ops->name))
-			c->p.delay_ns += ns;
-	}
+	if ((wl->knobs & RB_WL_KNOB_DELAY) && slow.env &&
+	    !strcmp(slow.prim, p->ops->name))
+		c->p.delay_ns += slow.ns;
 	return 0;
 }
 
@@ -612,6 +599,7 @@ static int build_cells(struct rb_opts *o, struct skipped *sk)
 	static const unsigned int zero[] = { 0 };
 	int cap = 0, w, pr, t, i, j, st;
 
+	test_slow();
 	for (w = 0; w < o->nwls; w++) {
 		const struct rb_workload *wl = o->wls[w];
 		const unsigned int *csl = one, *npl = one, *nl = one;
@@ -847,14 +835,8 @@ static void add_context(int argc, char **argv, struct rb_opts *o,
 	rb_gb_add_context("calib_cpus", buf);
 	ctx_num("baseline_bare_translate_ns", calib.bare_ns, "%.3f");
 	rb_gb_add_context("quick", o->quick ? "yes" : "no");
-	{
-		char prim[64];
-		u64 ns;
-		const char *ts = test_slow(&ns, prim, sizeof(prim));
-
-		if (ts)
-			rb_gb_add_context("test_slow", ts);
-	}
+	if (slow.env)
+		rb_gb_add_context("test_slow", slow.env);
 	ctx_num("repetitions", reps, "%.0f");
 	rb_gb_add_context("warmup", "one repetition per cell, run first and "
 			  "discarded: it is in neither benchmarks[] nor the "
@@ -917,38 +899,18 @@ int rb_cmd_run(int argc, char **argv)
 	struct skipped sk = { 0 };
 	hwloc_obj_t *order;
 	char **gargv = NULL, flag_out[4200], flag_rep[64], flag_mt[64];
-	const char *gb_json;
+	char *gb_json = NULL;
 	int i, rc, norder, maxt = 0, reps, gargc, ret = 0;
 	u64 samples_per_rep = 0;
 	struct stat sb;
 
 	rc = rb_parse_run(argc, argv, &o);
 	if (rc)
-		return rc > 0 ? 0 : RB_EXIT_USAGE;
+		return rc > 0 ? 0 : UT_EXIT_USAGE;
 
-	/* Defaults. */
-	if (!o.nprims) {
-		for (i = 0; i < rev_ops_count && i < RB_MAX_LIST; i++)
-			if (!(rev_ops_all[i]->caps &
-			      (REV_CAP_BROKEN | REV_CAP_PERFBUG)))
-				o.prims[o.nprims++] = rev_ops_all[i];
-	}
+	/* Defaults (the primitives and workloads: rb_parse_run()). */
 	if (!o.no_baselines)
 		add_floor(&o);
-	if (!o.nwls) {
-		static const enum rb_wl_id quick_wls[] = {
-			RB_WL_EMPTY, RB_WL_TRANSLATE, RB_WL_UNBIND, RB_WL_ERROR_PATH,
-			RB_WL_LIFECYCLE, RB_WL_UNBIND_MANY,
-		};
-
-		if (o.quick) {
-			for (i = 0; i < (int)ARRAY_SIZE(quick_wls); i++)
-				o.wls[o.nwls++] = &rb_workloads[quick_wls[i]];
-		} else {
-			for (i = 0; i < RB_WL_NR; i++)
-				o.wls[o.nwls++] = &rb_workloads[i];
-		}
-	}
 
 	if (rb_topo_init(&tp))
 		return 1;
@@ -960,10 +922,9 @@ int rb_cmd_run(int argc, char **argv)
 	if (!o.n_threads) {
 		int lim = o.quick ? 2 : RB_MAX_THREADS;
 
+		/* 1 always: lim >= 2 */
 		for (i = 1; i <= lim && i <= (norder ? norder : 1); i *= 2)
 			o.threads[o.n_threads++] = i;
-		if (!o.n_threads)
-			o.threads[o.n_threads++] = 1;
 	}
 	for (i = 0; i < o.n_threads; i++) {
 		/* 0 = one per CPU, as the module's threads=0 */
@@ -979,7 +940,7 @@ int rb_cmd_run(int argc, char **argv)
 			rb_placement_names[o.placement], norder,
 			norder == 1 ? "" : "s", tp.summary);
 		rb_topo_fini(&tp);
-		return RB_EXIT_USAGE;
+		return UT_EXIT_USAGE;
 	}
 	reps = o.n_reps ? (int)o.reps : o.quick ? 9 : 10;
 	g_min_time = o.min_time > 0 ? o.min_time : o.quick ? 0.01 : 0.1;
@@ -1003,7 +964,7 @@ int rb_cmd_run(int argc, char **argv)
 	if (!ncells) {
 		fprintf(stderr, "revbench run: every cell was skipped (see the "
 			"SKIP lines): nothing to run\n");
-		ret = RB_EXIT_USAGE;
+		ret = UT_EXIT_USAGE;
 		goto out_temps;
 	}
 	for (i = 0; i < ncells; i++) {
@@ -1060,7 +1021,7 @@ int rb_cmd_run(int argc, char **argv)
 		ret = 1;
 		goto out_pool;
 	}
-	gb_json = rb_out_tmp_path(&g_out, "gbench.json");
+	gb_json = xasprintf("%s/gbench.json", g_out.tmp);
 	gargc = 0;
 	gargv[gargc++] = argv[0];
 	snprintf(flag_out, sizeof(flag_out), "--benchmark_out=%s", gb_json);
@@ -1082,7 +1043,7 @@ int rb_cmd_run(int argc, char **argv)
 	if (rb_gb_initialize(&gargc, gargv)) {
 		fprintf(stderr, "revbench run: unknown --benchmark_ flag (see "
 			"above)\n");
-		ret = RB_EXIT_USAGE;
+		ret = UT_EXIT_USAGE;
 		goto out_pool;
 	}
 	for (i = 0; i < ncells; i++)
@@ -1101,10 +1062,7 @@ int rb_cmd_run(int argc, char **argv)
 	fflush(stdout);
 	rb_progress_begin("repetitions", ncells * (reps + 1),
 			  !o.verbose && !o.list_only);
-	if (o.verbose || o.list_only)
-		rb_gb_run();
-	else
-		rb_gb_run_reported(on_report, NULL);
+	rb_gb_run(o.verbose || o.list_only ? NULL : on_report, NULL);
 	{
 		char e[32];
 
@@ -1121,7 +1079,7 @@ int rb_cmd_run(int argc, char **argv)
 	}
 	if (rb_interrupted) {
 		fprintf(stderr, "revbench run: interrupted: nothing written\n");
-		ret = RB_EXIT_INTERRUPTED;
+		ret = UT_EXIT_INTR;
 		goto out_pool;
 	}
 	if (o.list_only)
@@ -1141,7 +1099,7 @@ int rb_cmd_run(int argc, char **argv)
 		}
 		for (i = 0; i < ncells; i++)
 			outs[i] = cells[i].out;
-		if (rb_out_results(gb_json, g_out.json, outs, ncells, true) ||
+		if (rb_out_results(gb_json, g_out.json, outs, ncells) ||
 		    rb_out_samples(g_out.samples, outs, ncells, samples,
 				   nsamples)) {
 			free(outs);
@@ -1153,7 +1111,7 @@ int rb_cmd_run(int argc, char **argv)
 	unlink(gb_json);
 	if (rb_interrupted) {
 		fprintf(stderr, "revbench run: interrupted: nothing written\n");
-		ret = RB_EXIT_INTERRUPTED;
+		ret = UT_EXIT_INTR;
 		goto out_pool;
 	}
 	if (rb_out_commit(&g_out)) {
@@ -1174,6 +1132,7 @@ int rb_cmd_run(int argc, char **argv)
 	}
 out_pool:
 	free(gargv);
+	free(gb_json);
 	rb_pool_stop(&pool);
 	for (i = 0; i < o.nprims; i++)
 		if (o.prims[i]->global_exit)

@@ -44,7 +44,7 @@
 struct pp {
 	u64 ball ____cacheline_aligned;
 	struct rb_topo *tp;
-	hwloc_obj_t pu_a, pu_b;
+	hwloc_obj_t pu_b;
 	double res[PP_ROUNDS];
 	int err;
 };
@@ -77,7 +77,8 @@ static void *pp_b(void *v)
 	return NULL;
 }
 
-static double pingpong(struct rb_topo *tp, hwloc_obj_t a, hwloc_obj_t b)
+/* Player A, on the calling thread (bound to calib_arg.a); B on pu b. */
+static double pingpong(struct rb_topo *tp, hwloc_obj_t b)
 {
 	struct pp *pp;
 	pthread_t tb;
@@ -89,13 +90,11 @@ static double pingpong(struct rb_topo *tp, hwloc_obj_t a, hwloc_obj_t b)
 		return -1;
 	memset(pp, 0, sizeof(*pp));
 	pp->tp = tp;
-	pp->pu_a = a;
 	pp->pu_b = b;
 	if (pthread_create(&tb, NULL, pp_b, pp)) {
 		free(pp);
 		return -1;
 	}
-	/* Runs on a helper thread bound to a (see rb_calibrate). */
 	for (i = 0; i < PP_ROUNDS; i++) {
 		t0 = rb_now_ns();
 		for (k = 0; k < PP_BATCH; k++) {
@@ -206,7 +205,7 @@ static void *calib_thread(void *v)
 	}
 	ca->c->cpu_a = ca->a ? (int)ca->a->os_index : -1;
 	ca->c->cpu_b = ca->b ? (int)ca->b->os_index : -1;
-	ca->c->pingpong_ns = ca->b ? pingpong(ca->tp, ca->a, ca->b) : -1;
+	ca->c->pingpong_ns = ca->b ? pingpong(ca->tp, ca->b) : -1;
 	ca->c->loop_ns = empty_loop();
 	ca->c->clock_ns = clock_cost();
 	baselines(ca->c, ca->seed);

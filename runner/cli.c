@@ -83,7 +83,7 @@ static const char *knob_help(void)
 	return buf;
 }
 
-void rb_usage_run(FILE *f)
+static void rb_usage_run(FILE *f)
 {
 	fprintf(f,
 "usage: revbench run [options] [--benchmark_* flags of Google Benchmark]\n"
@@ -366,5 +366,11 @@ int rb_parse_run(int argc, char **argv, struct rb_opts *o)
 	if (!r && npos)
 		r = ut_bad("run", "unknown option '%s' (revbench run --help)",
 			   pos[0]);
+	/* the default primitives and workloads, as the lists one would give */
+	if (!r && !o->nprims)
+		r = prim_item("all", o);
+	if (!r && !o->nwls)
+		r = set_wls(o->quick ? "empty,translate,unbind,error-path,"
+			    "lifecycle,unbind-many" : "all", o);
 	return r;
 }

@@ -2,7 +2,8 @@
 /*
  * gbench_shim.cc - extern "C" wrappers over Google Benchmark 1.7.1.  See
  * gbench_shim.h.  Kept deliberately small: registration, the batch loop,
- * manual time, counters, custom context, initialise and run.
+ * manual time, counters, custom context, initialise and run (with or
+ * without our reporter).
  */
 #include "gbench_shim.h"
 
@@ -91,17 +92,6 @@ extern "C" int rb_gb_initialize(int *argc, char **argv)
 	}
 }
 
-extern "C" size_t rb_gb_run(void)
-{
-	try {
-		return benchmark::RunSpecifiedBenchmarks();
-	} catch (const std::exception &e) {
-		std::fprintf(stderr, "revbench: benchmark run: %s\n",
-			     e.what());
-		return 0;
-	}
-}
-
 namespace {
 
 /* A display reporter that hands each benchmark's repetitions to C. */
@@ -138,12 +128,13 @@ private:
 
 } // namespace
 
-extern "C" size_t rb_gb_run_reported(rb_gb_report_fn fn, void *ctx)
+extern "C" size_t rb_gb_run(rb_gb_report_fn fn, void *ctx)
 {
 	try {
 		CReporter rep(fn, ctx);
 
-		return benchmark::RunSpecifiedBenchmarks(&rep);
+		/* no reporter: Google Benchmark's console */
+		return benchmark::RunSpecifiedBenchmarks(fn ? &rep : nullptr);
 	} catch (const std::exception &e) {
 		std::fprintf(stderr, "revbench: benchmark run: %s\n",
 			     e.what());

@@ -48,8 +48,6 @@ void rb_gb_add_context(const char *key, const char *value);
  * them).
  */
 int rb_gb_initialize(int *argc, char **argv);
-/* benchmark::RunSpecifiedBenchmarks(); the number of benchmarks run. */
-size_t rb_gb_run(void);
 
 /* One repetition of a benchmark, as Google Benchmark reports it. */
 struct rb_gb_rep {
@@ -66,10 +64,11 @@ struct rb_gb_rep {
 typedef void (*rb_gb_report_fn)(void *ctx, const char *name, int n,
 				const struct rb_gb_rep *reps);
 /*
- * RunSpecifiedBenchmarks() with fn as the display reporter instead of the
- * console (the --benchmark_out file is written as usual).
+ * benchmark::RunSpecifiedBenchmarks(), with fn as the display reporter
+ * instead of the console unless fn is NULL (the --benchmark_out file is
+ * written as usual); the number of benchmarks run.
  */
-size_t rb_gb_run_reported(rb_gb_report_fn fn, void *ctx);
+size_t rb_gb_run(rb_gb_report_fn fn, void *ctx);
 void rb_gb_shutdown(void);
 
 #ifdef __cplusplus

@@ -50,7 +50,7 @@ int main(int argc, char **argv)
 	rb_builtin_tables();
 	if (argc < 2) {
 		usage(stderr);
-		return RB_EXIT_USAGE;
+		return UT_EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "help")) {
@@ -62,5 +62,5 @@ int main(int argc, char **argv)
 			return cmds[i].fn(argc - 1, argv + 1);
 	fprintf(stderr, "revbench: unknown subcommand '%s'\n", argv[1]);
 	usage(stderr);
-	return RB_EXIT_USAGE;
+	return UT_EXIT_USAGE;
 }

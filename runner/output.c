@@ -30,7 +30,6 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <libgen.h>
-#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,7 +89,7 @@ int rb_out_begin(struct rb_out *o, const char *out)
 	if (!out) {
 		o->dest = default_dest();
 		if (!o->dest)
-			return RB_EXIT_USAGE;
+			return UT_EXIT_USAGE;
 		o->folder = o->latest = true;
 	} else {
 		o->dest = xasprintf("%s", out);
@@ -100,7 +99,7 @@ int rb_out_begin(struct rb_out *o, const char *out)
 				"(a run never overwrites a folder; give a new "
 				"name, or a FILE.json)\n", out,
 				S_ISDIR(st.st_mode) ? "a directory" : "a file");
-			return RB_EXIT_USAGE;
+			return UT_EXIT_USAGE;
 		}
 	}
 	split_path(o->dest, &dir, &base);
@@ -112,7 +111,7 @@ int rb_out_begin(struct rb_out *o, const char *out)
 		free(base);
 		free(o->tmp);
 		o->tmp = NULL;
-		return RB_EXIT_USAGE;
+		return UT_EXIT_USAGE;
 	}
 	chmod(o->tmp, 0755);	/* results are for sharing, not secrets */
 	if (o->folder) {
@@ -125,14 +124,6 @@ int rb_out_begin(struct rb_out *o, const char *out)
 	free(dir);
 	free(base);
 	return 0;
-}
-
-const char *rb_out_tmp_path(const struct rb_out *o, const char *name)
-{
-	static char buf[PATH_MAX];
-
-	snprintf(buf, sizeof(buf), "%s/%s", o->tmp, name);
-	return buf;
 }
 
 void rb_out_abort(struct rb_out *o)
@@ -213,23 +204,13 @@ void rb_out_free(struct rb_out *o)
 
 /* ---- the results file ------------------------------------------------------ */
 
-/* A number, integral values as integers; NULL when not finite. */
-static json_t *num(double v)
-{
-	if (!isfinite(v))
-		return NULL;
-	if (v == trunc(v) && fabs(v) < 9e15)
-		return json_integer((json_int_t)v);
-	return json_real(v);
-}
-
-/* Set key only when v is a value (an undefined statistic has no key). */
+/* Set key only when v is finite (an undefined statistic has no key),
+ * integral values as integers. */
 static void set_num(json_t *o, const char *key, double v)
 {
-	json_t *n = num(v);
-
-	if (n)
-		json_object_set_new(o, key, n);
+	if (isfinite(v))
+		json_object_set_new(o, key, v == trunc(v) && fabs(v) < 9e15 ?
+				    json_integer((json_int_t)v) : json_real(v));
 }
 
 static double jnum(const json_t *o, const char *key, double dflt)
@@ -335,30 +316,20 @@ static json_t *builtin_json(int wl)
 	json_t *a = json_array();
 	int i;
 
-	for (i = 0; i < (wl ? RB_WL_NR : nbprim); i++) {
-		json_t *p = json_object();
+	for (i = 0; wl && i < RB_WL_NR; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s}",
+			"name", bwl[i].name, "unit", bwl[i].unit, "kind",
+			bwl[i].kind, "knobs", bwl[i].knobs, "measures",
+			bwl[i].measures));
+	/* s*: no key when NULL (no colour, no implementation named) */
+	for (i = 0; !wl && i < nbprim; i++) {
+		const struct rr_prim_desc *p = &bprim[i];
 
-		if (wl) {
-			json_object_set_new(p, "name", json_string(bwl[i].name));
-			json_object_set_new(p, "unit", json_string(bwl[i].unit));
-			json_object_set_new(p, "kind", json_string(bwl[i].kind));
-			json_object_set_new(p, "knobs", json_string(bwl[i].knobs));
-			json_object_set_new(p, "measures",
-					    json_string(bwl[i].measures));
-		} else {
-			json_object_set_new(p, "name", json_string(bprim[i].name));
-			json_object_set_new(p, "family",
-					    json_string(bprim[i].family));
-			json_object_set_new(p, "caps", json_string(bprim[i].caps));
-			if (bprim[i].color && *bprim[i].color)
-				json_object_set_new(p, "color",
-						    json_string(bprim[i].color));
-			json_object_set_new(p, "desc", json_string(bprim[i].desc));
-			if (bprim[i].impl)
-				json_object_set_new(p, "impl",
-						    json_string(bprim[i].impl));
-		}
-		json_array_append_new(a, p);
+		json_array_append_new(a, json_pack(
+			"{s:s, s:s, s:s, s:s*, s:s, s:s*}", "name", p->name,
+			"family", p->family, "caps", p->caps, "color",
+			p->color && *p->color ? p->color : NULL, "desc", p->desc,
+			"impl", p->impl));
 	}
 	return a;
 }
@@ -458,7 +429,7 @@ static int cmp_rep(const void *a, const void *b)
 }
 
 int rb_out_results(const char *gb_json, const char *path,
-		   const struct rb_out_cell *cells, int ncells, bool warmup)
+		   const struct rb_out_cell *cells, int ncells)
 {
 	json_t *root = NULL, *ctx, *arr, *out = NULL, *doc = NULL, *e;
 	struct group *g = NULL;
@@ -486,7 +457,7 @@ int rb_out_results(const char *gb_json, const char *path,
 			"context or benchmarks\n");
 		goto out;
 	}
-	/* group the iteration entries by run, drop the warm-up */
+	/* group the iteration entries by run, drop the warm-up (index 0) */
 	g = calloc(json_array_size(arr) + 1, sizeof(*g));
 	if (!g)
 		goto out;
@@ -495,9 +466,8 @@ int rb_out_results(const char *gb_json, const char *path,
 		const char *rt = json_string_value(json_object_get(e, "run_type"));
 		long rep = (long)jnum(e, "repetition_index", 0);
 
-		if (!json_is_string(rn) || (rt && strcmp(rt, "iteration")))
-			continue;
-		if (warmup && rep == 0)
+		if (!json_is_string(rn) || (rt && strcmp(rt, "iteration")) ||
+		    rep == 0)
 			continue;
 		for (j = 0; j < ng; j++)
 			if (!strcmp(g[j].run_name, json_string_value(rn)))
@@ -522,8 +492,7 @@ int rb_out_results(const char *gb_json, const char *path,
 		qsort(g[j].e, (size_t)g[j].n, sizeof(*g[j].e), cmp_rep);
 		for (k = 0; k < g[j].n; k++)
 			json_array_append_new(out, copy_entry(g[j].e[k], name,
-				(long)jnum(g[j].e[k], "repetition_index", 0) -
-				(warmup ? 1 : 0)));
+				(long)jnum(g[j].e[k], "repetition_index", 0) - 1));
 		free(name);
 	}
 
@@ -580,34 +549,32 @@ int rb_out_samples(const char *path, const struct rb_out_cell *cells,
 		   int ncells, const struct rb_out_sample *s, size_t n)
 {
 	int *pos = calloc((size_t)ncells + 1, sizeof(*pos));
-	char *has = calloc((size_t)ncells + 1, 1);
-	char *has_rc = calloc((size_t)ncells + 1, 1);
+	char *has = calloc((size_t)ncells + 1, 1);	/* bit r: series r */
 	gzFile gz = NULL;
-	int i, k = 0, ret = -1;
+	int i, r, k = 0, ret = -1;
 	size_t j;
 
-	if (!pos || !has || !has_rc)
+	if (!pos || !has)
 		goto out;
 	/* the cell index is the position in the context's revbench_cells */
 	for (i = 0; i < ncells; i++)
 		pos[i] = cells[i].ran ? k++ : -1;
 	for (j = 0; j < n; j++)
-		(s[j].reclaim ? has_rc : has)[s[j].cell] = 1;
+		has[s[j].cell] |= (char)(1 << s[j].reclaim);
 	gz = gzopen(path, "wb9");
 	if (!gz)
 		goto out;
 	gzprintf(gz, "# revbench revoke samples: one line per timed revoke; "
 		 "cell = the index of the cell in the results file's "
 		 "context.revbench_cells, also listed here\n");
-	for (i = 0; i < ncells; i++)
-		if (has[i] && pos[i] >= 0)
-			gzprintf(gz, "# cell %d %s\n", pos[i], cells[i].name);
-	/* unbind's reclaim latencies: the second series (metrics.h) */
-	for (i = 0; i < ncells; i++)
-		if (has_rc[i] && pos[i] >= 0)
-			gzprintf(gz, "# cell %d %s%s\n",
-				 RB_SAMPLES_RECLAIM + pos[i], cells[i].name,
-				 RB_RECLAIM_SUFFIX);
+	/* the revoke latencies, then unbind's reclaim latencies: the second
+	 * series (metrics.h) */
+	for (r = 0; r < 2; r++)
+		for (i = 0; i < ncells; i++)
+			if ((has[i] >> r & 1) && pos[i] >= 0)
+				gzprintf(gz, "# cell %d %s%s\n", pos[i] +
+					 r * RB_SAMPLES_RECLAIM, cells[i].name,
+					 r ? RB_RECLAIM_SUFFIX : "");
 	gzprintf(gz, "cell,repetition,sample_ns\n");
 	for (j = 0; j < n; j++)
 		if (pos[s[j].cell] >= 0 &&
@@ -624,7 +591,6 @@ out:
 		fprintf(stderr, "revbench run: cannot write %s\n", path);
 	free(pos);
 	free(has);
-	free(has_rc);
 	return ret;
 }
 
@@ -634,26 +600,24 @@ static void fmt_size(char *buf, size_t len, double b)
 		 "%.2f MB", b < 1000 ? b : b < 1e6 ? b / 1e3 : b / 1e6);
 }
 
-/* One line: the run folder or file, and what is in it. */
+/* One line: the run folder or file, and what is in it (the files keep
+ * the names they had in the temporary folder). */
 void rb_out_list(const struct rb_out *o)
 {
-	const char *names[2] = { o->json, o->samples };
-	char sz[2][32], *paths[2];
+	const char *names[2];
+	char sz[2][32], *path;
 	struct stat st;
 	int i;
 
-	paths[0] = o->folder ? xasprintf("%s/results.json", o->dest) :
-		   xstrdup(o->dest);
-	paths[1] = o->folder ? xasprintf("%s/results.samples.csv.gz", o->dest) :
-		   xasprintf("%s.samples.csv.gz", o->dest);
 	for (i = 0; i < 2; i++) {
-		fmt_size(sz[i], sizeof(sz[i]), stat(paths[i], &st) ? 0 :
+		names[i] = ut_basename(i ? o->samples : o->json);
+		path = o->folder ? xasprintf("%s/%s", o->dest, names[i]) : i ?
+		       xasprintf("%s.samples.csv.gz", o->dest) : xstrdup(o->dest);
+		fmt_size(sz[i], sizeof(sz[i]), stat(path, &st) ? 0 :
 			 (double)st.st_size);
-		names[i] = ut_basename(paths[i]);
+		free(path);
 	}
 	printf("written: %s%s (%s %s, %s %s)%s\n", o->dest, o->folder ? "/" : "",
 	       names[0], sz[0], names[1], sz[1],
 	       o->latest ? "; results/latest points here" : "");
-	free(paths[0]);
-	free(paths[1]);
 }

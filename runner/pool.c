@@ -98,13 +98,12 @@ static hwloc_obj_t pkg_of(struct rb_topo *tp, hwloc_obj_t pu)
 }
 
 /* Rank of pu among the PUs of its core, and of its core in its package. */
-static int rank_in(struct rb_topo *tp, hwloc_obj_t pu, hwloc_obj_t parent,
+static int rank_in(struct rb_topo *tp, hwloc_obj_t parent,
 		   hwloc_obj_type_t type, hwloc_obj_t self)
 {
 	int i, n = hwloc_get_nbobjs_inside_cpuset_by_type(tp->t,
 							 parent->cpuset, type);
 
-	(void)pu;
 	for (i = 0; i < n; i++)
 		if (hwloc_get_obj_inside_cpuset_by_type(tp->t, parent->cpuset,
 							type, i) == self)
@@ -120,7 +119,7 @@ static bool placed(struct rb_topo *tp, enum rb_placement pl, hwloc_obj_t pu)
 	switch (pl) {
 	case RB_PLACE_CORES:	/* the first PU of each core */
 		c = core_of(tp, pu);
-		return c == pu || rank_in(tp, pu, c, HWLOC_OBJ_PU, pu) == 0;
+		return c == pu || rank_in(tp, c, HWLOC_OBJ_PU, pu) == 0;
 	case RB_PLACE_SMT:	/* every PU of a core with two or more */
 		c = core_of(tp, pu);
 		return c != pu && hwloc_get_nbobjs_inside_cpuset_by_type(
@@ -157,9 +156,9 @@ int rb_topo_order(struct rb_topo *tp, enum rb_placement pl,
 							       HWLOC_OBJ_PU, i);
 			hwloc_obj_t c = core_of(tp, pu);
 
-			key[i] = (c == pu ? 0 : rank_in(tp, pu, c, HWLOC_OBJ_PU,
+			key[i] = (c == pu ? 0 : rank_in(tp, c, HWLOC_OBJ_PU,
 							pu)) * 65536 +
-				 rank_in(tp, pu, pkg_of(tp, pu), HWLOC_OBJ_CORE, c);
+				 rank_in(tp, pkg_of(tp, pu), HWLOC_OBJ_CORE, c);
 		}
 		while (n < max && n < tp->npu) {
 			for (k = -1, i = 0; i < tp->npu; i++)
@@ -285,18 +284,11 @@ int rb_pool_start(struct rb_pool *p, struct rb_topo *tp,
 	return p->err ? -1 : 0;
 }
 
-static double mono_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 int rb_pool_run(struct rb_pool *p, int nactive, rb_pool_fn fn,
-		void (*abort_fn)(void *), void *arg, double timeout)
+		void (*abort_fn)(struct rb_wl_run *), struct rb_wl_run *arg,
+		double timeout)
 {
-	double start = mono_s(), aborted_at = 0;
+	u64 start = rb_now_ns(), aborted_at = 0;
 	int ret = 0;
 
 	pthread_mutex_lock(&p->mu);
@@ -307,18 +299,16 @@ int rb_pool_run(struct rb_pool *p, int nactive, rb_pool_fn fn,
 	p->gen++;
 	pthread_cond_broadcast(&p->cv_work);
 	while (p->remaining) {
-		struct timespec ts;
+		/* the condvars run on CLOCK_MONOTONIC, as rb_now_ns() */
+		u64 wake = rb_now_ns() + 50000000ULL;
+		struct timespec ts = { .tv_sec = (time_t)(wake / 1000000000ULL),
+				       .tv_nsec = (long)(wake % 1000000000ULL) };
 
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ts.tv_nsec += 50 * 1000 * 1000;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
 		pthread_cond_timedwait(&p->cv_done, &p->mu, &ts);
 		if (!p->remaining)
 			break;
-		if (!ret && (rb_interrupted || mono_s() - start > timeout)) {
+		if (!ret && (rb_interrupted ||
+			     (rb_now_ns() - start) * 1e-9 > timeout)) {
 			ret = rb_interrupted ? 2 : 1;
 			if (ret == 1)
 				fprintf(stderr, "!!! revbench: watchdog: a "
@@ -326,9 +316,9 @@ int rb_pool_run(struct rb_pool *p, int nactive, rb_pool_fn fn,
 					"stopping its readers\n", timeout);
 			if (abort_fn)
 				abort_fn(arg);
-			aborted_at = mono_s();
+			aborted_at = rb_now_ns();
 		}
-		if (ret && mono_s() - aborted_at > 30) {
+		if (ret && rb_now_ns() - aborted_at > 30000000000ULL) {
 			fprintf(stderr, "!!! revbench: threads did not stop "
 				"30 s after the abort: giving up\n");
 			if (rb_fatal_cleanup)

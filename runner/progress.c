@@ -2,7 +2,6 @@
 /*
  * progress.c - the progress display and the signal set-up of progress.h.
  */
-#include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>

@@ -19,9 +19,6 @@
 #include "progress.h"
 #include "util.h"
 
-#define RB_EXIT_USAGE		UT_EXIT_USAGE
-#define RB_EXIT_INTERRUPTED	UT_EXIT_INTR
-
 #define RB_MAX_LIST		64
 /*
  * Pool threads.  The thread contexts (compat.h: rb_ctx_reserve()) are
@@ -81,10 +78,10 @@ struct rb_opts {
 	char **gb_argv;
 };
 
-/* cli.c: parse "run" arguments (argv[0] is "run").  0, or -1 after
- * printing the reason (exit 2).  1 when --help was printed. */
+/* cli.c: parse "run" arguments (argv[0] is "run"), the default primitives
+ * and workloads filled in.  0, or -1 after printing the reason (exit 2).
+ * 1 when --help was printed. */
 int rb_parse_run(int argc, char **argv, struct rb_opts *o);
-void rb_usage_run(FILE *f);
 /* A placement's name: its enum, or -1 after a message (cmd: "run"...). */
 int rb_parse_placement(const char *cmd, const char *s);
 
@@ -103,7 +100,7 @@ int rb_topo_order(struct rb_topo *tp, enum rb_placement pl,
 		  hwloc_obj_t *out, int max);
 
 /* pool.c: the pinned thread pool the benchmark thread drives. */
-typedef void (*rb_pool_fn)(void *arg, int idx);
+typedef void (*rb_pool_fn)(struct rb_wl_run *run, int idx);
 struct rb_pool {
 	int n;
 	pthread_t *tid;
@@ -115,18 +112,20 @@ struct rb_pool {
 	unsigned long gen;
 	int nactive, remaining, ready, quit, err;
 	rb_pool_fn fn;
-	void *arg;
+	struct rb_wl_run *arg;
 };
 int rb_pool_start(struct rb_pool *p, struct rb_topo *tp,
 		  enum rb_placement pl, int n, bool oversubscribe);
 /*
- * Run fn(arg, idx) on threads 0..nactive-1 and wait.  On SIGINT or after
- * timeout seconds, abort(arg) is called once and the wait goes on; if the
- * threads still do not return, the process cleans up and exits.
+ * Run fn(arg, idx) on threads 0..nactive-1 (rb_wl_thread, or a probe) and
+ * wait.  On SIGINT or after timeout seconds, abort(arg) is called once
+ * and the wait goes on; if the threads still do not return, the process
+ * cleans up and exits.
  * Returns 0, 1 (timed out, aborted) or 2 (interrupted, aborted).
  */
 int rb_pool_run(struct rb_pool *p, int nactive, rb_pool_fn fn,
-		void (*abort_fn)(void *), void *arg, double timeout);
+		void (*abort_fn)(struct rb_wl_run *), struct rb_wl_run *arg,
+		double timeout);
 void rb_pool_stop(struct rb_pool *p);
 
 /* Called before the process exits on a fatal error (temp files). */
@@ -162,8 +161,6 @@ struct rb_out {
 };
 /* out: rb_opts.out.  0, or 2 after printing why. */
 int rb_out_begin(struct rb_out *o, const char *out);
-/* tmp/name (static buffer, valid until the next call) */
-const char *rb_out_tmp_path(const struct rb_out *o, const char *name);
 int rb_out_commit(struct rb_out *o);
 void rb_out_abort(struct rb_out *o);
 void rb_out_free(struct rb_out *o);
@@ -185,11 +182,11 @@ struct rb_out_sample {
 /*
  * Google Benchmark's JSON (gb_json, bare NaN tokens and all) -> the
  * results file at path: strict JSON, the warm-up repetition (index 0)
- * dropped when warmup, aggregates recomputed over what is left,
- * revbench_primitives and revbench_cells added to the context.
+ * dropped, revbench_primitives, revbench_workloads and revbench_cells
+ * added to the context.
  */
 int rb_out_results(const char *gb_json, const char *path,
-		   const struct rb_out_cell *cells, int ncells, bool warmup);
+		   const struct rb_out_cell *cells, int ncells);
 /* The samples sidecar, gzip'd CSV with a cell index. */
 int rb_out_samples(const char *path, const struct rb_out_cell *cells,
 		   int ncells, const struct rb_out_sample *s, size_t n);

@@ -2,14 +2,9 @@
 /*
  * torture.c - "revbench torture", the userspace front end of the torture
  * core (torture/torture.h: the set-up, the oracle, the perturbations, the
- * output).  Here: the command line, the list of primitives, pthread CPU
- * placement, signals, the progress line, the closing line, exit codes.
- *
- *   revbench torture [--primitive LIST] [--bug LIST] [--duration S]
- *                    [--seed N] [--readers N] [--fake-revokers N]
- *                    [--watchdog S] [--stat-interval S] [--stop-on-fail]
- *                    [--perturb LIST | --no-perturb LIST] [--verbose]
- *   revbench torture --list-bugs | --list-primitives
+ * output).  Here: the command line (its synopsis: t_usage()), the list
+ * of primitives, pthread CPU placement, signals, the progress line, the
+ * closing line, exit codes.
  *
  * The bug zoo (primitives/bugs.h) is linked into the test build only:
  * build/test/revbench-torture (this file with REVBENCH_BUGS, over
@@ -31,7 +26,6 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include <limits.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -46,8 +40,6 @@
 #include "../torture/torture.h"
 
 #define T_EXIT_FAIL		1
-#define T_EXIT_USAGE		2
-#define T_EXIT_INTR		130
 #define T_MAX_LIST		64
 #define T_BUG_S			20	/* a bug's budget without --duration */
 #define T_BUG_WATCHDOG_S	2
@@ -179,7 +171,10 @@ static void t_usage(FILE *f)
 "\n  Exit: 0 no failure, 1 failures (or a hang), 2 bad input, 130 SIGINT.\n");
 }
 
-#define t_bad(...)	(ut_bad("torture", __VA_ARGS__), T_EXIT_USAGE)
+#define t_bad(...)	(ut_bad("torture", __VA_ARGS__), UT_EXIT_USAGE)
+/* --bug and --list-bugs in the benchmark build */
+#define T_NO_ZOO	"the bug zoo is built into the test build only, not " \
+			"into this benchmark binary: run build/test/revbench-torture "
 
 static int t_add(struct t_opts *o, const struct revocable_ops *ops)
 {
@@ -225,7 +220,7 @@ static int t_add_all(struct t_opts *o)
 			t_unsafe_skipped++;
 		} else if (!(ops->caps & (REV_CAP_BROKEN | REV_CAP_PERFBUG)) &&
 			   t_add(o, ops)) {
-			return T_EXIT_USAGE;
+			return UT_EXIT_USAGE;
 		}
 	}
 	return 0;
@@ -239,16 +234,13 @@ static int t_item(const char *tok, bool bugs)
 	int i;
 
 	if (bugs && !rev_bug_zoo_count)
-		return t_bad("the bug zoo is built into the test build only, "
-			     "not into this benchmark binary: run "
-			     "build/test/revbench-torture --bug %s "
-			     "(make torture-build)", tok);
+		return t_bad(T_NO_ZOO "--bug %s (make torture-build)", tok);
 	if (!strcmp(tok, "all")) {
 		if (!bugs && t_add_all(&o))
-			return T_EXIT_USAGE;
+			return UT_EXIT_USAGE;
 		for (i = 0; bugs && i < rev_bug_zoo_count; i++)
 			if (t_add_bug_or_prim(&o, rev_bug_zoo[i]))
-				return T_EXIT_USAGE;
+				return UT_EXIT_USAGE;
 		return 0;
 	}
 	ops = bugs ? rev_bug_find(tok) : rev_ops_find(tok);
@@ -260,16 +252,10 @@ static int t_item(const char *tok, bool bugs)
 	return t_add_bug_or_prim(&o, ops);
 }
 
-static int t_prim(const char *tok, void *ctx)
+/* bugs: NULL for --primitive, non-NULL for --bug */
+static int t_list_item(const char *tok, void *bugs)
 {
-	(void)ctx;
-	return t_item(tok, false) ? -1 : 0;
-}
-
-static int t_bug(const char *tok, void *ctx)
-{
-	(void)ctx;
-	return t_item(tok, true) ? -1 : 0;
+	return t_item(tok, bugs != NULL) ? -1 : 0;
 }
 
 static unsigned int t_mask;
@@ -290,12 +276,10 @@ static int t_perturb(const char *tok, void *only)
 	return 0;
 }
 
-static int set_list(const char *v, void *what)
+static int set_list(const char *v, void *bugs)
 {
-	bool bugs = what == (void *)t_bug;
-
 	return ut_list("torture", bugs ? "--bug" : "--primitive", v,
-		       bugs ? t_bug : t_prim, NULL);
+		       t_list_item, bugs);
 }
 
 static int set_perturb(const char *v, void *only)
@@ -353,8 +337,8 @@ int cmd_torture(int argc, char **argv)
 	bool list_bugs = false, list_prims = false;
 	unsigned long long seed = 0;
 	const struct ut_opt opts[] = {
-		{ "--primitive", 'p', UT_FN, (void *)t_prim, 0, 0, set_list, NULL },
-		{ "--bug", 'b', UT_FN, (void *)t_bug, 0, 0, set_list, NULL },
+		{ "--primitive", 'p', UT_FN, NULL, 0, 0, set_list, NULL },
+		{ "--bug", 'b', UT_FN, &o, 0, 0, set_list, NULL },
 		{ "--duration", 'd', UT_REAL, &o.duration, 1e-9, 1e7, NULL,
 		  "a number of seconds > 0 and <= 1e7" },
 		{ "--seed", 's', UT_UINT, &seed, 0, 0x1p64, NULL,
@@ -392,15 +376,13 @@ int cmd_torture(int argc, char **argv)
 		return 0;
 	}
 	if (rc)
-		return T_EXIT_USAGE;
+		return UT_EXIT_USAGE;
 	if (npos)
 		return t_bad("unexpected argument '%s'", pos[0]);
 	o.seed = seed;
 	if (list_bugs) {
 		if (!rev_bug_zoo_count)
-			return t_bad("the bug zoo is built into the test build only, not "
-				     "into this benchmark binary: run "
-				     "build/test/revbench-torture --list-bugs");
+			return t_bad(T_NO_ZOO "--list-bugs");
 		for (i = 0; i < rev_bug_zoo_count; i++) {
 			char caps[128];
 
@@ -423,7 +405,7 @@ int cmd_torture(int argc, char **argv)
 	if (!o.seed)
 		o.seed = rb_now_ns() ^ ((u64)getpid() << 32);
 	if (!o.n && t_add_all(&o))
-		return T_EXIT_USAGE;
+		return UT_EXIT_USAGE;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	t_ncpus = 0;
@@ -469,7 +451,7 @@ int cmd_torture(int argc, char **argv)
 			 passed, failed, t_unsafe_skipped,
 			 (unsigned long long)o.seed);
 	if (rb_interrupted)
-		return T_EXIT_INTR;
+		return UT_EXIT_INTR;
 	return failed ? T_EXIT_FAIL : 0;
 }
 

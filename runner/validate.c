@@ -3,10 +3,8 @@
  * validate.c - "revbench validate": revbench's reader cost next to loops
  * written directly against the libraries, in one process, pinned the same
  * way, so that a user can check on their own machine that revbench's
- * numbers are the primitive's cost and not the harness's.
- *
- *   revbench validate [--threads N] [--rounds R] [--loops L]
- *                     [--placement P] [--out FILE] [--quick]
+ * numbers are the primitive's cost and not the harness's (the options:
+ * v_usage()).
  *
  * For every primitive whose ops table names a peer (revocable.h: .peer),
  * the rev_ref_all[] entry with the same .peer (primitives/reference.c;
@@ -25,7 +23,6 @@
  * Exit 0, 1 (a cell failed), 2 (bad input), 130 (interrupted).
  */
 #include <jansson.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,16 +37,6 @@
 #define V_MAX_ROUNDS	101
 
 /* ---- one measurement: an empty cell, as revbench run times it --------- */
-
-static void v_wl_thread(void *arg, int idx)
-{
-	rb_wl_thread(arg, idx);
-}
-
-static void v_wl_abort(void *arg)
-{
-	rb_wl_abort(arg);
-}
 
 /* ns per access of ops's empty cell; < 0 on failure, *why says why. */
 static double v_measure(struct rb_pool *pool, const struct revocable_ops *ops,
@@ -74,7 +61,7 @@ static double v_measure(struct rb_pool *pool, const struct revocable_ops *ops,
 		return -1;
 	}
 	*path = run.path;
-	rc = rb_pool_run(pool, n, v_wl_thread, v_wl_abort, &run, timeout);
+	rc = rb_pool_run(pool, n, rb_wl_thread, rb_wl_abort, &run, timeout);
 	rb_wl_totals(&run, &tot);
 	if (rc)
 		*why = rc == 2 ? "interrupted" : "timed out";
@@ -168,7 +155,7 @@ int cmd_validate(int argc, char **argv)
 	else if (!r)
 		r = -1;
 	if (r)
-		return r > 0 ? 0 : RB_EXIT_USAGE;
+		return r > 0 ? 0 : UT_EXIT_USAGE;
 	if (!rounds)
 		rounds = quick ? 3 : 9;
 	if (!loops)
@@ -210,7 +197,7 @@ int cmd_validate(int argc, char **argv)
 		return 1;
 	}
 	if (rb_pool_start(&pool, &tp, pl, threads, false))
-		return RB_EXIT_USAGE;
+		return UT_EXIT_USAGE;
 
 	rb_catch_signals();
 	printf("validate: empty, %d thread%s, %d round%s x %llu accesses, "
@@ -255,7 +242,7 @@ int cmd_validate(int argc, char **argv)
 	if (rb_interrupted) {
 		fprintf(stderr, "revbench validate: interrupted: no results "
 			"file written\n");
-		return RB_EXIT_INTERRUPTED;
+		return UT_EXIT_INTR;
 	}
 
 	printf("\n%-10s %9s  %-18s %9s %6s  %-12s %s\n", "primitive",
@@ -277,7 +264,7 @@ int cmd_validate(int argc, char **argv)
 		"round");
 	for (k = 0; k < npairs; k++) {
 		struct v_pair *pr = &pairs[k];
-		double mr, mf, ratio;
+		double mr, mf, ratio, q[V_MAX_ROUNDS];
 		json_t *e;
 
 		wl = v_what(pr->peer, &note);
@@ -289,13 +276,10 @@ int cmd_validate(int argc, char **argv)
 		mr = rs_median(pr->rb, pr->n);
 		mf = rs_median(pr->ref, pr->n);
 		ratio = mf > 0 ? mr / mf : 0;
-		rmin = rmax = pr->ref[0] > 0 ? pr->rb[0] / pr->ref[0] : 0;
-		for (r = 1; r < pr->n; r++) {
-			double q = pr->ref[r] > 0 ? pr->rb[r] / pr->ref[r] : 0;
-
-			rmin = q < rmin ? q : rmin;
-			rmax = q > rmax ? q : rmax;
-		}
+		for (r = 0; r < pr->n; r++)
+			q[r] = pr->ref[r] > 0 ? pr->rb[r] / pr->ref[r] : 0;
+		rmin = rs_min(q, pr->n);
+		rmax = rs_max(q, pr->n);
 		printf("%-10s %9.2f  %-18.*s %9.2f %5.2fx  %5.2f..%-5.2f %s\n",
 		       pr->ops->name, mr, wl, pr->peer->desc, mf, ratio, rmin,
 		       rmax, pr->path ? pr->path : "?");
@@ -320,7 +304,7 @@ int cmd_validate(int argc, char **argv)
 
 	if (ut_afile_open(&af, out)) {
 		json_decref(root);
-		return RB_EXIT_USAGE;
+		return UT_EXIT_USAGE;
 	}
 	if (json_dumpf(root, af.fp, JSON_INDENT(1) | JSON_REAL_PRECISION(6))) {
 		ut_afile_abort(&af);
@@ -330,7 +314,7 @@ int cmd_validate(int argc, char **argv)
 	fputc('\n', af.fp);
 	json_decref(root);
 	if (ut_afile_commit(&af))
-		return RB_EXIT_USAGE;
+		return UT_EXIT_USAGE;
 	printf("validate: table written to %s\n", out);
 	if (failed)
 		ret = 1;
