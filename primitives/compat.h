@@ -58,8 +58,8 @@
  *                                (no-ops except in TSan builds)
  *   rb_mix64()                   splitmix64's mixer (the same in both)
  * RB_HAVE_* macros say which variants an environment has (expedited
- * grace periods, a reader-preferring rwlock); the registry
- * (registry.c) lists a variant only where it exists.
+ * grace periods, a reader-preferring rwlock); the table of primitives
+ * (table.h) lists a variant only where it exists.
  *
  * The two halves: compat/kernel.h maps every name to <linux/...>;
  * compat/user.h implements them, with compat/user.c and the two

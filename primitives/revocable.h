@@ -54,9 +54,10 @@
  * revocable as soon as the last of several racing failed accesses has
  * returned (a sanitizer sees any later touch).
  *
- * One ops table per primitive and variant, listed in rev_ops_all[]
- * (primitives/registry.c, both environments).  Callers iterate over the
- * table and never switch on a primitive's name.
+ * One ops table per primitive and variant, a row each in
+ * primitives/table.h, listed in rev_ops_all[] (registry.c, both
+ * environments).  Callers iterate over the table and never switch on a
+ * primitive's name.
  */
 #ifndef REVBENCH_REVOCABLE_H
 #define REVBENCH_REVOCABLE_H
