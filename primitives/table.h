@@ -26,6 +26,9 @@
  * and validate's peers are not primitives: bugs.h and reference.c list
  * them.
  */
+#if defined(REV_PRIM) && !defined(REVBENCH_TABLE_H)
+#error "include table.h once at file scope before a pass that defines REV_PRIM"
+#endif
 #ifndef REVBENCH_TABLE_H
 #define REVBENCH_TABLE_H
 #include "none.h"
@@ -79,6 +82,6 @@ REV_PRIM(rev_ops_hazptr_asym, rev_hazptr_asym, PLAIN,
 	 rev_hazptr_asym_try_access, rev_hazptr_release)
 REV_PRIM(rev_ops_hazptr_pcpu, rev_hzp, PLAIN, rev_hzp_acquire,
 	 rev_hzp_release)
+#endif /* REV_PRIM */
 #undef REV_PRIM
 #undef REV_VARIANT
-#endif /* REV_PRIM */

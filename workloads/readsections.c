@@ -8,15 +8,15 @@
  * its row in primitives/table.h names them; here RB_WL_READSECTIONS*()
  * (workload.h) instantiates rb_wl_loop_body() and rb_wl_oc_body() once
  * per row over those inlines, so the access compiles to direct, inlined
- * code, and rb_wl_rs_rows[] maps each ops entry to its loops.  An entry without a row runs the generic loop (two indirect
- * calls per access), as the bug zoo does; tests/readsections.c checks
- * that every entry of rev_ops_all[] and rev_ref_all[] that is not
- * REV_CAP_BROKEN has a row, so no primitive falls to it unnoticed.
+ * code, and rb_wl_rs_rows[] maps each ops entry to its loops.  An entry
+ * without a row runs the generic loop (two indirect calls per access),
+ * as the bug zoo does; tests/readsections.c checks that every entry of
+ * rev_ops_all[] and rev_ref_all[] that is not REV_CAP_BROKEN has a row,
+ * so no primitive falls to it unnoticed.
  * Compiled unchanged into the module (mk/kmod.mk: shared_readsections.c).
  */
 #include "workload.h"
 #include "table.h"
-#include "bugs.h"
 #include "reference.h"
 
 /* Each primitive's loops, from its row of table.h. */
