@@ -130,6 +130,7 @@ void rb_page_free(void *p)
 	free(p);
 }
 
+/* CLOCK_MONOTONIC: runner/pool.c's condition variables wait on it too. */
 u64 rb_now_ns(void)
 {
 	struct timespec ts;
