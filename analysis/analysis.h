@@ -154,7 +154,5 @@ int rv_compare(struct rv_cmp *v, struct rv_run **side[2],
 void rv_free(struct rv_cmp *v);
 /* Higher is better only for rates. */
 int rv_higher_is_better(const char *metric);
-/* The verdict rule, stated for the output (compare, history). */
-void rv_print_rule(const struct rv_cmp *v);
 
 #endif /* REVBENCH_ANALYSIS_H */
