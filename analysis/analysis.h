@@ -61,8 +61,6 @@ struct rv_run {
 	int nc;
 	/* per cell, per kept repetition: set aside by the regime probe */
 	unsigned char **aside;
-	int nfast, nslow;		/* repetitions by probe regime */
-	double probe_ref;		/* the run's fast probe level, ns */
 };
 int rv_load(struct rv_run *r, const char *path, int flags);
 void rv_free_run(struct rv_run *r);
@@ -112,7 +110,6 @@ struct rv_cell {
 	int in[2], ok[2], failed[2];	/* runs of each side: have, measured,
 					 * failed it */
 	int regime_aside[2];		/* runs set aside: another regime */
-	int reps_aside[2];		/* repetitions set aside: probe */
 	const char *err;
 	struct rs_run *runs[2], *hist;
 	int nhist;

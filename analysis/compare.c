@@ -104,11 +104,10 @@ int rv_higher_is_better(const char *metric)
  */
 static void probe_regimes(struct rv_run *r)
 {
-	double *all = NULL, x;
+	double *all = NULL, x, ref = NAN;
 	int i, j, n = 0;
 
 	r->aside = xcalloc(r->nc + 1, sizeof(*r->aside));
-	r->probe_ref = NAN;
 	for (i = 0; i < r->nc; i++)
 		for (j = 0; j < r->c[i].n; j++)
 			if (rr_counter(r->c[i].rep[j], "probe_ns", &x) && x > 0) {
@@ -116,17 +115,13 @@ static void probe_regimes(struct rv_run *r)
 				all[n++] = x;
 			}
 	if (n)
-		r->probe_ref = rs_quantile(all, n, 0.1);
+		ref = rs_quantile(all, n, 0.1);
 	free(all);
 	for (i = 0; i < r->nc; i++) {
 		r->aside[i] = xcalloc(r->c[i].n + 1, 1);
-		for (j = 0; j < r->c[i].n && n; j++) {
-			if (!rr_counter(r->c[i].rep[j], "probe_ns", &x))
-				continue;
-			r->aside[i][j] = x > RV_PROBE_FACTOR * r->probe_ref;
-			r->nslow += r->aside[i][j];
-			r->nfast += !r->aside[i][j];
-		}
+		for (j = 0; j < r->c[i].n && n; j++)
+			r->aside[i][j] = rr_counter(r->c[i].rep[j], "probe_ns", &x) &&
+					 x > RV_PROBE_FACTOR * ref;
 	}
 }
 
@@ -248,7 +243,6 @@ static void add_run(struct rv_cmp *v, struct rv_cell *x, int si,
 	m = rv_values(r, ci, v->metric, v->no_probe, val, &aside);
 	v->reps_total += m + aside;
 	v->reps_aside += aside;
-	x->reps_aside[si] += aside;
 	if (!m) {
 		free(val);
 		return;

@@ -344,8 +344,6 @@ static void prim_add(int at, const struct rr_prim_desc *d)
 	p->family = xstrdup(d->family && *d->family ? d->family : d->name);
 	p->caps = xstrdup(d->caps);
 	p->color = valid_color(d->color) ? xstrdup(d->color) : NULL;
-	p->desc = xstrdup(d->desc);
-	p->impl = d->impl ? xstrdup(d->impl) : NULL;
 	p->floor = has_item(p->caps, "floor");
 	for (i = 0; i < npreg; i++)
 		preg[i].rank = i;
@@ -481,7 +479,6 @@ static struct rr_wl *wl_add(const struct rr_wl_desc *d)
 	w = &wreg[nwreg];
 	w->name = xstrdup(d->name);
 	w->unit = xstrdup(d->unit && *d->unit ? d->unit : "iteration");
-	w->measures = xstrdup(d->measures);
 	w->knobs = xstrdup(d->knobs);
 	w->cycle = d->kind && !strcmp(d->kind, "cycle");
 	w->rank = nwreg++;
@@ -568,7 +565,6 @@ static int load_bench(const char *path, size_t idx, json_t *e,
 	name = jstr(e, "name");
 	if (!name || !*name)
 		return rr_err(path, "benchmarks[%zu] has no \"name\" string", idx);
-	b->name = xstrdup(name);
 	v = json_object_get(e, "run_type");
 	if (v && !json_is_string(v))
 		return rr_err(path, "%s: \"run_type\" is not a string", name);
@@ -593,8 +589,6 @@ static int load_bench(const char *path, size_t idx, json_t *e,
 		b->key = rr_cell_key(tmp);
 		free(tmp);
 	}
-	v = json_object_get(e, "repetition_index");
-	b->repetition_index = json_is_integer(v) ? json_integer_value(v) : -1;
 	b->error_occurred = json_is_true(json_object_get(e, "error_occurred"));
 	b->error_message = xstrdup(jstr(e, "error_message"));
 	if (unit_scale(jstr(e, "time_unit"), &scale))
@@ -1072,7 +1066,6 @@ void rr_free(struct rr_file *f)
 	for (i = 0; i < f->nb; i++) {
 		struct rr_bench *b = &f->b[i];
 
-		free(b->name);
 		free(b->key);
 		free(b->aggregate_name);
 		free(b->error_message);

@@ -58,12 +58,10 @@ struct rr_counter {
 
 /* One entry of "benchmarks". */
 struct rr_bench {
-	char *name;		/* "name" exactly as in the file */
 	char *key;		/* the cell: the name without Google Benchmark's
 				 * suffixes (rr_cell_key()) */
 	enum rr_run_type run_type;
 	char *aggregate_name;	/* "mean", "median", ...; "" for iterations */
-	long repetition_index;	/* -1 when absent (aggregates) */
 	double real_ns;		/* real_time in ns (the _cv row: a fraction) */
 	int error_occurred;
 	char *error_message;
@@ -103,7 +101,7 @@ enum rr_role {
 	RR_SWEEP_CS = 1 << 5,	/* the cs knob */
 };
 struct rr_wl {
-	char *name, *unit, *measures, *knobs;	/* knobs: "cs,delay-ns,..." */
+	char *name, *unit, *knobs;	/* knobs: "cs,delay-ns,..." */
 	int rank;		/* place in the merged table */
 	int cycle;		/* kind "cycle" (else "loop") */
 	unsigned int roles;	/* enum rr_role, from kind, knobs, counters */
@@ -112,8 +110,7 @@ const struct rr_wl *rr_wl_get(const char *name);	/* never NULL */
 
 /* The primitive table (merged). */
 struct rr_prim {
-	char *name, *family, *caps, *color, *desc;	/* color may be NULL */
-	char *impl;	/* NULL: the file or table names none */
+	char *name, *family, *caps, *color;	/* color may be NULL */
 	int rank;
 	int floor;		/* caps has "floor": what ratios are taken to */
 };
