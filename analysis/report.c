@@ -1292,17 +1292,16 @@ int cmd_report(int argc, char **argv)
 		header(&runs[0].f, "revbench report: ");
 		tables(&runs[0].f, s, n);
 		for (i = 0; i < n; i = j) {
+			unsigned int r = s[i]->wl->roles;
+			bool revoke = (r & RR_CYCLE) && !(r & RR_MANY);
+
 			j = wl_end(s, n, i);
-			/* a revoke's tails and memory; a creation's memory */
-			if ((s[i]->wl->roles & RR_CYCLE) &&
-			    !(s[i]->wl->roles & RR_MANY))
+			/* a revoke's tails, memory and cost; a creation's memory */
+			if (revoke)
 				pctl_table(&runs[0].f, s + i, j - i);
-			if (((s[i]->wl->roles & RR_CYCLE) &&
-			     !(s[i]->wl->roles & RR_MANY)) ||
-			    (s[i]->wl->roles & RR_CREATE))
+			if (revoke || (r & RR_CREATE))
 				mem_table(s + i, j - i);
-			if ((s[i]->wl->roles & RR_CYCLE) &&
-			    !(s[i]->wl->roles & RR_MANY))
+			if (revoke)
 				cost_table(s + i, j - i);
 			guard_table(s + i, j - i);
 		}
