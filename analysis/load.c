@@ -288,14 +288,8 @@ static int has_item(const char *list, const char *item)
 	return 0;
 }
 
-int rr_prim_has_cap(const char *name, const char *cap)
-{
-	const struct rr_prim *p = rr_prim_get(name);
-
-	return p && has_item(p->caps, cap);
-}
-
-const struct rr_prim *rr_prim_get(const char *name)
+/* NULL: unknown */
+static const struct rr_prim *rr_prim_get(const char *name)
 {
 	int i;
 
@@ -303,6 +297,13 @@ const struct rr_prim *rr_prim_get(const char *name)
 		if (!strcmp(preg[i].name, name))
 			return &preg[i];
 	return NULL;
+}
+
+int rr_prim_has_cap(const char *name, const char *cap)
+{
+	const struct rr_prim *p = rr_prim_get(name);
+
+	return p && has_item(p->caps, cap);
 }
 
 const struct rr_prim *rr_prim_nth(int rank)
@@ -498,8 +499,8 @@ static void wl_add_json(json_t *e)
 	wl_add(&d);
 }
 
-/* Unknown to every table: a loop workload, after the known ones. */
-const struct rr_wl *rr_wl_get(const char *name)
+/* Never NULL: unknown to every table, a loop workload after the known ones. */
+static const struct rr_wl *rr_wl_get(const char *name)
 {
 	struct rr_wl_desc d = { name, NULL, "loop", "", "" };
 

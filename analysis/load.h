@@ -106,7 +106,6 @@ struct rr_wl {
 	int cycle;		/* kind "cycle" (else "loop") */
 	unsigned int roles;	/* enum rr_role, from kind, knobs, counters */
 };
-const struct rr_wl *rr_wl_get(const char *name);	/* never NULL */
 
 /* The primitive table (merged). */
 struct rr_prim {
@@ -114,7 +113,6 @@ struct rr_prim {
 	int rank;
 	int floor;		/* caps has "floor": what ratios are taken to */
 };
-const struct rr_prim *rr_prim_get(const char *name);	/* NULL: unknown */
 /* 1 when the primitive's caps list cap ("guard"), 0 if not or unknown. */
 int rr_prim_has_cap(const char *name, const char *cap);
 const struct rr_prim *rr_prim_nth(int rank);		/* NULL: none */

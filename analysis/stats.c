@@ -22,7 +22,7 @@ void rs_rng_seed(struct rs_rng *r, uint64_t seed)
 	r->s = seed;
 }
 
-uint64_t rs_rng_next(struct rs_rng *r)
+static uint64_t rs_rng_next(struct rs_rng *r)
 {
 	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
 
@@ -31,9 +31,9 @@ uint64_t rs_rng_next(struct rs_rng *r)
 	return z ^ (z >> 31);
 }
 
-uint64_t rs_rng_below(struct rs_rng *r, uint64_t n)
+/* [0, n): Lemire's multiply-shift; the bias is < n / 2^64 */
+static uint64_t rs_rng_below(struct rs_rng *r, uint64_t n)
 {
-	/* Lemire's multiply-shift; the bias is < n / 2^64 */
 	return (uint64_t)(((unsigned __int128)rs_rng_next(r) * n) >> 64);
 }
 
@@ -51,7 +51,8 @@ double rs_rng_normal(struct rs_rng *r)
 
 /* ---- distributions ------------------------------------------------------ */
 
-double rs_norm_sf(double z)
+/* P(Z > z) */
+static double rs_norm_sf(double z)
 {
 	return 0.5 * erfc(z / M_SQRT2);
 }
@@ -246,7 +247,8 @@ static int cmp_d(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-double rs_quantile7(const double *s, size_t n, double q)
+/* Quantile q of a sorted array, type 7 */
+static double rs_quantile7(const double *s, size_t n, double q)
 {
 	double pos, frac;
 	size_t i;
