@@ -524,7 +524,6 @@ static void fit_prior(const double *s2, const int *d, int k, double *d0,
 		      double *s02)
 {
 	double *e, emean = 0, evar = 0, tri = 0, med, floor_;
-	double *tmp;
 	int i;
 
 	*d0 = 0;
@@ -532,14 +531,9 @@ static void fit_prior(const double *s2, const int *d, int k, double *d0,
 	if (k < 3)
 		return;
 	e = malloc(k * sizeof(double));
-	tmp = malloc(k * sizeof(double));
-	if (!e || !tmp) {
-		free(e);
-		free(tmp);
+	if (!e)
 		return;
-	}
-	memcpy(tmp, s2, k * sizeof(double));
-	med = rs_median(tmp, k);
+	med = rs_median(s2, k);
 	/* a run-to-run spread of exactly 0 (integer counters): keep it finite */
 	floor_ = med > 0 ? med * 1e-4 : 1e-12;
 	for (i = 0; i < k; i++) {
@@ -562,7 +556,6 @@ static void fit_prior(const double *s2, const int *d, int k, double *d0,
 		*s02 = exp(emean);
 	}
 	free(e);
-	free(tmp);
 }
 
 /*
@@ -952,22 +945,13 @@ int rs_compare(const struct rs_cell_in *in, int n, int ngroups,
 	}
 
 correct:
-	for (i = 0; i < n; i++) {
-		a[i] = out[i].p_reg;
-		b[i] = out[i].p_imp;
-	}
-	{
-		double *t = malloc((n + 1) * sizeof(double));
-
-		if (t) {
-			rs_adjust(a, n, cfg->corr, t);
-			for (i = 0; i < n; i++)
-				out[i].padj_reg = t[i];
-			rs_adjust(b, n, cfg->corr, t);
-			for (i = 0; i < n; i++)
-				out[i].padj_imp = t[i];
-			free(t);
-		}
+	/* each direction's p-values, adjusted across the cells */
+	for (s = 0; s < 2; s++) {
+		for (i = 0; i < n; i++)
+			a[i] = s ? out[i].p_imp : out[i].p_reg;
+		rs_adjust(a, n, cfg->corr, b);
+		for (i = 0; i < n; i++)
+			*(s ? &out[i].padj_imp : &out[i].padj_reg) = b[i];
 	}
 	for (i = 0; i < n; i++) {
 		struct rs_cell_out *o = &out[i];
