@@ -879,7 +879,7 @@ static void panel_meta(FILE *meta, struct rv_run *p, int np)
 	for (pi = 0; pi < np; pi++) {
 		const struct rr_file *f = &p[pi].f;
 		const char *env = rr_env(f), *kern = rr_ctx(f, "kernel");
-		const char *vmk = rr_ctx(f, "vm_kernel");
+		const char *k = rr_kernel(f);
 		int syn = rr_ctx(f, "synthetic") != NULL, n;
 
 		n = snprintf(buf, sizeof(buf), "%s", syn ?
@@ -889,7 +889,7 @@ static void panel_meta(FILE *meta, struct rv_run *p, int np)
 				 "kernel module, qemu TCG emulation: timings NOT representative");
 		else if (!strcmp(env, "kernel"))
 			snprintf(buf + n, sizeof(buf) - n, "kernel module%s%s",
-				 vmk || kern ? ", " : "", vmk ? vmk : kern ? kern : "");
+				 k ? ", " : "", k ? k : "");
 		else if (!strcmp(env, "userspace"))
 			snprintf(buf + n, sizeof(buf) - n, "userspace%s%s",
 				 kern ? ", kernel " : "", kern ? kern : "");

@@ -1104,6 +1104,13 @@ const char *rr_env(const struct rr_file *f)
 	return e && *e ? e : "unknown";
 }
 
+const char *rr_kernel(const struct rr_file *f)
+{
+	const char *k = rr_ctx(f, "vm_kernel");
+
+	return k ? k : rr_ctx(f, "kernel");
+}
+
 int rr_is_tcg(const struct rr_file *f)
 {
 	return strstr(rr_env(f), "tcg") != NULL;

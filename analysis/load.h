@@ -171,6 +171,8 @@ const struct rr_cell *rr_cell_find(const struct rr_cell *cells, int n,
 const char *rr_ctx(const struct rr_file *f, const char *key);
 double rr_ctx_num(const struct rr_file *f, const char *key);	/* NAN */
 const char *rr_env(const struct rr_file *f);	/* "unknown" if absent */
+/* The guest kernel of a VM run, else the kernel; NULL: neither. */
+const char *rr_kernel(const struct rr_file *f);
 int rr_is_tcg(const struct rr_file *f);
 
 /* Google Benchmark's own keys of an entry; the rest are counters. */

@@ -98,9 +98,7 @@ static void header(const struct rr_file *f, const char *role)
 	kv_line("cpu", rr_ctx(f, "cpu_model"), NULL, NULL);
 	kv_line("topology", rr_ctx(f, "topology"), "placement",
 		rr_ctx(f, "placement"));
-	kv_line("kernel", rr_ctx(f, rr_ctx(f, "vm_kernel") ? "vm_kernel" :
-				 "kernel"),
-		"compiler", rr_ctx(f, "compiler"));
+	kv_line("kernel", rr_kernel(f), "compiler", rr_ctx(f, "compiler"));
 	kv_line("urcu", rr_ctx(f, "urcu_flavor"), "membarrier",
 		rr_ctx(f, "membarrier"));
 	if (pp || lp || rg) {
