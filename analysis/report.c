@@ -957,16 +957,6 @@ static void nway_val(char *buf, size_t len, double v, int k)
 		ut_fmt_ns(buf, len, v);
 }
 
-static int side_has(const struct rp_side *sd, const char *key)
-{
-	int i;
-
-	for (i = 0; i < sd->n; i++)
-		if (rr_cell_find(sd->runs[i]->c, sd->runs[i]->nc, key))
-			return 1;
-	return 0;
-}
-
 int rp_nway(FILE *fp, const struct rp_side *sd, int k,
 	    const struct rs_cfg *cfg)
 {
@@ -1054,9 +1044,11 @@ int rp_nway(FILE *fp, const struct rp_side *sd, int k,
 			}
 		}
 	}
+	/* in the baseline, in no run of side j: MISSING in its verdict */
 	for (i = 0; i < nall; i++)
 		for (j = 1; j < k; j++)
-			if (side_has(&sd[0], s[i]->key) && !side_has(&sd[j], s[i]->key))
+			if (verdict_of(&v[j], s[i]->key) &&
+			    verdict_of(&v[j], s[i]->key)->cls == RV_MISSING)
 				fprintf(out, "only in %s: %s\n", sd[0].label,
 					s[i]->key);
 	fprintf(out, "\n%d significant changes (marked *...*).\n", nsig);
