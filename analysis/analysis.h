@@ -32,8 +32,8 @@ int rp_short(const char *path);
 /*
  * The N-way table (report --vs, history --table): one column per side,
  * the first the baseline, each later column marked where rv_compare() of
- * the baseline's runs against that side's says REGRESSED or improved.
- * Returns the number of marks.
+ * the baseline's runs against that side's says REGRESSED or improved
+ * (RV_CFG_DEFAULT).  Returns the number of marks.
  */
 struct rv_run;
 struct rp_side {
@@ -41,8 +41,7 @@ struct rp_side {
 	struct rv_run **runs;
 	int n;
 };
-int rp_nway(FILE *fp, const struct rp_side *sd, int k,
-	    const struct rs_cfg *cfg);
+int rp_nway(FILE *fp, const struct rp_side *sd, int k);
 /* A kernel release or commit as a column heading ("6.12.95-rt"). */
 void rp_label(char *buf, size_t len, const char *s);
 
@@ -93,6 +92,9 @@ extern const int rv_nrules;
 int rv_differs(const struct rv_rule *r, const char *a, const char *b);
 
 /* ---- the verdict ---------------------------------------------------------- */
+
+/* compare's defaults, and those of report --vs and history --table */
+#define RV_CFG_DEFAULT	{ .threshold_pct = 5, .alpha = 0.05, .corr = RS_HOLM }
 
 enum rv_cls {
 	RV_TEST,	/* tested: out.verdict says what */

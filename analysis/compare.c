@@ -724,7 +724,7 @@ int cmd_compare(int argc, char **argv)
 	struct cmp_args a = { .nh = 0 };
 	bool allow_mm = false, allow_missing = false;
 	struct rv_cmp v = {
-		.cfg = { .threshold_pct = 5, .alpha = 0.05, .corr = RS_HOLM },
+		.cfg = RV_CFG_DEFAULT,
 		.metric = "real_time",
 	};
 	const struct ut_opt opts[] = {

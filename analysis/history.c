@@ -488,7 +488,6 @@ static void table(struct hrun *h, int n, int group)
 {
 	struct rp_side *sd = xcalloc(n, sizeof(*sd));
 	struct rv_run **rp = xcalloc(n, sizeof(*rp));
-	struct rs_cfg cfg = { .threshold_pct = 5, .alpha = 0.05, .corr = RS_HOLM };
 	int i, k = 0, m = 0;
 
 	for (i = 0; i < n; i++) {
@@ -502,7 +501,7 @@ static void table(struct hrun *h, int n, int group)
 		sd[k - 1].n++;
 	}
 	if (k >= 2)
-		rp_nway(stdout, sd, k, &cfg);
+		rp_nway(stdout, sd, k);
 	else
 		printf("\n(one column only: no N-way table)\n");
 	free(sd);

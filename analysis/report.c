@@ -957,9 +957,9 @@ static void nway_val(char *buf, size_t len, double v, int k)
 		ut_fmt_ns(buf, len, v);
 }
 
-int rp_nway(FILE *fp, const struct rp_side *sd, int k,
-	    const struct rs_cfg *cfg)
+int rp_nway(FILE *fp, const struct rp_side *sd, int k)
 {
+	const struct rs_cfg cfg = RV_CFG_DEFAULT;
 	struct rv_cmp *v = xcalloc(k, sizeof(*v));
 	const struct rr_cell **s;
 	struct rr_cell *all = NULL;
@@ -983,14 +983,14 @@ int rp_nway(FILE *fp, const struct rp_side *sd, int k,
 		struct rv_run **side[2] = { sd[0].runs, sd[i].runs };
 		const int n[2] = { sd[0].n, sd[i].n };
 
-		v[i].cfg = *cfg;
+		v[i].cfg = cfg;
 		v[i].metric = "real_time";
 		rv_compare(&v[i], side, n);
 	}
 	fprintf(out, "\nmmtests layout: %% = (base - new) / base of the means, positive = better;\n"
 		"*x%%* = REGRESSED or improved: the verdict of revbench compare on the\n"
-		"same runs (%g %% threshold, %s, alpha %g).\n", cfg->threshold_pct,
-		rs_correction_names[cfg->corr], cfg->alpha);
+		"same runs (%g %% threshold, %s, alpha %g).\n", cfg.threshold_pct,
+		rs_correction_names[cfg.corr], cfg.alpha);
 	/* blocks of at most two sides beside the baseline (80 columns) */
 	for (g = 1; g < k; g += per - 1) {
 		int e = g + per - 1 < k ? g + per - 1 : k, m, q;
@@ -1202,7 +1202,6 @@ int cmd_report(int argc, char **argv)
 		{ "--ascii-plot", 0, UT_FLAG, &ascii, 0, 0, NULL, NULL },
 		{ "--out", 'o', UT_STR, &dest, 0, 0, NULL, NULL },
 	};
-	struct rs_cfg cfg = { .threshold_pct = 5, .alpha = 0.05, .corr = RS_HOLM };
 	struct rv_run *runs = NULL, **rp;
 	struct rp_side *sd;
 	struct ut_afile af = { 0 };
@@ -1233,7 +1232,7 @@ int cmd_report(int argc, char **argv)
 		sd[i].n = 1;
 	}
 	for (i = 0; i < a.nvs; i++) {
-		struct rv_cmp v = { .cfg = cfg, .metric = "real_time" };
+		struct rv_cmp v = { .cfg = RV_CFG_DEFAULT, .metric = "real_time" };
 		struct rv_run **side[2] = { &rp[i], &rp[a.nvs] };
 		const int n[2] = { 1, 1 };
 
@@ -1273,7 +1272,7 @@ int cmd_report(int argc, char **argv)
 					rr_env(&sd[0].runs[0]->f),
 					rr_env(&sd[i].runs[0]->f));
 		}
-		rp_nway(out, sd, k, &cfg);
+		rp_nway(out, sd, k);
 	} else {
 		const struct rr_cell **s = rr_sorted(runs[0].c, runs[0].nc,
 						     RR_BY_PARAMS);
