@@ -499,14 +499,6 @@ static void wl_add_json(json_t *e)
 	wl_add(&d);
 }
 
-/* Never NULL: unknown to every table, a loop workload after the known ones. */
-static const struct rr_wl *rr_wl_get(const char *name)
-{
-	struct rr_wl_desc d = { name, NULL, "loop", "", "" };
-
-	return wl_add(&d);
-}
-
 /* ---- loading ------------------------------------------------------------------ */
 
 static int unit_scale(const char *u, double *scale)
@@ -1171,7 +1163,9 @@ int rr_cells(const struct rr_file *f, struct rr_cell **cells)
 				xstrdup(s1 + 1);
 			cell->params = s2 ? s2 + 1 : "";
 			parse_params(cell->params, &cell->p);
-			cell->wl = rr_wl_get(cell->workload);
+			/* unknown to every table: a loop workload, last */
+			cell->wl = wl_add(&(struct rr_wl_desc){
+				cell->workload, NULL, "loop", "", "" });
 		}
 		if (b->run_type == RR_AGGREGATE) {
 			if (!strcmp(b->aggregate_name, "median") ||

@@ -173,15 +173,6 @@ static const struct rr_cell *floor_of(const struct rr_cell **s, int n,
 	return NULL;
 }
 
-static int max_runs(const struct rr_cell **s, int n)
-{
-	int i, m = 0;
-
-	for (i = 0; i < n; i++)
-		m = s[i]->n > m ? s[i]->n : m;
-	return m;
-}
-
 /* The end of the workload's cells from i. */
 static int wl_end(const struct rr_cell **s, int n, int i)
 {
@@ -247,25 +238,25 @@ static void tables(const struct rr_file *f, const struct rr_cell **s, int n)
 	for (i = 0; i < n; i = j) {
 		const struct rr_wl *w = s[i]->wl;
 		const char *xn = extra_name(w);
-		int has_extra = 0, rc = w->roles & RR_READER;
+		int has_extra = 0, rc = w->roles & RR_READER, nruns = 0, g = 0;
 		char line[256], tmp[32];
 
 		j = wl_end(s, n, i);
 		for (k = i; k < j; k++) {
 			extra_value(f, s[k], tmp, sizeof(tmp));
 			has_extra |= tmp[0] != 0;
+			nruns = s[k]->n > nruns ? s[k]->n : nruns;
+			g |= s[k]->p.guard > 1;
 		}
 		unit_line(w, "");
 		fprintf(out, "median ± stddev of %d runs; %s%s%s\n",
-			max_runs(s + i, j - i), fl ? "ratio = median / median of " :
+			nruns, fl ? "ratio = median / median of " :
 			"no ratio: no floor primitive known", fl ? fl : "",
 			fl && rc ? ", and the" : "");
 		if (fl && rc)
 			fprintf(out, "difference in ns (ns over %s, the no-protection floor)\n",
 				fl);
-		for (k = i; k < j && s[k]->p.guard <= 1; k++)
-			;
-		if (rc && k < j)
+		if (rc && g)
 			fprintf(out, "(guard:G cells: ns per operation of G accesses, one per revocable)\n");
 		snprintf(line, sizeof(line), rc ? "  %-14s %10s   %9s %7s %9s  %s" :
 			 "  %-14s %10s   %9s %9s  %s%s", "primitive", "median",
