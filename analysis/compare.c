@@ -510,12 +510,9 @@ static int split_sides(struct cmp_args *a, const char **pos, int npos)
 		return -1;
 	} else {
 		nb = dd < 0 ? 1 : dd;
-		if (nb > RV_MAX_RUNS || npos - nb - (dd >= 0) > RV_MAX_RUNS)
-			return ut_bad("compare", "at most %d runs per side",
-				      RV_MAX_RUNS);
 		for (i = 0; i < npos; i++)
-			if (i != dd)
-				add_side(pos[i], i < nb ? &a->base : &a->new);
+			if (i != dd && add_side(pos[i], i < nb ? &a->base : &a->new))
+				return -1;
 	}
 	if (!a->base.n || !a->new.n) {
 		ut_bad("compare", "no %s results file given", a->base.n ? "NEW" : "BASE");
