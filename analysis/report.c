@@ -739,11 +739,16 @@ static void short_title(const struct rr_cell **c, int n, int nruns, int more)
 	char line[160], item[96];
 	int i, len = 0;
 
-	for (i = 0; i < n; i++) {
-		if (i && c[i]->wl == c[i - 1]->wl)
+	for (i = 0; i <= n; i++) {
+		if (i == n)
+			snprintf(item, sizeof(item), "median of %d run%s%s", nruns,
+				 nruns == 1 ? "" : "s",
+				 more ? " (more columns in the report)" : "");
+		else if (!i || c[i]->wl != c[i - 1]->wl)
+			snprintf(item, sizeof(item), "%s: time per %s",
+				 c[i]->workload, c[i]->wl->unit);
+		else
 			continue;
-		snprintf(item, sizeof(item), "%s: time per %s", c[i]->workload,
-			 c[i]->wl->unit);
 		if (len && len + 2 + (int)strlen(item) > 79) {
 			fprintf(out, "%s,\n", line);
 			len = 0;
@@ -751,15 +756,6 @@ static void short_title(const struct rr_cell **c, int n, int nruns, int more)
 		len += snprintf(line + len, sizeof(line) - (size_t)len, "%s%s",
 				len ? ", " : "", item);
 	}
-	snprintf(item, sizeof(item), "median of %d run%s%s", nruns,
-		 nruns == 1 ? "" : "s",
-		 more ? " (more columns in the report)" : "");
-	if (len + 2 + (int)strlen(item) > 79) {
-		fprintf(out, "%s,\n", line);
-		len = 0;
-	}
-	snprintf(line + len, sizeof(line) - (size_t)len, "%s%s",
-		 len ? ", " : "", item);
 	fprintf(out, "%s\n", line);
 }
 
