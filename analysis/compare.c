@@ -678,7 +678,7 @@ static void print_cell(const struct rv_cmp *v, const struct rv_cell *x,
 		[RV_ERROR] = "error", [RV_REGIME] = "regime",
 	};
 	const struct rs_cell_out *o = &x->out;
-	char sb[32], sn[32], ci[40], sp[16], runs[16], rg[512];
+	char sb[32], sn[32], ci[40], sp[16], runs[16], *rg = NULL;
 	const char *why;
 	double p;
 
@@ -688,10 +688,9 @@ static void print_cell(const struct rv_cmp *v, const struct rv_cell *x,
 	/* no change to print: dashes, and why */
 	if (x->cls != RV_TEST || o->verdict == RS_NOTEST) {
 		if (x->cls == RV_REGIME) {
-			snprintf(rg, sizeof(rg), "regime changed: round trip %s in base, %s in new",
-				 v->regime[0], x->regime_aside[1] ? "another" :
-				 v->regime[1]);
-			why = rg;
+			why = rg = xasprintf("regime changed: round trip %s in base, %s in new",
+					     v->regime[0], x->regime_aside[1] ?
+					     "another" : v->regime[1]);
 		} else if (x->cls != RV_TEST) {
 			why = !x->in[1] ? (allow_missing ? "not in new, allowed" :
 					   "not in new: --allow-missing to accept") :
@@ -702,6 +701,7 @@ static void print_cell(const struct rv_cmp *v, const struct rv_cell *x,
 		printf("%9s %9s %8s %-15s %6s %5s  %-9s  %s (%s)\n", "-", "-",
 		       "-", "", "-", x->cls == RV_TEST ? runs : "-",
 		       x->cls == RV_TEST ? "no-test" : what[x->cls], x->key, why);
+		free(rg);
 		return;
 	}
 	ut_fmt_ns(sb, sizeof(sb), o->med[0]);
