@@ -33,9 +33,7 @@
 #include "load.h"
 #include "stats.h"
 
-static int rr_err(const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
+__attribute__((format(printf, 2, 3)))
 static int rr_err(const char *path, const char *fmt, ...)
 {
 	va_list ap;
