@@ -358,28 +358,21 @@ static int run_summary(const struct rs_run *r, double *lm, double *w2)
 
 	if (r->n < 1)
 		return -1;
-	l = malloc(r->n * sizeof(double));
-	dev = malloc(r->n * sizeof(double));
-	if (!l || !dev) {
-		free(l);
-		free(dev);
-		return -1;
-	}
-	for (i = 0; i < r->n; i++) {
-		if (!(r->v[i] > 0) || !isfinite(r->v[i])) {
-			free(l);
-			free(dev);
+	for (i = 0; i < r->n; i++)
+		if (!(r->v[i] > 0) || !isfinite(r->v[i]))
 			return -1;
-		}
+	l = malloc(2 * r->n * sizeof(double));	/* the logs, their deviations */
+	if (!l)
+		return -1;
+	dev = l + r->n;
+	for (i = 0; i < r->n; i++)
 		l[i] = log(r->v[i]);
-	}
 	*lm = rs_median(l, r->n);
 	for (i = 0; i < r->n; i++)
 		dev[i] = fabs(l[i] - *lm);
 	mad = fmax(1.4826 * rs_median(dev, r->n), rs_sd(l, r->n));
 	*w2 = r->n >= 2 ? M_PI / 2 * mad * mad / r->n : 0;
 	free(l);
-	free(dev);
 	return 0;
 }
 
