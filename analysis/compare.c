@@ -720,10 +720,7 @@ int cmd_compare(int argc, char **argv)
 {
 	struct cmp_args a = { .nh = 0 };
 	bool allow_mm = false, allow_missing = false;
-	struct rv_cmp v = {
-		.cfg = RV_CFG_DEFAULT,
-		.metric = "real_time",
-	};
+	struct rv_cmp v = { .cfg = RV_CFG_DEFAULT, .metric = "real_time" };
 	const struct ut_opt opts[] = {
 		{ "--threshold", 0, UT_REAL, &v.cfg.threshold_pct, 0, 1e9, NULL, "a percentage >= 0" },
 		{ "--alpha", 0, UT_REAL, &v.cfg.alpha, 1e-300, 1 - 1e-16, NULL, "in (0, 1)" },
