@@ -94,7 +94,7 @@ int rv_differs(const struct rv_rule *r, const char *a, const char *b);
 /* ---- the verdict ---------------------------------------------------------- */
 
 /* compare's defaults, and those of report --vs and history --table */
-#define RV_CFG_DEFAULT	{ .threshold_pct = 5, .alpha = 0.05, .corr = RS_HOLM }
+#define RV_CFG_DEFAULT { .threshold_pct = 5, .alpha = 0.05, .corr = RS_HOLM }
 
 enum rv_cls {
 	RV_TEST,	/* tested: out.verdict says what */

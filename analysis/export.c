@@ -891,7 +891,7 @@ int ex_gnuplot(char **paths, int n, const char *dir)
 {
 	struct rv_run p[MAX_FILES];
 	struct ut_afile meta = { 0 };
-	const struct rr_cell **sel = NULL;	/* a figure's cells of a file */
+	const struct rr_cell **sel = NULL;	/* a figure's cells */
 	char *old = NULL;
 	int i, ret = 2, loaded = 0, maxc = 0;
 

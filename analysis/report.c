@@ -1272,7 +1272,7 @@ int cmd_report(int argc, char **argv)
 			bool revoke = (r & RR_CYCLE) && !(r & RR_MANY);
 
 			j = wl_end(s, n, i);
-			/* a revoke's tails, memory and cost; a creation's memory */
+			/* a revoke's tails, memory, cost; a creation's memory */
 			if (revoke)
 				pctl_table(&runs[0].f, s + i, j - i);
 			if (revoke || (r & RR_CREATE))

@@ -361,7 +361,7 @@ static int run_summary(const struct rs_run *r, double *lm, double *w2)
 	for (i = 0; i < r->n; i++)
 		if (!(r->v[i] > 0) || !isfinite(r->v[i]))
 			return -1;
-	l = malloc(2 * r->n * sizeof(double));	/* the logs, their deviations */
+	l = malloc(2 * r->n * sizeof(double));	/* logs, deviations */
 	if (!l)
 		return -1;
 	dev = l + r->n;
