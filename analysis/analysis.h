@@ -32,8 +32,8 @@ int rp_short(const char *path);
 /*
  * The N-way table (report --vs, history --table): one column per side,
  * the first the baseline, each later column marked where rv_compare() of
- * the baseline's runs against that side's says REGRESSED or improved.
- * Returns the number of marks.
+ * the baseline's runs against that side's says REGRESSED or improved
+ * (RV_CFG_DEFAULT).  Returns the number of marks.
  */
 struct rv_run;
 struct rp_side {
@@ -41,8 +41,7 @@ struct rp_side {
 	struct rv_run **runs;
 	int n;
 };
-int rp_nway(FILE *fp, const struct rp_side *sd, int k,
-	    const struct rs_cfg *cfg);
+int rp_nway(FILE *fp, const struct rp_side *sd, int k);
 /* A kernel release or commit as a column heading ("6.12.95-rt"). */
 void rp_label(char *buf, size_t len, const char *s);
 
@@ -61,8 +60,6 @@ struct rv_run {
 	int nc;
 	/* per cell, per kept repetition: set aside by the regime probe */
 	unsigned char **aside;
-	int nfast, nslow;		/* repetitions by probe regime */
-	double probe_ref;		/* the run's fast probe level, ns */
 };
 int rv_load(struct rv_run *r, const char *path, int flags);
 void rv_free_run(struct rv_run *r);
@@ -96,6 +93,9 @@ int rv_differs(const struct rv_rule *r, const char *a, const char *b);
 
 /* ---- the verdict ---------------------------------------------------------- */
 
+/* compare's defaults, and those of report --vs and history --table */
+#define RV_CFG_DEFAULT { .threshold_pct = 5, .alpha = 0.05, .corr = RS_HOLM }
+
 enum rv_cls {
 	RV_TEST,	/* tested: out.verdict says what */
 	RV_MISSING,	/* in BASE, in no NEW run */
@@ -112,7 +112,6 @@ struct rv_cell {
 	int in[2], ok[2], failed[2];	/* runs of each side: have, measured,
 					 * failed it */
 	int regime_aside[2];		/* runs set aside: another regime */
-	int reps_aside[2];		/* repetitions set aside: probe */
 	const char *err;
 	struct rs_run *runs[2], *hist;
 	int nhist;
@@ -154,7 +153,5 @@ int rv_compare(struct rv_cmp *v, struct rv_run **side[2],
 void rv_free(struct rv_cmp *v);
 /* Higher is better only for rates. */
 int rv_higher_is_better(const char *metric);
-/* The verdict rule, stated for the output (compare, history). */
-void rv_print_rule(const struct rv_cmp *v);
 
 #endif /* REVBENCH_ANALYSIS_H */

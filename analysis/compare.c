@@ -104,11 +104,10 @@ int rv_higher_is_better(const char *metric)
  */
 static void probe_regimes(struct rv_run *r)
 {
-	double *all = NULL, x;
+	double *all = NULL, x, ref = NAN;
 	int i, j, n = 0;
 
 	r->aside = xcalloc(r->nc + 1, sizeof(*r->aside));
-	r->probe_ref = NAN;
 	for (i = 0; i < r->nc; i++)
 		for (j = 0; j < r->c[i].n; j++)
 			if (rr_counter(r->c[i].rep[j], "probe_ns", &x) && x > 0) {
@@ -116,17 +115,13 @@ static void probe_regimes(struct rv_run *r)
 				all[n++] = x;
 			}
 	if (n)
-		r->probe_ref = rs_quantile(all, n, 0.1);
+		ref = rs_quantile(all, n, 0.1);
 	free(all);
 	for (i = 0; i < r->nc; i++) {
 		r->aside[i] = xcalloc(r->c[i].n + 1, 1);
-		for (j = 0; j < r->c[i].n && n; j++) {
-			if (!rr_counter(r->c[i].rep[j], "probe_ns", &x))
-				continue;
-			r->aside[i][j] = x > RV_PROBE_FACTOR * r->probe_ref;
-			r->nslow += r->aside[i][j];
-			r->nfast += !r->aside[i][j];
-		}
+		for (j = 0; j < r->c[i].n && n; j++)
+			r->aside[i][j] = rr_counter(r->c[i].rep[j], "probe_ns", &x) &&
+					 x > RV_PROBE_FACTOR * ref;
 	}
 }
 
@@ -248,7 +243,6 @@ static void add_run(struct rv_cmp *v, struct rv_cell *x, int si,
 	m = rv_values(r, ci, v->metric, v->no_probe, val, &aside);
 	v->reps_total += m + aside;
 	v->reps_aside += aside;
-	x->reps_aside[si] += aside;
 	if (!m) {
 		free(val);
 		return;
@@ -388,7 +382,8 @@ void rv_free(struct rv_cmp *v)
 	v->grp = NULL;
 }
 
-void rv_print_rule(const struct rv_cmp *v)
+/* The verdict rule, stated for the output. */
+static void print_rule(const struct rv_cmp *v)
 {
 	const struct rs_cfg *cfg = &v->cfg;
 	const char *cn = cfg->corr == RS_HOLM ? "Holm" :
@@ -515,12 +510,9 @@ static int split_sides(struct cmp_args *a, const char **pos, int npos)
 		return -1;
 	} else {
 		nb = dd < 0 ? 1 : dd;
-		if (nb > RV_MAX_RUNS || npos - nb - (dd >= 0) > RV_MAX_RUNS)
-			return ut_bad("compare", "at most %d runs per side",
-				      RV_MAX_RUNS);
 		for (i = 0; i < npos; i++)
-			if (i != dd)
-				add_side(pos[i], i < nb ? &a->base : &a->new);
+			if (i != dd && add_side(pos[i], i < nb ? &a->base : &a->new))
+				return -1;
 	}
 	if (!a->base.n || !a->new.n) {
 		ut_bad("compare", "no %s results file given", a->base.n ? "NEW" : "BASE");
@@ -545,12 +537,6 @@ static int same_run(const struct rv_run *a, const struct rv_run *b)
 		    a->f.b[i].real_ns != b->f.b[i].real_ns)
 			return 0;
 	return 1;
-}
-
-/* samples per repetition behind a cell's percentiles */
-static int cell_samples(const struct rr_cell *c, double *out)
-{
-	return rr_cell_median(c, "revoke_samples", out);
 }
 
 /*
@@ -588,7 +574,9 @@ static int check_contexts(struct rv_run **runs, int n, int allow, int *nwarn)
 			const struct rr_cell *c = &f->c[i];
 			const struct rr_cell *rc = rr_cell_find(ref->c, ref->nc, c->key);
 
-			if (rc && cell_samples(c, &y) && cell_samples(rc, &x) &&
+			/* samples per repetition behind the percentiles */
+			if (rc && rr_cell_median(c, "revoke_samples", &y) &&
+			    rr_cell_median(rc, "revoke_samples", &x) &&
 			    x != y && !nsamp++) {
 				a = x;
 				b = y;
@@ -690,30 +678,30 @@ static void print_cell(const struct rv_cmp *v, const struct rv_cell *x,
 		[RV_ERROR] = "error", [RV_REGIME] = "regime",
 	};
 	const struct rs_cell_out *o = &x->out;
-	char sb[32], sn[32], ci[40], sp[16], runs[16];
+	char sb[32], sn[32], ci[40], sp[16], runs[16], *rg = NULL;
+	const char *why;
 	double p;
 
 	if (x->cls == RV_NEWONLY || x->cls == RV_NOMETRIC)
 		return;
 	snprintf(runs, sizeof(runs), "%d/%d", x->ok[0], x->ok[1]);
-	if (x->cls == RV_REGIME) {
-		printf("%9s %9s %8s %-15s %6s %5s  %-9s  %s (regime changed: round trip %s in base, %s in new)\n",
-		       "-", "-", "-", "", "-", "-", what[x->cls], x->key,
-		       v->regime[0], x->regime_aside[1] ? "another" : v->regime[1]);
-		return;
-	}
-	if (x->cls != RV_TEST) {
+	/* no change to print: dashes, and why */
+	if (x->cls != RV_TEST || o->verdict == RS_NOTEST) {
+		if (x->cls == RV_REGIME) {
+			why = rg = xasprintf("regime changed: round trip %s in base, %s in new",
+					     v->regime[0], x->regime_aside[1] ?
+					     "another" : v->regime[1]);
+		} else if (x->cls != RV_TEST) {
+			why = !x->in[1] ? (allow_missing ? "not in new, allowed" :
+					   "not in new: --allow-missing to accept") :
+			      x->err && *x->err ? x->err : "no successful repetition";
+		} else {
+			why = o->why ? o->why : "?";
+		}
 		printf("%9s %9s %8s %-15s %6s %5s  %-9s  %s (%s)\n", "-", "-",
-		       "-", "", "-", "-", what[x->cls], x->key,
-		       !x->in[1] ? (allow_missing ? "not in new, allowed" :
-				    "not in new: --allow-missing to accept") :
-		       x->err && *x->err ? x->err : "no successful repetition");
-		return;
-	}
-	if (o->verdict == RS_NOTEST) {
-		printf("%9s %9s %8s %-15s %6s %5s  %-9s  %s (%s)\n", "-", "-",
-		       "-", "", "-", runs, "no-test", x->key,
-		       o->why ? o->why : "?");
+		       "-", "", "-", x->cls == RV_TEST ? runs : "-",
+		       x->cls == RV_TEST ? "no-test" : what[x->cls], x->key, why);
+		free(rg);
 		return;
 	}
 	ut_fmt_ns(sb, sizeof(sb), o->med[0]);
@@ -732,10 +720,7 @@ int cmd_compare(int argc, char **argv)
 {
 	struct cmp_args a = { .nh = 0 };
 	bool allow_mm = false, allow_missing = false;
-	struct rv_cmp v = {
-		.cfg = { .threshold_pct = 5, .alpha = 0.05, .corr = RS_HOLM },
-		.metric = "real_time",
-	};
+	struct rv_cmp v = { .cfg = RV_CFG_DEFAULT, .metric = "real_time" };
 	const struct ut_opt opts[] = {
 		{ "--threshold", 0, UT_REAL, &v.cfg.threshold_pct, 0, 1e9, NULL, "a percentage >= 0" },
 		{ "--alpha", 0, UT_REAL, &v.cfg.alpha, 1e-300, 1 - 1e-16, NULL, "in (0, 1)" },
@@ -750,7 +735,7 @@ int cmd_compare(int argc, char **argv)
 		{ "--history", 0, UT_FN, &a, 0, 0, add_hist_path, NULL },
 	};
 	const char *pos[2 * RV_MAX_RUNS + 1];
-	struct rv_run *runs, **side[2];
+	struct rv_run *runs = NULL, **side[2] = { NULL, NULL };
 	int npos, n[2], i, j, loaded = 0, nwarn = 0, ret = 2, refused;
 
 	i = ut_getopt("compare", argc, argv, opts, sizeof(opts) / sizeof(opts[0]),
@@ -759,12 +744,8 @@ int cmd_compare(int argc, char **argv)
 		compare_usage(stdout);
 	if (i)
 		return i > 0 ? 0 : 2;
-	if (v.cfg.alpha >= 1 || split_sides(&a, pos, npos)) {
-		for (i = 0; i < a.nh; i++)
-			free(a.hist[i]);
-		free(a.hist);
-		return 2;
-	}
+	if (split_sides(&a, pos, npos))
+		goto out;
 	n[0] = a.base.n;
 	n[1] = a.new.n;
 	runs = xcalloc(a.base.n + a.new.n + a.nh, sizeof(*runs));
@@ -826,7 +807,7 @@ int cmd_compare(int argc, char **argv)
 		       v.metric);
 		goto out;
 	}
-	rv_print_rule(&v);
+	print_rule(&v);
 	print_noise(&v, n);
 	printf("\n%9s %9s %8s %-15s %6s %5s  %-9s  %s\n", "base", "new",
 	       "change", "95% CI", "p_adj", "runs", "verdict", "benchmark");

@@ -275,14 +275,14 @@ static void cell_stats(const double *v, int n, FILE *fp, double *lo,
 
 /* ---- figure 1: reader cost against threads ----------------------------- */
 
-static int fig1(FILE *meta, struct rv_run *p, int np, const char *dir)
+static int fig1(FILE *meta, struct rv_run *p, int np, const char *dir,
+		const struct rr_cell **sel)
 {
 	double ymin = INFINITY, ymax = -INFINITY;
 	long tmax = 1;
 	int pi, i;
 
 	for (pi = 0; pi < np; pi++) {
-		const struct rr_cell **sel = xcalloc(p[pi].nc + 1, sizeof(*sel));
 		long cs0 = LONG_MAX;
 		char note[160];
 		struct fig d;
@@ -297,10 +297,8 @@ static int fig1(FILE *meta, struct rv_run *p, int np, const char *dir)
 			    !rr_has_extras(&p[pi].c[i].p) && p[pi].c[i].p.cs == cs0)
 				sel[nsel++] = &p[pi].c[i];
 		rr_sort(sel, nsel, RR_BY_PRIM);
-		if (fig_open(&d, dir, 1, pi, "reader cost", p[pi].f.path)) {
-			free(sel);
+		if (fig_open(&d, dir, 1, pi, "reader cost", p[pi].f.path))
 			return -1;
-		}
 		fprintf(d.fp, "# blocks: one per primitive\n"
 			"# threads median_ns min_ns max_ns repetitions\n");
 		for (i = 0; i < nsel; i++) {
@@ -317,7 +315,6 @@ static int fig1(FILE *meta, struct rv_run *p, int np, const char *dir)
 				 sel[0]->workload, cs0, sel[0]->n);
 		else
 			snprintf(note, sizeof(note), "no reader cells with a cs knob in this file");
-		free(sel);
 		if (fig_close(&d, meta, note))
 			return -1;
 	}
@@ -389,13 +386,13 @@ static int cdf_counters(struct fig *d, const struct rr_cell *c, double *lo,
 	return 1;
 }
 
-static int fig2(FILE *meta, struct rv_run *p, int np, const char *dir)
+static int fig2(FILE *meta, struct rv_run *p, int np, const char *dir,
+		const struct rr_cell **sel)
 {
 	double xmin = INFINITY, xmax = -INFINITY;
 	int pi, i;
 
 	for (pi = 0; pi < np; pi++) {
-		const struct rr_cell **sel = xcalloc(p[pi].nc + 1, sizeof(*sel));
 		int nsel, nsamp = 0, nctr = 0;
 		char note[200], pick[120], lbl[96];
 		struct fig d;
@@ -404,10 +401,8 @@ static int fig2(FILE *meta, struct rv_run *p, int np, const char *dir)
 		nsel = pick_per_prim(&p[pi], RR_CYCLE, RR_MANY, sel);
 		for (i = 0; i < nsel; i++)
 			tmax = sel[i]->p.threads > tmax ? sel[i]->p.threads : tmax;
-		if (fig_open(&d, dir, 2, pi, "revoke latency CDF", p[pi].f.path)) {
-			free(sel);
+		if (fig_open(&d, dir, 2, pi, "revoke latency CDF", p[pi].f.path))
 			return -1;
-		}
 		fprintf(d.fp, "# revoke_ns cumulative_fraction\n");
 		for (i = 0; i < nsel; i++) {
 			const struct rr_cell *c = sel[i];
@@ -432,7 +427,6 @@ static int fig2(FILE *meta, struct rv_run *p, int np, const char *dir)
 			snprintf(note, sizeof(note), "%s; NO samples file: p50/p90/p99/max points only", pick);
 		else
 			snprintf(note, sizeof(note), "%s; %d primitives without samples: percentile points", pick, nctr);
-		free(sel);
 		if (fig_close(&d, meta, note))
 			return -1;
 	}
@@ -443,7 +437,8 @@ static int fig2(FILE *meta, struct rv_run *p, int np, const char *dir)
 /* ---- bar figures 3 and 6: primitives on x, one colour per file ---------- */
 
 static int bars(FILE *meta, struct rv_run *p, int np, const char *dir,
-		int fig, unsigned int roles, const char *counter)
+		const struct rr_cell **sel, int fig, unsigned int roles,
+		const char *counter)
 {
 	char xt[4096] = "", missing[1024] = "", name[32], what[64] = "";
 	const char *prims[64];
@@ -452,7 +447,6 @@ static int bars(FILE *meta, struct rv_run *p, int np, const char *dir,
 
 	/* the union of primitives, in the table's order */
 	for (pi = 0; pi < np; pi++) {
-		const struct rr_cell **sel = xcalloc(p[pi].nc + 1, sizeof(*sel));
 		int nsel = pick_per_prim(&p[pi], roles, 0, sel);
 
 		for (i = 0; i < nsel; i++) {
@@ -462,7 +456,6 @@ static int bars(FILE *meta, struct rv_run *p, int np, const char *dir,
 				prims[nprim++] = sel[i]->primitive;
 			snprintf(what, sizeof(what), "%s", sel[i]->workload);
 		}
-		free(sel);
 	}
 	for (i = 1; i < nprim; i++)
 		for (j = i; j > 0 && (rr_prim_rank(prims[j - 1]) > rr_prim_rank(prims[j]) ||
@@ -476,15 +469,12 @@ static int bars(FILE *meta, struct rv_run *p, int np, const char *dir,
 	for (i = 0; i < nprim; i++)
 		words_add(xt, sizeof(xt), prims[i]);
 	for (pi = 0; pi < np; pi++) {
-		const struct rr_cell **sel = xcalloc(p[pi].nc + 1, sizeof(*sel));
 		int nsel = pick_per_prim(&p[pi], roles, 0, sel), used_rt = 0, slot;
 		char note[200], pick[120];
 		struct fig d;
 
-		if (fig_open(&d, dir, fig, pi, what, p[pi].f.path)) {
-			free(sel);
+		if (fig_open(&d, dir, fig, pi, what, p[pi].f.path))
 			return -1;
-		}
 		fprintf(d.fp, "# slot primitive median_ns min_ns max_ns bytes_per_rev\n");
 		for (i = 0; i < nsel; i++) {
 			const struct rr_cell *c = sel[i];
@@ -516,7 +506,6 @@ static int bars(FILE *meta, struct rv_run *p, int np, const char *dir,
 				 pick, used_rt, counter);
 		else
 			snprintf(note, sizeof(note), "%s", pick);
-		free(sel);
 		if (!d.nt) {
 			fprintf(d.fp, "# (no rows)\n");
 			words_add(missing, sizeof(missing), ut_basename(p[pi].f.path));
@@ -551,14 +540,14 @@ static int many_cell(const struct rr_cell *c)
 	return !rr_has_extras(&p);
 }
 
-static int fig4(FILE *meta, struct rv_run *p, int np, const char *dir)
+static int fig4(FILE *meta, struct rv_run *p, int np, const char *dir,
+		const struct rr_cell **sel)
 {
 	static const char *const modes[] = { "batched", "oneby" };
 	double ymin = INFINITY, ymax = -INFINITY, xmin = INFINITY, xmax = 1;
 	int pi, i, j, mi;
 
 	for (pi = 0; pi < np; pi++) {
-		const struct rr_cell **sel = xcalloc(p[pi].nc + 1, sizeof(*sel));
 		char note[200], dt[256] = "";
 		long tmax = -1, cs0 = LONG_MAX;
 		int nsel = 0, nmodes[2] = { 0, 0 };
@@ -582,10 +571,8 @@ static int fig4(FILE *meta, struct rv_run *p, int np, const char *dir)
 				sel[nsel++] = &p[pi].c[i];
 		rr_sort(sel, nsel, RR_BY_PRIM);
 		if (fig_open(&d, dir, 4, pi, nsel ? sel[0]->workload : "unbind of many",
-			     p[pi].f.path)) {
-			free(sel);
+			     p[pi].f.path))
 			return -1;
-		}
 		fprintf(d.fp, "# n median_ns min_ns max_ns repetitions\n");
 		/* blocks: per primitive, batched first then one by one,
 		 * ascending n (the cells are sorted by parameters) */
@@ -623,7 +610,6 @@ static int fig4(FILE *meta, struct rv_run *p, int np, const char *dir)
 				 sel[0]->workload, tmax, cs0);
 		else
 			snprintf(note, sizeof(note), "no unbind-of-many cells in this file");
-		free(sel);
 		if (fig_close(&d, meta, NULL))
 			return -1;
 		gp_varf(meta, "F4_D%d%.0d", pi + 1, 0, dt);
@@ -712,14 +698,14 @@ static void bar_of(const struct rr_file *f, const struct rr_cell *c,
 	}
 }
 
-static int fig5(FILE *meta, struct rv_run *p, int np, const char *dir)
+static int fig5(FILE *meta, struct rv_run *p, int np, const char *dir,
+		const struct rr_cell **sel)
 {
 	double ymin = INFINITY, ymax = -INFINITY;
 	int maxcond = 0, pi, i, j, k, m;
 
 	for (pi = 0; pi < np; pi++) {
 		struct cond *conds = xcalloc(p[pi].nc + 1, sizeof(*conds)), d;
-		const struct rr_cell **sel = xcalloc(p[pi].nc + 1, sizeof(*sel));
 		int nsel = 0, ncond = 0, src[5] = { 0 };
 		char name[64], note[200];
 		struct fig fd;
@@ -745,7 +731,6 @@ static int fig5(FILE *meta, struct rv_run *p, int np, const char *dir)
 		if (fig_open(&fd, dir, 5, pi, "revoke latency vs critical section",
 			     p[pi].f.path)) {
 			free(conds);
-			free(sel);
 			return -1;
 		}
 		fprintf(fd.fp, "# category p50_ns p50_ns top_ns   (pooled samples: top = p99 with >= 1000\n"
@@ -798,7 +783,6 @@ static int fig5(FILE *meta, struct rv_run *p, int np, const char *dir)
 				 "%s, threads:%ld; pooled samples: bar to p99 (n>=1000: %d cells), p90 (n>=100: %d), none (%d)",
 				 sel[0]->workload, tmax, src[0], src[1], src[2]);
 		free(conds);
-		free(sel);
 		fprintf(meta, "F5_N%d = %d\nF5_NC%d = %d\n", pi + 1, fd.nt,
 			pi + 1, ncond);
 		if (ut_afile_commit(&fd.af))
@@ -815,13 +799,13 @@ static int fig5(FILE *meta, struct rv_run *p, int np, const char *dir)
 
 /* ---- figure 7: what a revoke costs the revoker ---------------------------- */
 
-static int fig7(FILE *meta, struct rv_run *p, int np, const char *dir)
+static int fig7(FILE *meta, struct rv_run *p, int np, const char *dir,
+		const struct rr_cell **sel)
 {
 	double lo = INFINITY, hi = -INFINITY;
 	int pi, i;
 
 	for (pi = 0; pi < np; pi++) {
-		const struct rr_cell **sel = xcalloc(p[pi].nc + 1, sizeof(*sel));
 		int nsel = pick_per_prim(&p[pi], RR_CYCLE, RR_MANY, sel), got = 0;
 		char note[200], pick[120], lbl[96];
 		long tmax = -1;
@@ -830,10 +814,8 @@ static int fig7(FILE *meta, struct rv_run *p, int np, const char *dir)
 		for (i = 0; i < nsel; i++)
 			tmax = sel[i]->p.threads > tmax ? sel[i]->p.threads : tmax;
 		if (fig_open(&d, dir, 7, pi, "revoker CPU time against latency",
-			     p[pi].f.path)) {
-			free(sel);
+			     p[pi].f.path))
 			return -1;
-		}
 		for (i = 0; i < nsel; i++) {
 			const struct rr_cell *c = sel[i];
 			double *v = xmalloc((c->n + 1) * sizeof(double));
@@ -859,7 +841,6 @@ static int fig7(FILE *meta, struct rv_run *p, int np, const char *dir)
 			snprintf(note, sizeof(note), "%s", pick);
 		else
 			snprintf(note, sizeof(note), "no revoke_cpu_ns counters (files before December 2026)");
-		free(sel);
 		if (fig_close(&d, meta, note))
 			return -1;
 	}
@@ -879,7 +860,7 @@ static void panel_meta(FILE *meta, struct rv_run *p, int np)
 	for (pi = 0; pi < np; pi++) {
 		const struct rr_file *f = &p[pi].f;
 		const char *env = rr_env(f), *kern = rr_ctx(f, "kernel");
-		const char *vmk = rr_ctx(f, "vm_kernel");
+		const char *k = rr_kernel(f);
 		int syn = rr_ctx(f, "synthetic") != NULL, n;
 
 		n = snprintf(buf, sizeof(buf), "%s", syn ?
@@ -889,7 +870,7 @@ static void panel_meta(FILE *meta, struct rv_run *p, int np)
 				 "kernel module, qemu TCG emulation: timings NOT representative");
 		else if (!strcmp(env, "kernel"))
 			snprintf(buf + n, sizeof(buf) - n, "kernel module%s%s",
-				 vmk || kern ? ", " : "", vmk ? vmk : kern ? kern : "");
+				 k ? ", " : "", k ? k : "");
 		else if (!strcmp(env, "userspace"))
 			snprintf(buf + n, sizeof(buf) - n, "userspace%s%s",
 				 kern ? ", kernel " : "", kern ? kern : "");
@@ -910,16 +891,20 @@ int ex_gnuplot(char **paths, int n, const char *dir)
 {
 	struct rv_run p[MAX_FILES];
 	struct ut_afile meta = { 0 };
+	const struct rr_cell **sel = NULL;	/* a figure's cells */
 	char *old = NULL;
-	int i, ret = 2, loaded = 0;
+	int i, ret = 2, loaded = 0, maxc = 0;
 
 	if (n < 1 || n > MAX_FILES) {
 		ut_bad("export", "give 1 to %d results files", MAX_FILES);
 		return 2;
 	}
-	for (i = 0; i < n; i++, loaded++)
+	for (i = 0; i < n; i++, loaded++) {
 		if (rv_load(&p[i], paths[i], 0))
 			goto out;
+		maxc = p[i].nc > maxc ? p[i].nc : maxc;
+	}
+	sel = xcalloc(maxc + 1, sizeof(*sel));
 	if (ut_mkdir_p(dir)) {
 		ut_bad("export", "%s: cannot create output directory: %s", dir,
 		       strerror(errno));
@@ -945,11 +930,11 @@ int ex_gnuplot(char **paths, int n, const char *dir)
 	fprintf(meta.fp, "# written by revbench export --gnuplot; read by plot/figN-*.gp\n");
 	panel_meta(meta.fp, p, n);
 	linetypes(meta.fp);
-	if (fig1(meta.fp, p, n, dir) || fig2(meta.fp, p, n, dir) ||
-	    bars(meta.fp, p, n, dir, 3, RR_FAILPATH, "error_ns") ||
-	    fig4(meta.fp, p, n, dir) || fig5(meta.fp, p, n, dir) ||
-	    bars(meta.fp, p, n, dir, 6, RR_CREATE, NULL) ||
-	    fig7(meta.fp, p, n, dir) ||
+	if (fig1(meta.fp, p, n, dir, sel) || fig2(meta.fp, p, n, dir, sel) ||
+	    bars(meta.fp, p, n, dir, sel, 3, RR_FAILPATH, "error_ns") ||
+	    fig4(meta.fp, p, n, dir, sel) || fig5(meta.fp, p, n, dir, sel) ||
+	    bars(meta.fp, p, n, dir, sel, 6, RR_CREATE, NULL) ||
+	    fig7(meta.fp, p, n, dir, sel) ||
 	    ut_afile_commit(&meta))
 		goto out;
 	ret = 0;
@@ -957,6 +942,7 @@ out:
 	if (meta.fp)
 		ut_afile_abort(&meta);
 	free(old);
+	free(sel);
 	for (i = 0; i < loaded; i++)
 		rv_free_run(&p[i]);
 	return ret;

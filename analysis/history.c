@@ -94,13 +94,6 @@ static double commit_time(const char *hash)
 	return t;
 }
 
-static const char *kernel_of(const struct rr_file *f)
-{
-	const char *k = rr_ctx(f, "vm_kernel");
-
-	return k ? k : rr_ctx(f, "kernel");
-}
-
 static int cmp_run(const void *a, const void *b)
 {
 	const struct hrun *x = a, *y = b;
@@ -150,7 +143,6 @@ static struct series *find_series(struct series **s, int *ns, const char *key,
 			    regime ? regime : ""))
 			return &(*s)[i];
 	*s = xrealloc(*s, (*ns + 1) * sizeof(**s));
-	memset(&(*s)[*ns], 0, sizeof(**s));
 	(*s)[*ns] = (struct series){ .key = key, .metric = metric,
 				     .regime = regime, .group = group };
 	(*s)[*ns].run = xmalloc(nruns * sizeof(int));
@@ -240,15 +232,12 @@ static int common_moves(struct series **sp, int ns, int nruns)
 				at[k][y->run[j]] = j;
 			c[k] = log(fmax(rs_median(y->v, y->n), 1e-300));
 		}
-		s = *sp = xrealloc(*sp, (out + 1) * sizeof(*s));
-		x = memset(&s[out], 0, sizeof(*s));
-		x->key = xasprintf("%s%s (all cells)", s[mem[0]].wl,
-				   s[mem[0]].cross ? " T>=2" : "");
-		x->metric = s[mem[0]].metric;
-		x->regime = s[mem[0]].regime;
-		x->group = s[mem[0]].group;
-		x->run = xmalloc(nruns * sizeof(int));
-		x->v = xmalloc(nruns * sizeof(double));
+		/* a key no cell has: a new series, with no workload */
+		x = find_series(sp, &out, xasprintf("%s%s (all cells)",
+				s[mem[0]].wl, s[mem[0]].cross ? " T>=2" : ""),
+				s[mem[0]].metric, s[mem[0]].regime,
+				s[mem[0]].group, nruns);
+		s = *sp;
 		for (r = 0; r < nruns; r++) {
 			for (j = 0, k = 0; k < nm; k++)
 				if (at[k][r] >= 0)
@@ -266,7 +255,6 @@ static int common_moves(struct series **sp, int ns, int nruns)
 		for (k = 0; k < nm; k++)
 			free(at[k]);
 		free(at);
-		out++;
 	}
 	free(mem);
 	free(c);
@@ -376,8 +364,8 @@ static void where(char *buf, size_t len, const struct hrun *h)
 
 	snprintf(buf, len, "run %d (%.16s%s%.12s%s%.24s)", h->idx,
 		 date ? date : "no date", git ? ", " : "", git ? git : "",
-		 kernel_of(&h->r.f) ? ", " : "",
-		 kernel_of(&h->r.f) ? kernel_of(&h->r.f) : "");
+		 rr_kernel(&h->r.f) ? ", " : "",
+		 rr_kernel(&h->r.f) ? rr_kernel(&h->r.f) : "");
 	t = strchr(buf, 'T');	/* "2026-12-06T00:17" */
 	if (t && t > buf && t[-1] >= '0' && t[-1] <= '9')
 		*t = ' ';
@@ -500,7 +488,6 @@ static void table(struct hrun *h, int n, int group)
 {
 	struct rp_side *sd = xcalloc(n, sizeof(*sd));
 	struct rv_run **rp = xcalloc(n, sizeof(*rp));
-	struct rs_cfg cfg = { .threshold_pct = 5, .alpha = 0.05, .corr = RS_HOLM };
 	int i, k = 0, m = 0;
 
 	for (i = 0; i < n; i++) {
@@ -514,7 +501,7 @@ static void table(struct hrun *h, int n, int group)
 		sd[k - 1].n++;
 	}
 	if (k >= 2)
-		rp_nway(stdout, sd, k, &cfg);
+		rp_nway(stdout, sd, k);
 	else
 		printf("\n(one column only: no N-way table)\n");
 	free(sd);
@@ -579,7 +566,7 @@ int cmd_history(int argc, char **argv)
 		const struct rr_file *f = &h[i].r.f;
 		const char *git = rr_ctx(f, "git_commit");
 
-		h[i].key = by == BY_KERNEL ? kernel_rank(kernel_of(f)) :
+		h[i].key = by == BY_KERNEL ? kernel_rank(rr_kernel(f)) :
 			   by == BY_COMMIT ? commit_time(git) : f->stamp;
 		if (by == BY_COMMIT && isnan(h[i].key)) {
 			nocommit++;
@@ -588,7 +575,7 @@ int cmd_history(int argc, char **argv)
 		if (isnan(h[i].key))
 			h[i].key = 0;
 		rp_label(h[i].label, sizeof(h[i].label), by == BY_KERNEL ?
-			 (kernel_of(f) ? kernel_of(f) : "?") : by == BY_COMMIT ?
+			 (rr_kernel(f) ? rr_kernel(f) : "?") : by == BY_COMMIT ?
 			 (git ? git : "?") : ut_basename(f->path));
 		if (by == BY_TIME && !strcmp(h[i].label, "results.json"))
 			snprintf(h[i].label, sizeof(h[i].label), "%.16s",

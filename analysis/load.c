@@ -33,9 +33,7 @@
 #include "load.h"
 #include "stats.h"
 
-static int rr_err(const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
+__attribute__((format(printf, 2, 3)))
 static int rr_err(const char *path, const char *fmt, ...)
 {
 	va_list ap;
@@ -288,14 +286,8 @@ static int has_item(const char *list, const char *item)
 	return 0;
 }
 
-int rr_prim_has_cap(const char *name, const char *cap)
-{
-	const struct rr_prim *p = rr_prim_get(name);
-
-	return p && has_item(p->caps, cap);
-}
-
-const struct rr_prim *rr_prim_get(const char *name)
+/* NULL: unknown */
+static const struct rr_prim *rr_prim_get(const char *name)
 {
 	int i;
 
@@ -303,6 +295,13 @@ const struct rr_prim *rr_prim_get(const char *name)
 		if (!strcmp(preg[i].name, name))
 			return &preg[i];
 	return NULL;
+}
+
+int rr_prim_has_cap(const char *name, const char *cap)
+{
+	const struct rr_prim *p = rr_prim_get(name);
+
+	return p && has_item(p->caps, cap);
 }
 
 const struct rr_prim *rr_prim_nth(int rank)
@@ -344,8 +343,6 @@ static void prim_add(int at, const struct rr_prim_desc *d)
 	p->family = xstrdup(d->family && *d->family ? d->family : d->name);
 	p->caps = xstrdup(d->caps);
 	p->color = valid_color(d->color) ? xstrdup(d->color) : NULL;
-	p->desc = xstrdup(d->desc);
-	p->impl = d->impl ? xstrdup(d->impl) : NULL;
 	p->floor = has_item(p->caps, "floor");
 	for (i = 0; i < npreg; i++)
 		preg[i].rank = i;
@@ -481,7 +478,6 @@ static struct rr_wl *wl_add(const struct rr_wl_desc *d)
 	w = &wreg[nwreg];
 	w->name = xstrdup(d->name);
 	w->unit = xstrdup(d->unit && *d->unit ? d->unit : "iteration");
-	w->measures = xstrdup(d->measures);
 	w->knobs = xstrdup(d->knobs);
 	w->cycle = d->kind && !strcmp(d->kind, "cycle");
 	w->rank = nwreg++;
@@ -499,14 +495,6 @@ static void wl_add_json(json_t *e)
 	};
 
 	wl_add(&d);
-}
-
-/* Unknown to every table: a loop workload, after the known ones. */
-const struct rr_wl *rr_wl_get(const char *name)
-{
-	struct rr_wl_desc d = { name, NULL, "loop", "", "" };
-
-	return wl_add(&d);
 }
 
 /* ---- loading ------------------------------------------------------------------ */
@@ -568,7 +556,6 @@ static int load_bench(const char *path, size_t idx, json_t *e,
 	name = jstr(e, "name");
 	if (!name || !*name)
 		return rr_err(path, "benchmarks[%zu] has no \"name\" string", idx);
-	b->name = xstrdup(name);
 	v = json_object_get(e, "run_type");
 	if (v && !json_is_string(v))
 		return rr_err(path, "%s: \"run_type\" is not a string", name);
@@ -593,8 +580,6 @@ static int load_bench(const char *path, size_t idx, json_t *e,
 		b->key = rr_cell_key(tmp);
 		free(tmp);
 	}
-	v = json_object_get(e, "repetition_index");
-	b->repetition_index = json_is_integer(v) ? json_integer_value(v) : -1;
 	b->error_occurred = json_is_true(json_object_get(e, "error_occurred"));
 	b->error_message = xstrdup(jstr(e, "error_message"));
 	if (unit_scale(jstr(e, "time_unit"), &scale))
@@ -1072,7 +1057,6 @@ void rr_free(struct rr_file *f)
 	for (i = 0; i < f->nb; i++) {
 		struct rr_bench *b = &f->b[i];
 
-		free(b->name);
 		free(b->key);
 		free(b->aggregate_name);
 		free(b->error_message);
@@ -1108,6 +1092,13 @@ const char *rr_env(const struct rr_file *f)
 	const char *e = rr_ctx(f, "revbench_env");
 
 	return e && *e ? e : "unknown";
+}
+
+const char *rr_kernel(const struct rr_file *f)
+{
+	const char *k = rr_ctx(f, "vm_kernel");
+
+	return k ? k : rr_ctx(f, "kernel");
 }
 
 int rr_is_tcg(const struct rr_file *f)
@@ -1170,7 +1161,9 @@ int rr_cells(const struct rr_file *f, struct rr_cell **cells)
 				xstrdup(s1 + 1);
 			cell->params = s2 ? s2 + 1 : "";
 			parse_params(cell->params, &cell->p);
-			cell->wl = rr_wl_get(cell->workload);
+			/* unknown to every table: a loop workload, last */
+			cell->wl = wl_add(&(struct rr_wl_desc){
+				cell->workload, NULL, "loop", "", "" });
 		}
 		if (b->run_type == RR_AGGREGATE) {
 			if (!strcmp(b->aggregate_name, "median") ||

@@ -58,12 +58,10 @@ struct rr_counter {
 
 /* One entry of "benchmarks". */
 struct rr_bench {
-	char *name;		/* "name" exactly as in the file */
 	char *key;		/* the cell: the name without Google Benchmark's
 				 * suffixes (rr_cell_key()) */
 	enum rr_run_type run_type;
 	char *aggregate_name;	/* "mean", "median", ...; "" for iterations */
-	long repetition_index;	/* -1 when absent (aggregates) */
 	double real_ns;		/* real_time in ns (the _cv row: a fraction) */
 	int error_occurred;
 	char *error_message;
@@ -103,21 +101,18 @@ enum rr_role {
 	RR_SWEEP_CS = 1 << 5,	/* the cs knob */
 };
 struct rr_wl {
-	char *name, *unit, *measures, *knobs;	/* knobs: "cs,delay-ns,..." */
+	char *name, *unit, *knobs;	/* knobs: "cs,delay-ns,..." */
 	int rank;		/* place in the merged table */
 	int cycle;		/* kind "cycle" (else "loop") */
 	unsigned int roles;	/* enum rr_role, from kind, knobs, counters */
 };
-const struct rr_wl *rr_wl_get(const char *name);	/* never NULL */
 
 /* The primitive table (merged). */
 struct rr_prim {
-	char *name, *family, *caps, *color, *desc;	/* color may be NULL */
-	char *impl;	/* NULL: the file or table names none */
+	char *name, *family, *caps, *color;	/* color may be NULL */
 	int rank;
 	int floor;		/* caps has "floor": what ratios are taken to */
 };
-const struct rr_prim *rr_prim_get(const char *name);	/* NULL: unknown */
 /* 1 when the primitive's caps list cap ("guard"), 0 if not or unknown. */
 int rr_prim_has_cap(const char *name, const char *cap);
 const struct rr_prim *rr_prim_nth(int rank);		/* NULL: none */
@@ -176,6 +171,8 @@ const struct rr_cell *rr_cell_find(const struct rr_cell *cells, int n,
 const char *rr_ctx(const struct rr_file *f, const char *key);
 double rr_ctx_num(const struct rr_file *f, const char *key);	/* NAN */
 const char *rr_env(const struct rr_file *f);	/* "unknown" if absent */
+/* The guest kernel of a VM run, else the kernel; NULL: neither. */
+const char *rr_kernel(const struct rr_file *f);
 int rr_is_tcg(const struct rr_file *f);
 
 /* Google Benchmark's own keys of an entry; the rest are counters. */

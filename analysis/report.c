@@ -98,9 +98,7 @@ static void header(const struct rr_file *f, const char *role)
 	kv_line("cpu", rr_ctx(f, "cpu_model"), NULL, NULL);
 	kv_line("topology", rr_ctx(f, "topology"), "placement",
 		rr_ctx(f, "placement"));
-	kv_line("kernel", rr_ctx(f, rr_ctx(f, "vm_kernel") ? "vm_kernel" :
-				 "kernel"),
-		"compiler", rr_ctx(f, "compiler"));
+	kv_line("kernel", rr_kernel(f), "compiler", rr_ctx(f, "compiler"));
 	kv_line("urcu", rr_ctx(f, "urcu_flavor"), "membarrier",
 		rr_ctx(f, "membarrier"));
 	if (pp || lp || rg) {
@@ -175,15 +173,6 @@ static const struct rr_cell *floor_of(const struct rr_cell **s, int n,
 	return NULL;
 }
 
-static int max_runs(const struct rr_cell **s, int n)
-{
-	int i, m = 0;
-
-	for (i = 0; i < n; i++)
-		m = s[i]->n > m ? s[i]->n : m;
-	return m;
-}
-
 /* The end of the workload's cells from i. */
 static int wl_end(const struct rr_cell **s, int n, int i)
 {
@@ -249,25 +238,25 @@ static void tables(const struct rr_file *f, const struct rr_cell **s, int n)
 	for (i = 0; i < n; i = j) {
 		const struct rr_wl *w = s[i]->wl;
 		const char *xn = extra_name(w);
-		int has_extra = 0, rc = w->roles & RR_READER;
+		int has_extra = 0, rc = w->roles & RR_READER, nruns = 0, g = 0;
 		char line[256], tmp[32];
 
 		j = wl_end(s, n, i);
 		for (k = i; k < j; k++) {
 			extra_value(f, s[k], tmp, sizeof(tmp));
 			has_extra |= tmp[0] != 0;
+			nruns = s[k]->n > nruns ? s[k]->n : nruns;
+			g |= s[k]->p.guard > 1;
 		}
 		unit_line(w, "");
 		fprintf(out, "median ± stddev of %d runs; %s%s%s\n",
-			max_runs(s + i, j - i), fl ? "ratio = median / median of " :
+			nruns, fl ? "ratio = median / median of " :
 			"no ratio: no floor primitive known", fl ? fl : "",
 			fl && rc ? ", and the" : "");
 		if (fl && rc)
 			fprintf(out, "difference in ns (ns over %s, the no-protection floor)\n",
 				fl);
-		for (k = i; k < j && s[k]->p.guard <= 1; k++)
-			;
-		if (rc && k < j)
+		if (rc && g)
 			fprintf(out, "(guard:G cells: ns per operation of G accesses, one per revocable)\n");
 		snprintf(line, sizeof(line), rc ? "  %-14s %10s   %9s %7s %9s  %s" :
 			 "  %-14s %10s   %9s %9s  %s%s", "primitive", "median",
@@ -750,11 +739,16 @@ static void short_title(const struct rr_cell **c, int n, int nruns, int more)
 	char line[160], item[96];
 	int i, len = 0;
 
-	for (i = 0; i < n; i++) {
-		if (i && c[i]->wl == c[i - 1]->wl)
+	for (i = 0; i <= n; i++) {
+		if (i == n)
+			snprintf(item, sizeof(item), "median of %d run%s%s", nruns,
+				 nruns == 1 ? "" : "s",
+				 more ? " (more columns in the report)" : "");
+		else if (!i || c[i]->wl != c[i - 1]->wl)
+			snprintf(item, sizeof(item), "%s: time per %s",
+				 c[i]->workload, c[i]->wl->unit);
+		else
 			continue;
-		snprintf(item, sizeof(item), "%s: time per %s", c[i]->workload,
-			 c[i]->wl->unit);
 		if (len && len + 2 + (int)strlen(item) > 79) {
 			fprintf(out, "%s,\n", line);
 			len = 0;
@@ -762,15 +756,6 @@ static void short_title(const struct rr_cell **c, int n, int nruns, int more)
 		len += snprintf(line + len, sizeof(line) - (size_t)len, "%s%s",
 				len ? ", " : "", item);
 	}
-	snprintf(item, sizeof(item), "median of %d run%s%s", nruns,
-		 nruns == 1 ? "" : "s",
-		 more ? " (more columns in the report)" : "");
-	if (len + 2 + (int)strlen(item) > 79) {
-		fprintf(out, "%s,\n", line);
-		len = 0;
-	}
-	snprintf(line + len, sizeof(line) - (size_t)len, "%s%s",
-		 len ? ", " : "", item);
 	fprintf(out, "%s\n", line);
 }
 
@@ -959,19 +944,9 @@ static void nway_val(char *buf, size_t len, double v, int k)
 		ut_fmt_ns(buf, len, v);
 }
 
-static int side_has(const struct rp_side *sd, const char *key)
+int rp_nway(FILE *fp, const struct rp_side *sd, int k)
 {
-	int i;
-
-	for (i = 0; i < sd->n; i++)
-		if (rr_cell_find(sd->runs[i]->c, sd->runs[i]->nc, key))
-			return 1;
-	return 0;
-}
-
-int rp_nway(FILE *fp, const struct rp_side *sd, int k,
-	    const struct rs_cfg *cfg)
-{
+	const struct rs_cfg cfg = RV_CFG_DEFAULT;
 	struct rv_cmp *v = xcalloc(k, sizeof(*v));
 	const struct rr_cell **s;
 	struct rr_cell *all = NULL;
@@ -995,14 +970,14 @@ int rp_nway(FILE *fp, const struct rp_side *sd, int k,
 		struct rv_run **side[2] = { sd[0].runs, sd[i].runs };
 		const int n[2] = { sd[0].n, sd[i].n };
 
-		v[i].cfg = *cfg;
+		v[i].cfg = cfg;
 		v[i].metric = "real_time";
 		rv_compare(&v[i], side, n);
 	}
 	fprintf(out, "\nmmtests layout: %% = (base - new) / base of the means, positive = better;\n"
 		"*x%%* = REGRESSED or improved: the verdict of revbench compare on the\n"
-		"same runs (%g %% threshold, %s, alpha %g).\n", cfg->threshold_pct,
-		rs_correction_names[cfg->corr], cfg->alpha);
+		"same runs (%g %% threshold, %s, alpha %g).\n", cfg.threshold_pct,
+		rs_correction_names[cfg.corr], cfg.alpha);
 	/* blocks of at most two sides beside the baseline (80 columns) */
 	for (g = 1; g < k; g += per - 1) {
 		int e = g + per - 1 < k ? g + per - 1 : k, m, q;
@@ -1056,9 +1031,11 @@ int rp_nway(FILE *fp, const struct rp_side *sd, int k,
 			}
 		}
 	}
+	/* in the baseline, in no run of side j: MISSING in its verdict */
 	for (i = 0; i < nall; i++)
 		for (j = 1; j < k; j++)
-			if (side_has(&sd[0], s[i]->key) && !side_has(&sd[j], s[i]->key))
+			if (verdict_of(&v[j], s[i]->key) &&
+			    verdict_of(&v[j], s[i]->key)->cls == RV_MISSING)
 				fprintf(out, "only in %s: %s\n", sd[0].label,
 					s[i]->key);
 	fprintf(out, "\n%d significant changes (marked *...*).\n", nsig);
@@ -1212,7 +1189,6 @@ int cmd_report(int argc, char **argv)
 		{ "--ascii-plot", 0, UT_FLAG, &ascii, 0, 0, NULL, NULL },
 		{ "--out", 'o', UT_STR, &dest, 0, 0, NULL, NULL },
 	};
-	struct rs_cfg cfg = { .threshold_pct = 5, .alpha = 0.05, .corr = RS_HOLM };
 	struct rv_run *runs = NULL, **rp;
 	struct rp_side *sd;
 	struct ut_afile af = { 0 };
@@ -1243,7 +1219,7 @@ int cmd_report(int argc, char **argv)
 		sd[i].n = 1;
 	}
 	for (i = 0; i < a.nvs; i++) {
-		struct rv_cmp v = { .cfg = cfg, .metric = "real_time" };
+		struct rv_cmp v = { .cfg = RV_CFG_DEFAULT, .metric = "real_time" };
 		struct rv_run **side[2] = { &rp[i], &rp[a.nvs] };
 		const int n[2] = { 1, 1 };
 
@@ -1283,7 +1259,7 @@ int cmd_report(int argc, char **argv)
 					rr_env(&sd[0].runs[0]->f),
 					rr_env(&sd[i].runs[0]->f));
 		}
-		rp_nway(out, sd, k, &cfg);
+		rp_nway(out, sd, k);
 	} else {
 		const struct rr_cell **s = rr_sorted(runs[0].c, runs[0].nc,
 						     RR_BY_PARAMS);
@@ -1292,17 +1268,16 @@ int cmd_report(int argc, char **argv)
 		header(&runs[0].f, "revbench report: ");
 		tables(&runs[0].f, s, n);
 		for (i = 0; i < n; i = j) {
+			unsigned int r = s[i]->wl->roles;
+			bool revoke = (r & RR_CYCLE) && !(r & RR_MANY);
+
 			j = wl_end(s, n, i);
-			/* a revoke's tails and memory; a creation's memory */
-			if ((s[i]->wl->roles & RR_CYCLE) &&
-			    !(s[i]->wl->roles & RR_MANY))
+			/* a revoke's tails, memory, cost; a creation's memory */
+			if (revoke)
 				pctl_table(&runs[0].f, s + i, j - i);
-			if (((s[i]->wl->roles & RR_CYCLE) &&
-			     !(s[i]->wl->roles & RR_MANY)) ||
-			    (s[i]->wl->roles & RR_CREATE))
+			if (revoke || (r & RR_CREATE))
 				mem_table(s + i, j - i);
-			if ((s[i]->wl->roles & RR_CYCLE) &&
-			    !(s[i]->wl->roles & RR_MANY))
+			if (revoke)
 				cost_table(s + i, j - i);
 			guard_table(s + i, j - i);
 		}

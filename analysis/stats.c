@@ -22,7 +22,7 @@ void rs_rng_seed(struct rs_rng *r, uint64_t seed)
 	r->s = seed;
 }
 
-uint64_t rs_rng_next(struct rs_rng *r)
+static uint64_t rs_rng_next(struct rs_rng *r)
 {
 	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
 
@@ -31,9 +31,9 @@ uint64_t rs_rng_next(struct rs_rng *r)
 	return z ^ (z >> 31);
 }
 
-uint64_t rs_rng_below(struct rs_rng *r, uint64_t n)
+/* [0, n): Lemire's multiply-shift; the bias is < n / 2^64 */
+static uint64_t rs_rng_below(struct rs_rng *r, uint64_t n)
 {
-	/* Lemire's multiply-shift; the bias is < n / 2^64 */
 	return (uint64_t)(((unsigned __int128)rs_rng_next(r) * n) >> 64);
 }
 
@@ -51,7 +51,8 @@ double rs_rng_normal(struct rs_rng *r)
 
 /* ---- distributions ------------------------------------------------------ */
 
-double rs_norm_sf(double z)
+/* P(Z > z) */
+static double rs_norm_sf(double z)
 {
 	return 0.5 * erfc(z / M_SQRT2);
 }
@@ -246,7 +247,8 @@ static int cmp_d(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-double rs_quantile7(const double *s, size_t n, double q)
+/* Quantile q of a sorted array, type 7 */
+static double rs_quantile7(const double *s, size_t n, double q)
 {
 	double pos, frac;
 	size_t i;
@@ -356,28 +358,21 @@ static int run_summary(const struct rs_run *r, double *lm, double *w2)
 
 	if (r->n < 1)
 		return -1;
-	l = malloc(r->n * sizeof(double));
-	dev = malloc(r->n * sizeof(double));
-	if (!l || !dev) {
-		free(l);
-		free(dev);
-		return -1;
-	}
-	for (i = 0; i < r->n; i++) {
-		if (!(r->v[i] > 0) || !isfinite(r->v[i])) {
-			free(l);
-			free(dev);
+	for (i = 0; i < r->n; i++)
+		if (!(r->v[i] > 0) || !isfinite(r->v[i]))
 			return -1;
-		}
+	l = malloc(2 * r->n * sizeof(double));	/* logs, deviations */
+	if (!l)
+		return -1;
+	dev = l + r->n;
+	for (i = 0; i < r->n; i++)
 		l[i] = log(r->v[i]);
-	}
 	*lm = rs_median(l, r->n);
 	for (i = 0; i < r->n; i++)
 		dev[i] = fabs(l[i] - *lm);
 	mad = fmax(1.4826 * rs_median(dev, r->n), rs_sd(l, r->n));
 	*w2 = r->n >= 2 ? M_PI / 2 * mad * mad / r->n : 0;
 	free(l);
-	free(dev);
 	return 0;
 }
 
@@ -522,7 +517,6 @@ static void fit_prior(const double *s2, const int *d, int k, double *d0,
 		      double *s02)
 {
 	double *e, emean = 0, evar = 0, tri = 0, med, floor_;
-	double *tmp;
 	int i;
 
 	*d0 = 0;
@@ -530,14 +524,9 @@ static void fit_prior(const double *s2, const int *d, int k, double *d0,
 	if (k < 3)
 		return;
 	e = malloc(k * sizeof(double));
-	tmp = malloc(k * sizeof(double));
-	if (!e || !tmp) {
-		free(e);
-		free(tmp);
+	if (!e)
 		return;
-	}
-	memcpy(tmp, s2, k * sizeof(double));
-	med = rs_median(tmp, k);
+	med = rs_median(s2, k);
 	/* a run-to-run spread of exactly 0 (integer counters): keep it finite */
 	floor_ = med > 0 ? med * 1e-4 : 1e-12;
 	for (i = 0; i < k; i++) {
@@ -560,7 +549,6 @@ static void fit_prior(const double *s2, const int *d, int k, double *d0,
 		*s02 = exp(emean);
 	}
 	free(e);
-	free(tmp);
 }
 
 /*
@@ -950,22 +938,13 @@ int rs_compare(const struct rs_cell_in *in, int n, int ngroups,
 	}
 
 correct:
-	for (i = 0; i < n; i++) {
-		a[i] = out[i].p_reg;
-		b[i] = out[i].p_imp;
-	}
-	{
-		double *t = malloc((n + 1) * sizeof(double));
-
-		if (t) {
-			rs_adjust(a, n, cfg->corr, t);
-			for (i = 0; i < n; i++)
-				out[i].padj_reg = t[i];
-			rs_adjust(b, n, cfg->corr, t);
-			for (i = 0; i < n; i++)
-				out[i].padj_imp = t[i];
-			free(t);
-		}
+	/* each direction's p-values, adjusted across the cells */
+	for (s = 0; s < 2; s++) {
+		for (i = 0; i < n; i++)
+			a[i] = s ? out[i].p_imp : out[i].p_reg;
+		rs_adjust(a, n, cfg->corr, b);
+		for (i = 0; i < n; i++)
+			*(s ? &out[i].padj_imp : &out[i].padj_reg) = b[i];
 	}
 	for (i = 0; i < n; i++) {
 		struct rs_cell_out *o = &out[i];

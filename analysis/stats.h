@@ -54,13 +54,10 @@ struct rs_rng {
 	uint64_t s;
 };
 void rs_rng_seed(struct rs_rng *r, uint64_t seed);
-uint64_t rs_rng_next(struct rs_rng *r);
-uint64_t rs_rng_below(struct rs_rng *r, uint64_t n);	/* [0, n) */
 double rs_rng_unif(struct rs_rng *r);			/* [0, 1) */
 double rs_rng_normal(struct rs_rng *r);			/* N(0, 1) */
 
 /* ---- distributions ------------------------------------------------------ */
-double rs_norm_sf(double z);			/* P(Z > z) */
 double rs_t_sf(double t, double df);		/* P(T_df > t); df inf: normal */
 double rs_t_quantile(double p, double df);	/* t with P(T_df <= t) = p */
 double rs_digamma(double x);
@@ -85,9 +82,7 @@ double rs_mean(const double *v, int n);
 double rs_sd(const double *v, int n);			/* sample: n - 1 */
 double rs_min(const double *v, int n);
 double rs_max(const double *v, int n);
-/* Quantile q of a sorted array, type 7 (linear, numpy's default). */
-double rs_quantile7(const double *sorted, size_t n, double q);
-/* The same for an unsorted array. */
+/* Quantile q, type 7 (linear interpolation, numpy's default). */
 double rs_quantile(const double *v, int n, double q);
 
 /* ---- the regression verdict ------------------------------------------------ */
