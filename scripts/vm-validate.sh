@@ -408,7 +408,7 @@ run_kernel() {
 
 	local append="console=ttyS0 quiet panic=-1 tsc=unstable no_timer_check log_buf_len=4M"
 	append="$append rbv.rounds=$ROUNDS rbv.loops=$LOOPS rbv.nreaders=$NREADERS rbv.nruns=$NRUNS"
-	local cmd=("$QEMU" -accel "tcg,thread=multi" -smp "$SMP" -m 512
+	local cmd=("$QEMU" "${TCG_ARGS[@]}" -smp "$SMP" -m 512
 		-nographic -no-reboot -monitor none -net none
 		-serial "file:$run/console.log" -serial "file:$run/dmesg.log"
 		-serial "file:$run/data.log"
@@ -421,9 +421,9 @@ run_kernel() {
 	chmod 755 "$run/qemu-cmd.sh"
 	echo "    booting $img (-smp $SMP); qemu command: $(rel "$run")/qemu-cmd.sh"
 	local t0 brc now bs secs attempt why
-	# A stale int3 (scripts/tcg-stale-int3.sh: a multi-threaded TCG race
-	# after kernel text patching, not the module's doing) is retried
-	# once, loudly; the first log is kept.
+	# A TCG flake (scripts/tcg-flake.sh: a stale int3 after kernel text
+	# patching, or flags no CPU can hold; multi-threaded TCG's, not the
+	# module's doing) is retried once, loudly; the first log is kept.
 	for attempt in 1 2; do
 		t0=$(date +%s) brc=0
 		# (boot-start: when the heavy-job lock was granted and qemu
@@ -441,7 +441,7 @@ run_kernel() {
 		clean_log "$run/console.log" >"$run/console.txt"
 		clean_log "$run/data.log" >"$run/data.txt" 2>/dev/null || :
 		[ $attempt -eq 1 ] &&
-			why=$(stale_int3 "$brc" "$run/console.txt") || break
+			why=$(tcg_flake "$brc" "$run/console.txt") || break
 		retry_boot "$run" "$kv" "$why"
 	done
 	if [ $brc -eq 124 ] || [ $brc -eq 137 ]; then

@@ -464,7 +464,7 @@ boot() {
 	local kv=$1 img=$2 run=$3
 	local append=$KCMDLINE p
 	for p in $RUN_PARAMS; do append="$append revbench.$p"; done
-	QEMU_CMD=("$QEMU" -accel "tcg,thread=multi" -smp "$SMP" -m 512
+	QEMU_CMD=("$QEMU" "${TCG_ARGS[@]}" -smp "$SMP" -m 512
 		-nographic -no-reboot -monitor none -net none
 		-serial "file:$run/console.log" -serial "file:$run/dmesg.log"
 		-serial "file:$run/data.log"
@@ -565,8 +565,8 @@ run_kernel() {
 	# A boot that crashes before the module is loaded, or never reaches
 	# /init, is not the module's doing (seen under multi-threaded TCG on a
 	# loaded host: a stale int3 after kernel text patching, a stuck timer
-	# check); nor is a stale int3 at any time, which has a signature of
-	# its own (scripts/tcg-stale-int3.sh).  Such a boot is retried once,
+	# check); nor is a TCG flake at any time, a stale int3 or flags no CPU
+	# can hold (scripts/tcg-flake.sh).  Such a boot is retried once,
 	# loudly; both logs are kept.
 	for attempt in 1 2; do
 		boot "$kv" "$img" "$run"
@@ -582,7 +582,7 @@ run_kernel() {
 			why="crashed during boot, before the module was loaded"
 			grep -Em3 "$BAD_RE" "$run/console.txt" | sed 's/^/    !!! /'
 		else
-			why=$(stale_int3 "$BOOT_RC" "$run/console.txt") || :
+			why=$(tcg_flake "$BOOT_RC" "$run/console.txt") || :
 		fi
 		[ -n "$why" ] || break
 		# Not the module's doing: a TCG flake.  Retry once, loudly,

@@ -36,32 +36,37 @@ else
 	point FAIL "no linux-source tarball: exit $rc (want 2 and a message naming the package)"
 fi
 
-# The stale-int3 test that makes vm.sh and vm-validate.sh retry a boot
-# (scripts/tcg-stale-int3.sh): the console of the 6.12-rt boot that died of
-# it (12-06) is the race; the same log with a real int3 at the address, or
-# with another report beside it, or with no Oops, is not.
-st=$ROOT/scripts/tcg-stale-int3.sh
-fx=$ROOT/tests/fixtures/tcg-stale-int3.console
-stale_case() {	# stale_case WANT-RC NAME [SED-SCRIPT [EXTRA-LINE]]
-	local f=$out/stale-int3.log rc=0 msg
-	sed "${3:-}" "$fx" >"$f"
-	[ -z "${4:-}" ] || echo "$4" >>"$f"
+# The TCG-flake test that makes vm.sh and vm-validate.sh retry a boot
+# (scripts/tcg-flake.sh), on the two consoles of 12-06 that died of one:
+# the 6.12-rt boot's stale int3 and the 6.12 torture boot's double fault
+# with flags no CPU can hold are flakes; the same logs with a real int3 at
+# the address, with flags a CPU can hold, with another report beside
+# them, or with no Oops, are not.
+st=$ROOT/scripts/tcg-flake.sh
+flake_case() {	# flake_case WANT-RC FIXTURE NAME [SED-SCRIPT [EXTRA-LINE]]
+	local f=$out/tcg-flake.log rc=0 msg
+	sed "${4:-}" "$ROOT/tests/fixtures/$2.console" >"$f"
+	[ -z "${5:-}" ] || echo "$5" >>"$f"
 	msg=$("$st" "$f" 2>&1) || rc=$?
 	if [ $rc -eq "$1" ]; then
-		point OK "stale int3: $2: exit $rc ($msg)"
+		point OK "tcg flake: $3: exit $rc ($msg)"
 	else
-		point FAIL "stale int3: $2: exit $rc, want $1 ($msg)"
+		point FAIL "tcg flake: $3: exit $rc, want $1 ($msg)"
 	fi
 }
-stale_case 0 "the 6.12-rt boot of 12-06"
-stale_case 1 "a real int3 at the address" 's/ 0f <1f> 44 / cc <1f> 44 /'
-stale_case 1 "with a WARNING beside it" '' "WARNING: CPU: 0 PID: 1 at x"
-stale_case 1 "with a KASAN report beside it" '' "BUG: KASAN: use-after-free in x"
-stale_case 1 "an Oops that is not an int3" 's/Oops: int3/Oops: general protection fault/'
-stale_case 1 "no Oops" '/Oops/d'
+flake_case 0 tcg-stale-int3 "the 6.12-rt boot of 12-06 (stale int3)"
+flake_case 1 tcg-stale-int3 "a real int3 at the address" 's/ 0f <1f> 44 / cc <1f> 44 /'
+flake_case 1 tcg-stale-int3 "with a WARNING beside it" '' "WARNING: CPU: 0 PID: 1 at x"
+flake_case 1 tcg-stale-int3 "with a KASAN report beside it" '' "BUG: KASAN: use-after-free in x"
+flake_case 1 tcg-stale-int3 "an Oops that is not an int3" 's/Oops: int3/Oops: general protection fault/'
+flake_case 1 tcg-stale-int3 "no Oops" '/Oops/d'
+flake_case 0 tcg-bad-eflags "the 6.12 torture boot of 12-06 (EFLAGS 1ff74242)"
+flake_case 1 tcg-bad-eflags "the same double fault with flags a CPU can hold" 's/EFLAGS: 1ff74242/EFLAGS: 00050242/'
+flake_case 0 tcg-bad-eflags "with VM set alone (no long-mode CPU has it)" 's/EFLAGS: 1ff74242/EFLAGS: 00020242/'
+flake_case 1 tcg-bad-eflags "with a lockdep report beside it" '' "WARNING: possible circular locking dependency detected"
 "$st" "$out/no-such-log" >/dev/null 2>&1; rc=$?
-[ $rc -eq 2 ] && point OK "stale int3: an unreadable log: exit 2" ||
-	point FAIL "stale int3: an unreadable log: exit $rc, want 2"
+[ $rc -eq 2 ] && point OK "tcg flake: an unreadable log: exit 2" ||
+	point FAIL "tcg flake: an unreadable log: exit $rc, want 2"
 
 # Small: 3 rounds (the spread needs them), few runs, short windows.
 read -ra args <<<"${VM_VALIDATE_CHECK_ARGS:---rounds 3 --loops 2000 --nruns 3}"
