@@ -40,7 +40,8 @@
 # flake, 1 if not, 2 on bad usage.
 set -euo pipefail
 [ $# -eq 1 ] || { echo "usage: tcg-flake.sh LOG" >&2; exit 2; }
-[ -r "$1" ] || { echo "tcg-flake.sh: cannot read '$1'" >&2; exit 2; }
+[ -f "$1" ] && [ -r "$1" ] ||
+	{ echo "tcg-flake.sh: cannot read '$1' (not a readable file)" >&2; exit 2; }
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=scripts/vm-kernels.sh

@@ -67,6 +67,9 @@ flake_case 1 tcg-bad-eflags "with a lockdep report beside it" '' "WARNING: possi
 "$st" "$out/no-such-log" >/dev/null 2>&1; rc=$?
 [ $rc -eq 2 ] && point OK "tcg flake: an unreadable log: exit 2" ||
 	point FAIL "tcg flake: an unreadable log: exit $rc, want 2"
+"$st" "$out" >/dev/null 2>&1; rc=$?
+[ $rc -eq 2 ] && point OK "tcg flake: a directory for the log: exit 2" ||
+	point FAIL "tcg flake: a directory for the log: exit $rc, want 2"
 
 # Small: 3 rounds (the spread needs them), few runs, short windows.
 read -ra args <<<"${VM_VALIDATE_CHECK_ARGS:---rounds 3 --loops 2000 --nruns 3}"
