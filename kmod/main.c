@@ -37,8 +37,9 @@
  *   stop        write anything: ask the current run to stop
  *   status      "idle", "running ...", or the last run's "done:" line
  *   results     the last bench run's results JSON (results/FORMAT.md)
- *   samples     its raw revoke samples, CSV "benchmark,repetition,sample_ns"
- *               (the <results>.samples.csv sidecar)
+ *   samples     its raw revoke samples: a "# cell N NAME" index, then CSV
+ *               "cell,repetition,sample_ns" (the <results>.samples.csv
+ *               sidecar; results.c)
  *   primitives  the ops table: name, family, caps, description
  *
  * rmmod is safe at any time: it stops a background run (its threads are

@@ -5,7 +5,7 @@
 # file or a run folder (results/HOST-STAMP/, results/latest).
 #
 #   make plot [RESULTS="a b"] [PLOT_OUT=dir]
-#        PNG + SVG of the six figures.  Default RESULTS: results/latest
+#        PNG + SVG of the seven figures.  Default RESULTS: results/latest
 #        (else the newest results/*.json); default PLOT_OUT: the run folder
 #        when RESULTS is one folder, else results/plots.
 #   make plot HISTORY="results/run-*" [PLOT_OUT=dir]

@@ -24,7 +24,7 @@ check-validate: deps-user $(BUILD)/revbench
 
 # The kernel side (issue 11), scripts/vm-validate.sh (= vm.sh validate):
 #
-#   make vm-validate        on Debian 6.1 and 6.12 under qemu TCG, one boot
+#   make vm-validate        on Debian 6.1, 6.12 and 6.12-rt under qemu TCG, one boot
 #                           each: refscale.ko (built unmodified from Debian's
 #                           linux-source-<series>, installed on demand by
 #                           scripts/deps.sh validate) rcu/srcu/rwsem/refcnt

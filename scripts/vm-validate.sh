@@ -30,7 +30,8 @@
 # Options:
 #   --kernel-version VER  a Debian kernel (/boot/vmlinuz-VER, headers in
 #                         /usr/src/linux-headers-VER); repeatable.  Default:
-#                         the newest installed 6.1 and 6.12 -amd64 kernels
+#                         the newest installed 6.1, 6.12 and 6.12-rt kernels
+#                         (VM_KERNEL_SERIES, scripts/vm-kernels.sh)
 #   --rounds N            interleaved rounds (default 3)
 #   --loops N             read sections per reader per timed window, both
 #                         tools (default 10000)
