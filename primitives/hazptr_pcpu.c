@@ -95,8 +95,19 @@ static struct rev_hzp_domain *rev_hzp_dom;
 static struct rev_hp_life rev_hzp_life;	/* hazptr.h */
 
 #ifdef __KERNEL__
-#define rev_hzp_node_alloc()	kzalloc(sizeof(struct rev_hzp_backup), \
-					GFP_ATOMIC | __GFP_NOWARN)
+/*
+ * GFP_ATOMIC: elsewhere a reader may be in a hardirq handler
+ * (REV_IRQSAFE_NORT).  On PREEMPT_RT the slab takes sleeping locks, so
+ * the reader must be preemptible here (try_access() unpins before the
+ * backup path); Debian's rt kernel has no CONFIG_DEBUG_ATOMIC_SLEEP to
+ * say so, hence the check, which the rt torture reaches.
+ */
+static struct rev_hzp_backup *rev_hzp_node_alloc(void)
+{
+	WARN_ON_ONCE(IS_ENABLED(CONFIG_PREEMPT_RT) && !preemptible());
+	return kzalloc(sizeof(struct rev_hzp_backup),
+		       GFP_ATOMIC | __GFP_NOWARN);
+}
 #else
 #define rev_hzp_node_alloc()	rb_zalloc(sizeof(struct rev_hzp_backup))
 #endif

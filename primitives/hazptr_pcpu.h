@@ -87,8 +87,13 @@ static __always_inline void *rev_hzp_acquire(struct revocable *rev,
 		}
 	}
 	if (unlikely(!slot)) {
-		slot = rev_hzp_backup_get(d, ctx >= 0 ? ctx : d->nr_ctx - 1, p);
+		/*
+		 * Unpinned first: the backup path may allocate, and on
+		 * PREEMPT_RT the slab's locks sleep, so never with preemption
+		 * off.  Any CPU may claim a node of ctx's list (cmpxchg).
+		 */
 		rb_ctx_put();
+		slot = rev_hzp_backup_get(d, ctx >= 0 ? ctx : d->nr_ctx - 1, p);
 		if (!slot)
 			return NULL;
 	} else {
