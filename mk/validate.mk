@@ -24,10 +24,11 @@ check-validate: deps-user $(BUILD)/revbench
 
 # The kernel side (issue 11), scripts/vm-validate.sh (= vm.sh validate):
 #
-#   make vm-validate        on Debian 6.1, 6.12 and 6.12-rt under qemu TCG, one boot
-#                           each: refscale.ko (built unmodified from Debian's
-#                           linux-source-<series>, installed on demand by
-#                           scripts/deps.sh validate) rcu/srcu/rwsem/refcnt
+#   make vm-validate        on Debian 6.1, 6.12 and 6.12-rt under qemu TCG,
+#                           one boot each: refscale.ko (built unmodified
+#                           from Debian's linux-source-<series>, installed
+#                           on demand by scripts/deps.sh validate)
+#                           rcu/srcu/rwsem/refcnt
 #                           interleaved with revbench.ko's empty cells
 #                           (rcu/srcu/rwsem/refcount, none as the floor),
 #                           3 rounds; an 80-column table per kernel and
